@@ -1,0 +1,108 @@
+// Turns validated options into the render context every template sees. All decisions
+// (which features are on, which packages are pinned, how the server starts) are made here,
+// so templates only print values and test a few booleans.
+
+import type { DockerfileVariant, Framework, ProjectOptions, PythonVersion } from './options.js';
+import { DOCKERFILE_FEATURES, APP_UID } from './features/dockerfile.js';
+import { APP_PORT, FRAMEWORK_FEATURES } from './features/frameworks.js';
+import { memoryStore, postgres } from './features/postgres.js';
+import { redis } from './features/redis.js';
+import type { EnvVar, Feature, ServerSpec } from './features/types.js';
+import { PYTHON_IMAGES, requirementLine, type Requirement } from './versions.js';
+
+export interface RenderContext {
+  generator: { name: string; version: string };
+  project: { name: string; description: string; title: string };
+  options: ProjectOptions;
+  framework: Framework;
+  isFlask: boolean;
+  isFastapi: boolean;
+  postgres: boolean;
+  redis: boolean;
+  dockerfile: DockerfileVariant;
+  python: { version: PythonVersion; image: string };
+  port: number;
+  uid: number;
+  server: ServerSpec;
+  /** Exec-form HEALTHCHECK: slim images have no curl, so Python's urllib probes /health. */
+  healthcheck: string[];
+  images: { postgres: string; redis: string };
+  requirements: string[];
+  devRequirements: string[];
+  env: EnvVar[];
+  /** Template layers, in the order their files are added. */
+  layers: string[];
+  /** Escapers for values placed inside other languages' string literals. */
+  q: Quoters;
+}
+
+export interface Quoters {
+  /** JSON text: also a valid exec-form array, a YAML flow scalar and a TOML basic string. */
+  json: (value: unknown) => string;
+  /** A Python string literal. */
+  py: (value: string) => string;
+  /** Text safe inside Markdown prose. */
+  md: (value: string) => string;
+}
+
+export const GENERATOR_NAME = 'create-python-docker-app';
+
+export function buildContext(options: ProjectOptions, generatorVersion: string): RenderContext {
+  const framework = FRAMEWORK_FEATURES[options.framework];
+  const features: Feature[] = [
+    { layer: 'common' },
+    framework,
+    options.postgres ? postgres : memoryStore,
+    ...(options.redis ? [redis] : []),
+    DOCKERFILE_FEATURES[options.dockerfile],
+  ];
+  const requirements = uniqueRequirements(features.flatMap((f) => f.requirements ?? []));
+  const devRequirements = uniqueRequirements(features.flatMap((f) => f.devRequirements ?? []));
+  return {
+    generator: { name: GENERATOR_NAME, version: generatorVersion },
+    project: { name: options.name, description: options.description, title: titleOf(options.name) },
+    options,
+    framework: options.framework,
+    isFlask: options.framework === 'flask',
+    isFastapi: options.framework === 'fastapi',
+    postgres: options.postgres,
+    redis: options.redis,
+    dockerfile: options.dockerfile,
+    python: { version: options.python, image: PYTHON_IMAGES[options.python] },
+    port: APP_PORT,
+    uid: APP_UID,
+    server: framework.server,
+    healthcheck: [
+      'python',
+      '-c',
+      `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${APP_PORT}/health', timeout=2)`,
+    ],
+    images: { postgres: postgres.image, redis: redis.image },
+    requirements: requirements.map(requirementLine),
+    devRequirements: devRequirements.map(requirementLine),
+    env: features.flatMap((f) => f.env ?? []),
+    layers: features.map((f) => f.layer),
+    q: QUOTERS,
+  };
+}
+
+function uniqueRequirements(list: Requirement[]): Requirement[] {
+  const seen = new Map<string, Requirement>();
+  for (const r of list) seen.set(r.name, r);
+  return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function titleOf(name: string): string {
+  return name
+    .split(/[-_]/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(' ');
+}
+
+export const QUOTERS: Quoters = {
+  json: (value) => JSON.stringify(value),
+  // Every JSON string escape (\" \\ \n \uXXXX ...) is also a Python escape, so JSON text is a
+  // valid Python str literal.
+  py: (value) => JSON.stringify(value),
+  md: (value) => value.replace(/([\\`*_{}[\]()#+!|<>])/g, '\\$1'),
+};

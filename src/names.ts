@@ -1,0 +1,52 @@
+// Validation of the user's free-form input: the project name and the description.
+// A name is used as a directory name, a Compose project name, a Python distribution name and
+// an image name, so it must satisfy the strictest of those: lower-case ASCII letters and
+// digits, separated by single '-' or '_', starting with a letter.
+
+const NAME_PATTERN = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
+export const MAX_NAME_LENGTH = 64;
+export const MAX_DESCRIPTION_LENGTH = 200;
+
+export const NAME_RULE =
+  `use lower-case letters, digits and single '-' or '_' between them, starting with a letter (at most ${MAX_NAME_LENGTH} characters)`;
+
+/** Returns why `name` is not a valid project name, or undefined when it is. */
+export function nameProblem(name: string): string | undefined {
+  if (name.length === 0) return `the project name is empty: ${NAME_RULE}`;
+  if (name.length > MAX_NAME_LENGTH) return `the project name is ${name.length} characters long: ${NAME_RULE}`;
+  if (name.includes('/') || name.includes('\\') || name.includes('..'))
+    return `the project name ${show(name)} is a path, not a name: ${NAME_RULE}`;
+  if (!NAME_PATTERN.test(name)) return `the project name ${show(name)} is not allowed: ${NAME_RULE}`;
+  return undefined;
+}
+
+/** The nearest valid name, offered as the default when a person typed an invalid one. */
+export function normalizeName(raw: string): string {
+  const ascii = raw
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+  const cleaned = ascii
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/[-_]{2,}/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .replace(/[-_]+$/, '')
+    .slice(0, MAX_NAME_LENGTH)
+    .replace(/[-_]+$/, '');
+  return cleaned.length > 0 ? cleaned : 'my-api';
+}
+
+/** Returns why `description` cannot be used, or undefined when it can. */
+export function descriptionProblem(description: string): string | undefined {
+  if (description.length > MAX_DESCRIPTION_LENGTH)
+    return `the description is ${description.length} characters long; at most ${MAX_DESCRIPTION_LENGTH} are allowed`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(description))
+    return 'the description must be one line of text without control characters (no newlines or tabs)';
+  return undefined;
+}
+
+/** Quote a user-supplied value for a one-line message, making control characters visible. */
+export function show(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+}

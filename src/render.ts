@@ -1,0 +1,72 @@
+// The one rendering engine. The CLI, `add docker` and the plop generators all call
+// `renderProject`, so what a project contains is decided in exactly one place: the layers the
+// render context lists, each a directory of EJS templates under templates/.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ejs from 'ejs';
+import { buildContext, type RenderContext } from './context.js';
+import type { ProjectOptions } from './options.js';
+
+/** One file of the generated project, relative to the project root, '/'-separated. */
+export interface RenderedFile {
+  path: string;
+  contents: string;
+  /** Set for files that must be executable. */
+  executable?: boolean;
+}
+
+/** templates/ ships beside dist/ in the package and beside src/ in the repo. */
+export const TEMPLATES_DIR = findTemplatesDir();
+
+function findTemplatesDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.resolve(here, '..', 'templates');
+}
+
+/** Render every file of a new project. */
+export function renderProject(options: ProjectOptions, generatorVersion: string): RenderedFile[] {
+  const context = buildContext(options, generatorVersion);
+  return renderLayers(context, context.layers);
+}
+
+/** Render the files of the given layers, in order; two layers may not emit the same path. */
+export function renderLayers(context: RenderContext, layers: readonly string[], only?: (p: string) => boolean): RenderedFile[] {
+  const files = new Map<string, RenderedFile>();
+  for (const layer of layers) {
+    const layerDir = path.join(TEMPLATES_DIR, layer);
+    for (const templatePath of listTemplates(layerDir)) {
+      const outPath = outputPath(path.relative(layerDir, templatePath));
+      if (only && !only(outPath)) continue;
+      const previous = files.get(outPath);
+      if (previous) throw new Error(`template layers collide on ${outPath} (layer ${layer})`);
+      const template = readFileSync(templatePath, 'utf8');
+      const contents = ejs.render(template, context, { filename: templatePath, strict: false });
+      files.set(outPath, { path: outPath, contents, executable: outPath.endsWith('.sh') || undefined });
+    }
+  }
+  return [...files.values()].sort((a, b) => a.path.localeCompare(b.path));
+}
+
+function listTemplates(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listTemplates(full));
+    else if (entry.name.endsWith('.ejs')) out.push(full);
+  }
+  return out;
+}
+
+/**
+ * `app/main.py.ejs` → `app/main.py`; a leading single underscore stands for a dot
+ * (`_gitignore.ejs` → `.gitignore`) because npm drops dotfiles like .gitignore on publish.
+ */
+export function outputPath(templateRelative: string): string {
+  return templateRelative
+    .replace(/\.ejs$/, '')
+    .split(path.sep)
+    .map((segment) => (/^_[a-z]/i.test(segment) ? `.${segment.slice(1)}` : segment))
+    .join('/');
+}

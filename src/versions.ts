@@ -1,0 +1,42 @@
+// Every version the generated project pins, in one place so that a bump is one edit.
+// Python packages: newest releases on PyPI as of 2026-11 (see README "Pinned versions").
+// Images: newest official-image tags; each is pinned to patch level and Debian release.
+
+import type { PythonVersion } from './options.js';
+
+export const PYTHON_IMAGES: Record<PythonVersion, string> = {
+  '3.12': 'python:3.12.14-slim-trixie',
+  '3.13': 'python:3.13.15-slim-trixie',
+  '3.14': 'python:3.14.7-slim-trixie',
+};
+
+export const SERVICE_IMAGES = {
+  postgres: 'postgres:18.6-trixie',
+  redis: 'redis:8.10.1-trixie',
+} as const;
+
+export interface Requirement {
+  /** The distribution name as pip knows it, e.g. `psycopg`. */
+  name: string;
+  /** Extras, e.g. `['binary']` for `psycopg[binary]`. */
+  extras?: string[];
+  version: string;
+}
+
+export const PINS = {
+  flask: { name: 'flask', version: '3.1.3' },
+  gunicorn: { name: 'gunicorn', version: '27.0.1' },
+  fastapi: { name: 'fastapi', version: '0.163.2' },
+  uvicorn: { name: 'uvicorn', extras: ['standard'], version: '0.54.0' },
+  pydanticSettings: { name: 'pydantic-settings', version: '2.16.3' },
+  sqlalchemy: { name: 'sqlalchemy', version: '2.1.9' },
+  psycopg: { name: 'psycopg', extras: ['binary'], version: '3.3.9' },
+  redis: { name: 'redis', version: '8.1.0' },
+  pytest: { name: 'pytest', version: '9.2.0' },
+  httpx: { name: 'httpx', version: '0.28.1' },
+} as const satisfies Record<string, Requirement>;
+
+export function requirementLine(r: Requirement): string {
+  const extras = r.extras && r.extras.length > 0 ? `[${r.extras.join(',')}]` : '';
+  return `${r.name}${extras}==${r.version}`;
+}

@@ -1,0 +1,30 @@
+// Test helper: render a project with the real engine into a fresh temp directory.
+import { mkdtempSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { defaultAnswers, type ProjectOptions } from '../../src/options.js';
+import { renderProject, type RenderedFile } from '../../src/render.js';
+
+export const TEST_VERSION = '0.0.0-test';
+
+export function optionsFor(overrides: Partial<ProjectOptions> = {}): ProjectOptions {
+  return { name: 'demo-api', ...defaultAnswers(), ...overrides };
+}
+
+export function render(overrides: Partial<ProjectOptions> = {}): RenderedFile[] {
+  return renderProject(optionsFor(overrides), TEST_VERSION);
+}
+
+/** Writes the rendered project under a new temp dir and returns the project directory. */
+export function generateInto(overrides: Partial<ProjectOptions> = {}, parent?: string): string {
+  const options = optionsFor(overrides);
+  const base = parent ?? mkdtempSync(path.join(tmpdir(), 'cpda-test-'));
+  const dir = path.join(base, options.name);
+  for (const file of renderProject(options, TEST_VERSION)) {
+    const target = path.join(dir, file.path);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, file.contents);
+    if (file.executable) chmodSync(target, 0o755);
+  }
+  return dir;
+}
