@@ -1,0 +1,150 @@
+// `create-python-docker-app [directory] [flags]`: read top to bottom, one numbered step at a time.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCliArgs, type ParsedArgs } from './args.js';
+import { CliError } from './errors.js';
+import { helpText } from './help.js';
+import { descriptionProblem, nameProblem } from './names.js';
+import { defaultAnswers, DEFAULT_NAME, OPTION_SPECS, type ProjectOptions } from './options.js';
+import { askForValidName, askMissing, inquirerPrompter, type Prompter } from './prompts.js';
+import { renderProject } from './render.js';
+import { printError, printResult, type Output } from './report.js';
+import { applyWrites, assertSafeTarget, existingEntries, planWrites } from './write.js';
+
+export interface CliIo extends Output {
+  stdin: { isTTY?: boolean };
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Injected by tests; the real one is @inquirer/prompts on stderr. */
+  prompter?: Prompter;
+}
+
+export const VERSION = readPackageVersion();
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    // 1. Parse flags; --help and --version answer at once, with no side effects.
+    const args = parseCliArgs(argv);
+    if (args.help) return write(io.stdout, helpText(VERSION));
+    if (args.version) return write(io.stdout, `${VERSION}\n`);
+
+    // 2. Decide whether we may ask: only with a terminal, never in CI, never with --yes.
+    const interactive = !args.yes && (args.interactive ?? (Boolean(io.stdin.isTTY && io.stderr.isTTY) && !isCI(io.env)));
+    const prompter = interactive ? (io.prompter ?? (await inquirerPrompter())) : undefined;
+
+    // 3. Project name and target directory.
+    const { name, targetDir } = await resolveTarget(args, io.cwd, prompter);
+    if (args.answers.description !== undefined) {
+      const problem = descriptionProblem(args.answers.description);
+      if (problem) throw new CliError('invalid-value', problem);
+    }
+
+    // 4. Every other answer: flags first, then --yes defaults, then prompts.
+    const options = await resolveOptions(name, args, prompter);
+
+    // 5. Refuse a target we could lose files in.
+    assertSafeTarget(targetDir);
+    const existing = existingEntries(targetDir);
+    if (existing.length > 0 && !args.overwrite)
+      throw new CliError('not-empty', `${displayDir(targetDir, io.cwd)} is not empty; pass --overwrite to write into it anyway`, existing);
+
+    // 6. Render, plan, and write (or only show the plan with --dry-run).
+    const files = renderProject(options, VERSION);
+    const plan = planWrites(files, targetDir, { overwrite: true });
+    if (!args.dryRun) await applyWrites(files, plan, targetDir);
+
+    // 7. Report.
+    printResult(
+      {
+        command: 'create',
+        dryRun: args.dryRun,
+        projectDir: targetDir,
+        options,
+        files: plan,
+        warnings: [],
+        nextSteps: nextSteps(options, targetDir, io.cwd),
+      },
+      args.json,
+      io,
+    );
+    return 0;
+  } catch (error) {
+    return printError(asCliError(error), json, io);
+  }
+}
+
+async function resolveTarget(args: ParsedArgs, cwd: string, prompter?: Prompter): Promise<{ name: string; targetDir: string }> {
+  if (args.directory === '.') {
+    const name = path.basename(cwd);
+    const problem = nameProblem(name);
+    if (!problem) return { name, targetDir: cwd };
+    if (!prompter) throw new CliError('invalid-name', `${problem}; rename the directory or give a name instead of "."`);
+    return { name: await askForValidName(name, problem, prompter), targetDir: cwd };
+  }
+  let name = args.directory;
+  if (name === undefined) {
+    if (!prompter && !args.yes) return { name: '', targetDir: '' }; // reported as a missing answer in step 4
+    name = prompter ? await prompter.text({ message: 'Project name', default: DEFAULT_NAME, validate: (v) => nameProblem(v) ?? true }) : DEFAULT_NAME;
+  }
+  const problem = nameProblem(name);
+  if (problem) {
+    if (!prompter) throw new CliError('invalid-name', problem);
+    name = await askForValidName(name, problem, prompter);
+  }
+  return { name, targetDir: path.resolve(cwd, name) };
+}
+
+async function resolveOptions(name: string, args: ParsedArgs, prompter?: Prompter): Promise<ProjectOptions> {
+  if (prompter) return askMissing({ name, answers: args.answers }, prompter);
+  if (args.yes) return { ...defaultAnswers(), ...args.answers, name };
+  const missing = OPTION_SPECS.filter((s) => args.answers[s.key] === undefined).map((s) =>
+    s.kind === 'boolean' ? `--${s.flag}/--no-${s.flag}` : `--${s.flag}`,
+  );
+  if (!name) missing.unshift('[directory]');
+  if (missing.length > 0)
+    throw new CliError('missing-answers', `no terminal to ask on; pass --yes for the defaults, or give ${missing.join(', ')}`);
+  return { ...(args.answers as Omit<ProjectOptions, 'name'>), name };
+}
+
+function nextSteps(options: ProjectOptions, targetDir: string, cwd: string): string[] {
+  const steps: string[] = [];
+  if (path.resolve(targetDir) !== path.resolve(cwd)) steps.push(`cd ${displayDir(targetDir, cwd)}`);
+  steps.push(options.postgres ? 'cp .env.example .env    # then set POSTGRES_PASSWORD' : 'cp .env.example .env');
+  steps.push('docker compose up --build');
+  steps.push('curl http://localhost:8000/health');
+  return steps;
+}
+
+function displayDir(targetDir: string, cwd: string): string {
+  const relative = path.relative(cwd, targetDir);
+  return relative === '' ? '.' : relative.startsWith('..') ? targetDir : relative;
+}
+
+function asCliError(error: unknown): unknown {
+  // @inquirer/prompts rejects with ExitPromptError on Ctrl-C or a closed input.
+  if (error instanceof Error && error.name === 'ExitPromptError') return new CliError('cancelled', 'cancelled; nothing was written');
+  return error;
+}
+
+function isCI(env: Record<string, string | undefined>): boolean {
+  const ci = env.CI;
+  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
+}
+
+function write(stream: NodeJS.WritableStream, text: string): number {
+  stream.write(text);
+  return 0;
+}
+
+function processIo(): CliIo {
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+}
+
+function readPackageVersion(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const pkg = JSON.parse(readFileSync(path.resolve(here, '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,76 @@
+// What the CLI prints: a human summary on stderr, or one versioned JSON document on stdout
+// with --json. Nothing else ever goes to stdout, so `--json` output can be piped to a parser.
+
+import { styleText } from 'node:util';
+import { CliError } from './errors.js';
+import type { PlannedWrite } from './write.js';
+
+export const JSON_SCHEMA_VERSION = 1;
+
+export interface RunResult {
+  command: 'create' | 'add docker';
+  dryRun: boolean;
+  projectDir: string;
+  options: object;
+  files: PlannedWrite[];
+  warnings: string[];
+  nextSteps: string[];
+}
+
+export interface Output {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export function printResult(result: RunResult, json: boolean, out: Output): void {
+  if (json) {
+    out.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, ok: true, ...result }, null, 2)}\n`);
+    return;
+  }
+  const paint = painter(out.stderr);
+  const lines: string[] = [];
+  const width = Math.max(...result.files.map((f) => f.path.length), 10);
+  if (result.dryRun) lines.push(`Dry run: nothing was written. Plan for ${result.projectDir}:`);
+  for (const file of result.files) {
+    if (!result.dryRun && file.action === 'unchanged') continue;
+    lines.push(`  ${paint(actionColour(file.action), file.action.padEnd(9))} ${file.path.padEnd(width)}  ${formatBytes(file.bytes)}`);
+  }
+  for (const warning of result.warnings) lines.push(paint('yellow', `warning: ${warning}`));
+  if (!result.dryRun) {
+    const written = result.files.filter((f) => f.action === 'create' || f.action === 'overwrite').length;
+    lines.push('', paint('green', `Done: ${written} file(s) written to ${result.projectDir}`));
+  }
+  if (result.nextSteps.length > 0) lines.push('', 'Next steps:', ...result.nextSteps.map((s) => `  ${s}`));
+  out.stderr.write(`${lines.join('\n')}\n`);
+}
+
+export function printError(error: unknown, json: boolean, out: Output): number {
+  const cliError =
+    error instanceof CliError
+      ? error
+      : new CliError('internal', `unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+  if (json) {
+    const body = { code: cliError.code, message: cliError.message, details: cliError.details, exitCode: cliError.exitCode };
+    out.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, ok: false, error: body }, null, 2)}\n`);
+  }
+  const paint = painter(out.stderr);
+  const details = cliError.details.slice(0, 20).map((d) => `  ${d}`);
+  if (cliError.details.length > 20) details.push(`  ... and ${cliError.details.length - 20} more`);
+  out.stderr.write(`${[paint('red', `error: ${cliError.message}`), ...details].join('\n')}\n`);
+  return cliError.exitCode;
+}
+
+type Colour = 'green' | 'yellow' | 'red' | 'cyan' | 'dim';
+
+function actionColour(action: PlannedWrite['action']): Colour {
+  return action === 'create' ? 'green' : action === 'overwrite' ? 'yellow' : action === 'conflict' ? 'red' : 'dim';
+}
+
+/** util.styleText with a stream drops colour when it is not a TTY, NO_COLOR is set, or FORCE_COLOR=0. */
+function painter(stream: Output['stderr']): (colour: Colour, text: string) => string {
+  return (colour, text) => styleText(colour, text, { stream: stream as NodeJS.WriteStream });
+}
+
+function formatBytes(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} kB`;
+}
