@@ -16,6 +16,8 @@ export interface ParsedArgs {
   json: boolean;
   help: boolean;
   version: boolean;
+  /** --answers FILE: options recorded in a project's answers file. */
+  answersFile?: string;
   /** undefined: decide from the terminal; true/false: forced by --interactive/--no-interactive. */
   interactive?: boolean;
 }
@@ -28,6 +30,7 @@ const CONTROL_FLAGS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   interactive: { type: 'boolean' },
+  answers: { type: 'string' },
 } as const;
 
 export const CONTROL_FLAG_NAMES = Object.keys(CONTROL_FLAGS);
@@ -71,6 +74,7 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     help: values.help === true,
     version: values.version === true,
     interactive: values.interactive as boolean | undefined,
+    answersFile: values.answers as string | undefined,
   };
 }
 

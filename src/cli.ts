@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readAnswersFile } from './answers-file.js';
 import { parseCliArgs, type ParsedArgs } from './args.js';
 import { CliError } from './errors.js';
 import { helpText } from './help.js';
@@ -30,6 +31,13 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const args = parseCliArgs(argv);
     if (args.help) return write(io.stdout, helpText(VERSION));
     if (args.version) return write(io.stdout, `${VERSION}\n`);
+
+    // Options recorded in an answers file count as flags; flags given explicitly win.
+    if (args.answersFile) {
+      const { name, ...recorded } = readAnswersFile(path.resolve(io.cwd, args.answersFile));
+      args.answers = { ...recorded, ...args.answers };
+      args.directory ??= name;
+    }
 
     // 2. Decide whether we may ask: only with a terminal, never in CI, never with --yes.
     const interactive = !args.yes && (args.interactive ?? (Boolean(io.stdin.isTTY && io.stderr.isTTY) && !isCI(io.env)));

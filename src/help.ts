@@ -30,6 +30,7 @@ ${row('-y, --yes', 'use the defaults above for every option not given; never pro
 ${row('--overwrite', 'write into a non-empty directory, replacing files the project contains')}
 ${row('--dry-run', 'print what would be created or overwritten, write nothing')}
 ${row('--json', 'print one JSON document on stdout (human output goes to stderr)')}
+${row('--answers <file>', 'take options from a project\'s .create-python-docker-app.json')}
 ${row('--interactive, --no-interactive', 'force prompts on or off (default: on with a terminal)')}
 ${row('-h, --help', 'show this help')}
 ${row('-v, --version', 'show the version')}

@@ -1,0 +1,40 @@
+// The answers file stamped into every project (.create-python-docker-app.json) records the
+// generator version and the options, so `--answers FILE` can reproduce the project exactly.
+
+import { readFileSync } from 'node:fs';
+import { CliError } from './errors.js';
+import { descriptionProblem, nameProblem } from './names.js';
+import { OPTION_SPECS, type ProjectOptions } from './options.js';
+
+export const ANSWERS_FILE = '.create-python-docker-app.json';
+
+/** Reads and validates an answers file; every problem is a usage error naming the field. */
+export function readAnswersFile(file: string): Partial<ProjectOptions> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CliError('invalid-value', `--answers ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const answers = (parsed as { answers?: unknown } | null)?.answers;
+  if (typeof answers !== 'object' || answers === null || Array.isArray(answers))
+    throw new CliError('invalid-value', `--answers ${file}: expected an object with an "answers" object`);
+  const record = answers as Record<string, unknown>;
+  const out: Record<string, string | boolean> = {};
+  for (const spec of OPTION_SPECS) {
+    const value = record[spec.key];
+    if (value === undefined) continue;
+    const ok =
+      spec.kind === 'boolean'
+        ? typeof value === 'boolean'
+        : typeof value === 'string' && (spec.kind === 'text' ? !descriptionProblem(value) : spec.choices.includes(value));
+    if (!ok) throw new CliError('invalid-value', `--answers ${file}: "${spec.key}" has an invalid value ${JSON.stringify(value)}`);
+    out[spec.key] = value as string | boolean;
+  }
+  if (record.name !== undefined) {
+    if (typeof record.name !== 'string' || nameProblem(record.name))
+      throw new CliError('invalid-value', `--answers ${file}: "name" is not a valid project name`);
+    out.name = record.name;
+  }
+  return out as Partial<ProjectOptions>;
+}
