@@ -11,7 +11,7 @@ set -euo pipefail
 CACHE=${CPDA_CACHE:-/var/cache/create-python-docker-app}
 ROOTFS=$CACHE/rootfs-trixie
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-ROOTFS_PACKAGES="python3-flask python3-fastapi python3-uvicorn gunicorn python3-pytest python3-httpx \
+ROOTFS_PACKAGES="python3-flask python3-fastapi python3-uvicorn uvicorn gunicorn python3-pytest python3-httpx \
 python3-sqlalchemy python3-psycopg python3-redis python3-pydantic-settings python3-packaging adduser docker-compose"
 
 if [ "$(id -u)" != 0 ]; then

@@ -1,0 +1,253 @@
+// Real-parts check of every generated project: its Python compiles, its own pytest suite
+// passes against a real PostgreSQL and Redis, and the server started from the Dockerfile's
+// CMD answers on the EXPOSEd port and passes the Dockerfile's HEALTHCHECK.
+//
+// Stand-ins (PyPI and Docker Hub are out of reach): Python 3.13 and Debian trixie's packages
+// in a chroot (rootfs.ts) instead of the image's pinned wheels; bookworm's PostgreSQL 15 and
+// Redis 7 (services-setup.ts) instead of the compose images.
+
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { allCombinations, comboId } from '../src/options.js';
+import { readFinalStage, type FinalStage } from './support/final-stage.js';
+import { generateInto } from './support/generate.js';
+import { type RunResult, rootfsUnavailable, runInRootfs, sleep, SOCKET_DIR_INSIDE, startInRootfs } from './support/rootfs.js';
+import {
+  countRows,
+  createDatabase,
+  databaseSocketUrl,
+  databaseUrl,
+  redisSocketUrl,
+  redisKeys,
+  redisUrl,
+  type Services,
+} from './support/services.js';
+
+/** The image's app user; the Dockerfile must name it (checked below), and everything runs as it. */
+const APP_UID = 10001;
+const HEALTH_TIMEOUT_MS = 20_000;
+/** Python start-up dominates; many commands share two CPUs, so allow more than the default. */
+const TEST_TIMEOUT_MS = 120_000;
+
+const state = inject('services');
+const skipReason = state.ok ? rootfsUnavailable() : state.reason;
+const combos = allCombinations();
+const workDir = skipReason ? '' : mkdtempSync(path.join(tmpdir(), 'cpda-runtime-'));
+
+afterAll(() => {
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+describe.skipIf(skipReason !== null).concurrent(
+  skipReason ? `generated apps at runtime (skipped: ${skipReason})` : 'generated apps at runtime',
+  { timeout: TEST_TIMEOUT_MS },
+  () => {
+    combos.forEach((combo, index) => {
+      const id = comboId(combo);
+      describe(id, () => {
+        let dir = '';
+        let services: Services;
+        // One database per project: the projects' tests run at the same time. In Redis, one
+        // database number for the project's pytest run and another for its server, whose
+        // /visits request would otherwise change the counter under the pytest run's feet.
+        const database = `cpda_${id.replace(/-/g, '_')}`;
+        const redisDb = 2 * index;
+        const serverRedisDb = 2 * index + 1;
+
+        beforeAll(async () => {
+          if (!state.ok) return;
+          services = state.services;
+          dir = generateInto({ name: 'runtime-app', ...combo }, mkdtempSync(path.join(workDir, `${id}-`)));
+          if (combo.postgres) await createDatabase(services, database);
+        });
+
+        const serviceEnv = (): Record<string, string> => ({
+          ...(combo.postgres ? { DATABASE_URL: databaseUrl(services, database) } : {}),
+          ...(combo.redis ? { REDIS_URL: redisUrl(services, redisDb) } : {}),
+        });
+
+        it('every .py file compiles', async () => {
+          const files = pythonFiles(dir);
+          expect(files.length, `${id}: no .py files generated`).toBeGreaterThan(0);
+          // The byte code goes to /tmp (a tmpfs of this command), never into the project.
+          const result = await runInRootfs({
+            projectDir: dir,
+            uid: APP_UID,
+            env: { PYTHONPYCACHEPREFIX: '/tmp/pycache' },
+            argv: ['python3', '-m', 'py_compile', ...files],
+          });
+          expect(result.code, `${id}: py_compile failed in ${files.join(', ')}\n${output(result)}`).toBe(0);
+        });
+
+        it('its own pytest suite passes against real PostgreSQL/Redis and leaves no data', async () => {
+          const result = await pytest(dir, serviceEnv());
+          const summary = pytestSummary(result.stdout);
+          const where = `${id}: pytest in ${dir}`;
+          expect(result.code, `${where} failed\n${output(result)}`).toBe(0);
+          expect(summary.failed + summary.errors, `${where}\n${output(result)}`).toBe(0);
+          expect(summary.skipped, `${where}: tests were skipped although the services are set\n${output(result)}`).toBe(0);
+          expect(summary.passed, `${where}\n${output(result)}`).toBeGreaterThan(0);
+          for (const test of serviceTests(combo))
+            expect(result.stdout, `${where}: ${test} did not pass\n${output(result)}`).toMatch(
+              new RegExp(`^${escape(test)} PASSED`, 'm'),
+            );
+          // What makes the suite pass again and again against one database: nothing is left
+          // behind (the visit counter's own key excepted: counting visits is its job).
+          if (combo.postgres)
+            expect(await countRows(services, database, 'items'), `${where}: rows left in items`).toBe(0);
+          if (combo.redis)
+            expect(await redisKeys(services, redisDb, 'test:*'), `${where}: test keys left in Redis`).toEqual([]);
+        });
+
+        it('without DATABASE_URL/REDIS_URL its pytest suite skips the service tests, with reasons', async () => {
+          const result = await pytest(dir, {});
+          const summary = pytestSummary(result.stdout);
+          expect(result.code, `${id}: pytest without services failed\n${output(result)}`).toBe(0);
+          expect(summary.failed + summary.errors, `${id}\n${output(result)}`).toBe(0);
+          if (combo.postgres || combo.redis) {
+            expect(summary.skipped, `${id}: nothing skipped without services\n${output(result)}`).toBeGreaterThan(0);
+            for (const name of [...(combo.postgres ? ['DATABASE_URL'] : []), ...(combo.redis ? ['REDIS_URL'] : [])])
+              expect(result.stdout, `${id}: no skip reason names ${name}`).toMatch(new RegExp(`SKIPPED.*${name} is not set`));
+          } else {
+            expect(summary.skipped, `${id}: tests skipped in a project without services\n${output(result)}`).toBe(0);
+          }
+        });
+
+        it('the Dockerfile CMD serves /health on the EXPOSEd port and its HEALTHCHECK passes', async () => {
+          const dockerfile = path.join(dir, 'Dockerfile');
+          let stage: FinalStage;
+          try {
+            stage = readFinalStage(readFileSync(dockerfile, 'utf8'));
+          } catch (error) {
+            throw new Error(`${id}: ${dockerfile}: ${(error as Error).message}`);
+          }
+          expect(stage.uid, `${id}: Dockerfile USER is not uid ${APP_UID}`).toBe(APP_UID);
+          expect(stage.workdir, `${id}: Dockerfile WORKDIR`).toBe('/app');
+          expect(stage.ports, `${id}: Dockerfile EXPOSE`).toHaveLength(1);
+          const port = stage.ports[0] as number;
+
+          // The server gets a network namespace of its own, so all 16 servers can bind the one
+          // EXPOSEd port at the same time, as containers do. The command, port and bind address
+          // are the Dockerfile's, untouched. Only the service addresses differ: 127.0.0.1 of the
+          // host is not reachable from that namespace, so PostgreSQL and Redis are reached
+          // through their Unix sockets, which the namespace does see (the same servers and the
+          // same database as the pytest run).
+          const server = await startInRootfs({
+            projectDir: dir,
+            projectDirInside: stage.workdir,
+            uid: stage.uid,
+            ownNetwork: true,
+            socketDir: services.socketDir,
+            env: {
+              ...(combo.postgres ? { DATABASE_URL: databaseSocketUrl(services, database, SOCKET_DIR_INSIDE) } : {}),
+              ...(combo.redis ? { REDIS_URL: redisSocketUrl(SOCKET_DIR_INSIDE, serverRedisDb) } : {}),
+              WEB_CONCURRENCY: '2', // as compose.yaml sets it: several workers start at once
+            },
+            argv: stage.cmd,
+          });
+          const inServerNetwork = (argv: string[]) =>
+            runInRootfs({ projectDir: dir, projectDirInside: stage.workdir, uid: stage.uid, networkOf: server.pid, argv }, 15_000);
+          const where = `${id}: ${stage.cmd.join(' ')} (from ${dockerfile})`;
+          try {
+            const healthy = await waitForHealth(server, port, inServerNetwork);
+            expect(healthy.ok, `${where}: /health on port ${port} never answered 200\n${healthy.detail}`).toBe(true);
+
+            const check = await inServerNetwork(stage.healthcheck);
+            expect(check.code, `${id}: HEALTHCHECK ${stage.healthcheck.join(' ')} failed\n${output(check)}`).toBe(0);
+
+            // The app behind /health works too: these routes reach the store (and Redis).
+            const routes = ['/items', ...(combo.redis ? ['/visits'] : [])];
+            const smoke = await inServerNetwork(['python3', '-c', PROBE, String(port), ...routes]);
+            expect(smoke.code, `${where}: ${routes.join(', ')} failed\n${output(smoke)}\n${server.output()}`).toBe(0);
+          } finally {
+            const stopped = await server.stop();
+            expect(stopped.graceful, `${where}: did not stop within 10 s of SIGTERM\n${server.output()}`).toBe(true);
+          }
+        });
+      });
+    });
+  },
+);
+
+function pythonFiles(dir: string, sub = ''): string[] {
+  return readdirSync(path.join(dir, sub), { withFileTypes: true }).flatMap((entry) => {
+    const rel = sub ? `${sub}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) return pythonFiles(dir, rel);
+    return entry.name.endsWith('.py') ? [rel] : [];
+  });
+}
+
+function pytest(dir: string, env: Record<string, string>): Promise<RunResult> {
+  // -v lists each test with its outcome; -rs (also in the project's addopts) the skip reasons.
+  return runInRootfs({
+    projectDir: dir,
+    uid: APP_UID,
+    env,
+    argv: ['python3', '-m', 'pytest', '-v', '-rs', '-p', 'no:cacheprovider', '--color=no'],
+  });
+}
+
+/** Tests that prove the real services were used, as `file::name` (see the templates). */
+function serviceTests(combo: { postgres: boolean; redis: boolean }): string[] {
+  return [
+    ...(combo.postgres
+      ? ['tests/test_store.py::test_round_trip_through_postgres', 'tests/test_items.py::test_create_then_get_and_list']
+      : []),
+    ...(combo.redis
+      ? ['tests/test_visits.py::test_counter_counts_in_redis', 'tests/test_visits.py::test_visits_route_counts_up']
+      : []),
+  ];
+}
+
+interface PytestSummary {
+  passed: number;
+  failed: number;
+  skipped: number;
+  errors: number;
+}
+
+/** Counts from pytest's last line, e.g. `==== 12 passed, 3 skipped in 0.52s ====`. */
+function pytestSummary(stdout: string): PytestSummary {
+  const line = stdout.trim().split('\n').at(-1) ?? '';
+  const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(line)?.[1] ?? 0);
+  return { passed: count('passed'), failed: count('failed'), skipped: count('skipped'), errors: count('errors?') };
+}
+
+// Succeeds when every route answers 200 on 127.0.0.1:<port>; /health must say {"status": "ok"}.
+const PROBE = `
+import json, sys, urllib.request
+port = sys.argv[1]
+for route in sys.argv[2:]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{route}", timeout=2) as response:
+        body = json.load(response)
+        assert response.status == 200, (route, response.status)
+        if route == "/health":
+            assert body == {"status": "ok"}, body
+`;
+
+async function waitForHealth(
+  server: { exitCode: () => number | null; output: () => string },
+  port: number,
+  run: (argv: string[]) => Promise<RunResult>,
+): Promise<{ ok: boolean; detail: string }> {
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  let last: RunResult | undefined;
+  while (Date.now() < deadline) {
+    if (server.exitCode() !== null) return { ok: false, detail: `the server exited:\n${server.output()}` };
+    last = await run(['python3', '-c', PROBE, String(port), '/health']);
+    if (last.code === 0) return { ok: true, detail: '' };
+    await sleep(200);
+  }
+  return { ok: false, detail: `last probe:\n${last ? output(last) : ''}\nserver:\n${server.output()}` };
+}
+
+function output(result: RunResult): string {
+  return `exit ${result.code}${result.signal ? ` (${result.signal})` : ''}${result.timedOut ? ' (timed out)' : ''}\n${result.stdout}\n${result.stderr}`.trim();
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
