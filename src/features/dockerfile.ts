@@ -2,11 +2,25 @@
 // come from the render context; each variant is one template in its own layer.
 
 import type { DockerfileVariant } from '../options.js';
-import type { Feature } from './types.js';
+import type { EnvVar, Feature } from './types.js';
+
+/** Server settings compose.yaml passes to the container; gunicorn and uvicorn read both natively. */
+const SERVER_ENV: EnvVar[] = [
+  {
+    name: 'WEB_CONCURRENCY',
+    example: '2',
+    comment: 'Worker processes of the server in the container (the CPU count inside Docker is unreliable).',
+  },
+  {
+    name: 'FORWARDED_ALLOW_IPS',
+    example: '127.0.0.1',
+    comment: 'IPs of reverse proxies whose X-Forwarded-* headers are trusted; add your proxy\'s address.',
+  },
+];
 
 export const DOCKERFILE_FEATURES: Record<DockerfileVariant, Feature> = {
-  standard: { layer: 'dockerfile-standard' },
-  'multi-stage': { layer: 'dockerfile-multi-stage' },
+  standard: { layer: 'dockerfile-standard', env: SERVER_ENV },
+  'multi-stage': { layer: 'dockerfile-multi-stage', env: SERVER_ENV },
 };
 
 /** Fixed UID/GID of the non-root user, above the range distributions hand out. */

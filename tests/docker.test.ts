@@ -1,0 +1,217 @@
+// Every combination of options, checked as Docker would see it:
+//  1. the Dockerfile passes our linter (dockerfile-utils + our rules, tests/support/dockerfile-lint.ts);
+//  2. compose.yaml, alone and merged with compose.override.yaml, is valid for the Compose schema
+//     and for `docker-compose config`, with the .env a user copies from .env.example;
+//  3. the image builds and its own HEALTHCHECK reports `healthy` (tests/support/standin-image.ts
+//     explains the stand-in base image: Debian's Python packages, a pip that only checks).
+//     Containers run with --network none, so all can listen on their own port 8000 at once;
+//     they reach the test PostgreSQL and Redis (services-setup.ts) through Unix sockets.
+// Failure messages start with the combination id and name the file.
+
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { buildContext } from '../src/context.js';
+import { allCombinations, comboId } from '../src/options.js';
+import { COMPOSE_BIN, composeConfig, composeSchemaErrors, createDotEnv, publishedPortConflicts } from './support/compose-check.js';
+import { docker } from './support/docker.js';
+import { buildStandinImages } from './support/standin-image.js';
+import { lintDockerfile } from './support/dockerfile-lint.js';
+import { generateInto, optionsFor, TEST_VERSION } from './support/generate.js';
+import { createDatabase, databaseSocketUrl, redisSocketUrl, type ServicesState } from './support/services.js';
+
+/** [id, options]: a tuple so that `%s` prints the id in test names. */
+const combos = allCombinations().map((options) => [comboId(options), options] as const);
+const parent = mkdtempSync(path.join(tmpdir(), 'cpda-docker-test-'));
+const projects = new Map(combos.map(([id, options]) => [id, generateInto(options, path.join(parent, id))]));
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+function projectDir(id: string): string {
+  const dir = projects.get(id);
+  if (!dir) throw new Error(`no project for ${id}`);
+  return dir;
+}
+function readProjectFile(id: string, file: string): string | undefined {
+  const p = path.join(projectDir(id), file);
+  return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+}
+
+describe('Dockerfile lint', () => {
+  test.for(combos)('%s: Dockerfile', ([id]) => {
+    const text = readProjectFile(id, 'Dockerfile') ?? '';
+    const findings = lintDockerfile(text, { readFile: (f) => readProjectFile(id, f) });
+    expect(findings.map((f) => `${id}: Dockerfile:${f.line} [${f.rule}] ${f.message}`)).toEqual([]);
+  });
+});
+
+describe('Compose files', () => {
+  test.for(combos)('%s: compose.yaml and compose.override.yaml match the Compose schema', ([id]) => {
+    for (const file of ['compose.yaml', 'compose.override.yaml']) {
+      const text = readProjectFile(id, file);
+      expect(text, `${id}: ${file} missing`).toBeDefined();
+      expect(composeSchemaErrors(text!).map((e) => `${id}: ${file}: ${e}`)).toEqual([]);
+    }
+  });
+
+  test.for(combos)('%s: docker-compose config accepts them, alone and merged', async ([id]) => {
+    expect(existsSync(COMPOSE_BIN), `${COMPOSE_BIN} missing: run scripts/setup-test-env.sh`).toBe(true);
+    const dir = projectDir(id);
+    createDotEnv(dir);
+    for (const files of [['compose.yaml'], ['compose.yaml', 'compose.override.yaml']]) {
+      const r = await composeConfig(dir, files, 'quiet');
+      expect(r.code, `${id}: docker-compose -f ${files.join(' -f ')} config --quiet:\n${r.stderr}${r.stdout}`).toBe(0);
+    }
+    const merged = await composeConfig(dir, ['compose.yaml', 'compose.override.yaml'], 'json');
+    expect(merged.code, `${id}: merged config: ${merged.stderr}`).toBe(0);
+    expect(publishedPortConflicts(merged.stdout).map((c) => `${id}: compose.yaml + compose.override.yaml: ${c}`)).toEqual([]);
+  });
+
+  test.for(combos)('%s: Compose files keep secrets and service ports private', ([id, options]) => {
+    const base = readProjectFile(id, 'compose.yaml') ?? '';
+    const override = readProjectFile(id, 'compose.override.yaml') ?? '';
+    expect(base, `${id}: compose.yaml has an obsolete version:`).not.toMatch(/^version:/m);
+    // Only the app publishes a port in the base file; the override binds services to 127.0.0.1.
+    expect(base.match(/^\s+- "[\d.:]+"$/gm) ?? [], `${id}: compose.yaml publishes`).toEqual(['      - "8000:8000"']);
+    for (const line of override.match(/^\s+- "[\d.:]+"$/gm) ?? [])
+      expect(line, `${id}: compose.override.yaml publishes on all interfaces`).toMatch(/"127\.0\.0\.1:/);
+    // The example password of .env.example must not be baked into any Compose file.
+    const example = /^POSTGRES_PASSWORD=(.+)$/m.exec(readProjectFile(id, '.env.example') ?? '')?.[1];
+    if (options.postgres) {
+      expect(example, `${id}: .env.example lacks POSTGRES_PASSWORD`).toBeDefined();
+      expect(base + override, `${id}: compose files contain the password`).not.toContain(example!);
+      expect(base, `${id}: compose.yaml must require POSTGRES_PASSWORD`).toContain('${POSTGRES_PASSWORD:?');
+    }
+  });
+});
+
+const dockerInfo = inject('docker');
+const services: ServicesState = inject('services') ?? { ok: false, reason: 'tests/support/services-setup.ts did not run' };
+const buildTimes: { id: string; seconds: number }[] = [];
+const skipDocker = !dockerInfo.available && !dockerInfo.broken;
+/** Where the services' socket directory is mounted in the containers. */
+const SOCKETS_INSIDE = '/run/test-services';
+
+const dockerTitle = dockerInfo.available ? 'Docker image' : `Docker image (${dockerInfo.reason})`;
+
+describe.skipIf(skipDocker)(dockerTitle, () => {
+  let host = '';
+  beforeAll(async () => {
+    if (!dockerInfo.available) throw new Error(`Docker should work here but does not: ${dockerInfo.reason}`);
+    host = dockerInfo.host;
+    await buildStandinImages(host);
+  }, 300_000);
+  afterAll(() => {
+    if (buildTimes.length > 0)
+      console.log(`docker build times (s): ${buildTimes.map((b) => `${b.id} ${b.seconds.toFixed(1)}`).join(', ')}`);
+  });
+
+  const title = '%s: image builds and its HEALTHCHECK reports healthy';
+  test.concurrent.for(combos)(title, { timeout: 300_000 }, async ([id, options], { expect, skip }) => {
+    const dir = projectDir(id);
+    const image = `cpda-test/${id}:test`;
+    // A real .env in the build context: the image must not contain it.
+    createDotEnv(dir);
+
+    // BuildKit would fetch the `# syntax=docker/dockerfile:1` frontend from Docker Hub, which is
+    // unreachable here; the daemon's built-in frontend reads the same file without that line.
+    const offline = path.join(dir, 'Dockerfile.offline');
+    writeFileSync(offline, readFileSync(path.join(dir, 'Dockerfile'), 'utf8').replace(/^# syntax=.*\n/, ''));
+    const started = Date.now();
+    const build = await docker(host, ['build', '--network=none', '--progress=plain', '-f', offline, '-t', image, dir], {
+      timeoutMs: 240_000,
+    });
+    buildTimes.push({ id, seconds: (Date.now() - started) / 1000 });
+    expect(build.code, `${id}: docker build of Dockerfile failed:\n${build.stderr.split('\n').slice(-30).join('\n')}`).toBe(0);
+
+    const expected = buildContext(optionsFor(options), TEST_VERSION);
+    const config = JSON.parse((await docker(host, ['image', 'inspect', '-f', '{{json .Config}}', image])).stdout) as {
+      User: string;
+      Healthcheck?: { Test: string[] };
+    };
+    expect(config.User, `${id}: Dockerfile USER`).toBe(`${expected.uid}:${expected.uid}`);
+    expect(config.Healthcheck?.Test, `${id}: Dockerfile HEALTHCHECK`).toEqual(['CMD', ...expected.healthcheck]);
+
+    if ((options.postgres || options.redis) && !services.ok) return skip(`no test PostgreSQL/Redis: ${services.reason}`);
+    const runArgs = await containerArgs(id, options, services);
+    const health = await runUntilHealthy(host, id, image, runArgs);
+    expect(health.status, `${id}: container of the Dockerfile's image is not healthy\n${health.details}`).toBe('healthy');
+    expect(health.details, `${id}: inside the container of the Dockerfile's image`).toBe('');
+  });
+});
+
+/** Environment and mounts for the app: a fresh database per combination, Redis db 0. */
+async function containerArgs(
+  id: string,
+  options: { postgres: boolean; redis: boolean },
+  state: ServicesState,
+): Promise<string[]> {
+  if (!state.ok) return [];
+  const args = ['-v', `${state.services.socketDir}:${SOCKETS_INSIDE}:ro`];
+  if (options.postgres) {
+    // The PostgreSQL store creates its table at start-up, so the app needs a real database.
+    const database = `docker_${id.replace(/-/g, '_')}`;
+    await createDatabase(state.services, database);
+    args.push('-e', `DATABASE_URL=${databaseSocketUrl(state.services, database, SOCKETS_INSIDE)}`);
+  }
+  if (options.redis) args.push('-e', `REDIS_URL=${redisSocketUrl(SOCKETS_INSIDE, 0)}`);
+  return args;
+}
+
+interface Health {
+  status: string;
+  details: string;
+}
+
+/**
+ * Starts the image with its own CMD and HEALTHCHECK command; only the check interval is
+ * shortened (30 s in the Dockerfile) so the first probe runs after 1 s. Waits up to 60 s.
+ */
+async function runUntilHealthy(host: string, id: string, image: string, extraArgs: string[]): Promise<Health> {
+  const name = `cpda-${id}-${process.pid}`;
+  const runArgs = ['run', '-d', '--name', name, '--network', 'none', '--health-interval=1s', ...extraArgs, image];
+  const started = await docker(host, runArgs);
+  if (started.code !== 0) return { status: 'not started', details: started.stderr };
+  try {
+    const deadline = Date.now() + 60_000;
+    let state: ContainerState = { Status: 'unknown', Running: false };
+    while (Date.now() < deadline) {
+      state = JSON.parse((await docker(host, ['inspect', '-f', '{{json .State}}', name])).stdout) as ContainerState;
+      if (state.Health?.Status === 'healthy' && state.Running) return { status: 'healthy', details: await insideChecks(host, name) };
+      if (!state.Running || state.Health?.Status === 'unhealthy') break;
+      await sleep(500);
+    }
+    const logs = await docker(host, ['logs', '--tail', '40', name]);
+    const probes = (state.Health?.Log ?? []).slice(-3).map((l) => `probe exit ${l.ExitCode}: ${l.Output.trim()}`);
+    return {
+      status: state.Health?.Status ?? state.Status,
+      details: [`container ${state.Status} (exit ${state.ExitCode ?? '-'})`, ...probes, '--- docker logs:', logs.stdout + logs.stderr].join('\n'),
+    };
+  } finally {
+    await docker(host, ['rm', '-f', name]);
+  }
+}
+
+/**
+ * Inside the running container: the server's user can write its HOME but not the code, and the
+ * build context's .env and tests/ stayed out of the image (.dockerignore). Empty when all hold.
+ */
+async function insideChecks(host: string, name: string): Promise<string> {
+  const script = [
+    'test "$(id -u)" = 10001 || echo "runs as uid $(id -u)"',
+    'test -w "$HOME" || echo "HOME ($HOME) is not writable"',
+    'test ! -w /app && test ! -w /app/app || echo "the code in /app is writable by the app user"',
+    'test ! -e /app/.env || echo ".env was copied into the image"',
+    'test ! -e /app/tests || echo "tests/ was copied into the image"',
+  ].join('; ');
+  const r = await docker(host, ['exec', name, 'sh', '-c', script]);
+  return (r.stdout + r.stderr).trim();
+}
+
+interface ContainerState {
+  Status: string;
+  Running: boolean;
+  ExitCode?: number;
+  Health?: { Status: string; Log?: { ExitCode: number; Output: string }[] };
+}

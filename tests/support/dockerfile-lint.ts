@@ -1,0 +1,322 @@
+// Dockerfile checks for the generated projects. hadolint and `docker build --check` cannot run
+// on these machines, so this combines dockerfile-utils' validator with our own rules, written on
+// dockerfile-ast, for the checklist items those tools would cover: `# syntax=` first, pinned
+// images, non-root user, exec-form CMD/HEALTHCHECK, EXPOSE = the port the server binds, server
+// package in requirements.txt, served module present, dependencies installed before the code.
+
+import { DockerfileParser, ModifiableInstruction, type Instruction } from 'dockerfile-ast';
+import { validate, ValidationSeverity } from 'dockerfile-utils';
+
+export interface LintFinding {
+  /** `dockerfile-utils/<code>` for the validator's diagnostics, otherwise one of our rule names. */
+  rule: string;
+  /** 1-based line of the Dockerfile (0 when the finding is about the file as a whole). */
+  line: number;
+  message: string;
+}
+
+export interface LintOptions {
+  /**
+   * Reads a file of the build context, path relative to the project root ('requirements.txt',
+   * 'gunicorn.conf.py'); undefined when it does not exist.
+   */
+  readFile?: (relativePath: string) => string | undefined;
+}
+
+/** Server executables a CMD may start → the distribution (requirements.txt name) providing each. */
+const SERVER_PACKAGES: Record<string, string> = {
+  gunicorn: 'gunicorn',
+  uvicorn: 'uvicorn',
+  fastapi: 'fastapi',
+  flask: 'flask',
+  hypercorn: 'hypercorn',
+  granian: 'granian',
+};
+
+export function lintDockerfile(text: string, options: LintOptions = {}): LintFinding[] {
+  const readFile = options.readFile ?? (() => undefined);
+  const findings: LintFinding[] = [...validatorFindings(text)];
+  const df = DockerfileParser.parse(text);
+  const all = df.getInstructions();
+  const add = (rule: string, at: Instruction | number, message: string) =>
+    findings.push({ rule, line: typeof at === 'number' ? at : lineOf(at), message });
+
+  if (!/^# syntax=docker\/dockerfile:1(\.\d+)?\s*$/.test(text.split('\n')[0] ?? ''))
+    add('syntax-directive', 1, 'first line must be `# syntax=docker/dockerfile:1`');
+
+  const froms = all.filter((i) => i.getKeyword() === 'FROM');
+  if (froms.length === 0) {
+    add('from-pinned', 0, 'no FROM instruction');
+    return findings;
+  }
+  checkPinnedImages(df.getInitialARGs().map((a) => a.getProperty()), froms, add);
+
+  // The image that runs is the last stage: everything after the last FROM.
+  const lastFrom = froms[froms.length - 1]!;
+  const finalStage = all.filter((i) => lineOf(i) > lineOf(lastFrom));
+  const of = (keyword: string) => finalStage.filter((i) => i.getKeyword() === keyword);
+
+  const users = of('USER');
+  const lastUser = users[users.length - 1];
+  if (!lastUser) add('non-root-user', lastFrom, 'final stage has no USER: the container runs as root');
+  else {
+    const who = argsText(lastUser).split(':')[0]!.trim();
+    if (who === 'root' || who === '0') add('non-root-user', lastUser, `final USER is ${who}`);
+    const runs = of('RUN');
+    const lastRun = runs[runs.length - 1];
+    if (lastRun && lineOf(lastRun) > lineOf(lastUser)) add('user-after-run', lastRun, 'RUN after the last USER');
+  }
+
+  const cmds = of('CMD');
+  const cmd = cmds[cmds.length - 1];
+  let argv: string[] | undefined;
+  if (!cmd) add('exec-form-cmd', lastFrom, 'final stage has no CMD');
+  else {
+    argv = execForm(argsText(cmd));
+    if (!argv) {
+      add('exec-form-cmd', cmd, 'CMD must be exec form (a JSON array) so the server is PID 1');
+      // Still check what a shell-form command would start.
+      argv = argsText(cmd).split(/\s+/).filter(Boolean);
+    }
+  }
+  for (const ep of of('ENTRYPOINT'))
+    if (!execForm(argsText(ep))) add('exec-form-cmd', ep, 'ENTRYPOINT must be exec form');
+
+  checkHealthcheck(of('HEALTHCHECK'), lastFrom, add);
+
+  const requirementsText = readFile('requirements.txt');
+  if (argv) {
+    checkServerPackage(argv, requirementsText, cmd!, add);
+    checkExposedPort(argv, of('EXPOSE'), readFile, cmd!, add);
+    checkServedModule(argv, readFile, cmd!, add);
+  }
+  checkInstallOrder(all, add);
+  if (requirementsText !== undefined) {
+    requirementLines(requirementsText).forEach(({ line, text: req }) => {
+      if (!/==/.test(req)) add('pinned-requirements', 0, `requirements.txt line ${line} is not pinned with ==: ${req}`);
+    });
+  }
+  return findings.sort((a, b) => a.line - b.line);
+}
+
+/** dockerfile-utils with every check at error level; its warnings count as failures too. */
+function validatorFindings(text: string): LintFinding[] {
+  const E = ValidationSeverity.ERROR;
+  return validate(text, {
+    deprecatedMaintainer: E,
+    directiveCasing: E,
+    emptyContinuationLine: E,
+    instructionCasing: E,
+    instructionCmdMultiple: E,
+    instructionEntrypointMultiple: E,
+    instructionHealthcheckMultiple: E,
+    instructionJSONInSingleQuotes: E,
+    instructionWorkdirRelative: E,
+  }).map((d) => ({ rule: `dockerfile-utils/${String(d.code)}`, line: d.range.start.line + 1,
+    message: typeof d.message === 'string' ? d.message : d.message.value,
+  }));
+}
+
+type Add = (rule: string, at: Instruction | number, message: string) => void;
+type ArgProperty = { getName(): string; getValue(): string | null } | null;
+
+/** Every FROM names a tagged, non-`latest` image (ARG defaults resolved) or an earlier stage. */
+function checkPinnedImages(initialArgs: ArgProperty[], froms: Instruction[], add: Add): void {
+  const defaults = new Map<string, string>();
+  for (const p of initialArgs) if (p && p.getValue() !== null) defaults.set(p.getName(), p.getValue()!);
+  const stages = new Set<string>();
+  for (const from of froms) {
+    const args = from.getArguments().map((a) => a.getValue()).filter((v) => !v.startsWith('--'));
+    const raw = args[0] ?? '';
+    const image = raw.replace(/\$\{(\w+)\}|\$(\w+)/g, (_m, a: string | undefined, b: string | undefined) => {
+      const name = (a ?? b)!;
+      const value = defaults.get(name);
+      if (value === undefined) add('from-pinned', from, `FROM uses ARG ${name}, which has no default before the first FROM`);
+      return value ?? '';
+    });
+    if (args[1]?.toLowerCase() === 'as' && args[2]) stages.add(args[2].toLowerCase());
+    if (stages.has(image.toLowerCase()) || image === 'scratch') continue;
+    const withoutDigest = image.split('@')[0]!;
+    const lastSegment = withoutDigest.split('/').pop() ?? '';
+    const tag = lastSegment.includes(':') ? lastSegment.split(':').pop()! : '';
+    if (!tag && !image.includes('@')) add('from-pinned', from, `FROM ${image || raw} has no tag`);
+    else if (tag === 'latest') add('from-pinned', from, `FROM ${image} uses the latest tag`);
+  }
+}
+
+function checkHealthcheck(healthchecks: Instruction[], lastFrom: Instruction, add: Add): void {
+  const hc = healthchecks[healthchecks.length - 1];
+  if (!hc) {
+    add('healthcheck', lastFrom, 'final stage has no HEALTHCHECK');
+    return;
+  }
+  const match = /^CMD\s+([\s\S]*)$/.exec(argsText(hc));
+  if (!match) {
+    add('healthcheck', hc, 'HEALTHCHECK must be `HEALTHCHECK [flags] CMD [...]`');
+    return;
+  }
+  const flags = new Set(flagsOf(hc).map((f) => f.name));
+  for (const flag of ['interval', 'timeout', 'start-period', 'retries'])
+    if (!flags.has(flag)) add('healthcheck', hc, `HEALTHCHECK should set --${flag}`);
+  if (!execForm(match[1]!)) add('exec-form-healthcheck', hc, 'HEALTHCHECK CMD must be exec form (a JSON array)');
+}
+
+/** The executable the CMD runs (or the module of `python -m X`) must be installed by requirements.txt. */
+function checkServerPackage(argv: string[], requirements: string | undefined, cmd: Instruction, add: Add): void {
+  const exe = serverExecutable(argv);
+  if (requirements === undefined) {
+    add('server-in-requirements', cmd, 'requirements.txt not found in the build context');
+    return;
+  }
+  const pkg = SERVER_PACKAGES[exe];
+  if (!pkg) {
+    add('server-in-requirements', cmd, `CMD runs ${exe}, which is not a known Python server`);
+    return;
+  }
+  const names = new Set(requirementLines(requirements).map((r) => requirementName(r.text)));
+  if (!names.has(pkg)) add('server-in-requirements', cmd, `CMD runs ${exe}, but ${pkg} is not in requirements.txt`);
+}
+
+/** EXPOSE must list exactly the port the server binds, and the server must bind all interfaces. */
+function checkExposedPort(
+  argv: string[],
+  exposes: Instruction[],
+  readFile: (p: string) => string | undefined,
+  cmd: Instruction,
+  add: Add,
+): void {
+  const bound = boundAddress(argv, readFile);
+  if ('error' in bound) {
+    add('expose-port', cmd, bound.error);
+    return;
+  }
+  if (bound.host !== '0.0.0.0' && bound.host !== '[::]' && bound.host !== '::')
+    add('expose-port', cmd, `server binds ${bound.host}, unreachable from outside the container`);
+  const exposed = exposes.flatMap((e) => e.getArguments().map((a) => a.getValue().split('/')[0]!));
+  if (exposed.length === 0) add('expose-port', cmd, `no EXPOSE; the server listens on ${bound.port}`);
+  for (const e of exposes) {
+    const ports = e.getArguments().map((a) => a.getValue().split('/')[0]!);
+    if (ports.some((p) => p !== String(bound.port)))
+      add('expose-port', e, `EXPOSE ${ports.join(' ')} but the server listens on ${bound.port}`);
+  }
+}
+
+/** The `module:attr` the server loads must be a module of the project (COPY . . puts it in /app). */
+function checkServedModule(argv: string[], readFile: (p: string) => string | undefined, cmd: Instruction, add: Add): void {
+  const target = argv.find((a) => /^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(\(.*\))?$/.test(a));
+  if (!target) return;
+  const file = target.split(':')[0]!.replace(/\./g, '/');
+  if (readFile(`${file}.py`) === undefined && readFile(`${file}/__init__.py`) === undefined)
+    add('cmd-target', cmd, `CMD serves ${target}, but neither ${file}.py nor ${file}/__init__.py is in the project`);
+}
+
+type Bound = { host: string; port: number } | { error: string };
+
+/** Where uvicorn/gunicorn listen, from the CMD flags or, for gunicorn, its config file. */
+function boundAddress(argv: string[], readFile: (p: string) => string | undefined): Bound {
+  const exe = serverExecutable(argv);
+  const flag = (...names: string[]): string | undefined => {
+    for (let i = 0; i < argv.length; i++) {
+      for (const n of names) {
+        if (argv[i] === n) return argv[i + 1];
+        if (argv[i]!.startsWith(`${n}=`)) return argv[i]!.slice(n.length + 1);
+      }
+    }
+    return undefined;
+  };
+  if (exe === 'uvicorn' || exe === 'fastapi') {
+    const port = Number(flag('--port') ?? 8000);
+    const host = flag('--host') ?? (exe === 'fastapi' && argv.includes('run') ? '0.0.0.0' : '127.0.0.1');
+    return { host, port };
+  }
+  if (exe === 'gunicorn') {
+    const bind = flag('--bind', '-b') ?? gunicornConfigBind(flag('--config', '-c') ?? 'gunicorn.conf.py', readFile);
+    if (typeof bind !== 'string') return bind;
+    const m = /^(.*):(\d+)$/.exec(bind);
+    if (!m) return { error: `cannot read a host:port from gunicorn bind ${bind}` };
+    return { host: m[1]!, port: Number(m[2]) };
+  }
+  return { error: `cannot tell which port ${exe} binds` };
+}
+
+/**
+ * The `bind` of a gunicorn config file. It is Python, so this reads the common shapes:
+ * `bind = "0.0.0.0:8000"`, `bind = ["0.0.0.0:8000"]`, or an f-string/format with an
+ * environment default, e.g. `f"0.0.0.0:{os.environ.get('PORT', '8000')}"`.
+ */
+function gunicornConfigBind(file: string, readFile: (p: string) => string | undefined): string | { error: string } {
+  const text = readFile(file.replace(/^\.\//, '').replace(/^\/app\//, ''));
+  if (text === undefined) return { error: `gunicorn config ${file} not found; gunicorn would bind 127.0.0.1:8000` };
+  const line = /^bind\s*=\s*(.+)$/m.exec(text);
+  if (!line) return { error: `${file} sets no bind; gunicorn would bind 127.0.0.1:8000` };
+  const rhs = line[1]!;
+  const host = /(0\.0\.0\.0|127\.0\.0\.1|\[::\]|localhost)/.exec(rhs)?.[1];
+  const ports = [...rhs.matchAll(/(?<![\d.])(\d{2,5})(?![\d.])/g)].map((m) => m[1]!);
+  if (!host || ports.length !== 1) return { error: `cannot read a host:port from ${file}: bind = ${rhs}` };
+  return `${host}:${ports[0]}`;
+}
+
+/** `["python", "-m", "uvicorn", ...]` → uvicorn; `["/opt/venv/bin/gunicorn", ...]` → gunicorn. */
+function serverExecutable(argv: string[]): string {
+  const base = (s: string) => s.split('/').pop() ?? s;
+  if (/^python[\d.]*$/.test(base(argv[0] ?? '')) && argv[1] === '-m') return argv[2] ?? '';
+  return base(argv[0] ?? '');
+}
+
+/** Dependencies must be installed before the code is copied, so code edits keep that layer cached. */
+function checkInstallOrder(all: Instruction[], add: Add): void {
+  const install = all.find(
+    (i) => i.getKeyword() === 'RUN' && /\bpip3?\s+install\b.*-r\s+\S*requirements\.txt/.test(argsText(i)),
+  );
+  if (!install) {
+    add('deps-before-code', 0, 'no RUN installs requirements.txt with pip');
+    return;
+  }
+  const codeCopy = all.find((i) => {
+    if (i.getKeyword() !== 'COPY' && i.getKeyword() !== 'ADD') return false;
+    if (flagsOf(i).some((f) => f.name === 'from')) return false;
+    const sources = i.getArguments().map((a) => a.getValue()).slice(0, -1);
+    return sources.some((s) => !/requirements[\w-]*\.txt$/.test(s));
+  });
+  if (codeCopy && lineOf(codeCopy) < lineOf(install))
+    add('deps-before-code', codeCopy, 'app code is copied before the dependencies are installed');
+}
+
+/** Exec form: the arguments are a JSON array of strings. Returns the array, or undefined. */
+function execForm(text: string): string[] | undefined {
+  if (!text.startsWith('[')) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) return value as string[];
+  } catch {
+    // not JSON: Docker would run it through /bin/sh
+  }
+  return undefined;
+}
+
+function requirementLines(text: string): { line: number; text: string }[] {
+  return text
+    .split('\n')
+    .map((t, i) => ({ line: i + 1, text: t.replace(/#.*/, '').trim() }))
+    .filter((r) => r.text && !r.text.startsWith('-'));
+}
+
+/** PEP 503 normalised distribution name of a requirement line (`uvicorn[standard]==1` → uvicorn). */
+function requirementName(req: string): string {
+  return (/^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(req)?.[0] ?? '').toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** `--name=value` flags, which dockerfile-ast keeps apart from the arguments. */
+function flagsOf(i: Instruction): { name: string; value: string | null }[] {
+  if (!(i instanceof ModifiableInstruction)) return [];
+  return i.getFlags().map((f) => ({ name: f.getName(), value: f.getValue() }));
+}
+
+/** The instruction's arguments with line continuations joined, as Docker reads them. */
+function argsText(i: Instruction): string {
+  return (i.getRawArgumentsContent() ?? '').replace(/\\\r?\n/g, ' ').trim();
+}
+
+function lineOf(i: Instruction): number {
+  return i.getRange().start.line + 1;
+}
