@@ -1,11 +1,33 @@
+// One build for everything that ships: the CLI and the plop pack, bundled into dist/ with every
+// library inlined, so the published package has zero runtime dependencies (issue 6).
+//  - noExternal: everything is bundled (@inquirer/prompts, ejs, ...) except plop/node-plop,
+//    which belong to the consumer's plop install and are only ever used by the plop pack.
+//  - splitting: dynamic imports (the prompt library) become their own chunks, so a
+//    non-interactive run never reads or parses them; code shared by the CLI and the plop pack
+//    lands in a shared chunk.
+//  - minify: less JavaScript to read and parse on every start-up, and a smaller tarball.
 import { defineConfig } from 'tsup';
 
+const CONSUMER_PROVIDED = /^(?:plop|node-plop)(?:\/|$)/;
+
 export default defineConfig({
-  entry: { cli: 'src/cli.ts' },
+  entry: {
+    cli: 'src/cli.ts',
+    // The plop pack (package.json "main").
+    plopfile: 'generators/plopfile.ts',
+  },
   format: ['esm'],
   target: 'node20',
   platform: 'node',
   outDir: 'dist',
   clean: true,
   splitting: true,
+  minify: true,
+  sourcemap: false,
+  // tsup checks noExternal before external, so the exclusion must live in this pattern.
+  noExternal: [new RegExp(`^(?!${CONSUMER_PROVIDED.source.slice(1)})`)],
+  external: [CONSUMER_PROVIDED],
+  // A bundled CommonJS module that calls require() for a Node built-in needs a real require
+  // inside an ES module chunk.
+  banner: { js: "import{createRequire as __cpdaCreateRequire}from'node:module';const require=__cpdaCreateRequire(import.meta.url);" },
 });

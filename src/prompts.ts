@@ -52,7 +52,7 @@ export async function askForValidName(invalid: string, problem: string, prompter
 /** The real prompter: @inquirer/prompts, drawing on stderr so stdout stays clean. */
 export async function inquirerPrompter(): Promise<Prompter> {
   // Loaded lazily: non-interactive runs never pay for the prompt library.
-  const { input, select, confirm } = await import('@inquirer/prompts');
+  const { input, select, confirm } = await import('./inquirer.js');
   const context = { output: process.stderr };
   return {
     text: (q) => input({ message: q.message, default: q.default, validate: q.validate }, context),

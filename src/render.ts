@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import { buildContext, type RenderContext } from './context.js';
+import { compareText } from './sort.js';
 import type { ProjectOptions } from './options.js';
 
 /** One file of the generated project, relative to the project root, '/'-separated. */
@@ -42,11 +43,24 @@ export function renderLayers(context: RenderContext, layers: readonly string[], 
       const previous = files.get(outPath);
       if (previous) throw new Error(`template layers collide on ${outPath} (layer ${layer})`);
       const template = readFileSync(templatePath, 'utf8');
-      const contents = ejs.render(template, context, { filename: templatePath, strict: false });
+      const contents = renderTemplate(template, context, templatePath);
       files.set(outPath, { path: outPath, contents, executable: outPath.endsWith('.sh') || undefined });
     }
   }
-  return [...files.values()].sort((a, b) => a.path.localeCompare(b.path));
+  return [...files.values()].sort((a, b) => compareText(a.path, b.path));
+}
+
+/**
+ * Renders without ejs's line-tracking code (`compileDebug`), which makes every render slower;
+ * only when a template throws is it rendered again with line tracking, so the error still
+ * names the template line.
+ */
+function renderTemplate(template: string, context: RenderContext, filename: string): string {
+  try {
+    return ejs.render(template, context, { filename, strict: false, compileDebug: false });
+  } catch {
+    return ejs.render(template, context, { filename, strict: false, compileDebug: true });
+  }
 }
 
 function listTemplates(dir: string): string[] {
