@@ -8,8 +8,14 @@ import { OPTION_SPECS, type ProjectOptions } from './options.js';
 
 export const ANSWERS_FILE = '.create-python-docker-app.json';
 
+export interface RecordedAnswers {
+  options: Partial<ProjectOptions>;
+  /** The generator version that wrote the file, when it says. */
+  version?: string;
+}
+
 /** Reads and validates an answers file; every problem is a usage error naming the field. */
-export function readAnswersFile(file: string): Partial<ProjectOptions> {
+export function readAnswersFile(file: string): RecordedAnswers {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -36,5 +42,6 @@ export function readAnswersFile(file: string): Partial<ProjectOptions> {
       throw new CliError('invalid-value', `--answers ${file}: "name" is not a valid project name`);
     out.name = record.name;
   }
-  return out as Partial<ProjectOptions>;
+  const version = (parsed as { version?: unknown }).version;
+  return { options: out as Partial<ProjectOptions>, version: typeof version === 'string' ? version : undefined };
 }

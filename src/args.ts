@@ -3,6 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { CliError } from './errors.js';
+import { descriptionProblem } from './names.js';
 import { OPTION_SPECS, type ProjectOptions } from './options.js';
 
 export interface ParsedArgs {
@@ -59,6 +60,9 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
       if (typeof value !== 'string' || !spec.choices.includes(value))
         throw new CliError('invalid-value', `--${spec.flag} must be one of ${spec.choices.join(', ')} (got ${JSON.stringify(value)})`);
     }
+    // Checked here, before any prompt, so a bad flag never costs the user an answer.
+    const problem = spec.kind === 'text' ? descriptionProblem(value as string) : undefined;
+    if (problem) throw new CliError('invalid-value', `--${spec.flag}: ${problem}`);
     answers[spec.key] = value as string | boolean;
   }
   for (const flag of ['yes', 'overwrite', 'dry-run', 'json', 'help', 'version']) {
@@ -88,6 +92,10 @@ function usageError(error: unknown): CliError {
   }
   const missingValue = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message)?.[1];
   if (missingValue) return new CliError('usage', `${missingValue} needs a value; see --help`);
+  // `--description --yes`: parseArgs will not take a value that looks like a flag.
+  const ambiguous = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(message)?.[1];
+  if (ambiguous)
+    return new CliError('usage', `${ambiguous} needs a value; for one that starts with '-', write ${ambiguous}=-value; see --help`);
   return new CliError('usage', `${message.split('\n')[0]}; see --help`);
 }
 

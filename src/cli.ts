@@ -7,7 +7,7 @@ import { readAnswersFile } from './answers-file.js';
 import { parseCliArgs, type ParsedArgs } from './args.js';
 import { CliError } from './errors.js';
 import { helpText } from './help.js';
-import { descriptionProblem, nameProblem } from './names.js';
+import { nameProblem } from './names.js';
 import { defaultAnswers, DEFAULT_NAME, OPTION_SPECS, type ProjectOptions } from './options.js';
 import { askForValidName, askMissing, inquirerPrompter, type Prompter } from './prompts.js';
 import { renderProject } from './render.js';
@@ -25,6 +25,11 @@ export interface CliIo extends Output {
 export const VERSION = readPackageVersion();
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  // `add docker`: Docker files for an existing app (loaded only when asked for).
+  if (argv[0] === 'add') {
+    const { runAdd } = await import('./add.js');
+    return await runAdd(argv.slice(1), io);
+  }
   const json = argv.includes('--json');
   try {
     // 1. Parse flags; --help and --version answer at once, with no side effects.
@@ -33,10 +38,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (args.version) return write(io.stdout, `${VERSION}\n`);
 
     // Options recorded in an answers file count as flags; flags given explicitly win.
+    const warnings: string[] = [];
     if (args.answersFile) {
-      const { name, ...recorded } = readAnswersFile(path.resolve(io.cwd, args.answersFile));
-      args.answers = { ...recorded, ...args.answers };
+      const recorded = readAnswersFile(path.resolve(io.cwd, args.answersFile));
+      const { name, ...answers } = recorded.options;
+      args.answers = { ...answers, ...args.answers };
       args.directory ??= name;
+      if (recorded.version !== VERSION)
+        warnings.push(`${args.answersFile} was written by version ${recorded.version ?? '(unknown)'}; this is ${VERSION}, so files may differ from the original`);
     }
 
     // 2. Decide whether we may ask: only with a terminal, never in CI, never with --yes.
@@ -45,13 +54,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 
     // 3. Project name and target directory.
     const { name, targetDir } = await resolveTarget(args, io.cwd, prompter);
-    if (args.answers.description !== undefined) {
-      const problem = descriptionProblem(args.answers.description);
-      if (problem) throw new CliError('invalid-value', problem);
-    }
 
     // 4. Every other answer: flags first, then --yes defaults, then prompts.
-    const options = await resolveOptions(name, args, prompter);
+    const options = inTableOrder(await resolveOptions(name, args, prompter));
 
     // 5. Refuse a target we could lose files in.
     assertSafeTarget(targetDir);
@@ -72,7 +77,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         projectDir: targetDir,
         options,
         files: plan,
-        warnings: [],
+        warnings,
         nextSteps: nextSteps(options, targetDir, io.cwd),
       },
       args.json,
@@ -115,6 +120,17 @@ async function resolveOptions(name: string, args: ParsedArgs, prompter?: Prompte
   if (missing.length > 0)
     throw new CliError('missing-answers', `no terminal to ask on; pass --yes for the defaults, or give ${missing.join(', ')}`);
   return { ...(args.answers as Omit<ProjectOptions, 'name'>), name };
+}
+
+/**
+ * The options with their keys in one fixed order (name, then the option table's), whatever order
+ * the answers arrived in: the stamped answers file must not depend on which were flags and
+ * which were prompts, or `--answers` could not reproduce a project byte for byte.
+ */
+function inTableOrder(options: ProjectOptions): ProjectOptions {
+  const ordered: Record<string, unknown> = { name: options.name };
+  for (const spec of OPTION_SPECS) ordered[spec.key] = options[spec.key];
+  return ordered as unknown as ProjectOptions;
 }
 
 function nextSteps(options: ProjectOptions, targetDir: string, cwd: string): string[] {

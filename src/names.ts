@@ -40,8 +40,10 @@ export function normalizeName(raw: string): string {
 export function descriptionProblem(description: string): string | undefined {
   if (description.length > MAX_DESCRIPTION_LENGTH)
     return `the description is ${description.length} characters long; at most ${MAX_DESCRIPTION_LENGTH} are allowed`;
+  // C0 and C1 control characters, and the Unicode line and paragraph separators, which YAML 1.1
+  // (PyYAML, docker-compose v1) and some editors treat as line breaks.
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(description))
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(description))
     return 'the description must be one line of text without control characters (no newlines or tabs)';
   return undefined;
 }

@@ -5,8 +5,8 @@
 //     staging directory, so an interrupted run leaves nothing half-written; the renames are
 //     synchronous, so no signal handler can run between them.
 
-import { existsSync, lstatSync, statSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, chmodSync } from 'node:fs';
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { existsSync, lstatSync, statSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, chmodSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError, EXIT } from './errors.js';
 import type { RenderedFile } from './render.js';
@@ -73,19 +73,25 @@ export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], t
   const stagingParent = targetExisted ? target : path.dirname(target);
   let staging: string | undefined;
 
+  // maxRetries: a write still in flight on libuv's thread pool can refill a directory being
+  // removed (ENOTEMPTY); removal is retried rather than given up.
   const cleanUp = (): void => {
-    if (staging) rmSync(staging, { recursive: true, force: true });
-    if (firstCreated) rmSync(firstCreated, { recursive: true, force: true });
+    if (staging) rmSync(staging, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    if (firstCreated) rmSync(firstCreated, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
   };
   const onSignal = (signal: NodeJS.Signals): void => {
-    cleanUp();
-    process.exit(signal === 'SIGINT' ? EXIT.cancelled : EXIT.terminated);
+    try {
+      cleanUp();
+    } finally {
+      process.exit(signal === 'SIGINT' ? EXIT.cancelled : EXIT.terminated);
+    }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
     mkdirSync(stagingParent, { recursive: true });
-    staging = await mkdtemp(path.join(stagingParent, `.${path.basename(target)}.staging-`));
+    // Synchronous, so a signal cannot arrive between the directory's creation and `staging` being set.
+    staging = mkdtempSync(path.join(stagingParent, `.${path.basename(target)}.staging-`));
     const slowdown = testSlowdownMs();
     for (const file of writes) {
       const staged = path.join(staging, file.path);
@@ -112,10 +118,18 @@ function commit(staging: string, target: string, targetExisted: boolean, writes:
     renameSync(staging, target);
     return;
   }
+  const moved: string[] = [];
   for (const file of writes) {
     const final = path.join(target, file.path);
-    mkdirSync(path.dirname(final), { recursive: true });
-    renameSync(path.join(staging, file.path), final);
+    try {
+      mkdirSync(path.dirname(final), { recursive: true });
+      renameSync(path.join(staging, file.path), final);
+    } catch (error) {
+      // Rare (the plan checked every path), but then say exactly what was already written.
+      if (moved.length === 0) throw error;
+      throw new CliError('write-failed', `could not move ${file.path} into place: ${describe(error)}; ${moved.length} of ${writes.length} files were already written`, moved);
+    }
+    moved.push(file.path);
   }
   rmSync(staging, { recursive: true, force: true });
 }
@@ -125,11 +139,15 @@ function safeJoin(targetDir: string, relative: string): string {
   const root = path.resolve(targetDir);
   const joined = path.resolve(root, relative);
   if (!joined.startsWith(root + path.sep)) throw new Error(`refusing to write outside the target: ${relative}`);
-  // A symlinked directory inside the target would also lead outside it.
+  // A symlinked directory inside the target would also lead outside it; a file where a directory
+  // must go would fail half-way through moving files into place, so both are refused up front.
   let dir = path.dirname(joined);
   while (dir.startsWith(root + path.sep)) {
-    if (lstatOrUndefined(dir)?.isSymbolicLink())
+    const stat = lstatOrUndefined(dir);
+    if (stat?.isSymbolicLink())
       throw new CliError('unsafe-target', `${path.relative(root, dir)} in ${targetDir} is a symbolic link; refusing to write through it`);
+    if (stat && !stat.isDirectory())
+      throw new CliError('unsafe-target', `${path.relative(root, dir)} in ${targetDir} is not a directory, but the project needs one there; move it away first`);
     dir = path.dirname(dir);
   }
   return joined;
