@@ -4,10 +4,11 @@
 
 import type { DockerfileVariant, Framework, ProjectOptions, PythonVersion } from './options.js';
 import { DOCKERFILE_FEATURES, APP_UID } from './features/dockerfile.js';
-import { APP_PORT, FRAMEWORK_FEATURES } from './features/frameworks.js';
+import { APP_PORT, FRAMEWORK_FEATURES, serverFor } from './features/frameworks.js';
 import { memoryStore, postgres } from './features/postgres.js';
 import { redis } from './features/redis.js';
 import type { EnvVar, Feature, ServerSpec } from './features/types.js';
+import { compareText } from './sort.js';
 import { PYTHON_IMAGES, requirementLine, type Requirement } from './versions.js';
 
 export interface RenderContext {
@@ -47,8 +48,21 @@ export interface Quoters {
 
 export const GENERATOR_NAME = 'create-python-docker-app';
 
-export function buildContext(options: ProjectOptions, generatorVersion: string): RenderContext {
+/**
+ * How an existing app runs (`add docker`, the plop `docker` generator); a new project uses
+ * the code it generates: the framework's default target, APP_PORT and a /health route.
+ */
+export interface AppRuntime {
+  /** `module:attr`, or `module:factory()` for an app factory. */
+  target: string;
+  port: number;
+  /** 'http': the app answers GET /health; 'tcp': the probe only checks the port accepts connections. */
+  healthcheck: 'http' | 'tcp';
+}
+
+export function buildContext(options: ProjectOptions, generatorVersion: string, runtime?: AppRuntime): RenderContext {
   const framework = FRAMEWORK_FEATURES[options.framework];
+  const port = runtime?.port ?? APP_PORT;
   const features: Feature[] = [
     { layer: 'common' },
     framework,
@@ -69,13 +83,15 @@ export function buildContext(options: ProjectOptions, generatorVersion: string):
     redis: options.redis,
     dockerfile: options.dockerfile,
     python: { version: options.python, image: PYTHON_IMAGES[options.python] },
-    port: APP_PORT,
+    port,
     uid: APP_UID,
-    server: framework.server,
+    server: runtime ? serverFor(options.framework, runtime.target, port) : framework.server,
     healthcheck: [
       'python',
       '-c',
-      `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${APP_PORT}/health', timeout=2)`,
+      runtime?.healthcheck === 'tcp'
+        ? `import socket; socket.create_connection(('127.0.0.1', ${port}), timeout=2).close()`
+        : `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}/health', timeout=2)`,
     ],
     images: { postgres: postgres.image, redis: redis.image },
     requirements: requirements.map(requirementLine),
@@ -89,7 +105,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string):
 function uniqueRequirements(list: Requirement[]): Requirement[] {
   const seen = new Map<string, Requirement>();
   for (const r of list) seen.set(r.name, r);
-  return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...seen.values()].sort((a, b) => compareText(a.name, b.name));
 }
 
 function titleOf(name: string): string {
@@ -104,5 +120,12 @@ export const QUOTERS: Quoters = {
   // Every JSON string escape (\" \\ \n \uXXXX ...) is also a Python escape, so JSON text is a
   // valid Python str literal.
   py: (value) => JSON.stringify(value),
-  md: (value) => value.replace(/([\\`*_{}[\]()#+!|<>])/g, '\\$1'),
+  // Escape Markdown syntax anywhere, plus what only means something at the start of a line
+  // (an ordered-list number, a bullet, a setext underline), so a description renders as typed.
+  md: (value) =>
+    value
+      .trim()
+      .replace(/([\\`*_{}[\]()#+!|<>&~])/g, '\\$1')
+      .replace(/^(\d+)([.)])/, '$1\\$2')
+      .replace(/^([-=])/, '\\$1'),
 };

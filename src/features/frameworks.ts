@@ -7,30 +7,54 @@ import type { Feature, ServerSpec } from './types.js';
 
 export const APP_PORT = 8000;
 
+/** The target a new project's code defines, per framework. */
+export const DEFAULT_TARGETS: Record<Framework, string> = { flask: 'app:create_app()', fastapi: 'app.main:app' };
+
+/**
+ * How the server starts for an app target (`module:attr`, or `module:factory()` for an app
+ * factory) on a port. New projects use DEFAULT_TARGETS and APP_PORT; `add docker` passes what
+ * it detected in an existing app.
+ */
+export function serverFor(framework: Framework, target: string, port: number): ServerSpec {
+  if (framework === 'flask')
+    return {
+      package: 'gunicorn',
+      target,
+      // gunicorn.conf.py holds bind, workers and logging so the CMD stays short.
+      command: ['gunicorn', '--config', 'gunicorn.conf.py', target],
+      devCommand: ['flask', '--app', flaskAppArg(target), 'run', '--debug', '--host', '0.0.0.0', '--port', String(port)],
+    };
+  // uvicorn calls a factory itself with --factory and takes the bare `module:function`.
+  const factory = target.endsWith('()');
+  const uvicornTarget = factory ? target.slice(0, -2) : target;
+  const factoryFlag = factory ? ['--factory'] : [];
+  return {
+    package: 'uvicorn',
+    target,
+    // uvicorn reads WEB_CONCURRENCY for its worker count and FORWARDED_ALLOW_IPS for proxy trust.
+    command: ['uvicorn', ...factoryFlag, uvicornTarget, '--host', '0.0.0.0', '--port', String(port)],
+    devCommand: ['uvicorn', ...factoryFlag, uvicornTarget, '--reload', '--host', '0.0.0.0', '--port', String(port)],
+  };
+}
+
+/** `flask --app` finds `app`, `application`, `create_app()` and `make_app()` in a module by itself. */
+function flaskAppArg(target: string): string {
+  const [module, attr] = target.split(':');
+  return attr === undefined || ['app', 'application', 'create_app()', 'make_app()'].includes(attr) ? module! : target;
+}
+
 const flask: Feature & { server: ServerSpec } = {
   layer: 'flask',
   requirements: [PINS.flask, PINS.gunicorn],
   devRequirements: [PINS.pytest],
-  server: {
-    package: 'gunicorn',
-    target: 'app:create_app()',
-    // gunicorn.conf.py holds bind, workers and logging so the CMD stays short.
-    command: ['gunicorn', '--config', 'gunicorn.conf.py', 'app:create_app()'],
-    devCommand: ['flask', '--app', 'app', 'run', '--debug', '--host', '0.0.0.0', '--port', String(APP_PORT)],
-  },
+  server: serverFor('flask', DEFAULT_TARGETS.flask, APP_PORT),
 };
 
 const fastapi: Feature & { server: ServerSpec } = {
   layer: 'fastapi',
   requirements: [PINS.fastapi, PINS.uvicorn, PINS.pydanticSettings],
   devRequirements: [PINS.pytest, PINS.httpx],
-  server: {
-    package: 'uvicorn',
-    target: 'app.main:app',
-    // uvicorn reads WEB_CONCURRENCY for its worker count and FORWARDED_ALLOW_IPS for proxy trust.
-    command: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', String(APP_PORT)],
-    devCommand: ['uvicorn', 'app.main:app', '--reload', '--host', '0.0.0.0', '--port', String(APP_PORT)],
-  },
+  server: serverFor('fastapi', DEFAULT_TARGETS.fastapi, APP_PORT),
 };
 
 export const FRAMEWORK_FEATURES: Record<Framework, Feature & { server: ServerSpec }> = { flask, fastapi };

@@ -1,0 +1,252 @@
+// Adding Postgres or Redis to a compose.yaml we generated earlier (the plop `service`
+// generator). The new parts are not written by hand here: compose.yaml, compose.override.yaml
+// and .env.example are rendered from the project templates with the service turned on, and
+// the pieces that service adds (its service, its volume, the app's environment entry and
+// depends_on entry, its dev port) are copied into the user's files with `yaml`'s Document API,
+// which keeps their comments, order and any edits they made.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isMap, isScalar, parseDocument, YAMLMap, type Document, type Pair } from 'yaml';
+import { existingAppContext, type DockerAppOptions } from './docker-files.js';
+import { detectApp, normalizeDist, type Detected } from './existing-app.js';
+import { postgres as postgresFeature } from './features/postgres.js';
+import { redis as redisFeature } from './features/redis.js';
+import { renderLayers, type RenderedFile } from './render.js';
+import { PINS, requirementLine } from './versions.js';
+
+export type ServiceName = 'postgres' | 'redis';
+export const SERVICES: readonly ServiceName[] = ['postgres', 'redis'];
+
+/** What each service adds: its Compose service, its volume, the app's env variable. */
+const PARTS: Record<ServiceName, { service: string; volume: string; appEnv: string; env: string[] }> = {
+  postgres: { service: 'db', volume: 'postgres-data', appEnv: 'DATABASE_URL', env: postgresFeature.env!.map((e) => e.name) },
+  redis: { service: 'redis', volume: 'redis-data', appEnv: 'REDIS_URL', env: redisFeature.env!.map((e) => e.name) },
+};
+
+export class ServiceError extends Error {
+  override name = 'ServiceError';
+}
+
+export interface ServicePlan {
+  files: RenderedFile[];
+  warnings: string[];
+}
+
+/**
+ * The new contents of compose.yaml (and compose.override.yaml, .env.example when they are
+ * ours) with `service` added. Throws ServiceError when compose.yaml is missing, was not
+ * produced by us (unless `force`), or already has the service.
+ */
+export function addServiceFiles(dir: string, service: ServiceName, generatorVersion: string, opts: { force?: boolean } = {}): ServicePlan {
+  const root = path.resolve(dir);
+  const composeText = readOrUndefined(path.join(root, 'compose.yaml'));
+  if (composeText === undefined) throw new ServiceError(`${path.join(dir, 'compose.yaml')} does not exist; run the docker generator first`);
+  const compose = parseYaml(composeText, 'compose.yaml');
+  const services = compose.get('services');
+  if (!isMap(services) || !services.has('app'))
+    throw new ServiceError('compose.yaml has no services.app; it was not produced by create-python-docker-app');
+
+  const detected = detectApp(root);
+  const current = currentOptions(compose, root, detected);
+  const ours = (file: string, text: string) => firstLine(text) === firstLine(renderOne(current, file, generatorVersion));
+  if (!opts.force && !ours('compose.yaml', composeText))
+    throw new ServiceError('compose.yaml was not produced by create-python-docker-app (its header differs); use plop --force to add the service anyway');
+  const parts = PARTS[service];
+  if (services.has(parts.service)) throw new ServiceError(`compose.yaml already has a ${parts.service} service`);
+
+  const wanted: DockerAppOptions = { ...current, [service]: true };
+  const files: RenderedFile[] = [];
+
+  // compose.yaml: the service, its volume, and the app's environment and depends_on entries.
+  const rendered = parseYaml(renderOne(wanted, 'compose.yaml', generatorVersion), 'rendered compose.yaml');
+  copyEntry(rendered, compose, ['services'], parts.service);
+  ensureMap(compose, rendered, ['volumes']);
+  copyEntry(rendered, compose, ['volumes'], parts.volume);
+  ensureMap(compose, rendered, ['services', 'app', 'environment']);
+  copyEntry(rendered, compose, ['services', 'app', 'environment'], parts.appEnv);
+  ensureMap(compose, rendered, ['services', 'app', 'depends_on']);
+  copyEntry(rendered, compose, ['services', 'app', 'depends_on'], parts.service);
+  files.push({ path: 'compose.yaml', contents: compose.toString(YAML_OUTPUT) });
+
+  // compose.override.yaml: the dev port of the service.
+  const overrideText = readOrUndefined(path.join(root, 'compose.override.yaml'));
+  if (overrideText !== undefined && ours('compose.override.yaml', overrideText)) {
+    const override = parseYaml(overrideText, 'compose.override.yaml');
+    const renderedOverride = parseYaml(renderOne(wanted, 'compose.override.yaml', generatorVersion), 'rendered compose.override.yaml');
+    if (!override.hasIn(['services', parts.service])) {
+      copyEntry(renderedOverride, override, ['services'], parts.service);
+      files.push({ path: 'compose.override.yaml', contents: override.toString(YAML_OUTPUT) });
+    }
+  }
+
+  // .env.example: the service's variables with their comments, each after the variable that
+  // precedes it in a rendered file, else before the one that follows it, else at the end.
+  const envText = readOrUndefined(path.join(root, '.env.example'));
+  const renderedEnv = envBlocks(renderOne(wanted, '.env.example', generatorVersion));
+  let env = envText ?? '';
+  let changed = false;
+  renderedEnv.forEach((block, i) => {
+    if (!parts.env.includes(block.name) || new RegExp(`^${block.name}=`, 'm').test(env)) return;
+    changed = true;
+    for (let j = i - 1; j >= 0; j--) {
+      const line = new RegExp(`^${renderedEnv[j]!.name}=.*(\\n|$)`, 'm').exec(env);
+      if (!line) continue;
+      const at = line.index + line[0].length;
+      env = `${env.slice(0, at)}${line[1] ? '' : '\n'}\n${block.text}\n${env.slice(at)}`;
+      return;
+    }
+    for (let j = i + 1; j < renderedEnv.length; j++) {
+      const at = env.indexOf(`${renderedEnv[j]!.text}\n`);
+      if (at < 0 || (at > 0 && env[at - 1] !== '\n')) continue;
+      env = `${env.slice(0, at)}${block.text}\n\n${env.slice(at)}`;
+      return;
+    }
+    const sep = env === '' ? '' : env.endsWith('\n\n') ? '' : env.endsWith('\n') ? '\n' : '\n\n';
+    env = `${env}${sep}${block.text}\n`;
+  });
+  if (changed) files.push({ path: '.env.example', contents: env });
+
+  const warnings: string[] = [];
+  const driver = service === 'postgres' ? PINS.psycopg : PINS.redis;
+  const drivers = service === 'postgres' ? ['psycopg', 'psycopg2', 'psycopg2-binary', 'asyncpg', 'pg8000'] : ['redis'];
+  if (!drivers.some((d) => detected.dependencies.has(normalizeDist(d))))
+    warnings.push(`add \`${requirementLine(driver)}\` to requirements.txt; the app reads ${parts.appEnv}`);
+  return { files, warnings };
+}
+
+const YAML_OUTPUT = { lineWidth: 0, flowCollectionPadding: false } as const;
+
+/** The options compose.yaml was rendered with, as far as they matter for its text. */
+function currentOptions(compose: Document, root: string, detected: Detected): DockerAppOptions {
+  const name = compose.get('name');
+  return {
+    name: typeof name === 'string' ? name : path.basename(root),
+    framework: detected.framework ?? 'fastapi',
+    app: detected.target ?? 'app.main:app',
+    port: appPort(compose) ?? 8000,
+    python: '3.13',
+    postgres: compose.hasIn(['services', 'db']),
+    redis: compose.hasIn(['services', 'redis']),
+    dockerfile: 'standard',
+    healthcheck: 'http',
+  };
+}
+
+function appPort(compose: Document): number | undefined {
+  const ports = compose.getIn(['services', 'app', 'ports']);
+  const first = isMap(ports) ? undefined : (ports as { items?: unknown[] } | undefined)?.items?.[0];
+  const value = isScalar(first) ? String(first.value) : undefined;
+  const m = value && /:(\d+)$/.exec(value);
+  return m ? Number(m[1]) : undefined;
+}
+
+function renderOne(options: DockerAppOptions, file: string, generatorVersion: string): string {
+  const context = existingAppContext(options, generatorVersion);
+  const [rendered] = renderLayers(context, context.layers, (p) => p === file);
+  if (!rendered) throw new Error(`the templates do not produce ${file}`);
+  return rendered.contents;
+}
+
+function parseYaml(text: string, what: string): Document {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) throw new ServiceError(`${what} is not valid YAML: ${doc.errors[0]!.message}`);
+  return doc;
+}
+
+/** Creates an empty map at `at` in `target` (where the rendered file has one) if missing. */
+function ensureMap(target: Document, rendered: Document, at: string[]): void {
+  if (target.hasIn(at)) return;
+  const parent = at.slice(0, -1);
+  const key = at[at.length - 1]!;
+  const renderedParent = parent.length ? rendered.getIn(parent) : rendered.contents;
+  const targetParent = parent.length ? target.getIn(parent) : target.contents;
+  if (!isMap(renderedParent) || !isMap(targetParent)) throw new ServiceError(`compose.yaml has no ${parent.join('.')} mapping`);
+  const renderedPair = renderedParent.items.find((p) => isScalar(p.key) && p.key.value === key);
+  const pair = target.createPair(key, new YAMLMap()) as Pair;
+  if (renderedPair && isScalar(renderedPair.key)) {
+    (pair.key as { spaceBefore?: boolean; commentBefore?: string | null }).spaceBefore = renderedPair.key.spaceBefore;
+    (pair.key as { commentBefore?: string | null }).commentBefore = renderedPair.key.commentBefore;
+  }
+  insertAfterPredecessor(targetParent, pair, renderedParent, key);
+}
+
+/** Copies rendered[at][key] (with its comments) into target[at], beside the entry it follows there. */
+function copyEntry(rendered: Document, target: Document, at: string[], key: string): void {
+  const source = rendered.getIn(at);
+  const destination = target.getIn(at);
+  if (!isMap(source)) throw new Error(`rendered file has no ${[...at, key].join('.')}`);
+  if (!isMap(destination)) throw new ServiceError(`${at.join('.')} is not a mapping`);
+  const pair = source.items.find((p) => isScalar(p.key) && p.key.value === key);
+  if (!pair) throw new Error(`rendered file has no ${[...at, key].join('.')}`);
+  if (destination.has(key)) return;
+  insertAfterPredecessor(destination, pair, source, key);
+}
+
+/** Inserts `pair` after the nearest entry that precedes `key` in `source`, else before the nearest that follows it. */
+function insertAfterPredecessor(destination: YAMLMap, pair: Pair, source: YAMLMap, key: string): void {
+  const order = source.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ''));
+  const index = order.indexOf(key);
+  const positionOf = (k: string | undefined) => destination.items.findIndex((p) => isScalar(p.key) && String(p.key.value) === k);
+  let at = destination.items.length;
+  let found = false;
+  for (let i = index - 1; i >= 0 && !found; i--) {
+    const p = positionOf(order[i]);
+    if (p >= 0) [at, found] = [p + 1, true];
+  }
+  for (let i = index + 1; i < order.length && !found; i++) {
+    const p = positionOf(order[i]);
+    if (p >= 0) [at, found] = [p, true];
+  }
+  destination.items.splice(at, 0, pair);
+  fixBlankLines(destination, at);
+}
+
+/**
+ * `yaml` keeps a blank line either as `spaceBefore` on a key or as a trailing newline of the
+ * previous entry's comment. A copied entry brings its own convention; this keeps exactly one
+ * blank line between it and its neighbours where the source had one.
+ */
+function fixBlankLines(map: YAMLMap, at: number): void {
+  type Spaced = { spaceBefore?: boolean; comment?: string | null };
+  const key = (i: number) => map.items[i]?.key as Spaced | undefined;
+  const value = (i: number) => map.items[i]?.value as Spaced | undefined;
+  const inserted = value(at);
+  const blankAfter = Boolean(inserted?.comment?.endsWith('\n'));
+  if (at > 0 && value(at - 1)?.comment?.endsWith('\n') && key(at)) key(at)!.spaceBefore = false;
+  if (at < map.items.length - 1 && blankAfter) {
+    inserted!.comment = inserted!.comment!.replace(/\n$/, '');
+    if (key(at + 1)) key(at + 1)!.spaceBefore = true;
+  }
+}
+
+/** `.env.example` as blocks of comment lines plus one `NAME=value` line. */
+function envBlocks(text: string): Array<{ name: string; text: string }> {
+  const out: Array<{ name: string; text: string }> = [];
+  let pending: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') {
+      pending = [];
+      continue;
+    }
+    pending.push(line);
+    const m = /^([A-Z][A-Z0-9_]*)=/.exec(line);
+    if (m) {
+      out.push({ name: m[1]!, text: pending.join('\n') });
+      pending = [];
+    }
+  }
+  return out;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? '';
+}
+
+function readOrUndefined(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,141 @@
+// The Docker files for an existing Flask/FastAPI app (`add docker`, the plop `docker`
+// generator). They come from the same templates as a new project's: the render context is
+// built from the detected (or answered) app target and port, and `renderLayers` is told to
+// emit only the Docker files.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildContext, type RenderContext } from './context.js';
+import { normalizeDist, type Detected } from './existing-app.js';
+import { APP_PORT } from './features/frameworks.js';
+import { normalizeName } from './names.js';
+import type { DockerfileVariant, Framework, ProjectOptions, PythonVersion } from './options.js';
+import { renderLayers, type RenderedFile } from './render.js';
+import { PINS, requirementLine } from './versions.js';
+
+/** Everything that decides the Docker files of an existing app. */
+export interface DockerAppOptions {
+  /** Compose project name; defaults to the repository's directory name. */
+  name: string;
+  framework: Framework;
+  /** `module:attr` or `module:factory()`. */
+  app: string;
+  port: number;
+  python: PythonVersion;
+  postgres: boolean;
+  redis: boolean;
+  dockerfile: DockerfileVariant;
+  /** 'http' when the app has a /health route, else a TCP probe of the port. */
+  healthcheck: 'http' | 'tcp';
+}
+
+/** The files `add docker` writes; a Flask image also needs the gunicorn.conf.py its CMD names. */
+export const DOCKER_FILES = ['Dockerfile', '.dockerignore', 'compose.yaml', 'compose.override.yaml', '.env.example'] as const;
+
+export function dockerFilePaths(framework: Framework): string[] {
+  return framework === 'flask' ? [...DOCKER_FILES, 'gunicorn.conf.py'] : [...DOCKER_FILES];
+}
+
+export function existingAppContext(options: DockerAppOptions, generatorVersion: string): RenderContext {
+  const project: ProjectOptions = {
+    name: options.name,
+    description: '',
+    framework: options.framework,
+    python: options.python,
+    postgres: options.postgres,
+    redis: options.redis,
+    dockerfile: options.dockerfile,
+  };
+  return buildContext(project, generatorVersion, { target: options.app, port: options.port, healthcheck: options.healthcheck });
+}
+
+/** Renders the Docker files of an existing app from the project templates. */
+export function renderDockerFiles(options: DockerAppOptions, generatorVersion: string): RenderedFile[] {
+  const context = existingAppContext(options, generatorVersion);
+  const wanted = new Set(dockerFilePaths(options.framework));
+  const files = renderLayers(context, context.layers, (p) => wanted.has(p));
+  const missing = [...wanted].filter((p) => !files.some((f) => f.path === p));
+  if (missing.length > 0) throw new Error(`the templates do not produce ${missing.join(', ')}`);
+  return files;
+}
+
+/** A Compose project name from a directory name (`My App` → `my-app`). */
+export function projectNameFor(dir: string): string {
+  return normalizeName(path.basename(path.resolve(dir)));
+}
+
+/** The documented defaults for what detection could not find (port, Python, Dockerfile variant). */
+export const DOCKER_DEFAULTS = { port: APP_PORT, python: '3.13' as PythonVersion, dockerfile: 'standard' as DockerfileVariant };
+
+/**
+ * What the user must fix by hand for the image to run: we never edit their requirements or
+ * code, so a missing server package, driver or requirements.txt is reported instead.
+ */
+export function dockerWarnings(options: DockerAppOptions, detected: Detected): string[] {
+  const warnings: string[] = [];
+  const has = (name: string) => detected.dependencies.has(normalizeDist(name));
+  if (!detected.hasRequirementsTxt) {
+    warnings.push(
+      'there is no requirements.txt, which the Dockerfile installs from; export one from your project ' +
+        '(e.g. `uv export --no-hashes -o requirements.txt` or `pip-compile -o requirements.txt pyproject.toml`)',
+    );
+  }
+  const server = options.framework === 'flask' ? PINS.gunicorn : PINS.uvicorn;
+  if (!has(server.name))
+    warnings.push(`${server.name} is not in your dependencies but the image runs it; add \`${requirementLine(server)}\` to requirements.txt`);
+  if (options.postgres && !['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'asyncpg', 'pg8000'].some(has))
+    warnings.push(`no PostgreSQL driver in your dependencies; add \`${requirementLine(PINS.psycopg)}\` to requirements.txt`);
+  if (options.redis && !has('redis')) warnings.push(`redis is not in your dependencies; add \`${requirementLine(PINS.redis)}\` to requirements.txt`);
+  if (options.healthcheck === 'tcp')
+    warnings.push('no /health route found: the HEALTHCHECK only checks that the port accepts connections');
+  for (const legacy of detected.legacyComposeFiles)
+    warnings.push(`${legacy} exists: Compose now reads compose.yaml instead; merge what you still need from it and delete it`);
+  // compose.override.yaml bind-mounts ./app (a new project's package) for auto-reload.
+  if (!detected.sourceRoots.includes('app')) {
+    const root = options.app.split(':')[0]!.split('.')[0]!;
+    const where = detected.sourceRoots.includes(root) ? root : `${root}.py`;
+    warnings.push(
+      `compose.override.yaml mounts ./app for auto-reload, but your code is in ${where}: change that volume to ./${where}:/app/${where}:ro`,
+    );
+  }
+  return warnings;
+}
+
+/** The package version, read from package.json beside dist/ (or src/ in the repository). */
+export function packageVersion(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const pkg = JSON.parse(readFileSync(path.resolve(here, '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * Merges answers over detection over defaults. Returns the complete options, or the names of
+ * the values nobody gave or found (`framework`, `app`).
+ */
+export function resolveDockerOptions(
+  dir: string,
+  given: Partial<DockerAppOptions>,
+  detected: Detected,
+): { options?: DockerAppOptions; missing: Array<'framework' | 'app'> } {
+  const framework = given.framework ?? detected.framework;
+  const app = given.app ?? (given.framework && given.framework !== detected.framework ? undefined : detected.target);
+  const missing: Array<'framework' | 'app'> = [];
+  if (!framework) missing.push('framework');
+  if (!app) missing.push('app');
+  if (!framework || !app) return { missing };
+  return {
+    missing,
+    options: {
+      name: given.name ?? projectNameFor(dir),
+      framework,
+      app,
+      port: given.port ?? detected.port ?? DOCKER_DEFAULTS.port,
+      python: given.python ?? detected.python ?? DOCKER_DEFAULTS.python,
+      postgres: given.postgres ?? detected.postgres,
+      redis: given.redis ?? detected.redis,
+      dockerfile: given.dockerfile ?? DOCKER_DEFAULTS.dockerfile,
+      healthcheck: given.healthcheck ?? (detected.hasHealthRoute ? 'http' : 'tcp'),
+    },
+  };
+}

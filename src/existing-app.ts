@@ -1,0 +1,349 @@
+// Detection for `add docker` and the plop `docker` generator: what an existing Python
+// repository already tells us about itself. Reads only; never writes. Everything it finds
+// is a suggestion the user can override with a flag or a prompt answer.
+//  - framework: from the declared dependencies (requirements*.txt, pyproject.toml), else imports;
+//  - app target: a module-level `app = Flask(...)`/`FastAPI(...)` or a `create_app` factory;
+//  - port, Python version, whether Postgres/Redis drivers and the server package are declared.
+
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FRAMEWORKS, PYTHON_VERSIONS, type Framework, type PythonVersion } from './options.js';
+
+export interface Detected {
+  framework?: Framework;
+  /** `module:attr` or `module:factory()`. */
+  target?: string;
+  port?: number;
+  python?: PythonVersion;
+  postgres: boolean;
+  redis: boolean;
+  /** The file the dependencies were read from, relative to the repo ('requirements.txt'...). */
+  dependencyFiles: string[];
+  /** Normalised names of every declared dependency. */
+  dependencies: Set<string>;
+  hasRequirementsTxt: boolean;
+  /** A `/health` route appears in the code. */
+  hasHealthRoute: boolean;
+  /** Top-level directories and modules holding Python code. */
+  sourceRoots: string[];
+  /** Why each value was chosen, for the report. */
+  notes: string[];
+  /** Several equally likely app targets (none chosen). */
+  targetCandidates: string[];
+  /** Legacy Compose files (docker-compose.yml) that our compose.yaml would shadow. */
+  legacyComposeFiles: string[];
+}
+
+const SKIP_DIRS = new Set([
+  '.git', '.hg', '.venv', 'venv', 'env', '.env', 'node_modules', '__pycache__', 'site-packages', 'build', 'dist',
+  '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'tests', 'test', 'docs', 'migrations', 'alembic',
+]);
+const MAX_DEPTH = 4;
+const MAX_FILES = 2000;
+
+const POSTGRES_DRIVERS = ['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'asyncpg', 'pg8000'];
+const REDIS_CLIENTS = ['redis', 'aioredis', 'hiredis'];
+
+export function detectApp(dir: string): Detected {
+  const root = path.resolve(dir);
+  const notes: string[] = [];
+  const { dependencies, files: dependencyFiles } = readDependencies(root);
+  const sources = listPythonFiles(root);
+  const texts = new Map(sources.map((f) => [f, readFileSync(path.join(root, f), 'utf8')]));
+
+  // Framework: declared dependencies first, then imports.
+  let framework: Framework | undefined;
+  const declared = FRAMEWORKS.filter((f) => dependencies.has(f));
+  if (declared.length === 1) {
+    framework = declared[0];
+    notes.push(`framework ${framework}: listed in ${dependencyFiles.join(', ')}`);
+  } else if (declared.length === 0) {
+    const imported = FRAMEWORKS.filter((f) => [...texts.values()].some((t) => importsFramework(t, f)));
+    if (imported.length === 1) {
+      framework = imported[0];
+      notes.push(`framework ${framework}: imported by the code`);
+    }
+  }
+
+  const candidates = framework ? findTargets(framework, texts) : [];
+  const best = candidates[0];
+  let target: string | undefined;
+  let targetCandidates: string[] = [];
+  if (best && candidates.filter((c) => c.score === best.score).length === 1) {
+    target = best.target;
+    notes.push(`app ${target}: ${best.why}`);
+  } else if (best) {
+    targetCandidates = candidates.filter((c) => c.score === best.score).map((c) => c.target);
+  }
+
+  const port = detectPort(root, texts, notes);
+  const python = detectPython(root, notes);
+  const postgres = POSTGRES_DRIVERS.some((d) => dependencies.has(d));
+  const redis = REDIS_CLIENTS.some((d) => dependencies.has(d));
+  const hasHealthRoute = [...texts.values()].some((t) => /["']\/health\/?["']/.test(t));
+  const sourceRoots = [...new Set(sources.map((f) => f.split('/')[0]!))].sort();
+
+  return {
+    framework,
+    target,
+    port,
+    python,
+    postgres,
+    redis,
+    dependencyFiles,
+    dependencies,
+    hasRequirementsTxt: existsSync(path.join(root, 'requirements.txt')),
+    hasHealthRoute,
+    sourceRoots,
+    notes,
+    targetCandidates,
+    legacyComposeFiles: ['docker-compose.yml', 'docker-compose.yaml'].filter((f) => existsSync(path.join(root, f))),
+  };
+}
+
+/** A valid app target: dotted module path, ':', an attribute, optionally called with no arguments. */
+export const TARGET_PATTERN = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*:[A-Za-z_][\w]*(\(\))?$/;
+
+export function targetProblem(target: string): string | undefined {
+  return TARGET_PATTERN.test(target)
+    ? undefined
+    : `the app target ${JSON.stringify(target)} must look like module:app or package.module:create_app()`;
+}
+
+export function portProblem(value: string): string | undefined {
+  const n = Number(value);
+  return /^\d+$/.test(value.trim()) && n >= 1 && n <= 65535 ? undefined : `${JSON.stringify(value)} is not a port (1-65535)`;
+}
+
+// --- dependencies -------------------------------------------------------------------------
+
+/** PEP 503 normalisation: `Flask_SQLAlchemy` → `flask-sqlalchemy`. */
+export function normalizeDist(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+function readDependencies(root: string): { dependencies: Set<string>; files: string[] } {
+  const dependencies = new Set<string>();
+  const files: string[] = [];
+  const requirementFiles = ['requirements.txt', 'requirements.in', 'requirements/base.txt', 'requirements/prod.txt', 'requirements/production.txt'];
+  for (const rel of requirementFiles) {
+    const text = readIfFile(path.join(root, rel));
+    if (text === undefined) continue;
+    files.push(rel);
+    for (const name of requirementNames(text)) dependencies.add(name);
+  }
+  const pyproject = readIfFile(path.join(root, 'pyproject.toml'));
+  if (pyproject !== undefined) {
+    const names = pyprojectDependencyNames(pyproject);
+    if (names.length > 0) files.push('pyproject.toml');
+    for (const name of names) dependencies.add(name);
+  }
+  return { dependencies, files };
+}
+
+/** Names in a requirements file: `flask==3.1`, `uvicorn[standard]>=0.30 ; python_version>"3"`. */
+export function requirementNames(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (!line || line.startsWith('-')) continue;
+    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(line);
+    if (m) out.push(normalizeDist(m[1]!));
+  }
+  return out;
+}
+
+/**
+ * Dependency names in pyproject.toml: PEP 621 `[project] dependencies = [...]` and Poetry's
+ * `[tool.poetry.dependencies]` table. A small reader, not a TOML parser:
+ * it only needs names.
+ */
+export function pyprojectDependencyNames(text: string): string[] {
+  const out: string[] = [];
+  const lines = text.split('\n');
+  const addName = (spec: string) => {
+    const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
+    if (m) out.push(normalizeDist(m[1]!));
+  };
+  // PEP 621 arrays, possibly spanning lines: `dependencies = [ "flask>=3", 'uvicorn[standard]' ]`.
+  let section = '';
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
+    if (header) {
+      section = header[1]!.trim();
+      continue;
+    }
+    const key = /^\s*([\w-]+)\s*=\s*\[/.exec(line)?.[1];
+    if (!key) continue;
+    // Only what a production install gets: not optional-dependencies or dependency groups.
+    if (section !== 'project' || key !== 'dependencies') continue;
+    // Collect the quoted strings up to the array's closing bracket (brackets inside strings do not count).
+    let rest = line.slice(line.indexOf('[') + 1);
+    for (;;) {
+      let closed = false;
+      const scanner = /"([^"]*)"|'([^']*)'|(\])|(#.*$)/g;
+      let m: RegExpExecArray | null;
+      while ((m = scanner.exec(rest))) {
+        if (m[3]) {
+          closed = true;
+          break;
+        }
+        if (m[1] !== undefined || m[2] !== undefined) addName((m[1] ?? m[2])!);
+      }
+      if (closed || i + 1 >= lines.length) break;
+      rest = lines[++i]!;
+    }
+  }
+  // Poetry: keys of [tool.poetry.dependencies] (not of its dev groups).
+  section = '';
+  for (const line of lines) {
+    const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
+    if (header) {
+      section = header[1]!.trim();
+      continue;
+    }
+    if (section !== 'tool.poetry.dependencies') continue;
+    const key = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*=/.exec(line);
+    if (key && key[1]!.toLowerCase() !== 'python') out.push(normalizeDist(key[1]!));
+  }
+  return out;
+}
+
+// --- code ---------------------------------------------------------------------------------
+
+function listPythonFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string, depth: number) => {
+    if (depth > MAX_DEPTH || out.length >= MAX_FILES) return;
+    let entries;
+    try {
+      entries = readdirSync(path.join(root, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isSymbolicLink()) continue;
+      if (entry.isDirectory()) {
+        if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.')) walk(childRel, depth + 1);
+      } else if (entry.isFile() && entry.name.endsWith('.py') && !/^(test_.*|.*_test|conftest|setup|noxfile)\.py$/.test(entry.name)) {
+        out.push(childRel);
+      }
+    }
+  };
+  walk('', 0);
+  return out;
+}
+
+function importsFramework(text: string, framework: Framework): boolean {
+  return new RegExp(`^\\s*(from\\s+${framework}(\\.\\w+)*\\s+import|import\\s+${framework}\\b)`, 'm').test(text);
+}
+
+interface Candidate {
+  target: string;
+  score: number;
+  why: string;
+}
+
+/** Files that conventionally hold the app, in order of preference. */
+const ENTRY_FILES = ['wsgi.py', 'asgi.py', 'main.py', 'app.py', 'app/main.py', 'app/__init__.py', 'src/main.py'];
+
+function findTargets(framework: Framework, texts: Map<string, string>): Candidate[] {
+  const cls = framework === 'flask' ? 'Flask' : 'FastAPI';
+  const out: Candidate[] = [];
+  for (const [file, text] of texts) {
+    const module = moduleOf(file);
+    if (!module) continue;
+    const entryBonus = ENTRY_FILES.includes(file) ? 10 - ENTRY_FILES.indexOf(file) : 0;
+    // A module-level instance: `app = Flask(__name__)`, `api: FastAPI = FastAPI()`.
+    for (const m of text.matchAll(new RegExp(`^([A-Za-z_]\\w*)\\s*(?::\\s*[\\w.]+\\s*)?=\\s*(?:${framework}\\.)?${cls}\\(`, 'gm')))
+      out.push({ target: `${module}:${m[1]}`, score: 100 + entryBonus, why: `${m[1]} = ${cls}(...) in ${file}` });
+    // An app factory: `def create_app(...)` at module level that builds the app.
+    if (new RegExp(`\\b${cls}\\(`).test(text)) {
+      for (const m of text.matchAll(/^(?:async\s+)?def\s+(create_app|make_app|app_factory|get_app)\s*\(([^)]*)\)/gm)) {
+        if (!factoryCallableWithoutArgs(m[2]!)) continue;
+        out.push({ target: `${module}:${m[1]}()`, score: 50 + entryBonus, why: `app factory ${m[1]}() in ${file}` });
+      }
+    }
+    // An instance built by a factory: `app = create_app()` (a wsgi.py).
+    for (const m of text.matchAll(/^([A-Za-z_]\w*)\s*=\s*(?:[\w.]+\.)?(create_app|make_app)\(\s*\)/gm))
+      out.push({ target: `${module}:${m[1]}`, score: 100 + entryBonus, why: `${m[1]} = ${m[2]}() in ${file}` });
+  }
+  // Prefer an instance over a factory, then well-known entry files, then shallower modules.
+  const unique = new Map<string, Candidate>();
+  for (const c of out) if (!unique.has(c.target) || unique.get(c.target)!.score < c.score) unique.set(c.target, c);
+  return [...unique.values()].sort((a, b) => b.score - a.score || depthOf(a.target) - depthOf(b.target) || a.target.localeCompare(b.target));
+}
+
+function depthOf(target: string): number {
+  return target.split(':')[0]!.split('.').length;
+}
+
+/** Every parameter has a default (or there are none), so `factory()` works. */
+function factoryCallableWithoutArgs(params: string): boolean {
+  return params
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p && p !== '*' && !p.startsWith('*'))
+    .every((p) => p.includes('='));
+}
+
+/** `app/main.py` → `app.main`; `pkg/__init__.py` → `pkg`; undefined outside an importable path. */
+function moduleOf(file: string): string | undefined {
+  const parts = file.replace(/\.py$/, '').split('/');
+  if (parts[parts.length - 1] === '__init__') parts.pop();
+  if (parts.length === 0 || !parts.every((p) => /^[A-Za-z_]\w*$/.test(p))) return undefined;
+  return parts.join('.');
+}
+
+// --- port and Python ----------------------------------------------------------------------
+
+function detectPort(root: string, texts: Map<string, string>, notes: string[]): number | undefined {
+  const sources: Array<[string, string]> = [];
+  for (const rel of ['gunicorn.conf.py', 'Procfile', '.env.example', '.env.sample', 'Dockerfile']) {
+    const text = readIfFile(path.join(root, rel));
+    if (text !== undefined) sources.push([rel, text]);
+  }
+  for (const [file, text] of texts) if (file !== 'gunicorn.conf.py') sources.push([file, text]);
+  const patterns = [
+    /^\s*bind\s*=\s*\[?\s*["'][^"':]*:(\d{2,5})["']/m, // gunicorn.conf.py
+    /(?:--bind|-b)[ =]\S*:(\d{2,5})\b/, // gunicorn command line
+    /--port[ =](\d{2,5})\b/, // uvicorn / flask command line
+    /^PORT=(\d{2,5})\s*$/m, // .env
+    /^EXPOSE\s+(\d{2,5})\b/m, // Dockerfile
+    /\.run\([^\n]{0,200}?\bport\s*=\s*(\d{2,5})\b/, // app.run(port=5000), uvicorn.run(app, port=8080)
+  ];
+  for (const [file, text] of sources) {
+    for (const pattern of patterns) {
+      const m = pattern.exec(text);
+      const port = m ? Number(m[1]) : NaN;
+      if (port >= 1 && port <= 65535) {
+        notes.push(`port ${port}: found in ${file}`);
+        return port;
+      }
+    }
+  }
+  return undefined;
+}
+
+function detectPython(root: string, notes: string[]): PythonVersion | undefined {
+  for (const rel of ['.python-version', 'runtime.txt']) {
+    const text = readIfFile(path.join(root, rel));
+    const m = text && /(\d+\.\d+)/.exec(text);
+    if (m && (PYTHON_VERSIONS as readonly string[]).includes(m[1]!)) {
+      notes.push(`Python ${m[1]}: from ${rel}`);
+      return m[1] as PythonVersion;
+    }
+  }
+  return undefined;
+}
+
+function readIfFile(file: string): string | undefined {
+  try {
+    if (!lstatSync(file).isFile()) return undefined;
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

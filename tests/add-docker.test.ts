@@ -1,0 +1,340 @@
+// `create-python-docker-app add docker`: detection on the fixture repositories, the files it
+// writes (from the project templates, passing the same lint and schema checks as new
+// projects), never losing a user's file, --dry-run, idempotent re-runs, and the flags it must
+// be given when it may not ask. In-process through `main` (fast), plus the spawned built CLI.
+
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { renderDockerFiles } from '../src/docker-files.js';
+import { detectApp, pyprojectDependencyNames } from '../src/existing-app.js';
+import { FRAMEWORK_FEATURES, serverFor } from '../src/features/frameworks.js';
+import type { Prompter } from '../src/prompts.js';
+import { assertBuilt, PACKAGE_VERSION, runBin, runMain, treeSnapshot } from './support/cli-run.js';
+import {
+  composeConfigProblems,
+  composeFindings,
+  copyFixture,
+  dockerfileFindings,
+  HAS_COMPOSE,
+  read,
+  removeCopies,
+  type FixtureName,
+} from './support/existing-app.js';
+
+afterAll(removeCopies);
+
+const add = (dir: string, ...flags: string[]) => runMain(['add', 'docker', '--dir', dir, ...flags], { cwd: path.dirname(dir) });
+const json = (stdout: string) => JSON.parse(stdout) as { ok: boolean; options: Record<string, unknown>; files: { path: string; action: string }[]; warnings: string[]; error?: { code: string; message: string; details: string[] } };
+
+interface Expectation {
+  fixture: FixtureName;
+  files: string[];
+  framework: string;
+  app: string;
+  port: number;
+  python: string;
+  postgres: boolean;
+  redis: boolean;
+  cmd: string[];
+  healthcheck: 'http' | 'tcp';
+  /** Lint findings inherent to the repo (not to our files), with the warning that explains them. */
+  expectedFindings: string[];
+  warnings: RegExp[];
+}
+
+const DOCKER_FILES = ['.dockerignore', '.env.example', 'compose.override.yaml', 'compose.yaml', 'Dockerfile'];
+
+const CASES: Expectation[] = [
+  {
+    fixture: 'flask-factory',
+    files: [...DOCKER_FILES, 'gunicorn.conf.py'],
+    framework: 'flask',
+    app: 'blog:create_app()',
+    port: 8000,
+    python: '3.13',
+    postgres: true,
+    redis: false,
+    cmd: ['gunicorn', '--config', 'gunicorn.conf.py', 'blog:create_app()'],
+    healthcheck: 'tcp',
+    expectedFindings: [],
+    warnings: [/no \/health route/, /your code is in blog/],
+  },
+  {
+    fixture: 'fastapi-main',
+    files: DOCKER_FILES,
+    framework: 'fastapi',
+    app: 'app.main:app',
+    port: 8000,
+    python: '3.12',
+    postgres: false,
+    redis: true,
+    cmd: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000'],
+    healthcheck: 'http',
+    expectedFindings: [],
+    warnings: [],
+  },
+  {
+    fixture: 'pyproject-app',
+    files: DOCKER_FILES,
+    framework: 'fastapi',
+    app: 'service.main:create_app()',
+    port: 8080,
+    python: '3.13',
+    postgres: true,
+    redis: false,
+    cmd: ['uvicorn', '--factory', 'service.main:create_app', '--host', '0.0.0.0', '--port', '8080'],
+    healthcheck: 'tcp',
+    // The image installs requirements.txt; a pyproject-only repo must export one (we warn).
+    expectedFindings: ['server-in-requirements'],
+    warnings: [/no requirements\.txt/, /no \/health route/, /your code is in service/],
+  },
+];
+
+describe('add docker on the fixture repositories', () => {
+  for (const c of CASES) {
+    it(`${c.fixture}: detects ${c.app} and writes the Docker files`, async () => {
+      const dir = copyFixture(c.fixture);
+      const before = treeSnapshot(dir);
+      const run = await add(dir, '--json');
+      expect(run.code, run.stderr).toBe(0);
+      const result = json(run.stdout);
+      expect(result.options).toMatchObject({ framework: c.framework, app: c.app, port: c.port, python: c.python, postgres: c.postgres, redis: c.redis, healthcheck: c.healthcheck });
+      expect(result.files.map((f) => `${f.path} ${f.action}`).sort()).toEqual(c.files.map((f) => `${f} create`).sort());
+      for (const w of c.warnings) expect(result.warnings.some((x) => w.test(x)), `${w} in ${result.warnings.join(' | ')}`).toBe(true);
+
+      // Only the Docker files were added; the user's files are untouched.
+      const after = treeSnapshot(dir);
+      for (const [file, print] of Object.entries(before)) expect(after[file], file).toBe(print);
+      expect(Object.keys(after).filter((f) => !(f in before)).sort()).toEqual([...c.files].sort());
+
+      const dockerfile = read(dir, 'Dockerfile');
+      expect(dockerfile).toContain(`CMD ${JSON.stringify(c.cmd)}`);
+      expect(dockerfile).toContain(`EXPOSE ${c.port}`);
+      expect(dockerfile).toContain(c.healthcheck === 'http' ? `127.0.0.1:${c.port}/health` : `socket.create_connection(('127.0.0.1', ${c.port})`);
+      const compose = parseYaml(read(dir, 'compose.yaml')) as { name: string; services: { app: { ports: string[] } } };
+      expect(compose.services.app.ports).toEqual([`${c.port}:${c.port}`]);
+      expect(compose.name).toBe(c.fixture);
+      if (c.framework === 'flask') expect(read(dir, 'gunicorn.conf.py')).toContain(`bind = "0.0.0.0:${c.port}"`);
+
+      // The same checks as a new project's files.
+      expect(dockerfileFindings(dir).map((f) => f.rule)).toEqual(c.expectedFindings);
+      expect(composeFindings(dir)).toEqual([]);
+    });
+  }
+
+  it.runIf(HAS_COMPOSE)('docker compose config accepts every fixture’s compose files', async () => {
+    for (const c of CASES) {
+      const dir = copyFixture(c.fixture);
+      expect((await add(dir)).code).toBe(0);
+      expect(await composeConfigProblems(dir), c.fixture).toBe('');
+    }
+  });
+
+  it('re-running with the same answers reports every file unchanged and writes nothing', async () => {
+    const dir = copyFixture('fastapi-main');
+    expect((await add(dir)).code).toBe(0);
+    const snapshot = treeSnapshot(dir);
+    const again = await add(dir, '--json');
+    expect(again.code).toBe(0);
+    expect(json(again.stdout).files.every((f) => f.action === 'unchanged')).toBe(true);
+    expect(treeSnapshot(dir)).toEqual(snapshot);
+  });
+
+  it('renders the same bytes as the engine for the same answers (one template set)', async () => {
+    const dir = copyFixture('fastapi-main');
+    const run = await add(dir, '--json');
+    const options = json(run.stdout).options as unknown as Parameters<typeof renderDockerFiles>[0];
+    for (const file of renderDockerFiles(options, PACKAGE_VERSION))
+      expect(read(dir, file.path), file.path).toBe(file.contents);
+  });
+});
+
+describe('never losing a user file', () => {
+  it('an existing Dockerfile is a conflict: exit 1, listed, and nothing at all is written', async () => {
+    const dir = copyFixture('existing-dockerfile');
+    const before = treeSnapshot(dir);
+    const run = await add(dir, '--json');
+    expect(run.code).toBe(1);
+    const result = json(run.stdout);
+    expect(result.error?.code).toBe('conflict');
+    expect(result.error?.details).toEqual(['Dockerfile']);
+    expect(run.stderr).toContain('Dockerfile');
+    expect(treeSnapshot(dir)).toEqual(before);
+  });
+
+  it('--dry-run prints the plan (conflict included) and writes nothing', async () => {
+    const dir = copyFixture('existing-dockerfile');
+    const before = treeSnapshot(dir);
+    const run = await add(dir, '--dry-run', '--json');
+    expect(run.code).toBe(0);
+    const result = json(run.stdout);
+    expect(Object.fromEntries(result.files.map((f) => [f.path, f.action]))).toEqual({
+      '.dockerignore': 'create',
+      '.env.example': 'create',
+      'compose.override.yaml': 'create',
+      'compose.yaml': 'create',
+      Dockerfile: 'conflict',
+      'gunicorn.conf.py': 'create',
+    });
+    expect(result.warnings[0]).toMatch(/1 file\(s\) exist and differ \(Dockerfile\)/);
+    expect(treeSnapshot(dir)).toEqual(before);
+
+    const human = await add(dir, '--dry-run');
+    expect(human.stderr).toMatch(/Dry run: nothing was written/);
+    expect(human.stderr).toMatch(/conflict\s+Dockerfile/);
+  });
+
+  it('--force overwrites the conflicting file; the detected port (EXPOSE 5000) is kept', async () => {
+    const dir = copyFixture('existing-dockerfile');
+    const run = await add(dir, '--force', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run.stdout).files.find((f) => f.path === 'Dockerfile')?.action).toBe('overwrite');
+    expect(read(dir, 'Dockerfile')).toContain('CMD ["gunicorn","--config","gunicorn.conf.py","app:app"]');
+    expect(read(dir, 'Dockerfile')).toContain('EXPOSE 5000');
+    expect(read(dir, 'gunicorn.conf.py')).toContain('bind = "0.0.0.0:5000"');
+    expect(dockerfileFindings(dir)).toEqual([]);
+    expect(composeFindings(dir)).toEqual([]);
+    const dry = json((await add(dir, '--dry-run', '--json')).stdout);
+    expect(dry.files.every((f) => f.action === 'unchanged')).toBe(true);
+  });
+
+  it('a symlink inside the repo pointing outside it is refused, nothing written', async () => {
+    const dir = copyFixture('fastapi-main');
+    const outside = mkdtempSync(path.join(tmpdir(), 'cpda-outside-'));
+    symlinkSync(path.join(outside, 'compose.yaml'), path.join(dir, 'compose.yaml'));
+    const before = treeSnapshot(dir);
+    const run = await add(dir, '--force');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/compose\.yaml .*not a regular file/);
+    expect(treeSnapshot(dir)).toEqual(before);
+    expect(treeSnapshot(outside)).toEqual({});
+  });
+
+  it('an old docker-compose.yml is left alone, with a warning that compose.yaml now wins', async () => {
+    const dir = copyFixture('fastapi-main');
+    writeFileSync(path.join(dir, 'docker-compose.yml'), 'services:\n  web:\n    build: .\n');
+    const run = await add(dir, '--json');
+    expect(run.code).toBe(0);
+    expect(json(run.stdout).warnings.some((w) => w.startsWith('docker-compose.yml exists'))).toBe(true);
+    expect(read(dir, 'docker-compose.yml')).toBe('services:\n  web:\n    build: .\n');
+  });
+
+  it('a --dir that does not exist is refused', async () => {
+    const run = await runMain(['add', 'docker', '--dir', 'nope'], { cwd: mkdtempSync(path.join(tmpdir(), 'cpda-')) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/does not exist/);
+  });
+});
+
+describe('asking only what could not be detected', () => {
+  const emptyRepo = () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'cpda-bare-')), 'bare');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'README.md'), 'nothing to detect\n');
+    return dir;
+  };
+
+  it('without a terminal, a framework and app that could not be detected are exit 2 naming the flags', async () => {
+    const dir = emptyRepo();
+    const run = await add(dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--framework fastapi\|flask/);
+    expect(run.stderr).toMatch(/--app module:attr/);
+    const onlyApp = await add(dir, '--framework', 'fastapi');
+    expect(onlyApp.code).toBe(2);
+    expect(onlyApp.stderr).not.toMatch(/--framework/);
+    expect(onlyApp.stderr).toMatch(/--app/);
+    // --yes does not guess an app either.
+    expect((await add(dir, '--yes')).code).toBe(2);
+  });
+
+  it('flags make an undetectable repo scriptable', async () => {
+    const dir = emptyRepo();
+    const run = await add(dir, '--framework', 'flask', '--app', 'wsgi:application', '--port', '9000', '--python', '3.14', '--no-postgres', '--redis', '--dockerfile', 'multi-stage', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const dockerfile = read(dir, 'Dockerfile');
+    expect(dockerfile).toContain('AS builder');
+    expect(dockerfile).toContain('CMD ["gunicorn","--config","gunicorn.conf.py","wsgi:application"]');
+    expect(read(dir, 'compose.override.yaml')).toContain('"flask","--app","wsgi","run"');
+    expect(read(dir, 'compose.yaml')).toContain('redis:');
+    expect(read(dir, 'compose.yaml')).not.toContain('db:');
+  });
+
+  it('invalid values are usage errors (exit 2)', async () => {
+    const dir = copyFixture('fastapi-main');
+    for (const flags of [['--port', '99999'], ['--app', 'not a target'], ['--framework', 'django'], ['--bogus'], ['--no-force']]) {
+      const run = await add(dir, ...flags);
+      expect(run.code, flags.join(' ')).toBe(2);
+    }
+    const other = await runMain(['add', 'kubernetes'], { cwd: dir });
+    expect(other.code).toBe(2);
+  });
+
+  it('with a terminal it asks only the questions detection left open', async () => {
+    const asked: string[] = [];
+    const prompter: Prompter = {
+      text: async (q) => (asked.push(q.message), q.message.startsWith('App') ? 'main:api' : q.default),
+      select: async (q) => (asked.push(q.message), q.message.startsWith('Web framework') ? 'fastapi' : q.default),
+      confirm: async (q) => (asked.push(q.message), q.default),
+    };
+    // A detected repo: only the Dockerfile variant (which no repo tells us) is asked.
+    const detected = copyFixture('fastapi-main');
+    const run = await runMain(['add', 'docker', '--dir', detected], { cwd: detected, tty: true, prompter });
+    expect(run.code, run.stderr).toBe(0);
+    expect(asked).toEqual(['Dockerfile variant']);
+
+    // A bare repo: framework, app, Python and variant are asked (the port defaults to 8000: our CMD binds it).
+    asked.length = 0;
+    const bare = emptyRepo();
+    const second = await runMain(['add', 'docker', '--dir', bare], { cwd: bare, tty: true, prompter });
+    expect(second.code, second.stderr).toBe(0);
+    expect(asked).toEqual(['Web framework (not detected)', 'App to serve, module:attr or module:factory() (not detected)', 'Python version', 'Dockerfile variant']);
+    expect(read(bare, 'Dockerfile')).toContain('CMD ["uvicorn","main:api","--host","0.0.0.0","--port","8000"]');
+  });
+});
+
+describe('detection details', () => {
+  it('reads PEP 621 and Poetry dependencies, ignoring brackets in extras and dev groups', () => {
+    expect(
+      pyprojectDependencyNames(`[project]\nname = "x"\ndependencies = [\n  "uvicorn[standard]>=0.30",  # server\n  'Flask_SQLAlchemy',\n]\n[project.optional-dependencies]\ndev = ["pytest"]\n[tool.poetry.dependencies]\npython = "^3.12"\nFastAPI = "^0.115"\n[tool.poetry.group.dev.dependencies]\nhttpx = "*"\n`),
+    ).toEqual(['uvicorn', 'flask-sqlalchemy', 'fastapi']);
+  });
+
+  it('finds the factory, the instance and the port of each fixture', () => {
+    expect(detectApp(copyFixture('flask-factory'))).toMatchObject({ framework: 'flask', target: 'blog:create_app()', postgres: true, redis: false, hasHealthRoute: false });
+    expect(detectApp(copyFixture('pyproject-app'))).toMatchObject({ framework: 'fastapi', target: 'service.main:create_app()', port: 8080, postgres: true, hasRequirementsTxt: false });
+    expect(detectApp(copyFixture('existing-dockerfile'))).toMatchObject({ framework: 'flask', target: 'app:app', port: 5000, hasHealthRoute: true });
+  });
+
+  it('new projects keep their exact server commands (serverFor with the defaults)', () => {
+    expect(FRAMEWORK_FEATURES.flask.server).toEqual({
+      package: 'gunicorn',
+      target: 'app:create_app()',
+      command: ['gunicorn', '--config', 'gunicorn.conf.py', 'app:create_app()'],
+      devCommand: ['flask', '--app', 'app', 'run', '--debug', '--host', '0.0.0.0', '--port', '8000'],
+    });
+    expect(FRAMEWORK_FEATURES.fastapi.server).toEqual({
+      package: 'uvicorn',
+      target: 'app.main:app',
+      command: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000'],
+      devCommand: ['uvicorn', 'app.main:app', '--reload', '--host', '0.0.0.0', '--port', '8000'],
+    });
+    expect(serverFor('flask', 'shop.web:make()', 5000).devCommand.slice(0, 3)).toEqual(['flask', '--app', 'shop.web:make()']);
+  });
+});
+
+describe('the built CLI', () => {
+  it('add docker runs from bin/ (spawned, stdin closed)', () => {
+    assertBuilt();
+    const dir = copyFixture('flask-factory');
+    const run = runBin(['add', 'docker', '--dir', dir, '--json'], { cwd: dir });
+    expect(run.status, run.stderr).toBe(0);
+    expect(json(run.stdout).options).toMatchObject({ app: 'blog:create_app()' });
+    const help = runBin(['add', '--help'], { cwd: dir });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/add docker \[--dir <path>\]/);
+  });
+});
