@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, parseDocument, YAMLMap, type Document, type Pair } from 'yaml';
-import { existingAppContext, type DockerAppOptions } from './docker-files.js';
+import { existingAppContext, sourcePathsFor, type DockerAppOptions } from './docker-files.js';
 import { detectApp, normalizeDist, type Detected } from './existing-app.js';
 import { postgres as postgresFeature } from './features/postgres.js';
 import { redis as redisFeature } from './features/redis.js';
@@ -111,7 +111,9 @@ export function addServiceFiles(dir: string, service: ServiceName, generatorVers
   const driver = service === 'postgres' ? PINS.psycopg : PINS.redis;
   const drivers = service === 'postgres' ? ['psycopg', 'psycopg2', 'psycopg2-binary', 'asyncpg', 'pg8000'] : ['redis'];
   if (!drivers.some((d) => detected.dependencies.has(normalizeDist(d))))
-    warnings.push(`add \`${requirementLine(driver)}\` to requirements.txt; the app reads ${parts.appEnv}`);
+    warnings.push(
+      `add \`${requirementLine(driver)}\` to ${detected.installFrom === 'pyproject.toml' ? "pyproject.toml's [project] dependencies" : 'requirements.txt'}; the app reads ${parts.appEnv}`,
+    );
   return { files, warnings };
 }
 
@@ -120,16 +122,19 @@ const YAML_OUTPUT = { lineWidth: 0, flowCollectionPadding: false } as const;
 /** The options compose.yaml was rendered with, as far as they matter for its text. */
 function currentOptions(compose: Document, root: string, detected: Detected): DockerAppOptions {
   const name = compose.get('name');
+  const app = detected.target ?? 'app.main:app';
   return {
     name: typeof name === 'string' ? name : path.basename(root),
     framework: detected.framework ?? 'fastapi',
-    app: detected.target ?? 'app.main:app',
+    app,
     port: appPort(compose) ?? 8000,
     python: '3.13',
     postgres: compose.hasIn(['services', 'db']),
     redis: compose.hasIn(['services', 'redis']),
     dockerfile: 'standard',
     healthcheck: 'http',
+    installFrom: detected.installFrom,
+    sourcePaths: sourcePathsFor(root, detected, app),
   };
 }
 

@@ -30,6 +30,15 @@ export interface RenderContext {
   images: { postgres: string; redis: string };
   requirements: string[];
   devRequirements: string[];
+  /** The file the image installs the dependencies from; a new project's is always requirements.txt. */
+  installFrom: InstallFrom;
+  /**
+   * For `installFrom: 'pyproject.toml'`: a shell-quoted `python -c` program printing the
+   * `[project].dependencies` of the pyproject.toml given as its argument, one a line.
+   */
+  pyprojectRequirements: string;
+  /** Paths relative to the project, each bind-mounted read-only at /app/<path> for auto-reload. */
+  sourcePaths: string[];
   env: EnvVar[];
   /** Template layers, in the order their files are added. */
   layers: string[];
@@ -44,9 +53,25 @@ export interface Quoters {
   py: (value: string) => string;
   /** Text safe inside Markdown prose. */
   md: (value: string) => string;
+  /** One POSIX shell word: single-quoted. */
+  sh: (value: string) => string;
 }
 
 export const GENERATOR_NAME = 'create-python-docker-app';
+
+/**
+ * requirements.txt, or pyproject.toml's PEP 621 `[project].dependencies` (a repository
+ * without requirements.txt); never a Poetry table, which pip cannot read.
+ */
+export type InstallFrom = 'requirements.txt' | 'pyproject.toml';
+
+/**
+ * Prints the `[project].dependencies` of the pyproject.toml named by its argument, one a line:
+ * a requirements file pip can install. Run by the image's Python (tomllib: 3.11+), so the
+ * dependency layer depends on pyproject.toml alone and the project itself is not installed.
+ */
+export const PYPROJECT_REQUIREMENTS_PY =
+  'import sys, tomllib; print(*tomllib.load(open(sys.argv[1], "rb"))["project"]["dependencies"], sep="\\n")';
 
 /**
  * How an existing app runs (`add docker`, the plop `docker` generator); a new project uses
@@ -58,6 +83,9 @@ export interface AppRuntime {
   port: number;
   /** 'http': the app answers GET /health; 'tcp': the probe only checks the port accepts connections. */
   healthcheck: 'http' | 'tcp';
+  installFrom: InstallFrom;
+  /** Top-level directories and modules of the app's code, mounted for auto-reload. */
+  sourcePaths: string[];
 }
 
 export function buildContext(options: ProjectOptions, generatorVersion: string, runtime?: AppRuntime): RenderContext {
@@ -96,6 +124,9 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     images: { postgres: postgres.image, redis: redis.image },
     requirements: requirements.map(requirementLine),
     devRequirements: devRequirements.map(requirementLine),
+    installFrom: runtime?.installFrom ?? 'requirements.txt',
+    pyprojectRequirements: QUOTERS.sh(PYPROJECT_REQUIREMENTS_PY),
+    sourcePaths: runtime?.sourcePaths ?? ['app'],
     env: features.flatMap((f) => f.env ?? []),
     layers: features.map((f) => f.layer),
     q: QUOTERS,
@@ -128,4 +159,5 @@ export const QUOTERS: Quoters = {
       .replace(/([\\`*_{}[\]()#+!|<>&~])/g, '\\$1')
       .replace(/^(\d+)([.)])/, '$1\\$2')
       .replace(/^([-=])/, '\\$1'),
+  sh: (value) => `'${value.replace(/'/g, `'\\''`)}'`,
 };

@@ -3,10 +3,10 @@
 // built from the detected (or answered) app target and port, and `renderLayers` is told to
 // emit only the Docker files.
 
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildContext, type RenderContext } from './context.js';
+import { buildContext, type InstallFrom, type RenderContext } from './context.js';
 import { normalizeDist, type Detected } from './existing-app.js';
 import { APP_PORT } from './features/frameworks.js';
 import { normalizeName } from './names.js';
@@ -28,6 +28,10 @@ export interface DockerAppOptions {
   dockerfile: DockerfileVariant;
   /** 'http' when the app has a /health route, else a TCP probe of the port. */
   healthcheck: 'http' | 'tcp';
+  /** The file the Dockerfile installs the dependencies from (and compose.override.yaml watches). */
+  installFrom: InstallFrom;
+  /** Top-level directories and modules of the code, which compose.override.yaml mounts for auto-reload. */
+  sourcePaths: string[];
 }
 
 /** The files `add docker` writes; a Flask image also needs the gunicorn.conf.py its CMD names. */
@@ -47,7 +51,13 @@ export function existingAppContext(options: DockerAppOptions, generatorVersion: 
     redis: options.redis,
     dockerfile: options.dockerfile,
   };
-  return buildContext(project, generatorVersion, { target: options.app, port: options.port, healthcheck: options.healthcheck });
+  return buildContext(project, generatorVersion, {
+    target: options.app,
+    port: options.port,
+    healthcheck: options.healthcheck,
+    installFrom: options.installFrom,
+    sourcePaths: options.sourcePaths,
+  });
 }
 
 /** Renders the Docker files of an existing app from the project templates. */
@@ -75,30 +85,23 @@ export const DOCKER_DEFAULTS = { port: APP_PORT, python: '3.13' as PythonVersion
 export function dockerWarnings(options: DockerAppOptions, detected: Detected): string[] {
   const warnings: string[] = [];
   const has = (name: string) => detected.dependencies.has(normalizeDist(name));
-  if (!detected.hasRequirementsTxt) {
+  if (options.installFrom === 'requirements.txt' && !detected.hasRequirementsTxt) {
     warnings.push(
       'there is no requirements.txt, which the Dockerfile installs from; export one from your project ' +
         '(e.g. `uv export --no-hashes -o requirements.txt` or `pip-compile -o requirements.txt pyproject.toml`)',
     );
   }
+  const file = options.installFrom === 'pyproject.toml' ? "pyproject.toml's [project] dependencies" : 'requirements.txt';
   const server = options.framework === 'flask' ? PINS.gunicorn : PINS.uvicorn;
   if (!has(server.name))
-    warnings.push(`${server.name} is not in your dependencies but the image runs it; add \`${requirementLine(server)}\` to requirements.txt`);
+    warnings.push(`${server.name} is not in your dependencies but the image runs it; add \`${requirementLine(server)}\` to ${file}`);
   if (options.postgres && !['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'asyncpg', 'pg8000'].some(has))
-    warnings.push(`no PostgreSQL driver in your dependencies; add \`${requirementLine(PINS.psycopg)}\` to requirements.txt`);
-  if (options.redis && !has('redis')) warnings.push(`redis is not in your dependencies; add \`${requirementLine(PINS.redis)}\` to requirements.txt`);
+    warnings.push(`no PostgreSQL driver in your dependencies; add \`${requirementLine(PINS.psycopg)}\` to ${file}`);
+  if (options.redis && !has('redis')) warnings.push(`redis is not in your dependencies; add \`${requirementLine(PINS.redis)}\` to ${file}`);
   if (options.healthcheck === 'tcp')
     warnings.push('no /health route found: the HEALTHCHECK only checks that the port accepts connections');
   for (const legacy of detected.legacyComposeFiles)
     warnings.push(`${legacy} exists: Compose now reads compose.yaml instead; merge what you still need from it and delete it`);
-  // compose.override.yaml bind-mounts ./app (a new project's package) for auto-reload.
-  if (!detected.sourceRoots.includes('app')) {
-    const root = options.app.split(':')[0]!.split('.')[0]!;
-    const where = detected.sourceRoots.includes(root) ? root : `${root}.py`;
-    warnings.push(
-      `compose.override.yaml mounts ./app for auto-reload, but your code is in ${where}: change that volume to ./${where}:/app/${where}:ro`,
-    );
-  }
   return warnings;
 }
 
@@ -136,6 +139,32 @@ export function resolveDockerOptions(
       redis: given.redis ?? detected.redis,
       dockerfile: given.dockerfile ?? DOCKER_DEFAULTS.dockerfile,
       healthcheck: given.healthcheck ?? (detected.hasHealthRoute ? 'http' : 'tcp'),
+      installFrom: given.installFrom ?? detected.installFrom,
+      sourcePaths: given.sourcePaths ?? sourcePathsFor(dir, detected, app),
     },
   };
+}
+
+/**
+ * What compose.override.yaml mounts for auto-reload: the detected top-level source roots plus
+ * the served module's own (in case the walk missed it), only those with importable names
+ * (`blog`, `main.py`): the server can only load code from those, and such a name is a plain
+ * YAML scalar and a valid Compose volume path.
+ */
+export function sourcePathsFor(dir: string, detected: Pick<Detected, 'sourceRoots'>, app: string): string[] {
+  const paths = new Set(detected.sourceRoots);
+  const top = app.split(':')[0]!.split('.')[0]!;
+  if (isEntry(path.join(dir, top), 'directory')) paths.add(top);
+  if (isEntry(path.join(dir, `${top}.py`), 'file')) paths.add(`${top}.py`);
+  return [...paths].filter((p) => /^[A-Za-z_]\w*(\.py)?$/.test(p)).sort();
+}
+
+/** Not a symlink, like the files detection reads. */
+function isEntry(file: string, kind: 'directory' | 'file'): boolean {
+  try {
+    const stat = lstatSync(file);
+    return kind === 'directory' ? stat.isDirectory() : stat.isFile();
+  } catch {
+    return false;
+  }
 }

@@ -7,6 +7,7 @@
 
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { InstallFrom } from './context.js';
 import { FRAMEWORKS, PYTHON_VERSIONS, type Framework, type PythonVersion } from './options.js';
 
 export interface Detected {
@@ -22,6 +23,11 @@ export interface Detected {
   /** Normalised names of every declared dependency. */
   dependencies: Set<string>;
   hasRequirementsTxt: boolean;
+  /**
+   * What the image installs: requirements.txt when there is one, else pyproject.toml when it
+   * declares PEP 621 `[project].dependencies`, else requirements.txt (which must be exported).
+   */
+  installFrom: InstallFrom;
   /** A `/health` route appears in the code. */
   hasHealthRoute: boolean;
   /** Top-level directories and modules holding Python code. */
@@ -47,7 +53,7 @@ const REDIS_CLIENTS = ['redis', 'aioredis', 'hiredis'];
 export function detectApp(dir: string): Detected {
   const root = path.resolve(dir);
   const notes: string[] = [];
-  const { dependencies, files: dependencyFiles } = readDependencies(root);
+  const { dependencies, files: dependencyFiles, pep621 } = readDependencies(root);
   const sources = listPythonFiles(root);
   const texts = new Map(sources.map((f) => [f, readFileSync(path.join(root, f), 'utf8')]));
 
@@ -82,6 +88,9 @@ export function detectApp(dir: string): Detected {
   const redis = REDIS_CLIENTS.some((d) => dependencies.has(d));
   const hasHealthRoute = [...texts.values()].some((t) => /["']\/health\/?["']/.test(t));
   const sourceRoots = [...new Set(sources.map((f) => f.split('/')[0]!))].sort();
+  const hasRequirementsTxt = existsSync(path.join(root, 'requirements.txt'));
+  const installFrom: InstallFrom = !hasRequirementsTxt && pep621 ? 'pyproject.toml' : 'requirements.txt';
+  if (installFrom === 'pyproject.toml') notes.push('dependencies: installed from [project].dependencies in pyproject.toml (no requirements.txt)');
 
   return {
     framework,
@@ -92,7 +101,8 @@ export function detectApp(dir: string): Detected {
     redis,
     dependencyFiles,
     dependencies,
-    hasRequirementsTxt: existsSync(path.join(root, 'requirements.txt')),
+    hasRequirementsTxt,
+    installFrom,
     hasHealthRoute,
     sourceRoots,
     notes,
@@ -122,9 +132,11 @@ export function normalizeDist(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
 
-function readDependencies(root: string): { dependencies: Set<string>; files: string[] } {
+/** `pep621`: pyproject.toml lists `[project].dependencies`, which pip can install from a requirements file. */
+function readDependencies(root: string): { dependencies: Set<string>; files: string[]; pep621: boolean } {
   const dependencies = new Set<string>();
   const files: string[] = [];
+  let pep621 = false;
   const requirementFiles = ['requirements.txt', 'requirements.in', 'requirements/base.txt', 'requirements/prod.txt', 'requirements/production.txt'];
   for (const rel of requirementFiles) {
     const text = readIfFile(path.join(root, rel));
@@ -137,8 +149,9 @@ function readDependencies(root: string): { dependencies: Set<string>; files: str
     const names = pyprojectDependencyNames(pyproject);
     if (names.length > 0) files.push('pyproject.toml');
     for (const name of names) dependencies.add(name);
+    pep621 = pep621DependencyNames(pyproject).length > 0;
   }
-  return { dependencies, files };
+  return { dependencies, files, pep621 };
 }
 
 /** Names in a requirements file: `flask==3.1`, `uvicorn[standard]>=0.30 ; python_version>"3"`. */
@@ -159,6 +172,11 @@ export function requirementNames(text: string): string[] {
  * it only needs names.
  */
 export function pyprojectDependencyNames(text: string): string[] {
+  return [...pep621DependencyNames(text), ...poetryDependencyNames(text)];
+}
+
+/** Names in PEP 621 `[project] dependencies = [...]` (not optional-dependencies or groups). */
+export function pep621DependencyNames(text: string): string[] {
   const out: string[] = [];
   const lines = text.split('\n');
   const addName = (spec: string) => {
@@ -195,8 +213,14 @@ export function pyprojectDependencyNames(text: string): string[] {
       rest = lines[++i]!;
     }
   }
-  // Poetry: keys of [tool.poetry.dependencies] (not of its dev groups).
-  section = '';
+  return out;
+}
+
+/** Keys of Poetry's `[tool.poetry.dependencies]` (not of its dev groups), without python. */
+function poetryDependencyNames(text: string): string[] {
+  const out: string[] = [];
+  const lines = text.split('\n');
+  let section = '';
   for (const line of lines) {
     const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
     if (header) {

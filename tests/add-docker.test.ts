@@ -3,9 +3,11 @@
 // projects), never losing a user's file, --dry-run, idempotent re-runs, and the flags it must
 // be given when it may not ask. In-process through `main` (fast), plus the spawned built CLI.
 
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DockerfileParser, type ModifiableInstruction } from 'dockerfile-ast';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { renderDockerFiles } from '../src/docker-files.js';
@@ -40,6 +42,10 @@ interface Expectation {
   redis: boolean;
   cmd: string[];
   healthcheck: 'http' | 'tcp';
+  /** The file the Dockerfile installs and compose.override.yaml watches. */
+  installFrom: 'requirements.txt' | 'pyproject.toml';
+  /** compose.override.yaml's read-only code volumes. */
+  volumes: string[];
   /** Lint findings inherent to the repo (not to our files), with the warning that explains them. */
   expectedFindings: string[];
   warnings: RegExp[];
@@ -59,8 +65,10 @@ const CASES: Expectation[] = [
     redis: false,
     cmd: ['gunicorn', '--config', 'gunicorn.conf.py', 'blog:create_app()'],
     healthcheck: 'tcp',
+    installFrom: 'requirements.txt',
+    volumes: ['./blog:/app/blog:ro'],
     expectedFindings: [],
-    warnings: [/no \/health route/, /your code is in blog/],
+    warnings: [/no \/health route/],
   },
   {
     fixture: 'fastapi-main',
@@ -73,6 +81,8 @@ const CASES: Expectation[] = [
     redis: true,
     cmd: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000'],
     healthcheck: 'http',
+    installFrom: 'requirements.txt',
+    volumes: ['./app:/app/app:ro'],
     expectedFindings: [],
     warnings: [],
   },
@@ -87,9 +97,11 @@ const CASES: Expectation[] = [
     redis: false,
     cmd: ['uvicorn', '--factory', 'service.main:create_app', '--host', '0.0.0.0', '--port', '8080'],
     healthcheck: 'tcp',
-    // The image installs requirements.txt; a pyproject-only repo must export one (we warn).
-    expectedFindings: ['server-in-requirements'],
-    warnings: [/no requirements\.txt/, /no \/health route/, /your code is in service/],
+    // No requirements.txt: the image installs pyproject.toml's [project].dependencies.
+    installFrom: 'pyproject.toml',
+    volumes: ['./service:/app/service:ro'],
+    expectedFindings: [],
+    warnings: [/no \/health route/],
   },
 ];
 
@@ -101,9 +113,10 @@ describe('add docker on the fixture repositories', () => {
       const run = await add(dir, '--json');
       expect(run.code, run.stderr).toBe(0);
       const result = json(run.stdout);
-      expect(result.options).toMatchObject({ framework: c.framework, app: c.app, port: c.port, python: c.python, postgres: c.postgres, redis: c.redis, healthcheck: c.healthcheck });
+      expect(result.options).toMatchObject({ framework: c.framework, app: c.app, port: c.port, python: c.python, postgres: c.postgres, redis: c.redis, healthcheck: c.healthcheck, installFrom: c.installFrom });
       expect(result.files.map((f) => `${f.path} ${f.action}`).sort()).toEqual(c.files.map((f) => `${f} create`).sort());
       for (const w of c.warnings) expect(result.warnings.some((x) => w.test(x)), `${w} in ${result.warnings.join(' | ')}`).toBe(true);
+      expect(result.warnings.length, result.warnings.join(' | ')).toBe(c.warnings.length);
 
       // Only the Docker files were added; the user's files are untouched.
       const after = treeSnapshot(dir);
@@ -118,6 +131,11 @@ describe('add docker on the fixture repositories', () => {
       expect(compose.services.app.ports).toEqual([`${c.port}:${c.port}`]);
       expect(compose.name).toBe(c.fixture);
       if (c.framework === 'flask') expect(read(dir, 'gunicorn.conf.py')).toContain(`bind = "0.0.0.0:${c.port}"`);
+      expect(dockerfile).toContain(`--mount=type=bind,source=${c.installFrom},target=/tmp/${c.installFrom}`);
+      type Override = { services: { app: { volumes: string[]; develop: { watch: Array<{ action: string; path: string }> } } } };
+      const override = parseYaml(read(dir, 'compose.override.yaml')) as Override;
+      expect(override.services.app.volumes).toEqual(c.volumes);
+      expect(override.services.app.develop.watch).toEqual([{ action: 'rebuild', path: c.installFrom }]);
 
       // The same checks as a new project's files.
       expect(dockerfileFindings(dir).map((f) => f.rule)).toEqual(c.expectedFindings);
@@ -323,6 +341,86 @@ describe('detection details', () => {
       devCommand: ['uvicorn', 'app.main:app', '--reload', '--host', '0.0.0.0', '--port', '8000'],
     });
     expect(serverFor('flask', 'shop.web:make()', 5000).devCommand.slice(0, 3)).toEqual(['flask', '--app', 'shop.web:make()']);
+  });
+});
+
+describe('what the image installs and what the override mounts', () => {
+  const PYTHON3_TOMLLIB = spawnSync('python3', ['-c', 'import tomllib'], { stdio: 'ignore' }).status === 0;
+  const temps: string[] = [];
+  const temp = (prefix: string) => (temps.push(mkdtempSync(path.join(tmpdir(), prefix))), temps[temps.length - 1]!);
+  afterAll(() => temps.forEach((t) => rmSync(t, { recursive: true, force: true })));
+  const newRepo = (files: Record<string, string>) => {
+    const dir = path.join(temp('cpda-repo-'), 'repo');
+    mkdirSync(dir);
+    for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, file), text);
+    return dir;
+  };
+  type Override = { services: { app: { volumes?: string[]; develop: { watch: Array<{ path: string }> } } } };
+
+  it.runIf(PYTHON3_TOMLLIB)('the Dockerfile’s own command, run by python3, prints pyproject.toml’s [project].dependencies for pip', async () => {
+    const dir = copyFixture('pyproject-app');
+    const shim = temp('cpda-python-');
+    // The image calls it `python`; here that is the host's python3 (3.11+, which has tomllib).
+    symlinkSync(spawnSync('sh', ['-c', 'command -v python3'], { encoding: 'utf8' }).stdout.trim(), path.join(shim, 'python'));
+    for (const variant of ['standard', 'multi-stage']) {
+      expect((await add(dir, '--dockerfile', variant, '--force')).code).toBe(0);
+      // The RUN that bind-mounts pyproject.toml: `<extract> > <file> && pip install -r <file> ...`.
+      const run = DockerfileParser.parse(read(dir, 'Dockerfile'))
+        .getInstructions()
+        .find((i) => i.getKeyword() === 'RUN' && (i as ModifiableInstruction).getFlags().some((f) => /source=pyproject\.toml/.test(f.getValue() ?? '')));
+      expect(run, variant).toBeDefined();
+      const mount = (run as ModifiableInstruction).getFlags().map((f) => f.getValue() ?? '').find((v) => v.includes('source=pyproject.toml'))!;
+      const target = /target=([^,]+)/.exec(mount)![1]!;
+      const command = run!.getRawArgumentsContent()!.replace(/\\\n/g, ' ');
+      const m = /^\s*(python -c '[^']*' (\S+)) > (\S+)\s+&&\s+pip install -r (\S+)/.exec(command);
+      expect(m, command).not.toBeNull();
+      const [, extract, argument, written, installed] = m!;
+      expect([argument, installed]).toEqual([target, written]);
+
+      // The same shell line, with the bind-mount target replaced by the fixture's file.
+      const out = path.join(shim, `requirements-${variant}.txt`);
+      const line = `${extract!.replace(target, `'${path.join(dir, 'pyproject.toml')}'`)} > '${out}'`;
+      const result = spawnSync('sh', ['-c', line], { encoding: 'utf8', env: { ...process.env, PATH: `${shim}:${process.env.PATH}` } });
+      expect(result.status, result.stderr).toBe(0);
+      expect(read(shim, path.basename(out)).split('\n')).toEqual(['fastapi>=0.115', 'uvicorn[standard]>=0.30', 'SQLAlchemy>=2.0', 'asyncpg>=0.30', '']);
+    }
+  });
+
+  it('a Poetry-only pyproject.toml still installs requirements.txt and is told to export one; a top-level module is mounted', async () => {
+    const dir = newRepo({
+      'pyproject.toml': '[tool.poetry]\nname = "shop"\n\n[tool.poetry.dependencies]\npython = "^3.12"\nfastapi = "^0.115"\nuvicorn = "^0.30"\n',
+      'main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n',
+    });
+    const run = await add(dir, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const result = json(run.stdout);
+    expect(result.options).toMatchObject({ app: 'main:app', installFrom: 'requirements.txt', sourcePaths: ['main.py'] });
+    expect(result.warnings.some((w) => /no requirements\.txt/.test(w)), result.warnings.join(' | ')).toBe(true);
+    expect(read(dir, 'Dockerfile')).toContain('--mount=type=bind,source=requirements.txt,target=/tmp/requirements.txt');
+    const override = parseYaml(read(dir, 'compose.override.yaml')) as Override;
+    expect(override.services.app.volumes).toEqual(['./main.py:/app/main.py:ro']);
+    expect(override.services.app.develop.watch[0]!.path).toBe('requirements.txt');
+    expect(composeFindings(dir)).toEqual([]);
+  });
+
+  it('mounts every importable top-level source root, and no volume at all when there is no code', async () => {
+    const dir = newRepo({ 'requirements.txt': 'flask==3.1.3\ngunicorn==23.0.0\n', 'wsgi.py': 'from shop import create_app\n\napp = create_app()\n', 'setup.py': '' });
+    for (const pkg of ['shop', 'tools', 'not-importable']) {
+      mkdirSync(path.join(dir, pkg));
+      writeFileSync(path.join(dir, pkg, '__init__.py'), pkg === 'shop' ? 'from flask import Flask\n\ndef create_app():\n    return Flask(__name__)\n' : '');
+    }
+    expect((await add(dir)).code).toBe(0);
+    expect((parseYaml(read(dir, 'compose.override.yaml')) as Override).services.app.volumes).toEqual([
+      './shop:/app/shop:ro',
+      './tools:/app/tools:ro',
+      './wsgi.py:/app/wsgi.py:ro',
+    ]);
+    expect(composeFindings(dir)).toEqual([]);
+
+    const bare = newRepo({ 'README.md': 'no code yet\n' });
+    expect((await add(bare, '--framework', 'fastapi', '--app', 'main:app')).code).toBe(0);
+    expect((parseYaml(read(bare, 'compose.override.yaml')) as Override).services.app).not.toHaveProperty('volumes');
+    expect(composeFindings(bare)).toEqual([]);
   });
 });
 

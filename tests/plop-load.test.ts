@@ -52,7 +52,7 @@ describe('plop.load from the packed package', () => {
     expect(run.status, run.out).toBe(0);
     expect(run.out).toMatch(/create: \.dockerignore, \.env\.example, compose\.override\.yaml, compose\.yaml, Dockerfile/);
     const expected = renderDockerFiles(
-      { name: 'consumer', framework: 'fastapi', app: 'app.main:app', port: 8000, python: '3.12', postgres: false, redis: true, dockerfile: 'standard', healthcheck: 'http' },
+      { name: 'consumer', framework: 'fastapi', app: 'app.main:app', port: 8000, python: '3.12', postgres: false, redis: true, dockerfile: 'standard', healthcheck: 'http', installFrom: 'requirements.txt', sourcePaths: ['app'] },
       PACKAGE_VERSION,
     );
     for (const f of expected) expect(read(consumer, f.path), f.path).toBe(f.contents);

@@ -73,11 +73,12 @@ describe('the generators', () => {
 });
 
 describe('docker generator on the fixture repositories', () => {
-  const cases: Array<{ fixture: 'flask-factory' | 'fastapi-main' | 'pyproject-app'; answers: Omit<DockerAppOptions, 'name' | 'healthcheck'>; healthcheck: 'http' | 'tcp'; findings: string[] }> = [
-    { fixture: 'flask-factory', answers: { framework: 'flask', app: 'blog:create_app()', port: 8000, python: '3.13', postgres: true, redis: false, dockerfile: 'standard' }, healthcheck: 'tcp', findings: [] },
-    { fixture: 'fastapi-main', answers: { framework: 'fastapi', app: 'app.main:app', port: 8000, python: '3.12', postgres: false, redis: true, dockerfile: 'multi-stage' }, healthcheck: 'http', findings: [] },
-    // No requirements.txt in a pyproject-only repo: the one finding, which the action warns about.
-    { fixture: 'pyproject-app', answers: { framework: 'fastapi', app: 'service.main:create_app()', port: 8080, python: '3.13', postgres: true, redis: false, dockerfile: 'standard' }, healthcheck: 'tcp', findings: ['server-in-requirements'] },
+  type Detected = Pick<DockerAppOptions, 'healthcheck' | 'installFrom' | 'sourcePaths'>;
+  const cases: Array<{ fixture: 'flask-factory' | 'fastapi-main' | 'pyproject-app'; answers: Omit<DockerAppOptions, 'name' | keyof Detected>; detected: Detected }> = [
+    { fixture: 'flask-factory', answers: { framework: 'flask', app: 'blog:create_app()', port: 8000, python: '3.13', postgres: true, redis: false, dockerfile: 'standard' }, detected: { healthcheck: 'tcp', installFrom: 'requirements.txt', sourcePaths: ['blog'] } },
+    { fixture: 'fastapi-main', answers: { framework: 'fastapi', app: 'app.main:app', port: 8000, python: '3.12', postgres: false, redis: true, dockerfile: 'multi-stage' }, detected: { healthcheck: 'http', installFrom: 'requirements.txt', sourcePaths: ['app'] } },
+    // No requirements.txt in a pyproject-only repo: the image installs [project].dependencies.
+    { fixture: 'pyproject-app', answers: { framework: 'fastapi', app: 'service.main:create_app()', port: 8080, python: '3.13', postgres: true, redis: false, dockerfile: 'multi-stage' }, detected: { healthcheck: 'tcp', installFrom: 'pyproject.toml', sourcePaths: ['service'] } },
   ];
   for (const c of cases) {
     it(`${c.fixture}: writes the same files as the engine, which pass the lint and schema checks`, async () => {
@@ -89,9 +90,10 @@ describe('docker generator on the fixture repositories', () => {
       expect(result.changes[0]!.type).toBe('cpda:write');
       expect(result.changes[0]!.path).toMatch(/create: /);
 
-      const expected = renderDockerFiles({ ...c.answers, name: c.fixture, healthcheck: c.healthcheck }, PACKAGE_VERSION);
+      const expected = renderDockerFiles({ ...c.answers, ...c.detected, name: c.fixture }, PACKAGE_VERSION);
       for (const file of expected) expect(read(dir, file.path), file.path).toBe(file.contents);
-      expect(dockerfileFindings(dir).map((f) => f.rule)).toEqual(c.findings);
+      expect(result.changes[0]!.path).not.toMatch(/warning: .*(no requirements\.txt|your code is in)/);
+      expect(dockerfileFindings(dir)).toEqual([]);
       expect(composeFindings(dir)).toEqual([]);
       if (HAS_COMPOSE) expect(await composeConfigProblems(dir)).toBe('');
 
