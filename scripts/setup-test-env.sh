@@ -6,6 +6,8 @@
 #    apps import (Flask, FastAPI, SQLAlchemy, psycopg, redis-py, gunicorn, uvicorn, pytest...),
 #    because PyPI cannot be reached here. It also carries trixie's docker-compose v2 binary.
 #    It is cached outside the repo in $CPDA_CACHE (default /var/cache/create-python-docker-app).
+#    Its apt lists (from its `apt-get update`) are kept: the Docker tests' apt-get stand-in checks
+#    package names against them (tests/support/standin-image.ts). A rootfs without them is rebuilt.
 set -euo pipefail
 
 CACHE=${CPDA_CACHE:-/var/cache/create-python-docker-app}
@@ -30,7 +32,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-if [ ! -f "$ROOTFS/.packages" ] || [ "$(cat "$ROOTFS/.packages")" != "$ROOTFS_PACKAGES" ]; then
+if [ ! -f "$ROOTFS/.packages" ] || [ "$(cat "$ROOTFS/.packages")" != "$ROOTFS_PACKAGES" ] ||
+  ! ls "$ROOTFS"/var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
   echo "setup-test-env: building the trixie root filesystem in $ROOTFS (about a minute)" >&2
   partial=$ROOTFS.partial
   rm -rf "$partial"
@@ -44,7 +47,7 @@ if [ ! -f "$ROOTFS/.packages" ] || [ "$(cat "$ROOTFS/.packages")" != "$ROOTFS_PA
   # shellcheck disable=SC2086
   chroot "$partial" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     $ROOTFS_PACKAGES >/dev/null 2>&1
-  chroot "$partial" apt-get clean
+  chroot "$partial" apt-get clean # the .debs only; the lists stay
   umount "$partial/proc"
   trap - EXIT
   echo "$ROOTFS_PACKAGES" > "$partial/.packages"

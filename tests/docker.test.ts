@@ -3,7 +3,8 @@
 //  2. compose.yaml, alone and merged with compose.override.yaml, is valid for the Compose schema
 //     and for `docker-compose config`, with the .env a user copies from .env.example;
 //  3. the image builds and its own HEALTHCHECK reports `healthy` (tests/support/standin-image.ts
-//     explains the stand-in base image: Debian's Python packages, a pip that only checks).
+//     explains the stand-in base image: Debian's Python packages, a pip and an apt-get that
+//     only check).
 //     Containers run with --network none, so all can listen on their own port 8000 at once;
 //     they reach the test PostgreSQL and Redis (services-setup.ts) through Unix sockets.
 // Failure messages start with the combination id and name the file.
@@ -138,6 +139,27 @@ describe.skipIf(skipDocker)(dockerTitle, () => {
     const health = await runUntilHealthy(host, id, image, runArgs);
     expect(health.status, `${id}: container of the Dockerfile's image is not healthy\n${health.details}`).toBe('healthy');
     expect(health.details, `${id}: inside the container of the Dockerfile's image`).toBe('');
+  });
+
+  // The apt-get stand-in installs nothing, but it must not hide a broken apt step: the builder
+  // stage of a generated multi-stage Dockerfile, with one fault, must fail to build. (A missing
+  // `apt-get update` is left to the linter: the lists cache mount may hold an earlier build's.)
+  const multiStage = combos.find(([, o]) => o.dockerfile === 'multi-stage')![0];
+  const aptFaults: [name: string, from: string, to: string, message: string][] = [
+    ['a misspelt package', 'build-essential\n', 'build-essentail\n', 'Unable to locate package build-essentail'],
+    ['no -y', 'apt-get install -y ', 'apt-get install ', 'install without -y'],
+  ];
+  test.concurrent.for(aptFaults)('builder stage with %s fails to build', { timeout: 300_000 }, async ([name, from, to, message], { expect }) => {
+    const dir = projectDir(multiStage);
+    const text = readFileSync(path.join(dir, 'Dockerfile'), 'utf8').replace(/^# syntax=.*\n/, '');
+    expect(text.split(from).length, `${multiStage}: Dockerfile should contain ${JSON.stringify(from)} once`).toBe(2);
+    const file = path.join(parent, `Dockerfile.${name.replace(/\W+/g, '-')}`);
+    writeFileSync(file, text.replace(from, to));
+    const build = await docker(host, ['build', '--network=none', '--progress=plain', '--target', 'builder', '-f', file, dir], {
+      timeoutMs: 240_000,
+    });
+    expect(build.code, `${multiStage}: builder stage with ${name} built:\n${build.stderr.split('\n').slice(-15).join('\n')}`).not.toBe(0);
+    expect(build.stderr).toContain(message);
   });
 });
 

@@ -2,7 +2,7 @@
 // clean, each single fault below yields its own finding.
 
 import { describe, expect, test } from 'vitest';
-import { buildContext } from '../src/context.js';
+import { buildContext, type AppRuntime } from '../src/context.js';
 import { renderLayers } from '../src/render.js';
 import { lintDockerfile, type LintFinding } from './support/dockerfile-lint.js';
 import { optionsFor, TEST_VERSION } from './support/generate.js';
@@ -121,5 +121,61 @@ describe('lintDockerfile finds each fault', () => {
         'syntax-directive',
       ].sort(),
     );
+  });
+});
+
+describe('server-in-requirements reads the file the Dockerfile installs from', () => {
+  /** An existing app's Dockerfile installing pyproject.toml's [project].dependencies. */
+  const fromPyproject = (dockerfile: 'standard' | 'multi-stage') => {
+    const runtime: AppRuntime = { target: 'app.main:app', port: 8000, healthcheck: 'http', installFrom: 'pyproject.toml', sourcePaths: ['app'] };
+    const context = buildContext(optionsFor({ framework: 'fastapi', dockerfile }), TEST_VERSION, runtime);
+    return renderLayers(context, [`dockerfile-${dockerfile}`]).find((f) => f.path === 'Dockerfile')!.contents;
+  };
+  const pyproject = (dependencies: string[]) =>
+    `[project]\nname = "shop"\nversion = "1.0"\ndependencies = [\n${dependencies.map((d) => `  "${d}",  # [not, an, array]\n`).join('')}]\n\n[project.optional-dependencies]\ndev = ["uvicorn", "pytest"]\n`;
+  const WITH_SERVER = pyproject(['fastapi>=0.115', 'uvicorn[standard]>=0.30']);
+  const WITHOUT_SERVER = pyproject(['fastapi>=0.115']);
+
+  for (const variant of ['standard', 'multi-stage'] as const) {
+    test(`${variant}: the server in [project].dependencies is clean (ranges allowed there)`, () => {
+      const text = fromPyproject(variant);
+      expect(text).toContain('--mount=type=bind,source=pyproject.toml,target=/tmp/pyproject.toml');
+      expect(text).not.toContain('source=requirements.txt');
+      expect(lintDockerfile(text, files({ 'pyproject.toml': WITH_SERVER, ...FASTAPI_APP }))).toEqual([]);
+    });
+    test(`${variant}: the server missing from [project].dependencies fails, whatever requirements.txt and optional-dependencies say`, () => {
+      const findings = lintDockerfile(fromPyproject(variant), files({ 'pyproject.toml': WITHOUT_SERVER, 'requirements.txt': FASTAPI_REQUIREMENTS, ...FASTAPI_APP }));
+      expect(rules(findings)).toEqual(['server-in-requirements']);
+      expect(findings[0]!.message).toMatch(/uvicorn is not in pyproject\.toml's \[project\]\.dependencies/);
+    });
+  }
+  test('no pyproject.toml, or one without [project].dependencies (Poetry only), fails', () => {
+    const poetry = '[tool.poetry.dependencies]\npython = "^3.12"\nfastapi = "*"\nuvicorn = "*"\n';
+    for (const context of [{ 'requirements.txt': FASTAPI_REQUIREMENTS }, { 'pyproject.toml': poetry }] as Record<string, string>[])
+      expect(rules(lintDockerfile(fromPyproject('standard'), files({ ...context, ...FASTAPI_APP })))).toEqual(['server-in-requirements']);
+  });
+  test('a requirements.txt Dockerfile does not look at pyproject.toml', () => {
+    const good = dockerfileFor('fastapi');
+    const noUvicorn = { 'requirements.txt': 'fastapi==0.163.2\npydantic-settings==2.16.3\n', 'pyproject.toml': WITH_SERVER, ...FASTAPI_APP };
+    expect(rules(lintDockerfile(good, files(noUvicorn)))).toEqual(['server-in-requirements']);
+    expect(rules(lintDockerfile(good, files({ 'pyproject.toml': WITH_SERVER, ...FASTAPI_APP })))).toEqual(['server-in-requirements']);
+  });
+});
+
+describe('lintDockerfile finds each apt fault (multi-stage builder)', () => {
+  const multi = dockerfileFor('fastapi', 'multi-stage');
+  const intoRuntime = (run: string) => mutate(multi, /^(FROM \S+ AS runtime\n)/m, `$1${run}\n`);
+  const cases: [name: string, text: string, rule: string][] = [
+    ['install without --no-install-recommends', mutate(multi, ' --no-install-recommends build-essential', ' build-essential'), 'apt-install'],
+    ['install without update', mutate(multi, /^ && apt-get update \\\n/m, ''), 'apt-install'],
+    ['build-essential in the runtime stage', intoRuntime('RUN apt-get update && apt-get install -y --no-install-recommends build-essential'), 'build-tools-in-final-stage'],
+    ['libpq-dev in the runtime stage', intoRuntime('RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev'), 'build-tools-in-final-stage'],
+  ];
+  test.each(cases)('%s', (_name, text, rule) => {
+    expect(rules(lintDockerfile(text, fastapiFiles))).toEqual([rule]);
+  });
+  test('a runtime library in the runtime stage is fine', () => {
+    const libpq = intoRuntime('RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*');
+    expect(lintDockerfile(libpq, fastapiFiles)).toEqual([]);
   });
 });

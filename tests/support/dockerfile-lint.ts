@@ -2,8 +2,11 @@
 // on these machines, so this combines dockerfile-utils' validator with our own rules, written on
 // dockerfile-ast, for the checklist items those tools would cover: `# syntax=` first, pinned
 // images, non-root user, exec-form CMD/HEALTHCHECK, EXPOSE = the port the server binds, server
-// package in requirements.txt, served module present, dependencies installed before the code.
+// package declared in the file the image installs from (requirements.txt, or pyproject.toml's
+// [project].dependencies), served module present, dependencies installed before the code,
+// apt installs without recommends and after an update, no build tools in the final stage.
 
+import { parseTOML } from 'confbox/toml';
 import { DockerfileParser, ModifiableInstruction, type Instruction } from 'dockerfile-ast';
 import { validate, ValidationSeverity } from 'dockerfile-utils';
 
@@ -18,7 +21,7 @@ export interface LintFinding {
 export interface LintOptions {
   /**
    * Reads a file of the build context, path relative to the project root ('requirements.txt',
-   * 'gunicorn.conf.py'); undefined when it does not exist.
+   * 'pyproject.toml', 'gunicorn.conf.py'); undefined when it does not exist.
    */
   readFile?: (relativePath: string) => string | undefined;
 }
@@ -84,13 +87,15 @@ export function lintDockerfile(text: string, options: LintOptions = {}): LintFin
 
   checkHealthcheck(of('HEALTHCHECK'), lastFrom, add);
 
-  const requirementsText = readFile('requirements.txt');
+  const installFrom = installedFile(all);
+  const requirementsText = installFrom === 'requirements.txt' ? readFile('requirements.txt') : undefined;
   if (argv) {
-    checkServerPackage(argv, requirementsText, cmd!, add);
+    checkServerPackage(argv, declaredDependencies(installFrom, readFile), cmd!, add);
     checkExposedPort(argv, of('EXPOSE'), readFile, cmd!, add);
     checkServedModule(argv, readFile, cmd!, add);
   }
   checkInstallOrder(all, add);
+  checkAptInstalls(all, finalStage, add);
   if (requirementsText !== undefined) {
     requirementLines(requirementsText).forEach(({ line, text: req }) => {
       if (!/==/.test(req)) add('pinned-requirements', 0, `requirements.txt line ${line} is not pinned with ==: ${req}`);
@@ -161,11 +166,44 @@ function checkHealthcheck(healthchecks: Instruction[], lastFrom: Instruction, ad
   if (!execForm(match[1]!)) add('exec-form-healthcheck', hc, 'HEALTHCHECK CMD must be exec form (a JSON array)');
 }
 
-/** The executable the CMD runs (or the module of `python -m X`) must be installed by requirements.txt. */
-function checkServerPackage(argv: string[], requirements: string | undefined, cmd: Instruction, add: Add): void {
+type InstallFrom = 'requirements.txt' | 'pyproject.toml';
+
+/**
+ * The file the pip install RUN installs from: pyproject.toml when that RUN bind-mounts it
+ * (our pyproject variant reads its [project].dependencies), otherwise requirements.txt.
+ */
+function installedFile(all: Instruction[]): InstallFrom {
+  const install = all.find((i) => i.getKeyword() === 'RUN' && /\bpip3?\s+install\b/.test(argsText(i)));
+  const mounted = (install ? flagsOf(install) : [])
+    .filter((f) => f.name === 'mount' && /(^|,)type=bind(,|$)/.test(f.value ?? ''))
+    .map((f) => /(?:^|,)(?:source|src)=([^,]+)/.exec(f.value ?? '')?.[1]);
+  return mounted.includes('pyproject.toml') ? 'pyproject.toml' : 'requirements.txt';
+}
+
+type Declared = { where: string; names: Set<string> } | { error: string };
+
+/** The distributions the image installs: requirement lines, or pyproject.toml's [project].dependencies. */
+function declaredDependencies(file: InstallFrom, readFile: (p: string) => string | undefined): Declared {
+  const text = readFile(file);
+  if (text === undefined) return { error: `${file} not found in the build context` };
+  if (file === 'requirements.txt')
+    return { where: file, names: new Set(requirementLines(text).map((r) => requirementName(r.text))) };
+  let dependencies: unknown;
+  try {
+    dependencies = parseTOML<{ project?: { dependencies?: unknown } }>(text).project?.dependencies;
+  } catch (error) {
+    return { error: `pyproject.toml is not valid TOML: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (!Array.isArray(dependencies) || !dependencies.every((d) => typeof d === 'string'))
+    return { error: 'pyproject.toml has no [project].dependencies list, which the Dockerfile installs' };
+  return { where: "pyproject.toml's [project].dependencies", names: new Set(dependencies.map((d: string) => requirementName(d.trim()))) };
+}
+
+/** The executable the CMD runs (or the module of `python -m X`) must be a declared dependency of the installed file. */
+function checkServerPackage(argv: string[], declared: Declared, cmd: Instruction, add: Add): void {
   const exe = serverExecutable(argv);
-  if (requirements === undefined) {
-    add('server-in-requirements', cmd, 'requirements.txt not found in the build context');
+  if ('error' in declared) {
+    add('server-in-requirements', cmd, declared.error);
     return;
   }
   const pkg = SERVER_PACKAGES[exe];
@@ -173,8 +211,7 @@ function checkServerPackage(argv: string[], requirements: string | undefined, cm
     add('server-in-requirements', cmd, `CMD runs ${exe}, which is not a known Python server`);
     return;
   }
-  const names = new Set(requirementLines(requirements).map((r) => requirementName(r.text)));
-  if (!names.has(pkg)) add('server-in-requirements', cmd, `CMD runs ${exe}, but ${pkg} is not in requirements.txt`);
+  if (!declared.names.has(pkg)) add('server-in-requirements', cmd, `CMD runs ${exe}, but ${pkg} is not in ${declared.where}`);
 }
 
 /** EXPOSE must list exactly the port the server binds, and the server must bind all interfaces. */
@@ -280,6 +317,38 @@ function checkInstallOrder(all: Instruction[], add: Add): void {
   });
   if (codeCopy && lineOf(codeCopy) < lineOf(install))
     add('deps-before-code', codeCopy, 'app code is copied before the dependencies are installed');
+}
+
+/** Packages for compiling dependencies (compilers, make, -dev headers): not for the image that runs. */
+const BUILD_TOOL = /^(build-essential|gcc(-\d+)?|g\+\+(-\d+)?|clang(-\d+)?|make|cmake|pkg-config|pkgconf|[a-z0-9.+-]+-dev)(:\w+)?(=\S+)?$/;
+
+/**
+ * `apt-get install` (or `apt install`) must skip recommended packages and follow an `update` in
+ * the same RUN (the slim images ship no package lists; an update cached in its own layer goes
+ * stale), and the final stage must not install build tools: they belong in a builder stage.
+ */
+function checkAptInstalls(all: Instruction[], finalStage: Instruction[], add: Add): void {
+  /** The words after `apt-get`/`apt` when its subcommand is `sub`, else undefined. */
+  const aptArgs = (words: string[], sub: string): string[] | undefined => {
+    const at = words.findIndex((w) => /^apt(-get)?$/.test(w.split('/').pop() ?? ''));
+    if (at < 0) return undefined;
+    const args = words.slice(at + 1);
+    const command = args.find((w, i) => !w.startsWith('-') && !/^-[oct]$/.test(args[i - 1] ?? ''));
+    return command === sub ? args : undefined;
+  };
+  for (const run of all.filter((i) => i.getKeyword() === 'RUN')) {
+    const commands = argsText(run).split(/&&|\|\||[;|\n]/).map((c) => c.trim().split(/\s+/));
+    const updated = commands.some((c) => aptArgs(c, 'update'));
+    for (const args of commands.map((c) => aptArgs(c, 'install'))) {
+      if (!args) continue;
+      if (!args.some((a) => /^(--no-install-recommends|APT::Install-Recommends=(false|0))$/i.test(a)))
+        add('apt-install', run, 'apt-get install without --no-install-recommends pulls in recommended packages');
+      if (!updated) add('apt-install', run, 'apt-get install without apt-get update in the same RUN');
+      const tools = args.filter((a) => a !== 'install' && BUILD_TOOL.test(a));
+      if (finalStage.includes(run) && tools.length > 0)
+        add('build-tools-in-final-stage', run, `the final stage installs build tools (${tools.join(', ')}); use a builder stage`);
+    }
+  }
 }
 
 /** Exec form: the arguments are a JSON array of strings. Returns the array, or undefined. */

@@ -5,12 +5,21 @@
 //     and the pinned PyPI releases (all three Python versions get the same stand-in);
 //   - /usr/local/bin/python and pip from ./python-standin/: pip installs nothing, it checks that
 //     each requirement is present (names only: versions and extras are not checked) and writes
-//     console scripts as pip would; `python -m venv` makes a venv that sees the image's packages.
+//     console scripts as pip would; `python -m venv` makes a venv that sees the image's packages;
+//   - /usr/local/bin/apt-get from ./python-standin/ (it comes first on PATH): builds have no
+//     network, so it installs nothing. `update` copies Debian trixie's package lists, kept from
+//     the rootfs's own `apt-get update` (setup-test-env.sh) in /usr/local/lib/cpda-standin/apt-lists,
+//     into /var/lib/apt/lists, which stays empty in the image as in the slim images; `install`
+//     runs Debian's apt-get --simulate on the same arguments, so an unknown package name, an
+//     install before update or unmet dependencies fail the build; it also requires -y. Only
+//     `update` and `install` are stood in. The lists date from the rootfs build, not today;
+//   - /etc/apt/apt.conf.d/docker-clean, as the slim images have it (here it only turns off
+//     apt's binary cache: nothing is downloaded).
 // It is tagged as every python image src/versions.ts names, so the generated Dockerfiles'
 // FROM resolves to it without a pull.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,15 +37,19 @@ export async function buildStandinImages(host: string): Promise<void> {
   await importRootfs(host);
   const context = mkdtempSync(path.join(tmpdir(), 'cpda-standin-'));
   try {
-    for (const f of ['python', 'pip', 'venv.py']) copyFileSync(path.join(STANDIN_DIR, f), path.join(context, f));
+    for (const f of ['python', 'pip', 'apt-get', 'venv.py']) copyFileSync(path.join(STANDIN_DIR, f), path.join(context, f));
+    copyAptLists(path.join(context, 'apt-lists'));
+    writeFileSync(path.join(context, 'docker-clean'), 'Dir::Cache::pkgcache "";\nDir::Cache::srcpkgcache "";\n');
     writeFileSync(
       path.join(context, 'Dockerfile'),
       [
         `FROM ${ROOTFS_IMAGE}`,
-        'LABEL description="Test stand-in for python:*-slim-trixie (Debian python3; pip only checks). Not the official image."',
-        'COPY python pip /usr/local/bin/',
+        'LABEL description="Test stand-in for python:*-slim-trixie (Debian python3; pip and apt-get only check). Not the official image."',
+        'COPY python pip apt-get /usr/local/bin/',
         'COPY venv.py /usr/local/lib/cpda-standin/venv.py',
-        'RUN chmod 755 /usr/local/bin/python /usr/local/bin/pip',
+        'COPY apt-lists /usr/local/lib/cpda-standin/apt-lists',
+        'COPY docker-clean /etc/apt/apt.conf.d/docker-clean',
+        'RUN chmod 755 /usr/local/bin/python /usr/local/bin/pip /usr/local/bin/apt-get',
         // The official images' PATH and locale.
         'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8',
         'CMD ["python3"]',
@@ -50,11 +63,30 @@ export async function buildStandinImages(host: string): Promise<void> {
   for (const image of new Set(Object.values(PYTHON_IMAGES))) await must(docker(host, ['tag', STANDIN_IMAGE, image]), `tag ${image}`);
 }
 
+/**
+ * The rootfs's apt lists (Release files and Packages indexes; not the translations) for the
+ * apt-get stand-in. The rootfs import leaves /var/lib/apt/lists empty, as in the slim images.
+ */
+function copyAptLists(to: string): void {
+  const from = path.join(ROOTFS, 'var', 'lib', 'apt', 'lists');
+  let names: string[] = [];
+  try {
+    names = readdirSync(from).filter((n) => /_(InRelease|Release|Release\.gpg|Packages)$/.test(n));
+  } catch {
+    // reported below
+  }
+  if (!names.some((n) => n.endsWith('_Packages')))
+    throw new Error(`no apt package lists in ${from}: run scripts/setup-test-env.sh to rebuild the rootfs`);
+  mkdirSync(to);
+  for (const n of names) copyFileSync(path.join(from, n), path.join(to, n));
+}
+
 function importRootfs(host: string): Promise<void> {
   // prettier-ignore
   const tar = spawn('tar', [
     '-C', ROOTFS, '--numeric-owner',
     '--exclude=./proc/*', '--exclude=./sys/*', '--exclude=./dev/*',
+    // no apt lists, as in the slim images (the apt-get stand-in brings its own: copyAptLists)
     '--exclude=./var/lib/apt/lists/*', '--exclude=./var/cache/apt/*',
     // the compose plugin is for the host (compose-check.ts), not for images
     '--exclude=./usr/libexec/docker',
