@@ -163,8 +163,24 @@ function write(stream: NodeJS.WritableStream, text: string): number {
   return 0;
 }
 
+/**
+ * The real streams, each built on first use: a run with --yes never looks at stdin, and only
+ * --json writes to stdout, so neither costs a non-interactive scaffold anything.
+ */
 function processIo(): CliIo {
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+  return {
+    get stdin() {
+      return process.stdin;
+    },
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    cwd: process.cwd(),
+    env: process.env,
+  };
 }
 
 function readPackageVersion(): string {

@@ -53,9 +53,11 @@ export function renderLayers(context: RenderContext, layers: readonly string[], 
 /**
  * Renders without ejs's line-tracking code (`compileDebug`), which makes every render slower;
  * only when a template throws is it rendered again with line tracking, so the error still
- * names the template line.
+ * names the template line. A template with no ejs delimiter in it (each one contains `<%` or
+ * `%>`) renders to itself, so it skips ejs's compile altogether.
  */
 function renderTemplate(template: string, context: RenderContext, filename: string): string {
+  if (!template.includes('<%') && !template.includes('%>')) return template;
   try {
     return ejs.render(template, context, { filename, strict: false, compileDebug: false });
   } catch {

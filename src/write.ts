@@ -4,9 +4,11 @@
 //     system, then rename each into place. A failure or a signal while staging removes the
 //     staging directory, so an interrupted run leaves nothing half-written; the renames are
 //     synchronous, so no signal handler can run between them.
+//     The staging writes are synchronous too: a few dozen small files, where a thread-pool round
+//     trip per call costs more than the write itself. A signal that arrives meanwhile waits in
+//     the event loop and is handled before the commit (see applyWrites).
 
-import { existsSync, lstatSync, statSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, chmodSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync, lstatSync, statSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CliError, EXIT } from './errors.js';
 import type { RenderedFile } from './render.js';
@@ -73,8 +75,8 @@ export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], t
   const stagingParent = targetExisted ? target : path.dirname(target);
   let staging: string | undefined;
 
-  // maxRetries: a write still in flight on libuv's thread pool can refill a directory being
-  // removed (ENOTEMPTY); removal is retried rather than given up.
+  // maxRetries: transient errors while removing (EBUSY, ENOTEMPTY, EPERM: say, a virus scanner
+  // holding a new file open) are retried rather than given up.
   const cleanUp = (): void => {
     if (staging) rmSync(staging, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
     if (firstCreated) rmSync(firstCreated, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
@@ -95,11 +97,13 @@ export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], t
     const slowdown = testSlowdownMs();
     for (const file of writes) {
       const staged = path.join(staging, file.path);
-      await mkdir(path.dirname(staged), { recursive: true });
-      await writeFile(staged, file.contents);
+      mkdirSync(path.dirname(staged), { recursive: true });
+      writeFileSync(staged, file.contents);
       if (file.executable) chmodSync(staged, 0o755);
       if (slowdown > 0) await new Promise((r) => setTimeout(r, slowdown));
     }
+    // A SIGINT/SIGTERM that arrived while staging is handled here (clean up, exit), not lost.
+    await afterNextPoll();
     commit(staging, target, targetExisted, writes);
     staging = undefined;
   } catch (error) {
@@ -110,6 +114,15 @@ export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], t
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * Resolves once the event loop has polled again, which is when a pending signal reaches its
+ * handler. One setImmediate is not enough: queued from an I/O callback, it runs in the same
+ * turn of the loop, before the next poll.
+ */
+function afterNextPoll(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 /** Moves staged files into place. Synchronous on purpose: see the module comment. */
@@ -161,7 +174,9 @@ function firstMissingAncestor(target: string): string {
 
 function lstatOrUndefined(p: string): ReturnType<typeof lstatSync> | undefined {
   try {
-    return lstatSync(p);
+    // throwIfNoEntry: a missing path is the common case (every file of a new project), and
+    // building an exception for each one is slower than the lstat itself.
+    return lstatSync(p, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
