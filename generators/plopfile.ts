@@ -16,11 +16,11 @@ import { addServiceFiles, SERVICES, ServiceError, type ServiceName } from '../sr
 import {
   DOCKER_DEFAULTS,
   dockerWarnings,
-  packageVersion,
   renderDockerFiles,
   resolveDockerOptions,
   type DockerAppOptions,
 } from '../src/docker-files.js';
+import { packageVersion } from '../src/package-version.js';
 import { CliError } from '../src/errors.js';
 import { detectApp, portProblem, targetProblem, type Detected } from '../src/existing-app.js';
 import { DEFAULT_TARGETS } from '../src/features/frameworks.js';

@@ -11,7 +11,6 @@ import type { CliIo } from './cli.js';
 import {
   DOCKER_DEFAULTS,
   dockerWarnings,
-  packageVersion,
   renderDockerFiles,
   resolveDockerOptions,
   type DockerAppOptions,
@@ -20,6 +19,7 @@ import { CliError } from './errors.js';
 import { detectApp, portProblem, targetProblem, type Detected } from './existing-app.js';
 import { DEFAULT_TARGETS } from './features/frameworks.js';
 import { DOCKERFILE_VARIANTS, FRAMEWORKS, PYTHON_VERSIONS, specFor, type ChoiceSpec } from './options.js';
+import { packageVersion } from './package-version.js';
 import { inquirerPrompter, type Prompter } from './prompts.js';
 import { printError, printResult } from './report.js';
 import { applyWrites, assertSafeTarget, planWrites } from './write.js';

@@ -1,13 +1,12 @@
 // `create-python-docker-app [directory] [flags]`: read top to bottom, one numbered step at a time.
 
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readAnswersFile } from './answers-file.js';
 import { parseCliArgs, type ParsedArgs } from './args.js';
 import { CliError } from './errors.js';
 import { helpText } from './help.js';
 import { nameProblem } from './names.js';
+import { packageVersion } from './package-version.js';
 import { defaultAnswers, DEFAULT_NAME, OPTION_SPECS, type ProjectOptions } from './options.js';
 import { askForValidName, askMissing, inquirerPrompter, type Prompter } from './prompts.js';
 import { renderProject } from './render.js';
@@ -22,7 +21,7 @@ export interface CliIo extends Output {
   prompter?: Prompter;
 }
 
-export const VERSION = readPackageVersion();
+export const VERSION = packageVersion();
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   // `add docker`: Docker files for an existing app (loaded only when asked for).
@@ -181,10 +180,4 @@ function processIo(): CliIo {
     cwd: process.cwd(),
     env: process.env,
   };
-}
-
-function readPackageVersion(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const pkg = JSON.parse(readFileSync(path.resolve(here, '..', 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
 }

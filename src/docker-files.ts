@@ -3,9 +3,8 @@
 // built from the detected (or answered) app target and port, and `renderLayers` is told to
 // emit only the Docker files.
 
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildContext, type InstallFrom, type RenderContext } from './context.js';
 import { normalizeDist, type Detected } from './existing-app.js';
 import { APP_PORT } from './features/frameworks.js';
@@ -103,13 +102,6 @@ export function dockerWarnings(options: DockerAppOptions, detected: Detected): s
   for (const legacy of detected.legacyComposeFiles)
     warnings.push(`${legacy} exists: Compose now reads compose.yaml instead; merge what you still need from it and delete it`);
   return warnings;
-}
-
-/** The package version, read from package.json beside dist/ (or src/ in the repository). */
-export function packageVersion(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const pkg = JSON.parse(readFileSync(path.resolve(here, '..', 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 /**
