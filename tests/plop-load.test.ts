@@ -1,7 +1,7 @@
 // The plop load path, end to end from the packed tarball: a project with its own plopfile that
 // does `await plop.load('create-python-docker-app')` (plop resolves the package "main", i.e.
 // dist/plopfile.js) gets python-app, docker and service, runnable with every prompt bypassed
-// by name and stdin closed. Needs the npm registry (or npm's cache) for plop itself.
+// by name and stdin closed; and the package's own bin runs `add docker`. Needs the npm registry (or npm's cache) for plop itself.
 
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -95,6 +95,21 @@ describe('plop.load from the packed package', () => {
     expect(run.status, run.out).toBe(0);
     const files = renderProject({ name: 'shop', description: 'A shop', framework: 'flask', python: '3.13', postgres: true, redis: false, dockerfile: 'multi-stage' }, PACKAGE_VERSION);
     for (const f of files) expect(read(path.join(consumer, 'shop'), f.path), f.path).toBe(f.contents);
+  });
+
+  it('the installed package’s own bin runs add docker on the Flask fixture', () => {
+    const flask = path.join(base, 'flask-factory');
+    cpSync(path.join(FIXTURES, 'flask-factory'), flask, { recursive: true });
+    const bin = path.join(consumer, 'node_modules', '.bin', 'create-python-docker-app');
+    const run = sh(bin, ['add', 'docker', '--dir', flask, '--yes', '--json'], consumer, 30_000);
+    expect(run.status, run.out).toBe(0);
+    const result = JSON.parse(run.out) as { options: { app: string }; files: { path: string; action: string }[] };
+    expect(result.options.app).toBe('blog:create_app()');
+    expect(result.files.map((f) => `${f.action} ${f.path}`).sort()).toEqual(
+      ['.dockerignore', '.env.example', 'Dockerfile', 'compose.override.yaml', 'compose.yaml', 'gunicorn.conf.py'].map((f) => `create ${f}`),
+    );
+    expect(dockerfileFindings(flask)).toEqual([]);
+    expect(composeFindings(flask)).toEqual([]);
   });
 
   it('an invalid bypass value is refused by name', () => {
