@@ -1,7 +1,8 @@
 // The plop load path, end to end from the packed tarball: a project with its own plopfile that
 // does `await plop.load('create-python-docker-app')` (plop resolves the package "main", i.e.
 // dist/plopfile.js) gets python-app, docker and service, runnable with every prompt bypassed
-// by name and stdin closed; and the package's own bin runs `add docker`. Needs the npm registry (or npm's cache) for plop itself.
+// by name and stdin closed; and the package's own bin runs `add docker`. Needs the npm
+// registry (or npm's cache) for plop itself.
 
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
