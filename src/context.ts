@@ -9,7 +9,7 @@ import { memoryStore, postgres } from './features/postgres.js';
 import { redis } from './features/redis.js';
 import type { EnvVar, Feature, ServerSpec } from './features/types.js';
 import { compareText } from './sort.js';
-import { PYTHON_IMAGES, requirementLine, type Requirement } from './versions.js';
+import { PYTHON_IMAGE_VARIANT, PYTHON_IMAGES, PYTHON_RELEASES, requirementLine, type Requirement } from './versions.js';
 
 export interface RenderContext {
   generator: { name: string; version: string };
@@ -21,7 +21,8 @@ export interface RenderContext {
   postgres: boolean;
   redis: boolean;
   dockerfile: DockerfileVariant;
-  python: { version: PythonVersion; image: string };
+  /** `release` is the patch release (3.13.15), `variant` the image variant (slim-trixie), `image` both as one tag. */
+  python: { version: PythonVersion; release: string; variant: string; image: string };
   port: number;
   uid: number;
   server: ServerSpec;
@@ -110,7 +111,12 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     postgres: options.postgres,
     redis: options.redis,
     dockerfile: options.dockerfile,
-    python: { version: options.python, image: PYTHON_IMAGES[options.python] },
+    python: {
+      version: options.python,
+      release: PYTHON_RELEASES[options.python],
+      variant: PYTHON_IMAGE_VARIANT,
+      image: PYTHON_IMAGES[options.python],
+    },
     port,
     uid: APP_UID,
     server: runtime ? serverFor(options.framework, runtime.target, port) : framework.server,

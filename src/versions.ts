@@ -4,11 +4,19 @@
 
 import type { PythonVersion } from './options.js';
 
-export const PYTHON_IMAGES: Record<PythonVersion, string> = {
-  '3.12': 'python:3.12.14-slim-trixie',
-  '3.13': 'python:3.13.15-slim-trixie',
-  '3.14': 'python:3.14.7-slim-trixie',
+/** The newest patch release of each Python version the generator offers. */
+export const PYTHON_RELEASES: Record<PythonVersion, string> = {
+  '3.12': '3.12.14',
+  '3.13': '3.13.15',
+  '3.14': '3.14.7',
 };
+
+/** The official image's variant: slim, on Debian 13 (trixie). */
+export const PYTHON_IMAGE_VARIANT = 'slim-trixie';
+
+export const PYTHON_IMAGES = Object.fromEntries(
+  Object.entries(PYTHON_RELEASES).map(([version, release]) => [version, `python:${release}-${PYTHON_IMAGE_VARIANT}`]),
+) as Record<PythonVersion, string>;
 
 export const SERVICE_IMAGES = {
   postgres: 'postgres:18.6-trixie',

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../src/answers-file.js';
 import { FRAMEWORK_FEATURES } from '../src/features/frameworks.js';
 import { allCombinations, comboId, PYTHON_VERSIONS, type ProjectOptions } from '../src/options.js';
-import { PINS, PYTHON_IMAGES, requirementLine, SERVICE_IMAGES } from '../src/versions.js';
+import { PINS, PYTHON_IMAGE_VARIANT, PYTHON_IMAGES, PYTHON_RELEASES, requirementLine, SERVICE_IMAGES } from '../src/versions.js';
 import { lintDockerfile } from './support/dockerfile-lint.js';
 import { listFiles, PACKAGE_VERSION, pythonSyntaxErrors, runMain, SYNTAX_PYTHON, tempDir, removeTempDirs } from './support/cli-run.js';
 
@@ -91,7 +91,8 @@ describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s', (id, combo) => 
     expect(server.command[0]).toBe(flask ? 'gunicorn' : 'uvicorn');
     const froms = dockerfile.split('\n').filter((l) => /^FROM /.test(l));
     expect(froms).toHaveLength(combo.dockerfile === 'multi-stage' ? 2 : 1);
-    expect(dockerfile).toContain(`ARG PYTHON_IMAGE=${PYTHON_IMAGES[combo.python]}`);
+    expect(dockerfile).toContain(`ARG PYTHON_VERSION=${PYTHON_RELEASES[combo.python]}`);
+    expect(dockerfile).toContain(`FROM python:\${PYTHON_VERSION}-${PYTHON_IMAGE_VARIANT}`);
     expect(dockerfile).toMatch(/^USER \d+:\d+$/m);
     expect(dockerfile).not.toMatch(/^USER (root|0)\b/m);
     const findings = lintDockerfile(dockerfile, { readFile: (p) => (has(p) ? read(p) : undefined) });
@@ -215,8 +216,8 @@ describe('python versions', () => {
     const run = await runMain(['py', '--yes', '--python', python], { cwd });
     expect(run.code, run.stderr).toBe(0);
     const dockerfile = readFileSync(path.join(cwd, 'py', 'Dockerfile'), 'utf8');
-    expect(dockerfile).toContain(`ARG PYTHON_IMAGE=${PYTHON_IMAGES[python]}`);
-    for (const other of PYTHON_VERSIONS.filter((v) => v !== python)) expect(dockerfile).not.toContain(PYTHON_IMAGES[other]);
+    expect(dockerfile).toContain(`ARG PYTHON_VERSION=${PYTHON_RELEASES[python]}`);
+    for (const other of PYTHON_VERSIONS.filter((v) => v !== python)) expect(dockerfile).not.toContain(PYTHON_RELEASES[other]);
   });
 });
 
