@@ -66,10 +66,7 @@ const SCRATCH = path.join(tmpdir(), 'cpda-rootfs-overlay');
 
 // The overlay's upper layer also receives what the real python:*-slim image has at
 // /usr/local/bin but Debian's packages lack: `python` (the HEALTHCHECK calls it; Debian ships
-// only python3) and, when the rootfs has no `uvicorn` package, the `uvicorn` console script
-// that pip would install.
-const UVICORN_SCRIPT =
-  '#!/usr/bin/python3\nimport sys\nfrom uvicorn.main import main\n\nif __name__ == "__main__":\n    sys.exit(main())\n';
+// only python3). The servers' console scripts come from Debian's gunicorn and uvicorn packages.
 
 // Runs on the host inside the new namespaces, then chroots. Positional arguments: rootfs,
 // scratch dir, project dir, its path inside, socket dir ('' = none), own network ('' = no),
@@ -83,10 +80,6 @@ mount -t overlay overlay -o "lowerdir=$lower,upperdir=$scratch/upper,workdir=$sc
 root=$scratch/root
 mkdir -p "$root/usr/local/bin" "$root$inside" "$root${SOCKET_DIR_INSIDE}"
 [ -e "$root/usr/local/bin/python" ] || ln -s /usr/bin/python3 "$root/usr/local/bin/python"
-if [ ! -e "$root/usr/bin/uvicorn" ] && [ ! -e "$root/usr/local/bin/uvicorn" ]; then
-  printf '${UVICORN_SCRIPT}' > "$root/usr/local/bin/uvicorn"
-  chmod 755 "$root/usr/local/bin/uvicorn"
-fi
 mount -t proc proc "$root/proc"
 mount --bind /dev "$root/dev"
 mount -t tmpfs -o mode=1777,size=64m tmpfs "$root/dev/shm"
