@@ -382,7 +382,7 @@ describe('what the image installs and what the override mounts', () => {
       const line = `${extract!.replace(target, `'${path.join(dir, 'pyproject.toml')}'`)} > '${out}'`;
       const result = spawnSync('sh', ['-c', line], { encoding: 'utf8', env: { ...process.env, PATH: `${shim}:${process.env.PATH}` } });
       expect(result.status, result.stderr).toBe(0);
-      expect(read(shim, path.basename(out)).split('\n')).toEqual(['fastapi>=0.115', 'uvicorn[standard]>=0.30', 'SQLAlchemy>=2.0', 'asyncpg>=0.30', '']);
+      expect(read(shim, path.basename(out)).split('\n')).toEqual(['fastapi>=0.115', 'uvicorn[standard]>=0.30', 'SQLAlchemy>=2.0', 'psycopg[binary]>=3.2', '']);
     }
   });
 
