@@ -49,7 +49,9 @@ Adds a Dockerfile, .dockerignore, compose.yaml, compose.override.yaml and .env.e
 gunicorn.conf.py for Flask) to an existing Flask or FastAPI app. The framework, the app
 (module:app, or a create_app() factory), the port, the Python version and whether Postgres or
 Redis are used are detected from requirements.txt, pyproject.toml and the code; flags override
-what was detected, and only what could not be detected is asked.
+what was detected, and only what could not be detected is asked. In a src layout (src/<package>/,
+no src/__init__.py) the app is relative to src/ (--app src.shop.main:app means shop.main:app) and
+the image puts /app/src on PYTHONPATH.
 
   --dir <path>                     the repository (default: the current directory)
   --framework ${choice('framework').padEnd(20)} web framework

@@ -134,7 +134,8 @@ function currentOptions(compose: Document, root: string, detected: Detected): Do
     dockerfile: 'standard',
     healthcheck: 'http',
     installFrom: detected.installFrom,
-    sourcePaths: sourcePathsFor(root, detected, app),
+    sourcePaths: sourcePathsFor(root, detected, app, detected.importRoot),
+    ...(detected.importRoot ? { importRoot: detected.importRoot } : {}),
   };
 }
 

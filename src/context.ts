@@ -40,6 +40,12 @@ export interface RenderContext {
   pyprojectRequirements: string;
   /** Paths relative to the project, each bind-mounted read-only at /app/<path> for auto-reload. */
   sourcePaths: string[];
+  /**
+   * Directories the image sets PYTHONPATH to: a src layout's `/app/src`, so the server, the
+   * dev command and any `python` in the container import its packages by their own names.
+   * Empty for a new project (its `app` package is imported from the working directory /app).
+   */
+  pythonPath: string[];
   env: EnvVar[];
   /** Template layers, in the order their files are added. */
   layers: string[];
@@ -87,6 +93,8 @@ export interface AppRuntime {
   installFrom: InstallFrom;
   /** Top-level directories and modules of the app's code, mounted for auto-reload. */
   sourcePaths: string[];
+  /** A src layout's import root relative to the project ('src'); `target` is relative to it. */
+  importRoot?: string;
 }
 
 export function buildContext(options: ProjectOptions, generatorVersion: string, runtime?: AppRuntime): RenderContext {
@@ -133,10 +141,17 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     installFrom: runtime?.installFrom ?? 'requirements.txt',
     pyprojectRequirements: QUOTERS.sh(PYPROJECT_REQUIREMENTS_PY),
     sourcePaths: runtime?.sourcePaths ?? ['app'],
+    pythonPath: runtime?.importRoot ? [pythonPathEntry(runtime.importRoot)] : [],
     env: features.flatMap((f) => f.env ?? []),
     layers: features.map((f) => f.layer),
     q: QUOTERS,
   };
+}
+
+/** `src` → `/app/src`: where COPY . . puts the import root in the image. */
+function pythonPathEntry(importRoot: string): string {
+  if (!/^[A-Za-z_][\w.-]*(\/[A-Za-z_][\w.-]*)*$/.test(importRoot)) throw new Error(`invalid import root ${JSON.stringify(importRoot)}`);
+  return `/app/${importRoot}`;
 }
 
 function uniqueRequirements(list: Requirement[]): Requirement[] {

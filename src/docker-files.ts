@@ -31,6 +31,11 @@ export interface DockerAppOptions {
   installFrom: InstallFrom;
   /** Top-level directories and modules of the code, which compose.override.yaml mounts for auto-reload. */
   sourcePaths: string[];
+  /**
+   * A src layout's import root ('src'), relative to the repository: the image puts it on
+   * PYTHONPATH and `app` is relative to it. Absent: modules are imported from the root.
+   */
+  importRoot?: string;
 }
 
 /** The files `add docker` writes; a Flask image also needs the gunicorn.conf.py its CMD names. */
@@ -56,6 +61,7 @@ export function existingAppContext(options: DockerAppOptions, generatorVersion: 
     healthcheck: options.healthcheck,
     installFrom: options.installFrom,
     sourcePaths: options.sourcePaths,
+    importRoot: options.importRoot,
   });
 }
 
@@ -114,7 +120,12 @@ export function resolveDockerOptions(
   detected: Detected,
 ): { options?: DockerAppOptions; missing: Array<'framework' | 'app'> } {
   const framework = given.framework ?? detected.framework;
-  const app = given.app ?? (given.framework && given.framework !== detected.framework ? undefined : detected.target);
+  const importRoot = given.importRoot ?? detected.importRoot;
+  const named = given.app ?? (given.framework && given.framework !== detected.framework ? undefined : detected.target);
+  // In a src layout `src.shop.main:app` names shop.main through a `src` namespace package,
+  // where `from shop import x` fails: the image serves it relative to the import root.
+  const prefix = importRoot ? `${importRoot.replace(/\//g, '.')}.` : undefined;
+  const app = prefix && named?.startsWith(prefix) ? named.slice(prefix.length) : named;
   const missing: Array<'framework' | 'app'> = [];
   if (!framework) missing.push('framework');
   if (!app) missing.push('app');
@@ -132,22 +143,25 @@ export function resolveDockerOptions(
       dockerfile: given.dockerfile ?? DOCKER_DEFAULTS.dockerfile,
       healthcheck: given.healthcheck ?? (detected.hasHealthRoute ? 'http' : 'tcp'),
       installFrom: given.installFrom ?? detected.installFrom,
-      sourcePaths: given.sourcePaths ?? sourcePathsFor(dir, detected, app),
+      sourcePaths: given.sourcePaths ?? sourcePathsFor(dir, detected, app, importRoot),
+      ...(importRoot ? { importRoot } : {}),
     },
   };
 }
 
 /**
  * What compose.override.yaml mounts for auto-reload: the detected top-level source roots plus
- * the served module's own (in case the walk missed it), only those with importable names
- * (`blog`, `main.py`): the server can only load code from those, and such a name is a plain
- * YAML scalar and a valid Compose volume path.
+ * the served module's own (in case the walk missed it; in a src layout, the import root that
+ * holds it), only those with importable names (`blog`, `main.py`, `src`): the server can only
+ * load code from those, and such a name is a plain YAML scalar and a valid Compose volume path.
  */
-export function sourcePathsFor(dir: string, detected: Pick<Detected, 'sourceRoots'>, app: string): string[] {
+export function sourcePathsFor(dir: string, detected: Pick<Detected, 'sourceRoots'>, app: string, importRoot?: string): string[] {
   const paths = new Set(detected.sourceRoots);
   const top = app.split(':')[0]!.split('.')[0]!;
   if (isEntry(path.join(dir, top), 'directory')) paths.add(top);
   if (isEntry(path.join(dir, `${top}.py`), 'file')) paths.add(`${top}.py`);
+  if (importRoot && (isEntry(path.join(dir, importRoot, top), 'directory') || isEntry(path.join(dir, importRoot, `${top}.py`), 'file')))
+    paths.add(importRoot.split('/')[0]!);
   return [...paths].filter((p) => /^[A-Za-z_]\w*(\.py)?$/.test(p)).sort();
 }
 

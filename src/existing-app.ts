@@ -3,6 +3,7 @@
 // is a suggestion the user can override with a flag or a prompt answer.
 //  - framework: from the declared dependencies (requirements*.txt, pyproject.toml), else imports;
 //  - app target: a module-level `app = Flask(...)`/`FastAPI(...)` or a `create_app` factory;
+//  - a src layout (src/<package>/, no src/__init__.py): targets are then relative to src/;
 //  - port, Python version, whether Postgres/Redis drivers and the server package are declared.
 
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
@@ -32,6 +33,12 @@ export interface Detected {
   hasHealthRoute: boolean;
   /** Top-level directories and modules holding Python code. */
   sourceRoots: string[];
+  /**
+   * 'src' for a src layout: a top-level src/ without __init__.py holding the packages, which
+   * are imported by their own names (`shop.main`), never through an implicit `src` namespace
+   * package; app targets are relative to it. Undefined: modules are imported from the root.
+   */
+  importRoot?: string;
   /** Why each value was chosen, for the report. */
   notes: string[];
   /** Several equally likely app targets (none chosen). */
@@ -71,7 +78,12 @@ export function detectApp(dir: string): Detected {
     }
   }
 
-  const candidates = framework ? findTargets(framework, texts) : [];
+  const layout = srcLayout(root, texts);
+  const importRoot = layout?.root;
+  if (layout)
+    notes.push(`src layout: ${layout.root}/ has no __init__.py and holds ${layout.packages.join(', ')}, imported by their own names; the image puts /app/${layout.root} on PYTHONPATH`);
+
+  const candidates = framework ? findTargets(framework, texts, importRoot) : [];
   const best = candidates[0];
   let target: string | undefined;
   let targetCandidates: string[] = [];
@@ -105,6 +117,7 @@ export function detectApp(dir: string): Detected {
     installFrom,
     hasHealthRoute,
     sourceRoots,
+    ...(importRoot ? { importRoot } : {}),
     notes,
     targetCandidates,
     legacyComposeFiles: ['docker-compose.yml', 'docker-compose.yaml'].filter((f) => existsSync(path.join(root, f))),
@@ -273,11 +286,11 @@ interface Candidate {
 /** Files that conventionally hold the app, in order of preference. */
 const ENTRY_FILES = ['wsgi.py', 'asgi.py', 'main.py', 'app.py', 'app/main.py', 'app/__init__.py', 'src/main.py'];
 
-function findTargets(framework: Framework, texts: Map<string, string>): Candidate[] {
+function findTargets(framework: Framework, texts: Map<string, string>, importRoot: string | undefined): Candidate[] {
   const cls = framework === 'flask' ? 'Flask' : 'FastAPI';
   const out: Candidate[] = [];
   for (const [file, text] of texts) {
-    const module = moduleOf(file);
+    const module = moduleOf(importRoot && file.startsWith(`${importRoot}/`) ? file.slice(importRoot.length + 1) : file);
     if (!module) continue;
     const entryBonus = ENTRY_FILES.includes(file) ? 10 - ENTRY_FILES.indexOf(file) : 0;
     // A module-level instance: `app = Flask(__name__)`, `api: FastAPI = FastAPI()`.
@@ -311,6 +324,26 @@ function factoryCallableWithoutArgs(params: string): boolean {
     .map((p) => p.trim())
     .filter((p) => p && p !== '*' && !p.startsWith('*'))
     .every((p) => p.includes('='));
+}
+
+/**
+ * The src layout: a real top-level src/ that is not a package itself (no src/__init__.py) and
+ * holds at least one package directory (src/<name>/...py), and no code imports through `src.`
+ * (such a repository runs as `src.pkg.module` from the root, and must stay that way). A lone
+ * src/main.py is not one: it is served as `src.main`, as before.
+ */
+function srcLayout(root: string, texts: Map<string, string>): { root: string; packages: string[] } | undefined {
+  const SRC = 'src';
+  if (existsSync(path.join(root, SRC, '__init__.py'))) return undefined;
+  const packages = new Set<string>();
+  for (const file of texts.keys()) {
+    const [top, name, ...rest] = file.split('/');
+    if (top === SRC && rest.length > 0 && /^[A-Za-z_]\w*$/.test(name!)) packages.add(name!);
+  }
+  if (packages.size === 0) return undefined;
+  const throughSrc = new RegExp(String.raw`^\s*(from\s+${SRC}(\.\w+)*\s+import|import\s+${SRC})\b`, 'm');
+  if ([...texts.values()].some((t) => throughSrc.test(t))) return undefined;
+  return { root: SRC, packages: [...packages].sort() };
 }
 
 /** `app/main.py` → `app.main`; `pkg/__init__.py` → `pkg`; undefined outside an importable path. */

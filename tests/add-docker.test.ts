@@ -46,6 +46,8 @@ interface Expectation {
   installFrom: 'requirements.txt' | 'pyproject.toml';
   /** compose.override.yaml's read-only code volumes. */
   volumes: string[];
+  /** A src layout's import root: the final stage sets PYTHONPATH=/app/<it>; absent: no PYTHONPATH. */
+  importRoot?: string;
   /** Lint findings inherent to the repo (not to our files), with the warning that explains them. */
   expectedFindings: string[];
   warnings: RegExp[];
@@ -103,6 +105,25 @@ const CASES: Expectation[] = [
     expectedFindings: [],
     warnings: [/no \/health route/],
   },
+  {
+    // src/shop/ without src/__init__.py: served as shop.main (not src.shop.main, whose
+    // `from shop.routes import router` would fail), with /app/src on PYTHONPATH.
+    fixture: 'src-layout',
+    files: DOCKER_FILES,
+    framework: 'fastapi',
+    app: 'shop.main:app',
+    port: 8000,
+    python: '3.13',
+    postgres: false,
+    redis: false,
+    cmd: ['uvicorn', 'shop.main:app', '--host', '0.0.0.0', '--port', '8000'],
+    healthcheck: 'http',
+    installFrom: 'pyproject.toml',
+    volumes: ['./src:/app/src:ro'],
+    importRoot: 'src',
+    expectedFindings: [],
+    warnings: [],
+  },
 ];
 
 describe('add docker on the fixture repositories', () => {
@@ -114,6 +135,7 @@ describe('add docker on the fixture repositories', () => {
       expect(run.code, run.stderr).toBe(0);
       const result = json(run.stdout);
       expect(result.options).toMatchObject({ framework: c.framework, app: c.app, port: c.port, python: c.python, postgres: c.postgres, redis: c.redis, healthcheck: c.healthcheck, installFrom: c.installFrom });
+      expect(result.options.importRoot).toBe(c.importRoot);
       expect(result.files.map((f) => `${f.path} ${f.action}`).sort()).toEqual(c.files.map((f) => `${f} create`).sort());
       for (const w of c.warnings) expect(result.warnings.some((x) => w.test(x)), `${w} in ${result.warnings.join(' | ')}`).toBe(true);
       expect(result.warnings.length, result.warnings.join(' | ')).toBe(c.warnings.length);
@@ -126,6 +148,7 @@ describe('add docker on the fixture repositories', () => {
       const dockerfile = read(dir, 'Dockerfile');
       expect(dockerfile).toContain(`CMD ${JSON.stringify(c.cmd)}`);
       expect(dockerfile).toContain(`EXPOSE ${c.port}`);
+      expect(dockerfile.match(/^ENV PYTHONPATH=.*$/gm) ?? []).toEqual(c.importRoot ? [`ENV PYTHONPATH=/app/${c.importRoot}`] : []);
       expect(dockerfile).toContain(c.healthcheck === 'http' ? `127.0.0.1:${c.port}/health` : `socket.create_connection(('127.0.0.1', ${c.port})`);
       const compose = parseYaml(read(dir, 'compose.yaml')) as { name: string; services: { app: { ports: string[] } } };
       expect(compose.services.app.ports).toEqual([`${c.port}:${c.port}`]);
@@ -341,6 +364,76 @@ describe('detection details', () => {
       devCommand: ['uvicorn', 'app.main:app', '--reload', '--host', '0.0.0.0', '--port', '8000'],
     });
     expect(serverFor('flask', 'shop.web:make()', 5000).devCommand.slice(0, 3)).toEqual(['flask', '--app', 'shop.web:make()']);
+  });
+});
+
+describe('src layout (src/<package>/, no src/__init__.py)', () => {
+  const temps: string[] = [];
+  afterAll(() => temps.forEach((t) => rmSync(t, { recursive: true, force: true })));
+  /** A repo of `files` (paths may have directories) with FastAPI dependencies. */
+  const repo = (files: Record<string, string>) => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'cpda-src-')), 'repo');
+    temps.push(path.dirname(dir));
+    for (const [file, text] of Object.entries({ 'requirements.txt': 'fastapi==0.115.11\nuvicorn==0.34.0\n', ...files })) {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    }
+    return dir;
+  };
+  const MAIN = 'from fastapi import FastAPI\n\nfrom shop.routes import router\n\napp = FastAPI()\n';
+
+  it('is detected: the target is relative to src/, and the notes say so', () => {
+    const detected = detectApp(copyFixture('src-layout'));
+    expect(detected).toMatchObject({ framework: 'fastapi', target: 'shop.main:app', importRoot: 'src', hasHealthRoute: true, installFrom: 'pyproject.toml' });
+    expect(detected.notes.some((n) => /^src layout: src\/ has no __init__\.py and holds shop\b/.test(n)), detected.notes.join(' | ')).toBe(true);
+  });
+
+  it('is not a src layout when src/ is a package, when the code imports through `src.`, or for a lone src/main.py', () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ 'src/__init__.py': '', 'src/shop/__init__.py': '', 'src/shop/main.py': MAIN }, 'src.shop.main:app'],
+      [{ 'src/shop/__init__.py': '', 'src/shop/main.py': MAIN.replace('from shop.routes', 'from src.shop.routes') }, 'src.shop.main:app'],
+      [{ 'src/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n' }, 'src.main:app'],
+    ];
+    for (const [files, target] of cases) {
+      const detected = detectApp(repo(files));
+      expect(detected.target, Object.keys(files).join(', ')).toBe(target);
+      expect(detected.importRoot, Object.keys(files).join(', ')).toBeUndefined();
+      expect(detected.notes.some((n) => n.startsWith('src layout'))).toBe(false);
+    }
+  });
+
+  it('an app at the root next to src/ packages keeps its own name; src/ still goes on PYTHONPATH and is mounted', async () => {
+    const dir = repo({ 'asgi.py': 'from shop.web import build\n\napp = build()\n', 'src/shop/__init__.py': '', 'src/shop/web.py': 'from fastapi import FastAPI\n\ndef build():\n    return FastAPI()\n' });
+    const run = await add(dir, '--app', 'asgi:app', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run.stdout).options).toMatchObject({ app: 'asgi:app', importRoot: 'src', sourcePaths: ['asgi.py', 'src'] });
+    expect(read(dir, 'Dockerfile')).toContain('ENV PYTHONPATH=/app/src\n');
+    expect(dockerfileFindings(dir)).toEqual([]);
+  });
+
+  it('an explicit --app src.shop.main:app is served as shop.main:app (the same files as detection)', async () => {
+    const detected = copyFixture('src-layout');
+    expect((await add(detected)).code).toBe(0);
+    for (const app of ['src.shop.main:app', 'shop.main:app']) {
+      const dir = copyFixture('src-layout');
+      const run = await add(dir, '--app', app, '--json');
+      expect(run.code, run.stderr).toBe(0);
+      expect(json(run.stdout).options).toMatchObject({ app: 'shop.main:app', importRoot: 'src' });
+      for (const file of DOCKER_FILES) expect(read(dir, file), `${app}: ${file}`).toBe(read(detected, file));
+    }
+  });
+
+  it('multi-stage: PYTHONPATH is set in the runtime stage, and the dev command needs no flag for it', async () => {
+    const dir = copyFixture('src-layout');
+    expect((await add(dir, '--dockerfile', 'multi-stage')).code).toBe(0);
+    const dockerfile = read(dir, 'Dockerfile');
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    expect(dockerfile.match(/^ENV PYTHONPATH=.*$/gm)).toEqual(['ENV PYTHONPATH=/app/src']);
+    expect(runtime).toContain('ENV PYTHONPATH=/app/src\n');
+    expect(dockerfileFindings(dir)).toEqual([]);
+    const override = parseYaml(read(dir, 'compose.override.yaml')) as { services: { app: { command: string[]; volumes: string[] } } };
+    expect(override.services.app.command).toEqual(['uvicorn', 'shop.main:app', '--reload', '--host', '0.0.0.0', '--port', '8000']);
+    expect(override.services.app.volumes).toEqual(['./src:/app/src:ro']);
   });
 });
 

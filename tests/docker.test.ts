@@ -8,8 +8,9 @@
 //     Containers run with --network none, so all can listen on their own port 8000 at once;
 //     they reach the test PostgreSQL and Redis (services-setup.ts) through Unix sockets.
 //  4. the same build-and-healthy check for the Docker files `add docker` writes into copies of
-//     the fixture repositories (tests/fixtures/flask-factory, fastapi-main, pyproject-app), in
-//     both Dockerfile variants: their own code, served by the CMD, answers inside the container.
+//     the fixture repositories (tests/fixtures/flask-factory, fastapi-main, pyproject-app,
+//     src-layout), in both Dockerfile variants: their own code, served by the CMD, answers
+//     inside the container.
 // Failure messages start with the combination id (or the fixture and variant) and name the file.
 
 import { spawnSync } from 'node:child_process';
@@ -46,6 +47,9 @@ const FIXTURE_IMAGES: (readonly [FixtureName, DockerfileVariant, string])[] = (
     ['flask-factory', '/'],
     ['fastapi-main', '/health'],
     ['pyproject-app', '/healthz'],
+    // A src layout: /products comes from shop.routes, imported by shop.main as `from shop.routes
+    // import router`, which only resolves with /app/src on PYTHONPATH.
+    ['src-layout', '/products'],
   ] as const
 ).flatMap(([fixture, route]) => (['standard', 'multi-stage'] as const).map((variant) => [fixture, variant, route] as const));
 

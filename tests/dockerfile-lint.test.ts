@@ -162,6 +162,45 @@ describe('server-in-requirements reads the file the Dockerfile installs from', (
   });
 });
 
+describe('cmd-target looks under the final stage’s PYTHONPATH (src layout)', () => {
+  /** An existing src-layout app's Dockerfile: CMD serves shop.main:app, ENV PYTHONPATH=/app/src. */
+  const srcLayout = (dockerfile: 'standard' | 'multi-stage') => {
+    const runtime: AppRuntime = { target: 'shop.main:app', port: 8000, healthcheck: 'http', installFrom: 'requirements.txt', sourcePaths: ['src'], importRoot: 'src' };
+    const context = buildContext(optionsFor({ framework: 'fastapi', dockerfile }), TEST_VERSION, runtime);
+    return renderLayers(context, [`dockerfile-${dockerfile}`]).find((f) => f.path === 'Dockerfile')!.contents;
+  };
+  const SHOP = { 'requirements.txt': FASTAPI_REQUIREMENTS, 'src/shop/__init__.py': '', 'src/shop/main.py': 'app = FastAPI()\n' };
+
+  for (const variant of ['standard', 'multi-stage'] as const) {
+    test(`${variant}: src/shop/main.py is found through PYTHONPATH=/app/src`, () => {
+      const text = srcLayout(variant);
+      expect(text.match(/^ENV PYTHONPATH=.*$/gm)).toEqual(['ENV PYTHONPATH=/app/src']);
+      expect(lintDockerfile(text, files(SHOP))).toEqual([]);
+    });
+    test(`${variant}: a module missing under src/ is still a finding`, () => {
+      const { 'src/shop/main.py': _gone, ...rest } = SHOP;
+      const findings = lintDockerfile(srcLayout(variant), files(rest));
+      expect(rules(findings)).toEqual(['cmd-target']);
+      expect(findings[0]!.message).toMatch(/shop\.main:app, but neither shop\/main\.py nor shop\/main\/__init__\.py .*searched \., src/);
+    });
+  }
+  test('without the PYTHONPATH line, src/shop/main.py is not importable as shop.main', () => {
+    const text = mutate(srcLayout('standard'), /^ENV PYTHONPATH=.*\n/m, '');
+    expect(rules(lintDockerfile(text, files(SHOP)))).toEqual(['cmd-target']);
+  });
+  test('PYTHONPATH only counts in the final stage, and only inside the WORKDIR', () => {
+    const multi = srcLayout('multi-stage');
+    const inBuilder = mutate(mutate(multi, /^ENV PYTHONPATH=.*\n/m, ''), /^(FROM \S+ AS builder\n)/m, '$1ENV PYTHONPATH=/app/src\n');
+    expect(rules(lintDockerfile(inBuilder, files(SHOP)))).toEqual(['cmd-target']);
+    const outside = mutate(multi, 'ENV PYTHONPATH=/app/src', 'ENV PYTHONPATH=/opt/src');
+    expect(rules(lintDockerfile(outside, files(SHOP)))).toEqual(['cmd-target']);
+  });
+  test('a new project (no src layout) has no PYTHONPATH', () => {
+    expect(dockerfileFor('fastapi')).not.toContain('PYTHONPATH');
+    expect(dockerfileFor('flask', 'multi-stage')).not.toContain('PYTHONPATH');
+  });
+});
+
 describe('lintDockerfile finds each apt fault (multi-stage builder)', () => {
   const multi = dockerfileFor('fastapi', 'multi-stage');
   const intoRuntime = (run: string) => mutate(multi, /^(FROM \S+ AS runtime\n)/m, `$1${run}\n`);

@@ -73,12 +73,14 @@ describe('the generators', () => {
 });
 
 describe('docker generator on the fixture repositories', () => {
-  type Detected = Pick<DockerAppOptions, 'healthcheck' | 'installFrom' | 'sourcePaths'>;
-  const cases: Array<{ fixture: 'flask-factory' | 'fastapi-main' | 'pyproject-app'; answers: Omit<DockerAppOptions, 'name' | keyof Detected>; detected: Detected }> = [
+  type Detected = Pick<DockerAppOptions, 'healthcheck' | 'installFrom' | 'sourcePaths' | 'importRoot'>;
+  const cases: Array<{ fixture: 'flask-factory' | 'fastapi-main' | 'pyproject-app' | 'src-layout'; answers: Omit<DockerAppOptions, 'name' | keyof Detected>; detected: Detected }> = [
     { fixture: 'flask-factory', answers: { framework: 'flask', app: 'blog:create_app()', port: 8000, python: '3.13', postgres: true, redis: false, dockerfile: 'standard' }, detected: { healthcheck: 'tcp', installFrom: 'requirements.txt', sourcePaths: ['blog'] } },
     { fixture: 'fastapi-main', answers: { framework: 'fastapi', app: 'app.main:app', port: 8000, python: '3.12', postgres: false, redis: true, dockerfile: 'multi-stage' }, detected: { healthcheck: 'http', installFrom: 'requirements.txt', sourcePaths: ['app'] } },
     // No requirements.txt in a pyproject-only repo: the image installs [project].dependencies.
     { fixture: 'pyproject-app', answers: { framework: 'fastapi', app: 'service.main:create_app()', port: 8080, python: '3.13', postgres: true, redis: false, dockerfile: 'multi-stage' }, detected: { healthcheck: 'tcp', installFrom: 'pyproject.toml', sourcePaths: ['service'] } },
+    // A src layout: the app is relative to src/, which the image puts on PYTHONPATH.
+    { fixture: 'src-layout', answers: { framework: 'fastapi', app: 'shop.main:app', port: 8000, python: '3.13', postgres: false, redis: false, dockerfile: 'standard' }, detected: { healthcheck: 'http', installFrom: 'pyproject.toml', sourcePaths: ['src'], importRoot: 'src' } },
   ];
   for (const c of cases) {
     it(`${c.fixture}: writes the same files as the engine, which pass the lint and schema checks`, async () => {

@@ -3,11 +3,11 @@
 // dockerfile-ast, for the checklist items those tools would cover: `# syntax=` first, pinned
 // images, non-root user, exec-form CMD/HEALTHCHECK, EXPOSE = the port the server binds, server
 // package declared in the file the image installs from (requirements.txt, or pyproject.toml's
-// [project].dependencies), served module present, dependencies installed before the code,
+// [project].dependencies), served module present (under the WORKDIR or a PYTHONPATH entry), dependencies installed before the code,
 // apt installs without recommends and after an update, no build tools in the final stage.
 
 import { parseTOML } from 'confbox/toml';
-import { DockerfileParser, ModifiableInstruction, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, Env, ModifiableInstruction, type Instruction } from 'dockerfile-ast';
 import { validate, ValidationSeverity } from 'dockerfile-utils';
 
 export interface LintFinding {
@@ -92,7 +92,7 @@ export function lintDockerfile(text: string, options: LintOptions = {}): LintFin
   if (argv) {
     checkServerPackage(argv, declaredDependencies(installFrom, readFile), cmd!, add);
     checkExposedPort(argv, of('EXPOSE'), readFile, cmd!, add);
-    checkServedModule(argv, readFile, cmd!, add);
+    checkServedModule(argv, importRoots(finalStage), readFile, cmd!, add);
   }
   checkInstallOrder(all, add);
   checkAptInstalls(all, finalStage, add);
@@ -238,13 +238,41 @@ function checkExposedPort(
   }
 }
 
-/** The `module:attr` the server loads must be a module of the project (COPY . . puts it in /app). */
-function checkServedModule(argv: string[], readFile: (p: string) => string | undefined, cmd: Instruction, add: Add): void {
+/**
+ * The `module:attr` the server loads must be a module of the project under one of its import
+ * roots (COPY . . puts the project in the WORKDIR, which the servers put on sys.path, and a
+ * src layout adds e.g. /app/src through PYTHONPATH).
+ */
+function checkServedModule(argv: string[], roots: string[], readFile: (p: string) => string | undefined, cmd: Instruction, add: Add): void {
   const target = argv.find((a) => /^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(\(.*\))?$/.test(a));
   if (!target) return;
   const file = target.split(':')[0]!.replace(/\./g, '/');
-  if (readFile(`${file}.py`) === undefined && readFile(`${file}/__init__.py`) === undefined)
-    add('cmd-target', cmd, `CMD serves ${target}, but neither ${file}.py nor ${file}/__init__.py is in the project`);
+  const under = (root: string) => (root ? `${root}/${file}` : file);
+  if (roots.some((root) => readFile(`${under(root)}.py`) !== undefined || readFile(`${under(root)}/__init__.py`) !== undefined)) return;
+  const where = roots.length > 1 ? ` (searched ${roots.map((r) => r || '.').join(', ')}: the WORKDIR and PYTHONPATH)` : '';
+  add('cmd-target', cmd, `CMD serves ${target}, but neither ${file}.py nor ${file}/__init__.py is in the project${where}`);
+}
+
+/**
+ * Where the final stage imports the project's modules from, relative to the build context:
+ * '' (the WORKDIR, where COPY . . puts the project) and each PYTHONPATH entry of its ENV
+ * instructions inside the WORKDIR (`/app/src` → `src`). Entries outside it (or using
+ * variables) cannot hold the project's code and are ignored.
+ */
+function importRoots(finalStage: Instruction[]): string[] {
+  const workdirs = finalStage.filter((i) => i.getKeyword() === 'WORKDIR');
+  const workdir = (workdirs.length > 0 ? argsText(workdirs[workdirs.length - 1]!) : '/app').replace(/\/+$/, '');
+  const roots = [''];
+  for (const env of finalStage.filter((i): i is Env => i instanceof Env)) {
+    for (const property of env.getProperties()) {
+      if (property.getName() !== 'PYTHONPATH') continue;
+      for (const entry of (property.getValue() ?? '').split(':').map((e) => e.replace(/\/+$/, ''))) {
+        if (entry === workdir) continue;
+        if (entry.startsWith(`${workdir}/`) && !entry.includes('$')) roots.push(entry.slice(workdir.length + 1));
+      }
+    }
+  }
+  return [...new Set(roots)];
 }
 
 type Bound = { host: string; port: number } | { error: string };
