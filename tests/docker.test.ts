@@ -136,8 +136,9 @@ describe.skipIf(skipDocker)(dockerTitle, () => {
   test.concurrent.for(combos)(title, { timeout: 300_000 }, async ([id, options], { expect, skip }) => {
     const dir = projectDir(id);
     const image = `cpda-test/${id}:test`;
-    // A real .env in the build context: the image must not contain it.
+    // A real .env and the junk of a working copy in the build context: the image must contain none of it.
     createDotEnv(dir);
+    plantWorkingCopyJunk(dir);
 
     const build = await buildImage(host, id, dir, image);
     expect(build.code, `${id}: docker build of Dockerfile failed:\n${build.stderr.split('\n').slice(-30).join('\n')}`).toBe(0);
@@ -283,6 +284,17 @@ interface InsideChecks {
   url?: string;
 }
 
+/** What a developer's working copy holds besides the code; .dockerignore must keep it out. */
+const JUNK = ['.git/HEAD', '.venv/pyvenv.cfg', 'app/__pycache__/main.cpython-313.pyc', 'app/demo.egg-info/PKG-INFO', '.pytest_cache/README.md'];
+const JUNK_FIND = "\\( -name .git -o -name .venv -o -name __pycache__ -o -name '*.egg-info' -o -name .pytest_cache \\)";
+
+function plantWorkingCopyJunk(dir: string): void {
+  for (const file of JUNK) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), 'junk\n');
+  }
+}
+
 /**
  * Inside the running container: the server's user can write its HOME but not the code, and the
  * build context's .env and tests/ stayed out of the image (.dockerignore); the app answers
@@ -298,6 +310,7 @@ async function insideChecks(host: string, name: string, { codePaths = ['app'], u
     }),
     'test ! -e /app/.env || echo ".env was copied into the image"',
     'test ! -e /app/tests || echo "tests/ was copied into the image"',
+    `junk=$(find /app ${JUNK_FIND} -print | tr '\\n' ' '); test -z "$junk" || echo "copied into the image: $junk"`,
   ];
   if (url)
     script.push(`python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' ${url} 2>&1 | tail -1 | sed 's|^|GET ${url}: |'`);
