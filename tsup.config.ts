@@ -12,6 +12,8 @@ const CONSUMER_PROVIDED = /^(?:plop|node-plop)(?:\/|$)/;
 
 export default defineConfig({
   entry: {
+    // The executable (package.json "bin"); cli.js is what tests and embedders import.
+    'create-python-docker-app': 'src/bin.ts',
     cli: 'src/cli.ts',
     // The plop pack (package.json "main").
     plopfile: 'generators/plopfile.ts',

@@ -518,7 +518,7 @@ describe('what the image installs and what the override mounts', () => {
 });
 
 describe('the built CLI', () => {
-  it('add docker runs from bin/ (spawned, stdin closed)', () => {
+  it('add docker runs from the built bin (spawned, stdin closed)', () => {
     assertBuilt();
     const dir = copyFixture('flask-factory');
     const run = runBin(['add', 'docker', '--dir', dir, '--json'], { cwd: dir });

@@ -389,7 +389,7 @@ describe('colour', () => {
 // ---------------------------------------------------------------------------------------------
 // The built bin, spawned with stdin closed: what a user or a CI job runs.
 
-describe('the built CLI (node bin/create-python-docker-app.js)', () => {
+describe('the built CLI (node dist/create-python-docker-app.js)', () => {
   beforeAll(() => assertBuilt());
 
   it('--help and --version exit 0 on stdout with no side effects', () => {

@@ -14,7 +14,7 @@ import { OPTION_SPECS } from '../../src/options.js';
 import type { Prompter } from '../../src/prompts.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = path.join(REPO, 'bin', 'create-python-docker-app.js');
+export const BIN = path.join(REPO, 'dist', 'create-python-docker-app.js');
 export const PTY_DRIVER = path.join(REPO, 'tests', 'support', 'pty-run.py');
 export const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 export const IS_ROOT = process.getuid?.() === 0;
