@@ -20,7 +20,7 @@ import { detectApp, portProblem, targetProblem, type Detected } from './existing
 import { DEFAULT_TARGETS } from './features/frameworks.js';
 import { DOCKERFILE_VARIANTS, FRAMEWORKS, PYTHON_VERSIONS, specFor, type ChoiceSpec } from './options.js';
 import { packageVersion } from './package-version.js';
-import { inquirerPrompter, type Prompter } from './prompts.js';
+import { prompterFor, type Prompter } from './prompts.js';
 import { printError, printResult } from './report.js';
 import { applyWrites, assertSafeTarget, planWrites } from './write.js';
 
@@ -94,8 +94,7 @@ export async function runAdd(argv: string[], io: CliIo): Promise<number> {
     const detected = detectApp(dir);
 
     // 3. Ask what is still open, or refuse naming the flags.
-    const interactive = !values.yes && (values.interactive ?? (Boolean(io.stdin.isTTY && io.stderr.isTTY) && !isCI(io.env)));
-    const prompter = interactive ? (io.prompter ?? (await inquirerPrompter())) : undefined;
+    const prompter = await prompterFor(io, values);
     if (prompter) await askOpen(given, detected, prompter);
     const { options, missing } = resolveDockerOptions(dir, given, detected);
     if (!options) throw missingError(missing, detected);
@@ -218,9 +217,4 @@ function isDirectory(dir: string): boolean {
   } catch {
     return false;
   }
-}
-
-function isCI(env: Record<string, string | undefined>): boolean {
-  const ci = env.CI;
-  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
 }

@@ -8,7 +8,7 @@ import { helpText } from './help.js';
 import { nameProblem } from './names.js';
 import { packageVersion } from './package-version.js';
 import { defaultAnswers, DEFAULT_NAME, OPTION_SPECS, type ProjectOptions } from './options.js';
-import { askForValidName, askMissing, inquirerPrompter, type Prompter } from './prompts.js';
+import { askForValidName, askMissing, prompterFor, type Prompter } from './prompts.js';
 import { renderProject } from './render.js';
 import { printError, printResult, type Output } from './report.js';
 import { applyWrites, assertSafeTarget, existingEntries, planWrites } from './write.js';
@@ -48,8 +48,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     }
 
     // 2. Decide whether we may ask: only with a terminal, never in CI, never with --yes.
-    const interactive = !args.yes && (args.interactive ?? (Boolean(io.stdin.isTTY && io.stderr.isTTY) && !isCI(io.env)));
-    const prompter = interactive ? (io.prompter ?? (await inquirerPrompter())) : undefined;
+    const prompter = await prompterFor(io, args);
 
     // 3. Project name and target directory.
     const { name, targetDir } = await resolveTarget(args, io.cwd, prompter);
@@ -150,11 +149,6 @@ function asCliError(error: unknown): unknown {
   // @inquirer/prompts rejects with ExitPromptError on Ctrl-C or a closed input.
   if (error instanceof Error && error.name === 'ExitPromptError') return new CliError('cancelled', 'cancelled; nothing was written');
   return error;
-}
-
-function isCI(env: Record<string, string | undefined>): boolean {
-  const ci = env.CI;
-  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
 }
 
 function write(stream: NodeJS.WritableStream, text: string): number {

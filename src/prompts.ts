@@ -12,6 +12,29 @@ export interface Prompter {
 
 export type Answers = Omit<ProjectOptions, 'name'>;
 
+/** What decides whether a run may ask: its streams and environment, and an injected prompter. */
+export interface PromptIo {
+  stdin: { isTTY?: boolean };
+  stderr: { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  prompter?: Prompter;
+}
+
+/**
+ * The prompter for this run, or undefined when it must not ask: only with a terminal on stdin
+ * and stderr, never in CI, never with --yes; --interactive / --no-interactive override the
+ * terminal check. The CLI and `add docker` decide alike.
+ */
+export async function prompterFor(io: PromptIo, flags: { yes?: boolean; interactive?: boolean }): Promise<Prompter | undefined> {
+  const interactive = !flags.yes && (flags.interactive ?? (Boolean(io.stdin.isTTY && io.stderr.isTTY) && !isCI(io.env)));
+  return interactive ? (io.prompter ?? (await inquirerPrompter())) : undefined;
+}
+
+function isCI(env: Record<string, string | undefined>): boolean {
+  const ci = env.CI;
+  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
+}
+
 /** Asks, in table order, every question not already answered; returns complete options. */
 export async function askMissing(
   given: { name?: string; answers: Partial<Answers> },
