@@ -1,9 +1,10 @@
 // Interruptions (issue 5): Ctrl-C at any prompt and SIGTERM/SIGINT while files are being
 // written leave no files behind. Real spawned processes: the built bin, on a pseudo-terminal
-// for the prompts, and slowed down (CPDA_TEST_SLOW_WRITE_MS) so a signal lands mid-write.
+// for the prompts, slowed down (CPDA_TEST_SLOW_WRITE_MS) so a signal lands mid-write, and at
+// full speed with the signal sent the moment the staging directory appears.
 
-import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, BIN, cleanEnv, hasPython, runOnPty, tempDir, treeSnapshot, removeTempDirs } from './support/cli-run.js';
@@ -56,6 +57,12 @@ function interruptWhileWriting(argv: string[], cwd: string, stagingIn: string, s
   });
 }
 
+/** How many files a run with these arguments would write (its --dry-run --json plan). */
+function countPlannedFiles(argv: string[]): number {
+  const r = spawnSync(process.execPath, [BIN, ...argv, '--dry-run', '--json'], { cwd: tempDir(), env: cleanEnv(), encoding: 'utf8' });
+  return (JSON.parse(r.stdout) as { files: unknown[] }).files.length;
+}
+
 function countFiles(dir: string): number {
   try {
     return (readdirSync(dir, { recursive: true, withFileTypes: true }) as { isFile(): boolean }[]).filter((e) => e.isFile()).length;
@@ -92,6 +99,33 @@ describe('a signal while writing leaves nothing behind', () => {
     const run = await interruptWhileWriting(['svc', '--yes', '--overwrite'], cwd, path.join(cwd, 'svc'), 'SIGTERM', 3);
     expect(run.code).toBe(143);
     expect(treeSnapshot(cwd)).toEqual(before);
+  });
+
+  it('SIGTERM the moment staging starts, at full speed: each run leaves the whole project or nothing', async () => {
+    // No slow-down seam: the staging writes are synchronous, and the signal must still be seen
+    // before the files are moved into place. fs.watch reports the staging directory's creation
+    // and the signal follows at once; a run the signal reaches only after its final rename has
+    // a complete project (a single rename), which is also allowed, but not one in between.
+    const expected = countPlannedFiles(['svc', '--yes']);
+    const outcomes: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const cwd = tempDir();
+      const child = spawn(process.execPath, [BIN, 'svc', '--yes'], { cwd, env: cleanEnv(), stdio: 'ignore' });
+      const watcher = watch(cwd, (_event, name) => {
+        if (name?.includes('.staging-')) child.kill('SIGTERM');
+      });
+      const status = await new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal ?? '?')));
+      watcher.close();
+      const left = readdirSync(cwd);
+      if (left.length === 0) outcomes.push(`${status}: nothing`);
+      else {
+        expect(left, `run ${i} (exit ${status}) left ${left.join(', ')}`).toEqual(['svc']);
+        expect(countFiles(path.join(cwd, 'svc')), `run ${i} (exit ${status}): a partial project`).toBe(expected);
+        outcomes.push(`${status}: whole project`);
+      }
+    }
+    // The interesting case must really happen: the signal handled while staging.
+    expect(outcomes, outcomes.join('; ')).toContain('143: nothing');
   });
 
   it('without a signal the slowed run completes (the seam only slows, it does not change the result)', async () => {
