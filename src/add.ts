@@ -21,7 +21,7 @@ import { DEFAULT_TARGETS } from './features/frameworks.js';
 import { DOCKERFILE_VARIANTS, FRAMEWORKS, PYTHON_VERSIONS, specFor, type ChoiceSpec } from './options.js';
 import { packageVersion } from './package-version.js';
 import { prompterFor, type Prompter } from './prompts.js';
-import { printError, printResult } from './report.js';
+import { dockerNextSteps, printError, printResult } from './report.js';
 import { applyWrites, assertSafeTarget, planWrites } from './write.js';
 
 const FLAGS = {
@@ -117,7 +117,7 @@ export async function runAdd(argv: string[], io: CliIo): Promise<number> {
         options: { ...options, detected: detected.notes },
         files: plan,
         warnings,
-        nextSteps: nextSteps(options, dir, io.cwd),
+        nextSteps: dockerNextSteps({ dir, cwd: io.cwd }, { postgres: options.postgres, port: options.port, healthPath: options.healthcheck === 'http' ? '/health' : '/' }),
       },
       values.json === true,
       io,
@@ -199,16 +199,6 @@ function missingError(missing: Array<'framework' | 'app'>, detected: Detected): 
         : '--app module:attr (found no app instance or create_app factory)',
     );
   return new CliError('missing-answers', `could not detect everything and there is no terminal to ask on; pass ${parts.join(' and ')}`);
-}
-
-function nextSteps(options: DockerAppOptions, dir: string, cwd: string): string[] {
-  const steps: string[] = [];
-  const relative = path.relative(cwd, dir);
-  if (relative !== '') steps.push(`cd ${relative.startsWith('..') ? dir : relative}`);
-  steps.push(options.postgres ? 'cp .env.example .env    # then set POSTGRES_PASSWORD' : 'cp .env.example .env');
-  steps.push('docker compose up --build');
-  steps.push(`curl http://localhost:${options.port}${options.healthcheck === 'http' ? '/health' : '/'}`);
-  return steps;
 }
 
 function isDirectory(dir: string): boolean {

@@ -4,13 +4,14 @@ import path from 'node:path';
 import { readAnswersFile } from './answers-file.js';
 import { parseCliArgs, type ParsedArgs } from './args.js';
 import { CliError } from './errors.js';
+import { APP_PORT } from './features/frameworks.js';
 import { helpText } from './help.js';
 import { nameProblem } from './names.js';
 import { packageVersion } from './package-version.js';
 import { defaultAnswers, DEFAULT_NAME, OPTION_SPECS, type ProjectOptions } from './options.js';
 import { askForValidName, askMissing, prompterFor, type Prompter } from './prompts.js';
 import { renderProject } from './render.js';
-import { printError, printResult, type Output } from './report.js';
+import { dockerNextSteps, displayDir, printError, printResult, type Output } from './report.js';
 import { applyWrites, assertSafeTarget, existingEntries, planWrites } from './write.js';
 
 export interface CliIo extends Output {
@@ -76,7 +77,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         options,
         files: plan,
         warnings,
-        nextSteps: nextSteps(options, targetDir, io.cwd),
+        nextSteps: dockerNextSteps({ dir: targetDir, cwd: io.cwd }, { postgres: options.postgres, port: APP_PORT, healthPath: '/health' }),
       },
       args.json,
       io,
@@ -129,20 +130,6 @@ function inTableOrder(options: ProjectOptions): ProjectOptions {
   const ordered: Record<string, unknown> = { name: options.name };
   for (const spec of OPTION_SPECS) ordered[spec.key] = options[spec.key];
   return ordered as unknown as ProjectOptions;
-}
-
-function nextSteps(options: ProjectOptions, targetDir: string, cwd: string): string[] {
-  const steps: string[] = [];
-  if (path.resolve(targetDir) !== path.resolve(cwd)) steps.push(`cd ${displayDir(targetDir, cwd)}`);
-  steps.push(options.postgres ? 'cp .env.example .env    # then set POSTGRES_PASSWORD' : 'cp .env.example .env');
-  steps.push('docker compose up --build');
-  steps.push('curl http://localhost:8000/health');
-  return steps;
-}
-
-function displayDir(targetDir: string, cwd: string): string {
-  const relative = path.relative(cwd, targetDir);
-  return relative === '' ? '.' : relative.startsWith('..') ? targetDir : relative;
 }
 
 function asCliError(error: unknown): unknown {

@@ -1,11 +1,31 @@
 // What the CLI prints: a human summary on stderr, or one versioned JSON document on stdout
 // with --json. Nothing else ever goes to stdout, so `--json` output can be piped to a parser.
 
+import path from 'node:path';
 import { styleText } from 'node:util';
 import { CliError } from './errors.js';
 import type { PlannedWrite } from './write.js';
 
 export const JSON_SCHEMA_VERSION = 1;
+
+/**
+ * What to do after writing Docker files (a new project, or `add docker`): go there, make .env,
+ * start the stack, and probe the app.
+ */
+export function dockerNextSteps(where: { dir: string; cwd: string }, app: { postgres: boolean; port: number; healthPath: string }): string[] {
+  const steps: string[] = [];
+  if (path.resolve(where.dir) !== path.resolve(where.cwd)) steps.push(`cd ${displayDir(where.dir, where.cwd)}`);
+  steps.push(app.postgres ? 'cp .env.example .env    # then set POSTGRES_PASSWORD' : 'cp .env.example .env');
+  steps.push('docker compose up --build');
+  steps.push(`curl http://localhost:${app.port}${app.healthPath}`);
+  return steps;
+}
+
+/** A directory as the user would type it from `cwd`: relative when inside, absolute when not. */
+export function displayDir(dir: string, cwd: string): string {
+  const relative = path.relative(cwd, dir);
+  return relative === '' ? '.' : relative.startsWith('..') ? dir : relative;
+}
 
 export interface RunResult {
   command: 'create' | 'add docker';
