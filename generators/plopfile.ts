@@ -1,36 +1,43 @@
 // The plop pack: `await plop.load('create-python-docker-app')` in a project's own plopfile adds
-//   python-app  a new project in a sub-folder (the same files as the CLI);
-//   docker      Docker files for an existing Flask/FastAPI app (the same as `add docker`);
+//   python-app  a new project in a sub-folder (the CLI's `create`);
+//   docker      Docker files for an existing Flask/FastAPI app (the CLI's `add docker`);
 //   service     Postgres or Redis added to a compose.yaml we generated.
-// Every file comes from our one engine and our EJS templates through the `cpda:write` action
-// type; nothing passes through Handlebars. Prompts are plain question objects built from the
-// option table, none conditional (`when`), so each can be bypassed by name:
+// Each generator is one of the driver's commands: its questions come from the option table (no
+// `when`, so each can be bypassed by name:
 //   npx plop docker -- --dir . --framework fastapi --app app.main:app --port 8000 \
-//     --python 3.13 --postgres yes --redis no --dockerfile standard
-// Defaults of the docker prompts come from detection, so a person at a terminal mostly
+//     --python 3.13 --postgres yes --redis no --dockerfile standard),
+// and its one action, `cpda:write`, hands the answers to the driver, which renders through our
+// engine and EJS templates (nothing passes through Handlebars), plans and writes.
+// Defaults of the docker questions come from detection, so a person at a terminal mostly
 // presses Enter. Loaded only by plop: the CLI never imports this file or plop itself.
 
 import path from 'node:path';
 import type { ActionConfig, NodePlopAPI, PromptQuestion } from 'node-plop';
-import { addServiceFiles, SERVICES, ServiceError, type ServiceName } from '../src/compose-service.js';
-import {
-  DOCKER_DEFAULTS,
-  dockerWarnings,
-  renderDockerFiles,
-  resolveDockerOptions,
-  type DockerAppOptions,
-} from '../src/docker-files.js';
-import { packageVersion } from '../src/package-version.js';
+import { addDocker } from '../src/commands/add-docker.js';
+import { addService } from '../src/commands/add-service.js';
+import { create } from '../src/commands/create.js';
+import { noArgs, parseValue } from '../src/driver/args.js';
+import type { Command } from '../src/driver/command.js';
+import { execute } from '../src/driver/run.js';
+import type { PlannedWrite } from '../src/engine/write.js';
+import { packageVersion } from '../src/engine/package-version.js';
 import { CliError } from '../src/errors.js';
-import { detectApp, portProblem, targetProblem, type Detected } from '../src/existing-app.js';
-import { DEFAULT_TARGETS } from '../src/features/frameworks.js';
-import { descriptionProblem, nameProblem } from '../src/names.js';
-import { DEFAULT_NAME, FRAMEWORKS, OPTION_SPECS, specFor, type AnswerKey, type Framework, type ProjectOptions } from '../src/options.js';
-import { renderProject, type RenderedFile } from '../src/render.js';
-import { applyWrites, assertSafeTarget, existingEntries, planWrites, type PlannedWrite } from '../src/write.js';
+import { detectApp, type Detected } from '../src/existing/detect.js';
+import { nameProblem } from '../src/options/names.js';
+import { DEFAULT_NAME, optionsOf, useOf, valueProblem, type Answers, type OptionSpec } from '../src/options/table.js';
 
-type Answers = Record<string, unknown>;
-type GeneratorKind = 'python-app' | 'docker' | 'service';
+type PlopAnswers = Record<string, unknown>;
+
+/** Each generator and the driver command behind it. */
+const GENERATORS = {
+  'python-app': { command: create, description: 'a new Flask or FastAPI project with Docker, in a sub-folder' },
+  docker: {
+    command: addDocker,
+    description: 'Dockerfile, .dockerignore, compose.yaml, compose.override.yaml, .env.example for an existing Flask/FastAPI app',
+  },
+  service: { command: addService, description: 'add Postgres or Redis to a compose.yaml made by create-python-docker-app' },
+} as const satisfies Record<string, { command: Command; description: string }>;
+type GeneratorName = keyof typeof GENERATORS;
 
 export const ACTION_TYPE = 'cpda:write';
 
@@ -41,81 +48,54 @@ export default function plopfile(plop: NodePlopAPI, config: { force?: boolean } 
   // through plop.load's config), so the pack also reads it from plop's command line.
   const force = config.force === true || plopCliForce(process.argv);
   plop.setActionType(ACTION_TYPE, async (answers, action, api) =>
-    writeAction(action.generator as GeneratorKind, answers, api.getDestBasePath(), action.force === true || force),
+    writeAction(action.generator as GeneratorName, answers, api.getDestBasePath(), action.force === true || force),
   );
-
-  plop.setGenerator('python-app', {
-    description: 'a new Flask or FastAPI project with Docker, in a sub-folder',
-    prompts: [
-      { type: 'input', name: 'name', message: 'Project name (the folder)', default: DEFAULT_NAME, validate: (v: string) => nameProblem(v) ?? true },
-      ...OPTION_SPECS.map((spec) => question(spec.key)),
-    ],
-    actions: [writeStep('python-app')],
-  });
 
   // Detection runs once per folder, when the first default that needs it is computed.
   const detections = new Map<string, Detected>();
-  const detect = (answers: Answers): Detected => {
+  const detect = (answers: PlopAnswers): Detected => {
     const dir = path.resolve(plop.getDestBasePath(), String(answers.dir ?? '.'));
     let d = detections.get(dir);
     if (!d) detections.set(dir, (d = detectApp(dir)));
     return d;
   };
-  plop.setGenerator('docker', {
-    description: 'Dockerfile, .dockerignore, compose.yaml, compose.override.yaml, .env.example for an existing Flask/FastAPI app',
-    prompts: [
-      dirQuestion(),
-      question('framework', (a) => detect(a).framework),
-      {
-        type: 'input',
-        name: 'app',
-        message: 'App to serve (module:attr or module:factory())',
-        default: (a: Answers) => {
-          const d = detect(a);
-          return a.framework === d.framework && d.target ? d.target : (d.targetCandidates[0] ?? DEFAULT_TARGETS[a.framework as Framework]);
-        },
-        validate: (v: string) => targetProblem(String(v)) ?? true,
-      },
-      {
-        type: 'input',
-        name: 'port',
-        message: 'Port the server listens on',
-        default: (a: Answers) => String(detect(a).port ?? DOCKER_DEFAULTS.port),
-        validate: (v: string) => portProblem(String(v)) ?? true,
-      },
-      question('python', (a) => detect(a).python),
-      question('postgres', (a) => detect(a).postgres),
-      question('redis', (a) => detect(a).redis),
-      question('dockerfile'),
-    ],
-    actions: [writeStep('docker')],
-  });
 
-  plop.setGenerator('service', {
-    description: 'add Postgres or Redis to a compose.yaml made by create-python-docker-app',
-    prompts: [dirQuestion(), { type: 'list', name: 'service', message: 'Service to add', choices: [...SERVICES] }],
-    actions: [writeStep('service')],
-  });
+  for (const [name, { command, description }] of Object.entries(GENERATORS)) {
+    const nameQuestion: PromptQuestion[] =
+      command === create
+        ? [{ type: 'input', name: 'name', message: 'Project name (the folder)', default: DEFAULT_NAME, validate: (v: string) => nameProblem(v) ?? true }]
+        : [];
+    plop.setGenerator(name, {
+      description,
+      prompts: [...nameQuestion, ...optionsOf(command.name).map((spec) => question(command, spec, command === addDocker ? detect : undefined))],
+      actions: [{ type: ACTION_TYPE, generator: name } as ActionConfig],
+    });
+  }
 }
 
-/** One prompt from the option table; `detected` supplies a default from the repository. */
-function question(key: AnswerKey, detected?: (answers: Answers) => unknown): PromptQuestion {
-  const spec = specFor(key);
-  const fallback = spec.default;
-  const def = detected ? (answers: Answers) => detected(answers) ?? fallback : fallback;
-  if (spec.kind === 'choice') return { type: 'list', name: spec.flag, message: spec.message, choices: [...spec.choices], default: def };
-  if (spec.kind === 'boolean') return { type: 'confirm', name: spec.flag, message: spec.message, default: def };
-  return { type: 'input', name: spec.flag, message: spec.message, default: def, validate: (v: string) => descriptionProblem(v) ?? true };
-}
-
-/** The one action of each generator; `force` comes from plop.load's config or the action. */
-function writeStep(generator: GeneratorKind): ActionConfig {
-  const step = { type: ACTION_TYPE, generator };
-  return step;
-}
-
-function dirQuestion(): PromptQuestion {
-  return { type: 'input', name: 'dir', message: 'Folder of the app (relative to here)', default: '.' };
+/**
+ * One question from the option table, named by its flag. Its default is what the CLI would
+ * use: detection (for docker), then the suggestion, then the documented default.
+ */
+function question(command: Command, spec: OptionSpec, detect?: (answers: PlopAnswers) => Detected): PromptQuestion {
+  const use = useOf(spec, command.name);
+  const offered = (answers: PlopAnswers) => {
+    const detected = detect?.(answers);
+    const known = toAnswers(command, answers);
+    return (detected && use.detect?.(detected, known)) ?? use.suggest?.(detected, known) ?? use.default;
+  };
+  const base = { name: spec.flag, message: spec.message };
+  if (spec.kind === 'choice') return { ...base, type: 'list', choices: [...spec.choices], default: offered };
+  if (spec.kind === 'boolean') return { ...base, type: 'confirm', default: offered };
+  return {
+    ...base,
+    type: 'input',
+    default: (answers: PlopAnswers) => {
+      const value = offered(answers);
+      return value === undefined ? undefined : String(value);
+    },
+    validate: (value: string) => spec.problem(String(value)) ?? true,
+  };
 }
 
 /** `plop --force ...` / `plop -f ...`: the flag before any `--` of a plop process. */
@@ -125,46 +105,41 @@ export function plopCliForce(argv: readonly string[]): boolean {
   return argv.slice(2, end < 0 ? undefined : end).some((a) => a === '--force' || a === '-f');
 }
 
-/** The `cpda:write` action: render with the engine, plan, refuse conflicts unless forced, write. */
-export async function writeAction(kind: GeneratorKind, answers: Answers, base: string, force: boolean): Promise<string> {
+/** The `cpda:write` action: the driver renders, plans, refuses conflicts unless forced, writes. */
+export async function writeAction(generator: GeneratorName, answers: PlopAnswers, base: string, force: boolean): Promise<string> {
+  const { command } = GENERATORS[generator];
   try {
-    const version = packageVersion();
-    if (kind === 'python-app') {
-      const options = projectOptions(answers);
-      const target = path.resolve(base, options.name);
-      assertSafeTarget(target);
-      const existing = existingEntries(target);
-      if (existing.length > 0 && !force) throw new Error(`${options.name} is not empty (${existing.slice(0, 5).join(', ')}); use --force to write into it`);
-      return await write(renderProject(options, version), target, true, []);
-    }
-    const dir = insideBase(base, String(answers.dir ?? '.'));
-    assertSafeTarget(dir);
-    if (kind === 'docker') {
-      const detected = detectApp(dir);
-      const { options } = resolveDockerOptions(dir, dockerAnswers(answers), detected);
-      if (!options) throw new Error('the framework and the app are required');
-      return await write(renderDockerFiles(options, version), dir, force, dockerWarnings(options, detected));
-    }
-    const service = String(answers.service) as ServiceName;
-    if (!SERVICES.includes(service)) throw new Error(`service must be one of ${SERVICES.join(', ')}`);
-    const plan = addServiceFiles(dir, service, version, { force });
-    // The service generator edits our own files on purpose: overwrite is its job.
-    return await write(plan.files, dir, true, plan.warnings);
+    const typed = toAnswers(command, answers);
+    if (command !== create) insideBase(base, String(typed.dir ?? '.'));
+    const args = noArgs({
+      answers: typed,
+      positionals: command === create ? [String(answers.name ?? DEFAULT_NAME)] : [],
+      // plop has asked its questions: what it did not ask takes the documented default.
+      yes: true,
+      overwrite: force,
+      force,
+    });
+    const result = await execute(command, args, { cwd: base, version: packageVersion(), forceHint: 'run `plop --force ...`' });
+    return summary(result.files, result.projectDir, result.warnings);
   } catch (error) {
     // plop prints the message of a rejected action; keep the listed files in it.
-    if (error instanceof CliError) {
-      const message = error.code === 'conflict' ? error.message.replace(/pass --force/, 'run `plop --force ...`') : error.message;
-      throw new Error([message, ...error.details].join('\n  '));
-    }
-    if (error instanceof ServiceError) throw new Error(error.message);
+    if (error instanceof CliError) throw new Error([error.message, ...error.details].join('\n  '));
     throw error;
   }
 }
 
-async function write(files: RenderedFile[], dir: string, overwrite: boolean, warnings: string[]): Promise<string> {
-  const plan = planWrites(files, dir, { overwrite });
-  await applyWrites(files, plan, dir);
-  return summary(plan, dir, warnings);
+/** Plop's answers as the driver's: validated like flags, by the option table's rules. */
+function toAnswers(command: Command, answers: PlopAnswers): Answers {
+  const out: Record<string, unknown> = {};
+  for (const spec of optionsOf(command.name)) {
+    const value = answers[spec.flag];
+    if (value === undefined) continue;
+    const text = spec.kind === 'text' ? String(value) : value;
+    const problem = valueProblem(spec, text);
+    if (problem) throw new Error(`${spec.flag}: ${problem}`);
+    out[spec.key] = parseValue(spec, text as string | boolean);
+  }
+  return out as Answers;
 }
 
 function summary(plan: PlannedWrite[], dir: string, warnings: string[]): string {
@@ -176,40 +151,9 @@ function summary(plan: PlannedWrite[], dir: string, warnings: string[]): string 
   return [`${dir} (${parts.join('; ')})`, ...warnings.map((w) => `warning: ${w}`)].join('\n  ');
 }
 
-function projectOptions(answers: Answers): ProjectOptions {
-  const options: Record<string, unknown> = { name: String(answers.name ?? DEFAULT_NAME) };
-  for (const spec of OPTION_SPECS) options[spec.key] = answers[spec.flag] ?? spec.default;
-  const problem = nameProblem(options.name as string);
-  if (problem) throw new Error(problem);
-  if (!FRAMEWORKS.includes(options.framework as Framework)) throw new Error(`framework must be one of ${FRAMEWORKS.join(', ')}`);
-  return options as unknown as ProjectOptions;
-}
-
-function dockerAnswers(answers: Answers): Partial<DockerAppOptions> {
-  const given: Partial<DockerAppOptions> = {};
-  if (answers.framework !== undefined) given.framework = answers.framework as Framework;
-  if (answers.app !== undefined) {
-    const problem = targetProblem(String(answers.app));
-    if (problem) throw new Error(problem);
-    given.app = String(answers.app);
-  }
-  if (answers.port !== undefined) {
-    const problem = portProblem(String(answers.port));
-    if (problem) throw new Error(problem);
-    given.port = Number(answers.port);
-  }
-  if (answers.python !== undefined) given.python = answers.python as DockerAppOptions['python'];
-  if (answers.postgres !== undefined) given.postgres = answers.postgres === true;
-  if (answers.redis !== undefined) given.redis = answers.redis === true;
-  if (answers.dockerfile !== undefined) given.dockerfile = answers.dockerfile as DockerAppOptions['dockerfile'];
-  return given;
-}
-
 /** The app folder, which must be the destination or inside it: we never write elsewhere. */
-function insideBase(base: string, dir: string): string {
+function insideBase(base: string, dir: string): void {
   const root = path.resolve(base);
   const resolved = path.resolve(root, dir);
   if (resolved !== root && !resolved.startsWith(root + path.sep)) throw new Error(`dir ${JSON.stringify(dir)} is outside ${root}`);
-  return resolved;
 }
-

@@ -10,10 +10,10 @@ import path from 'node:path';
 import { DockerfileParser, type ModifiableInstruction } from 'dockerfile-ast';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { renderDockerFiles } from '../src/docker-files.js';
-import { detectApp, pyprojectDependencyNames } from '../src/existing-app.js';
+import { renderDockerFiles } from '../src/existing/docker-app.js';
+import { detectApp, pyprojectDependencyNames } from '../src/existing/detect.js';
 import { FRAMEWORK_FEATURES, serverFor } from '../src/features/frameworks.js';
-import type { Prompter } from '../src/prompts.js';
+import type { Prompter } from '../src/driver/prompts.js';
 import { assertBuilt, PACKAGE_VERSION, runBin, runMain, treeSnapshot } from './support/cli-run.js';
 import {
   composeConfigProblems,

@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { allCombinations, comboId } from '../src/options.js';
+import { allCombinations, comboId } from '../src/options/table.js';
 import { readFinalStage, type FinalStage } from './support/final-stage.js';
 import { generateInto } from './support/generate.js';
 import { type RunResult, rootfsUnavailable, runInRootfs, sleep, SOCKET_DIR_INSIDE, startInRootfs } from './support/rootfs.js';

@@ -5,8 +5,8 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANSWERS_FILE } from '../src/answers-file.js';
-import { DOCKERFILE_VARIANTS, FRAMEWORKS, OPTION_SPECS, PYTHON_VERSIONS, defaultAnswers } from '../src/options.js';
+import { ANSWERS_FILE } from '../src/options/answers-file.js';
+import { DOCKERFILE_VARIANTS, FRAMEWORKS, PROJECT_OPTIONS, PYTHON_VERSIONS, defaultAnswers } from '../src/options/table.js';
 import { assertBuilt, listFiles, PACKAGE_VERSION, runBin, runMain, tempDir, treeSnapshot, removeTempDirs } from './support/cli-run.js';
 
 afterAll(removeTempDirs);
@@ -25,7 +25,7 @@ describe('help and version', () => {
       const run = await runMain([flag], { cwd });
       expect(run.code).toBe(0);
       expect(run.stderr).toBe('');
-      for (const spec of OPTION_SPECS) {
+      for (const spec of PROJECT_OPTIONS) {
         const line = run.stdout.split('\n').find((l) => l.trimStart().startsWith(`--${spec.flag}`));
         expect(line, `help line for --${spec.flag}`).toBeDefined();
         const shown = spec.kind === 'text' ? JSON.stringify(spec.default) : String(spec.default);
@@ -99,7 +99,7 @@ describe('without a terminal it never asks', () => {
     const cwd = tempDir();
     const run = await runMain(['app'], { cwd });
     expect(run.code).toBe(2);
-    for (const spec of OPTION_SPECS)
+    for (const spec of PROJECT_OPTIONS)
       expect(run.stderr).toContain(spec.kind === 'boolean' ? `--${spec.flag}/--no-${spec.flag}` : `--${spec.flag}`);
     expect(run.stderr).toContain('--yes');
     expect(run.stderr).not.toContain('[directory]');

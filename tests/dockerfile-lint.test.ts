@@ -2,8 +2,8 @@
 // clean, each single fault below yields its own finding.
 
 import { describe, expect, test } from 'vitest';
-import { buildContext, type AppRuntime } from '../src/context.js';
-import { renderLayers } from '../src/render.js';
+import { buildContext, type AppRuntime } from '../src/engine/context.js';
+import { renderLayers } from '../src/engine/render.js';
 import { lintDockerfile, type LintFinding } from './support/dockerfile-lint.js';
 import { optionsFor, TEST_VERSION } from './support/generate.js';
 

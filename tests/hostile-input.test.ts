@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANSWERS_FILE } from '../src/answers-file.js';
-import { NAME_RULE } from '../src/names.js';
+import { ANSWERS_FILE } from '../src/options/answers-file.js';
+import { NAME_RULE } from '../src/options/names.js';
 import { lintDockerfile } from './support/dockerfile-lint.js';
 import {
   assertBuilt,

@@ -9,8 +9,8 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderDockerFiles } from '../src/docker-files.js';
-import { renderProject } from '../src/render.js';
+import { renderDockerFiles } from '../src/existing/docker-app.js';
+import { renderProject } from '../src/engine/render.js';
 import { assertBuilt, cleanEnv, PACKAGE_VERSION, REPO, treeSnapshot } from './support/cli-run.js';
 import { composeFindings, dockerfileFindings, FIXTURES, read } from './support/existing-app.js';
 

@@ -10,9 +10,9 @@ import nodePlop, { type NodePlopAPI, type PlopGenerator } from 'node-plop';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import plopfile, { plopCliForce } from '../generators/plopfile.js';
-import { renderDockerFiles, type DockerAppOptions } from '../src/docker-files.js';
-import { OPTION_SPECS } from '../src/options.js';
-import { renderProject } from '../src/render.js';
+import { renderDockerFiles, type DockerAppOptions } from '../src/existing/docker-app.js';
+import { PROJECT_OPTIONS } from '../src/options/table.js';
+import { renderProject } from '../src/engine/render.js';
 import { PACKAGE_VERSION, runMain, treeSnapshot } from './support/cli-run.js';
 import { composeConfigProblems, composeFindings, copyFixture, dockerfileFindings, HAS_COMPOSE, read, removeCopies } from './support/existing-app.js';
 
@@ -39,7 +39,7 @@ describe('the generators', () => {
     const plop = await pack(mkdtempSync(path.join(tmpdir(), 'cpda-plop-')));
     expect(plop.getGeneratorList().map((g) => g.name)).toEqual(['python-app', 'docker', 'service']);
     expect(plop.getActionTypeList()).toEqual(['cpda:write']);
-    const flags = new Set(OPTION_SPECS.map((s) => s.flag));
+    const flags = new Set(PROJECT_OPTIONS.map((s) => s.flag));
     for (const { name } of plop.getGeneratorList()) {
       const prompts = plop.getGenerator(name).prompts as Array<Record<string, unknown>>;
       expect(Array.isArray(prompts)).toBe(true);
@@ -52,7 +52,7 @@ describe('the generators', () => {
       // Option-table questions use the CLI's flag names, so `-- --framework flask` means the same everywhere.
       for (const n of names) expect(flags.has(n) || ['name', 'dir', 'app', 'port', 'service'].includes(n), n).toBe(true);
     }
-    expect((plop.getGenerator('python-app').prompts as Array<{ name: string }>).map((p) => p.name)).toEqual(['name', ...OPTION_SPECS.map((s) => s.flag)]);
+    expect((plop.getGenerator('python-app').prompts as Array<{ name: string }>).map((p) => p.name)).toEqual(['name', ...PROJECT_OPTIONS.map((s) => s.flag)]);
   });
 
   it('reads plop --force from plop’s command line (plop does not pass it to loaded packs)', () => {

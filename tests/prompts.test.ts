@@ -6,14 +6,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANSWERS_FILE } from '../src/answers-file.js';
-import { OPTION_SPECS } from '../src/options.js';
-import type { Prompter } from '../src/prompts.js';
+import { ANSWERS_FILE } from '../src/options/answers-file.js';
+import { PROJECT_OPTIONS } from '../src/options/table.js';
+import type { Prompter } from '../src/driver/prompts.js';
 import { assertBuilt, ENTER, hasPython, listFiles, runBin, runMain, runOnPty, scriptedPrompter, tempDir, treeSnapshot, removeTempDirs } from './support/cli-run.js';
 
 afterAll(removeTempDirs);
 
-const ENTER_ALL = Object.fromEntries(OPTION_SPECS.map((s) => [s.key, ENTER]));
+const ENTER_ALL = Object.fromEntries(PROJECT_OPTIONS.map((s) => [s.key, ENTER]));
 
 describe('injected prompter', () => {
   it('asks name then every option, in table order, with the documented defaults and choices', async () => {
@@ -21,9 +21,9 @@ describe('injected prompter', () => {
     const prompter = scriptedPrompter({ name: 'shop', ...ENTER_ALL });
     const run = await runMain(['--json'], { cwd, tty: true, prompter });
     expect(run.code, run.stderr).toBe(0);
-    expect(prompter.asked.map((q) => q.key)).toEqual(['name', ...OPTION_SPECS.map((s) => s.key)]);
+    expect(prompter.asked.map((q) => q.key)).toEqual(['name', ...PROJECT_OPTIONS.map((s) => s.key)]);
     expect(prompter.asked[0]).toMatchObject({ kind: 'text', default: 'my-api' });
-    for (const spec of OPTION_SPECS) {
+    for (const spec of PROJECT_OPTIONS) {
       const q = prompter.asked.find((a) => a.key === spec.key)!;
       expect(q.kind).toBe(spec.kind === 'boolean' ? 'confirm' : spec.kind === 'choice' ? 'select' : 'text');
       expect(q.default).toBe(spec.default);

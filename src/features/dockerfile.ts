@@ -1,7 +1,7 @@
 // The two Dockerfile variants. Both share the base image, user, CMD and HEALTHCHECK, which
 // come from the render context; each variant is one template in its own layer.
 
-import type { DockerfileVariant } from '../options.js';
+import type { DockerfileVariant } from '../options/table.js';
 import type { EnvVar, Feature } from './types.js';
 
 /** Server settings compose.yaml passes to the container; gunicorn and uvicorn read both natively. */
@@ -22,6 +22,12 @@ export const DOCKERFILE_FEATURES: Record<DockerfileVariant, Feature> = {
   standard: { layer: 'dockerfile-standard', env: SERVER_ENV },
   'multi-stage': { layer: 'dockerfile-multi-stage', env: SERVER_ENV },
 };
+
+/**
+ * requirements.txt, or pyproject.toml's PEP 621 `[project].dependencies` (a repository
+ * without requirements.txt); never a Poetry table, which pip cannot read.
+ */
+export type InstallFrom = 'requirements.txt' | 'pyproject.toml';
 
 /** Fixed UID/GID of the non-root user, above the range distributions hand out. */
 export const APP_UID = 10001;

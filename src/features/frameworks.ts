@@ -1,14 +1,12 @@
 // The two web frameworks: what each installs, and how its server starts in the image and
 // in development. Their Python code lives in templates/flask/ and templates/fastapi/.
 
-import type { Framework } from '../options.js';
-import { PINS } from '../versions.js';
+import { PINS } from '../engine/versions.js';
+import { DEFAULT_TARGETS, type Framework } from '../options/table.js';
 import type { Feature, ServerSpec } from './types.js';
 
+/** The port a new project's server listens on (add docker uses the detected one). */
 export const APP_PORT = 8000;
-
-/** The target a new project's code defines, per framework. */
-export const DEFAULT_TARGETS: Record<Framework, string> = { flask: 'app:create_app()', fastapi: 'app.main:app' };
 
 /**
  * How the server starts for an app target (`module:attr`, or `module:factory()` for an app
@@ -43,18 +41,26 @@ function flaskAppArg(target: string): string {
   return attr === undefined || ['app', 'application', 'create_app()', 'make_app()'].includes(attr) ? module! : target;
 }
 
-const flask: Feature & { server: ServerSpec } = {
+/** A web framework: its layer, packages and the server a new project runs. */
+export interface FrameworkFeature extends Feature {
+  label: string;
+  server: ServerSpec;
+}
+
+const flask: FrameworkFeature = {
   layer: 'flask',
+  label: 'Flask',
   requirements: [PINS.flask, PINS.gunicorn],
   devRequirements: [PINS.pytest],
   server: serverFor('flask', DEFAULT_TARGETS.flask, APP_PORT),
 };
 
-const fastapi: Feature & { server: ServerSpec } = {
+const fastapi: FrameworkFeature = {
   layer: 'fastapi',
+  label: 'FastAPI',
   requirements: [PINS.fastapi, PINS.uvicorn, PINS.pydanticSettings],
   devRequirements: [PINS.pytest, PINS.httpx],
   server: serverFor('fastapi', DEFAULT_TARGETS.fastapi, APP_PORT),
 };
 
-export const FRAMEWORK_FEATURES: Record<Framework, Feature & { server: ServerSpec }> = { flask, fastapi };
+export const FRAMEWORK_FEATURES: Record<Framework, FrameworkFeature> = { flask, fastapi };

@@ -1,12 +1,33 @@
-// PostgreSQL: the item store backed by SQLAlchemy 2 + psycopg 3, and a `db` Compose service.
-// Without it, the `memory` layer supplies an in-process item store with the same interface.
+// PostgreSQL: the item store backed by SQLAlchemy 2 + psycopg 3 (templates/postgres/), and a
+// `db` Compose service (templates/postgres/compose-service.yaml.part.ejs).
 
-import { PINS, SERVICE_IMAGES } from '../versions.js';
-import type { Feature } from './types.js';
+import { PINS, SERVICE_IMAGES } from '../engine/versions.js';
+import type { ServiceFeature } from './types.js';
 
-export const postgres: Feature & { image: string } = {
+export const postgres: ServiceFeature = {
+  key: 'postgres',
   layer: 'postgres',
-  image: SERVICE_IMAGES.postgres,
+  label: 'PostgreSQL',
+  compose: {
+    service: 'db',
+    appWaitsForIt: true,
+    image: SERVICE_IMAGES.postgres,
+    // PostgreSQL 18+ images keep their data under /var/lib/postgresql/<major>/docker.
+    volume: { name: 'postgres-data', target: '/var/lib/postgresql' },
+    devPort: 5432,
+  },
+  url: {
+    env: 'DATABASE_URL',
+    field: 'database_url',
+    compose: 'postgresql+psycopg://${POSTGRES_USER:-app}:${POSTGRES_PASSWORD:?Set POSTGRES_PASSWORD in .env}@db:5432/${POSTGRES_DB:-app}',
+    placeholder: 'postgresql+psycopg://USER:PASSWORD@HOST:5432/DB',
+    local: 'postgresql+psycopg://app:secret@127.0.0.1:5432/app',
+    sample: 'postgresql+psycopg://app:secret@db:5432/app',
+    needs: 'a PostgreSQL database',
+    comment: 'SQLAlchemy URL, e.g. postgresql+psycopg://user:password@host:5432/dbname',
+  },
+  driver: PINS.psycopg,
+  drivers: ['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'asyncpg', 'pg8000'],
   requirements: [PINS.sqlalchemy, PINS.psycopg],
   env: [
     { name: 'POSTGRES_USER', example: 'app', comment: 'Database role Compose creates for the app.' },
@@ -23,5 +44,3 @@ export const postgres: Feature & { image: string } = {
     },
   ],
 };
-
-export const memoryStore: Feature = { layer: 'memory' };

@@ -1,11 +1,32 @@
-// Redis: a visit counter at GET /visits (redis-py), and a `redis` Compose service.
+// Redis: a visit counter at GET /visits (redis-py, templates/redis/), and a `redis` Compose
+// service (templates/redis/compose-service.yaml.part.ejs).
 
-import { PINS, SERVICE_IMAGES } from '../versions.js';
-import type { Feature } from './types.js';
+import { PINS, SERVICE_IMAGES } from '../engine/versions.js';
+import type { ServiceFeature } from './types.js';
 
-export const redis: Feature & { image: string } = {
+export const redis: ServiceFeature = {
+  key: 'redis',
   layer: 'redis',
-  image: SERVICE_IMAGES.redis,
+  label: 'Redis',
+  compose: {
+    service: 'redis',
+    appWaitsForIt: true,
+    image: SERVICE_IMAGES.redis,
+    volume: { name: 'redis-data', target: '/data' },
+    devPort: 6379,
+  },
+  url: {
+    env: 'REDIS_URL',
+    field: 'redis_url',
+    compose: 'redis://redis:6379/0',
+    placeholder: 'redis://HOST:6379/0',
+    local: 'redis://127.0.0.1:6379/0',
+    sample: 'redis://redis:6379/0',
+    needs: 'a Redis server',
+    comment: 'e.g. redis://host:6379/0',
+  },
+  driver: PINS.redis,
+  drivers: ['redis', 'aioredis', 'hiredis'],
   requirements: [PINS.redis],
   env: [
     {

@@ -1,4 +1,8 @@
-import type { Requirement } from '../versions.js';
+// What a feature adds to a project. Each feature is one module under src/features/ plus one
+// template layer templates/<layer>/, whose files are copied into the project at the same
+// relative path (a file named *.part.ejs is not copied: it is a part other templates print).
+
+import type { Requirement } from '../engine/versions.js';
 
 /** An environment variable the app or Compose reads; it is listed in `.env.example`. */
 export interface EnvVar {
@@ -9,17 +13,69 @@ export interface EnvVar {
   comment: string;
 }
 
-/**
- * What one feature (a framework, Postgres, Redis, a Dockerfile variant) adds to a project.
- * Each feature lives in one module under `src/features/` plus one template layer
- * `templates/<layer>/`, whose files are copied into the project at the same relative path.
- */
+/** A framework, a store, a Dockerfile variant: the files of its layer and what it installs. */
 export interface Feature {
   /** Directory under `templates/` holding this feature's files. */
   layer: string;
   requirements?: Requirement[];
   devRequirements?: Requirement[];
   env?: EnvVar[];
+}
+
+/** The option keys that turn a backing service on. */
+export type ServiceKey = 'postgres' | 'redis';
+
+/**
+ * A service of the stack beside the app (PostgreSQL, Redis; a worker would be one too): its own
+ * Compose service, and optionally a data volume, a port published on 127.0.0.1 in
+ * development, and a URL variable through which the app reaches it. Templates loop over the
+ * chosen services for everything generic (Compose environment, depends_on, volumes and dev
+ * ports; settings fields, .env.example, README lists, test fixtures); the service's own Compose
+ * block is the part `compose-service.yaml` in its layer.
+ */
+export interface ServiceFeature extends Feature {
+  /** The option that turns it on. */
+  key: ServiceKey;
+  /** Its name in prose: `PostgreSQL`. */
+  label: string;
+  compose: {
+    /** The Compose service name (also its host name on the Compose network). */
+    service: string;
+    /** The pinned image; absent for a service built from the project itself (a worker). */
+    image?: string;
+    /** The app starts only once this service is healthy (depends_on: service_healthy). */
+    appWaitsForIt: boolean;
+    /** A named volume for its data. */
+    volume?: { name: string; target: string };
+    /** Published on 127.0.0.1 by compose.override.yaml, for tests and local tools. */
+    devPort?: number;
+  };
+  /** How the app reaches the service; absent for one the app does not call (a worker). */
+  url?: ServiceUrl;
+  /** Distributions whose presence in an existing app's dependencies means it uses the service. */
+  drivers: string[];
+  /** The one an existing app is told to add when it has none of them. */
+  driver: Requirement;
+}
+
+/** The environment variable that tells the app where a service is. */
+export interface ServiceUrl {
+  /** Environment variable, e.g. DATABASE_URL. */
+  env: string;
+  /** The settings field that holds it, e.g. database_url. */
+  field: string;
+  /** Its value inside Compose (may use ${...} from .env). */
+  compose: string;
+  /** A value for a server on this machine, as the tests' docs show it. */
+  local: string;
+  /** A sample value for the settings tests. */
+  sample: string;
+  /** How the README's `docker run` line shows it. */
+  placeholder: string;
+  /** The comment above the settings field. */
+  comment: string;
+  /** What a test that needs it says it needs: `a PostgreSQL database`. */
+  needs: string;
 }
 
 /** How the production and development servers are started. */

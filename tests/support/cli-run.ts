@@ -10,8 +10,8 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli.js';
-import { OPTION_SPECS } from '../../src/options.js';
-import type { Prompter } from '../../src/prompts.js';
+import { PROJECT_OPTIONS } from '../../src/options/table.js';
+import type { Prompter } from '../../src/driver/prompts.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(REPO, 'dist', 'create-python-docker-app.js');
@@ -104,7 +104,7 @@ export function scriptedPrompter(answers: Record<string, Answer | Answer[]>): Sc
   const queues = new Map<string, Answer[]>(Object.entries(answers).map(([k, v]) => [k, Array.isArray(v) ? [...v] : [v]]));
   const asked: AskedQuestion[] = [];
   const keyOf = (message: string): string =>
-    /Project name$/.test(message) ? 'name' : (OPTION_SPECS.find((s) => s.message === message)?.key ?? `?${message}`);
+    /Project name$/.test(message) ? 'name' : (PROJECT_OPTIONS.find((s) => s.message === message)?.key ?? `?${message}`);
   const next = (q: AskedQuestion): Answer => {
     const queue = queues.get(q.key);
     if (!queue || queue.length === 0) throw new Error(`unexpected prompt ${JSON.stringify(q.message)} (no scripted answer for ${q.key})`);

@@ -1,9 +1,9 @@
 // Test helper: render a project with the real engine into a fresh temp directory.
-import { mkdtempSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { defaultAnswers, type ProjectOptions } from '../../src/options.js';
-import { renderProject, type RenderedFile } from '../../src/render.js';
+import { defaultAnswers, type ProjectOptions } from '../../src/options/table.js';
+import { renderProject, type RenderedFile } from '../../src/engine/render.js';
 
 export const TEST_VERSION = '0.0.0-test';
 
@@ -24,7 +24,6 @@ export function generateInto(overrides: Partial<ProjectOptions> = {}, parent?: s
     const target = path.join(dir, file.path);
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, file.contents);
-    if (file.executable) chmodSync(target, 0o755);
   }
   return dir;
 }

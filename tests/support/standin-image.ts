@@ -23,7 +23,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PYTHON_IMAGES } from '../../src/versions.js';
+import { PYTHON_IMAGES } from '../../src/engine/versions.js';
 import { DOCKER_CLI, docker } from './docker.js';
 
 const CACHE = process.env.CPDA_CACHE ?? '/var/cache/create-python-docker-app';

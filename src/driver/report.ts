@@ -3,8 +3,8 @@
 
 import path from 'node:path';
 import { styleText } from 'node:util';
-import { CliError } from './errors.js';
-import type { PlannedWrite } from './write.js';
+import type { PlannedWrite } from '../engine/write.js';
+import { CliError } from '../errors.js';
 
 export const JSON_SCHEMA_VERSION = 1;
 
@@ -28,13 +28,15 @@ export function displayDir(dir: string, cwd: string): string {
 }
 
 export interface RunResult {
-  command: 'create' | 'add docker';
+  command: string;
   dryRun: boolean;
   projectDir: string;
   options: object;
   files: PlannedWrite[];
   warnings: string[];
   nextSteps: string[];
+  /** What detection found: printed before the plan, and part of `options` in --json. */
+  notes: string[];
 }
 
 export interface Output {
@@ -43,12 +45,14 @@ export interface Output {
 }
 
 export function printResult(result: RunResult, json: boolean, out: Output): void {
+  const { notes, ...document } = result;
   if (json) {
-    out.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, ok: true, ...result }, null, 2)}\n`);
+    out.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, ok: true, ...document }, null, 2)}\n`);
     return;
   }
   const paint = painter(out.stderr);
   const lines: string[] = [];
+  if (notes.length > 0) lines.push(`Detected: ${notes.join('; ')}`);
   const width = Math.max(...result.files.map((f) => f.path.length), 10);
   if (result.dryRun) lines.push(`Dry run: nothing was written. Plan for ${result.projectDir}:`);
   for (const file of result.files) {

@@ -1,30 +1,32 @@
-// The one rendering engine. The CLI, `add docker` and the plop generators all call
-// `renderProject`, so what a project contains is decided in exactly one place: the layers the
-// render context lists, each a directory of EJS templates under templates/.
+// The one rendering engine. Every command (create, add docker, the plop generators) renders
+// through `renderLayers`, so what a project contains is decided in exactly one place: the layers
+// the render context lists, each a directory of EJS templates under templates/.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import { buildContext, type RenderContext } from './context.js';
+import { packageRoot } from './package-version.js';
 import { compareText } from './sort.js';
-import type { ProjectOptions } from './options.js';
+import type { ProjectOptions } from '../options/table.js';
 
 /** One file of the generated project, relative to the project root, '/'-separated. */
 export interface RenderedFile {
   path: string;
   contents: string;
-  /** Set for files that must be executable. */
-  executable?: boolean;
 }
 
-/** templates/ ships beside dist/ in the package and beside src/ in the repo. */
-export const TEMPLATES_DIR = findTemplatesDir();
+/** templates/ ships beside dist/ in the package, and beside src/ in the repository. */
+export const TEMPLATES_DIR = path.join(packageRoot(), 'templates');
 
-function findTemplatesDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  return path.resolve(here, '..', 'templates');
-}
+/** A template that is printed by other templates (through `part`) rather than copied. */
+const PART_SUFFIX = '.part.ejs';
+
+/**
+ * What a template sees: the render context, plus `part(layer, name, locals)` to print a layer's
+ * part (templates/<layer>/<name>.part.ejs) with extra names in scope, e.g. `{ service }`.
+ */
+export type TemplateScope = RenderContext & { part: (layer: string, name: string, locals?: object) => string };
 
 /** Render every file of a new project. */
 export function renderProject(options: ProjectOptions, generatorVersion: string): RenderedFile[] {
@@ -34,17 +36,22 @@ export function renderProject(options: ProjectOptions, generatorVersion: string)
 
 /** Render the files of the given layers, in order; two layers may not emit the same path. */
 export function renderLayers(context: RenderContext, layers: readonly string[], only?: (p: string) => boolean): RenderedFile[] {
+  const scope: TemplateScope = {
+    ...context,
+    part: (layer, name, locals = {}) => {
+      const file = path.join(TEMPLATES_DIR, layer, `${name}${PART_SUFFIX}`);
+      return renderTemplate(readFileSync(file, 'utf8'), { ...scope, ...locals }, file);
+    },
+  };
   const files = new Map<string, RenderedFile>();
   for (const layer of layers) {
     const layerDir = path.join(TEMPLATES_DIR, layer);
     for (const templatePath of listTemplates(layerDir)) {
       const outPath = outputPath(path.relative(layerDir, templatePath));
       if (only && !only(outPath)) continue;
-      const previous = files.get(outPath);
-      if (previous) throw new Error(`template layers collide on ${outPath} (layer ${layer})`);
-      const template = readFileSync(templatePath, 'utf8');
-      const contents = renderTemplate(template, context, templatePath);
-      files.set(outPath, { path: outPath, contents, executable: outPath.endsWith('.sh') || undefined });
+      if (files.has(outPath)) throw new Error(`template layers collide on ${outPath} (layer ${layer})`);
+      const contents = renderTemplate(readFileSync(templatePath, 'utf8'), scope, templatePath);
+      files.set(outPath, { path: outPath, contents });
     }
   }
   return [...files.values()].sort((a, b) => compareText(a.path, b.path));
@@ -56,21 +63,22 @@ export function renderLayers(context: RenderContext, layers: readonly string[], 
  * names the template line. A template with no ejs delimiter in it (each one contains `<%` or
  * `%>`) renders to itself, so it skips ejs's compile altogether.
  */
-function renderTemplate(template: string, context: RenderContext, filename: string): string {
+function renderTemplate(template: string, scope: TemplateScope, filename: string): string {
   if (!template.includes('<%') && !template.includes('%>')) return template;
   try {
-    return ejs.render(template, context, { filename, strict: false, compileDebug: false });
+    return ejs.render(template, scope, { filename, strict: false, compileDebug: false });
   } catch {
-    return ejs.render(template, context, { filename, strict: false, compileDebug: true });
+    return ejs.render(template, scope, { filename, strict: false, compileDebug: true });
   }
 }
 
+/** The templates of a layer that become files (parts are printed by other templates instead). */
 function listTemplates(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...listTemplates(full));
-    else if (entry.name.endsWith('.ejs')) out.push(full);
+    else if (entry.name.endsWith('.ejs') && !entry.name.endsWith(PART_SUFFIX)) out.push(full);
   }
   return out;
 }

@@ -1,16 +1,13 @@
-// Asking for the answers that flags did not give. The questions come from the option table;
-// the prompt library sits behind the small `Prompter` interface so tests can inject answers.
+// Asking. The prompt library sits behind the small `Prompter` interface so tests can inject
+// answers; which questions are asked, and in what order, comes from the option table (resolve.ts).
 
-import { descriptionProblem, nameProblem, normalizeName } from './names.js';
-import { OPTION_SPECS, type ProjectOptions } from './options.js';
+import { nameProblem, normalizeName } from '../options/names.js';
 
 export interface Prompter {
   text(q: { message: string; default: string; validate: (value: string) => string | true }): Promise<string>;
   select(q: { message: string; choices: readonly string[]; default: string }): Promise<string>;
   confirm(q: { message: string; default: boolean }): Promise<boolean>;
 }
-
-export type Answers = Omit<ProjectOptions, 'name'>;
 
 /** What decides whether a run may ask: its streams and environment, and an injected prompter. */
 export interface PromptIo {
@@ -23,7 +20,7 @@ export interface PromptIo {
 /**
  * The prompter for this run, or undefined when it must not ask: only with a terminal on stdin
  * and stderr, never in CI, never with --yes; --interactive / --no-interactive override the
- * terminal check. The CLI and `add docker` decide alike.
+ * terminal check. Every command decides alike.
  */
 export async function prompterFor(io: PromptIo, flags: { yes?: boolean; interactive?: boolean }): Promise<Prompter | undefined> {
   const interactive = !flags.yes && (flags.interactive ?? (Boolean(io.stdin.isTTY && io.stderr.isTTY) && !isCI(io.env)));
@@ -35,39 +32,11 @@ function isCI(env: Record<string, string | undefined>): boolean {
   return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
 }
 
-/** Asks, in table order, every question not already answered; returns complete options. */
-export async function askMissing(
-  given: { name?: string; answers: Partial<Answers> },
-  prompter: Prompter,
-): Promise<ProjectOptions> {
-  const name =
-    given.name ??
-    (await prompter.text({
-      message: 'Project name',
-      default: 'my-api',
-      validate: (value) => nameProblem(value) ?? true,
-    }));
-  const answers: Record<string, string | boolean> = { ...given.answers };
-  for (const spec of OPTION_SPECS) {
-    if (answers[spec.key] !== undefined) continue;
-    if (spec.kind === 'boolean') answers[spec.key] = await prompter.confirm({ message: spec.message, default: spec.default });
-    else if (spec.kind === 'choice')
-      answers[spec.key] = await prompter.select({ message: spec.message, choices: spec.choices, default: spec.default });
-    else
-      answers[spec.key] = await prompter.text({
-        message: spec.message,
-        default: spec.default,
-        validate: (value) => descriptionProblem(value) ?? true,
-      });
-  }
-  return { name, ...(answers as unknown as Answers) };
-}
-
-/** Offers the nearest valid name when a person typed an invalid one. */
-export async function askForValidName(invalid: string, problem: string, prompter: Prompter): Promise<string> {
+/** Asks for a project name, offering `offered`; used when the directory argument was left out. */
+export function askForName(prompter: Prompter, offered: string, problem?: string): Promise<string> {
   return prompter.text({
-    message: `${problem}. Project name`,
-    default: normalizeName(invalid),
+    message: problem ? `${problem}. Project name` : 'Project name',
+    default: problem ? normalizeName(offered) : offered,
     validate: (value) => nameProblem(value) ?? true,
   });
 }

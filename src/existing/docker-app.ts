@@ -5,13 +5,13 @@
 
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import { buildContext, type InstallFrom, type RenderContext } from './context.js';
-import { normalizeDist, type Detected } from './existing-app.js';
-import { APP_PORT } from './features/frameworks.js';
-import { normalizeName } from './names.js';
-import type { DockerfileVariant, Framework, ProjectOptions, PythonVersion } from './options.js';
-import { renderLayers, type RenderedFile } from './render.js';
-import { PINS, requirementLine } from './versions.js';
+import { buildContext, type InstallFrom, type RenderContext } from '../engine/context.js';
+import { renderLayers, type RenderedFile } from '../engine/render.js';
+import { PINS, requirementLine } from '../engine/versions.js';
+import { chosenServices } from '../features/services.js';
+import { normalizeName } from '../options/names.js';
+import type { DockerfileVariant, Framework, OptionValues, ProjectOptions, PythonVersion } from '../options/table.js';
+import { normalizeDist, type Detected } from './detect.js';
 
 /** Everything that decides the Docker files of an existing app. */
 export interface DockerAppOptions {
@@ -80,9 +80,6 @@ export function projectNameFor(dir: string): string {
   return normalizeName(path.basename(path.resolve(dir)));
 }
 
-/** The documented defaults for what detection could not find (port, Python, Dockerfile variant). */
-export const DOCKER_DEFAULTS = { port: APP_PORT, python: '3.13' as PythonVersion, dockerfile: 'standard' as DockerfileVariant };
-
 /**
  * What the user must fix by hand for the image to run: we never edit their requirements or
  * code, so a missing server package, driver or requirements.txt is reported instead.
@@ -100,9 +97,9 @@ export function dockerWarnings(options: DockerAppOptions, detected: Detected): s
   const server = options.framework === 'flask' ? PINS.gunicorn : PINS.uvicorn;
   if (!has(server.name))
     warnings.push(`${server.name} is not in your dependencies but the image runs it; add \`${requirementLine(server)}\` to ${file}`);
-  if (options.postgres && !['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'asyncpg', 'pg8000'].some(has))
-    warnings.push(`no PostgreSQL driver in your dependencies; add \`${requirementLine(PINS.psycopg)}\` to ${file}`);
-  if (options.redis && !has('redis')) warnings.push(`redis is not in your dependencies; add \`${requirementLine(PINS.redis)}\` to ${file}`);
+  for (const service of chosenServices(options))
+    if (!service.drivers.some(has))
+      warnings.push(`nothing in your dependencies talks to ${service.label}; add \`${requirementLine(service.driver)}\` to ${file}`);
   if (options.healthcheck === 'tcp')
     warnings.push('no /health route found: the HEALTHCHECK only checks that the port accepts connections');
   for (const legacy of detected.legacyComposeFiles)
@@ -111,41 +108,28 @@ export function dockerWarnings(options: DockerAppOptions, detected: Detected): s
 }
 
 /**
- * Merges answers over detection over defaults. Returns the complete options, or the names of
- * the values nobody gave or found (`framework`, `app`).
+ * The Docker options of an existing app from its resolved answers (flags, detection, prompts and
+ * defaults: see the option table) and what detection found about how it runs.
  */
-export function resolveDockerOptions(
-  dir: string,
-  given: Partial<DockerAppOptions>,
-  detected: Detected,
-): { options?: DockerAppOptions; missing: Array<'framework' | 'app'> } {
-  const framework = given.framework ?? detected.framework;
-  const importRoot = given.importRoot ?? detected.importRoot;
-  const named = given.app ?? (given.framework && given.framework !== detected.framework ? undefined : detected.target);
+export function dockerAppOptions(dir: string, answers: Omit<OptionValues, 'description'>, detected: Detected): DockerAppOptions {
   // In a src layout `src.shop.main:app` names shop.main through a `src` namespace package,
   // where `from shop import x` fails: the image serves it relative to the import root.
+  const importRoot = detected.importRoot;
   const prefix = importRoot ? `${importRoot.replace(/\//g, '.')}.` : undefined;
-  const app = prefix && named?.startsWith(prefix) ? named.slice(prefix.length) : named;
-  const missing: Array<'framework' | 'app'> = [];
-  if (!framework) missing.push('framework');
-  if (!app) missing.push('app');
-  if (!framework || !app) return { missing };
+  const app = prefix && answers.app.startsWith(prefix) ? answers.app.slice(prefix.length) : answers.app;
   return {
-    missing,
-    options: {
-      name: given.name ?? projectNameFor(dir),
-      framework,
-      app,
-      port: given.port ?? detected.port ?? DOCKER_DEFAULTS.port,
-      python: given.python ?? detected.python ?? DOCKER_DEFAULTS.python,
-      postgres: given.postgres ?? detected.postgres,
-      redis: given.redis ?? detected.redis,
-      dockerfile: given.dockerfile ?? DOCKER_DEFAULTS.dockerfile,
-      healthcheck: given.healthcheck ?? (detected.hasHealthRoute ? 'http' : 'tcp'),
-      installFrom: given.installFrom ?? detected.installFrom,
-      sourcePaths: given.sourcePaths ?? sourcePathsFor(dir, detected, app, importRoot),
-      ...(importRoot ? { importRoot } : {}),
-    },
+    name: projectNameFor(dir),
+    framework: answers.framework,
+    app,
+    port: answers.port,
+    python: answers.python,
+    postgres: answers.postgres,
+    redis: answers.redis,
+    dockerfile: answers.dockerfile,
+    healthcheck: detected.hasHealthRoute ? 'http' : 'tcp',
+    installFrom: detected.installFrom,
+    sourcePaths: sourcePathsFor(dir, detected, app, importRoot),
+    ...(importRoot ? { importRoot } : {}),
   };
 }
 

@@ -8,21 +8,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, parseDocument, YAMLMap, type Document, type Pair } from 'yaml';
-import { existingAppContext, sourcePathsFor, type DockerAppOptions } from './docker-files.js';
-import { detectApp, normalizeDist, type Detected } from './existing-app.js';
-import { postgres as postgresFeature } from './features/postgres.js';
-import { redis as redisFeature } from './features/redis.js';
-import { renderLayers, type RenderedFile } from './render.js';
-import { PINS, requirementLine } from './versions.js';
-
-export type ServiceName = 'postgres' | 'redis';
-export const SERVICES: readonly ServiceName[] = ['postgres', 'redis'];
-
-/** What each service adds: its Compose service, its volume, the app's env variable. */
-const PARTS: Record<ServiceName, { service: string; volume: string; appEnv: string; env: string[] }> = {
-  postgres: { service: 'db', volume: 'postgres-data', appEnv: 'DATABASE_URL', env: postgresFeature.env!.map((e) => e.name) },
-  redis: { service: 'redis', volume: 'redis-data', appEnv: 'REDIS_URL', env: redisFeature.env!.map((e) => e.name) },
-};
+import { renderLayers, type RenderedFile } from '../engine/render.js';
+import { requirementLine } from '../engine/versions.js';
+import { SERVICE_FEATURES, serviceFeature } from '../features/services.js';
+import type { ServiceKey } from '../features/types.js';
+import { detectApp, normalizeDist, type Detected } from './detect.js';
+import { existingAppContext, sourcePathsFor, type DockerAppOptions } from './docker-app.js';
 
 export class ServiceError extends Error {
   override name = 'ServiceError';
@@ -38,7 +29,7 @@ export interface ServicePlan {
  * ours) with `service` added. Throws ServiceError when compose.yaml is missing, was not
  * produced by us (unless `force`), or already has the service.
  */
-export function addServiceFiles(dir: string, service: ServiceName, generatorVersion: string, opts: { force?: boolean } = {}): ServicePlan {
+export function addServiceFiles(dir: string, service: ServiceKey, generatorVersion: string, opts: { force?: boolean } = {}): ServicePlan {
   const root = path.resolve(dir);
   const composeText = readOrUndefined(path.join(root, 'compose.yaml'));
   if (composeText === undefined) throw new ServiceError(`${path.join(dir, 'compose.yaml')} does not exist; run the docker generator first`);
@@ -52,30 +43,37 @@ export function addServiceFiles(dir: string, service: ServiceName, generatorVers
   const ours = (file: string, text: string) => firstLine(text) === firstLine(renderOne(current, file, generatorVersion));
   if (!opts.force && !ours('compose.yaml', composeText))
     throw new ServiceError('compose.yaml was not produced by create-python-docker-app (its header differs); use plop --force to add the service anyway');
-  const parts = PARTS[service];
-  if (services.has(parts.service)) throw new ServiceError(`compose.yaml already has a ${parts.service} service`);
+  const feature = serviceFeature(service);
+  const { service: name, volume, devPort, appWaitsForIt } = feature.compose;
+  if (services.has(name)) throw new ServiceError(`compose.yaml already has a ${name} service`);
 
   const wanted: DockerAppOptions = { ...current, [service]: true };
   const files: RenderedFile[] = [];
 
   // compose.yaml: the service, its volume, and the app's environment and depends_on entries.
   const rendered = parseYaml(renderOne(wanted, 'compose.yaml', generatorVersion), 'rendered compose.yaml');
-  copyEntry(rendered, compose, ['services'], parts.service);
-  ensureMap(compose, rendered, ['volumes']);
-  copyEntry(rendered, compose, ['volumes'], parts.volume);
-  ensureMap(compose, rendered, ['services', 'app', 'environment']);
-  copyEntry(rendered, compose, ['services', 'app', 'environment'], parts.appEnv);
-  ensureMap(compose, rendered, ['services', 'app', 'depends_on']);
-  copyEntry(rendered, compose, ['services', 'app', 'depends_on'], parts.service);
+  copyEntry(rendered, compose, ['services'], name);
+  if (volume) {
+    ensureMap(compose, rendered, ['volumes']);
+    copyEntry(rendered, compose, ['volumes'], volume.name);
+  }
+  if (feature.url) {
+    ensureMap(compose, rendered, ['services', 'app', 'environment']);
+    copyEntry(rendered, compose, ['services', 'app', 'environment'], feature.url.env);
+  }
+  if (appWaitsForIt) {
+    ensureMap(compose, rendered, ['services', 'app', 'depends_on']);
+    copyEntry(rendered, compose, ['services', 'app', 'depends_on'], name);
+  }
   files.push({ path: 'compose.yaml', contents: compose.toString(YAML_OUTPUT) });
 
   // compose.override.yaml: the dev port of the service.
   const overrideText = readOrUndefined(path.join(root, 'compose.override.yaml'));
-  if (overrideText !== undefined && ours('compose.override.yaml', overrideText)) {
+  if (devPort !== undefined && overrideText !== undefined && ours('compose.override.yaml', overrideText)) {
     const override = parseYaml(overrideText, 'compose.override.yaml');
     const renderedOverride = parseYaml(renderOne(wanted, 'compose.override.yaml', generatorVersion), 'rendered compose.override.yaml');
-    if (!override.hasIn(['services', parts.service])) {
-      copyEntry(renderedOverride, override, ['services'], parts.service);
+    if (!override.hasIn(['services', name])) {
+      copyEntry(renderedOverride, override, ['services'], name);
       files.push({ path: 'compose.override.yaml', contents: override.toString(YAML_OUTPUT) });
     }
   }
@@ -84,10 +82,11 @@ export function addServiceFiles(dir: string, service: ServiceName, generatorVers
   // precedes it in a rendered file, else before the one that follows it, else at the end.
   const envText = readOrUndefined(path.join(root, '.env.example'));
   const renderedEnv = envBlocks(renderOne(wanted, '.env.example', generatorVersion));
+  const envNames = (feature.env ?? []).map((e) => e.name);
   let env = envText ?? '';
   let changed = false;
   renderedEnv.forEach((block, i) => {
-    if (!parts.env.includes(block.name) || new RegExp(`^${block.name}=`, 'm').test(env)) return;
+    if (!envNames.includes(block.name) || new RegExp(`^${block.name}=`, 'm').test(env)) return;
     changed = true;
     for (let j = i - 1; j >= 0; j--) {
       const line = new RegExp(`^${renderedEnv[j]!.name}=.*(\\n|$)`, 'm').exec(env);
@@ -108,11 +107,9 @@ export function addServiceFiles(dir: string, service: ServiceName, generatorVers
   if (changed) files.push({ path: '.env.example', contents: env });
 
   const warnings: string[] = [];
-  const driver = service === 'postgres' ? PINS.psycopg : PINS.redis;
-  const drivers = service === 'postgres' ? ['psycopg', 'psycopg2', 'psycopg2-binary', 'asyncpg', 'pg8000'] : ['redis'];
-  if (!drivers.some((d) => detected.dependencies.has(normalizeDist(d))))
+  if (!feature.drivers.some((d) => detected.dependencies.has(normalizeDist(d))))
     warnings.push(
-      `add \`${requirementLine(driver)}\` to ${detected.installFrom === 'pyproject.toml' ? "pyproject.toml's [project] dependencies" : 'requirements.txt'}; the app reads ${parts.appEnv}`,
+      `add \`${requirementLine(feature.driver)}\` to ${detected.installFrom === 'pyproject.toml' ? "pyproject.toml's [project] dependencies" : 'requirements.txt'}${feature.url ? `; the app reads ${feature.url.env}` : ''}`,
     );
   return { files, warnings };
 }
@@ -129,8 +126,7 @@ function currentOptions(compose: Document, root: string, detected: Detected): Do
     app,
     port: appPort(compose) ?? 8000,
     python: '3.13',
-    postgres: compose.hasIn(['services', 'db']),
-    redis: compose.hasIn(['services', 'redis']),
+    ...(Object.fromEntries(SERVICE_FEATURES.map((s) => [s.key, compose.hasIn(['services', s.compose.service])])) as Record<ServiceKey, boolean>),
     dockerfile: 'standard',
     healthcheck: 'http',
     installFrom: detected.installFrom,

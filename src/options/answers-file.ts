@@ -2,9 +2,9 @@
 // generator version and the options, so `--answers FILE` can reproduce the project exactly.
 
 import { readFileSync } from 'node:fs';
-import { CliError } from './errors.js';
-import { descriptionProblem, nameProblem } from './names.js';
-import { OPTION_SPECS, type ProjectOptions } from './options.js';
+import { CliError } from '../errors.js';
+import { nameProblem } from './names.js';
+import { PROJECT_OPTIONS, valueProblem, type ProjectOptions } from './table.js';
 
 export const ANSWERS_FILE = '.create-python-docker-app.json';
 
@@ -27,13 +27,11 @@ export function readAnswersFile(file: string): RecordedAnswers {
     throw new CliError('invalid-value', `--answers ${file}: expected an object with an "answers" object`);
   const record = answers as Record<string, unknown>;
   const out: Record<string, string | boolean> = {};
-  for (const spec of OPTION_SPECS) {
+  for (const spec of PROJECT_OPTIONS) {
     const value = record[spec.key];
     if (value === undefined) continue;
-    const ok =
-      spec.kind === 'boolean'
-        ? typeof value === 'boolean'
-        : typeof value === 'string' && (spec.kind === 'text' ? !descriptionProblem(value) : spec.choices.includes(value));
+    // A number where text is expected is refused too: the file holds what the CLI wrote.
+    const ok = spec.kind === 'text' ? typeof value === 'string' && !valueProblem(spec, value) : !valueProblem(spec, value);
     if (!ok) throw new CliError('invalid-value', `--answers ${file}: "${spec.key}" has an invalid value ${JSON.stringify(value)}`);
     out[spec.key] = value as string | boolean;
   }

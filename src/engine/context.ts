@@ -2,20 +2,24 @@
 // (which features are on, which packages are pinned, how the server starts) are made here,
 // so templates only print values and test a few booleans.
 
-import type { DockerfileVariant, Framework, ProjectOptions, PythonVersion } from './options.js';
-import { DOCKERFILE_FEATURES, APP_UID } from './features/dockerfile.js';
-import { APP_PORT, FRAMEWORK_FEATURES, serverFor } from './features/frameworks.js';
-import { memoryStore, postgres } from './features/postgres.js';
-import { redis } from './features/redis.js';
-import type { EnvVar, Feature, ServerSpec } from './features/types.js';
+import { APP_UID, DOCKERFILE_FEATURES, type InstallFrom } from '../features/dockerfile.js';
+import { APP_PORT, FRAMEWORK_FEATURES, serverFor } from '../features/frameworks.js';
+import { memoryStore } from '../features/memory.js';
+import { chosenServices } from '../features/services.js';
+import type { EnvVar, Feature, ServerSpec, ServiceFeature, ServiceUrl } from '../features/types.js';
+import type { DockerfileVariant, Framework, ProjectOptions, PythonVersion } from '../options/table.js';
 import { compareText } from './sort.js';
 import { PYTHON_IMAGE_VARIANT, PYTHON_IMAGES, PYTHON_RELEASES, requirementLine, type Requirement } from './versions.js';
+
+export type { InstallFrom };
 
 export interface RenderContext {
   generator: { name: string; version: string };
   project: { name: string; description: string; title: string };
   options: ProjectOptions;
   framework: Framework;
+  /** `Flask`, `FastAPI`. */
+  frameworkLabel: string;
   isFlask: boolean;
   isFastapi: boolean;
   postgres: boolean;
@@ -28,7 +32,18 @@ export interface RenderContext {
   server: ServerSpec;
   /** Exec-form HEALTHCHECK: slim images have no curl, so Python's urllib probes /health. */
   healthcheck: string[];
-  images: { postgres: string; redis: string };
+  /** The chosen services, in file order, and the subsets the generic files loop over. */
+  services: ServiceFeature[];
+  /** Those the app reaches through a URL variable: Compose environment, settings, test fixtures. */
+  reached: ReachedService[];
+  /** Those the app waits for (depends_on: service_healthy). */
+  awaited: ServiceFeature[];
+  /** Those with a data volume. */
+  stored: StoredService[];
+  /** Those published on 127.0.0.1 by the development override. */
+  published: PublishedService[];
+  /** Prose built from the chosen services, for the README. */
+  text: ServiceText;
   requirements: string[];
   devRequirements: string[];
   /** The file the image installs the dependencies from; a new project's is always requirements.txt. */
@@ -53,6 +68,26 @@ export interface RenderContext {
   q: Quoters;
 }
 
+export type ReachedService = ServiceFeature & { url: ServiceUrl };
+export type StoredService = ServiceFeature & { compose: { volume: { name: string; target: string } } };
+export type PublishedService = ServiceFeature & { compose: { devPort: number } };
+
+/** README sentences about the chosen services (empty strings when there are none). */
+export interface ServiceText {
+  /** `PostgreSQL on \`127.0.0.1:5432\` and Redis on \`127.0.0.1:6379\`` */
+  devPorts: string;
+  /** `db redis`: the published Compose services, for `docker compose up -d ...` before pytest. */
+  composeServices: string;
+  /** `DATABASE_URL and REDIS_URL` */
+  urlVars: string;
+  /** The same, each in backticks. */
+  urlVarsCode: string;
+  /** `PostgreSQL or Redis` */
+  labels: string;
+  /** `app, db, redis`: every Compose service. */
+  stack: string;
+}
+
 export interface Quoters {
   /** JSON text: also a valid exec-form array, a YAML flow scalar and a TOML basic string. */
   json: (value: unknown) => string;
@@ -66,11 +101,6 @@ export interface Quoters {
 
 export const GENERATOR_NAME = 'create-python-docker-app';
 
-/**
- * requirements.txt, or pyproject.toml's PEP 621 `[project].dependencies` (a repository
- * without requirements.txt); never a Poetry table, which pip cannot read.
- */
-export type InstallFrom = 'requirements.txt' | 'pyproject.toml';
 
 /**
  * Prints the `[project].dependencies` of the pyproject.toml named by its argument, one a line:
@@ -100,11 +130,13 @@ export interface AppRuntime {
 export function buildContext(options: ProjectOptions, generatorVersion: string, runtime?: AppRuntime): RenderContext {
   const framework = FRAMEWORK_FEATURES[options.framework];
   const port = runtime?.port ?? APP_PORT;
+  const services = chosenServices(options);
+  // The item store: PostgreSQL's when it is chosen, else the in-memory one.
   const features: Feature[] = [
     { layer: 'common' },
     framework,
-    options.postgres ? postgres : memoryStore,
-    ...(options.redis ? [redis] : []),
+    ...(options.postgres ? [] : [memoryStore]),
+    ...services,
     DOCKERFILE_FEATURES[options.dockerfile],
   ];
   const requirements = uniqueRequirements(features.flatMap((f) => f.requirements ?? []));
@@ -114,6 +146,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     project: { name: options.name, description: options.description, title: titleOf(options.name) },
     options,
     framework: options.framework,
+    frameworkLabel: framework.label,
     isFlask: options.framework === 'flask',
     isFastapi: options.framework === 'fastapi',
     postgres: options.postgres,
@@ -135,7 +168,12 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
         ? `import socket; socket.create_connection(('127.0.0.1', ${port}), timeout=2).close()`
         : `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}/health', timeout=2)`,
     ],
-    images: { postgres: postgres.image, redis: redis.image },
+    services,
+    reached: services.filter((s): s is ReachedService => s.url !== undefined),
+    awaited: services.filter((s) => s.compose.appWaitsForIt),
+    stored: services.filter((s): s is StoredService => s.compose.volume !== undefined),
+    published: services.filter((s): s is PublishedService => s.compose.devPort !== undefined),
+    text: serviceText(services),
     requirements: requirements.map(requirementLine),
     devRequirements: devRequirements.map(requirementLine),
     installFrom: runtime?.installFrom ?? 'requirements.txt',
@@ -146,6 +184,25 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     layers: features.map((f) => f.layer),
     q: QUOTERS,
   };
+}
+
+function serviceText(services: ServiceFeature[]): ServiceText {
+  const published = services.filter((s) => s.compose.devPort !== undefined);
+  const urls = services.flatMap((s) => (s.url ? [s.url.env] : []));
+  return {
+    devPorts: wordList(published.map((s) => `${s.label} on \`127.0.0.1:${s.compose.devPort}\``), 'and'),
+    composeServices: published.map((s) => s.compose.service).join(' '),
+    urlVars: wordList(urls, 'and'),
+    urlVarsCode: wordList(urls.map((env) => `\`${env}\``), 'and'),
+    labels: wordList(services.filter((s) => s.url).map((s) => s.label), 'or'),
+    stack: ['app', ...services.map((s) => s.compose.service)].join(', '),
+  };
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+export function wordList(items: string[], conjunction: 'and' | 'or'): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} ${conjunction} ${items.at(-1)}`;
 }
 
 /** `src` → `/app/src`: where COPY . . puts the import root in the image. */

@@ -1,4 +1,5 @@
-// Validation of the user's free-form input: the project name and the description.
+// Validation of the user's free-form input: the project name, the description, and for an
+// existing app its target and port.
 // A name is used as a directory name, a Compose project name, a Python distribution name and
 // an image name, so it must satisfy the strictest of those: lower-case ASCII letters and
 // digits, separated by single '-' or '_', starting with a letter.
@@ -51,4 +52,18 @@ export function descriptionProblem(description: string): string | undefined {
 /** Quote a user-supplied value for a one-line message, making control characters visible. */
 export function show(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+}
+
+/** A valid app target: dotted module path, ':', an attribute, optionally called with no arguments. */
+export const TARGET_PATTERN = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*:[A-Za-z_][\w]*(\(\))?$/;
+
+export function targetProblem(target: string): string | undefined {
+  return TARGET_PATTERN.test(target)
+    ? undefined
+    : `the app target ${JSON.stringify(target)} must look like module:app or package.module:create_app()`;
+}
+
+export function portProblem(value: string): string | undefined {
+  const n = Number(value);
+  return /^\d+$/.test(value.trim()) && n >= 1 && n <= 65535 ? undefined : `${JSON.stringify(value)} is not a port (1-65535)`;
 }

@@ -8,9 +8,9 @@
 //     trip per call costs more than the write itself. A signal that arrives meanwhile waits in
 //     the event loop and is handled before the commit (see applyWrites).
 
-import { existsSync, lstatSync, statSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, statSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CliError, EXIT } from './errors.js';
+import { CliError, EXIT } from '../errors.js';
 import type { RenderedFile } from './render.js';
 
 export type FileAction = 'create' | 'overwrite' | 'unchanged' | 'conflict';
@@ -60,11 +60,14 @@ export function planWrites(files: RenderedFile[], targetDir: string, opts: { ove
   });
 }
 
-/** Writes the create/overwrite entries of `plan`; refuses if any entry is a conflict. */
-export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], targetDir: string): Promise<void> {
+/**
+ * Writes the create/overwrite entries of `plan`; refuses if any entry is a conflict, telling the
+ * user how to allow it (`pass --force`, `run \`plop --force ...\``: each entry point says its own).
+ */
+export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], targetDir: string, forceHint = 'pass --force'): Promise<void> {
   const conflicts = plan.filter((p) => p.action === 'conflict');
   if (conflicts.length > 0)
-    throw new CliError('conflict', `${conflicts.length} file(s) already exist and differ; pass --force to overwrite`, conflicts.map((c) => c.path));
+    throw new CliError('conflict', `${conflicts.length} file(s) already exist and differ; ${forceHint} to overwrite`, conflicts.map((c) => c.path));
   const toWrite = new Set(plan.filter((p) => p.action === 'create' || p.action === 'overwrite').map((p) => p.path));
   const writes = files.filter((f) => toWrite.has(f.path));
   if (writes.length === 0) return;
@@ -99,7 +102,6 @@ export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], t
       const staged = path.join(staging, file.path);
       mkdirSync(path.dirname(staged), { recursive: true });
       writeFileSync(staged, file.contents);
-      if (file.executable) chmodSync(staged, 0o755);
       if (slowdown > 0) await new Promise((r) => setTimeout(r, slowdown));
     }
     // A SIGINT/SIGTERM that arrived while staging is handled here (clean up, exit), not lost.

@@ -8,8 +8,10 @@
 
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { InstallFrom } from './context.js';
-import { FRAMEWORKS, PYTHON_VERSIONS, type Framework, type PythonVersion } from './options.js';
+import type { InstallFrom } from '../features/dockerfile.js';
+import { serviceFeature } from '../features/services.js';
+import type { ServiceKey } from '../features/types.js';
+import { FRAMEWORKS, PYTHON_VERSIONS, type Framework, type PythonVersion } from '../options/table.js';
 
 export interface Detected {
   framework?: Framework;
@@ -54,8 +56,6 @@ const SKIP_DIRS = new Set([
 const MAX_DEPTH = 4;
 const MAX_FILES = 2000;
 
-const POSTGRES_DRIVERS = ['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'asyncpg', 'pg8000'];
-const REDIS_CLIENTS = ['redis', 'aioredis', 'hiredis'];
 
 export function detectApp(dir: string): Detected {
   const root = path.resolve(dir);
@@ -96,8 +96,10 @@ export function detectApp(dir: string): Detected {
 
   const port = detectPort(root, texts, notes);
   const python = detectPython(root, notes);
-  const postgres = POSTGRES_DRIVERS.some((d) => dependencies.has(d));
-  const redis = REDIS_CLIENTS.some((d) => dependencies.has(d));
+  // A service is in use when one of the drivers its feature lists is declared.
+  const uses = (key: ServiceKey) => serviceFeature(key).drivers.some((d) => dependencies.has(d));
+  const postgres = uses('postgres');
+  const redis = uses('redis');
   const hasHealthRoute = [...texts.values()].some((t) => /["']\/health\/?["']/.test(t));
   const sourceRoots = [...new Set(sources.map((f) => f.split('/')[0]!))].sort();
   const hasRequirementsTxt = existsSync(path.join(root, 'requirements.txt'));
@@ -122,20 +124,6 @@ export function detectApp(dir: string): Detected {
     targetCandidates,
     legacyComposeFiles: ['docker-compose.yml', 'docker-compose.yaml'].filter((f) => existsSync(path.join(root, f))),
   };
-}
-
-/** A valid app target: dotted module path, ':', an attribute, optionally called with no arguments. */
-export const TARGET_PATTERN = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*:[A-Za-z_][\w]*(\(\))?$/;
-
-export function targetProblem(target: string): string | undefined {
-  return TARGET_PATTERN.test(target)
-    ? undefined
-    : `the app target ${JSON.stringify(target)} must look like module:app or package.module:create_app()`;
-}
-
-export function portProblem(value: string): string | undefined {
-  const n = Number(value);
-  return /^\d+$/.test(value.trim()) && n >= 1 && n <= 65535 ? undefined : `${JSON.stringify(value)} is not a port (1-65535)`;
 }
 
 // --- dependencies -------------------------------------------------------------------------

@@ -1,0 +1,96 @@
+// `create-python-docker-app add docker [--dir PATH] [flags]`: Docker files for an existing
+// Flask/FastAPI repository, like `docker init` but scriptable. Detection suggests every answer;
+// only what it could not find is asked (or, without a terminal, named as a flag to pass).
+
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from '../driver/command.js';
+import { optionRows, row } from '../driver/help.js';
+import { dockerNextSteps } from '../driver/report.js';
+import { assertSafeTarget } from '../engine/write.js';
+import { CliError } from '../errors.js';
+import { detectApp } from '../existing/detect.js';
+import { dockerAppOptions, dockerWarnings, renderDockerFiles } from '../existing/docker-app.js';
+import { FRAMEWORKS, type OptionValues } from '../options/table.js';
+
+export const addDocker: Command = {
+  name: 'add docker',
+  controls: ['yes', 'force', 'dry-run', 'json', 'help', 'interactive'],
+  maxPositionals: 0,
+  help: addDockerHelp,
+  helpHint: 'see add docker --help',
+  // Detected values and documented defaults need no --yes: only the framework and the app
+  // have no default, and --yes does not guess them either.
+  defaultsNeedYes: false,
+  forceHint: 'pass --force',
+
+  async locate(args, { cwd }) {
+    const given = args.answers.dir ?? '.';
+    const dir = path.resolve(cwd, given);
+    assertSafeTarget(dir);
+    if (!isDirectory(dir)) throw new CliError('detect-failed', `${given} does not exist; run add docker inside your repository or pass --dir`);
+    return { dir, detected: detectApp(dir), missing: [] };
+  },
+
+  missingError(missing, site) {
+    const parts: string[] = [];
+    if (missing.includes('framework')) parts.push(`--framework ${FRAMEWORKS.join('|')} (found no flask or fastapi dependency or import)`);
+    if (missing.includes('app')) {
+      const candidates = site.detected?.targetCandidates ?? [];
+      parts.push(
+        candidates.length > 0
+          ? `--app (several candidates: ${candidates.join(', ')})`
+          : '--app module:attr (found no app instance or create_app factory)',
+      );
+    }
+    return new CliError('missing-answers', `could not detect everything and there is no terminal to ask on; pass ${parts.join(' and ')}`);
+  },
+
+  render(answers, site, { version }) {
+    const detected = site.detected!;
+    const options = dockerAppOptions(site.dir, answers as OptionValues, detected);
+    return {
+      files: renderDockerFiles(options, version),
+      options: { ...options, detected: detected.notes },
+      warnings: dockerWarnings(options, detected),
+      notes: detected.notes,
+      nextSteps: (cwd) =>
+        dockerNextSteps({ dir: site.dir, cwd }, { postgres: options.postgres, port: options.port, healthPath: options.healthcheck === 'http' ? '/health' : '/' }),
+    };
+  },
+
+  overwrites: (args) => args.force,
+};
+
+function addDockerHelp(): string {
+  return `Usage: create-python-docker-app add docker [--dir <path>] [flags]
+
+Adds a Dockerfile, .dockerignore, compose.yaml, compose.override.yaml and .env.example (and
+gunicorn.conf.py for Flask) to an existing Flask or FastAPI app. The framework, the app
+(module:app, or a create_app() factory), the port, the Python version and whether Postgres or
+Redis are used are detected from requirements.txt, pyproject.toml and the code; flags override
+what was detected, and only what could not be detected is asked. In a src layout (src/<package>/,
+no src/__init__.py) the app is relative to src/ (--app src.shop.main:app means shop.main:app) and
+the image puts /app/src on PYTHONPATH.
+
+${optionRows('add docker').join('\n')}
+${row('--force', 'overwrite files that exist and differ')}
+${row('--dry-run', 'print the plan (create/overwrite/unchanged/conflict), write nothing')}
+${row('--json', 'print one JSON document on stdout')}
+${row('-y, --yes', 'never prompt: detected values, then the defaults')}
+${row('--interactive, --no-interactive', 'force prompts on or off (default: on with a terminal)')}
+${row('-h, --help', 'show this help')}
+
+Existing files that differ are never overwritten without --force: they are listed as conflicts
+and nothing is written (exit 1). Without a terminal, a framework or app that could not be
+detected must be given (exit 2 names the flag).
+`;
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}

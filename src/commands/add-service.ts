@@ -1,0 +1,37 @@
+// Adding PostgreSQL or Redis to a compose.yaml we generated (the plop `service` generator). Its
+// files are our own earlier output, so replacing them is its job: nothing is a conflict.
+
+import path from 'node:path';
+import type { Command } from '../driver/command.js';
+import { optionRows } from '../driver/help.js';
+import { assertSafeTarget } from '../engine/write.js';
+import { CliError } from '../errors.js';
+import { addServiceFiles } from '../existing/compose-service.js';
+import type { ServiceKey } from '../features/types.js';
+
+export const addService: Command = {
+  name: 'add service',
+  controls: ['force', 'dry-run', 'json', 'help'],
+  maxPositionals: 0,
+  help: () => `Usage: plop service -- --dir <path> --service postgres|redis\n\n${optionRows('add service').join('\n')}\n`,
+  helpHint: 'see plop service --help',
+  defaultsNeedYes: false,
+  forceHint: 'run `plop --force ...`',
+
+  async locate(args, { cwd }) {
+    const dir = path.resolve(cwd, args.answers.dir ?? '.');
+    assertSafeTarget(dir);
+    return { dir, missing: [] };
+  },
+
+  missingError: () => new CliError('missing-answers', 'the service to add (postgres or redis) is required'),
+
+  render(answers, site, { version }, args) {
+    const service = answers.service as ServiceKey;
+    // --force: add it even to a compose.yaml whose header says we did not write it.
+    const plan = addServiceFiles(site.dir, service, version, { force: args.force });
+    return { files: plan.files, options: { dir: site.dir, service }, warnings: plan.warnings, notes: [], nextSteps: () => [] };
+  },
+
+  overwrites: () => true,
+};

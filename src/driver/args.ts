@@ -1,0 +1,123 @@
+// Command-line parsing for every command. The flags are the command's rows of the option table
+// plus the control flags it accepts; unknown flags and invalid values are usage errors, never
+// ignored.
+
+import { parseArgs } from 'node:util';
+import { CliError } from '../errors.js';
+import { optionsOf, valueProblem, type Answers, type OptionSpec } from '../options/table.js';
+import type { Command, ControlFlag, ParsedArgs } from './command.js';
+
+type FlagConfig = { type: 'string' | 'boolean'; short?: string };
+
+const CONTROL_FLAGS: Record<ControlFlag, FlagConfig> = {
+  yes: { type: 'boolean', short: 'y' },
+  overwrite: { type: 'boolean' },
+  force: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  interactive: { type: 'boolean' },
+  answers: { type: 'string' },
+};
+
+/** Control flags whose `--no-` form means nothing (only --interactive has one). */
+const NOT_NEGATABLE: readonly ControlFlag[] = ['yes', 'overwrite', 'force', 'dry-run', 'json', 'help', 'version'];
+
+/** Empty arguments: what the plop generators hand the driver along with their answers. */
+export function noArgs(overrides: Partial<ParsedArgs> = {}): ParsedArgs {
+  return { positionals: [], answers: {}, yes: false, overwrite: false, force: false, dryRun: false, json: false, help: false, version: false, ...overrides };
+}
+
+export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
+  // pnpm and some npm versions pass a literal `--` through; one leading `--` is not a positional.
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
+  const specs = optionsOf(command.name);
+  const options: Record<string, FlagConfig> = {};
+  for (const control of command.controls) options[control] = CONTROL_FLAGS[control];
+  for (const spec of specs) options[spec.flag] = { type: spec.kind === 'boolean' ? 'boolean' : 'string' };
+
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, allowNegative: true, strict: true });
+  } catch (error) {
+    throw usageError(error, Object.keys(options), command.helpHint);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > command.maxPositionals)
+    throw new CliError(
+      'usage',
+      command.maxPositionals === 1
+        ? `expected at most one directory, got ${positionals.length}: ${positionals.join(' ')}`
+        : `unexpected argument ${positionals.join(' ')}; ${command.helpHint}`,
+    );
+  for (const flag of NOT_NEGATABLE)
+    if (values[flag] === false) throw new CliError('usage', `--no-${flag} is not a flag; leave --${flag} out instead`);
+
+  const answers: Record<string, unknown> = {};
+  for (const spec of specs) {
+    const value = values[spec.flag];
+    if (value === undefined) continue;
+    // Checked here, before any prompt, so a bad flag never costs the user an answer.
+    const problem = valueProblem(spec, value);
+    if (problem) throw new CliError('invalid-value', `--${spec.flag}${spec.kind === 'choice' ? ' ' : ': '}${problem}`);
+    answers[spec.key] = parseValue(spec, value as string | boolean);
+  }
+  return {
+    positionals,
+    answers: answers as Answers,
+    yes: values.yes === true,
+    overwrite: values.overwrite === true,
+    force: values.force === true,
+    dryRun: values['dry-run'] === true,
+    json: values.json === true,
+    help: values.help === true,
+    version: values.version === true,
+    interactive: values.interactive as boolean | undefined,
+    answersFile: values.answers as string | undefined,
+  };
+}
+
+export function parseValue(spec: OptionSpec, value: string | boolean): unknown {
+  return spec.kind === 'text' && spec.parse ? spec.parse(value as string) : value;
+}
+
+/** Turns parseArgs' messages into one line that names the flag and suggests the nearest one. */
+function usageError(error: unknown, flags: string[], helpHint: string): CliError {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
+  if (unknown) {
+    const suggestion = nearest(unknown.replace(/^-+(no-)?/, ''), flags);
+    return new CliError('usage', `unknown flag ${unknown}${suggestion ? ` (did you mean --${suggestion}?)` : ''}; ${helpHint}`);
+  }
+  const missingValue = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message)?.[1];
+  if (missingValue) return new CliError('usage', `${missingValue} needs a value; ${helpHint}`);
+  // `--description --yes`: parseArgs will not take a value that looks like a flag.
+  const ambiguous = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(message)?.[1];
+  if (ambiguous)
+    return new CliError('usage', `${ambiguous} needs a value; for one that starts with '-', write ${ambiguous}=-value; ${helpHint}`);
+  return new CliError('usage', `${message.split('\n')[0]}; ${helpHint}`);
+}
+
+function nearest(typed: string, names: string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of names) {
+    const distance = editDistance(typed, name);
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(typed.length / 3)) ? best.name : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,122 @@
+// The one command driver. The CLI's commands and the plop generators all run through here, so a
+// refusal, a prompt, a plan or a report means the same thing whichever way a user came in:
+//   1. parse          flags from the option table (the CLI only; plop hands answers over)
+//   2. locate         where to write, and what is there (add docker: detection)
+//   3. resolve        every answer: flags, detection, prompts, documented defaults
+//   4. check          refusals that need the answers (create: a non-empty folder)
+//   5. render         the files, from the one engine and the EJS templates
+//   6. plan, write    create / overwrite / unchanged / conflict; staged, all-or-nothing writes
+//   7. report         a human summary on stderr, or one JSON document on stdout
+
+import path from 'node:path';
+import { applyWrites, planWrites } from '../engine/write.js';
+import { packageVersion } from '../engine/package-version.js';
+import { CliError } from '../errors.js';
+import { readAnswersFile } from '../options/answers-file.js';
+import { parseCommandArgs } from './args.js';
+import type { Command, ParsedArgs, StepContext } from './command.js';
+import { prompterFor, type Prompter } from './prompts.js';
+import { printError, printResult, type Output, type RunResult } from './report.js';
+import { resolveAnswers } from './resolve.js';
+
+export interface CliIo extends Output {
+  stdin: { isTTY?: boolean };
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Injected by tests; the real one is @inquirer/prompts on stderr. */
+  prompter?: Prompter;
+}
+
+export const VERSION = packageVersion();
+
+/** Runs a command from its command-line arguments; returns the exit code. */
+export async function runCommand(command: Command, argv: string[], io: CliIo): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    // 1. Parse; --help and --version answer at once, with no side effects.
+    const args = parseCommandArgs(command, argv);
+    if (args.help) return print(io.stdout, command.help(VERSION));
+    if (args.version) return print(io.stdout, `${VERSION}\n`);
+    const warnings = args.answersFile ? adoptAnswersFile(args, io.cwd) : [];
+
+    // Only with a terminal, never in CI, never with --yes.
+    const prompter = await prompterFor(io, args);
+    const result = await execute(command, args, { cwd: io.cwd, prompter, version: VERSION });
+    printResult({ ...result, warnings: [...warnings, ...result.warnings] }, args.json, io);
+    return 0;
+  } catch (error) {
+    return printError(asCliError(error), json, io);
+  }
+}
+
+/**
+ * Steps 2 to 6, and the result for step 7. The plop generators call this directly with the
+ * answers their prompts collected (and no prompter: plop has asked already).
+ */
+export async function execute(command: Command, args: ParsedArgs, step: StepContext): Promise<RunResult> {
+  // 2. Where to write, and what is there.
+  const site = await command.locate(args, step);
+
+  // 3. Every answer.
+  const useDefaults = args.yes || !command.defaultsNeedYes;
+  const { answers, missing } = await resolveAnswers(command.name, args.answers, { detected: site.detected, prompter: step.prompter, useDefaults });
+  if (missing.length > 0 || site.missing.length > 0) {
+    const keys = [...site.missing, ...missing.map((spec) => spec.key)];
+    throw command.missingError(keys, site);
+  }
+
+  // 4. Refusals that need the answers.
+  command.check?.(site, args, step);
+
+  // 5. Render.
+  const rendered = command.render(answers, site, step, args);
+
+  // 6. Plan, and write unless this is a dry run.
+  const forceHint = step.forceHint ?? command.forceHint;
+  const plan = planWrites(rendered.files, site.dir, { overwrite: command.overwrites(args) });
+  const warnings = [...rendered.warnings];
+  const conflicts = plan.filter((p) => p.action === 'conflict');
+  if (args.dryRun && conflicts.length > 0)
+    warnings.unshift(
+      `${conflicts.length} file(s) exist and differ (${conflicts.map((c) => c.path).join(', ')}); a real run would write nothing: ${forceHint} to overwrite them`,
+    );
+  if (!args.dryRun) await applyWrites(rendered.files, plan, site.dir, forceHint);
+
+  // 7. What the report says.
+  return {
+    command: command.name,
+    dryRun: args.dryRun,
+    projectDir: site.dir,
+    options: rendered.options,
+    files: plan,
+    warnings,
+    nextSteps: rendered.nextSteps(step.cwd),
+    notes: rendered.notes,
+  };
+}
+
+/**
+ * Options recorded in a project's answers file count as flags; flags given explicitly win, and
+ * the recorded name stands in for a missing directory argument. Returns the warnings to show.
+ */
+function adoptAnswersFile(args: ParsedArgs, cwd: string): string[] {
+  const file = args.answersFile!;
+  const recorded = readAnswersFile(path.resolve(cwd, file));
+  const { name, ...answers } = recorded.options;
+  args.answers = { ...answers, ...args.answers };
+  if (args.positionals.length === 0 && name !== undefined) args.positionals = [name];
+  return recorded.version === VERSION
+    ? []
+    : [`${file} was written by version ${recorded.version ?? '(unknown)'}; this is ${VERSION}, so files may differ from the original`];
+}
+
+function asCliError(error: unknown): unknown {
+  // @inquirer/prompts rejects with ExitPromptError on Ctrl-C or a closed input.
+  if (error instanceof Error && error.name === 'ExitPromptError') return new CliError('cancelled', 'cancelled; nothing was written');
+  return error;
+}
+
+function print(stream: NodeJS.WritableStream, text: string): number {
+  stream.write(text);
+  return 0;
+}

@@ -1,0 +1,23 @@
+// The backing services a project can have, in the order they appear in every generated file.
+// A new service is a module beside postgres.ts and redis.ts, listed here, plus an option row
+// in src/options/table.ts and its template layer.
+
+import type { ProjectOptions } from '../options/table.js';
+import { postgres } from './postgres.js';
+import { redis } from './redis.js';
+import type { ServiceFeature, ServiceKey } from './types.js';
+
+export const SERVICE_FEATURES: readonly ServiceFeature[] = [postgres, redis];
+
+export const SERVICE_KEYS: readonly ServiceKey[] = SERVICE_FEATURES.map((s) => s.key);
+
+export function serviceFeature(key: ServiceKey): ServiceFeature {
+  const feature = SERVICE_FEATURES.find((s) => s.key === key);
+  if (!feature) throw new Error(`no service feature ${key}`);
+  return feature;
+}
+
+/** The services the options turn on, in file order. */
+export function chosenServices(options: Pick<ProjectOptions, ServiceKey>): ServiceFeature[] {
+  return SERVICE_FEATURES.filter((s) => options[s.key]);
+}
