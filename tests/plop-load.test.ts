@@ -113,6 +113,17 @@ describe('plop.load from the packed package', () => {
     expect(composeFindings(flask)).toEqual([]);
   });
 
+  it('in a CommonJS project (npm init -y), the README\'s module.exports plopfile loads the pack', () => {
+    const cjs = path.join(base, 'consumer-cjs');
+    // The consumer's node_modules (plop and our package), none of the files earlier tests wrote.
+    cpSync(consumer, cjs, { recursive: true, filter: (src) => path.dirname(src) !== consumer || ['node_modules', 'app', 'requirements.txt'].includes(path.basename(src)) });
+    writeFileSync(path.join(cjs, 'package.json'), JSON.stringify({ name: 'consumer-cjs', version: '1.0.0', main: 'index.js' }, null, 2));
+    writeFileSync(path.join(cjs, 'plopfile.js'), "module.exports = async function (plop) {\n  await plop.load('create-python-docker-app');\n};\n");
+    const run = sh('npx', ['--no-install', 'plop', 'docker', '--', ...DOCKER_ANSWERS], cjs, 30_000);
+    expect(run.status, run.out).toBe(0);
+    expect(read(cjs, 'Dockerfile')).toContain('CMD ["uvicorn","app.main:app"');
+  });
+
   it('an invalid bypass value is refused by name', () => {
     const run = plop('docker', '--', ...DOCKER_ANSWERS.map((a) => (a === 'app.main:app' ? 'nope' : a)));
     expect(run.status).not.toBe(0);
