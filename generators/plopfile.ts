@@ -19,11 +19,10 @@ import { create } from '../src/commands/create.js';
 import { noArgs, parseValue } from '../src/driver/args.js';
 import type { Command } from '../src/driver/command.js';
 import { execute } from '../src/driver/run.js';
-import type { PlannedWrite } from '../src/engine/write.js';
+import { releaseLateSignals, type PlannedWrite } from '../src/engine/write.js';
 import { packageVersion } from '../src/engine/package-version.js';
 import { CliError } from '../src/errors.js';
 import { detectApp, type Detected } from '../src/existing/detect.js';
-import { nameProblem } from '../src/options/names.js';
 import { DEFAULT_NAME, optionsOf, useOf, valueProblem, type Answers, type OptionSpec } from '../src/options/table.js';
 
 type PlopAnswers = Record<string, unknown>;
@@ -61,13 +60,9 @@ export default function plopfile(plop: NodePlopAPI, config: { force?: boolean } 
   };
 
   for (const [name, { command, description }] of Object.entries(GENERATORS)) {
-    const nameQuestion: PromptQuestion[] =
-      command === create
-        ? [{ type: 'input', name: 'name', message: 'Project name (the folder)', default: DEFAULT_NAME, validate: (v: string) => nameProblem(v) ?? true }]
-        : [];
     plop.setGenerator(name, {
       description,
-      prompts: [...nameQuestion, ...optionsOf(command.name).map((spec) => question(command, spec, command === addDocker ? detect : undefined))],
+      prompts: optionsOf(command.name).map((spec) => question(command, spec, command === addDocker ? detect : undefined)),
       actions: [{ type: ACTION_TYPE, generator: name } as ActionConfig],
     });
   }
@@ -110,7 +105,6 @@ export async function writeAction(generator: GeneratorName, answers: PlopAnswers
   const { command } = GENERATORS[generator];
   try {
     const typed = toAnswers(command, answers);
-    if (command !== create) insideBase(base, String(typed.dir ?? '.'));
     const args = noArgs({
       answers: typed,
       positionals: command === create ? [String(answers.name ?? DEFAULT_NAME)] : [],
@@ -119,12 +113,14 @@ export async function writeAction(generator: GeneratorName, answers: PlopAnswers
       overwrite: force,
       force,
     });
-    const result = await execute(command, args, { cwd: base, version: packageVersion(), forceHint: 'run `plop --force ...`' });
+    const result = await execute(command, args, { cwd: base, within: base, version: packageVersion(), forceHint: 'run `plop --force ...`' });
     return summary(result.files, result.projectDir, result.warnings);
   } catch (error) {
     // plop prints the message of a rejected action; keep the listed files in it.
     if (error instanceof CliError) throw new Error([error.message, ...error.details].join('\n  '));
     throw error;
+  } finally {
+    releaseLateSignals();
   }
 }
 
@@ -149,11 +145,4 @@ function summary(plan: PlannedWrite[], dir: string, warnings: string[]): string 
     .filter(([, list]) => list.length > 0)
     .map(([a, list]) => `${a}: ${list.join(', ')}`);
   return [`${dir} (${parts.join('; ')})`, ...warnings.map((w) => `warning: ${w}`)].join('\n  ');
-}
-
-/** The app folder, which must be the destination or inside it: we never write elsewhere. */
-function insideBase(base: string, dir: string): void {
-  const root = path.resolve(base);
-  const resolved = path.resolve(root, dir);
-  if (resolved !== root && !resolved.startsWith(root + path.sep)) throw new Error(`dir ${JSON.stringify(dir)} is outside ${root}`);
 }

@@ -41,12 +41,25 @@ function processIo(): CliIo {
       return process.stdin;
     },
     get stdout() {
-      return process.stdout;
+      return quietOnClosedPipe(process.stdout);
     },
     get stderr() {
-      return process.stderr;
+      return quietOnClosedPipe(process.stderr);
     },
     cwd: process.cwd(),
     env: process.env,
   };
+}
+
+/**
+ * A reader that stops early (`create-python-docker-app --help | head -3`) closes the pipe: the
+ * next write fails with EPIPE, which would crash with a stack trace. Stop quietly instead.
+ */
+function quietOnClosedPipe<T extends NodeJS.WriteStream>(stream: T): T {
+  if (stream.listenerCount('error') === 0)
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(process.exitCode ?? 0);
+    });
+  return stream;
 }

@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'write-failed'
   | 'cancelled'
   | 'detect-failed'
+  | 'unsupported'
   | 'internal';
 
 const EXIT_FOR: Record<ErrorCode, number> = {
@@ -37,6 +38,7 @@ const EXIT_FOR: Record<ErrorCode, number> = {
   'write-failed': EXIT.refused,
   cancelled: EXIT.cancelled,
   'detect-failed': EXIT.refused,
+  unsupported: EXIT.refused,
   internal: EXIT.refused,
 };
 

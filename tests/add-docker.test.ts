@@ -14,7 +14,7 @@ import { renderDockerFiles } from '../src/existing/docker-app.js';
 import { detectApp, pyprojectDependencyNames } from '../src/existing/detect.js';
 import { FRAMEWORK_FEATURES, serverFor } from '../src/features/frameworks.js';
 import type { Prompter } from '../src/driver/prompts.js';
-import { assertBuilt, PACKAGE_VERSION, runBin, runMain, treeSnapshot } from './support/cli-run.js';
+import { assertBuilt, PACKAGE_VERSION, removeTempDirs, runBin, runMain, tempDir, treeSnapshot } from './support/cli-run.js';
 import {
   composeConfigProblems,
   composeFindings,
@@ -26,7 +26,10 @@ import {
   type FixtureName,
 } from './support/existing-app.js';
 
-afterAll(removeCopies);
+afterAll(() => {
+  removeCopies();
+  removeTempDirs();
+});
 
 const add = (dir: string, ...flags: string[]) => runMain(['add', 'docker', '--dir', dir, ...flags], { cwd: path.dirname(dir) });
 const json = (stdout: string) => JSON.parse(stdout) as { ok: boolean; options: Record<string, unknown>; files: { path: string; action: string }[]; warnings: string[]; error?: { code: string; message: string; details: string[] } };
@@ -244,7 +247,7 @@ describe('never losing a user file', () => {
 
   it('a symlink inside the repo pointing outside it is refused, nothing written', async () => {
     const dir = copyFixture('fastapi-main');
-    const outside = mkdtempSync(path.join(tmpdir(), 'cpda-outside-'));
+    const outside = tempDir('cpda-outside-');
     symlinkSync(path.join(outside, 'compose.yaml'), path.join(dir, 'compose.yaml'));
     const before = treeSnapshot(dir);
     const run = await add(dir, '--force');
@@ -264,7 +267,7 @@ describe('never losing a user file', () => {
   });
 
   it('a --dir that does not exist is refused', async () => {
-    const run = await runMain(['add', 'docker', '--dir', 'nope'], { cwd: mkdtempSync(path.join(tmpdir(), 'cpda-')) });
+    const run = await runMain(['add', 'docker', '--dir', 'nope'], { cwd: tempDir('cpda-') });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/does not exist/);
   });
@@ -272,7 +275,7 @@ describe('never losing a user file', () => {
 
 describe('asking only what could not be detected', () => {
   const emptyRepo = () => {
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'cpda-bare-')), 'bare');
+    const dir = path.join(tempDir('cpda-bare-'), 'bare');
     mkdirSync(dir);
     writeFileSync(path.join(dir, 'README.md'), 'nothing to detect\n');
     return dir;
@@ -372,7 +375,7 @@ describe('src layout (src/<package>/, no src/__init__.py)', () => {
   afterAll(() => temps.forEach((t) => rmSync(t, { recursive: true, force: true })));
   /** A repo of `files` (paths may have directories) with FastAPI dependencies. */
   const repo = (files: Record<string, string>) => {
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'cpda-src-')), 'repo');
+    const dir = path.join(tempDir('cpda-src-'), 'repo');
     temps.push(path.dirname(dir));
     for (const [file, text] of Object.entries({ 'requirements.txt': 'fastapi==0.115.11\nuvicorn==0.34.0\n', ...files })) {
       mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -440,7 +443,7 @@ describe('src layout (src/<package>/, no src/__init__.py)', () => {
 describe('what the image installs and what the override mounts', () => {
   const PYTHON3_TOMLLIB = spawnSync('python3', ['-c', 'import tomllib'], { stdio: 'ignore' }).status === 0;
   const temps: string[] = [];
-  const temp = (prefix: string) => (temps.push(mkdtempSync(path.join(tmpdir(), prefix))), temps[temps.length - 1]!);
+  const temp = (prefix: string) => (temps.push(tempDir(prefix)), temps[temps.length - 1]!);
   afterAll(() => temps.forEach((t) => rmSync(t, { recursive: true, force: true })));
   const newRepo = (files: Record<string, string>) => {
     const dir = path.join(temp('cpda-repo-'), 'repo');
@@ -514,6 +517,86 @@ describe('what the image installs and what the override mounts', () => {
     expect((await add(bare, '--framework', 'fastapi', '--app', 'main:app')).code).toBe(0);
     expect((parseYaml(read(bare, 'compose.override.yaml')) as Override).services.app).not.toHaveProperty('volumes');
     expect(composeFindings(bare)).toEqual([]);
+  });
+});
+
+describe('requirements.txt that includes other files or local code (issue 10)', () => {
+  it('-r and -c files are mounted beside requirements.txt at their own paths; the override rebuilds on each', async () => {
+    const dir = copyFixture('requirements-includes');
+    const run = await add(dir, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const dockerfile = read(dir, 'Dockerfile');
+    for (const file of ['requirements.txt', 'requirements/base.txt', 'constraints.txt'])
+      expect(dockerfile).toContain(`--mount=type=bind,source=${file},target=/tmp/${file} \\`);
+    expect(dockerfile).toContain('pip install -r /tmp/requirements.txt');
+    const watch = (parseYaml(read(dir, 'compose.override.yaml')) as { services: { app: { develop: { watch: { path: string }[] } } } }).services.app.develop.watch;
+    expect(watch.map((w) => w.path)).toEqual(['requirements.txt', 'requirements/base.txt', 'constraints.txt']);
+    expect(json(run.stdout).warnings).toEqual([]);
+    expect(dockerfileFindings(dir)).toEqual([]);
+  });
+
+  it.each([
+    ['-e .', /line 2 \(-e \.\): it installs local code/],
+    ['./libs/shared', /line 2 \(\.\/libs\/shared\): it installs local code/],
+    ['shared @ file:///opt/shared', /it installs local code/],
+    ['-f ./wheels', /a local --find-links folder/],
+    ['-r ../outside.txt', /\.\.\/outside\.txt is outside the repository/],
+    ['-r missing.txt', /missing\.txt is not a file in the repository/],
+  ])('a line the image cannot install (%s) is refused, naming the line; nothing is written', async (line, message) => {
+    const dir = copyFixture('fastapi-main');
+    writeFileSync(path.join(dir, 'requirements.txt'), `fastapi==0.115.11\n${line}\nuvicorn==0.34.0\n`);
+    const before = treeSnapshot(dir);
+    const run = await add(dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toMatch(/run add docker again/);
+    expect(treeSnapshot(dir)).toEqual(before);
+  });
+
+  it('index and hash options need nothing: they are accepted as they are', async () => {
+    const dir = copyFixture('fastapi-main');
+    writeFileSync(path.join(dir, 'requirements.txt'), '--index-url https://pypi.org/simple\n--trusted-host pypi.org\nfastapi==0.115.11 \\\n    --hash=sha256:0000\nuvicorn==0.34.0\n');
+    const run = await add(dir);
+    expect(run.code, run.stderr).toBe(0);
+  });
+});
+
+describe('frameworks we do not support (yet)', () => {
+  it.each([
+    ['Django', 'requirements.txt', 'django==5.2\n', 'manage.py', 'import django\n'],
+    ['Litestar', 'requirements.txt', 'uvicorn==0.34.0\n', 'main.py', 'from litestar import Litestar\napp = Litestar([])\n'],
+  ])('a %s repository is told so (exit 1), not asked to pass --framework', async (label, deps, depsText, code, codeText) => {
+    const dir = path.join(tempDir('cpda-other-'), 'site');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, deps), depsText);
+    writeFileSync(path.join(dir, code), codeText);
+    const run = await add(dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${label} is not supported (yet)`);
+    expect(run.stderr).not.toMatch(/no terminal to ask on/);
+    rmSync(path.dirname(dir), { recursive: true, force: true });
+  });
+});
+
+describe('--dir: one rule for the CLI and plop', () => {
+  it('a --dir that does not exist is refused by add docker, and nothing is created', async () => {
+    const base = tempDir('cpda-nodir-');
+    const run = await runMain(['add', 'docker', '--dir', 'not/there', '--framework', 'fastapi', '--app', 'a:b'], { cwd: base });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/not\/there does not exist/);
+    expect(treeSnapshot(base)).toEqual({});
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  it('a --dir reached through a symlinked parent is written at its real path, and reported so', async () => {
+    const real = copyFixture('fastapi-main');
+    const links = tempDir('cpda-links-');
+    symlinkSync(path.dirname(real), path.join(links, 'via'));
+    const run = await runMain(['add', 'docker', '--dir', path.join('via', path.basename(real)), '--json'], { cwd: links });
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run.stdout)).toMatchObject({ ok: true });
+    expect((JSON.parse(run.stdout) as { projectDir: string }).projectDir).toBe(real);
+    rmSync(links, { recursive: true, force: true });
   });
 });
 

@@ -2,12 +2,13 @@
 // non-empty-directory refusal, --dry-run, --json, the answers file, colour. In-process runs of
 // main() first, then the built bin spawned as a user (or a CI job) would run it.
 
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../src/options/answers-file.js';
 import { DOCKERFILE_VARIANTS, FRAMEWORKS, PROJECT_OPTIONS, PYTHON_VERSIONS, defaultAnswers } from '../src/options/table.js';
-import { assertBuilt, listFiles, PACKAGE_VERSION, runBin, runMain, tempDir, treeSnapshot, removeTempDirs } from './support/cli-run.js';
+import { assertBuilt, BIN, cleanEnv, listFiles, PACKAGE_VERSION, runBin, runMain, tempDir, treeSnapshot, removeTempDirs } from './support/cli-run.js';
 
 afterAll(removeTempDirs);
 
@@ -25,9 +26,12 @@ describe('help and version', () => {
       const run = await runMain([flag], { cwd });
       expect(run.code).toBe(0);
       expect(run.stderr).toBe('');
+      // At most 80 columns: an entry's text wraps onto indented lines of its own.
+      expect(run.stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
+      const entries = run.stdout.replace(/\n {37}/g, ' ').split('\n');
       for (const spec of PROJECT_OPTIONS) {
-        const line = run.stdout.split('\n').find((l) => l.trimStart().startsWith(`--${spec.flag}`));
-        expect(line, `help line for --${spec.flag}`).toBeDefined();
+        const line = entries.find((l) => l.trimStart().startsWith(`--${spec.flag}`));
+        expect(line, `help entry for --${spec.flag}`).toBeDefined();
         const shown = spec.kind === 'text' ? JSON.stringify(spec.default) : String(spec.default);
         expect(line).toContain(`(default: ${shown})`);
         if (spec.kind === 'choice') expect(line).toContain(spec.choices.join('|'));
@@ -36,7 +40,7 @@ describe('help and version', () => {
       for (const control of ['-y, --yes', '--overwrite', '--dry-run', '--json', '--answers', '--interactive', '-h, --help', '-v, --version'])
         expect(run.stdout).toContain(control);
       expect(run.stdout).toContain('npm create python-docker-app@latest my-api -- --framework fastapi');
-      expect(run.stdout).toMatch(/Exit codes: 0 .*1 .*2 .*130/);
+      expect(run.stdout.replace(/\n/g, ' ')).toMatch(/Exit codes: 0 .*1 .*2 .*130 .*143/);
     }
     expect(treeSnapshot(cwd)).toEqual({});
   });
@@ -91,6 +95,53 @@ describe('usage errors exit 2 and never fall back silently', () => {
     const run = await runMain(['--', 'app', '--yes', '--dry-run', '--json'], { cwd });
     expect(run.code).toBe(0);
     expect(parseJson(run.stdout).projectDir).toBe(path.join(cwd, 'app'));
+  });
+});
+
+describe('no silent surprises', () => {
+  it.each([
+    [['app', '--yes', '--postgres', '--no-postgres'], /--postgres and --no-postgres contradict each other/],
+    [['app', '--yes', '--no-redis', '--redis'], /--no-redis and --redis contradict each other/],
+    [['app', '--yes', '--framework', 'flask', '--framework=fastapi'], /--framework is given twice with different values \("flask" and "fastapi"\)/],
+    [['app', '--yes', '--description', 'a', '--description', 'b'], /--description is given twice/],
+  ])('contradicting flags %j are a usage error, not "the last one wins"', async (argv, message) => {
+    const cwd = tempDir();
+    const run = await runMain(argv, { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(treeSnapshot(cwd)).toEqual({});
+  });
+
+  it('the same flag twice with the same value is accepted', async () => {
+    const run = await runMain(['app', '--yes', '--no-redis', '--no-redis', '--framework', 'flask', '--framework', 'flask', '--dry-run', '--json'], { cwd: tempDir() });
+    expect(run.code, run.stderr).toBe(0);
+    expect(parseJson(run.stdout).options).toMatchObject({ redis: false, framework: 'flask' });
+  });
+
+  it('--help --json and --version --json are one JSON document each', async () => {
+    const help = parseJson((await runMain(['--help', '--json'], { cwd: tempDir() })).stdout);
+    expect(help).toMatchObject({ schemaVersion: 1, ok: true, help: { command: 'create' } });
+    const flags = help.help.options.map((o: { flag: string }) => o.flag);
+    for (const spec of PROJECT_OPTIONS) expect(flags).toContain(`--${spec.flag}`);
+    expect(help.help.options.find((o: { flag: string }) => o.flag === '--framework')).toMatchObject({ kind: 'choice', values: [...FRAMEWORKS], default: 'fastapi' });
+    const add = parseJson((await runMain(['add', 'docker', '--help', '--json'], { cwd: tempDir() })).stdout);
+    expect(add.help.options.find((o: { flag: string }) => o.flag === '--app')).toMatchObject({ required: false, detectedFrom: expect.any(String) });
+    expect(parseJson((await runMain(['--version', '--json'], { cwd: tempDir() })).stdout)).toEqual({ schemaVersion: 1, ok: true, version: PACKAGE_VERSION });
+  });
+
+  it.each([[''], ['   ']])('a blank description %j is refused, not rendered as empty text', async (description) => {
+    const run = await runMain(['app', '--yes', '--description', description], { cwd: tempDir() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/the description is blank/);
+  });
+
+  it('the description limit counts characters as Python does (code points), not UTF-16 units', async () => {
+    const emoji = '🚀'.repeat(200); // 200 characters, 400 UTF-16 units
+    const run = await runMain(['app', '--yes', '--dry-run', '--json', '--description', emoji], { cwd: tempDir() });
+    expect(run.code, run.stderr).toBe(0);
+    const over = await runMain(['app', '--yes', '--description', `${emoji}!`], { cwd: tempDir() });
+    expect(over.code).toBe(2);
+    expect(over.stderr).toMatch(/is 201 characters long; at most 200/);
   });
 });
 
@@ -229,8 +280,55 @@ describe('the target directory', () => {
     mkdirSync(cwd);
     const run = await runMain(['.', '--yes'], { cwd });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('rename the directory or give a name instead of "."');
+    expect(run.stderr).toContain('pass --name <name> to name the project (or rename the directory)');
     expect(treeSnapshot(cwd)).toEqual({});
+  });
+
+  it('a directory argument is a path: its last part names the project, missing parents are created', async () => {
+    const cwd = tempDir();
+    const outside = tempDir();
+    const cases: [target: string, dir: string][] = [
+      ['./orders', path.join(cwd, 'orders')],
+      ['services/billing/api', path.join(cwd, 'services', 'billing', 'api')],
+      [path.join(outside, 'abs', 'shop'), path.join(outside, 'abs', 'shop')],
+      [`../${path.basename(outside)}/sibling`, path.join(outside, 'sibling')],
+    ];
+    for (const [target, dir] of cases) {
+      const run = await runMain([target, '--yes', '--json'], { cwd });
+      expect(run.code, `${target}: ${run.stderr}`).toBe(0);
+      const doc = parseJson(run.stdout);
+      expect(doc.projectDir).toBe(dir);
+      expect(doc.options.name).toBe(path.basename(dir));
+      expect(JSON.parse(readFileSync(path.join(dir, ANSWERS_FILE), 'utf8')).answers.name).toBe(path.basename(dir));
+    }
+  });
+
+  it('--name names the project when the folder name is not a valid name; without it, exit 2 names --name', async () => {
+    const cwd = tempDir();
+    const refused = await runMain(['My Service', '--yes'], { cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/"My Service" is not allowed.*pass --name <name>/);
+    expect(treeSnapshot(cwd)).toEqual({});
+
+    const run = await runMain(['My Service', '--yes', '--name', 'my-service', '--json'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    expect(parseJson(run.stdout)).toMatchObject({ projectDir: path.join(cwd, 'My Service'), options: { name: 'my-service' } });
+    expect(readFileSync(path.join(cwd, 'My Service', 'compose.yaml'), 'utf8')).toContain('name: "my-service"');
+    // Without a directory, --name is also the folder.
+    const named = await runMain(['--yes', '--name', 'billing', '--json', '--dry-run'], { cwd });
+    expect(parseJson(named.stdout).projectDir).toBe(path.join(cwd, 'billing'));
+    // An invalid --name is a usage error like any invalid value.
+    const bad = await runMain(['ok', '--yes', '--name', 'Bad Name'], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--name: the project name "Bad Name" is not allowed/);
+  });
+
+  it('the project folder gets the mode the umask gives, not a temporary folder\'s 0700', async () => {
+    const cwd = tempDir();
+    expect((await runMain(['svc', '--yes'], { cwd })).code).toBe(0);
+    const expected = 0o777 & ~process.umask();
+    expect(statSync(path.join(cwd, 'svc')).mode & 0o777).toBe(expected);
+    expect(statSync(path.join(cwd, 'svc', 'app')).mode & 0o777).toBe(expected);
   });
 
   it('refuses a target that is a symbolic link (exit 1)', async () => {
@@ -356,6 +454,37 @@ describe('the answers file', () => {
     expect(Object.keys(treeSnapshot(cwd))).toEqual(['answers.json']);
   });
 
+  it('refuses an unknown key, naming it and the nearest known one, instead of dropping it', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'answers.json'), JSON.stringify({ answers: { name: 'x', framwork: 'flask' } }));
+    const run = await runMain(['--answers', 'answers.json', '--yes'], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown key "framwork" \(did you mean "framework"\?\)/);
+    expect(Object.keys(treeSnapshot(cwd))).toEqual(['answers.json']);
+  });
+
+  it('reads only a bounded regular file: /dev/zero, a named pipe, a directory and a huge file are refused at once', async () => {
+    const cwd = tempDir();
+    const fifo = path.join(cwd, 'pipe.json');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    writeFileSync(path.join(cwd, 'huge.json'), `{"answers": {}, "pad": "${'x'.repeat(70 * 1024)}"}`);
+    mkdirSync(path.join(cwd, 'dir.json'));
+    const cases: [file: string, message: RegExp][] = [
+      ['/dev/zero', /not a regular file \(a character device\)/],
+      [fifo, /not a regular file \(a named pipe\)/],
+      ['dir.json', /not a regular file \(a directory\)/],
+      ['huge.json', /larger than the 65536 bytes allowed/],
+    ];
+    for (const [file, message] of cases) {
+      const started = Date.now();
+      const run = await runMain(['--answers', file, '--yes', '--dry-run'], { cwd });
+      expect(run.code, file).toBe(2);
+      expect(run.stderr, file).toMatch(message);
+      expect(run.stderr.trim().split('\n'), file).toHaveLength(1);
+      expect(Date.now() - started, `${file} was not refused at once`).toBeLessThan(2000);
+    }
+  });
+
   it('a missing answers file is a usage error', async () => {
     const cwd = tempDir();
     const run = await runMain(['--answers', 'nope.json'], { cwd });
@@ -453,7 +582,19 @@ describe('the built CLI (node dist/create-python-docker-app.js)', () => {
     expect(treeSnapshot(cwd)).toEqual(before);
   });
 
-  it.each([['../api'], ['/tmp/api'], ['My API'], ['1api'], ['api;rm -rf ~']])('refuses the name %j with exit 2 and one line saying what is allowed', (name) => {
+  it('a path is a target: ./svc, sub/dir/svc (parents created) and an absolute path each give a project named svc', () => {
+    const cwd = tempDir();
+    for (const target of ['./svc', 'sub/dir/svc', path.join(tempDir(), 'abs', 'svc')]) {
+      const run = runBin([target, '--yes', '--json'], { cwd });
+      expect(run.status, `${target}: ${run.stderr}`).toBe(0);
+      const doc = parseJson(run.stdout);
+      expect(doc.projectDir).toBe(path.resolve(cwd, target));
+      expect(doc.options.name).toBe('svc');
+      expect(existsSync(path.join(path.resolve(cwd, target), 'compose.yaml'))).toBe(true);
+    }
+  });
+
+  it.each([['My API'], ['1api'], ['api;rm -rf ~']])('refuses the name %j with exit 2 and one line saying what is allowed', (name) => {
     const cwd = tempDir();
     const run = runBin([name, '--yes'], { cwd });
     expect(run.status).toBe(2);
@@ -484,6 +625,21 @@ describe('the built CLI (node dist/create-python-docker-app.js)', () => {
     expect(runBin(argv, { cwd, env: { FORCE_COLOR: '1' } }).stderr).toContain('\x1b[31merror:');
     expect(runBin(argv, { cwd }).stderr).not.toContain('\x1b[');
     expect(runBin(argv, { cwd, env: { NO_COLOR: '1' } }).stderr).not.toContain('\x1b[');
+    // NO_COLOR is the user saying "never": it wins over FORCE_COLOR (Node would let FORCE_COLOR win).
+    const both = runBin(argv, { cwd, env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    expect(both.stderr).not.toContain('\x1b[');
+    expect(both.stderr).toMatch(/^error: /);
+  });
+
+  it('a reader that closes the pipe early (--help | head) ends the run quietly, exit 0', async () => {
+    // The reading end is closed before the CLI has started, so its first write meets EPIPE.
+    const child = spawn(process.execPath, [BIN, '--help'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('every framework is accepted by the built CLI', () => {

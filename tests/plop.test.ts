@@ -3,7 +3,7 @@
 // bypassable (no `when`), conflicts are failures that write nothing, plop's force is honoured,
 // and `service` adds Postgres/Redis to a compose.yaml exactly as if it had been rendered with it.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nodePlop, { type NodePlopAPI, type PlopGenerator } from 'node-plop';
@@ -13,10 +13,13 @@ import plopfile, { plopCliForce } from '../generators/plopfile.js';
 import { renderDockerFiles, type DockerAppOptions } from '../src/existing/docker-app.js';
 import { PROJECT_OPTIONS } from '../src/options/table.js';
 import { renderProject } from '../src/engine/render.js';
-import { PACKAGE_VERSION, runMain, treeSnapshot } from './support/cli-run.js';
+import { PACKAGE_VERSION, removeTempDirs, runMain, tempDir, treeSnapshot } from './support/cli-run.js';
 import { composeConfigProblems, composeFindings, copyFixture, dockerfileFindings, HAS_COMPOSE, read, removeCopies } from './support/existing-app.js';
 
-afterAll(removeCopies);
+afterAll(() => {
+  removeCopies();
+  removeTempDirs();
+});
 
 async function pack(destBasePath: string, force = false): Promise<NodePlopAPI> {
   const plop = await nodePlop('', { destBasePath, force });
@@ -36,7 +39,7 @@ async function run(gen: PlopGenerator, bypass: string[]) {
 
 describe('the generators', () => {
   it('python-app, docker and service, with plain prompts that can all be bypassed by name', async () => {
-    const plop = await pack(mkdtempSync(path.join(tmpdir(), 'cpda-plop-')));
+    const plop = await pack(tempDir('cpda-plop-'));
     expect(plop.getGeneratorList().map((g) => g.name)).toEqual(['python-app', 'docker', 'service']);
     expect(plop.getActionTypeList()).toEqual(['cpda:write']);
     const flags = new Set(PROJECT_OPTIONS.map((s) => s.flag));
@@ -146,9 +149,33 @@ describe('docker generator on the fixture repositories', () => {
   });
 });
 
+describe('--dir: the same rule as add docker (issue 10)', () => {
+  const answers = { framework: 'fastapi', app: 'app.main:app', port: 8000, python: '3.12', postgres: false, redis: false, dockerfile: 'standard' };
+
+  it('a dir whose symlinked parent leads outside the destination is refused; nothing is written there', async () => {
+    const dest = tempDir('cpda-plop-dest-');
+    const outside = copyFixture('fastapi-main');
+    symlinkSync(path.dirname(outside), path.join(dest, 'link'));
+    const before = treeSnapshot(outside);
+    const result = await run((await pack(dest)).getGenerator('docker'), dockerBypass({ ...answers, dir: path.join('link', 'fastapi-main') }));
+    expect(result.failures[0]!.error).toMatch(/is outside .* \(it leads to /);
+    expect(treeSnapshot(outside)).toEqual(before);
+  });
+
+  it('a dir that does not exist is refused, not created (as add docker refuses it)', async () => {
+    const dest = tempDir('cpda-plop-dest-');
+    const result = await run((await pack(dest)).getGenerator('docker'), dockerBypass({ ...answers, dir: 'not-there' }));
+    expect(result.failures[0]!.error).toMatch(/not-there does not exist/);
+    expect(treeSnapshot(dest)).toEqual({});
+    const cli = await runMain(['add', 'docker', '--dir', 'not-there', '--framework', 'fastapi', '--app', 'app.main:app'], { cwd: dest });
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toMatch(/not-there does not exist/);
+  });
+});
+
 describe('python-app generator', () => {
   it('writes the same project as the CLI into a sub-folder; refuses a non-empty folder unless forced', async () => {
-    const base = mkdtempSync(path.join(tmpdir(), 'cpda-plop-app-'));
+    const base = tempDir('cpda-plop-app-');
     const bypass = ['shop-api', 'A shop', 'flask', '3.13', 'yes', 'no', 'multi-stage'];
     const result = await run((await pack(base)).getGenerator('python-app'), bypass);
     expect(result.failures).toEqual([]);
@@ -236,7 +263,7 @@ describe('service generator', () => {
     expect(foreign.failures[0]!.error).toMatch(/not produced by create-python-docker-app/);
     expect(read(dir, 'compose.yaml')).toBe('services:\n  app:\n    image: theirs\n');
 
-    const bare = mkdtempSync(path.join(tmpdir(), 'cpda-plop-bare-'));
+    const bare = tempDir('cpda-plop-bare-');
     const missing = await run((await pack(bare)).getGenerator('service'), ['.', 'redis']);
     expect(missing.failures[0]!.error).toMatch(/does not exist/);
   });

@@ -69,14 +69,15 @@ describe('injected prompter', () => {
     expect(JSON.parse(run.stdout).options.name).toBe('my-api');
   });
 
+  // The folder stays what was typed (a path, like every create-* tool takes); only the project
+  // name, its last part, is asked for.
   it.each([
     ['My API', 'my-api'],
-    ['../evil', 'evil'],
     ['Café Ünïcode', 'cafe-unicode'],
     ['2fast', 'fast'],
-    ['/abs/path', 'abs-path'],
+    ['sub/Web App', 'web-app'],
     ['a'.repeat(200), 'a'.repeat(64)],
-  ])('an invalid directory argument %j is re-asked with the normalized default %j', async (typed, normalized) => {
+  ])('a directory %j whose name is not a valid project name gets the name asked, offering %j', async (typed, normalized) => {
     const cwd = tempDir();
     const prompter = scriptedPrompter({ name: ENTER, ...ENTER_ALL });
     const run = await runMain([typed, '--json'], { cwd, tty: true, prompter });
@@ -84,9 +85,11 @@ describe('injected prompter', () => {
     const q = prompter.asked[0]!;
     expect(q).toMatchObject({ kind: 'text', key: 'name', default: normalized });
     expect(q.message).toContain('use lower-case letters');
-    expect(JSON.parse(run.stdout).projectDir).toBe(path.join(cwd, normalized));
-    // Nothing was written anywhere but the accepted directory.
-    expect(Object.keys(treeSnapshot(cwd)).filter((p) => !p.startsWith(normalized))).toEqual([]);
+    const doc = JSON.parse(run.stdout);
+    expect(doc.projectDir).toBe(path.join(cwd, typed));
+    expect(doc.options.name).toBe(normalized);
+    // Nothing was written anywhere but the folder that was named.
+    expect(Object.keys(treeSnapshot(cwd)).filter((p) => !p.startsWith(typed) && !typed.startsWith(`${p}/`))).toEqual([]);
   });
 
   it('an invalid typed name is rejected by validate and asked again; the offered default is a valid name', async () => {
@@ -250,7 +253,8 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
     expect(run.failedStep, run.text).toBeNull();
     expect(run.status, run.text).toBe(0);
     expect(run.text.replace(/\s+/g, ' ')).toContain('"My Shop!" is not allowed: use lower-case letters');
-    expect(listFiles(cwd).every((f) => f.startsWith('my-shop/'))).toBe(true);
+    expect(listFiles(cwd).every((f) => f.startsWith('My Shop!/'))).toBe(true);
+    expect(readFileSync(path.join(cwd, 'My Shop!', 'compose.yaml'), 'utf8')).toContain('name: "my-shop"');
   });
 
   it('NO_COLOR: prompts and report without a single colour code on a terminal', async () => {

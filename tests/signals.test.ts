@@ -128,6 +128,31 @@ describe('a signal while writing leaves nothing behind', () => {
     expect(outcomes, outcomes.join('; ')).toContain('143: nothing');
   });
 
+  it('SIGTERM once the project is complete changes nothing: exit 0, the whole project, the report', async () => {
+    // The slow-down seam also waits after the final rename, before the report; the signal is
+    // sent while it waits.
+    const cwd = tempDir();
+    const expected = countPlannedFiles(['svc', '--yes']);
+    const child = spawn(process.execPath, [BIN, 'svc', '--yes'], { cwd, env: cleanEnv({ CPDA_TEST_SLOW_WRITE_MS: '100' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let signalled = false;
+    const watcher = watch(cwd, (_event, name) => {
+      if (name === 'svc' && !signalled) {
+        signalled = true;
+        // Well inside the 400 ms the seam waits after the rename, and after the write's own
+        // handlers are gone (a signal that lands before that is swallowed with them).
+        setTimeout(() => child.kill('SIGTERM'), 150);
+      }
+    });
+    const code = await new Promise<number | string | null>((resolve) => child.on('close', (c, sig) => resolve(c ?? sig)));
+    watcher.close();
+    expect(signalled).toBe(true);
+    expect(code, stderr).toBe(0);
+    expect(countFiles(path.join(cwd, 'svc'))).toBe(expected);
+    expect(stderr).toContain('Done:');
+  });
+
   it('without a signal the slowed run completes (the seam only slows, it does not change the result)', async () => {
     const cwd = tempDir();
     const child = spawn(process.execPath, [BIN, 'svc', '--yes', '--json'], { cwd, env: cleanEnv({ CPDA_TEST_SLOW_WRITE_MS: '1' }) });

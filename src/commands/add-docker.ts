@@ -2,12 +2,10 @@
 // Flask/FastAPI repository, like `docker init` but scriptable. Detection suggests every answer;
 // only what it could not find is asked (or, without a terminal, named as a flag to pass).
 
-import { statSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from '../driver/command.js';
-import { optionRows, row } from '../driver/help.js';
+import { controlRows, optionRows } from '../driver/help.js';
+import { existingDirectory } from '../driver/locate.js';
 import { dockerNextSteps } from '../driver/report.js';
-import { assertSafeTarget } from '../engine/write.js';
 import { CliError } from '../errors.js';
 import { detectApp } from '../existing/detect.js';
 import { dockerAppOptions, dockerWarnings, renderDockerFiles } from '../existing/docker-app.js';
@@ -24,15 +22,18 @@ export const addDocker: Command = {
   defaultsNeedYes: false,
   forceHint: 'pass --force',
 
-  async locate(args, { cwd }) {
-    const given = args.answers.dir ?? '.';
-    const dir = path.resolve(cwd, given);
-    assertSafeTarget(dir);
-    if (!isDirectory(dir)) throw new CliError('detect-failed', `${given} does not exist; run add docker inside your repository or pass --dir`);
+  async locate(args, step) {
+    const dir = existingDirectory(args.answers.dir ?? '.', step, 'run add docker inside your repository or pass --dir');
     return { dir, detected: detectApp(dir), missing: [] };
   },
 
   missingError(missing, site) {
+    const other = site.detected?.unsupportedFramework;
+    if (missing.includes('framework') && other)
+      return new CliError(
+        'unsupported',
+        `${other.label} is not supported (yet): found it ${other.where}; add docker writes Docker files for Flask and FastAPI apps (pass --framework if this app is one of them after all)`,
+      );
     const parts: string[] = [];
     if (missing.includes('framework')) parts.push(`--framework ${FRAMEWORKS.join('|')} (found no flask or fastapi dependency or import)`);
     if (missing.includes('app')) {
@@ -44,6 +45,17 @@ export const addDocker: Command = {
       );
     }
     return new CliError('missing-answers', `could not detect everything and there is no terminal to ask on; pass ${parts.join(' and ')}`);
+  },
+
+  check(site) {
+    // Refused rather than written: an image whose install step cannot work is no help.
+    const [first, ...more] = site.detected?.installFrom === 'requirements.txt' ? site.detected.unsupportedRequirements : [];
+    if (first)
+      throw new CliError(
+        'unsupported',
+        `${first.file} line ${first.line} (${first.text}): ${first.why}; move it out of ${first.file} (the image serves your code from /app without installing it) and run add docker again`,
+        more.map((u) => `${u.file} line ${u.line} (${u.text}): ${u.why}`),
+      );
   },
 
   render(answers, site, { version }) {
@@ -65,32 +77,23 @@ export const addDocker: Command = {
 function addDockerHelp(): string {
   return `Usage: create-python-docker-app add docker [--dir <path>] [flags]
 
-Adds a Dockerfile, .dockerignore, compose.yaml, compose.override.yaml and .env.example (and
-gunicorn.conf.py for Flask) to an existing Flask or FastAPI app. The framework, the app
-(module:app, or a create_app() factory), the port, the Python version and whether Postgres or
-Redis are used are detected from requirements.txt, pyproject.toml and the code; flags override
-what was detected, and only what could not be detected is asked. In a src layout (src/<package>/,
-no src/__init__.py) the app is relative to src/ (--app src.shop.main:app means shop.main:app) and
-the image puts /app/src on PYTHONPATH.
+Adds a Dockerfile, .dockerignore, compose.yaml, compose.override.yaml and
+.env.example (and gunicorn.conf.py for Flask) to an existing Flask or FastAPI
+app. The framework, the app (module:app, or a create_app() factory), the port,
+the Python version and whether Postgres or Redis are used are detected from
+requirements.txt, pyproject.toml and the code; flags override what was
+detected, and only what could not be detected is asked. In a src layout
+(src/<package>/, no src/__init__.py) the app is relative to src/ (--app
+src.shop.main:app means shop.main:app) and the image puts /app/src on
+PYTHONPATH.
 
 ${optionRows('add docker').join('\n')}
-${row('--force', 'overwrite files that exist and differ')}
-${row('--dry-run', 'print the plan (create/overwrite/unchanged/conflict), write nothing')}
-${row('--json', 'print one JSON document on stdout')}
-${row('-y, --yes', 'never prompt: detected values, then the defaults')}
-${row('--interactive, --no-interactive', 'force prompts on or off (default: on with a terminal)')}
-${row('-h, --help', 'show this help')}
+${controlRows(addDocker).join('\n')}
 
-Existing files that differ are never overwritten without --force: they are listed as conflicts
-and nothing is written (exit 1). Without a terminal, a framework or app that could not be
-detected must be given (exit 2 names the flag).
+Existing files that differ are never overwritten without --force: they are
+listed as conflicts and nothing is written (exit 1). Without a terminal, a
+framework or app that could not be detected must be given (exit 2 names the
+flag). Exit codes: 0 done, 1 refused, 2 usage error, 130 cancelled, 143
+terminated before the files were complete (nothing was left behind).
 `;
-}
-
-function isDirectory(dir: string): boolean {
-  try {
-    return statSync(dir).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -1,10 +1,9 @@
 // Adding PostgreSQL or Redis to a compose.yaml we generated (the plop `service` generator). Its
 // files are our own earlier output, so replacing them is its job: nothing is a conflict.
 
-import path from 'node:path';
 import type { Command } from '../driver/command.js';
 import { optionRows } from '../driver/help.js';
-import { assertSafeTarget } from '../engine/write.js';
+import { existingDirectory } from '../driver/locate.js';
 import { CliError } from '../errors.js';
 import { addServiceFiles } from '../existing/compose-service.js';
 import type { ServiceKey } from '../features/types.js';
@@ -18,10 +17,8 @@ export const addService: Command = {
   defaultsNeedYes: false,
   forceHint: 'run `plop --force ...`',
 
-  async locate(args, { cwd }) {
-    const dir = path.resolve(cwd, args.answers.dir ?? '.');
-    assertSafeTarget(dir);
-    return { dir, missing: [] };
+  async locate(args, step) {
+    return { dir: existingDirectory(args.answers.dir ?? '.', step, 'give the folder of a project made by create-python-docker-app'), missing: [] };
   },
 
   missingError: () => new CliError('missing-answers', 'the service to add (postgres or redis) is required'),

@@ -1,8 +1,8 @@
 // `create-python-docker-app [directory] [flags]`: a new project in a new (or empty) folder.
 
 import path from 'node:path';
-import type { Command, Site } from '../driver/command.js';
-import { optionRows, row } from '../driver/help.js';
+import type { Command } from '../driver/command.js';
+import { controlRows, optionRows } from '../driver/help.js';
 import { askForName } from '../driver/prompts.js';
 import { dockerNextSteps, displayDir } from '../driver/report.js';
 import { flagName } from '../driver/resolve.js';
@@ -10,7 +10,7 @@ import { renderProject } from '../engine/render.js';
 import { assertSafeTarget, existingEntries } from '../engine/write.js';
 import { CliError } from '../errors.js';
 import { APP_PORT } from '../features/frameworks.js';
-import { nameProblem } from '../options/names.js';
+import { NAME_RULE, nameProblem } from '../options/names.js';
 import { DEFAULT_NAME, PROJECT_OPTIONS, specFor, type OptionKey, type ProjectOptions } from '../options/table.js';
 
 export const create: Command = {
@@ -22,27 +22,30 @@ export const create: Command = {
   defaultsNeedYes: true,
   forceHint: 'pass --overwrite',
 
+  /**
+   * The target is a path, as with every create-* tool: `my-api`, `./my-api`, `sub/my-api`,
+   * `/abs/my-api`, `.` (missing parents are created). The project name is the folder's name,
+   * unless --name gives one; a folder name that is not a valid project name is asked about at
+   * a terminal, and is an error naming --name without one. With no directory argument, the
+   * name (asked, or my-api with --yes) is also the folder, in the current directory.
+   */
   async locate(args, { cwd, prompter }) {
     const directory = args.positionals[0];
-    if (directory === '.') {
-      const name = path.basename(cwd);
-      const problem = nameProblem(name);
-      if (!problem) return { dir: cwd, name, missing: [] };
-      if (!prompter) throw new CliError('invalid-name', `${problem}; rename the directory or give a name instead of "."`);
-      return { dir: cwd, name: await askForName(prompter, name, problem), missing: [] };
-    }
-    let name = directory;
-    if (name === undefined) {
+    const flagged = args.answers.name;
+    if (directory === undefined) {
+      const name = flagged ?? (prompter ? await askForName(prompter, DEFAULT_NAME) : args.yes ? DEFAULT_NAME : undefined);
       // Reported with the other missing answers, so one error names everything to pass.
-      if (!prompter && !args.yes) return { dir: '', missing: ['[directory]'] };
-      name = prompter ? await askForName(prompter, DEFAULT_NAME) : DEFAULT_NAME;
+      if (name === undefined) return { dir: '', missing: ['[directory]'] };
+      return { dir: path.resolve(cwd, name), answers: { name }, missing: [] };
     }
-    const problem = nameProblem(name);
-    if (problem) {
-      if (!prompter) throw new CliError('invalid-name', problem);
-      name = await askForName(prompter, name, problem);
-    }
-    return { dir: path.resolve(cwd, name), name, missing: [] };
+    if (directory.trim() === '') throw new CliError('invalid-name', `the directory is empty: ${NAME_RULE}`);
+    const dir = path.resolve(cwd, directory);
+    if (flagged !== undefined) return { dir, answers: { name: flagged }, missing: [] };
+    const folderName = path.basename(dir);
+    const problem = nameProblem(folderName);
+    if (!problem) return { dir, answers: { name: folderName }, missing: [] };
+    if (!prompter) throw new CliError('invalid-name', `${problem}; pass --name <name> to name the project${directory === '.' ? ' (or rename the directory)' : ''}`);
+    return { dir, answers: { name: await askForName(prompter, folderName, problem) }, missing: [] };
   },
 
   missingError(missing) {
@@ -59,7 +62,7 @@ export const create: Command = {
   },
 
   render(answers, site, { version }) {
-    const options = projectOptions(site, answers);
+    const options = projectOptions(answers);
     return {
       files: renderProject(options, version),
       options,
@@ -78,44 +81,45 @@ export const create: Command = {
  * the answers arrived in: the stamped answers file must not depend on which were flags and
  * which were prompts, or `--answers` could not reproduce a project byte for byte.
  */
-function projectOptions(site: Site, answers: Record<string, unknown>): ProjectOptions {
-  const ordered: Record<string, unknown> = { name: site.name };
+function projectOptions(answers: Record<string, unknown>): ProjectOptions {
+  const ordered: Record<string, unknown> = { name: answers.name };
   for (const spec of PROJECT_OPTIONS) ordered[spec.key] = answers[spec.key];
   return ordered as unknown as ProjectOptions;
 }
 
 function createHelp(version: string): string {
   return `create-python-docker-app ${version}
-Scaffold a Flask or FastAPI project with a Dockerfile, compose.yaml, PostgreSQL and Redis.
+Scaffold a Flask or FastAPI project with a Dockerfile, compose.yaml, PostgreSQL
+and Redis.
 
 Usage:
   npm create python-docker-app@latest [directory] -- [flags]
   create-python-docker-app [directory] [flags]
-  create-python-docker-app add docker [--dir <path>] [flags]   add Docker files to an existing app
+  create-python-docker-app add docker [--dir <path>] [flags]
+                                   add Docker files to an existing app
 
-The directory is also the project name (default: ${DEFAULT_NAME}): lower-case letters, digits,
-and single '-' or '_' between them, starting with a letter. Use "." for the current directory.
+The directory is where the project goes: a path (missing parents are created),
+"." for the current directory; default: ${DEFAULT_NAME}. Its last part is the project
+name unless --name gives one. A name uses lower-case letters, digits, and single
+'-' or '_' between them, and starts with a letter.
 
 Project options:
 ${optionRows('create').join('\n')}
 
 Behaviour:
-${row('-y, --yes', 'use the defaults above for every option not given; never prompt')}
-${row('--overwrite', 'write into a non-empty directory, replacing files the project contains')}
-${row('--dry-run', 'print what would be created or overwritten, write nothing')}
-${row('--json', 'print one JSON document on stdout (human output goes to stderr)')}
-${row('--answers <file>', "take options from a project's .create-python-docker-app.json")}
-${row('--interactive, --no-interactive', 'force prompts on or off (default: on with a terminal)')}
-${row('-h, --help', 'show this help')}
-${row('-v, --version', 'show the version')}
+${controlRows(create).join('\n')}
 
-Without a terminal (CI, pipes) nothing is asked: pass --yes, or every option as a flag.
+Without a terminal (CI, pipes) nothing is asked: pass --yes, or every option as
+a flag. A flag given twice must have the same value both times.
 
-Exit codes: 0 done, 1 refused (non-empty directory, conflict), 2 usage error, 130 cancelled.
+Exit codes: 0 done, 1 refused (non-empty directory, conflict, unsafe target;
+nothing was changed), 2 usage error, 130 cancelled (Ctrl-C), 143 terminated
+(SIGTERM) before the project was complete (nothing was left behind).
 
 Examples:
   npm create python-docker-app@latest my-api -- --framework fastapi
-  npm create python-docker-app@latest my-api -- --yes --framework flask --no-redis
-  create-python-docker-app orders --yes --dockerfile multi-stage --json
+  npm create python-docker-app@latest my-api -- --yes --framework flask \\
+    --no-redis
+  create-python-docker-app services/orders --yes --dockerfile multi-stage --json
 `;
 }

@@ -4,6 +4,7 @@
 
 import { parseArgs } from 'node:util';
 import { CliError } from '../errors.js';
+import { nearest } from '../options/names.js';
 import { optionsOf, valueProblem, type Answers, type OptionSpec } from '../options/table.js';
 import type { Command, ControlFlag, ParsedArgs } from './command.js';
 
@@ -39,11 +40,12 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
 
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args, options, allowPositionals: true, allowNegative: true, strict: true });
+    parsed = parseArgs({ args, options, allowPositionals: true, allowNegative: true, strict: true, tokens: true });
   } catch (error) {
     throw usageError(error, Object.keys(options), command.helpHint);
   }
   const { values, positionals } = parsed;
+  refuseContradictions(parsed.tokens ?? []);
   if (positionals.length > command.maxPositionals)
     throw new CliError(
       'usage',
@@ -78,6 +80,29 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
   };
 }
 
+/**
+ * A flag given twice with different values (`--postgres --no-postgres`, `--framework flask
+ * --framework fastapi`) is an error rather than "the last one wins": a script that builds its
+ * command line from parts should not get a project other than the one it seems to ask for.
+ * The same value twice is harmless and accepted.
+ */
+function refuseContradictions(tokens: NonNullable<ReturnType<typeof parseArgs>['tokens']>): void {
+  const seen = new Map<string, { raw: string; value: string | boolean }>();
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const value = token.value ?? !token.rawName.startsWith('--no-');
+    const earlier = seen.get(token.name);
+    if (earlier && earlier.value !== value)
+      throw new CliError(
+        'usage',
+        typeof value === 'boolean'
+          ? `${earlier.raw} and ${token.rawName} contradict each other; give one of them`
+          : `${token.rawName} is given twice with different values (${JSON.stringify(earlier.value)} and ${JSON.stringify(value)}); give it once`,
+      );
+    seen.set(token.name, { raw: token.rawName, value });
+  }
+}
+
 export function parseValue(spec: OptionSpec, value: string | boolean): unknown {
   return spec.kind === 'text' && spec.parse ? spec.parse(value as string) : value;
 }
@@ -97,27 +122,4 @@ function usageError(error: unknown, flags: string[], helpHint: string): CliError
   if (ambiguous)
     return new CliError('usage', `${ambiguous} needs a value; for one that starts with '-', write ${ambiguous}=-value; ${helpHint}`);
   return new CliError('usage', `${message.split('\n')[0]}; ${helpHint}`);
-}
-
-function nearest(typed: string, names: string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const name of names) {
-    const distance = editDistance(typed, name);
-    if (!best || distance < best.distance) best = { name, distance };
-  }
-  return best && best.distance <= Math.max(2, Math.floor(typed.length / 3)) ? best.name : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
 }

@@ -33,8 +33,8 @@ export interface ParsedArgs {
 export interface Site {
   /** The directory files are written into (absolute). */
   dir: string;
-  /** The project name, when the command has one (create). */
-  name?: string;
+  /** Answers the location settles (create: the project name, from the folder or --name). */
+  answers?: Answers;
   /** What an existing repository revealed (add docker). */
   detected?: Detected;
   /** Positional answers nobody gave and nobody could be asked for, e.g. `[directory]`. */
@@ -61,6 +61,8 @@ export interface StepContext {
   version: string;
   /** How to allow replacing files, when the entry point has its own way (plop: `plop --force`). */
   forceHint?: string;
+  /** A folder every write must stay inside (plop: its destination). */
+  within?: string;
 }
 
 export interface Command {

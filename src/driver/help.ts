@@ -1,15 +1,57 @@
-// --help lines built from the option table, so every flag, its values and its default (or where
-// detection looks) are listed for every command. Each command's help text (commands/*.ts)
-// places these lines in its own words.
+// --help built from the option table, so every flag, its values and its default (or where
+// detection looks) are listed for every command, in at most 80 columns; `--help --json` gives
+// the same as one JSON document. Each command's help text (commands/*.ts) places these lines
+// in its own words.
 
 import { optionsOf, useOf, type CommandName, type OptionSpec, type OptionUse } from '../options/table.js';
+import type { Command, ControlFlag } from './command.js';
 
-/** One line per option of the command: the flag with its values, what it does, its default. */
+const WIDTH = 80;
+const FLAG_COLUMN = 34;
+
+/** What each control flag does, the same for every command that takes it. */
+const CONTROL_HELP: Record<ControlFlag, { flag: string; help: string }> = {
+  yes: { flag: '-y, --yes', help: 'never prompt: detected values and the defaults above for every option not given' },
+  overwrite: { flag: '--overwrite', help: 'write into a non-empty directory, replacing files the project contains' },
+  force: { flag: '--force', help: 'overwrite files that exist and differ' },
+  'dry-run': { flag: '--dry-run', help: 'print what each file would get (create, overwrite, unchanged, conflict); write nothing' },
+  json: { flag: '--json', help: 'print one JSON document on stdout (human output goes to stderr)' },
+  answers: { flag: '--answers <file>', help: "take options from a project's .create-python-docker-app.json" },
+  interactive: { flag: '--interactive, --no-interactive', help: 'force prompts on or off (default: on with a terminal)' },
+  help: { flag: '-h, --help', help: 'show this help (with --json: as JSON)' },
+  version: { flag: '-v, --version', help: 'show the version' },
+};
+
+/** One entry per option of the command: the flag with its values, what it does, its default. */
 export function optionRows(command: CommandName): string[] {
-  return optionsOf(command).map((spec) => {
-    const use = useOf(spec, command);
-    return row(flagText(spec), `${spec.help} (${defaultText(spec, use)})`);
-  });
+  return optionsOf(command).map((spec) => row(flagText(spec), `${spec.help} (${defaultText(spec, useOf(spec, command))})`));
+}
+
+/** One entry per control flag the command takes, in the order it lists them. */
+export function controlRows(command: Command): string[] {
+  return command.controls.map((control) => row(CONTROL_HELP[control].flag, CONTROL_HELP[control].help));
+}
+
+/** `--help --json`: the command's flags as data, for scripts and agents. */
+export function helpDocument(command: Command, version: string): object {
+  return {
+    command: command.name,
+    version,
+    options: optionsOf(command.name).map((spec) => {
+      const use = useOf(spec, command.name);
+      return {
+        flag: `--${spec.flag}`,
+        ...(spec.kind === 'boolean' ? { negation: `--no-${spec.flag}` } : {}),
+        kind: spec.kind,
+        ...(spec.kind === 'choice' ? { values: spec.choices } : {}),
+        ...(use.default !== undefined ? { default: use.default } : {}),
+        ...(use.detectedFrom ? { detectedFrom: use.detectedFrom } : {}),
+        required: use.default === undefined && !use.detect,
+        help: spec.help,
+      };
+    }),
+    flags: command.controls.map((control) => CONTROL_HELP[control]),
+  };
 }
 
 function flagText(spec: OptionSpec): string {
@@ -24,7 +66,27 @@ function defaultText(spec: OptionSpec, use: OptionUse): string {
   return shown === undefined ? 'required' : `default: ${shown}`;
 }
 
-/** A help line: the flag column, then the text. */
-export function row(left: string, right: string): string {
-  return `  ${left.padEnd(36)} ${right}`;
+/**
+ * A help entry: the flag, then its text wrapped at 80 columns in a column of its own. A flag too
+ * long for its column puts the text on the next line.
+ */
+export function row(flag: string, text: string): string {
+  const indent = ' '.repeat(2 + FLAG_COLUMN + 1);
+  const lines = wrap(text, WIDTH - indent.length);
+  const first = `  ${flag.padEnd(FLAG_COLUMN)} `;
+  const head = flag.length < FLAG_COLUMN ? [`${first}${lines[0]}`] : [`  ${flag}`, `${indent}${lines[0]}`];
+  return [...head, ...lines.slice(1).map((line) => `${indent}${line}`)].join('\n');
+}
+
+/** Words into lines of at most `width` characters (a longer word gets a line of its own). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
 }

@@ -44,10 +44,15 @@ export interface Output {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
+/** The one JSON document of a successful run: versioned, with `ok: true`. */
+export function jsonDocument(body: object): string {
+  return `${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, ok: true, ...body }, null, 2)}\n`;
+}
+
 export function printResult(result: RunResult, json: boolean, out: Output): void {
   const { notes, ...document } = result;
   if (json) {
-    out.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, ok: true, ...document }, null, 2)}\n`);
+    out.stdout.write(jsonDocument(document));
     return;
   }
   const paint = painter(out.stderr);
@@ -90,8 +95,13 @@ function actionColour(action: PlannedWrite['action']): Colour {
   return action === 'create' ? 'green' : action === 'overwrite' ? 'yellow' : action === 'conflict' ? 'red' : 'dim';
 }
 
-/** util.styleText with a stream drops colour when it is not a TTY, NO_COLOR is set, or FORCE_COLOR=0. */
+/**
+ * Colour only where it belongs: util.styleText with a stream drops it when the stream is not a
+ * TTY or FORCE_COLOR=0, and turns it on without a TTY for FORCE_COLOR=1..3. NO_COLOR (set and
+ * not empty) always wins: it is the user saying "never", where Node would let FORCE_COLOR win.
+ */
 function painter(stream: Output['stderr']): (colour: Colour, text: string) => string {
+  if (process.env.NO_COLOR) return (_colour, text) => text;
   return (colour, text) => styleText(colour, text, { stream: stream as NodeJS.WriteStream });
 }
 

@@ -16,13 +16,19 @@ export interface Resolution {
 export async function resolveAnswers(
   command: CommandName,
   given: Answers,
-  how: { detected?: Detected; prompter?: Prompter; useDefaults: boolean },
+  how: { detected?: Detected; located?: Answers; prompter?: Prompter; useDefaults: boolean },
 ): Promise<Resolution> {
   const answers: Record<string, unknown> = {};
   const missing: OptionSpec[] = [];
   for (const spec of optionsOf(command)) {
     const use = useOf(spec, command);
     let value: unknown = given[spec.key];
+    if (use.fromLocation) {
+      // Settled where the command looked for its target; nothing else may guess it.
+      value ??= how.located?.[spec.key];
+      if (value !== undefined) answers[spec.key] = value;
+      continue;
+    }
     if (value === undefined && how.detected && use.detect) value = use.detect(how.detected, answers as Answers);
     if (value === undefined && how.prompter && use.ask !== false) value = await ask(spec, use, how.prompter, how.detected, answers as Answers);
     if (value === undefined && how.useDefaults) value = use.default;

@@ -9,14 +9,15 @@
 //   7. report         a human summary on stderr, or one JSON document on stdout
 
 import path from 'node:path';
-import { applyWrites, planWrites } from '../engine/write.js';
+import { applyWrites, planWrites, releaseLateSignals } from '../engine/write.js';
 import { packageVersion } from '../engine/package-version.js';
 import { CliError } from '../errors.js';
 import { readAnswersFile } from '../options/answers-file.js';
 import { parseCommandArgs } from './args.js';
 import type { Command, ParsedArgs, StepContext } from './command.js';
 import { prompterFor, type Prompter } from './prompts.js';
-import { printError, printResult, type Output, type RunResult } from './report.js';
+import { helpDocument } from './help.js';
+import { jsonDocument, printError, printResult, type Output, type RunResult } from './report.js';
 import { resolveAnswers } from './resolve.js';
 
 export interface CliIo extends Output {
@@ -33,10 +34,10 @@ export const VERSION = packageVersion();
 export async function runCommand(command: Command, argv: string[], io: CliIo): Promise<number> {
   const json = argv.includes('--json');
   try {
-    // 1. Parse; --help and --version answer at once, with no side effects.
+    // 1. Parse; --help and --version answer at once, with no side effects (as JSON with --json).
     const args = parseCommandArgs(command, argv);
-    if (args.help) return print(io.stdout, command.help(VERSION));
-    if (args.version) return print(io.stdout, `${VERSION}\n`);
+    if (args.help) return print(io.stdout, args.json ? jsonDocument({ help: helpDocument(command, VERSION) }) : command.help(VERSION));
+    if (args.version) return print(io.stdout, args.json ? jsonDocument({ version: VERSION }) : `${VERSION}\n`);
     const warnings = args.answersFile ? adoptAnswersFile(args, io.cwd) : [];
 
     // Only with a terminal, never in CI, never with --yes.
@@ -46,6 +47,8 @@ export async function runCommand(command: Command, argv: string[], io: CliIo): P
     return 0;
   } catch (error) {
     return printError(asCliError(error), json, io);
+  } finally {
+    releaseLateSignals();
   }
 }
 
@@ -59,7 +62,7 @@ export async function execute(command: Command, args: ParsedArgs, step: StepCont
 
   // 3. Every answer.
   const useDefaults = args.yes || !command.defaultsNeedYes;
-  const { answers, missing } = await resolveAnswers(command.name, args.answers, { detected: site.detected, prompter: step.prompter, useDefaults });
+  const { answers, missing } = await resolveAnswers(command.name, args.answers, { detected: site.detected, located: site.answers, prompter: step.prompter, useDefaults });
   if (missing.length > 0 || site.missing.length > 0) {
     const keys = [...site.missing, ...missing.map((spec) => spec.key)];
     throw command.missingError(keys, site);

@@ -49,6 +49,12 @@ export interface RenderContext {
   /** The file the image installs the dependencies from; a new project's is always requirements.txt. */
   installFrom: InstallFrom;
   /**
+   * Every file the install step bind-mounts (and the dev override rebuilds on), relative to the
+   * project: installFrom first, then the files requirements.txt includes with -r/-c, each
+   * mounted at /tmp/<its path> so the includes resolve as they do in the repository.
+   */
+  installFiles: string[];
+  /**
    * For `installFrom: 'pyproject.toml'`: a shell-quoted `python -c` program printing the
    * `[project].dependencies` of the pyproject.toml given as its argument, one a line.
    */
@@ -121,6 +127,8 @@ export interface AppRuntime {
   /** 'http': the app answers GET /health; 'tcp': the probe only checks the port accepts connections. */
   healthcheck: 'http' | 'tcp';
   installFrom: InstallFrom;
+  /** installFrom and the files it includes; installFrom alone when absent. */
+  installFiles?: string[];
   /** Top-level directories and modules of the app's code, mounted for auto-reload. */
   sourcePaths: string[];
   /** A src layout's import root relative to the project ('src'); `target` is relative to it. */
@@ -177,6 +185,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     requirements: requirements.map(requirementLine),
     devRequirements: devRequirements.map(requirementLine),
     installFrom: runtime?.installFrom ?? 'requirements.txt',
+    installFiles: runtime?.installFiles ?? [runtime?.installFrom ?? 'requirements.txt'],
     pyprojectRequirements: QUOTERS.sh(PYPROJECT_REQUIREMENTS_PY),
     sourcePaths: runtime?.sourcePaths ?? ['app'],
     pythonPath: runtime?.importRoot ? [pythonPathEntry(runtime.importRoot)] : [],

@@ -1,14 +1,15 @@
 // Writing rendered files without ever losing a user's file.
-//  1. plan: compare each file with what is on disk → create / overwrite / unchanged / conflict.
+//  1. plan: compare each file with what is on disk -> create / overwrite / unchanged / conflict.
 //  2. apply: write every new or changed file into a staging directory on the same file
-//     system, then rename each into place. A failure or a signal while staging removes the
-//     staging directory, so an interrupted run leaves nothing half-written; the renames are
-//     synchronous, so no signal handler can run between them.
-//     The staging writes are synchronous too: a few dozen small files, where a thread-pool round
-//     trip per call costs more than the write itself. A signal that arrives meanwhile waits in
-//     the event loop and is handled before the commit (see applyWrites).
+//     system, then move it into place: a new project is one rename of the staging directory;
+//     into an existing directory, every move is checked first and undone if one still fails.
+//     A failure or a signal before the files are complete removes the staging directory, so an
+//     interrupted run leaves nothing half-written; the moves are synchronous, so no signal
+//     handler can run between them. The staging writes are synchronous too: a few dozen small
+//     files, where a thread-pool round trip per call costs more than the write itself. A
+//     signal that arrives meanwhile waits in the event loop and is handled before the moves.
 
-import { existsSync, lstatSync, statSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CliError, EXIT } from '../errors.js';
 import type { RenderedFile } from './render.js';
@@ -55,7 +56,8 @@ export function planWrites(files: RenderedFile[], targetDir: string, opts: { ove
     if (!stat) return { path: file.path, action: 'create', bytes };
     if (stat.isSymbolicLink() || !stat.isFile())
       throw new CliError('unsafe-target', `${file.path} exists in ${targetDir} and is not a regular file; move it away first`);
-    if (readFileSync(target, 'utf8') === file.contents) return { path: file.path, action: 'unchanged', bytes };
+    // Read only a file of the same size: anything else differs, however large it is.
+    if (stat.size === bytes && readFileSync(target, 'utf8') === file.contents) return { path: file.path, action: 'unchanged', bytes };
     return { path: file.path, action: opts.overwrite ? 'overwrite' : 'conflict', bytes };
   });
 }
@@ -63,6 +65,8 @@ export function planWrites(files: RenderedFile[], targetDir: string, opts: { ove
 /**
  * Writes the create/overwrite entries of `plan`; refuses if any entry is a conflict, telling the
  * user how to allow it (`pass --force`, `run \`plop --force ...\``: each entry point says its own).
+ * All or nothing: on any failure, or SIGINT/SIGTERM before the project is complete, the target
+ * is left exactly as it was (exit 1, 130, 143); a signal after that changes nothing.
  */
 export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], targetDir: string, forceHint = 'pass --force'): Promise<void> {
   const conflicts = plan.filter((p) => p.action === 'conflict');
@@ -74,7 +78,7 @@ export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], t
 
   const target = path.resolve(targetDir);
   const targetExisted = existsSync(target);
-  const firstCreated = targetExisted ? undefined : firstMissingAncestor(target);
+  let firstCreated = targetExisted ? undefined : firstMissingAncestor(target);
   const stagingParent = targetExisted ? target : path.dirname(target);
   let staging: string | undefined;
 
@@ -97,6 +101,9 @@ export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], t
     mkdirSync(stagingParent, { recursive: true });
     // Synchronous, so a signal cannot arrive between the directory's creation and `staging` being set.
     staging = mkdtempSync(path.join(stagingParent, `.${path.basename(target)}.staging-`));
+    // mkdtemp makes it 0700; a new project is this very directory, renamed: give it the mode
+    // the user's umask gives every other directory.
+    if (!targetExisted) chmodSync(staging, 0o777 & ~process.umask());
     const slowdown = testSlowdownMs();
     for (const file of writes) {
       const staged = path.join(staging, file.path);
@@ -106,8 +113,16 @@ export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], t
     }
     // A SIGINT/SIGTERM that arrived while staging is handled here (clean up, exit), not lost.
     await afterNextPoll();
-    commit(staging, target, targetExisted, writes);
+    if (targetExisted) moveIntoPlace(staging, target, writes);
+    else renameSync(staging, target);
+    // The files are complete: from here a signal no longer changes the outcome, and nothing
+    // may be cleaned up any more (for a new project, firstCreated is the project itself).
     staging = undefined;
+    firstCreated = undefined;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    holdLateSignals();
+    if (slowdown > 0) await new Promise((r) => setTimeout(r, slowdown * 4));
   } catch (error) {
     cleanUp();
     if (error instanceof CliError) throw error;
@@ -119,6 +134,27 @@ export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], t
 }
 
 /**
+ * A SIGINT/SIGTERM that arrives once the files are complete is noted and otherwise ignored, so
+ * the run still reports what it wrote and exits 0 rather than 130/143, which would claim that
+ * nothing was written. The driver calls `releaseLateSignals()` when the run is over.
+ */
+let lateSignals: (() => void) | undefined;
+
+function holdLateSignals(): void {
+  if (lateSignals) return;
+  lateSignals = () => {};
+  process.on('SIGINT', lateSignals);
+  process.on('SIGTERM', lateSignals);
+}
+
+export function releaseLateSignals(): void {
+  if (!lateSignals) return;
+  process.off('SIGINT', lateSignals);
+  process.off('SIGTERM', lateSignals);
+  lateSignals = undefined;
+}
+
+/**
  * Resolves once the event loop has polled again, which is when a pending signal reaches its
  * handler. One setImmediate is not enough: queued from an I/O callback, it runs in the same
  * turn of the loop, before the next poll.
@@ -127,26 +163,80 @@ function afterNextPoll(): Promise<void> {
   return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
-/** Moves staged files into place. Synchronous on purpose: see the module comment. */
-function commit(staging: string, target: string, targetExisted: boolean, writes: RenderedFile[]): void {
-  if (!targetExisted) {
-    renameSync(staging, target);
-    return;
-  }
-  const moved: string[] = [];
+/**
+ * Moves staged files into an existing directory, all or nothing. Synchronous on purpose (see
+ * the module comment). Before the first move it checks that every destination directory is
+ * writable and on the staging directory's file system (a rename cannot cross a mount); then
+ * each file it replaces is first moved aside into the staging directory, so that if a move
+ * still fails (an immutable file, no inode left for a new directory), every earlier move is
+ * undone and the target is as it was.
+ */
+function moveIntoPlace(staging: string, target: string, writes: RenderedFile[]): void {
+  const device = statSync(staging).dev;
   for (const file of writes) {
+    const dir = nearestExisting(path.dirname(path.join(target, file.path)));
+    const where = path.relative(target, dir) || '.';
+    if (statSync(dir).dev !== device)
+      throw new CliError('write-failed', `could not write the project: ${where} in ${target} is on another file system (a mount point), and files cannot be moved across one at once; nothing was written`);
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch (error) {
+      throw new CliError('write-failed', `could not write the project: ${where} in ${target}: ${describe(error)}; nothing was written`);
+    }
+  }
+
+  const aside = path.join(staging, '.replaced');
+  mkdirSync(aside);
+  const done: MoveStep[] = [];
+  for (const [i, file] of writes.entries()) {
     const final = path.join(target, file.path);
     try {
-      mkdirSync(path.dirname(final), { recursive: true });
+      const step: MoveStep = { final, createdDir: mkdirSync(path.dirname(final), { recursive: true }) };
+      done.push(step);
+      if (existsSync(final)) {
+        step.replaced = path.join(aside, String(i));
+        renameSync(final, step.replaced);
+      }
       renameSync(path.join(staging, file.path), final);
+      step.moved = true;
     } catch (error) {
-      // Rare (the plan checked every path), but then say exactly what was already written.
-      if (moved.length === 0) throw error;
-      throw new CliError('write-failed', `could not move ${file.path} into place: ${describe(error)}; ${moved.length} of ${writes.length} files were already written`, moved);
+      const notUndone = undo(done);
+      const why = `could not move ${file.path} into place: ${describe(error)}`;
+      if (notUndone.length === 0) throw new CliError('write-failed', `${why}; every file already moved was put back, so nothing was changed`);
+      throw new CliError('write-failed', `${why}, and ${notUndone.length} earlier move(s) could not be undone (listed below)`, notUndone);
     }
-    moved.push(file.path);
   }
   rmSync(staging, { recursive: true, force: true });
+}
+
+interface MoveStep {
+  final: string;
+  /** The directory mkdir created for it (the first of several), if any. */
+  createdDir?: string;
+  /** Where the file it replaced waits, until the move is complete. */
+  replaced?: string;
+  moved?: boolean;
+}
+
+/** Puts back what `moveIntoPlace` did, newest first; returns what could not be put back. */
+function undo(done: MoveStep[]): string[] {
+  const failed: string[] = [];
+  for (const step of [...done].reverse()) {
+    try {
+      if (step.moved) rmSync(step.final, { force: true });
+      if (step.replaced && existsSync(step.replaced)) renameSync(step.replaced, step.final);
+      if (step.createdDir) rmSync(step.createdDir, { recursive: true, force: true });
+    } catch {
+      failed.push(step.replaced ? `${step.final} (the original is at ${step.replaced})` : step.final);
+    }
+  }
+  return failed;
+}
+
+function nearestExisting(dir: string): string {
+  let current = dir;
+  while (!existsSync(current)) current = path.dirname(current);
+  return current;
 }
 
 /** Joins a template path onto the target, refusing anything that would land outside it. */

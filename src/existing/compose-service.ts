@@ -5,10 +5,10 @@
 // depends_on entry, its dev port) are copied into the user's files with `yaml`'s Document API,
 // which keeps their comments, order and any edits they made.
 
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, parseDocument, YAMLMap, type Document, type Pair } from 'yaml';
 import { renderLayers, type RenderedFile } from '../engine/render.js';
+import { readUserFileIfAny } from '../user-files.js';
 import { requirementLine } from '../engine/versions.js';
 import { SERVICE_FEATURES, serviceFeature } from '../features/services.js';
 import type { ServiceKey } from '../features/types.js';
@@ -246,9 +246,5 @@ function firstLine(text: string): string {
 }
 
 function readOrUndefined(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readUserFileIfAny(file, { noFollow: true });
 }

@@ -6,10 +6,12 @@
 //  - a src layout (src/<package>/, no src/__init__.py): targets are then relative to src/;
 //  - port, Python version, whether Postgres/Redis drivers and the server package are declared.
 
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { InstallFrom } from '../features/dockerfile.js';
 import { serviceFeature } from '../features/services.js';
+import { readUserFileIfAny } from '../user-files.js';
+import { requirementsInstall, type RequirementsInstall } from './requirements.js';
 import type { ServiceKey } from '../features/types.js';
 import { FRAMEWORKS, PYTHON_VERSIONS, type Framework, type PythonVersion } from '../options/table.js';
 
@@ -31,6 +33,10 @@ export interface Detected {
    * declares PEP 621 `[project].dependencies`, else requirements.txt (which must be exported).
    */
   installFrom: InstallFrom;
+  /** Every file the image's install step needs: requirements.txt and the files it includes (-r, -c). */
+  installFiles: string[];
+  /** requirements.txt lines the image cannot install before the code is copied (`-e .`, local paths). */
+  unsupportedRequirements: RequirementsInstall['unsupported'];
   /** A `/health` route appears in the code. */
   hasHealthRoute: boolean;
   /** Top-level directories and modules holding Python code. */
@@ -45,6 +51,8 @@ export interface Detected {
   notes: string[];
   /** Several equally likely app targets (none chosen). */
   targetCandidates: string[];
+  /** A web framework we recognise but do not support, when there is neither Flask nor FastAPI. */
+  unsupportedFramework?: { label: string; where: string };
   /** Legacy Compose files (docker-compose.yml) that our compose.yaml would shadow. */
   legacyComposeFiles: string[];
 }
@@ -56,13 +64,33 @@ const SKIP_DIRS = new Set([
 const MAX_DEPTH = 4;
 const MAX_FILES = 2000;
 
+/**
+ * Web frameworks we recognise but do not support (yet), by distribution name and import name:
+ * a repository built on one gets "Django is not supported (yet)" rather than "pass --framework".
+ */
+const OTHER_FRAMEWORKS: { label: string; dist: string; module: string }[] = [
+  { label: 'Django', dist: 'django', module: 'django' },
+  { label: 'Litestar', dist: 'litestar', module: 'litestar' },
+  { label: 'Starlette', dist: 'starlette', module: 'starlette' },
+  { label: 'Quart', dist: 'quart', module: 'quart' },
+  { label: 'Sanic', dist: 'sanic', module: 'sanic' },
+  { label: 'aiohttp', dist: 'aiohttp', module: 'aiohttp.web' },
+  { label: 'Tornado', dist: 'tornado', module: 'tornado' },
+  { label: 'Falcon', dist: 'falcon', module: 'falcon' },
+  { label: 'Pyramid', dist: 'pyramid', module: 'pyramid' },
+  { label: 'Bottle', dist: 'bottle', module: 'bottle' },
+];
 
 export function detectApp(dir: string): Detected {
   const root = path.resolve(dir);
   const notes: string[] = [];
   const { dependencies, files: dependencyFiles, pep621 } = readDependencies(root);
   const sources = listPythonFiles(root);
-  const texts = new Map(sources.map((f) => [f, readFileSync(path.join(root, f), 'utf8')]));
+  // A source file too large to be code (over 1 MiB) is skipped, not read.
+  const texts = new Map(sources.flatMap((f) => {
+    const text = readIfFile(path.join(root, f));
+    return text === undefined ? [] : [[f, text] as const];
+  }));
 
   // Framework: declared dependencies first, then imports.
   let framework: Framework | undefined;
@@ -77,6 +105,14 @@ export function detectApp(dir: string): Detected {
       notes.push(`framework ${framework}: imported by the code`);
     }
   }
+  // Only when neither Flask nor FastAPI is there (FastAPI itself depends on Starlette).
+  const other =
+    declared.length === 0 && !framework
+      ? OTHER_FRAMEWORKS.map((f) => ({
+          ...f,
+          where: dependencies.has(f.dist) ? `listed in ${dependencyFiles.join(', ')}` : [...texts.values()].some((t) => importsModule(t, f.module)) ? 'imported by the code' : undefined,
+        })).find((f) => f.where)
+      : undefined;
 
   const layout = srcLayout(root, texts);
   const importRoot = layout?.root;
@@ -105,6 +141,8 @@ export function detectApp(dir: string): Detected {
   const hasRequirementsTxt = existsSync(path.join(root, 'requirements.txt'));
   const installFrom: InstallFrom = !hasRequirementsTxt && pep621 ? 'pyproject.toml' : 'requirements.txt';
   if (installFrom === 'pyproject.toml') notes.push('dependencies: installed from [project].dependencies in pyproject.toml (no requirements.txt)');
+  const install = installFrom === 'requirements.txt' && hasRequirementsTxt ? requirementsInstall(root) : { files: [installFrom], unsupported: [] };
+  if (install.files.length > 1) notes.push(`requirements.txt includes ${install.files.slice(1).join(', ')}: mounted beside it for the install`);
 
   return {
     framework,
@@ -117,11 +155,14 @@ export function detectApp(dir: string): Detected {
     dependencies,
     hasRequirementsTxt,
     installFrom,
+    installFiles: install.files,
+    unsupportedRequirements: install.unsupported,
     hasHealthRoute,
     sourceRoots,
     ...(importRoot ? { importRoot } : {}),
     notes,
     targetCandidates,
+    ...(other?.where ? { unsupportedFramework: { label: other.label, where: other.where } } : {}),
     legacyComposeFiles: ['docker-compose.yml', 'docker-compose.yaml'].filter((f) => existsSync(path.join(root, f))),
   };
 }
@@ -262,7 +303,12 @@ function listPythonFiles(root: string): string[] {
 }
 
 function importsFramework(text: string, framework: Framework): boolean {
-  return new RegExp(`^\\s*(from\\s+${framework}(\\.\\w+)*\\s+import|import\\s+${framework}\\b)`, 'm').test(text);
+  return importsModule(text, framework);
+}
+
+function importsModule(text: string, module: string): boolean {
+  const name = module.replace(/\./g, '\\.');
+  return new RegExp(`^\\s*(from\\s+${name}(\\.\\w+)*\\s+import|import\\s+${name}\\b)`, 'm').test(text);
 }
 
 interface Candidate {
@@ -384,11 +430,7 @@ function detectPython(root: string, notes: string[]): PythonVersion | undefined 
   return undefined;
 }
 
+/** A regular file's text (never through a symlink, never a special file, at most 1 MiB). */
 function readIfFile(file: string): string | undefined {
-  try {
-    if (!lstatSync(file).isFile()) return undefined;
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readUserFileIfAny(file, { noFollow: true });
 }

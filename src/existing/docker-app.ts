@@ -29,6 +29,8 @@ export interface DockerAppOptions {
   healthcheck: 'http' | 'tcp';
   /** The file the Dockerfile installs the dependencies from (and compose.override.yaml watches). */
   installFrom: InstallFrom;
+  /** installFrom and the files requirements.txt includes (-r, -c), all mounted for the install; installFrom alone when absent. */
+  installFiles?: string[];
   /** Top-level directories and modules of the code, which compose.override.yaml mounts for auto-reload. */
   sourcePaths: string[];
   /**
@@ -60,6 +62,7 @@ export function existingAppContext(options: DockerAppOptions, generatorVersion: 
     port: options.port,
     healthcheck: options.healthcheck,
     installFrom: options.installFrom,
+    installFiles: options.installFiles,
     sourcePaths: options.sourcePaths,
     importRoot: options.importRoot,
   });
@@ -128,6 +131,7 @@ export function dockerAppOptions(dir: string, answers: Omit<OptionValues, 'descr
     dockerfile: answers.dockerfile,
     healthcheck: detected.hasHealthRoute ? 'http' : 'tcp',
     installFrom: detected.installFrom,
+    installFiles: detected.installFiles,
     sourcePaths: sourcePathsFor(dir, detected, app, importRoot),
     ...(importRoot ? { importRoot } : {}),
   };

@@ -1,12 +1,15 @@
 // The answers file stamped into every project (.create-python-docker-app.json) records the
 // generator version and the options, so `--answers FILE` can reproduce the project exactly.
 
-import { readFileSync } from 'node:fs';
 import { CliError } from '../errors.js';
-import { nameProblem } from './names.js';
+import { readUserFile } from '../user-files.js';
+import { nameProblem, nearest } from './names.js';
 import { PROJECT_OPTIONS, valueProblem, type ProjectOptions } from './table.js';
 
 export const ANSWERS_FILE = '.create-python-docker-app.json';
+
+/** An answers file is a few hundred bytes; 64 KiB leaves room for whatever it records later. */
+const MAX_ANSWERS_BYTES = 64 * 1024;
 
 export interface RecordedAnswers {
   options: Partial<ProjectOptions>;
@@ -18,7 +21,8 @@ export interface RecordedAnswers {
 export function readAnswersFile(file: string): RecordedAnswers {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    // Bounded, regular files only: `--answers /dev/zero` is refused, not read for ever.
+    parsed = JSON.parse(readUserFile(file, { maxBytes: MAX_ANSWERS_BYTES }));
   } catch (error) {
     throw new CliError('invalid-value', `--answers ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -26,6 +30,12 @@ export function readAnswersFile(file: string): RecordedAnswers {
   if (typeof answers !== 'object' || answers === null || Array.isArray(answers))
     throw new CliError('invalid-value', `--answers ${file}: expected an object with an "answers" object`);
   const record = answers as Record<string, unknown>;
+  // An unknown key is an error, not a silent drop: a typo (`framwork`) would otherwise change
+  // the project without a word.
+  const known = ['name', ...PROJECT_OPTIONS.map((spec) => spec.key)];
+  for (const key of Object.keys(record))
+    if (!known.includes(key))
+      throw new CliError('invalid-value', `--answers ${file}: unknown key "${key}"${didYouMean(key, known)}; the keys are ${known.join(', ')}`);
   const out: Record<string, string | boolean> = {};
   for (const spec of PROJECT_OPTIONS) {
     const value = record[spec.key];
@@ -42,4 +52,9 @@ export function readAnswersFile(file: string): RecordedAnswers {
   }
   const version = (parsed as { version?: unknown }).version;
   return { options: out as Partial<ProjectOptions>, version: typeof version === 'string' ? version : undefined };
+}
+
+function didYouMean(typed: string, known: string[]): string {
+  const near = nearest(typed, known);
+  return near ? ` (did you mean "${near}"?)` : '';
 }

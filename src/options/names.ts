@@ -37,15 +37,22 @@ export function normalizeName(raw: string): string {
   return cleaned.length > 0 ? cleaned : 'my-api';
 }
 
-/** Returns why `description` cannot be used, or undefined when it can. */
+/**
+ * Returns why `description` cannot be used, or undefined when it can. Its length is counted in
+ * Unicode code points, as Python's len() counts the string the app shows (an emoji is one, not
+ * the two UTF-16 units JavaScript's length would count).
+ */
 export function descriptionProblem(description: string): string | undefined {
-  if (description.length > MAX_DESCRIPTION_LENGTH)
-    return `the description is ${description.length} characters long; at most ${MAX_DESCRIPTION_LENGTH} are allowed`;
+  const length = [...description].length;
+  if (length > MAX_DESCRIPTION_LENGTH)
+    return `the description is ${length} characters long; at most ${MAX_DESCRIPTION_LENGTH} are allowed`;
   // C0 and C1 control characters, and the Unicode line and paragraph separators, which YAML 1.1
   // (PyYAML, docker-compose v1) and some editors treat as line breaks.
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(description))
     return 'the description must be one line of text without control characters (no newlines or tabs)';
+  // A blank description would leave an empty paragraph in the README and an empty API summary.
+  if (description.trim() === '') return 'the description is blank; give one line of text, or leave --description out for the default';
   return undefined;
 }
 
@@ -66,4 +73,28 @@ export function targetProblem(target: string): string | undefined {
 export function portProblem(value: string): string | undefined {
   const n = Number(value);
   return /^\d+$/.test(value.trim()) && n >= 1 && n <= 65535 ? undefined : `${JSON.stringify(value)} is not a port (1-65535)`;
+}
+
+/** The known name closest to what was typed, for a "did you mean" hint; undefined when none is close. */
+export function nearest(typed: string, names: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of names) {
+    const distance = editDistance(typed, name);
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(typed.length / 3)) ? best.name : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
 }

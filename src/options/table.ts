@@ -6,7 +6,7 @@
 
 import type { Detected } from '../existing/detect.js';
 import type { ServiceKey } from '../features/types.js';
-import { descriptionProblem, portProblem, targetProblem } from './names.js';
+import { descriptionProblem, nameProblem, portProblem, targetProblem } from './names.js';
 
 export const FRAMEWORKS = ['fastapi', 'flask'] as const;
 export const PYTHON_VERSIONS = ['3.12', '3.13', '3.14'] as const;
@@ -33,13 +33,14 @@ export interface ProjectOptions {
 export type AnswerKey = Exclude<keyof ProjectOptions, 'name'>;
 
 /** Every key of the table: the project's answers plus what the `add` commands need to know. */
-export type OptionKey = AnswerKey | 'dir' | 'app' | 'port' | 'service';
+export type OptionKey = AnswerKey | 'name' | 'dir' | 'app' | 'port' | 'service';
 
 /** The commands that take options from the table (`add service` is the plop `service` generator's). */
 export type CommandName = 'create' | 'add docker' | 'add service';
 
 /** Everything a command's answers can hold, by key. */
 export interface OptionValues {
+  name: string;
   description: string;
   framework: Framework;
   python: PythonVersion;
@@ -67,6 +68,12 @@ export interface OptionUse<K extends OptionKey = OptionKey> {
   message?: string;
   /** The offered answer, when it depends on earlier answers or detection (else `default`). */
   suggest?: (detected: Detected | undefined, answers: Answers) => OptionValues[K] | undefined;
+  /**
+   * Settled by the command's locate step rather than by the general rules (create: the project
+   * name, which comes with the target folder); the flag, help, validation and plop question
+   * still come from this row.
+   */
+  fromLocation?: boolean;
 }
 
 interface BaseSpec<K extends OptionKey> {
@@ -101,6 +108,16 @@ export type OptionSpec = ChoiceSpec | BooleanSpec | TextSpec;
 export const DEFAULT_NAME = 'my-api';
 
 export const OPTION_TABLE: readonly OptionSpec[] = [
+  {
+    key: 'name',
+    flag: 'name',
+    kind: 'text',
+    placeholder: '<name>',
+    message: 'Project name',
+    help: 'the project name: Compose project, image, README title',
+    problem: nameProblem,
+    commands: { create: { fromLocation: true, detectedFrom: "the directory's name", suggest: () => DEFAULT_NAME } },
+  },
   {
     key: 'dir',
     flag: 'dir',
@@ -247,7 +264,9 @@ export function useOf(spec: OptionSpec, command: CommandName): OptionUse {
 export type ProjectOptionSpec = OptionSpec & { key: AnswerKey; default: string | boolean };
 
 /** The questions of a new project, in the order they are asked after the name. */
-export const PROJECT_OPTIONS: readonly ProjectOptionSpec[] = optionsOf('create').map((spec) => ({
+export const PROJECT_OPTIONS: readonly ProjectOptionSpec[] = optionsOf('create')
+  .filter((spec) => !useOf(spec, 'create').fromLocation)
+  .map((spec) => ({
   ...spec,
   key: spec.key as AnswerKey,
   default: useOf(spec, 'create').default as string | boolean,
