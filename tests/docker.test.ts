@@ -1,5 +1,6 @@
 // Every combination of options, checked as Docker would see it:
-//  1. the Dockerfile passes our linter (dockerfile-utils + our rules, tests/support/dockerfile-lint.ts);
+//  1. the Dockerfile passes our own rules (tests/support/dockerfile-lint.ts; hadolint and checkov
+//     run on it in field-checkers.test.ts);
 //  2. compose.yaml, alone and merged with compose.override.yaml, is valid for the Compose schema
 //     and for `docker-compose config`, with the .env a user copies from .env.example;
 //  3. the image builds and its own HEALTHCHECK reports `healthy` (tests/support/standin-image.ts
