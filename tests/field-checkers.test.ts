@@ -56,6 +56,10 @@ beforeAll(async () => {
   await writeAddDockerOutputs();
   writeBroken();
   install = await installCheckers();
+  const where = install.ok ? install.tools.venv : '';
+  if (!install.ok) console.info(`field checkers not available: ${install.reason}`);
+  else if (install.tools.installed === 'cached') console.info(`field checkers: cached in ${where}`);
+  else console.info(`field checkers: installed into ${where} in ${install.tools.installed.seconds.toFixed(1)} s`);
 }, 900_000);
 
 /** Every option combination for every Python version, rendered by the engine. */

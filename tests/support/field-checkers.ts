@@ -155,7 +155,7 @@ export async function installCheckers(): Promise<CheckerInstall> {
 
 /** What pip prints when it cannot reach the index at all (as opposed to a bad pin). */
 const NETWORK_ERROR =
-  /NewConnectionError[^\n]*|Temporary failure in name resolution|Name or service not known|Network is unreachable|ProxyError[^\n]*|ConnectTimeoutError[^\n]*/;
+  /Failed to establish a new connection: [^'"\n]*|Temporary failure in name resolution|Name or service not known|Network is unreachable|ProxyError[^\n]*|ConnectTimeoutError[^\n]*/;
 
 function toolsIn(venv: string, installed: CheckerTools['installed']): CheckerTools {
   const bin = (name: string) => path.join(venv, 'bin', name);
