@@ -1,11 +1,13 @@
-// The Dockerfile linter must be able to fail: starting from a generated Dockerfile, which is
-// clean, each single fault below yields its own finding.
+// Our own Dockerfile rules must be able to fail: starting from a generated Dockerfile, which is
+// clean, each single fault below yields its own finding. (Faults that hadolint and checkov
+// catch, like USER root or a shell-form CMD, are tests/field-checkers.test.ts's.)
 
 import { describe, expect, test } from 'vitest';
 import { buildContext, type AppRuntime } from '../src/engine/context.js';
 import { renderLayers } from '../src/engine/render.js';
 import { lintDockerfile, type LintFinding } from './support/dockerfile-lint.js';
 import { optionsFor, TEST_VERSION } from './support/generate.js';
+import { mutate } from './support/mutate.js';
 
 const FASTAPI_REQUIREMENTS = 'fastapi==0.163.2\npydantic-settings==2.16.3\nuvicorn[standard]==0.54.0\n';
 const FLASK_REQUIREMENTS = 'flask==3.1.3\ngunicorn==27.0.1\n';
@@ -29,15 +31,6 @@ const flaskFiles = files({ 'requirements.txt': FLASK_REQUIREMENTS, 'gunicorn.con
 
 const rules = (findings: LintFinding[]) => [...new Set(findings.map((f) => f.rule))];
 
-/** Replaces exactly one occurrence, so a template change cannot turn a case into a no-op. */
-function mutate(text: string, from: string | RegExp, to: string): string {
-  const all = typeof from === 'string' ? new RegExp(escape(from), 'g') : new RegExp(from.source, `${from.flags}g`);
-  const matches = text.match(all);
-  if (matches?.length !== 1) throw new Error(`mutation target ${String(from)} found ${matches?.length ?? 0} times`);
-  return text.replace(from, to);
-}
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 describe('lintDockerfile on generated Dockerfiles', () => {
   for (const variant of ['standard', 'multi-stage'] as const) {
     test(`fastapi ${variant} is clean`, () => {
@@ -51,28 +44,22 @@ describe('lintDockerfile on generated Dockerfiles', () => {
 
 describe('lintDockerfile finds each fault', () => {
   const good = dockerfileFor('fastapi');
+  const fromArg = (arg: string, from: string) => mutate(mutate(good, /^ARG PYTHON_VERSION=.*$/m, arg), /^FROM .*$/m, from);
   const cases: [name: string, text: string, rule: string][] = [
-    ['USER root', mutate(good, /^USER .*$/m, 'USER root'), 'non-root-user'],
-    ['USER 0:0', mutate(good, /^USER .*$/m, 'USER 0:0'), 'non-root-user'],
-    ['no USER', mutate(good, /^USER .*\n/m, ''), 'non-root-user'],
     ['RUN after USER', mutate(good, /^(USER .*)$/m, '$1\nRUN true'), 'user-after-run'],
     ['EXPOSE 8001', mutate(good, 'EXPOSE 8000', 'EXPOSE 8001'), 'expose-port'],
     ['uvicorn --port 9000', mutate(good, '"--port","8000"', '"--port","9000"'), 'expose-port'],
     ['uvicorn on 127.0.0.1', mutate(good, '"--host","0.0.0.0"', '"--host","127.0.0.1"'), 'expose-port'],
-    ['shell-form CMD', mutate(good, /^CMD \[.*\]$/m, 'CMD uvicorn app.main:app --host 0.0.0.0 --port 8000'), 'exec-form-cmd'],
-    ['no CMD', mutate(good, /^CMD \[.*\]\n/m, ''), 'exec-form-cmd'],
-    ['shell-form HEALTHCHECK', mutate(good, /CMD \["python","-c".*\]$/m, 'CMD curl -f http://127.0.0.1:8000/health || exit 1'), 'exec-form-healthcheck'],
-    ['no HEALTHCHECK', mutate(good, /^HEALTHCHECK[^\n]*\\\n[^\n]*\n/m, ''), 'healthcheck'],
+    ['no CMD', mutate(good, /^CMD \[.*\]\n/m, ''), 'cmd'],
     ['HEALTHCHECK without --start-period', mutate(good, ' --start-period=20s', ''), 'healthcheck'],
-    ['unpinned FROM', mutate(good, /^FROM .*$/m, 'FROM python'), 'from-pinned'],
-    ['FROM :latest', mutate(good, /^FROM .*$/m, 'FROM python:latest'), 'from-pinned'],
     ['FROM an ARG without default', mutate(good, /^ARG PYTHON_VERSION=.*$/m, 'ARG PYTHON_VERSION'), 'from-pinned'],
+    ['FROM an ARG whose default is latest', fromArg('ARG PYTHON_VERSION=latest', 'FROM python:${PYTHON_VERSION}'), 'from-pinned'],
+    ['FROM an ARG naming an untagged image', fromArg('ARG BASE=python', 'FROM ${BASE}'), 'from-pinned'],
     ['server not installed', mutate(good, '["uvicorn",', '["hypercorn",'), 'server-in-requirements'],
+    ['a shell-form CMD starting a server that is not installed', mutate(good, /^CMD \[.*\]$/m, 'CMD hypercorn app.main:app --bind 0.0.0.0:8000'), 'server-in-requirements'],
     ['CMD serves a missing module', mutate(good, '"app.main:app"', '"missing_module:app"'), 'cmd-target'],
     ['code copied before install', mutate(good, /^(RUN --mount)/m, 'COPY . .\n$1'), 'deps-before-code'],
     ['no syntax directive', mutate(good, /^# syntax=.*\n/, ''), 'syntax-directive'],
-    ['relative WORKDIR', mutate(good, 'WORKDIR /app', 'WORKDIR app'), 'dockerfile-utils/50'],
-    ['two CMDs', mutate(good, /^(CMD \[.*\])$/m, '$1\n$1'), 'dockerfile-utils/37'],
   ];
   test.each(cases)('%s', (_name, text, rule) => {
     expect(rules(lintDockerfile(text, fastapiFiles))).toContain(rule);
@@ -94,7 +81,7 @@ describe('lintDockerfile finds each fault', () => {
     const noBind = files({ 'requirements.txt': FLASK_REQUIREMENTS, 'gunicorn.conf.py': 'workers = 2\n', ...FLASK_APP });
     expect(rules(lintDockerfile(dockerfileFor('flask'), noBind))).toEqual(['expose-port']);
   });
-  test('a Dockerfile with every fault at once reports each of them', () => {
+  test('a Dockerfile with every fault at once reports each of ours', () => {
     const bad = [
       'FROM python:latest',
       'WORKDIR app',
@@ -108,18 +95,7 @@ describe('lintDockerfile finds each fault', () => {
     ].join('\n');
     const noGunicorn = files({ 'requirements.txt': 'flask==3.1.3\n', 'gunicorn.conf.py': GUNICORN_CONF, ...FLASK_APP });
     expect(rules(lintDockerfile(bad, noGunicorn)).sort()).toEqual(
-      [
-        'deps-before-code',
-        'expose-port',
-        'server-in-requirements',
-        'dockerfile-utils/50',
-        'exec-form-cmd',
-        'exec-form-healthcheck',
-        'from-pinned',
-        'healthcheck',
-        'non-root-user',
-        'syntax-directive',
-      ].sort(),
+      ['deps-before-code', 'expose-port', 'server-in-requirements', 'healthcheck', 'syntax-directive'].sort(),
     );
   });
 });
@@ -205,13 +181,12 @@ describe('lintDockerfile finds each apt fault (multi-stage builder)', () => {
   const multi = dockerfileFor('fastapi', 'multi-stage');
   const intoRuntime = (run: string) => mutate(multi, /^(FROM \S+ AS runtime\n)/m, `$1${run}\n`);
   const cases: [name: string, text: string, rule: string][] = [
-    ['install without --no-install-recommends', mutate(multi, ' --no-install-recommends build-essential', ' build-essential'), 'apt-install'],
     ['install without update', mutate(multi, /^ && apt-get update \\\n/m, ''), 'apt-install'],
     ['build-essential in the runtime stage', intoRuntime('RUN apt-get update && apt-get install -y --no-install-recommends build-essential'), 'build-tools-in-final-stage'],
     ['libpq-dev in the runtime stage', intoRuntime('RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev'), 'build-tools-in-final-stage'],
   ];
   test.each(cases)('%s', (_name, text, rule) => {
-    expect(rules(lintDockerfile(text, fastapiFiles))).toEqual([rule]);
+    expect(rules(lintDockerfile(text, fastapiFiles))).toContain(rule);
   });
   test('a runtime library in the runtime stage is fine', () => {
     const libpq = intoRuntime('RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*');

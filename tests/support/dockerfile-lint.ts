@@ -1,17 +1,28 @@
-// Dockerfile checks for the generated projects. hadolint and `docker build --check` cannot run
-// on these machines, so this combines dockerfile-utils' validator with our own rules, written on
-// dockerfile-ast, for the checklist items those tools would cover: `# syntax=` first, pinned
-// images, non-root user, exec-form CMD/HEALTHCHECK, EXPOSE = the port the server binds, server
-// package declared in the file the image installs from (requirements.txt, or pyproject.toml's
-// [project].dependencies), served module present (under the WORKDIR or a PYTHONPATH entry), dependencies installed before the code,
-// apt installs without recommends and after an update, no build tools in the final stage.
+// Our own Dockerfile rules: only what none of the field's checkers checks. hadolint and
+// checkov run on every emitted Dockerfile (tests/field-checkers.test.ts) and own the rest:
+// parse errors (DL1000), absolute WORKDIR (DL3000, CKV_DOCKER_10), a tagged, non-latest image
+// in a literal FROM (DL3006, DL3007, CKV_DOCKER_7), a USER that is not root (DL3002,
+// CKV_DOCKER_3, CKV_DOCKER_8), exec-form CMD, ENTRYPOINT and HEALTHCHECK (DL3025), one CMD
+// (DL4003), a HEALTHCHECK at all (CKV_DOCKER_2), MAINTAINER (DL4000, CKV_DOCKER_6), port
+// range (DL3011), apt-get --no-install-recommends (DL3015).
+//
+// What stays here, because no checker looks at it:
+//  - `# syntax=docker/dockerfile:1` on the first line (RUN --mount needs BuildKit's syntax);
+//  - a FROM built from ARGs resolves, through the ARG defaults, to a tagged, non-latest image
+//    (the checkers read `python:${PYTHON_VERSION}-slim` literally);
+//  - no RUN after the last USER; the final stage has a CMD;
+//  - HEALTHCHECK sets --interval, --timeout, --start-period and --retries;
+//  - the CMD's server is a declared dependency of the file the image installs (requirements.txt,
+//    or pyproject.toml's [project].dependencies), EXPOSE is the port it binds on all
+//    interfaces, and the module it serves exists (under the WORKDIR or a PYTHONPATH entry);
+//  - dependencies are installed before the code is copied, and requirements.txt pins with ==;
+//  - apt-get install follows apt-get update in the same RUN; no build tools in the final stage.
 
 import { parseTOML } from 'confbox/toml';
 import { DockerfileParser, Env, ModifiableInstruction, type Instruction } from 'dockerfile-ast';
-import { validate, ValidationSeverity } from 'dockerfile-utils';
 
 export interface LintFinding {
-  /** `dockerfile-utils/<code>` for the validator's diagnostics, otherwise one of our rule names. */
+  /** One of the rule names below (syntax-directive, from-pinned, expose-port, ...). */
   rule: string;
   /** 1-based line of the Dockerfile (0 when the finding is about the file as a whole). */
   line: number;
@@ -38,7 +49,7 @@ const SERVER_PACKAGES: Record<string, string> = {
 
 export function lintDockerfile(text: string, options: LintOptions = {}): LintFinding[] {
   const readFile = options.readFile ?? (() => undefined);
-  const findings: LintFinding[] = [...validatorFindings(text)];
+  const findings: LintFinding[] = [];
   const df = DockerfileParser.parse(text);
   const all = df.getInstructions();
   const add = (rule: string, at: Instruction | number, message: string) =>
@@ -52,7 +63,7 @@ export function lintDockerfile(text: string, options: LintOptions = {}): LintFin
     add('from-pinned', 0, 'no FROM instruction');
     return findings;
   }
-  checkPinnedImages(df.getInitialARGs().map((a) => a.getProperty()), froms, add);
+  checkImagesFromArgs(df.getInitialARGs().map((a) => a.getProperty()), froms, add);
 
   // The image that runs is the last stage: everything after the last FROM.
   const lastFrom = froms[froms.length - 1]!;
@@ -61,38 +72,24 @@ export function lintDockerfile(text: string, options: LintOptions = {}): LintFin
 
   const users = of('USER');
   const lastUser = users[users.length - 1];
-  if (!lastUser) add('non-root-user', lastFrom, 'final stage has no USER: the container runs as root');
-  else {
-    const who = argsText(lastUser).split(':')[0]!.trim();
-    if (who === 'root' || who === '0') add('non-root-user', lastUser, `final USER is ${who}`);
-    const runs = of('RUN');
-    const lastRun = runs[runs.length - 1];
-    if (lastRun && lineOf(lastRun) > lineOf(lastUser)) add('user-after-run', lastRun, 'RUN after the last USER');
-  }
+  const runs = of('RUN');
+  const lastRun = runs[runs.length - 1];
+  if (lastUser && lastRun && lineOf(lastRun) > lineOf(lastUser)) add('user-after-run', lastRun, 'RUN after the last USER');
 
   const cmds = of('CMD');
   const cmd = cmds[cmds.length - 1];
-  let argv: string[] | undefined;
-  if (!cmd) add('exec-form-cmd', lastFrom, 'final stage has no CMD');
-  else {
-    argv = execForm(argsText(cmd));
-    if (!argv) {
-      add('exec-form-cmd', cmd, 'CMD must be exec form (a JSON array) so the server is PID 1');
-      // Still check what a shell-form command would start.
-      argv = argsText(cmd).split(/\s+/).filter(Boolean);
-    }
-  }
-  for (const ep of of('ENTRYPOINT'))
-    if (!execForm(argsText(ep))) add('exec-form-cmd', ep, 'ENTRYPOINT must be exec form');
+  // A shell-form CMD is hadolint's DL3025; what it would start is still checked.
+  const argv = cmd ? (execForm(argsText(cmd)) ?? argsText(cmd).split(/\s+/).filter(Boolean)) : undefined;
+  if (!cmd) add('cmd', lastFrom, 'final stage has no CMD');
 
-  checkHealthcheck(of('HEALTHCHECK'), lastFrom, add);
+  checkHealthcheckFlags(of('HEALTHCHECK'), add);
 
   const installFrom = installedFile(all);
   const requirementsText = installFrom === 'requirements.txt' ? readFile('requirements.txt') : undefined;
-  if (argv) {
-    checkServerPackage(argv, declaredDependencies(installFrom, readFile), cmd!, add);
-    checkExposedPort(argv, of('EXPOSE'), readFile, cmd!, add);
-    checkServedModule(argv, importRoots(finalStage), readFile, cmd!, add);
+  if (cmd && argv) {
+    checkServerPackage(argv, declaredDependencies(installFrom, readFile), cmd, add);
+    checkExposedPort(argv, of('EXPOSE'), readFile, cmd, add);
+    checkServedModule(argv, importRoots(finalStage), readFile, cmd, add);
   }
   checkInstallOrder(all, add);
   checkAptInstalls(all, finalStage, add);
@@ -104,66 +101,45 @@ export function lintDockerfile(text: string, options: LintOptions = {}): LintFin
   return findings.sort((a, b) => a.line - b.line);
 }
 
-/** dockerfile-utils with every check at error level; its warnings count as failures too. */
-function validatorFindings(text: string): LintFinding[] {
-  const E = ValidationSeverity.ERROR;
-  return validate(text, {
-    deprecatedMaintainer: E,
-    directiveCasing: E,
-    emptyContinuationLine: E,
-    instructionCasing: E,
-    instructionCmdMultiple: E,
-    instructionEntrypointMultiple: E,
-    instructionHealthcheckMultiple: E,
-    instructionJSONInSingleQuotes: E,
-    instructionWorkdirRelative: E,
-  }).map((d) => ({ rule: `dockerfile-utils/${String(d.code)}`, line: d.range.start.line + 1,
-    message: typeof d.message === 'string' ? d.message : d.message.value,
-  }));
-}
-
 type Add = (rule: string, at: Instruction | number, message: string) => void;
 type ArgProperty = { getName(): string; getValue(): string | null } | null;
 
-/** Every FROM names a tagged, non-`latest` image (ARG defaults resolved) or an earlier stage. */
-function checkPinnedImages(initialArgs: ArgProperty[], froms: Instruction[], add: Add): void {
+/**
+ * A FROM that uses ARGs must resolve, through the ARG defaults declared before the first FROM,
+ * to a tagged, non-latest image (or an earlier stage). FROMs without variables are left to
+ * hadolint (DL3006, DL3007) and checkov (CKV_DOCKER_7).
+ */
+function checkImagesFromArgs(initialArgs: ArgProperty[], froms: Instruction[], add: Add): void {
   const defaults = new Map<string, string>();
   for (const p of initialArgs) if (p && p.getValue() !== null) defaults.set(p.getName(), p.getValue()!);
   const stages = new Set<string>();
   for (const from of froms) {
     const args = from.getArguments().map((a) => a.getValue()).filter((v) => !v.startsWith('--'));
     const raw = args[0] ?? '';
+    if (args[1]?.toLowerCase() === 'as' && args[2]) stages.add(args[2].toLowerCase());
+    if (!raw.includes('$')) continue;
     const image = raw.replace(/\$\{(\w+)\}|\$(\w+)/g, (_m, a: string | undefined, b: string | undefined) => {
       const name = (a ?? b)!;
       const value = defaults.get(name);
       if (value === undefined) add('from-pinned', from, `FROM uses ARG ${name}, which has no default before the first FROM`);
       return value ?? '';
     });
-    if (args[1]?.toLowerCase() === 'as' && args[2]) stages.add(args[2].toLowerCase());
-    if (stages.has(image.toLowerCase()) || image === 'scratch') continue;
+    if (stages.has(image.toLowerCase())) continue;
     const withoutDigest = image.split('@')[0]!;
     const lastSegment = withoutDigest.split('/').pop() ?? '';
     const tag = lastSegment.includes(':') ? lastSegment.split(':').pop()! : '';
-    if (!tag && !image.includes('@')) add('from-pinned', from, `FROM ${image || raw} has no tag`);
-    else if (tag === 'latest') add('from-pinned', from, `FROM ${image} uses the latest tag`);
+    if (!tag && !image.includes('@')) add('from-pinned', from, `FROM ${raw} resolves to ${image}, which has no tag`);
+    else if (tag === 'latest') add('from-pinned', from, `FROM ${raw} resolves to ${image}: the latest tag`);
   }
 }
 
-function checkHealthcheck(healthchecks: Instruction[], lastFrom: Instruction, add: Add): void {
+/** HEALTHCHECK's timing is explicit (whether there is one is checkov's CKV_DOCKER_2, its form hadolint's DL3025). */
+function checkHealthcheckFlags(healthchecks: Instruction[], add: Add): void {
   const hc = healthchecks[healthchecks.length - 1];
-  if (!hc) {
-    add('healthcheck', lastFrom, 'final stage has no HEALTHCHECK');
-    return;
-  }
-  const match = /^CMD\s+([\s\S]*)$/.exec(argsText(hc));
-  if (!match) {
-    add('healthcheck', hc, 'HEALTHCHECK must be `HEALTHCHECK [flags] CMD [...]`');
-    return;
-  }
+  if (!hc || /^NONE\b/i.test(argsText(hc))) return;
   const flags = new Set(flagsOf(hc).map((f) => f.name));
   for (const flag of ['interval', 'timeout', 'start-period', 'retries'])
     if (!flags.has(flag)) add('healthcheck', hc, `HEALTHCHECK should set --${flag}`);
-  if (!execForm(match[1]!)) add('exec-form-healthcheck', hc, 'HEALTHCHECK CMD must be exec form (a JSON array)');
 }
 
 type InstallFrom = 'requirements.txt' | 'pyproject.toml';
@@ -351,9 +327,9 @@ function checkInstallOrder(all: Instruction[], add: Add): void {
 const BUILD_TOOL = /^(build-essential|gcc(-\d+)?|g\+\+(-\d+)?|clang(-\d+)?|make|cmake|pkg-config|pkgconf|[a-z0-9.+-]+-dev)(:\w+)?(=\S+)?$/;
 
 /**
- * `apt-get install` (or `apt install`) must skip recommended packages and follow an `update` in
- * the same RUN (the slim images ship no package lists; an update cached in its own layer goes
- * stale), and the final stage must not install build tools: they belong in a builder stage.
+ * `apt-get install` (or `apt install`) must follow an `update` in the same RUN (the slim images
+ * ship no package lists; an update cached in its own layer goes stale), and the final stage
+ * must not install build tools: they belong in a builder stage.
  */
 function checkAptInstalls(all: Instruction[], finalStage: Instruction[], add: Add): void {
   /** The words after `apt-get`/`apt` when its subcommand is `sub`, else undefined. */
@@ -369,8 +345,6 @@ function checkAptInstalls(all: Instruction[], finalStage: Instruction[], add: Ad
     const updated = commands.some((c) => aptArgs(c, 'update'));
     for (const args of commands.map((c) => aptArgs(c, 'install'))) {
       if (!args) continue;
-      if (!args.some((a) => /^(--no-install-recommends|APT::Install-Recommends=(false|0))$/i.test(a)))
-        add('apt-install', run, 'apt-get install without --no-install-recommends pulls in recommended packages');
       if (!updated) add('apt-install', run, 'apt-get install without apt-get update in the same RUN');
       const tools = args.filter((a) => a !== 'install' && BUILD_TOOL.test(a));
       if (finalStage.includes(run) && tools.length > 0)

