@@ -26,17 +26,20 @@ function findTemplatesDir(): string {
   return path.resolve(here, '..', 'templates');
 }
 
-/** Render every file of a new project. */
-export function renderProject(options: ProjectOptions, generatorVersion: string): RenderedFile[] {
+/**
+ * Render every file of a new project. `templatesDir` is a seam for tests that build a project
+ * from an older copy of the templates.
+ */
+export function renderProject(options: ProjectOptions, generatorVersion: string, templatesDir = TEMPLATES_DIR): RenderedFile[] {
   const context = buildContext(options, generatorVersion);
-  return renderLayers(context, context.layers);
+  return renderLayers(context, context.layers, undefined, templatesDir);
 }
 
 /** Render the files of the given layers, in order; two layers may not emit the same path. */
-export function renderLayers(context: RenderContext, layers: readonly string[], only?: (p: string) => boolean): RenderedFile[] {
+export function renderLayers(context: RenderContext, layers: readonly string[], only?: (p: string) => boolean, templatesDir = TEMPLATES_DIR): RenderedFile[] {
   const files = new Map<string, RenderedFile>();
   for (const layer of layers) {
-    const layerDir = path.join(TEMPLATES_DIR, layer);
+    const layerDir = path.join(templatesDir, layer);
     for (const templatePath of listTemplates(layerDir)) {
       const outPath = outputPath(path.relative(layerDir, templatePath));
       if (only && !only(outPath)) continue;
