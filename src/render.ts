@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
+import { stampBaseRecord } from './base-record.js';
 import { buildContext, type RenderContext } from './context.js';
 import { compareText } from './sort.js';
 import type { ProjectOptions } from './options.js';
@@ -27,12 +28,13 @@ function findTemplatesDir(): string {
 }
 
 /**
- * Render every file of a new project. `templatesDir` is a seam for tests that build a project
- * from an older copy of the templates.
+ * Render every file of a new project, with the record of what was generated that `update`
+ * needs (see base-record.ts). `templatesDir` is a seam for tests that build a project from an
+ * older copy of the templates.
  */
 export function renderProject(options: ProjectOptions, generatorVersion: string, templatesDir = TEMPLATES_DIR): RenderedFile[] {
   const context = buildContext(options, generatorVersion);
-  return renderLayers(context, context.layers, undefined, templatesDir);
+  return stampBaseRecord(renderLayers(context, context.layers, undefined, templatesDir));
 }
 
 /** Render the files of the given layers, in order; two layers may not emit the same path. */
