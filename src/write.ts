@@ -60,14 +60,20 @@ export function planWrites(files: RenderedFile[], targetDir: string, opts: { ove
   });
 }
 
-/** Writes the create/overwrite entries of `plan`; refuses if any entry is a conflict. */
-export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], targetDir: string): Promise<void> {
+/**
+ * Writes the create/overwrite entries of `plan`; refuses if any entry is a conflict.
+ * `removals` (used by `update`) are files to delete from an existing target, in the same
+ * commit as the renames.
+ */
+export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], targetDir: string, removals: readonly string[] = []): Promise<void> {
   const conflicts = plan.filter((p) => p.action === 'conflict');
   if (conflicts.length > 0)
     throw new CliError('conflict', `${conflicts.length} file(s) already exist and differ; pass --force to overwrite`, conflicts.map((c) => c.path));
   const toWrite = new Set(plan.filter((p) => p.action === 'create' || p.action === 'overwrite').map((p) => p.path));
   const writes = files.filter((f) => toWrite.has(f.path));
-  if (writes.length === 0) return;
+  if (writes.length === 0 && removals.length === 0) return;
+  for (const removal of removals) safeJoin(targetDir, removal);
+  if (removals.length > 0 && !existsSync(targetDir)) throw new Error('removals need an existing target');
 
   const target = path.resolve(targetDir);
   const targetExisted = existsSync(target);
@@ -104,7 +110,7 @@ export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], t
     }
     // A SIGINT/SIGTERM that arrived while staging is handled here (clean up, exit), not lost.
     await afterNextPoll();
-    commit(staging, target, targetExisted, writes);
+    commit(staging, target, targetExisted, writes, removals);
     staging = undefined;
   } catch (error) {
     cleanUp();
@@ -126,7 +132,7 @@ function afterNextPoll(): Promise<void> {
 }
 
 /** Moves staged files into place. Synchronous on purpose: see the module comment. */
-function commit(staging: string, target: string, targetExisted: boolean, writes: RenderedFile[]): void {
+function commit(staging: string, target: string, targetExisted: boolean, writes: RenderedFile[], removals: readonly string[]): void {
   if (!targetExisted) {
     renameSync(staging, target);
     return;
@@ -144,11 +150,18 @@ function commit(staging: string, target: string, targetExisted: boolean, writes:
     }
     moved.push(file.path);
   }
+  for (const removal of removals) {
+    try {
+      rmSync(path.join(target, removal), { force: true });
+    } catch (error) {
+      throw new CliError('write-failed', `could not delete ${removal}: ${describe(error)}; ${moved.length} of ${writes.length} files were already written`, moved);
+    }
+  }
   rmSync(staging, { recursive: true, force: true });
 }
 
 /** Joins a template path onto the target, refusing anything that would land outside it. */
-function safeJoin(targetDir: string, relative: string): string {
+export function safeJoin(targetDir: string, relative: string): string {
   const root = path.resolve(targetDir);
   const joined = path.resolve(root, relative);
   if (!joined.startsWith(root + path.sep)) throw new Error(`refusing to write outside the target: ${relative}`);
