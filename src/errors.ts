@@ -24,6 +24,9 @@ export type ErrorCode =
   | 'write-failed'
   | 'cancelled'
   | 'detect-failed'
+  | 'not-a-project'
+  | 'newer-version'
+  | 'dirty-tree'
   | 'internal';
 
 const EXIT_FOR: Record<ErrorCode, number> = {
@@ -37,6 +40,10 @@ const EXIT_FOR: Record<ErrorCode, number> = {
   'write-failed': EXIT.refused,
   cancelled: EXIT.cancelled,
   'detect-failed': EXIT.refused,
+  /** update: no answers file, or one written by a newer version, or uncommitted changes. */
+  'not-a-project': EXIT.refused,
+  'newer-version': EXIT.refused,
+  'dirty-tree': EXIT.refused,
   internal: EXIT.refused,
 };
 
