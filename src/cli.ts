@@ -30,6 +30,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const { runAdd } = await import('./add.js');
     return await runAdd(argv.slice(1), io);
   }
+  // `update`: bring a generated project up to this version's templates (loaded only when asked for).
+  if (argv[0] === 'update') {
+    const { runUpdate } = await import('./update.js');
+    return await runUpdate(argv.slice(1), io);
+  }
   const json = argv.includes('--json');
   try {
     // 1. Parse flags; --help and --version answer at once, with no side effects.

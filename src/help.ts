@@ -18,6 +18,7 @@ Usage:
   npm create python-docker-app@latest [directory] -- [flags]
   create-python-docker-app [directory] [flags]
   create-python-docker-app add docker [--dir <path>] [flags]   add Docker files to an existing app
+  create-python-docker-app update [directory] [flags]          bring a generated project up to this version
 
 The directory is also the project name (default: my-api): lower-case letters, digits,
 and single '-' or '_' between them, starting with a letter. Use "." for the current directory.
