@@ -77,7 +77,8 @@ export async function runUpdate(argv: string[], io: CliIo): Promise<number> {
     if (positionals.length > 1) throw new CliError('usage', `expected at most one directory, got ${positionals.length}: ${positionals.join(' ')}; see update --help`);
     const dryRun = values['dry-run'] === true;
     const projectDir = path.resolve(io.cwd, positionals[0] ?? '.');
-    const shownDir = displayDir(projectDir, io.cwd);
+    // How messages name the project: as the user would type it, or in words for ".".
+    const shownDir = projectDir === path.resolve(io.cwd) ? 'the current directory' : displayDir(projectDir, io.cwd);
     const version = packageVersion();
 
     // 2. What the project recorded.

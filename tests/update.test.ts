@@ -15,7 +15,7 @@ import { allCombinations, comboId, type ProjectOptions } from '../src/options.js
 import { renderProject, TEMPLATES_DIR, type RenderedFile } from '../src/render.js';
 import { mergeThreeWay } from '../src/three-way.js';
 import { lintDockerfile } from './support/dockerfile-lint.js';
-import { listFiles, PACKAGE_VERSION, pythonSyntaxErrors, removeTempDirs, runMain, scriptedPrompter, tempDir, treeSnapshot } from './support/cli-run.js';
+import { assertBuilt, listFiles, PACKAGE_VERSION, pythonSyntaxErrors, removeTempDirs, runBin, runMain, scriptedPrompter, tempDir, treeSnapshot } from './support/cli-run.js';
 import { optionsFor } from './support/generate.js';
 
 afterAll(removeTempDirs);
@@ -523,6 +523,27 @@ describe('the record of what was generated', () => {
     const content = files.filter((f) => f.path !== ANSWERS_FILE && f.path !== BASE_FILE);
     expect(Object.fromEntries(record!.hashes)).toEqual(Object.fromEntries(content.map((f) => [f.path, sha256(f.contents)])));
     expect(Object.fromEntries(record!.texts)).toEqual(Object.fromEntries(content.map((f) => [f.path, f.contents])));
+  });
+});
+
+describe('the built CLI', () => {
+  it('runs update from dist/ (node-diff3 and semver are bundled): the conflict is named, exit 1', () => {
+    assertBuilt();
+    const dir = generateOld();
+    userEdits(dir);
+    const run = runBin(['update', '--yes'], { cwd: dir });
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('error: 1 file(s) have conflicts (compose.yaml)');
+    expect(read(dir, 'compose.yaml')).toContain(THEIRS);
+  });
+
+  it.skipIf(!hasGit())('names the current directory in words when it has uncommitted changes', async () => {
+    const dir = generateOld();
+    git(dir, 'init', '-q');
+    const run = await runMain(['update', '--yes'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: the current directory has uncommitted changes/);
   });
 });
 
