@@ -58,6 +58,9 @@ export function printUpdateResult(result: UpdateResult, json: boolean, out: Outp
       ...(error ? { error: { code: error.code, message: error.message, details: error.details, exitCode: error.exitCode } } : {}),
     };
     out.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    // As with the other commands: with --json, stderr carries only the error line, if any.
+    if (error) out.stderr.write(`${painter(out.stderr)('red', `error: ${error.message}`)}\n`);
+    return error?.exitCode ?? 0;
   }
   const paint = painter(out.stderr);
   const lines = planLines(result, paint);

@@ -201,6 +201,7 @@ describe('update, file by file', () => {
     expect(doc).toMatchObject({ schemaVersion: 1, ok: false, command: 'update', dryRun: false, fromVersion: OLD_VERSION, toVersion: PACKAGE_VERSION, baseRecord: true, conflicts: ['compose.yaml'] });
     expect(doc.error).toMatchObject({ code: 'conflict', exitCode: 1, details: ['compose.yaml'] });
     expect(readdirSync(path.dirname(dir))).toEqual(['shop']); // no staging directory left behind
+    expect(run.stderr).toBe('error: 1 file(s) have conflicts (compose.yaml): resolve the <<<<<<< ======= >>>>>>> sections; the rest of the update was applied\n');
   });
 
   it('writes a conflict with git-style markers, names it and exits 1', async () => {
@@ -410,13 +411,16 @@ describe('projects without a (usable) record', () => {
     const oldDockerignore = read(dir, '.dockerignore');
     const now = current();
 
+    const human = await runMain(['update', '--dry-run'], { cwd: dir });
+    expect(human.stderr).toContain('warning: .create-python-docker-app.json has no record of the files 0.1.0 generated');
+    expect(human.stderr).toMatch(/^ {2}keep +app\/health\.py +differs from this version's template and there is no record to merge against: kept as yours$/m);
+
     const run = await runMain(['update', '--yes', '--json'], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     const doc = json(run.stdout);
     expect(doc.baseRecord).toBe(false);
     expect(doc.fromVersion).toBe('0.1.0');
     expect(doc.warnings.join('\n')).toMatch(/has no record of the files 0\.1\.0 generated \(projects from 0\.1\.0 have none\): every file that differs from this version's template is treated as your change and kept/);
-    expect(run.stderr).toContain('warning: .create-python-docker-app.json has no record of the files 0.1.0 generated');
     const got = actions(doc);
     expect(got).toMatchObject({
       '.dockerignore': 'keep/no-base', // changed by the templates only, but nothing says so
