@@ -580,6 +580,13 @@ describe('the built CLI', () => {
   });
 });
 
+describe('the record files in a project', () => {
+  it('stay out of the image: .dockerignore lists both', () => {
+    const dockerignore = current().get('.dockerignore')!.split('\n');
+    expect(dockerignore).toEqual(expect.arrayContaining([ANSWERS_FILE, BASE_FILE]));
+  });
+});
+
 describe('help', () => {
   it('update --help lists its flags; the main --help names the command', async () => {
     const cwd = tempDir();
