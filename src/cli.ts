@@ -2,6 +2,8 @@
 // hands it to the driver (driver/run.ts), which every command and the plop pack share.
 //   create-python-docker-app [directory] [flags]        a new project      (commands/create.ts)
 //   create-python-docker-app add docker [flags]         an existing app    (commands/add-docker.ts)
+//   create-python-docker-app update [dir] [flags]       a generated project brought up to date
+//                                                       (commands/update.ts)
 
 import type { Command } from './driver/command.js';
 import { printError } from './driver/report.js';
@@ -18,6 +20,7 @@ const ADD_COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  if (argv[0] === 'update') return (await import('./commands/update.js')).runUpdate(argv.slice(1), io);
   if (argv[0] !== 'add') return runCommand(create, argv, io);
   const [what, ...rest] = argv.slice(1);
   const load = what === undefined ? undefined : ADD_COMMANDS[what];

@@ -25,6 +25,9 @@ export type ErrorCode =
   | 'cancelled'
   | 'detect-failed'
   | 'unsupported'
+  | 'not-a-project'
+  | 'newer-version'
+  | 'dirty-tree'
   | 'internal';
 
 const EXIT_FOR: Record<ErrorCode, number> = {
@@ -39,6 +42,10 @@ const EXIT_FOR: Record<ErrorCode, number> = {
   cancelled: EXIT.cancelled,
   'detect-failed': EXIT.refused,
   unsupported: EXIT.refused,
+  /** update: no answers file, or one written by a newer version, or uncommitted changes. */
+  'not-a-project': EXIT.refused,
+  'newer-version': EXIT.refused,
+  'dirty-tree': EXIT.refused,
   internal: EXIT.refused,
 };
 

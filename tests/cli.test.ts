@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../src/options/answers-file.js';
 import { DOCKERFILE_VARIANTS, FRAMEWORKS, PROJECT_OPTIONS, PYTHON_VERSIONS, defaultAnswers } from '../src/options/table.js';
 import { assertBuilt, BIN, cleanEnv, listFiles, PACKAGE_VERSION, runBin, runMain, tempDir, treeSnapshot, removeTempDirs } from './support/cli-run.js';
+import { BASE_FILE } from '../src/engine/base-record.js';
 
 afterAll(removeTempDirs);
 
@@ -401,12 +402,14 @@ describe('the answers file', () => {
     const cwd = tempDir();
     const flags = ['--description', 'Orders: "quoted" # not a comment', '--framework', 'flask', '--python', '3.14', '--postgres', '--no-redis', '--dockerfile', 'multi-stage'];
     expect((await runMain(['orders', ...flags], { cwd })).code).toBe(0);
-    const stamped = JSON.parse(readFileSync(path.join(cwd, 'orders', ANSWERS_FILE), 'utf8'));
+    const { files: recorded, ...stamped } = JSON.parse(readFileSync(path.join(cwd, 'orders', ANSWERS_FILE), 'utf8'));
     expect(stamped).toEqual({
       generator: 'create-python-docker-app',
       version: PACKAGE_VERSION,
       answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage' },
     });
+    // The record `update` merges against: every other file, by its sha256 (and BASE_FILE, its text).
+    expect(Object.keys(recorded).sort()).toEqual(listFiles(path.join(cwd, 'orders')).filter((f) => f !== ANSWERS_FILE && f !== BASE_FILE).sort());
 
     const elsewhere = tempDir();
     const run = await runMain(['--answers', path.join(cwd, 'orders', ANSWERS_FILE)], { cwd: elsewhere });

@@ -10,6 +10,7 @@ import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../src/options/answers-file.js';
 import { NAME_RULE } from '../src/options/names.js';
+import { BASE_FILE } from '../src/engine/base-record.js';
 import { lintDockerfile } from './support/dockerfile-lint.js';
 import {
   assertBuilt,
@@ -169,9 +170,9 @@ describe.each(['fastapi', 'flask'])('hostile descriptions (%s)', (framework) => 
       expect(read(f).replace(/\\([!-/:-@[-`{-~])/g, '$1')).toContain(description.trim());
     }
 
-    // Nothing else carries it raw except the places checked above.
+    // Nothing else carries it raw except the places checked above (and BASE_FILE, their copy).
     for (const f of files.filter((p) => read(p).includes(MARK)))
-      expect([ANSWERS_FILE, 'README.md', ...Object.keys(constants)].includes(f) || /\.ya?ml$|Dockerfile$/.test(f), f).toBe(true);
+      expect([ANSWERS_FILE, BASE_FILE, 'README.md', ...Object.keys(constants)].includes(f) || /\.ya?ml$|Dockerfile$/.test(f), f).toBe(true);
   });
 
   it.each([

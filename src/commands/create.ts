@@ -11,7 +11,7 @@ import { assertSafeTarget, existingEntries } from '../engine/write.js';
 import { CliError } from '../errors.js';
 import { APP_PORT } from '../features/frameworks.js';
 import { NAME_RULE, nameProblem } from '../options/names.js';
-import { DEFAULT_NAME, PROJECT_OPTIONS, specFor, type OptionKey, type ProjectOptions } from '../options/table.js';
+import { DEFAULT_NAME, inTableOrder, specFor, type OptionKey } from '../options/table.js';
 
 export const create: Command = {
   name: 'create',
@@ -62,7 +62,7 @@ export const create: Command = {
   },
 
   render(answers, site, { version }) {
-    const options = projectOptions(answers);
+    const options = inTableOrder(answers);
     return {
       files: renderProject(options, version),
       options,
@@ -76,17 +76,6 @@ export const create: Command = {
   overwrites: () => true,
 };
 
-/**
- * The options with their keys in one fixed order (name, then the option table's), whatever order
- * the answers arrived in: the stamped answers file must not depend on which were flags and
- * which were prompts, or `--answers` could not reproduce a project byte for byte.
- */
-function projectOptions(answers: Record<string, unknown>): ProjectOptions {
-  const ordered: Record<string, unknown> = { name: answers.name };
-  for (const spec of PROJECT_OPTIONS) ordered[spec.key] = answers[spec.key];
-  return ordered as unknown as ProjectOptions;
-}
-
 function createHelp(version: string): string {
   return `create-python-docker-app ${version}
 Scaffold a Flask or FastAPI project with a Dockerfile, compose.yaml, PostgreSQL
@@ -97,6 +86,8 @@ Usage:
   create-python-docker-app [directory] [flags]
   create-python-docker-app add docker [--dir <path>] [flags]
                                    add Docker files to an existing app
+  create-python-docker-app update [directory] [flags]
+                                   bring a generated project up to this version
 
 The directory is where the project goes: a path (missing parents are created),
 "." for the current directory; default: ${DEFAULT_NAME}. Its last part is the project

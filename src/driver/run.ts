@@ -83,7 +83,7 @@ export async function execute(command: Command, args: ParsedArgs, step: StepCont
     warnings.unshift(
       `${conflicts.length} file(s) exist and differ (${conflicts.map((c) => c.path).join(', ')}); a real run would write nothing: ${forceHint} to overwrite them`,
     );
-  if (!args.dryRun) await applyWrites(rendered.files, plan, site.dir, forceHint);
+  if (!args.dryRun) await applyWrites(rendered.files, plan, site.dir, { forceHint });
 
   // 7. What the report says.
   return {

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
+import { stampBaseRecord } from './base-record.js';
 import { buildContext, type RenderContext } from './context.js';
 import { packageRoot } from './package-version.js';
 import { compareText } from './sort.js';
@@ -28,24 +29,28 @@ const PART_SUFFIX = '.part.ejs';
  */
 export type TemplateScope = RenderContext & { part: (layer: string, name: string, locals?: object) => string };
 
-/** Render every file of a new project. */
-export function renderProject(options: ProjectOptions, generatorVersion: string): RenderedFile[] {
+/**
+ * Render every file of a new project, with the record of what was generated that `update`
+ * needs (see base-record.ts). `templatesDir` is a seam for tests that build a project from an
+ * older copy of the templates.
+ */
+export function renderProject(options: ProjectOptions, generatorVersion: string, templatesDir = TEMPLATES_DIR): RenderedFile[] {
   const context = buildContext(options, generatorVersion);
-  return renderLayers(context, context.layers);
+  return stampBaseRecord(renderLayers(context, context.layers, undefined, templatesDir));
 }
 
 /** Render the files of the given layers, in order; two layers may not emit the same path. */
-export function renderLayers(context: RenderContext, layers: readonly string[], only?: (p: string) => boolean): RenderedFile[] {
+export function renderLayers(context: RenderContext, layers: readonly string[], only?: (p: string) => boolean, templatesDir = TEMPLATES_DIR): RenderedFile[] {
   const scope: TemplateScope = {
     ...context,
     part: (layer, name, locals = {}) => {
-      const file = path.join(TEMPLATES_DIR, layer, `${name}${PART_SUFFIX}`);
+      const file = path.join(templatesDir, layer, `${name}${PART_SUFFIX}`);
       return renderTemplate(readFileSync(file, 'utf8'), { ...scope, ...locals }, file);
     },
   };
   const files = new Map<string, RenderedFile>();
   for (const layer of layers) {
-    const layerDir = path.join(TEMPLATES_DIR, layer);
+    const layerDir = path.join(templatesDir, layer);
     for (const templatePath of listTemplates(layerDir)) {
       const outPath = outputPath(path.relative(layerDir, templatePath));
       if (only && !only(outPath)) continue;

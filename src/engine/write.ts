@@ -63,18 +63,28 @@ export function planWrites(files: RenderedFile[], targetDir: string, opts: { ove
 }
 
 /**
+
  * Writes the create/overwrite entries of `plan`; refuses if any entry is a conflict, telling the
  * user how to allow it (`pass --force`, `run \`plop --force ...\``: each entry point says its own).
- * All or nothing: on any failure, or SIGINT/SIGTERM before the project is complete, the target
- * is left exactly as it was (exit 1, 130, 143); a signal after that changes nothing.
+ * `removals` (used by `update`) are files to delete from an existing target, in the same
+ * all-or-nothing move as the writes. All or nothing: on any failure, or SIGINT/SIGTERM before
+ * the files are complete, the target is left exactly as it was (exit 1, 130, 143); a signal
+ * after that changes nothing.
  */
-export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], targetDir: string, forceHint = 'pass --force'): Promise<void> {
+export async function applyWrites(
+  files: RenderedFile[],
+  plan: PlannedWrite[],
+  targetDir: string,
+  { forceHint = 'pass --force', removals = [] }: { forceHint?: string; removals?: readonly string[] } = {},
+): Promise<void> {
   const conflicts = plan.filter((p) => p.action === 'conflict');
   if (conflicts.length > 0)
     throw new CliError('conflict', `${conflicts.length} file(s) already exist and differ; ${forceHint} to overwrite`, conflicts.map((c) => c.path));
   const toWrite = new Set(plan.filter((p) => p.action === 'create' || p.action === 'overwrite').map((p) => p.path));
   const writes = files.filter((f) => toWrite.has(f.path));
-  if (writes.length === 0) return;
+  if (writes.length === 0 && removals.length === 0) return;
+  for (const removal of removals) safeJoin(targetDir, removal);
+  if (removals.length > 0 && !existsSync(targetDir)) throw new Error('removals need an existing target');
 
   const target = path.resolve(targetDir);
   const targetExisted = existsSync(target);
@@ -113,7 +123,7 @@ export async function applyWrites(files: RenderedFile[], plan: PlannedWrite[], t
     }
     // A SIGINT/SIGTERM that arrived while staging is handled here (clean up, exit), not lost.
     await afterNextPoll();
-    if (targetExisted) moveIntoPlace(staging, target, writes);
+    if (targetExisted) moveIntoPlace(staging, target, writes, removals);
     else renameSync(staging, target);
     // The files are complete: from here a signal no longer changes the outcome, and nothing
     // may be cleaned up any more (for a new project, firstCreated is the project itself).
@@ -167,13 +177,13 @@ function afterNextPoll(): Promise<void> {
  * Moves staged files into an existing directory, all or nothing. Synchronous on purpose (see
  * the module comment). Before the first move it checks that every destination directory is
  * writable and on the staging directory's file system (a rename cannot cross a mount); then
- * each file it replaces is first moved aside into the staging directory, so that if a move
- * still fails (an immutable file, no inode left for a new directory), every earlier move is
- * undone and the target is as it was.
+ * each file it replaces or removes is first moved aside into the staging directory, so that if
+ * a move still fails (an immutable file, no inode left for a new directory), every earlier move
+ * is undone and the target is as it was.
  */
-function moveIntoPlace(staging: string, target: string, writes: RenderedFile[]): void {
+function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], removals: readonly string[]): void {
   const device = statSync(staging).dev;
-  for (const file of writes) {
+  for (const file of [...writes, ...removals.map((removal) => ({ path: removal }))]) {
     const dir = nearestExisting(path.dirname(path.join(target, file.path)));
     const where = path.relative(target, dir) || '.';
     if (statSync(dir).dev !== device)
@@ -193,15 +203,33 @@ function moveIntoPlace(staging: string, target: string, writes: RenderedFile[]):
     try {
       const step: MoveStep = { final, createdDir: mkdirSync(path.dirname(final), { recursive: true }) };
       done.push(step);
+      const staged = path.join(staging, file.path);
       if (existsSync(final)) {
+        // The new text takes the old file's place with its mode: an executable bit, or a
+        // narrower permission the user chose, is kept.
+        chmodSync(staged, statSync(final).mode & 0o7777);
         step.replaced = path.join(aside, String(i));
         renameSync(final, step.replaced);
       }
-      renameSync(path.join(staging, file.path), final);
+      renameSync(staged, final);
       step.moved = true;
     } catch (error) {
       const notUndone = undo(done);
       const why = `could not move ${file.path} into place: ${describe(error)}`;
+      if (notUndone.length === 0) throw new CliError('write-failed', `${why}; every file already moved was put back, so nothing was changed`);
+      throw new CliError('write-failed', `${why}, and ${notUndone.length} earlier move(s) could not be undone (listed below)`, notUndone);
+    }
+  }
+  for (const [i, removal] of removals.entries()) {
+    const final = path.join(target, removal);
+    if (!existsSync(final)) continue;
+    const step: MoveStep = { final, replaced: path.join(aside, `removed-${i}`) };
+    try {
+      done.push(step);
+      renameSync(final, step.replaced!);
+    } catch (error) {
+      const notUndone = undo(done);
+      const why = `could not delete ${removal}: ${describe(error)}`;
       if (notUndone.length === 0) throw new CliError('write-failed', `${why}; every file already moved was put back, so nothing was changed`);
       throw new CliError('write-failed', `${why}, and ${notUndone.length} earlier move(s) could not be undone (listed below)`, notUndone);
     }
@@ -240,7 +268,7 @@ function nearestExisting(dir: string): string {
 }
 
 /** Joins a template path onto the target, refusing anything that would land outside it. */
-function safeJoin(targetDir: string, relative: string): string {
+export function safeJoin(targetDir: string, relative: string): string {
   const root = path.resolve(targetDir);
   const joined = path.resolve(root, relative);
   if (!joined.startsWith(root + path.sep)) throw new Error(`refusing to write outside the target: ${relative}`);

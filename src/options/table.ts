@@ -272,6 +272,18 @@ export const PROJECT_OPTIONS: readonly ProjectOptionSpec[] = optionsOf('create')
   default: useOf(spec, 'create').default as string | boolean,
 }));
 
+/**
+ * The options with their keys in one fixed order (name, then the option table's), whatever order
+ * the answers arrived in: the stamped answers file must not depend on which were flags and
+ * which were prompts, or `--answers` could not reproduce a project byte for byte.
+ */
+export function inTableOrder(options: object): ProjectOptions {
+  const given = options as Record<string, unknown>;
+  const ordered: Record<string, unknown> = { name: given.name };
+  for (const spec of PROJECT_OPTIONS) ordered[spec.key] = given[spec.key];
+  return ordered as unknown as ProjectOptions;
+}
+
 /** The documented defaults of `create`, as used by --yes. */
 export function defaultAnswers(): Omit<ProjectOptions, 'name'> {
   return Object.fromEntries(PROJECT_OPTIONS.map((spec) => [spec.key, spec.default])) as unknown as Omit<ProjectOptions, 'name'>;

@@ -56,6 +56,7 @@ export const FILE_KINDS: readonly FileKind[] = [
  */
 export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
   '.create-python-docker-app.json': 'our answers file; JSON, which no checker here lints',
+  '.create-python-docker-app.base.json': 'the generated text recorded for `update` (JSON lines); no checker here lints it',
   '.env.example':
     'placeholders (change-me); `checkov -d .` passes over it, and given it by name checkov reports the placeholder password in the example DATABASE_URL (CKV_SECRET_4)',
   '.dockerignore': 'no checker reads it (BuildKit checks COPY against it at build time)',
