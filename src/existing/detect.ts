@@ -9,7 +9,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { InstallFrom } from '../features/dockerfile.js';
-import { serviceFeature } from '../features/services.js';
+import { SERVICE_FEATURES } from '../features/services.js';
 import { readUserFileIfAny } from '../user-files.js';
 import { requirementsInstall, type RequirementsInstall } from './requirements.js';
 import type { ServiceKey } from '../features/types.js';
@@ -21,8 +21,8 @@ export interface Detected {
   target?: string;
   port?: number;
   python?: PythonVersion;
-  postgres: boolean;
-  redis: boolean;
+  /** Each service, by whether one of its drivers is among the declared dependencies. */
+  uses: Record<ServiceKey, boolean>;
   /** The file the dependencies were read from, relative to the repo ('requirements.txt'...). */
   dependencyFiles: string[];
   /** Normalised names of every declared dependency. */
@@ -133,9 +133,7 @@ export function detectApp(dir: string): Detected {
   const port = detectPort(root, texts, notes);
   const python = detectPython(root, notes);
   // A service is in use when one of the drivers its feature lists is declared.
-  const uses = (key: ServiceKey) => serviceFeature(key).drivers.some((d) => dependencies.has(d));
-  const postgres = uses('postgres');
-  const redis = uses('redis');
+  const uses = Object.fromEntries(SERVICE_FEATURES.map((s) => [s.key, s.drivers.some((d) => dependencies.has(d))])) as Record<ServiceKey, boolean>;
   const hasHealthRoute = [...texts.values()].some((t) => /["']\/health\/?["']/.test(t));
   const sourceRoots = [...new Set(sources.map((f) => f.split('/')[0]!))].sort();
   const hasRequirementsTxt = existsSync(path.join(root, 'requirements.txt'));
@@ -149,8 +147,7 @@ export function detectApp(dir: string): Detected {
     target,
     port,
     python,
-    postgres,
-    redis,
+    uses,
     dependencyFiles,
     dependencies,
     hasRequirementsTxt,

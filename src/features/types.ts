@@ -38,6 +38,8 @@ export interface ServiceFeature extends Feature {
   key: ServiceKey;
   /** Its name in prose: `PostgreSQL`. */
   label: string;
+  /** Its --<key>/--no-<key> option: the prompt, the help line, the default for a new project. */
+  question: { message: string; help: string; default: boolean; detectedFrom: string };
   compose: {
     /** The Compose service name (also its host name on the Compose network). */
     service: string;

@@ -5,7 +5,8 @@
 // uses it). Which rows a command takes, and in what order, is the command's own list.
 
 import type { Detected } from '../existing/detect.js';
-import type { ServiceKey } from '../features/types.js';
+import { SERVICE_FEATURES, SERVICE_KEYS } from '../features/services.js';
+import type { ServiceFeature, ServiceKey } from '../features/types.js';
 import { descriptionProblem, nameProblem, portProblem, targetProblem } from './names.js';
 
 export const FRAMEWORKS = ['fastapi', 'flask'] as const;
@@ -132,8 +133,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     key: 'service',
     flag: 'service',
     kind: 'choice',
-    // The keys of src/features/services.ts SERVICE_FEATURES (a value import here would be circular).
-    choices: ['postgres', 'redis'] satisfies ServiceKey[],
+    choices: SERVICE_KEYS,
     message: 'Service to add',
     help: 'the backing service to add to compose.yaml',
     commands: { 'add service': {} },
@@ -207,28 +207,8 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
       'add docker': { default: '3.13', detect: (d) => d.python, detectedFrom: 'detected' },
     },
   },
-  {
-    key: 'postgres',
-    flag: 'postgres',
-    kind: 'boolean',
-    message: 'Store data in PostgreSQL?',
-    help: 'add PostgreSQL (SQLAlchemy 2 + psycopg 3)',
-    commands: {
-      create: { default: true },
-      'add docker': { detect: (d) => d.postgres, detectedFrom: 'a driver is in your dependencies', ask: false },
-    },
-  },
-  {
-    key: 'redis',
-    flag: 'redis',
-    kind: 'boolean',
-    message: 'Add Redis (visit counter)?',
-    help: 'add Redis (redis-py)',
-    commands: {
-      create: { default: true },
-      'add docker': { detect: (d) => d.redis, detectedFrom: 'redis is in your dependencies', ask: false },
-    },
-  },
+  // --postgres, --redis: one row per service, from what its feature module says of it.
+  ...SERVICE_FEATURES.map(serviceOption),
   {
     key: 'dockerfile',
     flag: 'dockerfile',
@@ -239,6 +219,24 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     commands: { create: { default: 'standard' }, 'add docker': { default: 'standard' } },
   },
 ];
+
+/**
+ * A service's on/off option: on by default for a new project; for an existing app, on when one
+ * of the service's drivers is among its dependencies (never asked: detection always answers).
+ */
+function serviceOption(service: ServiceFeature): BooleanSpec {
+  return {
+    key: service.key,
+    flag: service.key,
+    kind: 'boolean',
+    message: service.question.message,
+    help: service.question.help,
+    commands: {
+      create: { default: service.question.default },
+      'add docker': { detect: (d) => d.uses[service.key], detectedFrom: service.question.detectedFrom, ask: false },
+    },
+  };
+}
 
 /** The target a new project's code defines, per framework (and add docker's suggestion). */
 export const DEFAULT_TARGETS: Record<Framework, string> = { flask: 'app:create_app()', fastapi: 'app.main:app' };
