@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../src/options/answers-file.js';
-import { DOCKERFILE_VARIANTS, FRAMEWORKS, PROJECT_OPTIONS, PYTHON_VERSIONS, defaultAnswers } from '../src/options/table.js';
+import { DOCKERFILE_VARIANTS, FRAMEWORKS, PROJECT_OPTIONS, PYTHON_VERSIONS, defaultAnswers, useOf } from '../src/options/table.js';
 import { assertBuilt, listFiles, PACKAGE_VERSION, runBin, runMain, tempDir, treeSnapshot, removeTempDirs } from './support/cli-run.js';
 
 afterAll(removeTempDirs);
@@ -99,8 +99,12 @@ describe('without a terminal it never asks', () => {
     const cwd = tempDir();
     const run = await runMain(['app'], { cwd });
     expect(run.code).toBe(2);
-    for (const spec of PROJECT_OPTIONS)
-      expect(run.stderr).toContain(spec.kind === 'boolean' ? `--${spec.flag}/--no-${spec.flag}` : `--${spec.flag}`);
+    // Options added later and off by default (--deploy) take their default without --yes.
+    for (const spec of PROJECT_OPTIONS) {
+      const flag = spec.kind === 'boolean' ? `--${spec.flag}/--no-${spec.flag}` : `--${spec.flag}`;
+      if (useOf(spec, 'create').defaultWithoutYes) expect(run.stderr).not.toContain(flag);
+      else expect(run.stderr).toContain(flag);
+    }
     expect(run.stderr).toContain('--yes');
     expect(run.stderr).not.toContain('[directory]');
     expect(treeSnapshot(cwd)).toEqual({});
@@ -135,6 +139,7 @@ describe('without a terminal it never asks', () => {
       postgres: false,
       redis: true,
       dockerfile: 'standard',
+      deploy: 'none',
     });
   });
 
@@ -307,7 +312,7 @@ describe('the answers file', () => {
     expect(stamped).toEqual({
       generator: 'create-python-docker-app',
       version: PACKAGE_VERSION,
-      answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage' },
+      answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage', deploy: 'none' },
     });
 
     const elsewhere = tempDir();

@@ -9,6 +9,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { InstallFrom } from '../features/dockerfile.js';
+import type { DeploymentDetected } from './deployment.js';
 import { serviceFeature } from '../features/services.js';
 import type { ServiceKey } from '../features/types.js';
 import { FRAMEWORKS, PYTHON_VERSIONS, type Framework, type PythonVersion } from '../options/table.js';
@@ -47,6 +48,8 @@ export interface Detected {
   targetCandidates: string[];
   /** Legacy Compose files (docker-compose.yml) that our compose.yaml would shadow. */
   legacyComposeFiles: string[];
+  /** How the built image runs, for `add kubernetes` (existing/deployment.ts); absent for add docker. */
+  deployment?: DeploymentDetected;
 }
 
 const SKIP_DIRS = new Set([
