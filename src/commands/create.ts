@@ -10,6 +10,7 @@ import { renderProject } from '../engine/render.js';
 import { assertSafeTarget, existingEntries } from '../engine/write.js';
 import { CliError } from '../errors.js';
 import { APP_PORT } from '../features/frameworks.js';
+import { KUBERNETES_DIR } from '../features/kubernetes.js';
 import { nameProblem } from '../options/names.js';
 import { DEFAULT_NAME, PROJECT_OPTIONS, specFor, type OptionKey, type ProjectOptions } from '../options/table.js';
 
@@ -65,7 +66,10 @@ export const create: Command = {
       options,
       warnings: [],
       notes: [],
-      nextSteps: (cwd) => dockerNextSteps({ dir: site.dir, cwd }, { postgres: options.postgres, port: APP_PORT, healthPath: '/health' }),
+      nextSteps: (cwd) => [
+        ...dockerNextSteps({ dir: site.dir, cwd }, { postgres: options.postgres, port: APP_PORT, healthPath: '/health' }),
+        ...(options.deploy === 'kubernetes' ? [`# Kubernetes: ${KUBERNETES_DIR}/README.md`] : []),
+      ],
     };
   },
 
@@ -92,6 +96,7 @@ Usage:
   npm create python-docker-app@latest [directory] -- [flags]
   create-python-docker-app [directory] [flags]
   create-python-docker-app add docker [--dir <path>] [flags]   add Docker files to an existing app
+  create-python-docker-app add kubernetes [--dir <path>] [flags]   add Kubernetes manifests for its image
 
 The directory is also the project name (default: ${DEFAULT_NAME}): lower-case letters, digits,
 and single '-' or '_' between them, starting with a letter. Use "." for the current directory.

@@ -198,6 +198,8 @@ export interface KubernetesInput {
 /** Everything the templates of the kubernetes layers print. */
 export interface KubernetesFacts extends KubernetesInput {
   dir: string;
+  /** The image with a registry, for the prod overlay: the image name as it is when it has one. */
+  registryImage: string;
   writable: WritablePath[];
   config: ConfigEntry[];
   secrets: SecretEntry[];
@@ -219,6 +221,7 @@ export function kubernetesFacts(input: KubernetesInput): KubernetesFacts {
     ...input,
     name: resourceName(input.name),
     dir: KUBERNETES_DIR,
+    registryImage: hasRegistry(input.image) ? input.image : `registry.example.com/${input.image}`,
     writable,
     config: [
       {
@@ -240,6 +243,12 @@ export function kubernetesFacts(input: KubernetesInput): KubernetesFacts {
     gracefulTimeoutSeconds: SERVER_GRACEFUL_TIMEOUT_SECONDS,
     preStopSleepSeconds: PRE_STOP_SLEEP_SECONDS,
   };
+}
+
+/** `ghcr.io/acme/shop`, `localhost:5000/shop`: the first component names a registry host. */
+function hasRegistry(image: string): boolean {
+  const first = image.split('/')[0]!;
+  return image.includes('/') && (/[.:]/.test(first) || first === 'localhost');
 }
 
 /**

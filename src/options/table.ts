@@ -314,7 +314,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     problem: healthPathProblem,
     commands: {
       'add kubernetes': {
-        detect: (d) => d.deployment?.healthPath,
+        detect: (d) => d.deployment?.healthPath ?? (d.hasHealthRoute ? '/health' : undefined),
         detectedFrom: "the Dockerfile's HEALTHCHECK, or a /health route",
         message: 'Path the probes call (no HEALTHCHECK URL or /health route found)',
         suggest: () => '/health',
