@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { listFiles, removeTempDirs, runMain, scriptedPrompter, tempDir, treeSnapshot } from './support/cli-run.js';
 import { copyFixture, removeCopies } from './support/existing-app.js';
 import { allSchemaErrors, kustomizeBuild, kustomizeUnavailable, parseObjects, type K8sObject } from './support/kubernetes-check.js';
+import { fieldErrors } from './support/kubernetes-fields.js';
 import { expectedFromProject, kubernetesRuleFindings, type Expected } from './support/kubernetes-rules.js';
 
 afterAll(() => {
@@ -34,14 +35,16 @@ async function build(dir: string, which: string): Promise<K8sObject[]> {
   return parseObjects(r.stdout);
 }
 
-/** base, dev and prod, each through the schemas and our rules; empty when all pass. */
+/** base, dev and prod, each through the schemas, the field check and our rules; empty when all pass. */
 async function problems(dir: string, expected: Omit<Expected, 'build'>): Promise<string[]> {
   const out: string[] = [];
+  const all: K8sObject[] = [];
   for (const [which, kind] of [['base', 'base'], ['overlays/dev', 'dev'], ['overlays/prod', 'prod']] as const) {
     const objects = await build(dir, which);
+    all.push(...objects);
     out.push(...(await allSchemaErrors(objects)), ...kubernetesRuleFindings(objects, { ...expected, build: kind }).map((f) => `${which}: ${f}`));
   }
-  return out;
+  return [...out, ...fieldErrors(all)];
 }
 
 describe('on a project create-python-docker-app generated', () => {

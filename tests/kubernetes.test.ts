@@ -22,6 +22,7 @@ import {
   readObjects,
   type K8sObject,
 } from './support/kubernetes-check.js';
+import { fieldErrors } from './support/kubernetes-fields.js';
 import { expectedFromProject, kubernetesRuleFindings, type Expected } from './support/kubernetes-rules.js';
 
 afterAll(removeTempDirs);
@@ -116,6 +117,29 @@ describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s --deploy kubernet
   });
 });
 
+// What `kubectl apply` (strict field validation) would refuse and the schemas let through.
+describe.skipIf(noKustomize)('unknown fields', () => {
+  it('no object of any combination, in the base, dev or prod build, has a field Kubernetes 1.36 does not define', async () => {
+    const objects: K8sObject[] = [];
+    const labels: string[] = [];
+    for (const [id, dir] of projects)
+      for (const which of BUILDS)
+        for (const o of await built(dir, which)) {
+          objects.push(o);
+          labels.push(`${id} ${which}`);
+        }
+    expect(objects.length).toBeGreaterThan(16 * 3 * 5);
+    expect(fieldErrors(objects, labels)).toEqual([]);
+  });
+
+  it('a misspelt field is reported (readOnlyRootFileSystem)', async () => {
+    const objects = await built(projects.get(comboId(COMBOS[0]!))!, 'overlays/prod');
+    const deployment = objects.find((o) => o.kind === 'Deployment') as K8sObject & { spec: any };
+    deployment.spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem = true;
+    expect(fieldErrors(objects).join('\n')).toMatch(/'"readOnlyRootFileSystem"' does not exist in type 'ISecurityContext'/);
+  });
+});
+
 describe('without --deploy', () => {
   it('a project has no deploy/ folder and its answers file records deploy "none"', async () => {
     const cwd = tempDir();
@@ -132,6 +156,15 @@ describe('without --deploy', () => {
     const run = await runMain(['scripted', ...flags, '--json', '--dry-run'], { cwd });
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).options.deploy).toBe('none');
+  });
+
+  it.skipIf(noKustomize)('a project name with underscores becomes valid Kubernetes names (DNS-1123 labels), the image keeps it', async () => {
+    const cwd = tempDir();
+    expect((await runMain(['shop_api_2', '--yes', '--deploy', 'kubernetes'], { cwd })).code).toBe(0);
+    const objects = await built(path.join(cwd, 'shop_api_2'), 'overlays/prod');
+    for (const o of objects) expect(o.metadata.name, `${o.kind}`).toMatch(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    expect(objects.find((o) => o.kind === 'Deployment')!.metadata.name).toBe('shop-api-2');
+    expect(JSON.stringify(objects)).toContain('"image":"registry.example.com/shop_api_2:0.1.0"');
   });
 
   it('--deploy accepts only none or kubernetes', async () => {

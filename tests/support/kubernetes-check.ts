@@ -3,7 +3,7 @@
 //    the test cache) build the overlays exactly as a user's `kubectl apply -k` would;
 //  - the Kubernetes 1.36 OpenAPI schemas, as compiled into the kubernetes-models npm package,
 //    validate every object (types, enums, required fields; unknown fields are not reported: the
-//    OpenAPI definitions allow them, see kubernetes-rules.ts for the fields that matter).
+//    OpenAPI definitions allow them, so kubernetes-fields.ts checks those).
 
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -71,7 +71,7 @@ export async function schemaErrors(object: K8sObject): Promise<string[]> {
   const where = idOf(object);
   let Model: ModelClass;
   try {
-    const module = (await import(`kubernetes-models/${object.apiVersion}/${object.kind}`)) as Record<string, ModelClass>;
+    const module = (await import(/* @vite-ignore */ `kubernetes-models/${object.apiVersion}/${object.kind}`)) as Record<string, ModelClass>;
     Model = module[object.kind]!;
   } catch {
     return [`${where}: no Kubernetes 1.36 schema for apiVersion ${object.apiVersion}, kind ${object.kind}`];
