@@ -65,7 +65,7 @@ export function writablePaths(server: 'gunicorn' | 'uvicorn'): WritablePath[] {
   if (server === 'uvicorn') return [tmp];
   return [
     { ...tmp, why: `${tmp.why}; gunicorn's worker heartbeats when no worker_tmp_dir is set` },
-    { name: 'dev-shm', mountPath: '/dev/shm', medium: 'Memory', sizeLimit: '16Mi', why: "gunicorn's worker heartbeat files (worker_tmp_dir)" },
+    { name: 'dev-shm', mountPath: '/dev/shm', medium: 'Memory', sizeLimit: '16Mi', why: "gunicorn's worker heartbeat files: its worker_tmp_dir" },
   ];
 }
 
