@@ -313,7 +313,7 @@ describe('asking only what could not be detected', () => {
       const run = await add(dir, ...flags);
       expect(run.code, flags.join(' ')).toBe(2);
     }
-    const other = await runMain(['add', 'kubernetes'], { cwd: dir });
+    const other = await runMain(['add', 'nomad'], { cwd: dir });
     expect(other.code).toBe(2);
   });
 

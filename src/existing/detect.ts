@@ -9,6 +9,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { InstallFrom } from '../features/dockerfile.js';
+import type { DeploymentDetected } from './deployment.js';
 import { SERVICE_FEATURES } from '../features/services.js';
 import { readUserFileIfAny } from '../user-files.js';
 import { requirementsInstall, type RequirementsInstall } from './requirements.js';
@@ -55,6 +56,8 @@ export interface Detected {
   unsupportedFramework?: { label: string; where: string };
   /** Legacy Compose files (docker-compose.yml) that our compose.yaml would shadow. */
   legacyComposeFiles: string[];
+  /** How the built image runs, for `add kubernetes` (existing/deployment.ts); absent for add docker. */
+  deployment?: DeploymentDetected;
 }
 
 const SKIP_DIRS = new Set([

@@ -56,6 +56,8 @@ export function existingAppContext(options: DockerAppOptions, generatorVersion: 
     postgres: options.postgres,
     redis: options.redis,
     dockerfile: options.dockerfile,
+    // add docker writes the Docker files only; add kubernetes writes deploy/kubernetes/.
+    deploy: 'none',
   };
   return buildContext(project, generatorVersion, {
     target: options.app,

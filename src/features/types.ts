@@ -20,6 +20,14 @@ export interface Feature {
   requirements?: Requirement[];
   devRequirements?: Requirement[];
   env?: EnvVar[];
+  /** The app's schema migrations (a migration tool's feature sets it): Kubernetes runs them in a Job before each rollout. */
+  migrations?: Migrations;
+}
+
+/** How the app's schema migrations run: in its own image, before the new version starts. */
+export interface Migrations {
+  /** Exec-form command. */
+  command: string[];
 }
 
 /** The option keys that turn a backing service on. */

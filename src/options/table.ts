@@ -7,15 +7,18 @@
 import type { Detected } from '../existing/detect.js';
 import { SERVICE_FEATURES, SERVICE_KEYS } from '../features/services.js';
 import type { ServiceFeature, ServiceKey } from '../features/types.js';
-import { descriptionProblem, nameProblem, portProblem, targetProblem } from './names.js';
+import { descriptionProblem, healthPathProblem, imageNameProblem, nameProblem, portProblem, targetProblem, uidProblem } from './names.js';
 
 export const FRAMEWORKS = ['fastapi', 'flask'] as const;
 export const PYTHON_VERSIONS = ['3.12', '3.13', '3.14'] as const;
 export const DOCKERFILE_VARIANTS = ['standard', 'multi-stage'] as const;
+/** Where the project is deployed besides Compose; a choice, so other targets can follow. */
+export const DEPLOY_TARGETS = ['none', 'kubernetes'] as const;
 
 export type Framework = (typeof FRAMEWORKS)[number];
 export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
 export type DockerfileVariant = (typeof DOCKERFILE_VARIANTS)[number];
+export type DeployTarget = (typeof DEPLOY_TARGETS)[number];
 
 /** Everything that decides what a generated project contains. */
 export interface ProjectOptions {
@@ -28,16 +31,18 @@ export interface ProjectOptions {
   postgres: boolean;
   redis: boolean;
   dockerfile: DockerfileVariant;
+  /** Deployment manifests beside the Compose files: deploy/kubernetes/. */
+  deploy: DeployTarget;
 }
 
 /** The answers a user can give to `create`; `name` comes from the positional directory argument. */
 export type AnswerKey = Exclude<keyof ProjectOptions, 'name'>;
 
 /** Every key of the table: the project's answers plus what the `add` commands need to know. */
-export type OptionKey = AnswerKey | 'name' | 'dir' | 'app' | 'port' | 'service';
+export type OptionKey = AnswerKey | 'name' | 'dir' | 'app' | 'port' | 'service' | 'image' | 'uid' | 'healthPath' | 'migrations';
 
 /** The commands that take options from the table (`add service` is the plop `service` generator's). */
-export type CommandName = 'create' | 'add docker' | 'add service';
+export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add service';
 
 /** Everything a command's answers can hold, by key. */
 export interface OptionValues {
@@ -48,10 +53,15 @@ export interface OptionValues {
   postgres: boolean;
   redis: boolean;
   dockerfile: DockerfileVariant;
+  deploy: DeployTarget;
   dir: string;
   app: string;
   port: number;
   service: ServiceKey;
+  image: string;
+  uid: number;
+  healthPath: string;
+  migrations: boolean;
 }
 export type Answers = Partial<OptionValues>;
 
@@ -75,6 +85,12 @@ export interface OptionUse<K extends OptionKey = OptionKey> {
    * still come from this row.
    */
   fromLocation?: boolean;
+  /**
+   * The default applies even where the command otherwise wants --yes (create): an option added
+   * later and off by default, so scripts that give every other flag, and answers files written
+   * before it existed, keep producing the same project.
+   */
+  defaultWithoutYes?: boolean;
 }
 
 interface BaseSpec<K extends OptionKey> {
@@ -127,7 +143,11 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     message: 'Folder of the app (relative to here)',
     help: 'the repository',
     problem: (value) => (value.trim() === '' ? 'the folder is empty' : undefined),
-    commands: { 'add docker': { default: '.', ask: false }, 'add service': { default: '.', ask: false } },
+    commands: {
+      'add docker': { default: '.', ask: false },
+      'add kubernetes': { default: '.', ask: false },
+      'add service': { default: '.', ask: false },
+    },
   },
   {
     key: 'service',
@@ -192,8 +212,17 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     help: 'port the server listens on',
     problem: portProblem,
     parse: (value) => Number(value),
-    // Not asked: our CMD binds it, so an undetected port is simply the default.
-    commands: { 'add docker': { default: 8000, detect: (d) => d.port, detectedFrom: 'detected', ask: false } },
+    commands: {
+      // Not asked: our CMD binds it, so an undetected port is simply the default.
+      'add docker': { default: 8000, detect: (d) => d.port, detectedFrom: 'detected', ask: false },
+      // The image's own port: probes and the Service on a guessed port would never answer.
+      'add kubernetes': {
+        detect: (d) => d.deployment?.port,
+        detectedFrom: "the Dockerfile's EXPOSE",
+        message: 'Port the image serves (no EXPOSE in the Dockerfile)',
+        suggest: (d) => d?.port,
+      },
+    },
   },
   {
     key: 'python',
@@ -218,6 +247,75 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     help: 'single-stage, or a builder stage plus a slim runtime',
     commands: { create: { default: 'standard' }, 'add docker': { default: 'standard' } },
   },
+  {
+    key: 'deploy',
+    flag: 'deploy',
+    kind: 'choice',
+    choices: DEPLOY_TARGETS,
+    message: 'Deployment manifests',
+    help: 'kubernetes: deploy/kubernetes/, a kustomize base with dev and prod overlays',
+    commands: { create: { default: 'none', defaultWithoutYes: true } },
+  },
+  {
+    key: 'image',
+    flag: 'image',
+    kind: 'text',
+    placeholder: '<name>',
+    message: 'Image name, without tag (the overlays set the tag or digest)',
+    help: 'image name, without tag',
+    problem: imageNameProblem,
+    commands: {
+      'add kubernetes': {
+        detect: (d) => d.deployment?.image,
+        detectedFrom: "compose.yaml's app image, else the project name",
+        ask: false,
+      },
+    },
+  },
+  {
+    key: 'uid',
+    flag: 'uid',
+    kind: 'text',
+    placeholder: '<n>',
+    message: 'UID the image runs as (its USER; not 0)',
+    help: "the image's non-root UID, for runAsUser",
+    problem: uidProblem,
+    parse: (value) => Number(value),
+    commands: {
+      'add kubernetes': {
+        detect: (d) => d.deployment?.uid,
+        detectedFrom: "the Dockerfile's USER",
+        message: 'UID to run as (the Dockerfile has no numeric non-root USER)',
+      },
+    },
+  },
+  {
+    key: 'healthPath',
+    flag: 'health-path',
+    kind: 'text',
+    placeholder: '<path>',
+    message: 'Path that answers 200 while the app is up',
+    help: 'HTTP path of the probes',
+    problem: healthPathProblem,
+    commands: {
+      'add kubernetes': {
+        detect: (d) => d.deployment?.healthPath ?? (d.hasHealthRoute ? '/health' : undefined),
+        detectedFrom: "the Dockerfile's HEALTHCHECK, or a /health route",
+        message: 'Path the probes call (no HEALTHCHECK URL or /health route found)',
+        suggest: () => '/health',
+      },
+    },
+  },
+  {
+    key: 'migrations',
+    flag: 'migrations',
+    kind: 'boolean',
+    message: 'Run database migrations in a Job before each rollout?',
+    help: 'a Job running `alembic upgrade head` before rollout',
+    commands: {
+      'add kubernetes': { default: false, detect: (d) => d.deployment?.migrations, detectedFrom: 'alembic.ini or the answers file', ask: false },
+    },
+  },
 ];
 
 /**
@@ -234,6 +332,12 @@ function serviceOption(service: ServiceFeature): BooleanSpec {
     commands: {
       create: { default: service.question.default },
       'add docker': { detect: (d) => d.uses[service.key], detectedFrom: service.question.detectedFrom, ask: false },
+      'add kubernetes': {
+        default: false,
+        detect: (d) => d.deployment?.[service.key] ?? (d.uses[service.key] || undefined),
+        detectedFrom: `the answers file, compose.yaml, or ${service.question.detectedFrom}`,
+        ask: false,
+      },
     },
   };
 }
@@ -303,12 +407,12 @@ export function valueProblem(spec: OptionSpec, value: unknown): string | undefin
 }
 
 /** Every combination of the structural options (framework x postgres x redis x dockerfile). */
-export function allCombinations(python: PythonVersion = '3.13'): Omit<ProjectOptions, 'name' | 'description'>[] {
+export function allCombinations(python: PythonVersion = '3.13', deploy: DeployTarget = 'none'): Omit<ProjectOptions, 'name' | 'description'>[] {
   const out: Omit<ProjectOptions, 'name' | 'description'>[] = [];
   for (const framework of FRAMEWORKS)
     for (const postgres of [true, false])
       for (const redis of [true, false])
-        for (const dockerfile of DOCKERFILE_VARIANTS) out.push({ framework, python, postgres, redis, dockerfile });
+        for (const dockerfile of DOCKERFILE_VARIANTS) out.push({ framework, python, postgres, redis, dockerfile, deploy });
   return out;
 }
 
