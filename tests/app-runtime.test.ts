@@ -1,6 +1,7 @@
 // Real-parts check of every generated project: its Python compiles, its own pytest suite
-// passes against a real PostgreSQL and Redis, and the server started from the Dockerfile's
-// CMD answers on the EXPOSEd port and passes the Dockerfile's HEALTHCHECK.
+// passes against a real PostgreSQL and Redis without touching the app's live data there, and
+// the server started from the Dockerfile's CMD answers on the EXPOSEd port and passes the
+// Dockerfile's HEALTHCHECK.
 //
 // Stand-ins (PyPI and Docker Hub are out of reach): Python 3.13 and Debian trixie's packages
 // in a chroot (rootfs.ts) instead of the image's pinned wheels; bookworm's PostgreSQL 15 and
@@ -16,10 +17,11 @@ import { readFinalStage, type FinalStage } from './support/final-stage.js';
 import { generateInto } from './support/generate.js';
 import { type RunResult, rootfsUnavailable, runInRootfs, sleep, SOCKET_DIR_INSIDE, startInRootfs } from './support/rootfs.js';
 import {
-  countRows,
   createDatabase,
   databaseSocketUrl,
   databaseUrl,
+  queryRows,
+  redisCommand,
   redisSocketUrl,
   redisKeys,
   redisUrl,
@@ -37,6 +39,20 @@ const skipReason = state.ok ? rootfsUnavailable() : state.reason;
 const combos = allCombinations();
 const workDir = skipReason ? '' : mkdtempSync(path.join(tmpdir(), 'cpda-runtime-'));
 
+/** The generated project's name; the app's Redis keys start with it. */
+const PROJECT_NAME = 'runtime-app';
+const LIVE_VISITS_KEY = `${PROJECT_NAME}:visits`;
+const LIVE_ITEMS_QUERY = 'SELECT id, name, description FROM public.items ORDER BY id';
+const TEST_SCHEMAS_QUERY = "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'test%'";
+/** The app's own item, added through its own store, as the running app would. */
+const SEED_ITEM = `
+import os
+from app.store import ItemStore
+store = ItemStore(os.environ["DATABASE_URL"])
+store.add("live item", "the app's own")
+store.close()
+`;
+
 afterAll(() => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
@@ -50,18 +66,22 @@ describe.skipIf(skipReason !== null).concurrent(
       describe(id, () => {
         let dir = '';
         let services: Services;
-        // One database per project: the projects' tests run at the same time. In Redis, one
-        // database number for the project's pytest run and another for its server, whose
-        // /visits request would otherwise change the counter under the pytest run's feet.
+        // One database per project for its pytest run, another for its server: the projects'
+        // tests run at the same time, and the server's requests must not change what the
+        // pytest run checks. The same in Redis, with database numbers.
         const database = `cpda_${id.replace(/-/g, '_')}`;
+        const serverDatabase = `${database}_server`;
         const redisDb = 2 * index;
         const serverRedisDb = 2 * index + 1;
 
         beforeAll(async () => {
           if (!state.ok) return;
           services = state.services;
-          dir = generateInto({ name: 'runtime-app', ...combo }, mkdtempSync(path.join(workDir, `${id}-`)));
-          if (combo.postgres) await createDatabase(services, database);
+          dir = generateInto({ name: PROJECT_NAME, ...combo }, mkdtempSync(path.join(workDir, `${id}-`)));
+          if (combo.postgres) {
+            await createDatabase(services, database);
+            await createDatabase(services, serverDatabase);
+          }
         });
 
         const serviceEnv = (): Record<string, string> => ({
@@ -82,7 +102,16 @@ describe.skipIf(skipReason !== null).concurrent(
           expect(result.code, `${id}: py_compile failed in ${files.join(', ')}\n${output(result)}`).toBe(0);
         });
 
-        it('its own pytest suite passes against real PostgreSQL/Redis and leaves no data', async () => {
+        it("its own pytest suite passes against real PostgreSQL/Redis and leaves the app's live data as it was", async () => {
+          // The app's own data, as a running app would have it: a row in its table (written by
+          // its own store) and its visit counter.
+          if (combo.postgres) {
+            const seeded = await runInRootfs({ projectDir: dir, uid: APP_UID, env: serviceEnv(), argv: ['python3', '-c', SEED_ITEM] });
+            expect(seeded.code, `${id}: seeding the app's item failed\n${output(seeded)}`).toBe(0);
+          }
+          if (combo.redis) await redisCommand(services, redisDb, ['SET', LIVE_VISITS_KEY, '41']);
+          const liveRows = combo.postgres ? await queryRows(services, database, LIVE_ITEMS_QUERY) : [];
+
           const result = await pytest(dir, serviceEnv());
           const summary = pytestSummary(result.stdout);
           const where = `${id}: pytest in ${dir}`;
@@ -90,16 +119,21 @@ describe.skipIf(skipReason !== null).concurrent(
           expect(summary.failed + summary.errors, `${where}\n${output(result)}`).toBe(0);
           expect(summary.skipped, `${where}: tests were skipped although the services are set\n${output(result)}`).toBe(0);
           expect(summary.passed, `${where}\n${output(result)}`).toBeGreaterThan(0);
-          for (const test of serviceTests(combo))
+          for (const test of [...API_TESTS, ...serviceTests(combo)])
             expect(result.stdout, `${where}: ${test} did not pass\n${output(result)}`).toMatch(
               new RegExp(`^${escape(test)} PASSED`, 'm'),
             );
-          // What makes the suite pass again and again against one database: nothing is left
-          // behind (the visit counter's own key excepted: counting visits is its job).
-          if (combo.postgres)
-            expect(await countRows(services, database, 'items'), `${where}: rows left in items`).toBe(0);
-          if (combo.redis)
-            expect(await redisKeys(services, redisDb, 'test:*'), `${where}: test keys left in Redis`).toEqual([]);
+          // The app's data is as it was, and the tests took theirs with them: no schema, no key
+          // of theirs is left, so the suite passes again and again against one database.
+          if (combo.postgres) {
+            expect(liveRows, `${id}: the app's item was not seeded`).toHaveLength(1);
+            expect(await queryRows(services, database, LIVE_ITEMS_QUERY), `${where}: the app's items changed`).toEqual(liveRows);
+            expect(await queryRows(services, database, TEST_SCHEMAS_QUERY), `${where}: test schemas left behind`).toEqual([]);
+          }
+          if (combo.redis) {
+            expect(await redisCommand(services, redisDb, ['GET', LIVE_VISITS_KEY]), `${where}: the app's visit counter changed`).toBe('41');
+            expect(await redisKeys(services, redisDb, '*'), `${where}: keys other than the app's left in Redis`).toEqual([LIVE_VISITS_KEY]);
+          }
         });
 
         it('without DATABASE_URL/REDIS_URL its pytest suite skips the service tests, with reasons', async () => {
@@ -142,7 +176,7 @@ describe.skipIf(skipReason !== null).concurrent(
             ownNetwork: true,
             socketDir: services.socketDir,
             env: {
-              ...(combo.postgres ? { DATABASE_URL: databaseSocketUrl(services, database, SOCKET_DIR_INSIDE) } : {}),
+              ...(combo.postgres ? { DATABASE_URL: databaseSocketUrl(services, serverDatabase, SOCKET_DIR_INSIDE) } : {}),
               ...(combo.redis ? { REDIS_URL: redisSocketUrl(SOCKET_DIR_INSIDE, serverRedisDb) } : {}),
               WEB_CONCURRENCY: '2', // as compose.yaml sets it: several workers start at once
             },
@@ -190,14 +224,33 @@ function pytest(dir: string, env: Record<string, string>): Promise<RunResult> {
   });
 }
 
+/**
+ * Tests of the API that every project has, as `file::name`: what a client may send that the
+ * store could not keep is a 4xx, never a 500 (with PostgreSQL, against the real one).
+ */
+const API_TESTS = [
+  'tests/test_items.py::test_an_id_no_item_can_have_is_404[3000000000]',
+  'tests/test_items.py::test_text_no_store_can_keep_is_422[NUL in name]',
+  'tests/test_items.py::test_text_no_store_can_keep_is_422[lone surrogate in description]',
+  'tests/test_items.py::test_body_that_is_not_valid_json_is_a_json_4xx[not a number]',
+];
+
 /** Tests that prove the real services were used, as `file::name` (see the templates). */
 function serviceTests(combo: { postgres: boolean; redis: boolean }): string[] {
   return [
     ...(combo.postgres
-      ? ['tests/test_store.py::test_round_trip_through_postgres', 'tests/test_items.py::test_create_then_get_and_list']
+      ? [
+          'tests/test_store.py::test_round_trip_through_postgres',
+          'tests/test_store.py::test_an_id_outside_the_id_column_is_no_item[3000000000]',
+          'tests/test_items.py::test_create_then_get_and_list',
+        ]
       : []),
     ...(combo.redis
-      ? ['tests/test_visits.py::test_counter_counts_in_redis', 'tests/test_visits.py::test_visits_route_counts_up']
+      ? [
+          'tests/test_visits.py::test_counter_counts_in_redis',
+          'tests/test_visits.py::test_delete_keys_deletes_the_prefix_only',
+          'tests/test_visits.py::test_visits_route_counts_up',
+        ]
       : []),
   ];
 }

@@ -4,9 +4,10 @@
 
 import { APP_UID, DOCKERFILE_FEATURES, type InstallFrom } from '../features/dockerfile.js';
 import { APP_PORT, FRAMEWORK_FEATURES, serverFor } from '../features/frameworks.js';
+import { ITEM_LIMITS } from '../features/items.js';
 import { memoryStore } from '../features/memory.js';
 import { chosenServices } from '../features/services.js';
-import type { EnvVar, Feature, ServerSpec, ServiceFeature, ServiceUrl } from '../features/types.js';
+import type { EnvVar, Feature, ServerSpec, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
 import type { DockerfileVariant, Framework, ProjectOptions, PythonVersion } from '../options/table.js';
 import { compareText } from './sort.js';
 import { PYTHON_IMAGE_VARIANT, PYTHON_IMAGES, PYTHON_RELEASES, requirementLine, type Requirement } from './versions.js';
@@ -32,10 +33,14 @@ export interface RenderContext {
   server: ServerSpec;
   /** Exec-form HEALTHCHECK: slim images have no curl, so Python's urllib probes /health. */
   healthcheck: string[];
+  /** What an item of the /items API may hold. */
+  items: typeof ITEM_LIMITS;
   /** The chosen services, in file order, and the subsets the generic files loop over. */
   services: ServiceFeature[];
   /** Those the app reaches through a URL variable: Compose environment, settings, test fixtures. */
   reached: ReachedService[];
+  /** Those with a namespace setting (schema, key prefix), which the tests set to their own. */
+  namespaced: NamespacedService[];
   /** Those the app waits for (depends_on: service_healthy). */
   awaited: ServiceFeature[];
   /** Those with a data volume. */
@@ -64,11 +69,17 @@ export interface RenderContext {
   env: EnvVar[];
   /** Template layers, in the order their files are added. */
   layers: string[];
+  /** The Settings fields of the services (URLs and namespaces), which the tests' fixtures set. */
+  serviceSettings: string[];
+  /** The app's own imports of the tests' conftest.py, sorted as isort would. */
+  conftestImports: string[];
   /** Escapers for values placed inside other languages' string literals. */
   q: Quoters;
 }
 
 export type ReachedService = ServiceFeature & { url: ServiceUrl };
+/** `namespace.value` is the app's default for this project (`my-api:`). */
+export type NamespacedService = ReachedService & { namespace: ServiceNamespace & { value: string } };
 export type StoredService = ServiceFeature & { compose: { volume: { name: string; target: string } } };
 export type PublishedService = ServiceFeature & { compose: { devPort: number } };
 
@@ -86,6 +97,8 @@ export interface ServiceText {
   labels: string;
   /** `app, db, redis`: every Compose service. */
   stack: string;
+  /** `a PostgreSQL schema and a Redis key prefix`: where the tests keep their data. */
+  testNamespaces: string;
 }
 
 export interface Quoters {
@@ -139,6 +152,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     ...services,
     DOCKERFILE_FEATURES[options.dockerfile],
   ];
+  const reached = services.filter((s): s is ReachedService => s.url !== undefined);
   const requirements = uniqueRequirements(features.flatMap((f) => f.requirements ?? []));
   const devRequirements = uniqueRequirements(features.flatMap((f) => f.devRequirements ?? []));
   return {
@@ -168,8 +182,12 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
         ? `import socket; socket.create_connection(('127.0.0.1', ${port}), timeout=2).close()`
         : `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}/health', timeout=2)`,
     ],
+    items: ITEM_LIMITS,
     services,
-    reached: services.filter((s): s is ReachedService => s.url !== undefined),
+    reached,
+    namespaced: reached.flatMap((s) =>
+      s.namespace ? [{ ...s, namespace: { ...s.namespace, value: s.namespace.default(options.name) } }] : [],
+    ),
     awaited: services.filter((s) => s.compose.appWaitsForIt),
     stored: services.filter((s): s is StoredService => s.compose.volume !== undefined),
     published: services.filter((s): s is PublishedService => s.compose.devPort !== undefined),
@@ -182,6 +200,12 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     pythonPath: runtime?.importRoot ? [pythonPathEntry(runtime.importRoot)] : [],
     env: features.flatMap((f) => f.env ?? []),
     layers: features.map((f) => f.layer),
+    serviceSettings: reached.flatMap((s) => [s.url.field, ...(s.namespace ? [s.namespace.field] : [])]),
+    conftestImports: pythonImports([
+      framework.appFactory,
+      { module: 'app.settings', name: 'Settings' },
+      ...services.flatMap((s) => (s.url && s.namespace ? [s.namespace.cleanup] : [])).map((c) => ({ module: c.module, name: c.function })),
+    ]),
     q: QUOTERS,
   };
 }
@@ -196,7 +220,17 @@ function serviceText(services: ServiceFeature[]): ServiceText {
     urlVarsCode: wordList(urls.map((env) => `\`${env}\``), 'and'),
     labels: wordList(services.filter((s) => s.url).map((s) => s.label), 'or'),
     stack: ['app', ...services.map((s) => s.compose.service)].join(', '),
+    testNamespaces: wordList(services.flatMap((s) => (s.url && s.namespace ? [s.namespace.what] : [])), 'and'),
   };
+}
+
+/** `from module import name` lines, one per module, ordered by module as isort orders them. */
+function pythonImports(imports: { module: string; name: string }[]): string[] {
+  const byModule = new Map<string, string[]>();
+  for (const { module, name } of imports) byModule.set(module, [...(byModule.get(module) ?? []), name]);
+  return [...byModule.keys()]
+    .sort(compareText)
+    .map((module) => `from ${module} import ${[...new Set(byModule.get(module))].sort(compareText).join(', ')}`);
 }
 
 /** `a`, `a and b`, `a, b and c`. */

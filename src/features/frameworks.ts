@@ -45,6 +45,8 @@ function flaskAppArg(target: string): string {
 export interface FrameworkFeature extends Feature {
   label: string;
   server: ServerSpec;
+  /** Where the tests import the application factory from. */
+  appFactory: { module: string; name: string };
 }
 
 const flask: FrameworkFeature = {
@@ -53,6 +55,7 @@ const flask: FrameworkFeature = {
   requirements: [PINS.flask, PINS.gunicorn],
   devRequirements: [PINS.pytest],
   server: serverFor('flask', DEFAULT_TARGETS.flask, APP_PORT),
+  appFactory: { module: 'app', name: 'create_app' },
 };
 
 const fastapi: FrameworkFeature = {
@@ -61,6 +64,7 @@ const fastapi: FrameworkFeature = {
   requirements: [PINS.fastapi, PINS.uvicorn, PINS.pydanticSettings],
   devRequirements: [PINS.pytest, PINS.httpx],
   server: serverFor('fastapi', DEFAULT_TARGETS.fastapi, APP_PORT),
+  appFactory: { module: 'app.main', name: 'create_app' },
 };
 
 export const FRAMEWORK_FEATURES: Record<Framework, FrameworkFeature> = { flask, fastapi };

@@ -52,6 +52,11 @@ export interface ServiceFeature extends Feature {
   };
   /** How the app reaches the service; absent for one the app does not call (a worker). */
   url?: ServiceUrl;
+  /**
+   * The setting that names the app's own part of the service (a PostgreSQL schema, a Redis
+   * key prefix). The project's tests set their own, so they never touch the app's live data.
+   */
+  namespace?: ServiceNamespace;
   /** Distributions whose presence in an existing app's dependencies means it uses the service. */
   drivers: string[];
   /** The one an existing app is told to add when it has none of them. */
@@ -76,6 +81,24 @@ export interface ServiceUrl {
   comment: string;
   /** What a test that needs it says it needs: `a PostgreSQL database`. */
   needs: string;
+}
+
+/** A setting that keeps the app's data apart from other users of the same server. */
+export interface ServiceNamespace {
+  /** The settings field, e.g. database_schema; read from the upper-case environment variable. */
+  field: string;
+  /** Its environment variable, e.g. DATABASE_SCHEMA. */
+  env: string;
+  /** The app's value when the variable is unset (may be empty), for a project of this name. */
+  default: (projectName: string) => string;
+  /** The comment above the settings field. */
+  comment: string;
+  /** What it is, in prose: `a PostgreSQL schema`. */
+  what: string;
+  /** The tests' own value, a Python expression of the conftest's RUN_ID: `f"test_{RUN_ID}"`. */
+  testValue: string;
+  /** The app function the tests call, with the URL and their value, to remove their data. */
+  cleanup: { module: string; function: string };
 }
 
 /** How the production and development servers are started. */
