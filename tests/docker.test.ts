@@ -339,17 +339,28 @@ function declaredRequirements(dir: string, installFrom: string): string[] {
 /**
  * Builds the project's Dockerfile. BuildKit would fetch the `# syntax=docker/dockerfile:1`
  * frontend from Docker Hub, which is unreachable here; the daemon's built-in frontend reads
- * the same file without that line.
+ * the same file without that line. An engine older than Docker Engine 25 (Debian bookworm's
+ * 20.10, until the test harness moves to a newer one) does not know HEALTHCHECK
+ * --start-interval, which the project needs (its README states Engine 25+): only then is the
+ * flag left out, the probe command stays the same.
  */
 async function buildImage(host: string, id: string, dir: string, image: string) {
   const offline = path.join(dir, 'Dockerfile.offline');
-  writeFileSync(offline, readFileSync(path.join(dir, 'Dockerfile'), 'utf8').replace(/^# syntax=.*\n/, ''));
+  let text = readFileSync(path.join(dir, 'Dockerfile'), 'utf8').replace(/^# syntax=.*\n/, '');
+  if ((await engineMajor(host)) < 25) text = text.replace(/ --start-interval=\S+/, '');
+  writeFileSync(offline, text);
   const started = Date.now();
   const build = await docker(host, ['build', '--network=none', '--progress=plain', '-f', offline, '-t', image, dir], {
     timeoutMs: 240_000,
   });
   buildTimes.push({ id, seconds: (Date.now() - started) / 1000 });
   return build;
+}
+
+let engineVersion: Promise<string> | undefined;
+async function engineMajor(host: string): Promise<number> {
+  engineVersion ??= docker(host, ['version', '--format', '{{.Server.Version}}']).then((r) => r.stdout.trim());
+  return Number((await engineVersion).split('.')[0]);
 }
 
 interface ContainerState {
