@@ -2,8 +2,10 @@
 // (which features are on, which packages are pinned, how the server starts) are made here,
 // so templates only print values and test a few booleans.
 
-import { APP_UID, DOCKERFILE_FEATURES, type InstallFrom } from '../features/dockerfile.js';
-import { APP_PORT, FRAMEWORK_FEATURES, serverFor } from '../features/frameworks.js';
+import { DEV_BIND_ADDRESS, DEV_HOST } from '../features/development.js';
+import { DOCKER_FLOOR, START_COMMAND, VERSIONED_FEATURES, type DockerFloor, type VersionedFeature } from '../features/docker-floor.js';
+import { APP_UID, DEFAULT_WORKERS, DOCKERFILE_FEATURES, serverEnv, type InstallFrom } from '../features/dockerfile.js';
+import { APP_PORT, FRAMEWORK_FEATURES, serverFor, STOP_GRACE_PERIOD_SECONDS } from '../features/frameworks.js';
 import { ITEM_LIMITS } from '../features/items.js';
 import { memoryStore } from '../features/memory.js';
 import { chosenServices } from '../features/services.js';
@@ -33,6 +35,17 @@ export interface RenderContext {
   server: ServerSpec;
   /** Exec-form HEALTHCHECK: slim images have no curl, so Python's urllib probes /health. */
   healthcheck: string[];
+  /** Compose's stop_grace_period in seconds: longer than the server's own graceful shutdown. */
+  stopGracePeriod: number;
+  /** Server worker processes by default (WEB_CONCURRENCY), and why when a feature caps them ('' if none does). */
+  workers: { count: number; why: string };
+  /**
+   * The oldest Docker Engine and Compose that run the project, the features that set them,
+   * and the first start command (scripts/check-docker, then Compose).
+   */
+  docker: DockerFloor & { features: readonly VersionedFeature[]; start: string };
+  /** Host address of every port compose.override.yaml publishes: `${DEV_BIND_ADDRESS:-127.0.0.1}`. */
+  devHost: string;
   /** What an item of the /items API may hold. */
   items: typeof ITEM_LIMITS;
   /** The chosen services, in file order, and the subsets the generic files loop over. */
@@ -99,6 +112,8 @@ export interface ServiceText {
   stack: string;
   /** `a PostgreSQL schema and a Redis key prefix`: where the tests keep their data. */
   testNamespaces: string;
+  /** What to set in .env before the first start, one entry per service that needs it. */
+  envSetup: string[];
 }
 
 export interface Quoters {
@@ -152,6 +167,9 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     ...services,
     DOCKERFILE_FEATURES[options.dockerfile],
   ];
+  // Only a new project's own store can cap the workers; an existing app keeps the default.
+  const workerLimit = runtime ? undefined : features.find((f) => f.workers)?.workers;
+  const workers = workerLimit?.max ?? DEFAULT_WORKERS;
   const reached = services.filter((s): s is ReachedService => s.url !== undefined);
   const requirements = uniqueRequirements(features.flatMap((f) => f.requirements ?? []));
   const devRequirements = uniqueRequirements(features.flatMap((f) => f.devRequirements ?? []));
@@ -182,6 +200,10 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
         ? `import socket; socket.create_connection(('127.0.0.1', ${port}), timeout=2).close()`
         : `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}/health', timeout=2)`,
     ],
+    stopGracePeriod: STOP_GRACE_PERIOD_SECONDS,
+    workers: { count: workers, why: workerLimit?.why ?? '' },
+    docker: { ...DOCKER_FLOOR, features: VERSIONED_FEATURES, start: START_COMMAND },
+    devHost: DEV_HOST,
     items: ITEM_LIMITS,
     services,
     reached,
@@ -198,7 +220,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     pyprojectRequirements: QUOTERS.sh(PYPROJECT_REQUIREMENTS_PY),
     sourcePaths: runtime?.sourcePaths ?? ['app'],
     pythonPath: runtime?.importRoot ? [pythonPathEntry(runtime.importRoot)] : [],
-    env: features.flatMap((f) => f.env ?? []),
+    env: [...features.flatMap((f) => f.env ?? []), ...serverEnv(workers, workerLimit), DEV_BIND_ADDRESS],
     layers: features.map((f) => f.layer),
     serviceSettings: reached.flatMap((s) => [s.url.field, ...(s.namespace ? [s.namespace.field] : [])]),
     conftestImports: pythonImports([
@@ -220,6 +242,7 @@ function serviceText(services: ServiceFeature[]): ServiceText {
     urlVarsCode: wordList(urls.map((env) => `\`${env}\``), 'and'),
     labels: wordList(services.filter((s) => s.url).map((s) => s.label), 'or'),
     stack: ['app', ...services.map((s) => s.compose.service)].join(', '),
+    envSetup: services.flatMap((s) => (s.envSetup ? [s.envSetup] : [])),
     testNamespaces: wordList(services.flatMap((s) => (s.url && s.namespace ? [s.namespace.what] : [])), 'and'),
   };
 }

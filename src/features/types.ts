@@ -11,6 +11,8 @@ export interface EnvVar {
   example: string;
   /** Why the variable exists, written as a comment above it. */
   comment: string;
+  /** The characters a value may have, when not all are safe; `example` follows it. */
+  allowed?: { pattern: RegExp; description: string };
 }
 
 /** A framework, a store, a Dockerfile variant: the files of its layer and what it installs. */
@@ -20,6 +22,11 @@ export interface Feature {
   requirements?: Requirement[];
   devRequirements?: Requirement[];
   env?: EnvVar[];
+  /**
+   * The most server worker processes (WEB_CONCURRENCY) with which the API stays consistent,
+   * when the feature keeps state in each process (the in-memory store), and why.
+   */
+  workers?: { max: number; why: string };
 }
 
 /** The option keys that turn a backing service on. */
@@ -50,6 +57,8 @@ export interface ServiceFeature extends Feature {
     /** Published on 127.0.0.1 by compose.override.yaml, for tests and local tools. */
     devPort?: number;
   };
+  /** What the user must set in .env before the first start, as the README says it. */
+  envSetup?: string;
   /** How the app reaches the service; absent for one the app does not call (a worker). */
   url?: ServiceUrl;
   /**
@@ -111,4 +120,6 @@ export interface ServerSpec {
   devCommand: string[];
   /** The ASGI/WSGI target, e.g. `app.main:app`. */
   target: string;
+  /** Seconds the server gives requests in flight after SIGTERM before it cancels them and exits. */
+  gracefulSeconds: number;
 }

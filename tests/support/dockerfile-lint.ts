@@ -161,7 +161,7 @@ function checkHealthcheck(healthchecks: Instruction[], lastFrom: Instruction, ad
     return;
   }
   const flags = new Set(flagsOf(hc).map((f) => f.name));
-  for (const flag of ['interval', 'timeout', 'start-period', 'retries'])
+  for (const flag of ['interval', 'timeout', 'start-period', 'start-interval', 'retries'])
     if (!flags.has(flag)) add('healthcheck', hc, `HEALTHCHECK should set --${flag}`);
   if (!execForm(match[1]!)) add('exec-form-healthcheck', hc, 'HEALTHCHECK CMD must be exec form (a JSON array)');
 }
