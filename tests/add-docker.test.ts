@@ -81,7 +81,7 @@ const CASES: Expectation[] = [
     python: '3.12',
     postgres: false,
     redis: true,
-    cmd: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000'],
+    cmd: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000', '--timeout-graceful-shutdown', '30'],
     healthcheck: 'http',
     installFrom: 'requirements.txt',
     volumes: ['./app:/app/app:ro'],
@@ -97,7 +97,7 @@ const CASES: Expectation[] = [
     python: '3.13',
     postgres: true,
     redis: false,
-    cmd: ['uvicorn', '--factory', 'service.main:create_app', '--host', '0.0.0.0', '--port', '8080'],
+    cmd: ['uvicorn', '--factory', 'service.main:create_app', '--host', '0.0.0.0', '--port', '8080', '--timeout-graceful-shutdown', '30'],
     healthcheck: 'tcp',
     // No requirements.txt: the image installs pyproject.toml's [project].dependencies.
     installFrom: 'pyproject.toml',
@@ -116,7 +116,7 @@ const CASES: Expectation[] = [
     python: '3.13',
     postgres: false,
     redis: false,
-    cmd: ['uvicorn', 'shop.main:app', '--host', '0.0.0.0', '--port', '8000'],
+    cmd: ['uvicorn', 'shop.main:app', '--host', '0.0.0.0', '--port', '8000', '--timeout-graceful-shutdown', '30'],
     healthcheck: 'http',
     installFrom: 'pyproject.toml',
     volumes: ['./src:/app/src:ro'],
@@ -333,7 +333,7 @@ describe('asking only what could not be detected', () => {
     const second = await runMain(['add', 'docker', '--dir', bare], { cwd: bare, tty: true, prompter });
     expect(second.code, second.stderr).toBe(0);
     expect(asked).toEqual(['Web framework (not detected)', 'App to serve, module:attr or module:factory() (not detected)', 'Python version', 'Dockerfile variant']);
-    expect(read(bare, 'Dockerfile')).toContain('CMD ["uvicorn","main:api","--host","0.0.0.0","--port","8000"]');
+    expect(read(bare, 'Dockerfile')).toContain('CMD ["uvicorn","main:api","--host","0.0.0.0","--port","8000","--timeout-graceful-shutdown","30"]');
   });
 });
 
@@ -356,11 +356,13 @@ describe('detection details', () => {
       target: 'app:create_app()',
       command: ['gunicorn', '--config', 'gunicorn.conf.py', 'app:create_app()'],
       devCommand: ['flask', '--app', 'app', 'run', '--debug', '--host', '0.0.0.0', '--port', '8000'],
+      gracefulSeconds: 30,
     });
     expect(FRAMEWORK_FEATURES.fastapi.server).toEqual({
       package: 'uvicorn',
       target: 'app.main:app',
-      command: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000'],
+      gracefulSeconds: 30,
+      command: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000', '--timeout-graceful-shutdown', '30'],
       devCommand: ['uvicorn', 'app.main:app', '--reload', '--host', '0.0.0.0', '--port', '8000'],
     });
     expect(serverFor('flask', 'shop.web:make()', 5000).devCommand.slice(0, 3)).toEqual(['flask', '--app', 'shop.web:make()']);
