@@ -53,7 +53,7 @@ interface Expectation {
   warnings: RegExp[];
 }
 
-const DOCKER_FILES = ['.dockerignore', '.env.example', 'compose.override.yaml', 'compose.yaml', 'Dockerfile'];
+const DOCKER_FILES = ['.dockerignore', '.env.example', 'compose.override.yaml', 'compose.yaml', 'Dockerfile', 'scripts/check-docker'];
 
 const CASES: Expectation[] = [
   {
@@ -143,7 +143,8 @@ describe('add docker on the fixture repositories', () => {
       // Only the Docker files were added; the user's files are untouched.
       const after = treeSnapshot(dir);
       for (const [file, print] of Object.entries(before)) expect(after[file], file).toBe(print);
-      expect(Object.keys(after).filter((f) => !(f in before)).sort()).toEqual([...c.files].sort());
+      // (and the scripts/ folder that holds scripts/check-docker)
+      expect(Object.keys(after).filter((f) => !(f in before)).sort()).toEqual([...c.files, 'scripts'].sort());
 
       const dockerfile = read(dir, 'Dockerfile');
       expect(dockerfile).toContain(`CMD ${JSON.stringify(c.cmd)}`);
@@ -219,6 +220,7 @@ describe('never losing a user file', () => {
       'compose.yaml': 'create',
       Dockerfile: 'conflict',
       'gunicorn.conf.py': 'create',
+      'scripts/check-docker': 'create',
     });
     expect(result.warnings[0]).toMatch(/1 file\(s\) exist and differ \(Dockerfile\)/);
     expect(treeSnapshot(dir)).toEqual(before);
@@ -354,9 +356,9 @@ describe('detection details', () => {
     expect(FRAMEWORK_FEATURES.flask.server).toEqual({
       package: 'gunicorn',
       target: 'app:create_app()',
+      gracefulSeconds: 30,
       command: ['gunicorn', '--config', 'gunicorn.conf.py', 'app:create_app()'],
       devCommand: ['flask', '--app', 'app', 'run', '--debug', '--host', '0.0.0.0', '--port', '8000'],
-      gracefulSeconds: 30,
     });
     expect(FRAMEWORK_FEATURES.fastapi.server).toEqual({
       package: 'uvicorn',
