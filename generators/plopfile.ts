@@ -88,6 +88,8 @@ function question(command: Command, spec: OptionSpec, detect?: (answers: PlopAns
   const offered = (answers: PlopAnswers) => {
     const detected = detect?.(answers);
     const known = toAnswers(command, answers);
+    // An option the earlier answers rule out (migrations without PostgreSQL) offers its only value.
+    if (use.onlyWhen && !use.onlyWhen.holds(known)) return use.onlyWhen.otherwise;
     return (detected && use.detect?.(detected, known)) ?? use.suggest?.(detected, known) ?? use.default;
   };
   const base = { name: spec.flag, message: spec.message };

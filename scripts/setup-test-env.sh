@@ -16,7 +16,7 @@ CACHE=${CPDA_CACHE:-/var/cache/create-python-docker-app}
 ROOTFS=$CACHE/rootfs-trixie
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 ROOTFS_PACKAGES="python3-flask python3-fastapi python3-uvicorn uvicorn gunicorn python3-pytest python3-httpx \
-python3-sqlalchemy python3-psycopg python3-redis python3-pydantic-settings python3-packaging adduser docker-compose"
+python3-sqlalchemy python3-alembic python3-jsonschema python3-psycopg python3-redis python3-pydantic-settings python3-packaging adduser docker-compose"
 
 if [ "$(id -u)" != 0 ]; then
   echo "setup-test-env: not root; skipping installs (tests that need them will say so)" >&2

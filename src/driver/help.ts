@@ -25,7 +25,10 @@ const CONTROL_HELP: Record<ControlFlag, { flag: string; help: string }> = {
 
 /** One entry per option of the command: the flag with its values, what it does, its default. */
 export function optionRows(command: CommandName): string[] {
-  return optionsOf(command).map((spec) => row(flagText(spec), `${spec.help} (${defaultText(spec, useOf(spec, command))})`));
+  return optionsOf(command).map((spec) => {
+    const use = useOf(spec, command);
+    return row(flagText(spec), `${use.help ?? spec.help} (${defaultText(spec, use)})`);
+  });
 }
 
 /** One entry per control flag the command takes, in the order it lists them. */
@@ -48,7 +51,7 @@ export function helpDocument(command: Command, version: string): object {
         ...(use.default !== undefined ? { default: use.default } : {}),
         ...(use.detectedFrom ? { detectedFrom: use.detectedFrom } : {}),
         required: use.default === undefined && !use.detect,
-        help: spec.help,
+        help: use.help ?? spec.help,
       };
     }),
     flags: command.controls.map((control) => CONTROL_HELP[control]),

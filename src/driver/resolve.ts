@@ -2,6 +2,7 @@
 // then what the repository revealed, then a person at a terminal, then the documented default.
 // Which questions exist, their order, prompts and defaults all come from the option table.
 
+import { CliError } from '../errors.js';
 import type { Detected } from '../existing/detect.js';
 import { optionsOf, useOf, type Answers, type CommandName, type OptionSpec, type OptionUse } from '../options/table.js';
 import { parseValue } from './args.js';
@@ -23,6 +24,13 @@ export async function resolveAnswers(
   for (const spec of optionsOf(command)) {
     const use = useOf(spec, command);
     let value: unknown = given[spec.key];
+    if (use.onlyWhen && !use.onlyWhen.holds(answers as Answers)) {
+      // Meaningless with the answers so far: never asked, and never silently dropped if given.
+      if (value !== undefined && value !== use.onlyWhen.otherwise)
+        throw new CliError('usage', `${optionText(spec, value)} needs ${use.onlyWhen.needs}`);
+      answers[spec.key] = use.onlyWhen.otherwise;
+      continue;
+    }
     if (use.fromLocation) {
       // Settled where the command looked for its target; nothing else may guess it.
       value ??= how.located?.[spec.key];
@@ -46,6 +54,12 @@ async function ask(spec: OptionSpec, use: OptionUse, prompter: Prompter, detecte
   if (spec.kind === 'choice') return prompter.select({ message, choices: spec.choices, default: String(offered ?? spec.choices[0]) });
   const text = await prompter.text({ message, default: offered === undefined ? '' : String(offered), validate: (value) => spec.problem(value) ?? true });
   return parseValue(spec, text);
+}
+
+/** An option as it was given: `--migrations`, `--no-migrations`, `--framework flask`. */
+function optionText(spec: OptionSpec, value: unknown): string {
+  if (spec.kind === 'boolean') return value === true ? `--${spec.flag}` : `--no-${spec.flag}`;
+  return `--${spec.flag} ${String(value)}`;
 }
 
 /** How a missing option is named in an error: `--redis/--no-redis`, `--framework`. */

@@ -5,12 +5,16 @@
 import { DEV_BIND_ADDRESS, DEV_HOST } from '../features/development.js';
 import { DOCKER_FLOOR, START_COMMAND, VERSIONED_FEATURES, type DockerFloor, type VersionedFeature } from '../features/docker-floor.js';
 import { APP_UID, DEFAULT_WORKERS, DOCKERFILE_FEATURES, serverEnv, type InstallFrom } from '../features/dockerfile.js';
+import { ciFacts, type CiFacts } from '../features/ci.js';
+import { COOLDOWN_DAYS, dependabotUpdates, type DependabotUpdate } from '../features/dependabot.js';
 import { APP_PORT, FRAMEWORK_FEATURES, serverFor, STOP_GRACE_PERIOD_SECONDS } from '../features/frameworks.js';
 import { ITEM_LIMITS } from '../features/items.js';
 import { kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes.js';
+import { LINE_LENGTH, lintFeature, PRE_COMMIT, RUFF_RULES } from '../features/lint.js';
 import { memoryStore } from '../features/memory.js';
+import { FIRST_REVISION, MIGRATE_SERVICE, MIGRATION_LOCK_ID, migrationsFeature } from '../features/migrations.js';
 import { chosenServices } from '../features/services.js';
-import type { EnvVar, Feature, ServerSpec, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
+import type { EnvVar, Feature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
 import type { DockerfileVariant, Framework, ProjectOptions, PythonVersion } from '../options/table.js';
 import { compareText } from './sort.js';
 import { wordList, wrap } from './text.js';
@@ -52,8 +56,21 @@ export interface RenderContext {
   docker: DockerFloor & { features: readonly VersionedFeature[]; start: string };
   /** Host address of every port compose.override.yaml publishes: `${DEV_BIND_ADDRESS:-127.0.0.1}`. */
   devHost: string;
-  /** What an item of the /items API may hold. */
+  /** What an item of the /items API may hold, and how a page of them may be asked for. */
   items: typeof ITEM_LIMITS;
+  /**
+   * The name compose.yaml gives the image it builds (the app's, and the migrate service's), the
+   * README's `docker build -t` and the tag CI builds, so Compose starts what CI built.
+   */
+  image: string;
+  /** Alembic migrations (only with PostgreSQL), run by a one-shot Compose service before the app. */
+  migrations: { service: string; firstRevision: string; lockId: number } | undefined;
+  /** The GitHub Actions workflow (.github/workflows/ci.yml), with --ci. */
+  ci: (CiFacts & { services: CiService[] }) | undefined;
+  /** .github/dependabot.yml, with --dependabot. */
+  dependabot: { updates: DependabotUpdate[]; cooldownDays: number } | undefined;
+  /** ruff's settings, scripts/lint and .pre-commit-config.yaml, with --lint. */
+  lint: { lineLength: number; rules: readonly string[]; targetVersion: string; preCommit: typeof PRE_COMMIT } | undefined;
   /** The chosen services, in file order, and the subsets the generic files loop over. */
   services: ServiceFeature[];
   /** Those the app reaches through a URL variable: Compose environment, settings, test fixtures. */
@@ -100,11 +117,25 @@ export interface RenderContext {
   serviceSettings: string[];
   /** The app's own imports of the tests' conftest.py, sorted as isort would. */
   conftestImports: string[];
+  /**
+   * What the tests do to a service's namespace before using it, by service key: with
+   * migrations, PostgreSQL's test schema gets the tables the migrations make.
+   */
+  testPrepare: Partial<Record<string, TestPrepare>>;
   /** Escapers for values placed inside other languages' string literals. */
   q: Quoters;
 }
 
 export type ReachedService = ServiceFeature & { url: ServiceUrl };
+/** A function of the tests, called with a service's URL and the tests' namespace in it. */
+export interface TestPrepare {
+  module: string;
+  function: string;
+  /** The comment above the call. */
+  why: string;
+}
+/** A service container of the CI workflow's test job. */
+export type CiService = ReachedService & { ci: ServiceCi; compose: { image: string; devPort: number } };
 /** `namespace.value` is the app's default for this project (`my-api:`). */
 export type NamespacedService = ReachedService & { namespace: ServiceNamespace & { value: string } };
 export type StoredService = ServiceFeature & { compose: { volume: { name: string; target: string } } };
@@ -178,12 +209,16 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
   const framework = FRAMEWORK_FEATURES[options.framework];
   const port = runtime?.port ?? APP_PORT;
   const services = chosenServices(options);
+  if (options.migrations && !options.postgres) throw new Error('migrations need PostgreSQL (the option table refuses --migrations without --postgres)');
+  const migrations = options.migrations ? migrationsFeature : undefined;
   // The item store: PostgreSQL's when it is chosen, else the in-memory one.
   const features: Feature[] = [
     { layer: 'common' },
     framework,
     ...(options.postgres ? [] : [memoryStore]),
     ...services,
+    ...(migrations ? [migrations] : []),
+    ...(options.lint ? [lintFeature] : []),
     DOCKERFILE_FEATURES[options.dockerfile],
   ];
   const server = runtime ? serverFor(options.framework, runtime.target, port) : framework.server;
@@ -197,7 +232,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
           healthPath: HEALTH_PATH,
           server: server.package === 'gunicorn' ? 'gunicorn' : 'uvicorn',
           services: services.map((s) => s.key),
-          // Set by a migration tool's feature (none yet: the schema is created at start-up).
+          // Set by a migration tool's feature (Alembic's, with --migrations).
           migrations: features.find((f) => f.migrations)?.migrations,
         })
       : undefined;
@@ -205,6 +240,9 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
   const workerLimit = runtime ? undefined : features.find((f) => f.workers)?.workers;
   const workers = workerLimit?.max ?? DEFAULT_WORKERS;
   const reached = services.filter((s): s is ReachedService => s.url !== undefined);
+  const testPrepare: Partial<Record<string, TestPrepare>> = migrations
+    ? { postgres: { module: 'tests.migrations', function: 'upgrade', why: 'The tables, as `alembic upgrade head` makes them for the app.' } }
+    : {};
   const requirements = uniqueRequirements(features.flatMap((f) => f.requirements ?? []));
   const devRequirements = uniqueRequirements(features.flatMap((f) => f.devRequirements ?? []));
   return {
@@ -239,6 +277,15 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     docker: { ...DOCKER_FLOOR, features: VERSIONED_FEATURES, start: START_COMMAND },
     devHost: DEV_HOST,
     items: ITEM_LIMITS,
+    image: options.name,
+    migrations: migrations ? { service: MIGRATE_SERVICE, firstRevision: FIRST_REVISION, lockId: MIGRATION_LOCK_ID } : undefined,
+    ci: options.ci
+      ? { ...ciFacts(options.name), services: reached.filter((s): s is CiService => s.ci !== undefined && s.compose.image !== undefined && s.compose.devPort !== undefined) }
+      : undefined,
+    dependabot: options.dependabot
+      ? { updates: dependabotUpdates({ ci: options.ci, kubernetesImages: (kubernetes?.devServices.length ?? 0) > 0 }), cooldownDays: COOLDOWN_DAYS }
+      : undefined,
+    lint: options.lint ? { lineLength: LINE_LENGTH, rules: RUFF_RULES, targetVersion: `py${options.python.replace('.', '')}`, preCommit: PRE_COMMIT } : undefined,
     services,
     reached,
     namespaced: reached.flatMap((s) =>
@@ -257,13 +304,21 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     pythonPath: runtime?.importRoot ? [pythonPathEntry(runtime.importRoot)] : [],
     env: [...features.flatMap((f) => f.env ?? []), ...serverEnv(workers, workerLimit), DEV_BIND_ADDRESS],
     kubernetes,
-    layers: [...features.map((f) => f.layer), ...(kubernetes ? kubernetesLayers(kubernetes) : [])],
+    layers: [
+      ...features.map((f) => f.layer),
+      ...(options.ci ? ['ci'] : []),
+      ...(options.dependabot ? ['dependabot'] : []),
+      ...(kubernetes ? kubernetesLayers(kubernetes) : []),
+    ],
     serviceSettings: reached.flatMap((s) => [s.url.field, ...(s.namespace ? [s.namespace.field] : [])]),
     conftestImports: pythonImports([
       framework.appFactory,
       { module: 'app.settings', name: 'Settings' },
       ...services.flatMap((s) => (s.url && s.namespace ? [s.namespace.cleanup] : [])).map((c) => ({ module: c.module, name: c.function })),
+      ...Object.values(testPrepare).map((p) => ({ module: p!.module, name: p!.function })),
+      { module: 'tests.api', name: 'Api' },
     ]),
+    testPrepare,
     q: QUOTERS,
   };
 }

@@ -38,11 +38,49 @@ export const PINS = {
   uvicorn: { name: 'uvicorn', extras: ['standard'], version: '0.54.0' },
   pydanticSettings: { name: 'pydantic-settings', version: '2.16.3' },
   sqlalchemy: { name: 'sqlalchemy', version: '2.1.9' },
+  alembic: { name: 'alembic', version: '1.20.1' },
   psycopg: { name: 'psycopg', extras: ['binary'], version: '3.3.9' },
   redis: { name: 'redis', version: '8.1.0' },
   pytest: { name: 'pytest', version: '9.2.0' },
   httpx: { name: 'httpx', version: '0.28.1' },
+  // The tests check each response against the OpenAPI document's schemas.
+  jsonschema: { name: 'jsonschema', version: '4.26.0' },
+  // Lint and format (scripts/lint, .pre-commit-config.yaml); the same release as the
+  // ruff-pre-commit rev below and the ruff our own checks run (tests/support/field-checkers.ts).
+  ruff: { name: 'ruff', version: '0.17.5' },
 } as const satisfies Record<string, Requirement>;
+
+/**
+ * A GitHub Action pinned to a full commit SHA, with the release it is, as the workflow's
+ * comment states it (the form Dependabot keeps up to date). SHAs read from each action's
+ * repository at the tag (2026-11 snapshots: the newest release each had).
+ */
+export interface ActionPin {
+  /** owner/name */
+  action: string;
+  sha: string;
+  version: string;
+}
+
+export const ACTIONS = {
+  checkout: { action: 'actions/checkout', sha: '3d3c42e5aac5ba805825da76410c181273ba90b1', version: 'v7.0.1' },
+  setupPython: { action: 'actions/setup-python', sha: '5fda3b95a4ea91299a34e894583c3862153e4b97', version: 'v7.0.0' },
+  setupUv: { action: 'astral-sh/setup-uv', sha: '20cfd1bf945f4377ade1205e4dbc17946fc9a30d', version: 'v10.0.1' },
+  setupBuildx: { action: 'docker/setup-buildx-action', sha: '37fe631027851001ddb9b187196cc803df7f5f0e', version: 'v4.3.0' },
+  buildPush: { action: 'docker/build-push-action', sha: '53b7df96c91f9c12dcc8a07bcb9ccacbed38856a', version: 'v7.3.0' },
+} as const satisfies Record<string, ActionPin>;
+
+/** The GitHub-hosted runner image the workflow runs on (a fixed Ubuntu release, not -latest). */
+export const CI_RUNNER = 'ubuntu-24.04';
+
+/**
+ * pre-commit hook repositories at the tags of the releases the project pins: ruff-pre-commit
+ * tags every ruff release (v<ruff version>), check-jsonschema tags its own releases.
+ */
+export const PRE_COMMIT_HOOKS = {
+  ruff: { repo: 'https://github.com/astral-sh/ruff-pre-commit', rev: `v${PINS.ruff.version}` },
+  checkJsonschema: { repo: 'https://github.com/python-jsonschema/check-jsonschema', rev: '0.39.0' },
+} as const;
 
 export function requirementLine(r: Requirement): string {
   const extras = r.extras && r.extras.length > 0 ? `[${r.extras.join(',')}]` : '';

@@ -56,8 +56,14 @@ export function existingAppContext(options: DockerAppOptions, generatorVersion: 
     postgres: options.postgres,
     redis: options.redis,
     dockerfile: options.dockerfile,
-    // add docker writes the Docker files only; add kubernetes writes deploy/kubernetes/.
+    // add docker writes the Docker files only: no migrate service (add kubernetes reads an
+    // app's alembic.ini for its Job), no workflow, no lint settings; add kubernetes writes
+    // deploy/kubernetes/.
+    migrations: false,
     deploy: 'none',
+    ci: false,
+    dependabot: false,
+    lint: false,
   };
   return buildContext(project, generatorVersion, {
     target: options.app,

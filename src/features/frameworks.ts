@@ -69,7 +69,8 @@ const flask: FrameworkFeature = {
   layer: 'flask',
   label: 'Flask',
   requirements: [PINS.flask, PINS.gunicorn],
-  devRequirements: [PINS.pytest],
+  // jsonschema: the tests check each response against the OpenAPI document (app/openapi.json).
+  devRequirements: [PINS.pytest, PINS.jsonschema],
   server: serverFor('flask', DEFAULT_TARGETS.flask, APP_PORT),
   appFactory: { module: 'app', name: 'create_app' },
 };
@@ -78,7 +79,8 @@ const fastapi: FrameworkFeature = {
   layer: 'fastapi',
   label: 'FastAPI',
   requirements: [PINS.fastapi, PINS.uvicorn, PINS.pydanticSettings],
-  devRequirements: [PINS.pytest, PINS.httpx],
+  // jsonschema: the tests check each response against the OpenAPI document FastAPI generates.
+  devRequirements: [PINS.pytest, PINS.httpx, PINS.jsonschema],
   server: serverFor('fastapi', DEFAULT_TARGETS.fastapi, APP_PORT),
   appFactory: { module: 'app.main', name: 'create_app' },
 };

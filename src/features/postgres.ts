@@ -55,6 +55,12 @@ export const postgres: ServiceFeature = {
     testValue: 'f"test_{RUN_ID}"',
     cleanup: { module: 'app.store', function: 'drop_schema' },
   },
+  ci: {
+    // The container exists for one CI job and listens on the runner only: no password.
+    env: { POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_HOST_AUTH_METHOD: 'trust' },
+    health: 'pg_isready -U app -d app',
+    url: 'postgresql+psycopg://app@127.0.0.1:5432/app',
+  },
   driver: PINS.psycopg,
   drivers: ['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'asyncpg', 'pg8000'],
   requirements: [PINS.sqlalchemy, PINS.psycopg],

@@ -35,6 +35,7 @@ export const redis: ServiceFeature = {
     testValue: 'f"test-{RUN_ID}:"',
     cleanup: { module: 'app.counter', function: 'delete_keys' },
   },
+  ci: { env: {}, health: 'redis-cli ping', url: 'redis://127.0.0.1:6379/0' },
   driver: PINS.redis,
   drivers: ['redis', 'aioredis', 'hiredis'],
   requirements: [PINS.redis],

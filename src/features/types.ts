@@ -77,10 +77,25 @@ export interface ServiceFeature extends Feature {
    * key prefix). The project's tests set their own, so they never touch the app's live data.
    */
   namespace?: ServiceNamespace;
+  /**
+   * How the CI workflow runs it for the tests: a GitHub Actions service container of the same
+   * image, published on its dev port on the runner; absent for a service the tests do not use.
+   */
+  ci?: ServiceCi;
   /** Distributions whose presence in an existing app's dependencies means it uses the service. */
   drivers: string[];
   /** The one an existing app is told to add when it has none of them. */
   driver: Requirement;
+}
+
+/** A service container of the CI workflow's test job. */
+export interface ServiceCi {
+  /** The container's environment (no secrets: the container lives for one job). */
+  env: Record<string, string>;
+  /** Its health check command, which the job waits for before the first step. */
+  health: string;
+  /** The URL variable's value for the tests on the runner. */
+  url: string;
 }
 
 /** The environment variable that tells the app where a service is. */

@@ -31,15 +31,23 @@ export interface ProjectOptions {
   postgres: boolean;
   redis: boolean;
   dockerfile: DockerfileVariant;
+  /** Alembic migrations for the PostgreSQL schema (always false without PostgreSQL). */
+  migrations: boolean;
   /** Deployment manifests beside the Compose files: deploy/kubernetes/. */
   deploy: DeployTarget;
+  /** .github/workflows/ci.yml: lint, tests against PostgreSQL/Redis, image build, Compose smoke test. */
+  ci: boolean;
+  /** .github/dependabot.yml: update pull requests for packages, images and actions. */
+  dependabot: boolean;
+  /** ruff settings in pyproject.toml, scripts/lint and .pre-commit-config.yaml. */
+  lint: boolean;
 }
 
 /** The answers a user can give to `create`; `name` comes from the positional directory argument. */
 export type AnswerKey = Exclude<keyof ProjectOptions, 'name'>;
 
 /** Every key of the table: the project's answers plus what the `add` commands need to know. */
-export type OptionKey = AnswerKey | 'name' | 'dir' | 'app' | 'port' | 'service' | 'image' | 'uid' | 'healthPath' | 'migrations';
+export type OptionKey = AnswerKey | 'name' | 'dir' | 'app' | 'port' | 'service' | 'image' | 'uid' | 'healthPath';
 
 /** The commands that take options from the table (`add service` is the plop `service` generator's). */
 export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add service';
@@ -62,6 +70,9 @@ export interface OptionValues {
   uid: number;
   healthPath: string;
   migrations: boolean;
+  ci: boolean;
+  dependabot: boolean;
+  lint: boolean;
 }
 export type Answers = Partial<OptionValues>;
 
@@ -91,6 +102,14 @@ export interface OptionUse<K extends OptionKey = OptionKey> {
    * before it existed, keep producing the same project.
    */
   defaultWithoutYes?: boolean;
+  /** For --help, when this command's use differs from the row's `help`. */
+  help?: string;
+  /**
+   * The option means something only when an earlier answer allows it (migrations: PostgreSQL).
+   * Otherwise it is not asked and takes `otherwise`; given as anything else, it is a usage
+   * error saying what it `needs`.
+   */
+  onlyWhen?: { holds: (answers: Answers) => boolean; otherwise: OptionValues[K]; needs: string };
 }
 
 interface BaseSpec<K extends OptionKey> {
@@ -239,6 +258,24 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   // --postgres, --redis: one row per service, from what its feature module says of it.
   ...SERVICE_FEATURES.map(serviceOption),
   {
+    key: 'migrations',
+    flag: 'migrations',
+    kind: 'boolean',
+    message: 'Run Alembic migrations before the app starts?',
+    help: 'a Job running `alembic upgrade head` before rollout',
+    commands: {
+      // Added after 0.1: on by default even without --yes, so scripts that give every other
+      // flag keep working (and get the migrations a new project should have).
+      create: {
+        default: true,
+        defaultWithoutYes: true,
+        help: 'Alembic migrations, run by a one-shot `migrate` service before the app starts; without them the table is created at start-up (PostgreSQL only)',
+        onlyWhen: { holds: (a) => a.postgres === true, otherwise: false, needs: '--postgres: Alembic migrates the PostgreSQL schema, and without PostgreSQL the items live in memory' },
+      },
+      'add kubernetes': { default: false, detect: (d) => d.deployment?.migrations, detectedFrom: 'alembic.ini or the answers file', ask: false },
+    },
+  },
+  {
     key: 'dockerfile',
     flag: 'dockerfile',
     kind: 'choice',
@@ -255,6 +292,32 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     message: 'Deployment manifests',
     help: 'kubernetes: deploy/kubernetes/, a kustomize base with dev and prod overlays',
     commands: { create: { default: 'none', defaultWithoutYes: true } },
+  },
+  // Added after 0.1, on by default even without --yes (see migrations): files a project may do
+  // without, each its own question.
+  {
+    key: 'ci',
+    flag: 'ci',
+    kind: 'boolean',
+    message: 'Add a GitHub Actions workflow (lint, tests, image build, smoke test)?',
+    help: '.github/workflows/ci.yml: lint, pytest against PostgreSQL/Redis, the image with BuildKit cache, `docker compose up --wait`',
+    commands: { create: { default: true, defaultWithoutYes: true } },
+  },
+  {
+    key: 'dependabot',
+    flag: 'dependabot',
+    kind: 'boolean',
+    message: 'Add a Dependabot config (packages, images, actions)?',
+    help: '.github/dependabot.yml: weekly update pull requests for Python packages, Docker and Compose images, GitHub Actions',
+    commands: { create: { default: true, defaultWithoutYes: true } },
+  },
+  {
+    key: 'lint',
+    flag: 'lint',
+    kind: 'boolean',
+    message: 'Configure ruff (lint and format) with a pre-commit hook?',
+    help: 'ruff settings in pyproject.toml, scripts/lint and .pre-commit-config.yaml',
+    commands: { create: { default: true, defaultWithoutYes: true } },
   },
   {
     key: 'image',
@@ -304,16 +367,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
         message: 'Path the probes call (no HEALTHCHECK URL or /health route found)',
         suggest: () => '/health',
       },
-    },
-  },
-  {
-    key: 'migrations',
-    flag: 'migrations',
-    kind: 'boolean',
-    message: 'Run database migrations in a Job before each rollout?',
-    help: 'a Job running `alembic upgrade head` before rollout',
-    commands: {
-      'add kubernetes': { default: false, detect: (d) => d.deployment?.migrations, detectedFrom: 'alembic.ini or the answers file', ask: false },
     },
   },
 ];
@@ -406,15 +459,24 @@ export function valueProblem(spec: OptionSpec, value: unknown): string | undefin
   return spec.problem(text);
 }
 
-/** Every combination of the structural options (framework x postgres x redis x dockerfile). */
-export function allCombinations(python: PythonVersion = '3.13', deploy: DeployTarget = 'none'): Omit<ProjectOptions, 'name' | 'description'>[] {
-  const out: Omit<ProjectOptions, 'name' | 'description'>[] = [];
+/** The options that only add files of their own (each defaults to on); the combinations leave them at that. */
+export type ExtraOptionKey = 'ci' | 'dependabot' | 'lint';
+
+/**
+ * Every combination of the structural options (framework x postgres x redis x dockerfile), with
+ * migrations wherever there is PostgreSQL, as a new project has them.
+ */
+export function allCombinations(python: PythonVersion = '3.13', deploy: DeployTarget = 'none'): Omit<ProjectOptions, 'name' | 'description' | ExtraOptionKey>[] {
+  const out: Omit<ProjectOptions, 'name' | 'description' | ExtraOptionKey>[] = [];
   for (const framework of FRAMEWORKS)
     for (const postgres of [true, false])
       for (const redis of [true, false])
-        for (const dockerfile of DOCKERFILE_VARIANTS) out.push({ framework, python, postgres, redis, dockerfile, deploy });
+        for (const dockerfile of DOCKERFILE_VARIANTS) out.push({ framework, python, postgres, redis, dockerfile, migrations: postgres, deploy });
   return out;
 }
+
+/** One of allCombinations(). */
+export type Combination = ReturnType<typeof allCombinations>[number];
 
 export function comboId(o: Pick<ProjectOptions, 'framework' | 'postgres' | 'redis' | 'dockerfile'>): string {
   return [o.framework, o.postgres ? 'pg' : 'nopg', o.redis ? 'redis' : 'noredis', o.dockerfile].join('-');

@@ -1,0 +1,24 @@
+// ruff, the project's linter and formatter (--lint, on by default): its settings in
+// pyproject.toml, scripts/lint (what CI and a developer run) and .pre-commit-config.yaml
+// (templates/lint/). The generated code passes them for every combination of options; our own
+// checks run the same ruff over every project (tests/support/field-checkers.ts).
+
+import { PINS, PRE_COMMIT_HOOKS } from '../engine/versions.js';
+import type { Feature } from './types.js';
+
+export const lintFeature: Feature = {
+  layer: 'lint',
+  devRequirements: [PINS.ruff],
+};
+
+/** The longest line ruff format writes and `E501` allows. */
+export const LINE_LENGTH = 100;
+
+/**
+ * The rule sets, beyond ruff's defaults (E4, E7, E9, F): the rest of pycodestyle (E, W), import
+ * order (I), bugbear (B), pyupgrade (UP), simplify (SIM) and ruff's own (RUF). Security rules
+ * are bandit's, which the project's pyproject.toml configures as well.
+ */
+export const RUFF_RULES = ['E', 'W', 'F', 'I', 'B', 'UP', 'SIM', 'RUF'] as const;
+
+export const PRE_COMMIT = PRE_COMMIT_HOOKS;
