@@ -9,6 +9,7 @@ import { stampBaseRecord } from './base-record.js';
 import { buildContext, type RenderContext } from './context.js';
 import { packageRoot } from './package-version.js';
 import { compareText } from './sort.js';
+import { CliError } from '../errors.js';
 import type { ProjectOptions } from '../options/table.js';
 
 /** One file of the generated project, relative to the project root, '/'-separated. */
@@ -72,7 +73,9 @@ function renderTemplate(template: string, scope: TemplateScope, filename: string
   if (!template.includes('<%') && !template.includes('%>')) return template;
   try {
     return ejs.render(template, scope, { filename, strict: false, compileDebug: false });
-  } catch {
+  } catch (error) {
+    // A refusal from the render context (a project name uv cannot lock) is the user's to read.
+    if (error instanceof CliError) throw error;
     return ejs.render(template, scope, { filename, strict: false, compileDebug: true });
   }
 }

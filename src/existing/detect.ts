@@ -8,7 +8,7 @@
 
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { InstallFrom } from '../features/dockerfile.js';
+import type { InstallFrom } from '../features/package-managers.js';
 import { serviceFeature } from '../features/services.js';
 import { readUserFileIfAny } from '../user-files.js';
 import { requirementsInstall, type RequirementsInstall } from './requirements.js';

@@ -56,6 +56,9 @@ export function existingAppContext(options: DockerAppOptions, generatorVersion: 
     postgres: options.postgres,
     redis: options.redis,
     dockerfile: options.dockerfile,
+    // Only a new project's own files follow it; the Docker files install with the tool of
+    // the lock file detection found (installFrom).
+    packageManager: options.installFrom === 'uv.lock' ? 'uv' : 'pip',
   };
   return buildContext(project, generatorVersion, {
     target: options.app,

@@ -11,10 +11,12 @@ import { descriptionProblem, nameProblem, portProblem, targetProblem } from './n
 export const FRAMEWORKS = ['fastapi', 'flask'] as const;
 export const PYTHON_VERSIONS = ['3.12', '3.13', '3.14'] as const;
 export const DOCKERFILE_VARIANTS = ['standard', 'multi-stage'] as const;
+export const PACKAGE_MANAGERS = ['uv', 'pip'] as const;
 
 export type Framework = (typeof FRAMEWORKS)[number];
 export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
 export type DockerfileVariant = (typeof DOCKERFILE_VARIANTS)[number];
+export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 
 /** Everything that decides what a generated project contains. */
 export interface ProjectOptions {
@@ -27,6 +29,8 @@ export interface ProjectOptions {
   postgres: boolean;
   redis: boolean;
   dockerfile: DockerfileVariant;
+  /** How dependencies are declared and locked: uv (pyproject.toml + uv.lock) or pip (requirements.in + hashed requirements.txt). */
+  packageManager: PackageManager;
 }
 
 /** The answers a user can give to `create`; `name` comes from the positional directory argument. */
@@ -47,6 +51,7 @@ export interface OptionValues {
   postgres: boolean;
   redis: boolean;
   dockerfile: DockerfileVariant;
+  packageManager: PackageManager;
   dir: string;
   app: string;
   port: number;
@@ -74,6 +79,11 @@ export interface OptionUse<K extends OptionKey = OptionKey> {
    * still come from this row.
    */
   fromLocation?: boolean;
+  /**
+   * What an answers file written before this option existed means by leaving it out (update,
+   * --answers): the value those projects were generated with, not today's default.
+   */
+  recordedBefore?: OptionValues[K];
 }
 
 interface BaseSpec<K extends OptionKey> {
@@ -238,6 +248,17 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     help: 'single-stage, or a builder stage plus a slim runtime',
     commands: { create: { default: 'standard' }, 'add docker': { default: 'standard' } },
   },
+  {
+    key: 'packageManager',
+    flag: 'package-manager',
+    kind: 'choice',
+    choices: PACKAGE_MANAGERS,
+    message: 'Package manager (either locks every dependency with hashes)',
+    help: 'uv: pyproject.toml + uv.lock; pip: requirements.in + requirements.txt with hashes',
+    // add docker installs with the tool whose lock file it finds (uv.lock, poetry.lock, ...).
+    // Projects generated before this option existed installed requirements.txt with pip.
+    commands: { create: { default: 'uv', recordedBefore: 'pip' } },
+  },
 ];
 
 /** The target a new project's code defines, per framework (and add docker's suggestion). */
@@ -304,16 +325,20 @@ export function valueProblem(spec: OptionSpec, value: unknown): string | undefin
   return spec.problem(text);
 }
 
-/** Every combination of the structural options (framework x postgres x redis x dockerfile). */
+/**
+ * Every combination of the structural options (framework x postgres x redis x dockerfile x
+ * package manager), for one Python version.
+ */
 export function allCombinations(python: PythonVersion = '3.13'): Omit<ProjectOptions, 'name' | 'description'>[] {
   const out: Omit<ProjectOptions, 'name' | 'description'>[] = [];
   for (const framework of FRAMEWORKS)
     for (const postgres of [true, false])
       for (const redis of [true, false])
-        for (const dockerfile of DOCKERFILE_VARIANTS) out.push({ framework, python, postgres, redis, dockerfile });
+        for (const dockerfile of DOCKERFILE_VARIANTS)
+          for (const packageManager of PACKAGE_MANAGERS) out.push({ framework, python, postgres, redis, dockerfile, packageManager });
   return out;
 }
 
-export function comboId(o: Pick<ProjectOptions, 'framework' | 'postgres' | 'redis' | 'dockerfile'>): string {
-  return [o.framework, o.postgres ? 'pg' : 'nopg', o.redis ? 'redis' : 'noredis', o.dockerfile].join('-');
+export function comboId(o: Pick<ProjectOptions, 'framework' | 'postgres' | 'redis' | 'dockerfile' | 'packageManager'>): string {
+  return [o.framework, o.postgres ? 'pg' : 'nopg', o.redis ? 'redis' : 'noredis', o.dockerfile, o.packageManager].join('-');
 }
