@@ -21,7 +21,7 @@ import { optionsFor } from './support/generate.js';
 afterAll(removeTempDirs);
 
 const OLD_VERSION = '0.0.1';
-const OPTIONS: ProjectOptions = optionsFor({ name: 'shop' }); // FastAPI, Postgres, Redis, standard Dockerfile
+const OPTIONS: ProjectOptions = optionsFor({ name: 'shop', packageManager: 'pip' }); // FastAPI, Postgres, Redis, standard Dockerfile, pip
 const THEIRS = `>>>>>>> create-python-docker-app ${PACKAGE_VERSION}`;
 
 // ---------------------------------------------------------------------------------------------
@@ -60,7 +60,7 @@ const OLD = oldTemplates(
     'dockerfile-standard/Dockerfile.ejs': appendLine('# (old) trailing comment'), // + the user: a clean merge
     'common/compose.yaml.ejs': replaceFirstLine('# The whole stack (old wording).'), // + the user: a conflict
     'fastapi/tests/test_health.py.ejs': appendLine('# (old) trailing comment'), // deleted by the user
-    'common/requirements-dev.txt.ejs': absent, // new in the templates
+    'pip/requirements-dev.txt.ejs': absent, // new in the templates
     'common/pyproject.toml.ejs': absent, // new in the templates, but the user has one
   },
   {
@@ -538,6 +538,22 @@ describe('line ends and modes', () => {
     expect(read(dir, 'app/items.py')).toBe(now.get('app/items.py')!.replace(/\n/g, '\r\n'));
   });
 
+  it('a project from before --package-manager (no packageManager answer) stays a pip project', async () => {
+    const dir = generateOld();
+    const answers = json(read(dir, ANSWERS_FILE));
+    delete answers.answers.packageManager;
+    writeFileSync(path.join(dir, ANSWERS_FILE), `${JSON.stringify(answers, null, 2)}\n`);
+
+    const run = await runMain(['update', dir, '--yes', '--json'], { cwd: path.dirname(dir) });
+    expect(run.code, run.stderr).toBe(0);
+    const got = actions(json(run.stdout));
+    expect(got['uv.lock']).toBeUndefined();
+    expect(got['requirements.txt']).toBe('unchanged/up-to-date');
+    expect(existsSync(path.join(dir, 'uv.lock'))).toBe(false);
+    expect(read(dir, 'Dockerfile')).toContain('pip install --require-hashes -r /tmp/requirements.txt');
+    expect(json(read(dir, ANSWERS_FILE)).answers.packageManager).toBe('pip');
+  });
+
   it('a file made executable by the user stays executable when it is rewritten', async () => {
     const dir = generateOld();
     chmodSync(path.join(dir, '.dockerignore'), 0o755);
@@ -629,7 +645,7 @@ describe('random user edits (property)', () => {
       'common/_env.example.ejs': replaceFirstLine('# (old) copy to .env'),
       'fastapi/app/items.py.ejs': prependLine('# (old) header'),
       'fastapi/tests/test_items.py.ejs': appendLine('# (old) trailer'),
-      'common/requirements-dev.txt.ejs': absent,
+      'pip/requirements-dev.txt.ejs': absent,
     },
     { 'common/NOTES.md.ejs': 'Old notes.\nSecond line.\n' },
   );
