@@ -14,5 +14,6 @@ export const pipenv: InstallerFeature & { version: string } = {
   layer: 'pipenv',
   files: ['Pipfile', 'Pipfile.lock'],
   venv: '/opt/venv',
+  addCommand: 'pipenv install',
   version: PIPENV_VERSION,
 };

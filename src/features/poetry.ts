@@ -15,5 +15,6 @@ export const poetry: InstallerFeature & { version: string } = {
   layer: 'poetry',
   files: ['pyproject.toml', 'poetry.lock'],
   venv: '/opt/venv',
+  addCommand: 'poetry add',
   version: POETRY_VERSION,
 };

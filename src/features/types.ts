@@ -38,6 +38,8 @@ export interface InstallerFeature extends Feature {
   files: string[];
   /** The virtual environment the multi-stage builder fills and the runtime copies and puts on PATH. */
   venv: string;
+  /** The command that adds a dependency to the manifest and the lock (`uv add`); absent for pip, whose files are edited by hand. */
+  addCommand?: string;
 }
 
 /** The option keys that turn a backing service on. */

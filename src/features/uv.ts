@@ -25,5 +25,6 @@ export const uv: InstallerFeature & { image: string } = {
   files: ['pyproject.toml', 'uv.lock'],
   // uv's project environment; the Dockerfile's WORKDIR is /app.
   venv: '/app/.venv',
+  addCommand: 'uv add',
   image: UV_IMAGE,
 };
