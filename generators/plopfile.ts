@@ -1,6 +1,7 @@
 // The plop pack: `await plop.load('create-python-docker-app')` in a project's own plopfile adds
 //   python-app  a new project in a sub-folder (the CLI's `create`);
 //   docker      Docker files for an existing Flask/FastAPI app (the CLI's `add docker`);
+//   kubernetes  deploy/kubernetes/ for the image the repo's Dockerfile builds (`add kubernetes`);
 //   service     Postgres or Redis added to a compose.yaml we generated.
 // Each generator is one of the driver's commands: its questions come from the option table (no
 // `when`, so each can be bypassed by name:
@@ -8,12 +9,13 @@
 //     --python 3.13 --postgres yes --redis no --dockerfile standard),
 // and its one action, `cpda:write`, hands the answers to the driver, which renders through our
 // engine and EJS templates (nothing passes through Handlebars), plans and writes.
-// Defaults of the docker questions come from detection, so a person at a terminal mostly
-// presses Enter. Loaded only by plop: the CLI never imports this file or plop itself.
+// Defaults of the docker and kubernetes questions come from detection, so a person at a
+// terminal mostly presses Enter. Loaded only by plop: the CLI never imports this file or plop itself.
 
 import path from 'node:path';
 import type { ActionConfig, NodePlopAPI, PromptQuestion } from 'node-plop';
 import { addDocker } from '../src/commands/add-docker.js';
+import { addKubernetes, detectForKubernetes } from '../src/commands/add-kubernetes.js';
 import { addService } from '../src/commands/add-service.js';
 import { create } from '../src/commands/create.js';
 import { noArgs, parseValue } from '../src/driver/args.js';
@@ -33,9 +35,15 @@ const GENERATORS = {
   docker: {
     command: addDocker,
     description: 'Dockerfile, .dockerignore, compose.yaml, compose.override.yaml, .env.example for an existing Flask/FastAPI app',
+    detect: detectApp,
+  },
+  kubernetes: {
+    command: addKubernetes,
+    description: "deploy/kubernetes/ (kustomize base, dev and prod overlays) for the image this repo's Dockerfile builds",
+    detect: detectForKubernetes,
   },
   service: { command: addService, description: 'add Postgres or Redis to a compose.yaml made by create-python-docker-app' },
-} as const satisfies Record<string, { command: Command; description: string }>;
+} as const satisfies Record<string, { command: Command; description: string; detect?: (dir: string) => Detected }>;
 type GeneratorName = keyof typeof GENERATORS;
 
 export const ACTION_TYPE = 'cpda:write';
@@ -50,19 +58,22 @@ export default function plopfile(plop: NodePlopAPI, config: { force?: boolean } 
     writeAction(action.generator as GeneratorName, answers, api.getDestBasePath(), action.force === true || force),
   );
 
-  // Detection runs once per folder, when the first default that needs it is computed.
+  // Detection runs once per generator and folder, when the first default that needs it is computed.
   const detections = new Map<string, Detected>();
-  const detect = (answers: PlopAnswers): Detected => {
+  const detectorFor = (generator: string, detectIn: (dir: string) => Detected) => (answers: PlopAnswers): Detected => {
     const dir = path.resolve(plop.getDestBasePath(), String(answers.dir ?? '.'));
-    let d = detections.get(dir);
-    if (!d) detections.set(dir, (d = detectApp(dir)));
+    const key = `${generator}\0${dir}`;
+    let d = detections.get(key);
+    if (!d) detections.set(key, (d = detectIn(dir)));
     return d;
   };
 
-  for (const [name, { command, description }] of Object.entries(GENERATORS)) {
+  for (const [name, generator] of Object.entries(GENERATORS)) {
+    const { command, description } = generator;
+    const detect = 'detect' in generator ? detectorFor(name, generator.detect) : undefined;
     plop.setGenerator(name, {
       description,
-      prompts: optionsOf(command.name).map((spec) => question(command, spec, command === addDocker ? detect : undefined)),
+      prompts: optionsOf(command.name).map((spec) => question(command, spec, detect)),
       actions: [{ type: ACTION_TYPE, generator: name } as ActionConfig],
     });
   }

@@ -8,6 +8,8 @@
 #    It is cached outside the repo in $CPDA_CACHE (default /var/cache/create-python-docker-app).
 #    Its apt lists (from its `apt-get update`) are kept: the Docker tests' apt-get stand-in checks
 #    package names against them (tests/support/standin-image.ts). A rootfs without them is rebuilt.
+#  - kustomize and kubectl from Debian sid (static Go binaries needing only libc), unpacked into
+#    $CPDA_CACHE/kube-tools: the Kubernetes tests build the generated overlays with them.
 set -euo pipefail
 
 CACHE=${CPDA_CACHE:-/var/cache/create-python-docker-app}
@@ -54,4 +56,26 @@ if [ ! -f "$ROOTFS/.packages" ] || [ "$(cat "$ROOTFS/.packages")" != "$ROOTFS_PA
   rm -rf "$ROOTFS"
   mv "$partial" "$ROOTFS"
 fi
-echo "setup-test-env: ready (rootfs $ROOTFS)" >&2
+KUBE_TOOLS=$CACHE/kube-tools
+KUBE_PACKAGES="kustomize kubectl"
+if [ ! -x "$KUBE_TOOLS/usr/bin/kustomize" ] || [ ! -x "$KUBE_TOOLS/usr/bin/kubectl" ]; then
+  echo "setup-test-env: fetching $KUBE_PACKAGES from Debian sid into $KUBE_TOOLS" >&2
+  apt_dir=$(mktemp -d)
+  trap 'rm -rf "$apt_dir"' EXIT
+  mkdir -p "$apt_dir/sources" "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/debs"
+  printf 'Types: deb\nURIs: %s\nSuites: sid\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    "$MIRROR" > "$apt_dir/sources/sid.sources"
+  apt_opts=(-o Dir::Etc::sourcelist=/dev/null -o "Dir::Etc::sourceparts=$apt_dir/sources" -o "Dir::State::Lists=$apt_dir/lists"
+    -o "Dir::Cache=$apt_dir/cache" -o APT::Sandbox::User=root)
+  apt-get "${apt_opts[@]}" update -qq
+  # pkg/sid: the host may have another package of the same name installed (a cloud SDK's kubectl).
+  # shellcheck disable=SC2046
+  (cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" download -qq $(printf '%s/sid ' $KUBE_PACKAGES))
+  rm -rf "$KUBE_TOOLS.partial"
+  for deb in "$apt_dir"/debs/*.deb; do dpkg-deb -x "$deb" "$KUBE_TOOLS.partial"; done
+  rm -rf "$KUBE_TOOLS"
+  mv "$KUBE_TOOLS.partial" "$KUBE_TOOLS"
+  rm -rf "$apt_dir"
+  trap - EXIT
+fi
+echo "setup-test-env: ready (rootfs $ROOTFS, kustomize and kubectl in $KUBE_TOOLS/usr/bin)" >&2

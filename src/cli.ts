@@ -2,6 +2,7 @@
 // hands it to the driver (driver/run.ts), which every command and the plop pack share.
 //   create-python-docker-app [directory] [flags]        a new project      (commands/create.ts)
 //   create-python-docker-app add docker [flags]         an existing app    (commands/add-docker.ts)
+//   create-python-docker-app add kubernetes [flags]     its manifests      (commands/add-kubernetes.ts)
 //   create-python-docker-app update [dir] [flags]       a generated project brought up to date
 //                                                       (commands/update.ts)
 
@@ -17,6 +18,7 @@ export { VERSION };
 /** The `add <what>` commands, loaded only when asked for. */
 const ADD_COMMANDS: Record<string, () => Promise<Command>> = {
   docker: async () => (await import('./commands/add-docker.js')).addDocker,
+  kubernetes: async () => (await import('./commands/add-kubernetes.js')).addKubernetes,
 };
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

@@ -410,7 +410,7 @@ describe('asking only what could not be detected', () => {
       const run = await add(dir, ...flags);
       expect(run.code, flags.join(' ')).toBe(2);
     }
-    const other = await runMain(['add', 'kubernetes'], { cwd: dir });
+    const other = await runMain(['add', 'nomad'], { cwd: dir });
     expect(other.code).toBe(2);
   });
 
@@ -445,8 +445,8 @@ describe('detection details', () => {
   });
 
   it('finds the factory, the instance and the port of each fixture', () => {
-    expect(detectApp(copyFixture('flask-factory'))).toMatchObject({ framework: 'flask', target: 'blog:create_app()', postgres: true, redis: false, hasHealthRoute: false });
-    expect(detectApp(copyFixture('pyproject-app'))).toMatchObject({ framework: 'fastapi', target: 'service.main:create_app()', port: 8080, postgres: true, hasRequirementsTxt: false });
+    expect(detectApp(copyFixture('flask-factory'))).toMatchObject({ framework: 'flask', target: 'blog:create_app()', uses: { postgres: true, redis: false }, hasHealthRoute: false });
+    expect(detectApp(copyFixture('pyproject-app'))).toMatchObject({ framework: 'fastapi', target: 'service.main:create_app()', port: 8080, uses: { postgres: true }, hasRequirementsTxt: false });
     expect(detectApp(copyFixture('existing-dockerfile'))).toMatchObject({ framework: 'flask', target: 'app:app', port: 5000, hasHealthRoute: true });
   });
 

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSy
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../src/options/answers-file.js';
-import { DOCKERFILE_VARIANTS, FRAMEWORKS, PROJECT_OPTIONS, PYTHON_VERSIONS, defaultAnswers } from '../src/options/table.js';
+import { DOCKERFILE_VARIANTS, FRAMEWORKS, PROJECT_OPTIONS, PYTHON_VERSIONS, defaultAnswers, useOf } from '../src/options/table.js';
 import { assertBuilt, BIN, cleanEnv, listFiles, PACKAGE_VERSION, runBin, runMain, tempDir, treeSnapshot, removeTempDirs } from './support/cli-run.js';
 import { BASE_FILE } from '../src/engine/base-record.js';
 
@@ -151,8 +151,12 @@ describe('without a terminal it never asks', () => {
     const cwd = tempDir();
     const run = await runMain(['app'], { cwd });
     expect(run.code).toBe(2);
-    for (const spec of PROJECT_OPTIONS)
-      expect(run.stderr).toContain(spec.kind === 'boolean' ? `--${spec.flag}/--no-${spec.flag}` : `--${spec.flag}`);
+    // Options added later and off by default (--deploy) take their default without --yes.
+    for (const spec of PROJECT_OPTIONS) {
+      const flag = spec.kind === 'boolean' ? `--${spec.flag}/--no-${spec.flag}` : `--${spec.flag}`;
+      if (useOf(spec, 'create').defaultWithoutYes) expect(run.stderr).not.toContain(flag);
+      else expect(run.stderr).toContain(flag);
+    }
     expect(run.stderr).toContain('--yes');
     expect(run.stderr).not.toContain('[directory]');
     expect(treeSnapshot(cwd)).toEqual({});
@@ -188,6 +192,7 @@ describe('without a terminal it never asks', () => {
       redis: true,
       dockerfile: 'standard',
       packageManager: 'pip',
+      deploy: 'none',
     });
   });
 
@@ -407,7 +412,7 @@ describe('the answers file', () => {
     expect(stamped).toEqual({
       generator: 'create-python-docker-app',
       version: PACKAGE_VERSION,
-      answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv' },
+      answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: 'none' },
     });
     // The record `update` merges against: every other file, by its sha256 (and BASE_FILE, its text).
     expect(Object.keys(recorded).sort()).toEqual(listFiles(path.join(cwd, 'orders')).filter((f) => f !== ANSWERS_FILE && f !== BASE_FILE).sort());

@@ -72,6 +72,13 @@ function writeEmitted(): void {
       emitted.push({ dir, files: files.map((f) => f.path) });
     }
   }
+  // The Kubernetes manifests do not depend on the Python version: every combination once.
+  for (const combo of allCombinations()) {
+    const dir = `${comboId(combo)}-kubernetes`;
+    const files = renderProject(optionsFor({ ...combo, deploy: 'kubernetes' }), TEST_VERSION);
+    for (const file of files) writeFile(path.join(emittedRoot, dir, file.path), file.contents);
+    emitted.push({ dir, files: files.map((f) => f.path) });
+  }
 }
 
 /** `add docker --yes` in a copy of each fixture repository; only the files it wrote are ours. */

@@ -38,9 +38,9 @@ async function run(gen: PlopGenerator, bypass: string[]) {
 }
 
 describe('the generators', () => {
-  it('python-app, docker and service, with plain prompts that can all be bypassed by name', async () => {
+  it('python-app, docker, kubernetes and service, with plain prompts that can all be bypassed by name', async () => {
     const plop = await pack(tempDir('cpda-plop-'));
-    expect(plop.getGeneratorList().map((g) => g.name)).toEqual(['python-app', 'docker', 'service']);
+    expect(plop.getGeneratorList().map((g) => g.name)).toEqual(['python-app', 'docker', 'kubernetes', 'service']);
     expect(plop.getActionTypeList()).toEqual(['cpda:write']);
     const flags = new Set(PROJECT_OPTIONS.map((s) => s.flag));
     for (const { name } of plop.getGeneratorList()) {
@@ -53,7 +53,7 @@ describe('the generators', () => {
       const names = prompts.map((p) => String(p.name));
       expect(new Set(names).size).toBe(names.length);
       // Option-table questions use the CLI's flag names, so `-- --framework flask` means the same everywhere.
-      for (const n of names) expect(flags.has(n) || ['name', 'dir', 'app', 'port', 'service'].includes(n), n).toBe(true);
+      for (const n of names) expect(flags.has(n) || ['name', 'dir', 'app', 'port', 'service', 'image', 'uid', 'health-path', 'migrations'].includes(n), n).toBe(true);
     }
     expect((plop.getGenerator('python-app').prompts as Array<{ name: string }>).map((p) => p.name)).toEqual(['name', ...PROJECT_OPTIONS.map((s) => s.flag)]);
   });
@@ -72,6 +72,27 @@ describe('the generators', () => {
     const answers: Record<string, unknown> = { dir: '.' };
     for (const p of prompts.slice(1)) answers[p.name] = typeof p.default === 'function' ? p.default(answers) : p.default;
     expect(answers).toEqual({ dir: '.', framework: 'flask', app: 'blog:create_app()', port: '8000', python: '3.13', postgres: true, redis: false, dockerfile: 'standard' });
+  });
+});
+
+describe('kubernetes generator', () => {
+  it('prompt defaults come from the Dockerfile, compose.yaml and alembic.ini', async () => {
+    const dir = copyFixture('kubernetes-app');
+    const plop = await pack(dir);
+    const prompts = plop.getGenerator('kubernetes').prompts as Array<{ name: string; default: unknown }>;
+    const answers: Record<string, unknown> = { dir: '.' };
+    for (const p of prompts.slice(1)) answers[p.name] = typeof p.default === 'function' ? p.default(answers) : p.default;
+    expect(answers).toEqual({ dir: '.', port: '8080', postgres: true, redis: false, image: 'ghcr.io/acme/shop', uid: '10001', 'health-path': '/healthz', migrations: true });
+  });
+
+  it('writes the same files as `add kubernetes`', async () => {
+    const viaPlop = copyFixture('kubernetes-app');
+    const bypass = ['.', '8080', 'yes', 'no', 'ghcr.io/acme/shop', '10001', '/healthz', 'yes'];
+    const result = await run((await pack(viaPlop)).getGenerator('kubernetes'), bypass);
+    expect(result.failures).toEqual([]);
+    const viaCli = copyFixture('kubernetes-app');
+    expect((await runMain(['add', 'kubernetes', '--dir', viaCli], { cwd: path.dirname(viaCli) })).code).toBe(0);
+    expect(treeSnapshot(viaPlop)).toEqual(treeSnapshot(viaCli));
   });
 });
 
@@ -176,10 +197,10 @@ describe('--dir: the same rule as add docker (issue 10)', () => {
 describe('python-app generator', () => {
   it('writes the same project as the CLI into a sub-folder; refuses a non-empty folder unless forced', async () => {
     const base = tempDir('cpda-plop-app-');
-    const bypass = ['shop-api', 'A shop', 'flask', '3.13', 'yes', 'no', 'multi-stage', 'uv'];
+    const bypass = ['shop-api', 'A shop', 'flask', '3.13', 'yes', 'no', 'multi-stage', 'uv', 'none'];
     const result = await run((await pack(base)).getGenerator('python-app'), bypass);
     expect(result.failures).toEqual([]);
-    const options = { name: 'shop-api', description: 'A shop', framework: 'flask', python: '3.13', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv' } as const;
+    const options = { name: 'shop-api', description: 'A shop', framework: 'flask', python: '3.13', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: 'none' } as const;
     const files = renderProject(options, PACKAGE_VERSION);
     for (const f of files) expect(read(path.join(base, 'shop-api'), f.path), f.path).toBe(f.contents);
 

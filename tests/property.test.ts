@@ -82,7 +82,7 @@ describe('random names and descriptions through the CLI', () => {
         // Accepted: both values are valid, and were used exactly as given.
         expect(nameProblem(expectedName)).toBeUndefined();
         expect(descriptionProblem(description)).toBeUndefined();
-        expect(doc.options).toEqual({ ...s, python: '3.13', name: expectedName, description });
+        expect(doc.options).toEqual({ ...s, python: '3.13', deploy: 'none', name: expectedName, description });
         checkProject(doc.options!);
       }),
       { numRuns: 120 },

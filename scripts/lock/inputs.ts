@@ -14,7 +14,7 @@ export const LOCK_INPUTS: Record<PackageManager, string[]> = {
 
 export function lockInputs(o: LockOptions, packageManager: PackageManager): RenderedFile[] {
   // Neither the Python version nor the Dockerfile variant changes these files.
-  const options: ProjectOptions = { name: LOCK_PROJECT_NAME, description: 'lock inputs', python: '3.13', dockerfile: 'standard', packageManager, ...o };
+  const options: ProjectOptions = { name: LOCK_PROJECT_NAME, description: 'lock inputs', python: '3.13', dockerfile: 'standard', packageManager, deploy: 'none', ...o };
   const context = buildContext(options, packageVersion());
   return renderLayers(context, context.layers, (p) => LOCK_INPUTS[packageManager].includes(p));
 }

@@ -10,6 +10,7 @@ import { renderProject } from '../engine/render.js';
 import { assertSafeTarget, existingEntries } from '../engine/write.js';
 import { CliError } from '../errors.js';
 import { APP_PORT } from '../features/frameworks.js';
+import { KUBERNETES_DIR } from '../features/kubernetes.js';
 import { NAME_RULE, nameProblem } from '../options/names.js';
 import { DEFAULT_NAME, inTableOrder, specFor, type OptionKey } from '../options/table.js';
 
@@ -68,7 +69,10 @@ export const create: Command = {
       options,
       warnings: [],
       notes: [],
-      nextSteps: (cwd) => dockerNextSteps({ dir: site.dir, cwd }, { postgres: options.postgres, port: APP_PORT, healthPath: '/health' }),
+      nextSteps: (cwd) => [
+        ...dockerNextSteps({ dir: site.dir, cwd }, { postgres: options.postgres, port: APP_PORT, healthPath: '/health' }),
+        ...(options.deploy === 'kubernetes' ? [`# Kubernetes: ${KUBERNETES_DIR}/README.md`] : []),
+      ],
     };
   },
 
@@ -88,6 +92,8 @@ Usage:
                                    add Docker files to an existing app
   create-python-docker-app update [directory] [flags]
                                    bring a generated project up to this version
+  create-python-docker-app add kubernetes [--dir <path>] [flags]
+                                   add Kubernetes manifests for its image
 
 The directory is where the project goes: a path (missing parents are created),
 "." for the current directory; default: ${DEFAULT_NAME}. Its last part is the project

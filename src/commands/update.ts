@@ -6,7 +6,7 @@
 //  nothing;  6. report, exiting 1 when conflicts were written.
 // Every check happens before anything is written.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import semverGt from 'semver/functions/gt.js';
@@ -21,6 +21,7 @@ import { inTableOrder, PROJECT_OPTIONS, type ProjectOptions } from '../options/t
 import { packageVersion } from '../engine/package-version.js';
 import { prompterFor } from '../driver/prompts.js';
 import { renderProject } from '../engine/render.js';
+import { isDirectory } from '../driver/locate.js';
 import { displayDir, printError } from '../driver/report.js';
 import { applyUpdate, planUpdate, type UpdatePlan } from '../update/plan.js';
 import { planLines, printUpdateResult, type UpdateResult } from '../update/report.js';
@@ -192,12 +193,4 @@ function nextSteps(plan: UpdatePlan, inGit: boolean, dryRun: boolean): string[] 
   if (plan.conflicts.length > 0) steps.push(`resolve the conflict markers in ${plan.conflicts.join(', ')}`);
   if (inGit && plan.writes.length + plan.removals.length > 0) steps.push('git diff    # review the update, then commit it');
   return steps;
-}
-
-function isDirectory(dir: string): boolean {
-  try {
-    return statSync(dir).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -22,7 +22,7 @@ export function existingDirectory(given: string, step: StepContext, hint: string
   return real;
 }
 
-function isDirectory(dir: string): boolean {
+export function isDirectory(dir: string): boolean {
   try {
     return statSync(dir).isDirectory();
   } catch {

@@ -31,7 +31,7 @@ export async function resolveAnswers(
     }
     if (value === undefined && how.detected && use.detect) value = use.detect(how.detected, answers as Answers);
     if (value === undefined && how.prompter && use.ask !== false) value = await ask(spec, use, how.prompter, how.detected, answers as Answers);
-    if (value === undefined && how.useDefaults) value = use.default;
+    if (value === undefined && (how.useDefaults || use.defaultWithoutYes)) value = use.default;
     if (value === undefined) missing.push(spec);
     else answers[spec.key] = value;
   }

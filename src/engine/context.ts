@@ -4,6 +4,7 @@
 
 import { APP_UID, DOCKERFILE_FEATURES } from '../features/dockerfile.js';
 import { APP_PORT, FRAMEWORK_FEATURES, serverFor } from '../features/frameworks.js';
+import { kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes.js';
 import { readLock, uvLockFor } from '../features/locks.js';
 import { memoryStore } from '../features/memory.js';
 import { installerFor, PACKAGE_MANAGER_FEATURES, type InstallFrom } from '../features/package-managers.js';
@@ -92,6 +93,8 @@ export interface RenderContext {
    */
   pythonPath: string[];
   env: EnvVar[];
+  /** With `--deploy kubernetes`: what deploy/kubernetes/ is built from; else undefined. */
+  kubernetes: KubernetesFacts | undefined;
   /** Template layers, in the order their files are added. */
   layers: string[];
   /** Escapers for values placed inside other languages' string literals. */
@@ -130,6 +133,9 @@ export interface Quoters {
 }
 
 export const GENERATOR_NAME = 'create-python-docker-app';
+
+/** The route a new project answers for health checks (app/health.py); probes and HEALTHCHECK call it. */
+export const HEALTH_PATH = '/health';
 
 
 /**
@@ -175,6 +181,21 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     installer,
     DOCKERFILE_FEATURES[options.dockerfile],
   ];
+  const server = runtime ? serverFor(options.framework, runtime.target, port) : framework.server;
+  const kubernetes =
+    options.deploy === 'kubernetes'
+      ? kubernetesFacts({
+          name: options.name,
+          image: options.name,
+          port,
+          uid: APP_UID,
+          healthPath: HEALTH_PATH,
+          server: server.package === 'gunicorn' ? 'gunicorn' : 'uvicorn',
+          services: services.map((s) => s.key),
+          // Set by a migration tool's feature (none yet: the schema is created at start-up).
+          migrations: features.find((f) => f.migrations)?.migrations,
+        })
+      : undefined;
   const requirements = uniqueRequirements(features.flatMap((f) => f.requirements ?? []));
   const devRequirements = uniqueRequirements(features.flatMap((f) => f.devRequirements ?? []));
   return {
@@ -196,13 +217,13 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     },
     port,
     uid: APP_UID,
-    server: runtime ? serverFor(options.framework, runtime.target, port) : framework.server,
+    server,
     healthcheck: [
       'python',
       '-c',
       runtime?.healthcheck === 'tcp'
         ? `import socket; socket.create_connection(('127.0.0.1', ${port}), timeout=2).close()`
-        : `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}/health', timeout=2)`,
+        : `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}${HEALTH_PATH}', timeout=2)`,
     ],
     services,
     reached: services.filter((s): s is ReachedService => s.url !== undefined),
@@ -227,7 +248,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     sourcePaths: runtime?.sourcePaths ?? ['app'],
     pythonPath: runtime?.importRoot ? [pythonPathEntry(runtime.importRoot)] : [],
     env: features.flatMap((f) => f.env ?? []),
-    layers: features.map((f) => f.layer),
+    kubernetes,
+    layers: [...features.map((f) => f.layer), ...(kubernetes ? kubernetesLayers(kubernetes) : [])],
     q: QUOTERS,
   };
 }

@@ -28,7 +28,7 @@ const PART_SUFFIX = '.part.ejs';
  * What a template sees: the render context, plus `part(layer, name, locals)` to print a layer's
  * part (templates/<layer>/<name>.part.ejs) with extra names in scope, e.g. `{ service }`.
  */
-export type TemplateScope = RenderContext & { part: (layer: string, name: string, locals?: object) => string };
+export type TemplateScope<C extends object = RenderContext> = C & { part: (layer: string, name: string, locals?: object) => string };
 
 /**
  * Render every file of a new project, with the record of what was generated that `update`
@@ -40,9 +40,13 @@ export function renderProject(options: ProjectOptions, generatorVersion: string,
   return stampBaseRecord(renderLayers(context, context.layers, undefined, templatesDir));
 }
 
-/** Render the files of the given layers, in order; two layers may not emit the same path. */
-export function renderLayers(context: RenderContext, layers: readonly string[], only?: (p: string) => boolean, templatesDir = TEMPLATES_DIR): RenderedFile[] {
-  const scope: TemplateScope = {
+/**
+ * Render the files of the given layers, in order; two layers may not emit the same path. The
+ * context is a project's (RenderContext), or the narrower one of a layer that needs less
+ * (`add kubernetes` renders only the kubernetes layers, from KubernetesContext).
+ */
+export function renderLayers<C extends object = RenderContext>(context: C, layers: readonly string[], only?: (p: string) => boolean, templatesDir = TEMPLATES_DIR): RenderedFile[] {
+  const scope: TemplateScope<C> = {
     ...context,
     part: (layer, name, locals = {}) => {
       const file = path.join(templatesDir, layer, `${name}${PART_SUFFIX}`);
@@ -69,7 +73,7 @@ export function renderLayers(context: RenderContext, layers: readonly string[], 
  * names the template line. A template with no ejs delimiter in it (each one contains `<%` or
  * `%>`) renders to itself, so it skips ejs's compile altogether.
  */
-function renderTemplate(template: string, scope: TemplateScope, filename: string): string {
+function renderTemplate(template: string, scope: object, filename: string): string {
   if (!template.includes('<%') && !template.includes('%>')) return template;
   try {
     return ejs.render(template, scope, { filename, strict: false, compileDebug: false });

@@ -11,7 +11,8 @@
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { installerFor, type InstallFrom } from '../features/package-managers.js';
-import { serviceFeature } from '../features/services.js';
+import type { DeploymentDetected } from './deployment.js';
+import { SERVICE_FEATURES } from '../features/services.js';
 import { readUserFileIfAny } from '../user-files.js';
 import { requirementsInstall, type RequirementsInstall } from './requirements.js';
 import type { ServiceKey } from '../features/types.js';
@@ -23,8 +24,8 @@ export interface Detected {
   target?: string;
   port?: number;
   python?: PythonVersion;
-  postgres: boolean;
-  redis: boolean;
+  /** Each service, by whether one of its drivers is among the declared dependencies. */
+  uses: Record<ServiceKey, boolean>;
   /** The file the dependencies were read from, relative to the repo ('requirements.txt'...). */
   dependencyFiles: string[];
   /** Normalised names of every declared dependency. */
@@ -59,6 +60,8 @@ export interface Detected {
   unsupportedFramework?: { label: string; where: string };
   /** Legacy Compose files (docker-compose.yml) that our compose.yaml would shadow. */
   legacyComposeFiles: string[];
+  /** How the built image runs, for `add kubernetes` (existing/deployment.ts); absent for add docker. */
+  deployment?: DeploymentDetected;
 }
 
 /** Lock files add docker installs from, each with the file it locks and the tool that reads both. */
@@ -144,9 +147,7 @@ export function detectApp(dir: string): Detected {
   const port = detectPort(root, texts, notes);
   const python = detectPython(root, notes);
   // A service is in use when one of the drivers its feature lists is declared.
-  const uses = (key: ServiceKey) => serviceFeature(key).drivers.some((d) => dependencies.has(d));
-  const postgres = uses('postgres');
-  const redis = uses('redis');
+  const uses = Object.fromEntries(SERVICE_FEATURES.map((s) => [s.key, s.drivers.some((d) => dependencies.has(d))])) as Record<ServiceKey, boolean>;
   const hasHealthRoute = [...texts.values()].some((t) => /["']\/health\/?["']/.test(t));
   const sourceRoots = [...new Set(sources.map((f) => f.split('/')[0]!))].sort();
   const hasRequirementsTxt = existsSync(path.join(root, 'requirements.txt'));
@@ -165,8 +166,7 @@ export function detectApp(dir: string): Detected {
     target,
     port,
     python,
-    postgres,
-    redis,
+    uses,
     dependencyFiles,
     dependencies,
     hasRequirementsTxt,

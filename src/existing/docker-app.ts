@@ -60,6 +60,8 @@ export function existingAppContext(options: DockerAppOptions, generatorVersion: 
     // Only a new project's own files follow it; the Docker files install with the tool of
     // the lock file detection found (installFrom).
     packageManager: options.installFrom === 'uv.lock' ? 'uv' : 'pip',
+    // add docker writes the Docker files only; add kubernetes writes deploy/kubernetes/.
+    deploy: 'none',
   };
   return buildContext(project, generatorVersion, {
     target: options.app,

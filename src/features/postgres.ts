@@ -8,6 +8,12 @@ export const postgres: ServiceFeature = {
   key: 'postgres',
   layer: 'postgres',
   label: 'PostgreSQL',
+  question: {
+    message: 'Store data in PostgreSQL?',
+    help: 'add PostgreSQL (SQLAlchemy 2 + psycopg 3)',
+    default: true,
+    detectedFrom: 'a driver is in your dependencies',
+  },
   compose: {
     service: 'db',
     appWaitsForIt: true,

@@ -8,6 +8,7 @@ export const redis: ServiceFeature = {
   key: 'redis',
   layer: 'redis',
   label: 'Redis',
+  question: { message: 'Add Redis (visit counter)?', help: 'add Redis (redis-py)', default: true, detectedFrom: 'redis is in your dependencies' },
   compose: {
     service: 'redis',
     appWaitsForIt: true,

@@ -20,6 +20,14 @@ export interface Feature {
   requirements?: Requirement[];
   devRequirements?: Requirement[];
   env?: EnvVar[];
+  /** The app's schema migrations (a migration tool's feature sets it): Kubernetes runs them in a Job before each rollout. */
+  migrations?: Migrations;
+}
+
+/** How the app's schema migrations run: in its own image, before the new version starts. */
+export interface Migrations {
+  /** Exec-form command. */
+  command: string[];
 }
 
 /**
@@ -58,6 +66,8 @@ export interface ServiceFeature extends Feature {
   key: ServiceKey;
   /** Its name in prose: `PostgreSQL`. */
   label: string;
+  /** Its --<key>/--no-<key> option: the prompt, the help line, the default for a new project. */
+  question: { message: string; help: string; default: boolean; detectedFrom: string };
   compose: {
     /** The Compose service name (also its host name on the Compose network). */
     service: string;

@@ -98,3 +98,28 @@ function editDistance(a: string, b: string): number {
   }
   return row[b.length]!;
 }
+
+/**
+ * An image name without tag or digest: an optional registry host (with a port), then lower-case
+ * path components (`my-api`, `ghcr.io/acme/shop`, `localhost:5000/shop`). The tag or digest is
+ * set by each overlay's `images:`, so it is refused here.
+ */
+const IMAGE_NAME_PATTERN = /^(?:[a-z0-9]+(?:[.-][a-z0-9]+)*(?::\d{1,5})?\/)?[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+
+export function imageNameProblem(value: string): string | undefined {
+  if (/[@]/.test(value) || /:[^/]*$/.test(value.replace(/^[^/]*\//, '')))
+    return `the image name ${show(value)} has a tag or digest; give the name only (each overlay's kustomization.yaml sets the tag or digest)`;
+  return IMAGE_NAME_PATTERN.test(value) && value.length <= 255 ? undefined : `${show(value)} is not an image name (e.g. my-api or ghcr.io/acme/my-api)`;
+}
+
+/** A UID a pod can run as with runAsNonRoot: a positive integer (0 is root). */
+export function uidProblem(value: string): string | undefined {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 2147483647) return `${show(value)} is not a UID (1-2147483647)`;
+  return n === 0 ? 'the UID must not be 0 (root): the pod runs with runAsNonRoot' : undefined;
+}
+
+/** An absolute URL path without query, as an HTTP probe takes it. */
+export function healthPathProblem(value: string): string | undefined {
+  return /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/.test(value) ? undefined : `${show(value)} is not a URL path (e.g. /health)`;
+}

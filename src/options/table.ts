@@ -5,18 +5,22 @@
 // uses it). Which rows a command takes, and in what order, is the command's own list.
 
 import type { Detected } from '../existing/detect.js';
-import type { ServiceKey } from '../features/types.js';
-import { descriptionProblem, nameProblem, portProblem, targetProblem } from './names.js';
+import { SERVICE_FEATURES, SERVICE_KEYS } from '../features/services.js';
+import type { ServiceFeature, ServiceKey } from '../features/types.js';
+import { descriptionProblem, healthPathProblem, imageNameProblem, nameProblem, portProblem, targetProblem, uidProblem } from './names.js';
 
 export const FRAMEWORKS = ['fastapi', 'flask'] as const;
 export const PYTHON_VERSIONS = ['3.12', '3.13', '3.14'] as const;
 export const DOCKERFILE_VARIANTS = ['standard', 'multi-stage'] as const;
 export const PACKAGE_MANAGERS = ['uv', 'pip'] as const;
+/** Where the project is deployed besides Compose; a choice, so other targets can follow. */
+export const DEPLOY_TARGETS = ['none', 'kubernetes'] as const;
 
 export type Framework = (typeof FRAMEWORKS)[number];
 export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
 export type DockerfileVariant = (typeof DOCKERFILE_VARIANTS)[number];
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
+export type DeployTarget = (typeof DEPLOY_TARGETS)[number];
 
 /** Everything that decides what a generated project contains. */
 export interface ProjectOptions {
@@ -31,16 +35,18 @@ export interface ProjectOptions {
   dockerfile: DockerfileVariant;
   /** How dependencies are declared and locked: uv (pyproject.toml + uv.lock) or pip (requirements.in + hashed requirements.txt). */
   packageManager: PackageManager;
+  /** Deployment manifests beside the Compose files: deploy/kubernetes/. */
+  deploy: DeployTarget;
 }
 
 /** The answers a user can give to `create`; `name` comes from the positional directory argument. */
 export type AnswerKey = Exclude<keyof ProjectOptions, 'name'>;
 
 /** Every key of the table: the project's answers plus what the `add` commands need to know. */
-export type OptionKey = AnswerKey | 'name' | 'dir' | 'app' | 'port' | 'service';
+export type OptionKey = AnswerKey | 'name' | 'dir' | 'app' | 'port' | 'service' | 'image' | 'uid' | 'healthPath' | 'migrations';
 
 /** The commands that take options from the table (`add service` is the plop `service` generator's). */
-export type CommandName = 'create' | 'add docker' | 'add service';
+export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add service';
 
 /** Everything a command's answers can hold, by key. */
 export interface OptionValues {
@@ -52,10 +58,15 @@ export interface OptionValues {
   redis: boolean;
   dockerfile: DockerfileVariant;
   packageManager: PackageManager;
+  deploy: DeployTarget;
   dir: string;
   app: string;
   port: number;
   service: ServiceKey;
+  image: string;
+  uid: number;
+  healthPath: string;
+  migrations: boolean;
 }
 export type Answers = Partial<OptionValues>;
 
@@ -84,6 +95,12 @@ export interface OptionUse<K extends OptionKey = OptionKey> {
    * --answers): the value those projects were generated with, not today's default.
    */
   recordedBefore?: OptionValues[K];
+  /**
+   * The default applies even where the command otherwise wants --yes (create): an option added
+   * later and off by default, so scripts that give every other flag, and answers files written
+   * before it existed, keep producing the same project.
+   */
+  defaultWithoutYes?: boolean;
 }
 
 interface BaseSpec<K extends OptionKey> {
@@ -136,14 +153,17 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     message: 'Folder of the app (relative to here)',
     help: 'the repository',
     problem: (value) => (value.trim() === '' ? 'the folder is empty' : undefined),
-    commands: { 'add docker': { default: '.', ask: false }, 'add service': { default: '.', ask: false } },
+    commands: {
+      'add docker': { default: '.', ask: false },
+      'add kubernetes': { default: '.', ask: false },
+      'add service': { default: '.', ask: false },
+    },
   },
   {
     key: 'service',
     flag: 'service',
     kind: 'choice',
-    // The keys of src/features/services.ts SERVICE_FEATURES (a value import here would be circular).
-    choices: ['postgres', 'redis'] satisfies ServiceKey[],
+    choices: SERVICE_KEYS,
     message: 'Service to add',
     help: 'the backing service to add to compose.yaml',
     commands: { 'add service': {} },
@@ -202,8 +222,17 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     help: 'port the server listens on',
     problem: portProblem,
     parse: (value) => Number(value),
-    // Not asked: our CMD binds it, so an undetected port is simply the default.
-    commands: { 'add docker': { default: 8000, detect: (d) => d.port, detectedFrom: 'detected', ask: false } },
+    commands: {
+      // Not asked: our CMD binds it, so an undetected port is simply the default.
+      'add docker': { default: 8000, detect: (d) => d.port, detectedFrom: 'detected', ask: false },
+      // The image's own port: probes and the Service on a guessed port would never answer.
+      'add kubernetes': {
+        detect: (d) => d.deployment?.port,
+        detectedFrom: "the Dockerfile's EXPOSE",
+        message: 'Port the image serves (no EXPOSE in the Dockerfile)',
+        suggest: (d) => d?.port,
+      },
+    },
   },
   {
     key: 'python',
@@ -217,28 +246,8 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
       'add docker': { default: '3.13', detect: (d) => d.python, detectedFrom: 'detected' },
     },
   },
-  {
-    key: 'postgres',
-    flag: 'postgres',
-    kind: 'boolean',
-    message: 'Store data in PostgreSQL?',
-    help: 'add PostgreSQL (SQLAlchemy 2 + psycopg 3)',
-    commands: {
-      create: { default: true },
-      'add docker': { detect: (d) => d.postgres, detectedFrom: 'a driver is in your dependencies', ask: false },
-    },
-  },
-  {
-    key: 'redis',
-    flag: 'redis',
-    kind: 'boolean',
-    message: 'Add Redis (visit counter)?',
-    help: 'add Redis (redis-py)',
-    commands: {
-      create: { default: true },
-      'add docker': { detect: (d) => d.redis, detectedFrom: 'redis is in your dependencies', ask: false },
-    },
-  },
+  // --postgres, --redis: one row per service, from what its feature module says of it.
+  ...SERVICE_FEATURES.map(serviceOption),
   {
     key: 'dockerfile',
     flag: 'dockerfile',
@@ -256,10 +265,105 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     message: 'Package manager (either locks every dependency with hashes)',
     help: 'uv: pyproject.toml + uv.lock; pip: requirements.in + requirements.txt with hashes',
     // add docker installs with the tool whose lock file it finds (uv.lock, poetry.lock, ...).
-    // Projects generated before this option existed installed requirements.txt with pip.
+    // Projects generated before this option existed installed requirements.txt with pip. Not
+    // defaultWithoutYes: the default changes every dependency file, so a script that gives
+    // every other flag is told to choose rather than switched to uv without a word.
     commands: { create: { default: 'uv', recordedBefore: 'pip' } },
   },
+  {
+    key: 'deploy',
+    flag: 'deploy',
+    kind: 'choice',
+    choices: DEPLOY_TARGETS,
+    message: 'Deployment manifests',
+    help: 'kubernetes: deploy/kubernetes/, a kustomize base with dev and prod overlays',
+    commands: { create: { default: 'none', defaultWithoutYes: true } },
+  },
+  {
+    key: 'image',
+    flag: 'image',
+    kind: 'text',
+    placeholder: '<name>',
+    message: 'Image name, without tag (the overlays set the tag or digest)',
+    help: 'image name, without tag',
+    problem: imageNameProblem,
+    commands: {
+      'add kubernetes': {
+        detect: (d) => d.deployment?.image,
+        detectedFrom: "compose.yaml's app image, else the project name",
+        ask: false,
+      },
+    },
+  },
+  {
+    key: 'uid',
+    flag: 'uid',
+    kind: 'text',
+    placeholder: '<n>',
+    message: 'UID the image runs as (its USER; not 0)',
+    help: "the image's non-root UID, for runAsUser",
+    problem: uidProblem,
+    parse: (value) => Number(value),
+    commands: {
+      'add kubernetes': {
+        detect: (d) => d.deployment?.uid,
+        detectedFrom: "the Dockerfile's USER",
+        message: 'UID to run as (the Dockerfile has no numeric non-root USER)',
+      },
+    },
+  },
+  {
+    key: 'healthPath',
+    flag: 'health-path',
+    kind: 'text',
+    placeholder: '<path>',
+    message: 'Path that answers 200 while the app is up',
+    help: 'HTTP path of the probes',
+    problem: healthPathProblem,
+    commands: {
+      'add kubernetes': {
+        detect: (d) => d.deployment?.healthPath ?? (d.hasHealthRoute ? '/health' : undefined),
+        detectedFrom: "the Dockerfile's HEALTHCHECK, or a /health route",
+        message: 'Path the probes call (no HEALTHCHECK URL or /health route found)',
+        suggest: () => '/health',
+      },
+    },
+  },
+  {
+    key: 'migrations',
+    flag: 'migrations',
+    kind: 'boolean',
+    message: 'Run database migrations in a Job before each rollout?',
+    help: 'a Job running `alembic upgrade head` before rollout',
+    commands: {
+      'add kubernetes': { default: false, detect: (d) => d.deployment?.migrations, detectedFrom: 'alembic.ini or the answers file', ask: false },
+    },
+  },
 ];
+
+/**
+ * A service's on/off option: on by default for a new project; for an existing app, on when one
+ * of the service's drivers is among its dependencies (never asked: detection always answers).
+ */
+function serviceOption(service: ServiceFeature): BooleanSpec {
+  return {
+    key: service.key,
+    flag: service.key,
+    kind: 'boolean',
+    message: service.question.message,
+    help: service.question.help,
+    commands: {
+      create: { default: service.question.default },
+      'add docker': { detect: (d) => d.uses[service.key], detectedFrom: service.question.detectedFrom, ask: false },
+      'add kubernetes': {
+        default: false,
+        detect: (d) => d.deployment?.[service.key] ?? (d.uses[service.key] || undefined),
+        detectedFrom: `the answers file, compose.yaml, or ${service.question.detectedFrom}`,
+        ask: false,
+      },
+    },
+  };
+}
 
 /** The target a new project's code defines, per framework (and add docker's suggestion). */
 export const DEFAULT_TARGETS: Record<Framework, string> = { flask: 'app:create_app()', fastapi: 'app.main:app' };
@@ -327,15 +431,15 @@ export function valueProblem(spec: OptionSpec, value: unknown): string | undefin
 
 /**
  * Every combination of the structural options (framework x postgres x redis x dockerfile x
- * package manager), for one Python version.
+ * package manager), for one Python version and deployment target.
  */
-export function allCombinations(python: PythonVersion = '3.13'): Omit<ProjectOptions, 'name' | 'description'>[] {
+export function allCombinations(python: PythonVersion = '3.13', deploy: DeployTarget = 'none'): Omit<ProjectOptions, 'name' | 'description'>[] {
   const out: Omit<ProjectOptions, 'name' | 'description'>[] = [];
   for (const framework of FRAMEWORKS)
     for (const postgres of [true, false])
       for (const redis of [true, false])
         for (const dockerfile of DOCKERFILE_VARIANTS)
-          for (const packageManager of PACKAGE_MANAGERS) out.push({ framework, python, postgres, redis, dockerfile, packageManager });
+          for (const packageManager of PACKAGE_MANAGERS) out.push({ framework, python, postgres, redis, dockerfile, packageManager, deploy });
   return out;
 }
 

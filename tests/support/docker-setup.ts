@@ -1,11 +1,12 @@
-// vitest globalSetup: a private Docker engine for tests/docker.test.ts.
+// vitest globalSetup: a private Docker engine for tests/docker.test.ts and
+// tests/kubernetes-docker.test.ts.
 //
 // It starts Debian's dockerd (installed by scripts/setup-test-env.sh) with its own data root,
 // exec root and socket under a temp dir, and without touching the host's networking
 // (--bridge=none, no iptables): builds run with --network=none and containers with
 // --network none, each with its own loopback. The test file builds the stand-in base image
 // (standin-image.ts) itself, so runs of other test files pay nothing but this: and when the
-// run's file filters exclude tests/docker.test.ts, no daemon is started at all.
+// run's file filters exclude both, no daemon is started at all.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -18,14 +19,15 @@ import { docker, run, type DockerInfo } from './docker.js';
 import { ROOTFS } from './standin-image.js';
 
 const DOCKERD = '/usr/sbin/dockerd';
-const DOCKER_TEST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'docker.test.ts');
+/** The test files that use the engine; the daemon starts only when the run includes one. */
+const DOCKER_TESTS = ['docker.test.ts', 'kubernetes-docker.test.ts'].map((f) => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', f));
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const unavailable = (reason: string, broken: boolean) => {
     project.provide('docker', { available: false, reason, broken } satisfies DockerInfo);
     return async () => {};
   };
-  if (!dockerTestSelected(project)) return unavailable('tests/docker.test.ts is not part of this run', false);
+  if (!dockerTestSelected(project)) return unavailable('no test file that uses Docker is part of this run', false);
   if (process.getuid?.() !== 0) return unavailable('not running as root: dockerd needs root', false);
   if (!existsSync(DOCKERD)) return unavailable(`${DOCKERD} is not installed (scripts/setup-test-env.sh installs docker.io)`, false);
   if (!existsSync(path.join(ROOTFS, '.packages')))
@@ -50,14 +52,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
 }
 
 /**
- * Whether the run's file filters (`vitest run a b`) select tests/docker.test.ts; vitest matches
+ * Whether the run's file filters (`vitest run a b`) select a file of DOCKER_TESTS; vitest matches
  * a filter as a substring of the path. Without filters (or if vitest's internal field moves),
  * assume it is selected.
  */
 function dockerTestSelected(project: TestProject): boolean {
   const filters = (project.vitest as unknown as { filenamePattern?: unknown }).filenamePattern;
   if (!Array.isArray(filters) || filters.length === 0) return true;
-  return filters.some((f) => typeof f !== 'string' || DOCKER_TEST.includes(f) || path.resolve(f) === DOCKER_TEST);
+  return filters.some((f) => typeof f !== 'string' || DOCKER_TESTS.some((test) => test.includes(f) || path.resolve(f) === test));
 }
 
 function startDaemon(dir: string): ChildProcess {

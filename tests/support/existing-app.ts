@@ -20,7 +20,8 @@ export type FixtureName =
   | 'requirements-includes'
   | 'uv-project'
   | 'poetry-project'
-  | 'pipenv-project';
+  | 'pipenv-project'
+  | 'kubernetes-app';
 
 const made: string[] = [];
 

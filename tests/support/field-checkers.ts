@@ -47,6 +47,8 @@ export const FILE_KINDS: readonly FileKind[] = [
   { kind: 'Dockerfile', path: /(^|\/)Dockerfile(\.[^/]+)?$/, checkers: ['hadolint', 'checkov:dockerfile', 'checkov:secrets'] },
   { kind: 'Compose file', path: /(^|\/)compose(\.[^/]+)?\.ya?ml$/, checkers: ['checkov:secrets'] },
   { kind: 'YAML', path: /\.ya?ml$/, checkers: ['yamllint'] },
+  // kustomization.yaml files are kustomize's own configuration, not objects for the cluster.
+  { kind: 'Kubernetes manifest', path: /^deploy\/kubernetes\/(?:.*\/)?(?!kustomization\.ya?ml$)[^/]+\.ya?ml$/, checkers: ['checkov:kubernetes', 'checkov:secrets'] },
   { kind: 'Python', path: /\.py$/, checkers: ['ruff', 'bandit'] },
 ];
 
@@ -56,6 +58,10 @@ export const FILE_KINDS: readonly FileKind[] = [
  */
 export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
   '.create-python-docker-app.json': 'our answers file; JSON, which no checker here lints',
+  'deploy/kubernetes/README.md': 'prose; none of these checkers reads Markdown',
+  'deploy/kubernetes/base/config.env': "the ConfigMap's settings (KEY=value lines, no secrets); kustomize reads it, no checker here does",
+  'deploy/kubernetes/base/secret.example': 'placeholders showing the Secret\'s keys (never applied); checkov\'s secrets scan would flag the placeholder password, as on .env.example',
+  'deploy/kubernetes/overlays/dev/secret.example': 'placeholders, as the base one',
   '.create-python-docker-app.base.json': 'the generated text recorded for `update` (JSON lines); no checker here lints it',
   '.env.example':
     'placeholders (change-me); `checkov -d .` passes over it, and given it by name checkov reports the placeholder password in the example DATABASE_URL (CKV_SECRET_4)',

@@ -1,0 +1,157 @@
+// `create-python-docker-app add kubernetes [--dir PATH] [flags]`: deploy/kubernetes/ (a
+// kustomize base with dev and prod overlays) for a repository whose Dockerfile builds the app's
+// image: one we generated, or any other. The manifests must agree with the image, so what they
+// need is read from it (src/existing/deployment.ts): the port, the UID, the health path, the
+// server, the services and whether there are migrations; what cannot be read is asked, or,
+// without a terminal, named as a flag to pass.
+
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from '../driver/command.js';
+import { optionRows, row } from '../driver/help.js';
+import { displayDir } from '../driver/report.js';
+import { flagName } from '../driver/resolve.js';
+import { GENERATOR_NAME, QUOTERS, type Quoters } from '../engine/context.js';
+import { renderLayers } from '../engine/render.js';
+import { assertSafeTarget } from '../engine/write.js';
+import { CliError } from '../errors.js';
+import { detectApp, type Detected } from '../existing/detect.js';
+import { detectDeployment } from '../existing/deployment.js';
+import { ALEMBIC_MIGRATIONS, KUBERNETES_DIR, kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes.js';
+import { SERVICE_KEYS } from '../features/services.js';
+import { specFor, type OptionKey, type OptionValues } from '../options/table.js';
+
+/** What the kubernetes layers' templates see (a new project's RenderContext has the same names). */
+export interface KubernetesContext {
+  generator: { name: string; version: string };
+  kubernetes: KubernetesFacts;
+  q: Quoters;
+}
+
+/** Everything `add kubernetes` reads in a repository: add docker's detection plus the image's facts. */
+export function detectForKubernetes(dir: string): Detected {
+  return { ...detectApp(dir), deployment: detectDeployment(dir) };
+}
+
+export const addKubernetes: Command = {
+  name: 'add kubernetes',
+  controls: ['yes', 'force', 'dry-run', 'json', 'help', 'interactive'],
+  maxPositionals: 0,
+  help: addKubernetesHelp,
+  helpHint: 'see add kubernetes --help',
+  // What could not be detected has no default to fall back on (a guessed port or UID would
+  // deploy pods that never become ready), so --yes does not guess it either.
+  defaultsNeedYes: false,
+  forceHint: 'pass --force',
+
+  async locate(args, { cwd }) {
+    const given = args.answers.dir ?? '.';
+    const dir = path.resolve(cwd, given);
+    assertSafeTarget(dir);
+    if (!isDirectory(dir)) throw new CliError('detect-failed', `${given} does not exist; run add kubernetes inside your repository or pass --dir`);
+    const detected = detectForKubernetes(dir);
+    if (!detected.deployment!.hasDockerfile)
+      throw new CliError(
+        'detect-failed',
+        `${displayDir(dir, cwd)} has no Dockerfile: the manifests run the image it builds; add one first (\`create-python-docker-app add docker\`)`,
+      );
+    return { dir, detected, missing: [] };
+  },
+
+  missingError(missing) {
+    const why: Partial<Record<OptionKey, string>> = {
+      port: 'the Dockerfile has no EXPOSE',
+      uid: 'the Dockerfile has no non-root USER with a known UID',
+      healthPath: 'no HEALTHCHECK URL or /health route found',
+    };
+    const parts = missing.map((key) => `${flagName(specFor(key as OptionKey))}${why[key as OptionKey] ? ` (${why[key as OptionKey]})` : ''}`);
+    return new CliError('missing-answers', `could not detect everything and there is no terminal to ask on; pass ${parts.join(' and ')}`);
+  },
+
+  render(answers, site, { version }) {
+    const a = answers as OptionValues;
+    const deployment = site.detected!.deployment!;
+    const facts = kubernetesFacts({
+      name: deployment.name,
+      image: a.image,
+      port: a.port,
+      uid: a.uid,
+      healthPath: a.healthPath,
+      server: deployment.server,
+      services: SERVICE_KEYS.filter((key) => a[key]),
+      ...(a.migrations ? { migrations: ALEMBIC_MIGRATIONS } : {}),
+    });
+    const context: KubernetesContext = { generator: { name: GENERATOR_NAME, version }, kubernetes: facts, q: QUOTERS };
+    const warnings = [...deployment.warnings];
+    if (deployment.server === 'unknown')
+      warnings.push("could not tell which server the Dockerfile's CMD starts: /tmp and /dev/shm are both writable emptyDirs; remove what it does not need");
+    if (a.migrations && !site.detected!.deployment!.migrations)
+      warnings.push('--migrations without an alembic.ini: the Job runs `alembic upgrade head`; change its command in base/migration-job.yaml if yours differs');
+    return {
+      files: renderLayers(context, kubernetesLayers(facts)),
+      options: {
+        dir: site.dir,
+        name: facts.name,
+        image: facts.image,
+        port: facts.port,
+        uid: facts.uid,
+        healthPath: facts.healthPath,
+        server: facts.server,
+        postgres: a.postgres,
+        redis: a.redis,
+        migrations: a.migrations,
+        detected: [...site.detected!.notes, ...deployment.notes],
+      },
+      warnings,
+      notes: deployment.notes,
+      nextSteps: (cwd) => kubernetesNextSteps({ dir: site.dir, cwd }, facts),
+    };
+  },
+
+  overwrites: (args) => args.force,
+};
+
+/** Namespace, Secret, apply: the first deployment of the prod overlay. */
+export function kubernetesNextSteps(where: { dir: string; cwd: string }, facts: Pick<KubernetesFacts, 'name'>): string[] {
+  const steps: string[] = [];
+  if (path.resolve(where.dir) !== path.resolve(where.cwd)) steps.push(`cd ${displayDir(where.dir, where.cwd)}`);
+  steps.push(
+    `kubectl create namespace ${facts.name}`,
+    `cp ${KUBERNETES_DIR}/base/secret.example secret.env    # fill it in; never commit it`,
+    `kubectl -n ${facts.name} create secret generic ${facts.name} --from-env-file=secret.env`,
+    `kubectl apply -k ${KUBERNETES_DIR}/overlays/prod    # after setting the image in its kustomization.yaml (${KUBERNETES_DIR}/README.md)`,
+  );
+  return steps;
+}
+
+function addKubernetesHelp(): string {
+  return `Usage: create-python-docker-app add kubernetes [--dir <path>] [flags]
+
+Adds ${KUBERNETES_DIR}/ to a repository whose Dockerfile builds the app: a kustomize base
+(Deployment, Service, PodDisruptionBudget, HorizontalPodAutoscaler, ConfigMap, a migration Job
+when there is an alembic.ini) and dev and prod overlays (dev: PostgreSQL/Redis StatefulSets;
+prod: an Ingress example). The port, the UID, the health path and the server come from the
+Dockerfile (EXPOSE, USER, HEALTHCHECK, CMD), the image name and the services from
+compose.yaml, and, in a project create-python-docker-app made, from its answers file. Flags
+override what was detected; only what could not be detected is asked.
+
+${optionRows('add kubernetes').join('\n')}
+${row('--force', 'overwrite files that exist and differ')}
+${row('--dry-run', 'print the plan (create/overwrite/unchanged/conflict), write nothing')}
+${row('--json', 'print one JSON document on stdout')}
+${row('-y, --yes', 'never prompt: detected values, then the defaults')}
+${row('--interactive, --no-interactive', 'force prompts on or off (default: on with a terminal)')}
+${row('-h, --help', 'show this help')}
+
+Existing files that differ are never overwritten without --force. Without a terminal, a port,
+UID or health path that could not be detected must be given (exit 2 names the flag).
+`;
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,270 @@
+// Kubernetes manifests (`--deploy kubernetes`, `add kubernetes`): deploy/kubernetes/ as a
+// kustomize base plus `dev` and `prod` overlays (templates/kubernetes/); the dev overlay's
+// StatefulSets for PostgreSQL and Redis when the app uses them (templates/kubernetes-dev-services/);
+// and, when the app has migrations, the Job that runs them (templates/kubernetes-migrations/). This module owns the
+// facts those files are built from; the values that differ per app (port, UID, health path,
+// server, services, migrations) come from the render context.
+
+import { SERVICE_IMAGES } from '../engine/versions.js';
+import type { Migrations, ServiceKey } from './types.js';
+
+export const KUBERNETES_LAYER = 'kubernetes';
+export const MIGRATIONS_LAYER = 'kubernetes-migrations';
+/** The dev overlay's StatefulSets for the chosen services (none: no layer, no file). */
+export const DEV_SERVICES_LAYER = 'kubernetes-dev-services';
+
+/** Where the manifests go in a project; a linter run over the project finds deploy/kubernetes/**\/*.yaml. */
+export const KUBERNETES_DIR = 'deploy/kubernetes';
+
+
+/**
+ * How long the server takes at most to stop after SIGTERM: gunicorn's `graceful_timeout` in
+ * gunicorn.conf.py and uvicorn's `--timeout-graceful-shutdown` are both 30 s.
+ */
+export const SERVER_GRACEFUL_TIMEOUT_SECONDS = 30;
+
+/**
+ * The pod's preStop sleep: the kubelet waits this long before SIGTERM, so the endpoints
+ * controller and the proxies stop sending new requests to a pod that is about to stop.
+ */
+export const PRE_STOP_SLEEP_SECONDS = 5;
+
+/** Above the preStop sleep plus the server's graceful timeout, with room to spare. */
+export const TERMINATION_GRACE_PERIOD_SECONDS = PRE_STOP_SLEEP_SECONDS + SERVER_GRACEFUL_TIMEOUT_SECONDS + 10;
+
+/** A directory the server writes to under readOnlyRootFilesystem: an emptyDir volume. */
+export interface WritablePath {
+  /** The volume's name. */
+  name: string;
+  mountPath: string;
+  /** 'Memory': a tmpfs, like Docker's --tmpfs. */
+  medium?: 'Memory';
+  sizeLimit: string;
+  /** Why the server needs it (a comment in the manifest). */
+  why: string;
+}
+
+/**
+ * The writable paths of the app container, found by running both servers in the image with
+ * `docker diff` and a read-only root (tests/kubernetes-docker.test.ts runs them so):
+ *  - /tmp: Python's tempfile, where Werkzeug (over 500 kB) and Starlette (over 1 MB) spool
+ *    request bodies, and where gunicorn keeps its worker heartbeat files when no
+ *    worker_tmp_dir is set (an app served without our gunicorn.conf.py);
+ *  - /dev/shm: gunicorn's worker_tmp_dir in our gunicorn.conf.py (it refuses to start
+ *    without it). The runtime mounts a 64 MiB /dev/shm anyway; the emptyDir makes it explicit
+ *    and sized.
+ * uvicorn itself writes nothing.
+ */
+export function writablePaths(server: 'gunicorn' | 'uvicorn'): WritablePath[] {
+  const tmp: WritablePath = {
+    name: 'tmp',
+    mountPath: '/tmp',
+    sizeLimit: '64Mi',
+    why: 'Python temp files: request bodies the framework spools to disk',
+  };
+  if (server === 'uvicorn') return [tmp];
+  return [
+    { ...tmp, why: `${tmp.why}; gunicorn's worker heartbeats when no worker_tmp_dir is set` },
+    { name: 'dev-shm', mountPath: '/dev/shm', medium: 'Memory', sizeLimit: '16Mi', why: "gunicorn's worker heartbeat files: its worker_tmp_dir" },
+  ];
+}
+
+/** Worker processes per pod: scale with replicas (the HPA), not with processes. */
+export function webConcurrency(server: 'gunicorn' | 'uvicorn'): number {
+  // gunicorn's master keeps one worker busy with a slow request from stalling the pod.
+  return server === 'gunicorn' ? 2 : 1;
+}
+
+/** What a pod asks for and may use. */
+export const APP_RESOURCES = {
+  requests: { cpu: '100m', memory: '192Mi' },
+  limits: { cpu: '1', memory: '512Mi' },
+} as const;
+
+/** A backing service run inside the cluster by the dev overlay only (managed services in prod). */
+export interface DevStatefulSet {
+  key: ServiceKey;
+  /** The Service name, also the host in the app's URL (the same as in compose.yaml). */
+  service: string;
+  image: string;
+  port: number;
+  /** The data directory, a PersistentVolumeClaim. */
+  dataPath: string;
+  storage: string;
+  /** The image's own non-root user, which owns the data. */
+  uid: number;
+  /** Extra writable paths besides the data (readOnlyRootFilesystem). */
+  writable: { name: string; mountPath: string }[];
+  /** Exec-form readiness check. */
+  ready: string[];
+}
+
+export const DEV_STATEFULSETS: Record<ServiceKey, DevStatefulSet> = {
+  postgres: {
+    key: 'postgres',
+    service: 'db',
+    image: SERVICE_IMAGES.postgres,
+    port: 5432,
+    // PostgreSQL 18+ images keep their data under /var/lib/postgresql/<major>/docker.
+    dataPath: '/var/lib/postgresql',
+    storage: '1Gi',
+    // The postgres user of the official Debian-based image.
+    uid: 999,
+    writable: [
+      { name: 'run', mountPath: '/var/run/postgresql' },
+      { name: 'tmp', mountPath: '/tmp' },
+    ],
+    ready: ['pg_isready', '-U', 'app', '-d', 'app', '-h', '127.0.0.1'],
+  },
+  redis: {
+    key: 'redis',
+    service: 'redis',
+    image: SERVICE_IMAGES.redis,
+    port: 6379,
+    dataPath: '/data',
+    storage: '1Gi',
+    // The redis user of the official Debian-based image.
+    uid: 999,
+    writable: [],
+    ready: ['redis-cli', 'ping'],
+  },
+};
+
+/** The app's settings that are not secret: the ConfigMap. */
+export interface ConfigEntry {
+  name: string;
+  value: string;
+  comment: string;
+}
+
+/** The migration command of an Alembic project (alembic.ini at the root). */
+export const ALEMBIC_MIGRATIONS: Migrations = { command: ['alembic', 'upgrade', 'head'] };
+
+/** A key of the app's Secret: the value is never in the repository, only in secret.example form. */
+export interface SecretEntry {
+  name: string;
+  /** The placeholder in base/secret.example (managed services). */
+  example: string;
+  /** The placeholder in overlays/dev/secret.example (the dev StatefulSets). */
+  devExample: string;
+  comment: string;
+}
+
+/** The Secret's keys per service; a new service adds its entry (the Record makes it required). */
+const SERVICE_SECRETS: Record<ServiceKey, SecretEntry[]> = {
+  postgres: [
+    {
+      name: 'DATABASE_URL',
+      example: 'postgresql+psycopg://app:CHANGE-ME@postgres.example.internal:5432/app?sslmode=require',
+      devExample: 'postgresql+psycopg://app:CHANGE-ME@db:5432/app',
+      comment: 'SQLAlchemy URL of the database, password included',
+    },
+  ],
+  redis: [
+    {
+      name: 'REDIS_URL',
+      example: 'rediss://:CHANGE-ME@redis.example.internal:6380/0',
+      devExample: 'redis://redis:6379/0',
+      comment: 'Redis URL, password included when the server has one',
+    },
+  ],
+};
+
+/** The password the dev overlay's PostgreSQL StatefulSet is created with (same Secret). */
+const DEV_POSTGRES_PASSWORD: SecretEntry = {
+  name: 'POSTGRES_PASSWORD',
+  example: '',
+  devExample: 'CHANGE-ME',
+  comment: "Password of the dev StatefulSet's PostgreSQL; the same as in DATABASE_URL",
+};
+
+/** The server a container runs, as far as its writable paths and worker count go. */
+export type ServerKind = 'gunicorn' | 'uvicorn' | 'unknown';
+
+/** What the manifests are built from; `kubernetesFacts` turns it into what templates print. */
+export interface KubernetesInput {
+  /** Resource names and the `app.kubernetes.io/name` label. */
+  name: string;
+  /** The image name in the manifests; each overlay's `images:` sets its registry, tag or digest. */
+  image: string;
+  port: number;
+  uid: number;
+  healthPath: string;
+  server: ServerKind;
+  services: ServiceKey[];
+  migrations?: Migrations;
+}
+
+/** Everything the templates of the kubernetes layers print. */
+export interface KubernetesFacts extends KubernetesInput {
+  dir: string;
+  /** The image with a registry, for the prod overlay: the image name as it is when it has one. */
+  registryImage: string;
+  writable: WritablePath[];
+  config: ConfigEntry[];
+  secrets: SecretEntry[];
+  /** The Secret's keys in the dev overlay: the app's plus the dev StatefulSets' own. */
+  devSecrets: SecretEntry[];
+  devServices: DevStatefulSet[];
+  resources: typeof APP_RESOURCES;
+  gracePeriodSeconds: number;
+  gracefulTimeoutSeconds: number;
+  preStopSleepSeconds: number;
+}
+
+export function kubernetesFacts(input: KubernetesInput): KubernetesFacts {
+  // An unknown server gets every path either server may write.
+  const writable = input.server === 'unknown' ? writablePaths('gunicorn') : writablePaths(input.server);
+  const secrets = input.services.flatMap((key) => SERVICE_SECRETS[key]);
+  const devServices = input.services.map((key) => DEV_STATEFULSETS[key]);
+  return {
+    ...input,
+    name: resourceName(input.name),
+    dir: KUBERNETES_DIR,
+    registryImage: hasRegistry(input.image) ? input.image : `registry.example.com/${input.image}`,
+    writable,
+    config: [
+      {
+        name: 'WEB_CONCURRENCY',
+        value: String(input.server === 'unknown' ? 1 : webConcurrency(input.server)),
+        comment: 'Worker processes per pod; more load means more pods (the HorizontalPodAutoscaler), not more workers',
+      },
+      {
+        name: 'FORWARDED_ALLOW_IPS',
+        value: '127.0.0.1',
+        comment: "Proxies whose X-Forwarded-* headers are trusted: add your ingress controller's pod network",
+      },
+    ],
+    secrets,
+    devSecrets: input.services.includes('postgres') ? [...secrets, DEV_POSTGRES_PASSWORD] : secrets,
+    devServices,
+    resources: APP_RESOURCES,
+    gracePeriodSeconds: TERMINATION_GRACE_PERIOD_SECONDS,
+    gracefulTimeoutSeconds: SERVER_GRACEFUL_TIMEOUT_SECONDS,
+    preStopSleepSeconds: PRE_STOP_SLEEP_SECONDS,
+  };
+}
+
+/** `ghcr.io/acme/shop`, `localhost:5000/shop`: the first component names a registry host. */
+function hasRegistry(image: string): boolean {
+  const first = image.split('/')[0]!;
+  return image.includes('/') && (/[.:]/.test(first) || first === 'localhost');
+}
+
+/**
+ * A project name as a Kubernetes resource name and label value (DNS-1035: lower-case letters,
+ * digits and '-'), short enough for the longest suffix we add (`-migrate`) within 63.
+ */
+export function resourceName(projectName: string): string {
+  const name = projectName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').slice(0, 50).replace(/-+$/, '');
+  return name === '' ? 'app' : name;
+}
+
+/** The layers a project with Kubernetes manifests renders. */
+export function kubernetesLayers(facts: Pick<KubernetesFacts, 'migrations' | 'devServices'>): string[] {
+  return [
+    KUBERNETES_LAYER,
+    ...(facts.devServices.length > 0 ? [DEV_SERVICES_LAYER] : []),
+    ...(facts.migrations ? [MIGRATIONS_LAYER] : []),
+  ];
+}

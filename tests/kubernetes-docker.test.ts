@@ -1,0 +1,315 @@
+// The built image, run by the real Docker engine exactly as the prod overlay's Deployment
+// constrains its pods (no cluster can run here). The `docker run` arguments are derived from
+// the kustomize build, not written by hand (podRunArgs below):
+//   readOnlyRootFilesystem       --read-only
+//   runAsUser / runAsGroup       --user UID:GID
+//   capabilities.drop ALL        --cap-drop ALL (and --cap-add for any added)
+//   allowPrivilegeEscalation     --security-opt no-new-privileges
+//   each emptyDir volumeMount    --tmpfs PATH (size from sizeLimit); --ipc none, so no /dev/shm
+//                                exists unless the manifest mounts one (stricter than a node,
+//                                whose runtime always provides one)
+//   resources.limits             --memory, --cpus
+//   the ConfigMap's data         -e KEY=VALUE; the Secret's keys: the test services' URLs (or,
+//                                for a fixture that connects to nothing, secret.example's values)
+//   terminationGracePeriod       --stop-timeout
+// seccompProfile RuntimeDefault is Docker's default profile. Then each probe's path and port
+// (named ports resolved) must answer 2xx/3xx inside the container, the server must listen on
+// every interface (a kubelet probes the pod IP), Python's temporary directory (where the
+// frameworks spool request bodies) must be writable, the logs must show no write error, and
+// `docker stop` (SIGTERM) must end the server cleanly within the grace period.
+// The engine and its helpers come from tests/support/docker-setup.ts and docker.ts.
+
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { comboId, type ProjectOptions } from '../src/options/table.js';
+import { runMain } from './support/cli-run.js';
+import { docker } from './support/docker.js';
+import { copyFixture } from './support/existing-app.js';
+import { kustomizeBuild, kustomizeUnavailable, parseObjects, type K8sObject } from './support/kubernetes-check.js';
+import { createDatabase, databaseSocketUrl, redisSocketUrl, type ServicesState } from './support/services.js';
+import { buildStandinImages } from './support/standin-image.js';
+
+const parent = mkdtempSync(path.join(tmpdir(), 'cpda-k8s-docker-'));
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+type Combo = Omit<ProjectOptions, 'name' | 'description' | 'python' | 'deploy'>;
+/** Both servers, both Dockerfile variants, with and without the services. */
+const COMBOS: Combo[] = [
+  { framework: 'flask', postgres: true, redis: true, dockerfile: 'standard', packageManager: 'pip' },
+  { framework: 'fastapi', postgres: true, redis: true, dockerfile: 'multi-stage', packageManager: 'pip' },
+  { framework: 'flask', postgres: false, redis: false, dockerfile: 'multi-stage', packageManager: 'pip' },
+  { framework: 'fastapi', postgres: false, redis: false, dockerfile: 'standard', packageManager: 'pip' },
+];
+
+const dockerInfo = inject('docker');
+const services: ServicesState = inject('services') ?? { ok: false, reason: 'tests/support/services-setup.ts did not run' };
+const skipDocker = !dockerInfo.available && !dockerInfo.broken;
+const noKustomize = kustomizeUnavailable();
+const SOCKETS_INSIDE = '/run/test-services';
+const title = dockerInfo.available ? 'pods as the Deployment constrains them' : `pods as the Deployment constrains them (${dockerInfo.reason})`;
+
+interface Pod {
+  deployment: K8sObject & { spec: { template: { spec: PodSpec } } };
+  configMap: Record<string, string>;
+}
+interface PodSpec {
+  terminationGracePeriodSeconds?: number;
+  securityContext?: { runAsUser?: number; runAsGroup?: number };
+  containers: {
+    image: string;
+    command?: string[];
+    args?: string[];
+    ports?: { name?: string; containerPort: number }[];
+    resources?: { limits?: { cpu?: string; memory?: string } };
+    securityContext?: { runAsUser?: number; readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; capabilities?: { drop?: string[]; add?: string[] } };
+    startupProbe?: { httpGet?: { path: string; port: number | string } };
+    readinessProbe?: { httpGet?: { path: string; port: number | string } };
+    livenessProbe?: { httpGet?: { path: string; port: number | string } };
+    volumeMounts?: { name: string; mountPath: string }[];
+  }[];
+  volumes?: { name: string; emptyDir?: { sizeLimit?: string } }[];
+}
+
+/** The prod overlay's app Deployment and the data of the ConfigMap it reads. */
+async function prodPod(dir: string): Promise<Pod> {
+  const r = await kustomizeBuild(path.join(dir, 'deploy/kubernetes/overlays/prod'));
+  if (r.code !== 0) throw new Error(`kustomize build: ${r.stderr}`);
+  const objects = parseObjects(r.stdout);
+  const deployment = objects.find((o) => o.kind === 'Deployment') as Pod['deployment'];
+  const ref = JSON.stringify(deployment).match(/"configMapRef":\{"name":"([^"]+)"/)?.[1];
+  const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === ref) as (K8sObject & { data: Record<string, string> }) | undefined;
+  if (!configMap) throw new Error(`the Deployment's ConfigMap ${ref} is not in the build`);
+  return { deployment, configMap: configMap.data };
+}
+
+/** Kubernetes quantities as Docker takes them: 64Mi -> 64m, 500m CPU -> 0.5. */
+const bytes = (q: string) => q.replace(/Mi$/, 'm').replace(/Gi$/, 'g');
+const cpus = (q: string) => (q.endsWith('m') ? String(Number(q.slice(0, -1)) / 1000) : q);
+
+/** `docker run` arguments that apply the pod's constraints (see the header). */
+function podRunArgs(pod: Pod, secretEnv: Record<string, string>): string[] {
+  const spec = pod.deployment.spec.template.spec;
+  const c = spec.containers[0]!;
+  const sc = c.securityContext ?? {};
+  const uid = sc.runAsUser ?? spec.securityContext?.runAsUser;
+  const gid = spec.securityContext?.runAsGroup ?? uid;
+  const args = ['--network', 'none', '--ipc', 'none'];
+  if (uid !== undefined) args.push('--user', `${uid}:${gid}`);
+  if (sc.readOnlyRootFilesystem) args.push('--read-only');
+  for (const cap of sc.capabilities?.drop ?? []) args.push('--cap-drop', cap);
+  for (const cap of sc.capabilities?.add ?? []) args.push('--cap-add', cap);
+  if (sc.allowPrivilegeEscalation === false) args.push('--security-opt', 'no-new-privileges');
+  const volumes = new Map((spec.volumes ?? []).map((v) => [v.name, v]));
+  for (const mount of c.volumeMounts ?? []) {
+    const volume = volumes.get(mount.name);
+    if (!volume?.emptyDir) throw new Error(`volume ${mount.name} is not an emptyDir: no Docker equivalent here`);
+    args.push('--tmpfs', `${mount.mountPath}:rw,nosuid,nodev${volume.emptyDir.sizeLimit ? `,size=${bytes(volume.emptyDir.sizeLimit)}` : ''}`);
+  }
+  if (c.resources?.limits?.memory) args.push('--memory', bytes(c.resources.limits.memory));
+  if (c.resources?.limits?.cpu) args.push('--cpus', cpus(c.resources.limits.cpu));
+  for (const [key, value] of Object.entries({ ...pod.configMap, ...secretEnv })) args.push('-e', `${key}=${value}`);
+  args.push('--stop-timeout', String(spec.terminationGracePeriodSeconds ?? 30));
+  if (c.command) args.push('--entrypoint', c.command[0]!);
+  return args;
+}
+
+/** Every probe's URL inside the container, named ports resolved to their containerPort. */
+function probeUrls(pod: Pod): { probe: string; url: string; port: number | undefined }[] {
+  const c = pod.deployment.spec.template.spec.containers[0]!;
+  return (['startupProbe', 'readinessProbe', 'livenessProbe'] as const).map((probe) => {
+    const get = c[probe]?.httpGet;
+    if (!get) throw new Error(`no HTTP ${probe}`);
+    const port = typeof get.port === 'number' ? get.port : c.ports?.find((p) => p.name === get.port)?.containerPort;
+    return { probe, url: `http://127.0.0.1:${port ?? get.port}${get.path}`, port };
+  });
+}
+
+/** Python run inside the container: exit 0 when every probe answers 2xx/3xx, as a kubelet counts success. */
+const PROBE_PY = `import sys, urllib.request, urllib.error
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *a, **k): return None
+opener = urllib.request.build_opener(NoRedirect)
+bad = []
+for url in sys.argv[1:]:
+    try:
+        status = opener.open(url, timeout=2).status
+    except urllib.error.HTTPError as e:
+        status = e.code
+    except Exception as e:
+        bad.append(f"{url}: {e}"); continue
+    if not 200 <= status < 400: bad.append(f"{url}: HTTP {status}")
+print("\\n".join(bad)); sys.exit(1 if bad else 0)`;
+
+/** Listening TCP ports and their local address, from /proc/net/tcp{,6} (no ss/netstat in slim images). */
+const LISTEN_PY = `import sys
+port = int(sys.argv[1]); found = []
+for f in ("/proc/net/tcp", "/proc/net/tcp6"):
+    try: lines = open(f).read().splitlines()[1:]
+    except OSError: continue
+    for line in lines:
+        local, state = line.split()[1], line.split()[3]
+        addr, p = local.rsplit(":", 1)
+        if state == "0A" and int(p, 16) == port: found.append(addr)
+wild = [a for a in found if set(a) == {"0"}]
+print("listening on all interfaces" if wild else f"port {port} not listening on all interfaces (local addresses {found})")
+sys.exit(0 if wild else 1)`;
+
+/** What each framework does with a large request body: spool it to Python's temp directory. */
+const SPOOL_PY: Record<'flask' | 'fastapi', string> = {
+  // Werkzeug's form parser: bodies over 500 kB go to tempfile.TemporaryFile.
+  flask: `from werkzeug.formparser import default_stream_factory
+f = default_stream_factory(total_content_length=10_000_000, content_type="application/octet-stream", filename="upload.bin")
+f.write(b"x" * 1_000_000); f.close(); print("werkzeug spooled a 1 MB upload to disk")`,
+  // Starlette's multipart parser: files over spool_max_size roll over to disk.
+  fastapi: `import tempfile
+from starlette.formparsers import MultiPartParser
+f = tempfile.SpooledTemporaryFile(max_size=MultiPartParser.spool_max_size)
+f.write(b"x" * (MultiPartParser.spool_max_size + 1)); f.rollover(); f.close(); print("starlette spooled an upload to disk")`,
+};
+
+interface PodRun {
+  /** Empty when everything held; otherwise what failed, with the container's logs. */
+  problems: string[];
+}
+
+/**
+ * Starts the image with the pod's constraints, waits for the startup probe (its own
+ * failureThreshold x periodSeconds, at most 60 s), then checks probes, interfaces, the temp
+ * directory, the logs, and a clean stop within the grace period.
+ */
+async function runAsPod(host: string, name: string, image: string, pod: Pod, secretEnv: Record<string, string>, framework: 'flask' | 'fastapi', extra: string[] = []): Promise<PodRun> {
+  const problems: string[] = [];
+  const run = await docker(host, ['run', '-d', '--name', name, ...podRunArgs(pod, secretEnv), ...extra, image]);
+  if (run.code !== 0) return { problems: [`docker run failed: ${run.stderr.trim()}`] };
+  try {
+    const probes = probeUrls(pod);
+    const urls = probes.map((p) => p.url);
+    // Like the kubelet: the startup probe first (up to 60 s), then every probe.
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const started = await docker(host, ['exec', name, 'python', '-c', PROBE_PY, urls[0]!]);
+      const state = (await docker(host, ['inspect', '-f', '{{.State.Running}}', name])).stdout.trim();
+      if (started.code === 0 || state !== 'true') break;
+      await sleep(500);
+    }
+    const answer = await docker(host, ['exec', name, 'python', '-c', PROBE_PY, ...urls]);
+    if (answer.code !== 0) problems.push(`the probes did not answer (${probes.map((p) => `${p.probe} ${p.url}`).join(', ')}): ${(answer.stdout + answer.stderr).trim()}`);
+    else {
+      const port = probes[0]!.port ?? -1;
+      const listen = await docker(host, ['exec', name, 'python', '-c', LISTEN_PY, String(port)]);
+      if (listen.code !== 0) problems.push((listen.stdout + listen.stderr).trim());
+      const spool = await docker(host, ['exec', name, 'python', '-c', SPOOL_PY[framework]]);
+      if (spool.code !== 0) problems.push(`the framework cannot spool a request body to its temp directory: ${spool.stderr.trim().split('\n').at(-1)}`);
+      const grace = pod.deployment.spec.template.spec.terminationGracePeriodSeconds ?? 30;
+      const started = Date.now();
+      await docker(host, ['stop', '-t', String(grace), name], { timeoutMs: (grace + 15) * 1000 });
+      const seconds = (Date.now() - started) / 1000;
+      const exit = (await docker(host, ['inspect', '-f', '{{.State.ExitCode}}', name])).stdout.trim();
+      if (exit !== '0') problems.push(`after SIGTERM the server exited with ${exit} (${seconds.toFixed(1)} s), not 0`);
+    }
+    const logs = await docker(host, ['logs', name]);
+    const text = logs.stdout + logs.stderr;
+    for (const sign of ['Read-only file system', 'Permission denied', "doesn't exist", 'No usable temporary directory', 'Traceback'])
+      if (text.includes(sign)) problems.push(`the logs show "${sign}"`);
+    if (problems.length > 0) problems.push(`--- docker logs (last 25 lines):\n${text.split('\n').slice(-25).join('\n')}`);
+    return { problems };
+  } finally {
+    await docker(host, ['rm', '-f', name]);
+  }
+}
+
+/**
+ * Builds a project's Dockerfile. BuildKit would fetch the `# syntax=` frontend from Docker Hub,
+ * which is unreachable here; the daemon's built-in frontend reads the same file without it.
+ */
+async function buildImage(host: string, dir: string, image: string): Promise<void> {
+  const offline = path.join(dir, 'Dockerfile.offline');
+  writeFileSync(offline, readFileSync(path.join(dir, 'Dockerfile'), 'utf8').replace(/^# syntax=.*\n/, ''));
+  const build = await docker(host, ['build', '--network=none', '-q', '-f', offline, '-t', image, dir], { timeoutMs: 240_000 });
+  if (build.code !== 0) throw new Error(`docker build of ${dir} failed:\n${build.stderr.split('\n').slice(-20).join('\n')}`);
+}
+
+/** The Secret's keys as the pods would get them: the test services, reached through their sockets. */
+async function secretEnvFor(id: string, combo: Combo, state: ServicesState): Promise<{ env: Record<string, string>; mounts: string[] }> {
+  if (!combo.postgres && !combo.redis) return { env: {}, mounts: [] };
+  if (!state.ok) throw new Error(`no test PostgreSQL/Redis: ${state.reason}`);
+  const env: Record<string, string> = {};
+  if (combo.postgres) {
+    const database = `k8s_${id.replace(/-/g, '_')}`;
+    await createDatabase(state.services, database);
+    env.DATABASE_URL = databaseSocketUrl(state.services, database, SOCKETS_INSIDE);
+  }
+  if (combo.redis) env.REDIS_URL = redisSocketUrl(SOCKETS_INSIDE, 1);
+  // A read-only bind mount of the sockets: it adds no writable path.
+  return { env, mounts: ['-v', `${state.services.socketDir}:${SOCKETS_INSIDE}:ro`] };
+}
+
+describe.skipIf(skipDocker || noKustomize)(title, () => {
+  let host = '';
+  beforeAll(async () => {
+    if (!dockerInfo.available) throw new Error(`Docker should work here but does not: ${dockerInfo.reason}`);
+    host = dockerInfo.host;
+    await buildStandinImages(host);
+  }, 300_000);
+
+  test.concurrent.for(COMBOS.map((c) => [comboId(c), c] as const))(
+    '%s --deploy kubernetes: the image runs as the prod Deployment constrains it and its probes answer',
+    { timeout: 300_000 },
+    async ([id, combo], { expect }) => {
+      const run = await runMain([id, '--yes', '--framework', combo.framework, combo.postgres ? '--postgres' : '--no-postgres', combo.redis ? '--redis' : '--no-redis', '--dockerfile', combo.dockerfile, '--deploy', 'kubernetes'], { cwd: parent });
+      expect(run.code, run.stderr).toBe(0);
+      const dir = path.join(parent, id);
+      const image = `cpda-k8s/${id}:test`;
+      await buildImage(host, dir, image);
+      const pod = await prodPod(dir);
+      const secrets = await secretEnvFor(id, combo, services);
+      const result = await runAsPod(host, `cpda-k8s-${id}-${process.pid}`, image, pod, secrets.env, combo.framework, secrets.mounts);
+      expect(result.problems.join('\n'), `${id}: docker run ${podRunArgs(pod, secrets.env).join(' ')}`).toBe('');
+    },
+  );
+
+  // A repository we did not generate: gunicorn without a gunicorn.conf.py keeps its worker
+  // heartbeat files in the temp directory, so here /tmp is what the server itself needs.
+  test('add kubernetes on tests/fixtures/kubernetes-app: its image runs as its Deployment constrains it and its probes answer', { timeout: 300_000 }, async () => {
+    const { image, pod, secrets } = await fixturePod('kubernetes-app');
+    const result = await runAsPod(host, `cpda-k8s-fixture-${process.pid}`, image, pod, secrets, 'flask');
+    expect(result.problems.join('\n')).toBe('');
+  });
+
+  // The checks above must be able to fail: the same runs with one thing broken in the manifest.
+  test("without the /tmp emptyDir, the fixture's gunicorn cannot start its workers: the run fails", { timeout: 300_000 }, async () => {
+    const { image, pod, secrets } = await fixturePod('kubernetes-app');
+    const c = pod.deployment.spec.template.spec.containers[0]!;
+    c.volumeMounts = (c.volumeMounts ?? []).filter((m) => m.mountPath !== '/tmp');
+    const result = await runAsPod(host, `cpda-k8s-notmp-${process.pid}`, image, pod, secrets, 'flask');
+    expect(result.problems.join('\n')).toMatch(/the probes did not answer/);
+    expect(result.problems.join('\n')).toMatch(/No usable temporary directory/);
+  });
+
+  test('with a probe on the wrong port, the run fails', { timeout: 300_000 }, async () => {
+    const { image, pod, secrets } = await fixturePod('kubernetes-app');
+    pod.deployment.spec.template.spec.containers[0]!.readinessProbe!.httpGet!.port = 8081;
+    const result = await runAsPod(host, `cpda-k8s-badport-${process.pid}`, image, pod, secrets, 'flask');
+    expect(result.problems.join('\n')).toMatch(/the probes did not answer .*readinessProbe http:\/\/127\.0\.0\.1:8081\/healthz/);
+  });
+
+  /** add kubernetes on a copy of a fixture, its image built once per test file run. */
+  const fixtureImages = new Map<string, Promise<void>>();
+  async function fixturePod(fixture: 'kubernetes-app') {
+    const base = path.join(parent, `fixture-${fixture}-${fixtureImages.size}-${Date.now()}`);
+    mkdirSync(base);
+    const dir = copyFixture(fixture, base);
+    const added = await runMain(['add', 'kubernetes', '--dir', dir, '--yes'], { cwd: base });
+    if (added.code !== 0) throw new Error(`add kubernetes: ${added.stderr}`);
+    const image = `cpda-k8s/fixture-${fixture}:test`;
+    if (!fixtureImages.has(fixture)) fixtureImages.set(fixture, buildImage(host, dir, image));
+    await fixtureImages.get(fixture);
+    // The Secret's keys with secret.example's values: this app connects to nothing at start-up.
+    const example = readFileSync(path.join(dir, 'deploy/kubernetes/base/secret.example'), 'utf8');
+    const secrets = Object.fromEntries([...example.matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    return { dir, image, pod: await prodPod(dir), secrets };
+  }
+});

@@ -1,0 +1,54 @@
+// Unknown fields in Kubernetes objects: what `kubectl apply` (strict field validation, the
+// default since 1.27) refuses and the OpenAPI schemas let through. kubernetes-models generates a
+// TypeScript interface per kind from the same Kubernetes 1.36 definitions, and TypeScript
+// rejects an object literal with a property its type does not declare, at any depth. So the
+// objects are printed as typed literals into one virtual module (never written to disk) beside
+// the tests, and the TypeScript compiler, a dev dependency, reports every excess property.
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { idOf, type K8sObject } from './kubernetes-check.js';
+
+/** A path inside the repository, so that `kubernetes-models` resolves from its node_modules. */
+const VIRTUAL = path.join(path.dirname(fileURLToPath(import.meta.url)), '__kubernetes_objects__.ts');
+
+const OPTIONS: ts.CompilerOptions = {
+  strict: true,
+  noEmit: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  types: [],
+  skipLibCheck: true,
+};
+
+/**
+ * One line per unknown field or wrongly typed value: `Deployment/shop: Object literal may only
+ * specify known properties, and 'bogus' ...`, prefixed with the object's label when given (its
+ * project and build). One compiler run for all the objects: each costs about 1.5 s.
+ */
+export function fieldErrors(objects: K8sObject[], labels: string[] = []): string[] {
+  const imports = objects.map((o, i) => `import type { I${o.kind} as T${i} } from 'kubernetes-models/${o.apiVersion}/${o.kind}';`);
+  // One object a line, so a diagnostic's line says which object it is about.
+  const header = imports.length;
+  const source = [...imports, ...objects.map((o, i) => `export const o${i}: T${i} = ${JSON.stringify(o)};`)].join('\n');
+
+  const host = ts.createCompilerHost(OPTIONS);
+  const { getSourceFile, fileExists, readFile } = host;
+  host.getSourceFile = (name, version, onError, create) =>
+    name === VIRTUAL ? ts.createSourceFile(name, source, version) : getSourceFile.call(host, name, version, onError, create);
+  host.fileExists = (name) => name === VIRTUAL || fileExists.call(host, name);
+  host.readFile = (name) => (name === VIRTUAL ? source : readFile.call(host, name));
+
+  const program = ts.createProgram([VIRTUAL], OPTIONS, host);
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const message = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+    if (d.file?.fileName !== VIRTUAL || d.start === undefined) return `(types) ${message}`;
+    const line = d.file.getLineAndCharacterOfPosition(d.start).line;
+    const index = line - header;
+    const object = objects[index];
+    const where = object ? `${labels[index] ? `${labels[index]}: ` : ''}${idOf(object)}` : `line ${line + 1}`;
+    return `${where}: ${message}`;
+  });
+}
