@@ -5,7 +5,7 @@
 import { APP_UID, DOCKERFILE_FEATURES } from '../features/dockerfile.js';
 import { APP_PORT, FRAMEWORK_FEATURES, serverFor } from '../features/frameworks.js';
 import { kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes.js';
-import { readLock, uvLockFor } from '../features/locks.js';
+import { readLock, uvLockFor, type StoredLockFile } from '../features/locks.js';
 import { memoryStore } from '../features/memory.js';
 import { installerFor, PACKAGE_MANAGER_FEATURES, type InstallFrom } from '../features/package-managers.js';
 import { PIP_COMPILE } from '../features/pip.js';
@@ -243,7 +243,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     linuxEnvironments: LINUX_ENVIRONMENTS,
     offeredPythons: wordList([...PYTHON_VERSIONS], 'and'),
     pipCompile: { requirements: PIP_COMPILE.requirements.join(' '), dev: PIP_COMPILE.dev.join(' ') },
-    installFiles: runtime?.installFiles ?? installer.files,
+    // pip installs the one file it was given; a lock's tool reads the lock and its manifest.
+    installFiles: runtime?.installFiles ?? (installer.key === 'pip' ? [installFrom] : installer.files),
     pyprojectRequirements: QUOTERS.sh(PYPROJECT_REQUIREMENTS_PY),
     sourcePaths: runtime?.sourcePaths ?? ['app'],
     pythonPath: runtime?.importRoot ? [pythonPathEntry(runtime.importRoot)] : [],
@@ -254,7 +255,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
   };
 }
 
-export type LockFile = 'uv.lock' | 'requirements.txt' | 'requirements-dev.txt';
+export type LockFile = StoredLockFile;
 
 /** The stored lock for these options; uv.lock names the project itself, so it gets this project's name. */
 function lockFileFor(options: ProjectOptions, file: LockFile): string {

@@ -6,6 +6,14 @@
 // resolved once for every offered Python (uv's universal resolution, requires-python >= the
 // oldest), and tests/locks.test.ts checks it is current and covers every Python and both Linux
 // architectures.
+//
+// The eight uv.lock files share most of their packages (the same fastapi, the same
+// pydantic-core, with all their wheels), so they are stored once: uv-packages.lock holds every
+// `[[package]]` table of any of them, and each <lock id>/ holds only what is its own, the header
+// and the project's table (uv-project.lock), and the list of the pool's tables its lock has, in
+// uv's order (uv-packages.txt). readLock puts them back together, byte for byte what `uv lock`
+// wrote (npm run lock checks that before it writes them). That keeps the published package
+// small: the pool is a quarter of the eight locks.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -34,9 +42,54 @@ export function allLockOptions(): LockOptions[] {
   return FRAMEWORKS.flatMap((framework) => [true, false].flatMap((postgres) => [true, false].map((redis) => ({ framework, postgres, redis }))));
 }
 
-/** A stored lock file, as `npm run lock` wrote it. */
-export function readLock(o: LockOptions, file: string, locksDir = LOCKS_DIR): string {
-  return readFileSync(path.join(locksDir, lockId(o), file), 'utf8');
+export type StoredLockFile = 'uv.lock' | 'requirements.txt' | 'requirements-dev.txt';
+
+/** Where the uv package pool and each lock's own parts are stored. */
+export const UV_POOL = 'uv-packages.lock';
+export const UV_OWN = 'uv-project.lock';
+export const UV_LIST = 'uv-packages.txt';
+
+/** A stored lock file, as `npm run lock` computed it (uv.lock: for LOCK_PROJECT_NAME). */
+export function readLock(o: LockOptions, file: StoredLockFile, locksDir = LOCKS_DIR): string {
+  const dir = path.join(locksDir, lockId(o));
+  if (file !== 'uv.lock') return readFileSync(path.join(dir, file), 'utf8');
+  const pool = new Map(splitUvLock(readFileSync(path.join(locksDir, UV_POOL), 'utf8')).tables.map((t) => [tableKey(t), t]));
+  const own = splitUvLock(readFileSync(path.join(dir, UV_OWN), 'utf8'));
+  const keys = readFileSync(path.join(dir, UV_LIST), 'utf8').split('\n').filter(Boolean);
+  const tables = keys.map((key) => {
+    const table = pool.get(key);
+    if (table === undefined) throw new Error(`${UV_POOL} has no [[package]] ${key}, which ${lockId(o)}/${UV_LIST} lists: run npm run lock`);
+    return table;
+  });
+  return joinUvLock(own.header, insertInOrder(tables, own.tables[0]!));
+}
+
+/** A uv.lock's header (version, requires-python, ...) and its `[[package]]` tables, as text. */
+export function splitUvLock(text: string): { header: string; tables: string[] } {
+  // Split at the blank line before each table: every part ends with its last line's newline.
+  const [header, ...tables] = text.split(/\n(?=\[\[package\]\]\n)/);
+  return { header: header!, tables };
+}
+
+/** The inverse of splitUvLock: the blank line between parts is the join. */
+export function joinUvLock(header: string, tables: string[]): string {
+  return [header, ...tables].join('\n');
+}
+
+/** `name version` of a `[[package]]` table (the project has the placeholder name). */
+export function tableKey(table: string): string {
+  return `${nameOf(table)} ${/^version = "([^"]+)"$/m.exec(table)?.[1] ?? ''}`;
+}
+
+function nameOf(table: string): string | undefined {
+  return /^name = "([^"]+)"$/m.exec(table)?.[1];
+}
+
+/** `tables` (in uv's name order) with `table` at its place in that order. */
+function insertInOrder(tables: string[], table: string): string[] {
+  const name = nameOf(table)!;
+  const at = tables.findIndex((t) => nameOf(t)! > name);
+  return at < 0 ? [...tables, table] : [...tables.slice(0, at), table, ...tables.slice(at)];
 }
 
 /** PEP 503: how uv writes a package name in its lock. */
@@ -54,11 +107,9 @@ export function normalizePackageName(name: string): string {
  */
 export function uvLockFor(storedLock: string, projectName: string): string {
   const name = normalizePackageName(projectName);
-  // Split at the blank line before each table; the header (version, requires-python, ...) is first.
-  const [header, ...tables] = storedLock.split(/\n(?=\[\[package\]\]\n)/);
-  const nameOf = (table: string) => /^name = "([^"]+)"$/m.exec(table)?.[1];
+  const { header, tables } = splitUvLock(storedLock);
   const projectIndex = tables.findIndex((t) => nameOf(t) === LOCK_PROJECT_NAME);
-  if (header === undefined || projectIndex < 0) throw new Error(`the stored uv.lock has no [[package]] named ${LOCK_PROJECT_NAME}`);
+  if (projectIndex < 0) throw new Error(`the stored uv.lock has no [[package]] named ${LOCK_PROJECT_NAME}`);
   const others = tables.filter((_, i) => i !== projectIndex);
   if (others.some((t) => nameOf(t) === name))
     throw new CliError(
@@ -66,8 +117,5 @@ export function uvLockFor(storedLock: string, projectName: string): string {
       `a uv project cannot be named "${projectName}": it installs a package of that name, which uv would take the project for; pass --name with another name, or --package-manager pip`,
     );
   const project = tables[projectIndex]!.replace(`name = "${LOCK_PROJECT_NAME}"`, `name = "${name}"`);
-  const at = others.findIndex((t) => nameOf(t)! > name);
-  others.splice(at < 0 ? others.length : at, 0, project);
-  // Every part ends with its last line's newline; the blank line between tables is the join.
-  return [header, ...others].join('\n');
+  return joinUvLock(header, insertInOrder(others, project));
 }
