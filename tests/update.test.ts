@@ -697,6 +697,8 @@ describe('random user edits (property)', () => {
           else lines.splice(at, 1);
           mine.set(file, lines.join('\n'));
         }
+        // Edits that cancel out (a line inserted, then deleted) leave the file untouched.
+        for (const [file, text] of mine) if (text === base.get(file)) mine.delete(file);
         for (const [file, text] of mine) {
           if (text === null) rmSync(path.join(dir, file));
           else {
