@@ -9,9 +9,9 @@
 // checks that every locked distribution has a wheel for Linux x86_64 and aarch64 on every
 // offered Python (scripts/lock/wheel-coverage.py), so no image ever needs a compiler for them.
 //
-// Needs PyPI. uv verifies TLS against its own roots: behind a TLS-intercepting proxy run it as
-//   SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt npm run lock
-// (or UV_NATIVE_TLS=1). uv itself (UV_VERSION) is installed from PyPI by pip into $CPDA_CACHE.
+// Needs PyPI. uv verifies TLS against its own roots, which lack a TLS-intercepting proxy's CA:
+// it runs with UV_SYSTEM_CERTS=1 (the system store), or with SSL_CERT_FILE when that is set
+// (uv-tool.ts). uv itself (UV_VERSION) is installed from PyPI by pip into $CPDA_CACHE.
 // Run it after changing a pin in src/engine/versions.ts, or to take newer transitive releases;
 // tests/locks.test.ts fails while a shipped lock no longer matches what it was computed from.
 

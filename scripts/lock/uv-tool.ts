@@ -5,8 +5,9 @@
 //
 // uv reaches PyPI by itself (lock, pip compile) and verifies TLS against its own bundled roots:
 // behind a TLS-intercepting proxy, give it the proxy's CA with
-// SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt (or UV_NATIVE_TLS=1 for the system store).
-// uvEnv() passes SSL_CERT_FILE through when it is set; nothing of it reaches a generated file.
+// SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt (or UV_SYSTEM_CERTS=1, formerly UV_NATIVE_TLS, for the system store).
+// uvEnv() passes SSL_CERT_FILE through when it is set, and otherwise has uv use the system
+// store (UV_SYSTEM_CERTS=1); nothing of it reaches a generated file.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -77,8 +78,9 @@ export function uvEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    ...(process.env.SSL_CERT_FILE ? { SSL_CERT_FILE: process.env.SSL_CERT_FILE } : {}),
-    ...(process.env.UV_NATIVE_TLS ? { UV_NATIVE_TLS: process.env.UV_NATIVE_TLS } : {}),
+    // The system's certificate store unless SSL_CERT_FILE names one: where HTTPS goes through an
+    // intercepting proxy, only the system store (or that file) has its CA.
+    ...(process.env.SSL_CERT_FILE ? { SSL_CERT_FILE: process.env.SSL_CERT_FILE } : { UV_SYSTEM_CERTS: '1' }),
     UV_NO_CONFIG: '1',
     UV_PYTHON_DOWNLOADS: 'never',
     UV_NO_PROGRESS: '1',
