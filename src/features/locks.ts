@@ -92,6 +92,11 @@ function insertInOrder(tables: string[], table: string): string[] {
   return at < 0 ? [...tables, table] : [...tables.slice(0, at), table, ...tables.slice(at)];
 }
 
+/** The lock files a new project ships (compiled by a tool, never edited by hand). */
+export function isLockFile(projectPath: string): boolean {
+  return projectPath === 'uv.lock' || projectPath === 'requirements.txt' || projectPath === 'requirements-dev.txt';
+}
+
 /** PEP 503: how uv writes a package name in its lock. */
 export function normalizePackageName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
