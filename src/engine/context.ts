@@ -5,7 +5,7 @@
 import { APP_UID, DOCKERFILE_FEATURES } from '../features/dockerfile.js';
 import { APP_PORT, FRAMEWORK_FEATURES, serverFor } from '../features/frameworks.js';
 import { kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes.js';
-import { readLock, uvLockFor, type StoredLockFile } from '../features/locks.js';
+import { projectUvLock, readLock, type StoredLockFile } from '../features/locks.js';
 import { memoryStore } from '../features/memory.js';
 import { installerFor, PACKAGE_MANAGER_FEATURES, type InstallFrom } from '../features/package-managers.js';
 import { PIP_COMPILE } from '../features/pip.js';
@@ -259,8 +259,7 @@ export type LockFile = StoredLockFile;
 
 /** The stored lock for these options; uv.lock names the project itself, so it gets this project's name. */
 function lockFileFor(options: ProjectOptions, file: LockFile): string {
-  const stored = readLock(options, file);
-  return file === 'uv.lock' ? uvLockFor(stored, options.name) : stored;
+  return file === 'uv.lock' ? projectUvLock(options, options.name) : readLock(options, file);
 }
 
 function serviceText(services: ServiceFeature[]): ServiceText {

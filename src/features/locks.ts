@@ -51,17 +51,29 @@ export const UV_LIST = 'uv-packages.txt';
 
 /** A stored lock file, as `npm run lock` computed it (uv.lock: for LOCK_PROJECT_NAME). */
 export function readLock(o: LockOptions, file: StoredLockFile, locksDir = LOCKS_DIR): string {
+  if (file !== 'uv.lock') return readFileSync(path.join(locksDir, lockId(o), file), 'utf8');
+  const { header, project, packages } = storedUvLock(o, locksDir);
+  return joinUvLock(header, insertInOrder(packages, project));
+}
+
+/** The stored uv.lock's parts: its header, the project's table, the packages' tables in uv's order. */
+function storedUvLock(o: LockOptions, locksDir: string): { header: string; project: string; packages: string[] } {
   const dir = path.join(locksDir, lockId(o));
-  if (file !== 'uv.lock') return readFileSync(path.join(dir, file), 'utf8');
   const pool = new Map(splitUvLock(readFileSync(path.join(locksDir, UV_POOL), 'utf8')).tables.map((t) => [tableKey(t), t]));
   const own = splitUvLock(readFileSync(path.join(dir, UV_OWN), 'utf8'));
   const keys = readFileSync(path.join(dir, UV_LIST), 'utf8').split('\n').filter(Boolean);
-  const tables = keys.map((key) => {
+  const packages = keys.map((key) => {
     const table = pool.get(key);
     if (table === undefined) throw new Error(`${UV_POOL} has no [[package]] ${key}, which ${lockId(o)}/${UV_LIST} lists: run npm run lock`);
     return table;
   });
-  return joinUvLock(own.header, insertInOrder(tables, own.tables[0]!));
+  return { header: own.header, project: own.tables[0]!, packages };
+}
+
+/** A project's uv.lock: the stored one with the project's own name (see uvLockFor). */
+export function projectUvLock(o: LockOptions, projectName: string, locksDir = LOCKS_DIR): string {
+  const { header, project, packages } = storedUvLock(o, locksDir);
+  return placeProject(header, project, packages, projectName);
 }
 
 /** A uv.lock's header (version, requires-python, ...) and its `[[package]]` tables, as text. */
@@ -111,16 +123,19 @@ export function normalizePackageName(name: string): string {
  * locked at all (uv refuses a project that shadows a dependency), so that name is refused.
  */
 export function uvLockFor(storedLock: string, projectName: string): string {
-  const name = normalizePackageName(projectName);
   const { header, tables } = splitUvLock(storedLock);
   const projectIndex = tables.findIndex((t) => nameOf(t) === LOCK_PROJECT_NAME);
   if (projectIndex < 0) throw new Error(`the stored uv.lock has no [[package]] named ${LOCK_PROJECT_NAME}`);
-  const others = tables.filter((_, i) => i !== projectIndex);
+  return placeProject(header, tables[projectIndex]!, tables.filter((_, i) => i !== projectIndex), projectName);
+}
+
+function placeProject(header: string, projectTable: string, others: string[], projectName: string): string {
+  const name = normalizePackageName(projectName);
   if (others.some((t) => nameOf(t) === name))
     throw new CliError(
       'invalid-name',
       `a uv project cannot be named "${projectName}": it installs a package of that name, which uv would take the project for; pass --name with another name, or --package-manager pip`,
     );
-  const project = tables[projectIndex]!.replace(`name = "${LOCK_PROJECT_NAME}"`, `name = "${name}"`);
+  const project = projectTable.replace(`name = "${LOCK_PROJECT_NAME}"`, `name = "${name}"`);
   return joinUvLock(header, insertInOrder(others, project));
 }
