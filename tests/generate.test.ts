@@ -5,15 +5,20 @@
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { DockerfileParser, Healthcheck } from 'dockerfile-ast';
 import { parse as parseYaml, parseDocument } from 'yaml';
 import { parseTOML } from 'confbox/toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../src/options/answers-file.js';
 import { BASE_FILE } from '../src/engine/base-record.js';
+import { compareVersions, DOCKER_FLOOR } from '../src/features/docker-floor.js';
 import { FRAMEWORK_FEATURES } from '../src/features/frameworks.js';
 import { PIP_COMPILE } from '../src/features/pip.js';
+import { SERVICE_FEATURES } from '../src/features/services.js';
+import { renderDockerFiles } from '../src/existing/docker-app.js';
 import { allCombinations, comboId, PYTHON_VERSIONS, type PackageManager, type ProjectOptions } from '../src/options/table.js';
 import { PINS, PYTHON_IMAGE_VARIANT, PYTHON_IMAGES, PYTHON_RELEASES, requirementLine, SERVICE_IMAGES, UV_IMAGE } from '../src/engine/versions.js';
+import { COMPOSE_YAML_TAGS } from './support/compose-check.js';
 import { lintDockerfile } from './support/dockerfile-lint.js';
 import { listFiles, PACKAGE_VERSION, pythonSyntaxErrors, runMain, SYNTAX_PYTHON, tempDir, removeTempDirs } from './support/cli-run.js';
 
@@ -181,8 +186,9 @@ describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s', (id, combo) => 
   });
 
   it('compose.override.yaml parses and runs the framework\'s reloading dev server', () => {
-    const doc = parseDocument(g().read('compose.override.yaml'));
+    const doc = parseDocument(g().read('compose.override.yaml'), { customTags: COMPOSE_YAML_TAGS });
     expect(doc.errors).toEqual([]);
+    expect(doc.warnings).toEqual([]);
     const override = doc.toJS() as any;
     expect(override.services.app.command).toEqual(server.devCommand);
     // The code is live through the read-only mount; a change to the lock rebuilds the image.
@@ -266,7 +272,7 @@ describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s', (id, combo) => 
     const readme = g().read('README.md');
     expect(readme.split('\n')[0]).toMatch(/^# \S/);
     expect(readme).toContain(DESCRIPTION);
-    expect(readme).toContain('docker compose up --build');
+    expect(readme).toMatch(/^sh scripts\/check-docker && docker compose up --build$/m);
     expect(readme).toContain(flask ? 'gunicorn' : 'uvicorn');
     expect(readme.includes('uvicorn')).toBe(!flask);
     expect(readme.includes('GET /visits')).toBe(combo.redis);
@@ -303,6 +309,56 @@ describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s', (id, combo) => 
     }
   });
 
+  it('README and scripts/check-docker state one Docker floor, which covers every versioned feature the files use', () => {
+    const { files, read } = g();
+    const readme = read('README.md');
+    const check = read('scripts/check-docker');
+    expect(readme).toContain(`Docker Engine ${DOCKER_FLOOR.engine} or later, with Docker Compose ${DOCKER_FLOOR.compose} or later`);
+    expect(check).toMatch(new RegExp(`^ENGINE_MIN=${escapeRegExp(DOCKER_FLOOR.engine)}$`, 'm'));
+    expect(check).toMatch(new RegExp(`^COMPOSE_MIN=${escapeRegExp(DOCKER_FLOOR.compose)}$`, 'm'));
+    const all = files.map((f) => read(f)).join('\n');
+    for (const use of VERSIONED_USES.filter((u) => u.pattern.test(all))) {
+      const [product, floor] = use.engine ? ['Engine', DOCKER_FLOOR.engine] : ['Compose', DOCKER_FLOOR.compose];
+      expect(compareVersions(floor, use.engine ?? use.compose!), `${use.what} needs ${product} ${use.engine ?? use.compose}`).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('Dockerfile HEALTHCHECK: healthy within about a second of the server answering, then a steady 30 s', () => {
+    const timing = healthcheckTiming(g().read('Dockerfile'));
+    // While the container starts, Docker probes every start-interval, so it is healthy that
+    // long (plus the probe) after /health first answers; start-period covers a slow start.
+    expect(timing['start-interval'], 'HEALTHCHECK has no --start-interval').toBeDefined();
+    expect(timing['start-interval'], 'HEALTHCHECK --start-interval').toBeLessThanOrEqual(1000);
+    expect(timing['start-period'], 'HEALTHCHECK --start-period').toBeGreaterThanOrEqual(10_000);
+    expect(timing.interval, 'HEALTHCHECK --interval').toBe(30_000);
+  });
+
+  it("the server's graceful shutdown ends before compose.yaml's stop_grace_period", () => {
+    const { read } = g();
+    const cmd = JSON.parse(read('Dockerfile').split('\n').filter((l) => l.startsWith('CMD ')).at(-1)!.slice(4)) as string[];
+    const graceful = flask
+      ? Number(/^graceful_timeout = (\d+)$/m.exec(read('gunicorn.conf.py'))?.[1])
+      : Number(cmd[cmd.indexOf('--timeout-graceful-shutdown') + 1]);
+    const compose = parseYaml(read('compose.yaml')) as { services: { app: { stop_grace_period: string } } };
+    const stop = durationMs(compose.services.app.stop_grace_period);
+    expect(graceful, `${flask ? 'gunicorn graceful_timeout' : 'uvicorn --timeout-graceful-shutdown'}`).toBeGreaterThan(0);
+    expect(graceful * 1000, `graceful shutdown ${graceful} s vs stop_grace_period`).toBeLessThan(stop);
+  });
+
+  it('.env.example: every value that must keep to a character rule keeps to the rule stated above it', () => {
+    const rules = new Map(
+      [...SERVICE_FEATURES.flatMap((s) => s.env ?? [])].flatMap((v) => (v.allowed ? [[v.name, v.allowed] as const] : [])),
+    );
+    for (const entry of envEntries(g().read('.env.example'))) {
+      const restricts = /\bUse\b[^.]*\bonly\b/.test(entry.comment);
+      const rule = rules.get(entry.name);
+      if (!restricts && !rule) continue;
+      expect(rule, `${entry.name}: its comment restricts the characters, but no rule says which`).toBeDefined();
+      expect(entry.comment, `${entry.name}: the comment does not state the rule`).toContain(rule!.description);
+      expect(entry.value, `${entry.name}: the example breaks the rule`).toMatch(rule!.pattern);
+    }
+  });
+
   it('pyproject.toml parses as TOML', () => {
     const result = spawnSync(SYNTAX_PYTHON, ['-c', 'import sys, tomllib; tomllib.loads(sys.stdin.read())'], { input: g().read('pyproject.toml'), encoding: 'utf8' });
     expect(result.stderr).toBe('');
@@ -326,15 +382,98 @@ describe('all YAML files of every combination parse', () => {
     let count = 0;
     for (const g of generated.values()) {
       for (const f of g.files.filter((p) => /\.ya?ml$/.test(p))) {
-        const doc = parseDocument(g.read(f), { strict: true, uniqueKeys: true });
+        const doc = parseDocument(g.read(f), { strict: true, uniqueKeys: true, customTags: COMPOSE_YAML_TAGS });
         expect(doc.errors, `${g.dir}/${f}`).toEqual([]);
-        expect(parseYaml(g.read(f))).toBeTypeOf('object');
+        expect(doc.warnings, `${g.dir}/${f}`).toEqual([]);
+        expect(parseYaml(g.read(f), { customTags: COMPOSE_YAML_TAGS })).toBeTypeOf('object');
         count++;
       }
     }
     expect(count).toBeGreaterThanOrEqual(COMBOS.length * 2);
   });
 });
+
+describe('next steps', () => {
+  it.each(COMBOS.map((c) => [comboId(c), c] as const))(
+    '%s: the CLI\'s first start checks Docker before Compose, with the command the README gives',
+    async (_id, combo) => {
+      const run = await runMain(['next', '--yes', '--dry-run', '--json', ...flagsFor(combo)], { cwd: tempDir() });
+      const steps = (JSON.parse(run.stdout) as { nextSteps: string[] }).nextSteps;
+      const start = steps.find((s) => s.includes('docker compose up'));
+      expect(start, steps.join('\n')).toBe('sh scripts/check-docker && docker compose up --build');
+      const readme = generated.get(comboId(combo))!.read('README.md');
+      expect(readme.split('\n')).toContain(start);
+    },
+  );
+});
+
+describe("add docker's Dockerfiles", () => {
+  it.each(['standard', 'multi-stage'] as const)('%s: the same HEALTHCHECK timing as a new project\'s', (dockerfile) => {
+    const [file] = renderDockerFiles(
+      { name: 'existing', framework: 'fastapi', app: 'main:app', port: 8080, python: '3.13', postgres: false, redis: false, dockerfile, healthcheck: 'tcp', installFrom: 'requirements.txt', sourcePaths: ['main.py'] },
+      PACKAGE_VERSION,
+    ).filter((f) => f.path === 'Dockerfile');
+    const timing = healthcheckTiming(file!.contents);
+    expect(timing['start-interval'], 'HEALTHCHECK has no --start-interval').toBeDefined();
+    expect(timing['start-interval']).toBeLessThanOrEqual(1000);
+    expect(timing.interval).toBe(30_000);
+  });
+});
+
+/**
+ * Docker features the generated files may use that older releases lack, with the first release
+ * that has each (Docker Engine and Compose release notes); the stated floor must cover every
+ * one a project uses. Independent of src/features/docker-floor.ts on purpose.
+ */
+const VERSIONED_USES: { what: string; pattern: RegExp; engine?: string; compose?: string }[] = [
+  { what: 'RUN --mount (BuildKit, the default builder from Engine 23.0)', pattern: /^RUN --mount=/m, engine: '23.0' },
+  { what: 'healthcheck start_interval / HEALTHCHECK --start-interval', pattern: /start_interval:|--start-interval=/, engine: '25.0' },
+  { what: 'depends_on: restart', pattern: /^ {8}restart: true$/m, compose: '2.17.0' },
+  { what: 'develop: watch', pattern: /^ {4}develop:\n {6}watch:/m, compose: '2.22.0' },
+  { what: 'the !override tag', pattern: /!override\b/, compose: '2.24.4' },
+  { what: 'docker compose up --watch', pattern: /docker compose up --watch/, compose: '2.25.0' },
+];
+
+/** A Docker duration (`30s`, `1m30s`, `500ms`) in milliseconds. */
+function durationMs(text: string): number {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new Error(`not a duration: ${text}`);
+  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * units[unit!]!, 0);
+}
+
+/** The durations of the last HEALTHCHECK's flags, by flag name, in milliseconds. */
+function healthcheckTiming(dockerfile: string): Record<string, number | undefined> {
+  const last = DockerfileParser.parse(dockerfile)
+    .getInstructions()
+    .filter((i): i is Healthcheck => i instanceof Healthcheck)
+    .at(-1);
+  if (!last) throw new Error('no HEALTHCHECK');
+  const flags = last.getFlags();
+  return Object.fromEntries(
+    flags.filter((f) => f.getName() !== 'retries').map((f) => [f.getName(), durationMs(f.getValue() ?? '')]),
+  );
+}
+
+/** `.env.example` entries: the comment lines above each NAME=value. */
+function envEntries(text: string): { name: string; value: string; comment: string }[] {
+  const entries: { name: string; value: string; comment: string }[] = [];
+  let comment: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) comment.push(line.replace(/^#\s?/, ''));
+    else if (line.trim() === '') comment = [];
+    else {
+      const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+      if (m) entries.push({ name: m[1]!, value: m[2]!, comment: comment.join(' ') });
+      comment = [];
+    }
+  }
+  return entries;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 /**
  * A lock file is snapshotted as what it pins, not its hashes (tests/locks.test.ts holds the

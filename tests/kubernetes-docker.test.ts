@@ -26,7 +26,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { comboId, type ProjectOptions } from '../src/options/table.js';
 import { runMain } from './support/cli-run.js';
-import { docker } from './support/docker.js';
+import { docker, offlineDockerfile } from './support/docker.js';
 import { copyFixture } from './support/existing-app.js';
 import { kustomizeBuild, kustomizeUnavailable, parseObjects, type K8sObject } from './support/kubernetes-check.js';
 import { createDatabase, databaseSocketUrl, redisSocketUrl, type ServicesState } from './support/services.js';
@@ -227,7 +227,7 @@ async function runAsPod(host: string, name: string, image: string, pod: Pod, sec
  */
 async function buildImage(host: string, dir: string, image: string): Promise<void> {
   const offline = path.join(dir, 'Dockerfile.offline');
-  writeFileSync(offline, readFileSync(path.join(dir, 'Dockerfile'), 'utf8').replace(/^# syntax=.*\n/, ''));
+  writeFileSync(offline, await offlineDockerfile(host, readFileSync(path.join(dir, 'Dockerfile'), 'utf8')));
   const build = await docker(host, ['build', '--network=none', '-q', '-f', offline, '-t', image, dir], { timeoutMs: 240_000 });
   if (build.code !== 0) throw new Error(`docker build of ${dir} failed:\n${build.stderr.split('\n').slice(-20).join('\n')}`);
 }

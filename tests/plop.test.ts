@@ -7,14 +7,18 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nodePlop, { type NodePlopAPI, type PlopGenerator } from 'node-plop';
-import { parse } from 'yaml';
+import { parse as parseYamlText } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import plopfile, { plopCliForce } from '../generators/plopfile.js';
 import { renderDockerFiles, type DockerAppOptions } from '../src/existing/docker-app.js';
 import { PROJECT_OPTIONS } from '../src/options/table.js';
 import { renderProject } from '../src/engine/render.js';
 import { PACKAGE_VERSION, removeTempDirs, runMain, tempDir, treeSnapshot } from './support/cli-run.js';
+import { COMPOSE_YAML_TAGS } from './support/compose-check.js';
 import { composeConfigProblems, composeFindings, copyFixture, dockerfileFindings, HAS_COMPOSE, read, removeCopies } from './support/existing-app.js';
+
+/** Compose YAML with its own tags (`ports: !override` in the dev override). */
+const parseCompose = (text: string) => parseYamlText(text, { customTags: COMPOSE_YAML_TAGS });
 
 afterAll(() => {
   removeCopies();
@@ -225,8 +229,8 @@ describe('service generator', () => {
   it('adds Postgres to a compose.yaml we made: the same document as rendering with Postgres on', async () => {
     const { dir, result, expected } = await dockerThenService('postgres', { postgres: false, redis: true });
     expect(result.failures).toEqual([]);
-    expect(parse(read(dir, 'compose.yaml'))).toEqual(parse(expected['compose.yaml']!));
-    expect(parse(read(dir, 'compose.override.yaml'))).toEqual(parse(expected['compose.override.yaml']!));
+    expect(parseCompose(read(dir, 'compose.yaml'))).toEqual(parseCompose(expected['compose.yaml']!));
+    expect(parseCompose(read(dir, 'compose.override.yaml'))).toEqual(parseCompose(expected['compose.override.yaml']!));
     // The comments come along: the file reads like a freshly generated one.
     expect(read(dir, 'compose.yaml')).toBe(expected['compose.yaml']);
     expect(read(dir, '.env.example')).toBe(expected['.env.example']);
@@ -241,8 +245,8 @@ describe('service generator', () => {
   it('adds Redis to a compose.yaml without any service (creates volumes and depends_on)', async () => {
     const { dir, result, expected } = await dockerThenService('redis', { postgres: false, redis: false });
     expect(result.failures).toEqual([]);
-    expect(parse(read(dir, 'compose.yaml'))).toEqual(parse(expected['compose.yaml']!));
-    expect(parse(read(dir, 'compose.override.yaml'))).toEqual(parse(expected['compose.override.yaml']!));
+    expect(parseCompose(read(dir, 'compose.yaml'))).toEqual(parseCompose(expected['compose.yaml']!));
+    expect(parseCompose(read(dir, 'compose.override.yaml'))).toEqual(parseCompose(expected['compose.override.yaml']!));
     expect(read(dir, 'compose.yaml')).toBe(expected['compose.yaml']);
     expect(composeFindings(dir)).toEqual([]);
     if (HAS_COMPOSE) expect(await composeConfigProblems(dir)).toBe('');
@@ -268,7 +272,7 @@ describe('service generator', () => {
     expect(result.failures).toEqual([]);
     const text = read(dir, 'compose.yaml');
     expect(text).toContain('# ours: keep me\n    labels:\n      team: orders\n');
-    expect(parse(text).services.db.image).toMatch(/^postgres:/);
+    expect(parseCompose(text).services.db.image).toMatch(/^postgres:/);
     expect(composeFindings(dir)).toEqual([]);
   });
 

@@ -3,6 +3,7 @@
 // the same as one JSON document. Each command's help text (commands/*.ts) places these lines
 // in its own words.
 
+import { wrap } from '../engine/text.js';
 import { optionsOf, useOf, type CommandName, type OptionSpec, type OptionUse } from '../options/table.js';
 import type { Command, ControlFlag } from './command.js';
 
@@ -76,17 +77,4 @@ export function row(flag: string, text: string): string {
   const first = `  ${flag.padEnd(FLAG_COLUMN)} `;
   const head = flag.length < FLAG_COLUMN ? [`${first}${lines[0]}`] : [`  ${flag}`, `${indent}${lines[0]}`];
   return [...head, ...lines.slice(1).map((line) => `${indent}${line}`)].join('\n');
-}
-
-/** Words into lines of at most `width` characters (a longer word gets a line of its own). */
-export function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return [...lines, line];
 }

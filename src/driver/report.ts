@@ -5,18 +5,21 @@ import path from 'node:path';
 import { styleText } from 'node:util';
 import type { PlannedWrite } from '../engine/write.js';
 import { CliError } from '../errors.js';
+import { START_COMMAND } from '../features/docker-floor.js';
 
 export const JSON_SCHEMA_VERSION = 1;
 
 /**
  * What to do after writing Docker files (a new project, or `add docker`): go there, make .env,
- * start the stack, and probe the app.
+ * start the stack, and probe the app. The stack starts only once scripts/check-docker has
+ * found a Docker recent enough, so an older one fails with a clear message, not a Compose
+ * error; the generated README gives the same command.
  */
 export function dockerNextSteps(where: { dir: string; cwd: string }, app: { postgres: boolean; port: number; healthPath: string }): string[] {
   const steps: string[] = [];
   if (path.resolve(where.dir) !== path.resolve(where.cwd)) steps.push(`cd ${displayDir(where.dir, where.cwd)}`);
   steps.push(app.postgres ? 'cp .env.example .env    # then set POSTGRES_PASSWORD' : 'cp .env.example .env');
-  steps.push('docker compose up --build');
+  steps.push(START_COMMAND);
   steps.push(`curl http://localhost:${app.port}${app.healthPath}`);
   return steps;
 }

@@ -2,21 +2,28 @@
 // (which features are on, which packages are pinned, how the server starts) are made here,
 // so templates only print values and test a few booleans.
 
-import { APP_UID, DOCKERFILE_FEATURES } from '../features/dockerfile.js';
-import { APP_PORT, FRAMEWORK_FEATURES, serverFor } from '../features/frameworks.js';
+import { DEV_BIND_ADDRESS, DEV_HOST } from '../features/development.js';
+import { DOCKER_FLOOR, START_COMMAND, VERSIONED_FEATURES, type DockerFloor, type VersionedFeature } from '../features/docker-floor.js';
+import { APP_UID, DEFAULT_WORKERS, DOCKERFILE_FEATURES, serverEnv } from '../features/dockerfile.js';
+import { APP_PORT, FRAMEWORK_FEATURES, serverFor, STOP_GRACE_PERIOD_SECONDS } from '../features/frameworks.js';
+import { ITEM_LIMITS } from '../features/items.js';
 import { kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes.js';
 import { projectUvLock, readLock, type StoredLockFile } from '../features/locks.js';
 import { memoryStore } from '../features/memory.js';
 import { installerFor, PACKAGE_MANAGER_FEATURES, type InstallFrom } from '../features/package-managers.js';
 import { PIP_COMPILE } from '../features/pip.js';
 import { chosenServices } from '../features/services.js';
-import type { EnvVar, Feature, InstallerFeature, ServerSpec, ServiceFeature, ServiceUrl } from '../features/types.js';
+import type { EnvVar, Feature, InstallerFeature, ServerSpec, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
 import { LINUX_ENVIRONMENTS, REQUIRES_PYTHON } from '../features/uv.js';
 import { PYTHON_VERSIONS, type DockerfileVariant, type Framework, type PackageManager, type ProjectOptions, type PythonVersion } from '../options/table.js';
 import { compareText } from './sort.js';
+import { wordList, wrap } from './text.js';
 import { PIPENV_VERSION, POETRY_VERSION, PYTHON_IMAGE_VARIANT, PYTHON_IMAGES, PYTHON_RELEASES, requirementLine, UV_IMAGE, type Requirement } from './versions.js';
 
 export type { InstallFrom };
+
+/** compose.yaml's app environment is indented 6; a comment there fits yamllint's 80 columns in 72. */
+const COMPOSE_COMMENT_WIDTH = 72;
 
 export interface RenderContext {
   generator: { name: string; version: string };
@@ -37,10 +44,26 @@ export interface RenderContext {
   server: ServerSpec;
   /** Exec-form HEALTHCHECK: slim images have no curl, so Python's urllib probes /health. */
   healthcheck: string[];
+  /** Compose's stop_grace_period in seconds: longer than the server's own graceful shutdown. */
+  stopGracePeriod: number;
+  /** Server worker processes by default (WEB_CONCURRENCY), and why when a feature caps them ('' if none does). */
+  /** The default worker count, and when a feature caps it, why, as comment lines for compose.yaml. */
+  workers: { count: number; why: string; composeComment: string[] };
+  /**
+   * The oldest Docker Engine and Compose that run the project, the features that set them,
+   * and the first start command (scripts/check-docker, then Compose).
+   */
+  docker: DockerFloor & { features: readonly VersionedFeature[]; start: string };
+  /** Host address of every port compose.override.yaml publishes: `${DEV_BIND_ADDRESS:-127.0.0.1}`. */
+  devHost: string;
+  /** What an item of the /items API may hold. */
+  items: typeof ITEM_LIMITS;
   /** The chosen services, in file order, and the subsets the generic files loop over. */
   services: ServiceFeature[];
   /** Those the app reaches through a URL variable: Compose environment, settings, test fixtures. */
   reached: ReachedService[];
+  /** Those with a namespace setting (schema, key prefix), which the tests set to their own. */
+  namespaced: NamespacedService[];
   /** Those the app waits for (depends_on: service_healthy). */
   awaited: ServiceFeature[];
   /** Those with a data volume. */
@@ -97,11 +120,17 @@ export interface RenderContext {
   kubernetes: KubernetesFacts | undefined;
   /** Template layers, in the order their files are added. */
   layers: string[];
+  /** The Settings fields of the services (URLs and namespaces), which the tests' fixtures set. */
+  serviceSettings: string[];
+  /** The app's own imports of the tests' conftest.py, sorted as isort would. */
+  conftestImports: string[];
   /** Escapers for values placed inside other languages' string literals. */
   q: Quoters;
 }
 
 export type ReachedService = ServiceFeature & { url: ServiceUrl };
+/** `namespace.value` is the app's default for this project (`my-api:`). */
+export type NamespacedService = ReachedService & { namespace: ServiceNamespace & { value: string } };
 export type StoredService = ServiceFeature & { compose: { volume: { name: string; target: string } } };
 export type PublishedService = ServiceFeature & { compose: { devPort: number } };
 
@@ -119,6 +148,10 @@ export interface ServiceText {
   labels: string;
   /** `app, db, redis`: every Compose service. */
   stack: string;
+  /** `a PostgreSQL schema and a Redis key prefix`: where the tests keep their data. */
+  testNamespaces: string;
+  /** What to set in .env before the first start, one entry per service that needs it. */
+  envSetup: string[];
 }
 
 export interface Quoters {
@@ -196,6 +229,10 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
           migrations: features.find((f) => f.migrations)?.migrations,
         })
       : undefined;
+  // Only a new project's own store can cap the workers; an existing app keeps the default.
+  const workerLimit = runtime ? undefined : features.find((f) => f.workers)?.workers;
+  const workers = workerLimit?.max ?? DEFAULT_WORKERS;
+  const reached = services.filter((s): s is ReachedService => s.url !== undefined);
   const requirements = uniqueRequirements(features.flatMap((f) => f.requirements ?? []));
   const devRequirements = uniqueRequirements(features.flatMap((f) => f.devRequirements ?? []));
   return {
@@ -225,8 +262,16 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
         ? `import socket; socket.create_connection(('127.0.0.1', ${port}), timeout=2).close()`
         : `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}${HEALTH_PATH}', timeout=2)`,
     ],
+    stopGracePeriod: STOP_GRACE_PERIOD_SECONDS,
+    workers: { count: workers, why: workerLimit?.why ?? '', composeComment: workerLimit ? wrap(`${workers} worker: ${workerLimit.why}.`, COMPOSE_COMMENT_WIDTH) : [] },
+    docker: { ...DOCKER_FLOOR, features: VERSIONED_FEATURES, start: START_COMMAND },
+    devHost: DEV_HOST,
+    items: ITEM_LIMITS,
     services,
-    reached: services.filter((s): s is ReachedService => s.url !== undefined),
+    reached,
+    namespaced: reached.flatMap((s) =>
+      s.namespace ? [{ ...s, namespace: { ...s.namespace, value: s.namespace.default(options.name) } }] : [],
+    ),
     awaited: services.filter((s) => s.compose.appWaitsForIt),
     stored: services.filter((s): s is StoredService => s.compose.volume !== undefined),
     published: services.filter((s): s is PublishedService => s.compose.devPort !== undefined),
@@ -248,9 +293,15 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     pyprojectRequirements: QUOTERS.sh(PYPROJECT_REQUIREMENTS_PY),
     sourcePaths: runtime?.sourcePaths ?? ['app'],
     pythonPath: runtime?.importRoot ? [pythonPathEntry(runtime.importRoot)] : [],
-    env: features.flatMap((f) => f.env ?? []),
+    env: [...features.flatMap((f) => f.env ?? []), ...serverEnv(workers, workerLimit), DEV_BIND_ADDRESS],
     kubernetes,
     layers: [...features.map((f) => f.layer), ...(kubernetes ? kubernetesLayers(kubernetes) : [])],
+    serviceSettings: reached.flatMap((s) => [s.url.field, ...(s.namespace ? [s.namespace.field] : [])]),
+    conftestImports: pythonImports([
+      framework.appFactory,
+      { module: 'app.settings', name: 'Settings' },
+      ...services.flatMap((s) => (s.url && s.namespace ? [s.namespace.cleanup] : [])).map((c) => ({ module: c.module, name: c.function })),
+    ]),
     q: QUOTERS,
   };
 }
@@ -272,14 +323,20 @@ function serviceText(services: ServiceFeature[]): ServiceText {
     urlVarsCode: wordList(urls.map((env) => `\`${env}\``), 'and'),
     labels: wordList(services.filter((s) => s.url).map((s) => s.label), 'or'),
     stack: ['app', ...services.map((s) => s.compose.service)].join(', '),
+    envSetup: services.flatMap((s) => (s.envSetup ? [s.envSetup] : [])),
+    testNamespaces: wordList(services.flatMap((s) => (s.url && s.namespace ? [s.namespace.what] : [])), 'and'),
   };
 }
 
-/** `a`, `a and b`, `a, b and c`. */
-export function wordList(items: string[], conjunction: 'and' | 'or'): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} ${conjunction} ${items.at(-1)}`;
+/** `from module import name` lines, one per module, ordered by module as isort orders them. */
+function pythonImports(imports: { module: string; name: string }[]): string[] {
+  const byModule = new Map<string, string[]>();
+  for (const { module, name } of imports) byModule.set(module, [...(byModule.get(module) ?? []), name]);
+  return [...byModule.keys()]
+    .sort(compareText)
+    .map((module) => `from ${module} import ${[...new Set(byModule.get(module))].sort(compareText).join(', ')}`);
 }
+
 
 /** `src` → `/app/src`: where COPY . . puts the import root in the image. */
 function pythonPathEntry(importRoot: string): string {

@@ -42,7 +42,7 @@ export interface DockerAppOptions {
 }
 
 /** The files `add docker` writes; a Flask image also needs the gunicorn.conf.py its CMD names. */
-export const DOCKER_FILES = ['Dockerfile', '.dockerignore', 'compose.yaml', 'compose.override.yaml', '.env.example'] as const;
+export const DOCKER_FILES = ['Dockerfile', '.dockerignore', 'compose.yaml', 'compose.override.yaml', '.env.example', 'scripts/check-docker'] as const;
 
 export function dockerFilePaths(framework: Framework): string[] {
   return framework === 'flask' ? [...DOCKER_FILES, 'gunicorn.conf.py'] : [...DOCKER_FILES];

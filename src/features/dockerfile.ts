@@ -4,23 +4,33 @@
 import type { DockerfileVariant } from '../options/table.js';
 import type { EnvVar, Feature } from './types.js';
 
-/** Server settings compose.yaml passes to the container; gunicorn and uvicorn read both natively. */
-const SERVER_ENV: EnvVar[] = [
-  {
-    name: 'WEB_CONCURRENCY',
-    example: '2',
-    comment: 'Worker processes of the server in the container (the CPU count inside Docker is unreliable).',
-  },
-  {
-    name: 'FORWARDED_ALLOW_IPS',
-    example: '127.0.0.1',
-    comment: 'IPs of reverse proxies whose X-Forwarded-* headers are trusted; add your proxy\'s address.',
-  },
-];
+/** Worker processes of the server unless a feature needs fewer (see Feature.workers). */
+export const DEFAULT_WORKERS = 2;
+
+/**
+ * Server settings compose.yaml passes to the container; gunicorn and uvicorn read both natively.
+ * `limit` is the feature that caps the worker count, if any.
+ */
+export function serverEnv(workers: number, limit?: { why: string }): EnvVar[] {
+  return [
+    {
+      name: 'WEB_CONCURRENCY',
+      example: String(workers),
+      comment: limit
+        ? `Worker processes of the server in the container. Keep it at ${workers}: ${limit.why}.`
+        : 'Worker processes of the server in the container (the CPU count inside Docker is unreliable).',
+    },
+    {
+      name: 'FORWARDED_ALLOW_IPS',
+      example: '127.0.0.1',
+      comment: 'IPs of reverse proxies whose X-Forwarded-* headers are trusted; add your proxy\'s address.',
+    },
+  ];
+}
 
 export const DOCKERFILE_FEATURES: Record<DockerfileVariant, Feature> = {
-  standard: { layer: 'dockerfile-standard', env: SERVER_ENV },
-  'multi-stage': { layer: 'dockerfile-multi-stage', env: SERVER_ENV },
+  standard: { layer: 'dockerfile-standard' },
+  'multi-stage': { layer: 'dockerfile-multi-stage' },
 };
 
 /** Fixed UID/GID of the non-root user, above the range distributions hand out. */

@@ -9,6 +9,16 @@ import type { Feature, ServerSpec } from './types.js';
 export const APP_PORT = 8000;
 
 /**
+ * On SIGTERM (`docker stop`) both servers stop accepting connections and give the requests in
+ * flight this long to finish (gunicorn's graceful_timeout, uvicorn's
+ * --timeout-graceful-shutdown); then they cancel what is left and exit 0.
+ */
+export const GRACEFUL_SHUTDOWN_SECONDS = 30;
+
+/** Compose's stop_grace_period: longer than the servers' own, so Docker never has to SIGKILL them. */
+export const STOP_GRACE_PERIOD_SECONDS = GRACEFUL_SHUTDOWN_SECONDS + 10;
+
+/**
  * How the server starts for an app target (`module:attr`, or `module:factory()` for an app
  * factory) on a port. New projects use DEFAULT_TARGETS and APP_PORT; `add docker` passes what
  * it detected in an existing app.
@@ -18,6 +28,7 @@ export function serverFor(framework: Framework, target: string, port: number): S
     return {
       package: 'gunicorn',
       target,
+      gracefulSeconds: GRACEFUL_SHUTDOWN_SECONDS,
       // gunicorn.conf.py holds bind, workers and logging so the CMD stays short.
       command: ['gunicorn', '--config', 'gunicorn.conf.py', target],
       devCommand: ['flask', '--app', flaskAppArg(target), 'run', '--debug', '--host', '0.0.0.0', '--port', String(port)],
@@ -29,8 +40,13 @@ export function serverFor(framework: Framework, target: string, port: number): S
   return {
     package: 'uvicorn',
     target,
+    gracefulSeconds: GRACEFUL_SHUTDOWN_SECONDS,
     // uvicorn reads WEB_CONCURRENCY for its worker count and FORWARDED_ALLOW_IPS for proxy trust.
-    command: ['uvicorn', ...factoryFlag, uvicornTarget, '--host', '0.0.0.0', '--port', String(port)],
+    // Without a graceful timeout it would wait for a stalled request forever, until Docker kills it.
+    command: [
+      'uvicorn', ...factoryFlag, uvicornTarget, '--host', '0.0.0.0', '--port', String(port),
+      '--timeout-graceful-shutdown', String(GRACEFUL_SHUTDOWN_SECONDS),
+    ],
     devCommand: ['uvicorn', ...factoryFlag, uvicornTarget, '--reload', '--host', '0.0.0.0', '--port', String(port)],
   };
 }
@@ -45,6 +61,8 @@ function flaskAppArg(target: string): string {
 export interface FrameworkFeature extends Feature {
   label: string;
   server: ServerSpec;
+  /** Where the tests import the application factory from. */
+  appFactory: { module: string; name: string };
 }
 
 const flask: FrameworkFeature = {
@@ -53,6 +71,7 @@ const flask: FrameworkFeature = {
   requirements: [PINS.flask, PINS.gunicorn],
   devRequirements: [PINS.pytest],
   server: serverFor('flask', DEFAULT_TARGETS.flask, APP_PORT),
+  appFactory: { module: 'app', name: 'create_app' },
 };
 
 const fastapi: FrameworkFeature = {
@@ -61,6 +80,7 @@ const fastapi: FrameworkFeature = {
   requirements: [PINS.fastapi, PINS.uvicorn, PINS.pydanticSettings],
   devRequirements: [PINS.pytest, PINS.httpx],
   server: serverFor('fastapi', DEFAULT_TARGETS.fastapi, APP_PORT),
+  appFactory: { module: 'app.main', name: 'create_app' },
 };
 
 export const FRAMEWORK_FEATURES: Record<Framework, FrameworkFeature> = { flask, fastapi };

@@ -2,7 +2,20 @@
 // `db` Compose service (templates/postgres/compose-service.yaml.part.ejs).
 
 import { PINS, SERVICE_IMAGES } from '../engine/versions.js';
-import type { ServiceFeature } from './types.js';
+import type { EnvVar, ServiceFeature } from './types.js';
+
+/**
+ * compose.yaml puts POSTGRES_PASSWORD into DATABASE_URL as it is. These characters need no
+ * escaping there (the user part of a URL), in .env, or in a shell that sources .env.
+ */
+const PASSWORD_CHARACTERS = { pattern: /^[A-Za-z0-9._-]+$/, description: 'letters, digits, "-", "." and "_"' };
+
+const POSTGRES_PASSWORD: EnvVar = {
+  name: 'POSTGRES_PASSWORD',
+  example: 'change-me',
+  comment: `Required by compose.yaml. Use ${PASSWORD_CHARACTERS.description} only: it is placed in DATABASE_URL as it is.`,
+  allowed: PASSWORD_CHARACTERS,
+};
 
 export const postgres: ServiceFeature = {
   key: 'postgres',
@@ -22,6 +35,7 @@ export const postgres: ServiceFeature = {
     volume: { name: 'postgres-data', target: '/var/lib/postgresql' },
     devPort: 5432,
   },
+  envSetup: `set POSTGRES_PASSWORD (${PASSWORD_CHARACTERS.description} only), and the same password in DATABASE_URL`,
   url: {
     env: 'DATABASE_URL',
     field: 'database_url',
@@ -32,20 +46,25 @@ export const postgres: ServiceFeature = {
     needs: 'a PostgreSQL database',
     comment: 'SQLAlchemy URL, e.g. postgresql+psycopg://user:password@host:5432/dbname',
   },
+  namespace: {
+    field: 'database_schema',
+    env: 'DATABASE_SCHEMA',
+    default: () => '',
+    comment: "PostgreSQL schema of the app's tables; empty: the database's default (public).",
+    what: 'a PostgreSQL schema',
+    testValue: 'f"test_{RUN_ID}"',
+    cleanup: { module: 'app.store', function: 'drop_schema' },
+  },
   driver: PINS.psycopg,
   drivers: ['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'asyncpg', 'pg8000'],
   requirements: [PINS.sqlalchemy, PINS.psycopg],
   env: [
     { name: 'POSTGRES_USER', example: 'app', comment: 'Database role Compose creates for the app.' },
-    {
-      name: 'POSTGRES_PASSWORD',
-      example: 'change-me',
-      comment: 'Required by compose.yaml. Use letters and digits only: it is placed in DATABASE_URL.',
-    },
+    POSTGRES_PASSWORD,
     { name: 'POSTGRES_DB', example: 'app', comment: 'Database Compose creates for the app.' },
     {
       name: 'DATABASE_URL',
-      example: 'postgresql+psycopg://app:change-me@127.0.0.1:5432/app',
+      example: `postgresql+psycopg://app:${POSTGRES_PASSWORD.example}@127.0.0.1:5432/app`,
       comment: 'Used when the app runs outside Compose (pytest, a local server); Compose sets its own.',
     },
   ],

@@ -11,6 +11,8 @@ export interface EnvVar {
   example: string;
   /** Why the variable exists, written as a comment above it. */
   comment: string;
+  /** The characters a value may have, when not all are safe; `example` follows it. */
+  allowed?: { pattern: RegExp; description: string };
 }
 
 /** A framework, a store, a Dockerfile variant: the files of its layer and what it installs. */
@@ -20,6 +22,12 @@ export interface Feature {
   requirements?: Requirement[];
   devRequirements?: Requirement[];
   env?: EnvVar[];
+  /**
+   * The most server worker processes (WEB_CONCURRENCY) with which the API stays consistent,
+   * when the feature keeps state in each process (the in-memory store), and why.
+   */
+  workers?: { max: number; why: string };
+
   /** The app's schema migrations (a migration tool's feature sets it): Kubernetes runs them in a Job before each rollout. */
   migrations?: Migrations;
 }
@@ -80,8 +88,15 @@ export interface ServiceFeature extends Feature {
     /** Published on 127.0.0.1 by compose.override.yaml, for tests and local tools. */
     devPort?: number;
   };
+  /** What the user must set in .env before the first start, as the README says it. */
+  envSetup?: string;
   /** How the app reaches the service; absent for one the app does not call (a worker). */
   url?: ServiceUrl;
+  /**
+   * The setting that names the app's own part of the service (a PostgreSQL schema, a Redis
+   * key prefix). The project's tests set their own, so they never touch the app's live data.
+   */
+  namespace?: ServiceNamespace;
   /** Distributions whose presence in an existing app's dependencies means it uses the service. */
   drivers: string[];
   /** The one an existing app is told to add when it has none of them. */
@@ -108,6 +123,24 @@ export interface ServiceUrl {
   needs: string;
 }
 
+/** A setting that keeps the app's data apart from other users of the same server. */
+export interface ServiceNamespace {
+  /** The settings field, e.g. database_schema; read from the upper-case environment variable. */
+  field: string;
+  /** Its environment variable, e.g. DATABASE_SCHEMA. */
+  env: string;
+  /** The app's value when the variable is unset (may be empty), for a project of this name. */
+  default: (projectName: string) => string;
+  /** The comment above the settings field. */
+  comment: string;
+  /** What it is, in prose: `a PostgreSQL schema`. */
+  what: string;
+  /** The tests' own value, a Python expression of the conftest's RUN_ID: `f"test_{RUN_ID}"`. */
+  testValue: string;
+  /** The app function the tests call, with the URL and their value, to remove their data. */
+  cleanup: { module: string; function: string };
+}
+
 /** How the production and development servers are started. */
 export interface ServerSpec {
   /** The package that provides the server binary; it must be in requirements.txt. */
@@ -118,4 +151,6 @@ export interface ServerSpec {
   devCommand: string[];
   /** The ASGI/WSGI target, e.g. `app.main:app`. */
   target: string;
+  /** Seconds the server gives requests in flight after SIGTERM before it cancels them and exits. */
+  gracefulSeconds: number;
 }

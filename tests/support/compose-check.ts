@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { parse } from 'yaml';
+import { parse, YAMLMap, YAMLSeq, type CollectionTag } from 'yaml';
 import { run, type RunResult } from './docker.js';
 
 const CACHE = process.env.CPDA_CACHE ?? '/var/cache/create-python-docker-app';
@@ -18,10 +18,19 @@ export const COMPOSE_BIN = path.join(CACHE, 'rootfs-trixie/usr/libexec/docker/cl
 
 let validator: ValidateFunction | undefined;
 
+/**
+ * Compose's merge tags on a sequence or mapping (`ports: !override [...]`, Compose 2.24.4+),
+ * so that `yaml` reads them as the collection they tag instead of warning about them.
+ */
+export const COMPOSE_YAML_TAGS: CollectionTag[] = ['!override', '!reset'].flatMap((tag) => [
+  { tag, collection: 'seq' as const, nodeClass: YAMLSeq },
+  { tag, collection: 'map' as const, nodeClass: YAMLMap },
+]);
+
 /** Schema errors of one Compose file's text, as `<json pointer> <message>` lines; empty when valid. */
 export function composeSchemaErrors(yamlText: string): string[] {
   validator ??= compileSchema();
-  const doc: unknown = parse(yamlText);
+  const doc: unknown = parse(yamlText, { customTags: COMPOSE_YAML_TAGS });
   if (validator(doc)) return [];
   return (validator.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }

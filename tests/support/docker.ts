@@ -62,3 +62,21 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
 export function docker(host: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   return run(DOCKER_CLI, args, { ...options, env: { ...process.env, ...options.env, DOCKER_HOST: host, DOCKER_BUILDKIT: '1' } });
 }
+
+/**
+ * A Dockerfile as the test engine can build it. BuildKit would fetch the `# syntax=` frontend
+ * from Docker Hub, which is unreachable here; the daemon's built-in frontend reads the same file
+ * without that line. An engine older than Docker Engine 25 (Debian bookworm's 20.10, until the
+ * harness moves to a newer one) does not know HEALTHCHECK --start-interval, which the project
+ * needs (its README states Engine 25+): only then is the flag left out.
+ */
+export async function offlineDockerfile(host: string, text: string): Promise<string> {
+  const offline = text.replace(/^# syntax=.*\n/, '');
+  return (await engineMajor(host)) < 25 ? offline.replace(/ --start-interval=\S+/, '') : offline;
+}
+
+let engineVersion: Promise<string> | undefined;
+async function engineMajor(host: string): Promise<number> {
+  engineVersion ??= docker(host, ['version', '--format', '{{.Server.Version}}']).then((r) => r.stdout.trim());
+  return Number((await engineVersion).split('.')[0]);
+}

