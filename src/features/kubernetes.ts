@@ -40,8 +40,11 @@ export interface WritablePath {
   /** 'Memory': a tmpfs, like Docker's --tmpfs. */
   medium?: 'Memory';
   sizeLimit: string;
-  /** Why the server needs it (a comment in the manifest). */
-  why: string;
+  /**
+   * Why the server needs it, in clauses: one comment line each in the manifest (within
+   * yamllint's 80 columns there), joined with '; ' in the README.
+   */
+  why: string[];
 }
 
 /**
@@ -60,12 +63,12 @@ export function writablePaths(server: 'gunicorn' | 'uvicorn'): WritablePath[] {
     name: 'tmp',
     mountPath: '/tmp',
     sizeLimit: '64Mi',
-    why: 'Python temp files: request bodies the framework spools to disk',
+    why: ['Python temp files: request bodies the framework spools to disk'],
   };
   if (server === 'uvicorn') return [tmp];
   return [
-    { ...tmp, why: `${tmp.why}; gunicorn's worker heartbeats when no worker_tmp_dir is set` },
-    { name: 'dev-shm', mountPath: '/dev/shm', medium: 'Memory', sizeLimit: '16Mi', why: "gunicorn's worker heartbeat files: its worker_tmp_dir" },
+    { ...tmp, why: [...tmp.why, "gunicorn's worker heartbeats when no worker_tmp_dir is set"] },
+    { name: 'dev-shm', mountPath: '/dev/shm', medium: 'Memory', sizeLimit: '16Mi', why: ["gunicorn's worker heartbeat files: its worker_tmp_dir"] },
   ];
 }
 
