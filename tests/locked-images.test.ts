@@ -5,9 +5,14 @@
 // with one distribution's hashes changed in the lock, the build fails. The multi-stage uv image
 // holds no uv.
 //
+// Also `add docker` in the fixture repositories locked with uv, Poetry and Pipenv, both
+// variants: the image installs the lock with that tool, which is not left in it, and runs healthy.
+//
 // It needs an engine whose builds reach PyPI, with stand-ins for the images no registry here
-// serves: python:<release>-slim-trixie (a real CPython, pip and venv) and docker/dockerfile:1
-// (BuildKit's frontend). The stack harness (tests/support/stack-setup.ts, branch `stack`)
+// serves: python:<release>-slim-trixie (a real CPython, pip and venv; behind a TLS-intercepting
+// proxy it must trust the proxy's CA as the host does, for uv through SSL_CERT_FILE and for
+// Poetry's requests through REQUESTS_CA_BUNDLE, which the generated Dockerfiles never set) and
+// docker/dockerfile:1 (BuildKit's frontend). The stack harness (tests/support/stack-setup.ts, branch `stack`)
 // provides one; until it is on main, point CPDA_IMAGE_ENGINE at a running engine's DOCKER_HOST
 // (builds use --network host, so they reach PyPI the way this machine does) and the tests run;
 // without it they skip and say so. The uv image, ghcr.io/astral-sh/uv:<UV_VERSION>, is a
@@ -21,6 +26,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PYTHON_IMAGES, UV_IMAGE, UV_VERSION } from '../src/engine/versions.js';
 import { allCombinations, comboId, type ProjectOptions } from '../src/options/table.js';
 import { docker, run } from './support/docker.js';
+import { runMain } from './support/cli-run.js';
+import { copyFixture } from './support/existing-app.js';
 import { generateInto } from './support/generate.js';
 import { mutate } from './support/mutate.js';
 import { createDatabase, databaseSocketUrl, redisSocketUrl, type Services } from './support/services.js';
@@ -70,10 +77,14 @@ function readdirOne(dir: string, pattern: RegExp): string {
 
 type Combo = Omit<ProjectOptions, 'name' | 'description'>;
 
-/** `docker build` of the generated Dockerfile, unchanged; RUN steps reach PyPI through the host's network. */
+/**
+ * `docker build` of the generated Dockerfile, unchanged; RUN steps reach PyPI through the host's
+ * network. No layer cache, so every build really installs (the download caches of the cache
+ * mounts may serve files, which uv and pip check against the lock's hashes all the same).
+ */
 function build(engine: string, dir: string, tag: string) {
   built.push(tag);
-  return docker(engine, ['build', '--network', 'host', '--progress', 'plain', '-t', tag, dir], { timeoutMs: 900_000 });
+  return docker(engine, ['build', '--no-cache', '--network', 'host', '--progress', 'plain', '-t', tag, dir], { timeoutMs: 900_000 });
 }
 
 /** Runs the image with the test services' sockets, waits for the engine to call it healthy. */
@@ -138,5 +149,28 @@ describe.concurrent('a changed hash in the lock fails the build', { timeout: 1_2
     const result = await docker(ENGINE, ['build', '--no-cache', '--network', 'host', '--progress', 'plain', dir], { timeoutMs: 900_000 });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(packageManager === 'uv' ? /Hash mismatch for `blinker==/ : /THESE PACKAGES DO NOT MATCH THE HASHES[\s\S]*blinker/);
+  });
+});
+
+describe.concurrent('add docker: a repository locked with uv, Poetry or Pipenv gets an image that installs its lock', { timeout: 1_200_000 }, () => {
+  const cases = (['uv-project', 'poetry-project', 'pipenv-project'] as const).flatMap((fixture) =>
+    (['standard', 'multi-stage'] as const).map((dockerfile) => [`${fixture}, ${dockerfile}`, fixture, dockerfile] as const),
+  );
+  it.for(cases)('%s', async ([, fixture, dockerfile], { skip, expect }) => {
+    if (reason || !ENGINE) return skip(reason);
+    const dir = copyFixture(fixture, mkdtempSync(path.join(work, `${fixture}-${dockerfile}-`)));
+    const added = await runMain(['add', 'docker', '--dir', dir, '--yes', '--dockerfile', dockerfile], { cwd: dir });
+    expect(added.code, added.stderr).toBe(0);
+    const tag = `cpda-locked/add-${fixture}-${dockerfile}:test`;
+    const result = await build(ENGINE, dir, tag);
+    expect(result.code, `${fixture} ${dockerfile}: build failed\n${result.stderr.slice(-4000)}`).toBe(0);
+    const installed = { 'uv-project': /Installed \d+ packages/, 'poetry-project': /Installing gunicorn \(27\.0\.1\)/, 'pipenv-project': /Installing dependencies from Pipfile\.lock/ }[fixture];
+    expect(result.stderr).toMatch(installed);
+    // Poetry and Pipenv are build tools: neither is left in the image.
+    const tools = await docker(ENGINE, ['run', '--rm', '--network', 'none', tag, 'sh', '-c', 'command -v poetry pipenv; ls /tmp /opt']);
+    expect(tools.stdout).not.toMatch(/poetry|pipenv/);
+    const services = (state as { ok: true; services: Services }).services;
+    const health = await runHealthy(ENGINE, services, tag, { framework: 'fastapi', python: PYTHON, postgres: false, redis: false, dockerfile, packageManager: 'uv', deploy: 'none' }, 90);
+    expect(health.status, `${fixture} ${dockerfile}: the container did not get healthy\n${health.logs}`).toBe('healthy');
   });
 });
