@@ -38,10 +38,10 @@ afterAll(() => rmSync(parent, { recursive: true, force: true }));
 type Combo = Omit<ProjectOptions, 'name' | 'description' | 'python' | 'deploy'>;
 /** Both servers, both Dockerfile variants, with and without the services. */
 const COMBOS: Combo[] = [
-  { framework: 'flask', postgres: true, redis: true, dockerfile: 'standard' },
-  { framework: 'fastapi', postgres: true, redis: true, dockerfile: 'multi-stage' },
-  { framework: 'flask', postgres: false, redis: false, dockerfile: 'multi-stage' },
-  { framework: 'fastapi', postgres: false, redis: false, dockerfile: 'standard' },
+  { framework: 'flask', postgres: true, redis: true, dockerfile: 'standard', packageManager: 'pip' },
+  { framework: 'fastapi', postgres: true, redis: true, dockerfile: 'multi-stage', packageManager: 'pip' },
+  { framework: 'flask', postgres: false, redis: false, dockerfile: 'multi-stage', packageManager: 'pip' },
+  { framework: 'fastapi', postgres: false, redis: false, dockerfile: 'standard', packageManager: 'pip' },
 ];
 
 const dockerInfo = inject('docker');
