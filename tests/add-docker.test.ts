@@ -45,8 +45,12 @@ interface Expectation {
   redis: boolean;
   cmd: string[];
   healthcheck: 'http' | 'tcp';
-  /** The file the Dockerfile installs and compose.override.yaml watches. */
-  installFrom: 'requirements.txt' | 'pyproject.toml';
+  /** The file the Dockerfile installs from. */
+  installFrom: 'requirements.txt' | 'pyproject.toml' | 'uv.lock' | 'poetry.lock' | 'Pipfile.lock';
+  /** The files the install step bind-mounts and compose.override.yaml rebuilds on; installFrom alone when absent. */
+  installFiles?: string[];
+  /** How the Dockerfile installs them. */
+  installs: RegExp;
   /** compose.override.yaml's read-only code volumes. */
   volumes: string[];
   /** A src layout's import root: the final stage sets PYTHONPATH=/app/<it>; absent: no PYTHONPATH. */
@@ -71,6 +75,7 @@ const CASES: Expectation[] = [
     cmd: ['gunicorn', '--config', 'gunicorn.conf.py', 'blog:create_app()'],
     healthcheck: 'tcp',
     installFrom: 'requirements.txt',
+    installs: /^ {4}pip install -r \/tmp\/requirements\.txt$/m,
     volumes: ['./blog:/app/blog:ro'],
     expectedFindings: [],
     warnings: [/no \/health route/],
@@ -87,6 +92,7 @@ const CASES: Expectation[] = [
     cmd: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000', '--timeout-graceful-shutdown', '30'],
     healthcheck: 'http',
     installFrom: 'requirements.txt',
+    installs: /^ {4}pip install -r \/tmp\/requirements\.txt$/m,
     volumes: ['./app:/app/app:ro'],
     expectedFindings: [],
     warnings: [],
@@ -104,6 +110,7 @@ const CASES: Expectation[] = [
     healthcheck: 'tcp',
     // No requirements.txt: the image installs pyproject.toml's [project].dependencies.
     installFrom: 'pyproject.toml',
+    installs: / && pip install -r \/tmp\/requirements\.txt/,
     volumes: ['./service:/app/service:ro'],
     expectedFindings: [],
     warnings: [/no \/health route/],
@@ -122,8 +129,66 @@ const CASES: Expectation[] = [
     cmd: ['uvicorn', 'shop.main:app', '--host', '0.0.0.0', '--port', '8000', '--timeout-graceful-shutdown', '30'],
     healthcheck: 'http',
     installFrom: 'pyproject.toml',
+    installs: / && pip install -r \/tmp\/requirements\.txt/,
     volumes: ['./src:/app/src:ro'],
     importRoot: 'src',
+    expectedFindings: [],
+    warnings: [],
+  },
+  {
+    // uv.lock beside pyproject.toml: installed with uv, as a new uv project is.
+    fixture: 'uv-project',
+    files: DOCKER_FILES,
+    framework: 'fastapi',
+    app: 'app.main:app',
+    port: 8000,
+    python: '3.13',
+    postgres: false,
+    redis: false,
+    cmd: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000', '--timeout-graceful-shutdown', '30'],
+    healthcheck: 'http',
+    installFrom: 'uv.lock',
+    installFiles: ['pyproject.toml', 'uv.lock'],
+    installs: /^ {4}uv sync --locked --no-dev --no-install-project$/m,
+    volumes: ['./app:/app/app:ro'],
+    expectedFindings: [],
+    warnings: [],
+  },
+  {
+    // poetry.lock beside a Poetry pyproject.toml (no [project] table): installed with Poetry.
+    fixture: 'poetry-project',
+    files: [...DOCKER_FILES, 'gunicorn.conf.py'],
+    framework: 'flask',
+    app: 'shop:create_app()',
+    port: 8000,
+    python: '3.13',
+    postgres: false,
+    redis: false,
+    cmd: ['gunicorn', '--config', 'gunicorn.conf.py', 'shop:create_app()'],
+    healthcheck: 'http',
+    installFrom: 'poetry.lock',
+    installFiles: ['pyproject.toml', 'poetry.lock'],
+    installs: /poetry install --only main --no-root --no-directory/,
+    volumes: ['./shop:/app/shop:ro'],
+    expectedFindings: [],
+    warnings: [],
+  },
+  {
+    // Pipfile.lock beside a Pipfile: installed with Pipenv.
+    fixture: 'pipenv-project',
+    files: DOCKER_FILES,
+    framework: 'fastapi',
+    app: 'main:app',
+    port: 8000,
+    python: '3.13',
+    postgres: false,
+    redis: false,
+    cmd: ['uvicorn', 'main:app', '--host', '0.0.0.0', '--port', '8000', '--timeout-graceful-shutdown', '30'],
+    healthcheck: 'http',
+    installFrom: 'Pipfile.lock',
+    installFiles: ['Pipfile', 'Pipfile.lock'],
+    installs: /pipenv install --deploy/,
+    volumes: ['./main.py:/app/main.py:ro'],
     expectedFindings: [],
     warnings: [],
   },
@@ -158,17 +223,49 @@ describe('add docker on the fixture repositories', () => {
       expect(compose.services.app.ports).toEqual([`${c.port}:${c.port}`]);
       expect(compose.name).toBe(c.fixture);
       if (c.framework === 'flask') expect(read(dir, 'gunicorn.conf.py')).toContain(`bind = "0.0.0.0:${c.port}"`);
-      expect(dockerfile).toContain(`--mount=type=bind,source=${c.installFrom},target=/tmp/${c.installFrom}`);
+      const installFiles = c.installFiles ?? [c.installFrom];
+      for (const file of installFiles) expect(dockerfile).toMatch(new RegExp(`--mount=type=bind,source=${file.replace('.', '\\.')},target=`));
+      expect(dockerfile).toMatch(c.installs);
       type Override = { services: { app: { volumes: string[]; develop: { watch: Array<{ action: string; path: string }> } } } };
       const override = parseYaml(read(dir, 'compose.override.yaml')) as Override;
       expect(override.services.app.volumes).toEqual(c.volumes);
-      expect(override.services.app.develop.watch).toEqual([{ action: 'rebuild', path: c.installFrom }]);
+      expect(override.services.app.develop.watch).toEqual(installFiles.map((path) => ({ action: 'rebuild', path })));
 
       // The same checks as a new project's files.
       expect(dockerfileFindings(dir).map((f) => f.rule)).toEqual(c.expectedFindings);
       expect(composeFindings(dir)).toEqual([]);
     });
   }
+
+  it('a lock wins over requirements.txt, and the report says which file the image installs', async () => {
+    const dir = copyFixture('uv-project');
+    writeFileSync(path.join(dir, 'requirements.txt'), 'fastapi==0.163.2\nuvicorn[standard]==0.54.0\n');
+    const result = json((await add(dir, '--json')).stdout);
+    expect(result.options.installFrom).toBe('uv.lock');
+    expect(result.options.detected).toContain('dependencies: installed from uv.lock with uv (uv sync --locked) (requirements.txt is not used)');
+    expect(read(dir, 'Dockerfile')).not.toContain('requirements.txt');
+  });
+
+  it('a lock without the file it locks is not a lock: Pipfile.lock alone falls back to requirements.txt', async () => {
+    const dir = copyFixture('pipenv-project');
+    rmSync(path.join(dir, 'Pipfile'));
+    writeFileSync(path.join(dir, 'requirements.txt'), 'fastapi==0.163.2\nuvicorn[standard]==0.54.0\n');
+    const result = json((await add(dir, '--json')).stdout);
+    expect(result.options.installFrom).toBe('requirements.txt');
+    expect(read(dir, 'Dockerfile')).not.toContain('pipenv');
+  });
+
+  it.each([
+    ['uv-project', /"uvicorn\[standard\]==0\.54\.0",\n/, "uv add 'uvicorn[standard]==0.54.0'"],
+    ['poetry-project', /^gunicorn = .*\n/m, "poetry add 'gunicorn==27.0.1'"],
+    ['pipenv-project', /^uvicorn = .*\n/m, "pipenv install 'uvicorn[standard]==0.54.0'"],
+  ] as const)('%s without its server: the warning says how to add it with the lock’s own tool', async (fixture, server, command) => {
+    const dir = copyFixture(fixture);
+    const manifest = fixture === 'pipenv-project' ? 'Pipfile' : 'pyproject.toml';
+    writeFileSync(path.join(dir, manifest), read(dir, manifest).replace(server, ''));
+    const result = json((await add(dir, '--json')).stdout);
+    expect(result.warnings).toEqual([expect.stringContaining(`add it with \`${command}\``)]);
+  });
 
   it.runIf(HAS_COMPOSE)('docker compose config accepts every fixture’s compose files', async () => {
     for (const c of CASES) {

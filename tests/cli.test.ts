@@ -13,7 +13,7 @@ import { BASE_FILE } from '../src/engine/base-record.js';
 
 afterAll(removeTempDirs);
 
-const ALL_FLAGS = ['--description', 'x', '--framework', 'flask', '--python', '3.12', '--no-postgres', '--redis', '--dockerfile', 'standard'];
+const ALL_FLAGS = ['--description', 'x', '--framework', 'flask', '--python', '3.12', '--no-postgres', '--redis', '--dockerfile', 'standard', '--package-manager', 'pip'];
 
 function parseJson(stdout: string): Record<string, any> {
   // Exactly one JSON document and nothing else: JSON.parse throws on anything extra.
@@ -191,6 +191,7 @@ describe('without a terminal it never asks', () => {
       postgres: false,
       redis: true,
       dockerfile: 'standard',
+      packageManager: 'pip',
       deploy: 'none',
     });
   });
@@ -405,13 +406,13 @@ describe('--json', () => {
 describe('the answers file', () => {
   it('stamps the generator version and answers; --answers reproduces the project byte for byte', async () => {
     const cwd = tempDir();
-    const flags = ['--description', 'Orders: "quoted" # not a comment', '--framework', 'flask', '--python', '3.14', '--postgres', '--no-redis', '--dockerfile', 'multi-stage'];
+    const flags = ['--description', 'Orders: "quoted" # not a comment', '--framework', 'flask', '--python', '3.14', '--postgres', '--no-redis', '--dockerfile', 'multi-stage', '--package-manager', 'uv'];
     expect((await runMain(['orders', ...flags], { cwd })).code).toBe(0);
     const { files: recorded, ...stamped } = JSON.parse(readFileSync(path.join(cwd, 'orders', ANSWERS_FILE), 'utf8'));
     expect(stamped).toEqual({
       generator: 'create-python-docker-app',
       version: PACKAGE_VERSION,
-      answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage', deploy: 'none' },
+      answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: 'none' },
     });
     // The record `update` merges against: every other file, by its sha256 (and BASE_FILE, its text).
     expect(Object.keys(recorded).sort()).toEqual(listFiles(path.join(cwd, 'orders')).filter((f) => f !== ANSWERS_FILE && f !== BASE_FILE).sort());

@@ -7,11 +7,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { allCombinations, comboId, type ProjectOptions } from '../src/options/table.js';
+import { allCombinations, comboId, type ExtraOptionKey, type ProjectOptions } from '../src/options/table.js';
 import { COMPOSE_BIN, composeConfig, createDotEnv } from './support/compose-check.js';
 import { generateInto } from './support/generate.js';
 
-type Combo = Omit<ProjectOptions, 'name' | 'description'>;
+type Combo = Omit<ProjectOptions, 'name' | 'description' | ExtraOptionKey>;
 
 interface Port {
   host_ip?: string;

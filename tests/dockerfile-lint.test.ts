@@ -13,9 +13,9 @@ const FASTAPI_REQUIREMENTS = 'fastapi==0.163.2\npydantic-settings==2.16.3\nuvico
 const FLASK_REQUIREMENTS = 'flask==3.1.3\ngunicorn==27.0.1\n';
 const GUNICORN_CONF = 'import os\nbind = "0.0.0.0:8000"\nworkers = int(os.environ.get("WEB_CONCURRENCY", "2"))\n';
 
-/** The generated Dockerfile of a variant, rendered from its template layer alone. */
-function dockerfileFor(framework: 'fastapi' | 'flask', dockerfile: 'standard' | 'multi-stage' = 'standard'): string {
-  const context = buildContext(optionsFor({ framework, dockerfile }), TEST_VERSION);
+/** The generated Dockerfile of a variant, rendered from its template layer alone (pip: requirements.txt). */
+function dockerfileFor(framework: 'fastapi' | 'flask', dockerfile: 'standard' | 'multi-stage' = 'standard', packageManager: 'uv' | 'pip' = 'pip'): string {
+  const context = buildContext(optionsFor({ framework, dockerfile, packageManager }), TEST_VERSION);
   const file = renderLayers(context, [`dockerfile-${dockerfile}`]).find((f) => f.path === 'Dockerfile');
   if (!file) throw new Error('no Dockerfile rendered');
   return file.contents;
@@ -97,6 +97,24 @@ describe('lintDockerfile finds each fault', () => {
     expect(rules(lintDockerfile(bad, noGunicorn)).sort()).toEqual(
       ['deps-before-code', 'expose-port', 'server-in-requirements', 'healthcheck', 'syntax-directive'].sort(),
     );
+  });
+});
+
+describe('the uv Dockerfiles: uv sync installs pyproject.toml\'s [project].dependencies', () => {
+  const PYPROJECT = '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["fastapi==0.163.2", "uvicorn[standard]==0.54.0"]\n';
+  const uvFiles = files({ 'pyproject.toml': PYPROJECT, 'uv.lock': 'version = 1\n', ...FASTAPI_APP });
+  for (const variant of ['standard', 'multi-stage'] as const) {
+    test(`${variant} is clean`, () => {
+      expect(lintDockerfile(dockerfileFor('fastapi', variant, 'uv'), uvFiles)).toEqual([]);
+    });
+    test(`${variant}: the server missing from [project].dependencies is a finding`, () => {
+      const noServer = files({ 'pyproject.toml': PYPROJECT.replace(', "uvicorn[standard]==0.54.0"', ''), ...FASTAPI_APP });
+      expect(rules(lintDockerfile(dockerfileFor('fastapi', variant, 'uv'), noServer))).toEqual(['server-in-requirements']);
+    });
+  }
+  test('the code copied before uv sync is a finding', () => {
+    const early = mutate(dockerfileFor('fastapi', 'standard', 'uv'), /^(RUN --mount=type=cache,target=\/root\/.cache\/uv \\\n    --mount=type=bind)/m, 'COPY . .\n$1');
+    expect(rules(lintDockerfile(early, uvFiles))).toEqual(['deps-before-code']);
   });
 });
 

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
+import { parseTOML } from 'confbox/toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../src/options/answers-file.js';
 import { NAME_RULE } from '../src/options/names.js';
@@ -159,6 +160,10 @@ describe.each(['fastapi', 'flask'])('hostile descriptions (%s)', (framework) => 
       }
     }
 
+    // TOML: a uv project's pyproject.toml parses and carries it exactly as [project].description.
+    const pyproject = parseTOML<{ project?: { description?: string } }>(read('pyproject.toml'));
+    expect(pyproject.project?.description).toBe(description);
+
     // Dockerfile: still lint-clean; a description in it must not be shell/variable-expanded.
     const dockerfile = read('Dockerfile');
     expect(lintDockerfile(dockerfile, { readFile: (p) => (files.includes(p) ? read(p) : undefined) })).toEqual([]);
@@ -172,7 +177,7 @@ describe.each(['fastapi', 'flask'])('hostile descriptions (%s)', (framework) => 
 
     // Nothing else carries it raw except the places checked above (and BASE_FILE, their copy).
     for (const f of files.filter((p) => read(p).includes(MARK)))
-      expect([ANSWERS_FILE, BASE_FILE, 'README.md', ...Object.keys(constants)].includes(f) || /\.ya?ml$|Dockerfile$/.test(f), f).toBe(true);
+      expect([ANSWERS_FILE, BASE_FILE, 'README.md', 'pyproject.toml', ...Object.keys(constants)].includes(f) || /\.ya?ml$|Dockerfile$/.test(f), f).toBe(true);
   });
 
   it.each([

@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { comboId, type ProjectOptions } from '../src/options/table.js';
+import { comboId, type ExtraOptionKey, type ProjectOptions } from '../src/options/table.js';
 import { runMain } from './support/cli-run.js';
 import { docker, offlineDockerfile } from './support/docker.js';
 import { copyFixture } from './support/existing-app.js';
@@ -35,13 +35,13 @@ import { buildStandinImages } from './support/standin-image.js';
 const parent = mkdtempSync(path.join(tmpdir(), 'cpda-k8s-docker-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
-type Combo = Omit<ProjectOptions, 'name' | 'description' | 'python' | 'deploy'>;
+type Combo = Omit<ProjectOptions, 'name' | 'description' | 'python' | 'deploy' | ExtraOptionKey>;
 /** Both servers, both Dockerfile variants, with and without the services. */
 const COMBOS: Combo[] = [
-  { framework: 'flask', postgres: true, redis: true, dockerfile: 'standard' },
-  { framework: 'fastapi', postgres: true, redis: true, dockerfile: 'multi-stage' },
-  { framework: 'flask', postgres: false, redis: false, dockerfile: 'multi-stage' },
-  { framework: 'fastapi', postgres: false, redis: false, dockerfile: 'standard' },
+  { framework: 'flask', postgres: true, redis: true, dockerfile: 'standard', migrations: true, packageManager: 'pip' },
+  { framework: 'fastapi', postgres: true, redis: true, dockerfile: 'multi-stage', migrations: true, packageManager: 'pip' },
+  { framework: 'flask', postgres: false, redis: false, dockerfile: 'multi-stage', migrations: false, packageManager: 'pip' },
+  { framework: 'fastapi', postgres: false, redis: false, dockerfile: 'standard', migrations: false, packageManager: 'pip' },
 ];
 
 const dockerInfo = inject('docker');

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../src/options/answers-file.js';
-import { allCombinations, comboId, type ProjectOptions } from '../src/options/table.js';
+import { allCombinations, comboId, type ExtraOptionKey, type ProjectOptions } from '../src/options/table.js';
 import { listFiles, removeTempDirs, runMain, tempDir } from './support/cli-run.js';
 import {
   allSchemaErrors,
@@ -27,8 +27,10 @@ import { expectedFromProject, kubernetesRuleFindings, type Expected } from './su
 
 afterAll(removeTempDirs);
 
-type Combo = Omit<ProjectOptions, 'name' | 'description'>;
-const COMBOS = allCombinations('3.13', 'kubernetes');
+type Combo = Omit<ProjectOptions, 'name' | 'description' | ExtraOptionKey>;
+// The manifests do not depend on the package manager: the default one (uv) stands for both.
+const COMBOS = allCombinations('3.13', 'kubernetes').filter((c) => c.packageManager === 'uv');
+const idOf = (c: Combo) => comboId(c).replace(/-uv$/, '');
 const K8S = 'deploy/kubernetes';
 const BUILDS = ['base', 'overlays/dev', 'overlays/prod'] as const;
 const noKustomize = kustomizeUnavailable();
@@ -38,7 +40,7 @@ const projects = new Map<string, string>();
 
 beforeAll(async () => {
   for (const combo of COMBOS) {
-    const id = comboId(combo);
+    const id = idOf(combo);
     const flags = ['--framework', combo.framework, combo.postgres ? '--postgres' : '--no-postgres', combo.redis ? '--redis' : '--no-redis'];
     const run = await runMain([id, '--yes', ...flags, '--dockerfile', combo.dockerfile, '--deploy', 'kubernetes'], { cwd: parent });
     if (run.code !== 0) throw new Error(`${id}: exit ${run.code}: ${run.stderr}`);
@@ -61,7 +63,7 @@ async function built(dir: string, which: (typeof BUILDS)[number]): Promise<K8sOb
 
 const buildKind = (which: (typeof BUILDS)[number]): Expected['build'] => (which === 'base' ? 'base' : which === 'overlays/dev' ? 'dev' : 'prod');
 
-describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s --deploy kubernetes', (id, combo) => {
+describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s --deploy kubernetes', (id, combo) => {
   const dir = () => projects.get(id)!;
 
   it('writes deploy/kubernetes/ as a kustomize base with dev and prod overlays, every manifest a .yaml file', () => {
@@ -133,7 +135,7 @@ describe.skipIf(noKustomize)('unknown fields', () => {
   });
 
   it('a misspelt field is reported (readOnlyRootFileSystem)', async () => {
-    const objects = await built(projects.get(comboId(COMBOS[0]!))!, 'overlays/prod');
+    const objects = await built(projects.get(idOf(COMBOS[0]!))!, 'overlays/prod');
     const deployment = objects.find((o) => o.kind === 'Deployment') as K8sObject & { spec: any };
     deployment.spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem = true;
     expect(fieldErrors(objects).join('\n')).toMatch(/'"readOnlyRootFileSystem"' does not exist in type 'ISecurityContext'/);
@@ -152,7 +154,7 @@ describe('without --deploy', () => {
 
   it('a script that gives every other flag but not --deploy still generates (deploy defaults to none)', async () => {
     const cwd = tempDir();
-    const flags = ['--description', 'x', '--framework', 'flask', '--python', '3.13', '--postgres', '--no-redis', '--dockerfile', 'standard'];
+    const flags = ['--description', 'x', '--framework', 'flask', '--python', '3.13', '--postgres', '--no-redis', '--dockerfile', 'standard', '--package-manager', 'pip'];
     const run = await runMain(['scripted', ...flags, '--json', '--dry-run'], { cwd });
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).options.deploy).toBe('none');
@@ -204,7 +206,7 @@ describe.skipIf(noKustomize)('the checks catch a broken manifest', () => {
   let expected: Expected;
   beforeAll(async () => {
     const combo = COMBOS.find((c) => c.framework === 'flask' && c.postgres && c.redis)!;
-    const dir = projects.get(comboId(combo))!;
+    const dir = projects.get(idOf(combo))!;
     pristine = await built(dir, 'overlays/prod');
     expected = expectedFromProject(dir, combo.framework, 'prod');
   });

@@ -36,10 +36,10 @@ describe('injected prompter', () => {
 
   it('asks only what the flags did not give', async () => {
     const cwd = tempDir();
-    const prompter = scriptedPrompter({ python: '3.14', redis: false, description: ENTER, deploy: ENTER });
+    const prompter = scriptedPrompter({ python: '3.14', redis: false, description: ENTER, packageManager: 'pip', deploy: ENTER });
     const run = await runMain(['shop', '--framework', 'flask', '--no-postgres', '--dockerfile', 'multi-stage', '--json', '--dry-run'], { cwd, tty: true, prompter });
     expect(run.code, run.stderr).toBe(0);
-    expect(prompter.asked.map((q) => q.key)).toEqual(['description', 'python', 'redis', 'deploy']);
+    expect(prompter.asked.map((q) => q.key)).toEqual(['description', 'python', 'redis', 'packageManager', 'deploy']);
     expect(JSON.parse(run.stdout).options).toEqual({
       name: 'shop',
       description: 'A Python web service',
@@ -48,6 +48,7 @@ describe('injected prompter', () => {
       postgres: false,
       redis: false,
       dockerfile: 'multi-stage',
+      packageManager: 'pip',
       deploy: 'none',
     });
   });
@@ -55,7 +56,7 @@ describe('injected prompter', () => {
   it('asks nothing when every option is a flag', async () => {
     const cwd = tempDir();
     const prompter = scriptedPrompter({});
-    const argv = ['shop', '--description', 'd', '--framework', 'fastapi', '--python', '3.12', '--redis', '--postgres', '--dockerfile', 'standard', '--deploy', 'none', '--dry-run'];
+    const argv = ['shop', '--description', 'd', '--framework', 'fastapi', '--python', '3.12', '--redis', '--postgres', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--dry-run'];
     const run = await runMain(argv, { cwd, tty: true, prompter });
     expect(run.code, run.stderr).toBe(0);
     expect(prompter.asked).toEqual([]);
@@ -116,7 +117,7 @@ describe('injected prompter', () => {
   it('an interactive run is reproduced byte for byte by --answers without a terminal', async () => {
     const cwd = tempDir();
     // Some options by flag, the rest asked: the order the answers arrive in must not matter.
-    const prompter = scriptedPrompter({ name: 'shop', description: 'Asked "politely"', framework: 'flask', python: ENTER, postgres: false, dockerfile: 'multi-stage', deploy: ENTER });
+    const prompter = scriptedPrompter({ name: 'shop', description: 'Asked "politely"', framework: 'flask', python: ENTER, postgres: false, dockerfile: 'multi-stage', packageManager: ENTER, deploy: ENTER });
     const first = await runMain(['--redis'], { cwd, tty: true, prompter });
     expect(first.code, first.stderr).toBe(0);
     const elsewhere = tempDir();
@@ -191,6 +192,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
         { expect: 'PostgreSQL\\?', send: 'n\r' },
         { expect: 'Redis', send: '\r' },
         { expect: 'Dockerfile variant', send: '\x1b[B\r' }, // multi-stage
+        { expect: 'Package manager', send: '\x1b[B\r' }, // pip
         { expect: 'Deployment manifests', send: '\x1b[B\r' }, // kubernetes
       ],
       { cwd },
@@ -210,6 +212,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
       postgres: false,
       redis: true,
       dockerfile: 'multi-stage',
+      packageManager: 'pip',
       deploy: 'kubernetes',
     });
     expect(listFiles(path.join(cwd, 'pty-app'))).toContain('deploy/kubernetes/base/deployment.yaml');
@@ -218,7 +221,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
   it('with --json, the prompts draw on stderr and stdout gets the one JSON document only', async () => {
     const cwd = tempDir();
     const out = path.join(tempDir(), 'out.json');
-    const steps = ['Project name', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Deployment manifests'];
+    const steps = ['Project name', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests'];
     const run = await runOnPty(['--json'], steps.map((expect, i) => ({ expect, send: i === 0 ? 'json-app\r' : '\r' })), { cwd, stdoutFile: out });
     expect(run.failedStep, run.text).toBeNull();
     expect(run.status, run.text).toBe(0);
@@ -250,7 +253,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
   it('re-asks an invalid name offering the normalized one, which Enter accepts', async () => {
     const cwd = tempDir();
     const run = await runOnPty(
-      ['My Shop!', '--no-postgres', '--no-redis', '--framework', 'fastapi', '--python', '3.13', '--dockerfile', 'standard', '--deploy', 'none', '--description', 'd'],
+      ['My Shop!', '--no-postgres', '--no-redis', '--framework', 'fastapi', '--python', '3.13', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--description', 'd'],
       [{ expect: 'Project name \\(my-shop\\)', send: '\r' }],
       { cwd },
     );
@@ -263,7 +266,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
 
   it('NO_COLOR: prompts and report without a single colour code on a terminal', async () => {
     const cwd = tempDir();
-    const steps = ['Project name', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Deployment manifests'];
+    const steps = ['Project name', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests'];
     const plain = await runOnPty([], steps.map((expect, i) => ({ expect, send: i === 0 ? 'plain\r' : '\r' })), { cwd, env: { NO_COLOR: '1' } });
     expect(plain.status, plain.text).toBe(0);
     expect(plain.text).toContain('Done:');

@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../src/options/answers-file.js';
 import { QUOTERS } from '../src/engine/context.js';
 import { descriptionProblem, MAX_NAME_LENGTH, nameProblem, normalizeName } from '../src/options/names.js';
-import { DOCKERFILE_VARIANTS, FRAMEWORKS, type ProjectOptions } from '../src/options/table.js';
+import { DOCKERFILE_VARIANTS, FRAMEWORKS, PACKAGE_MANAGERS, type ProjectOptions } from '../src/options/table.js';
+import { normalizePackageName, readLock, splitUvLock, tableKey, type LockOptions } from '../src/features/locks.js';
 import { renderProject } from '../src/engine/render.js';
 import { lintDockerfile } from './support/dockerfile-lint.js';
 import { markdownBlockProblem, PACKAGE_VERSION, pythonStringConstants, runMain, SYNTAX_PYTHON, tempDir, treeSnapshot, removeTempDirs } from './support/cli-run.js';
@@ -30,7 +31,7 @@ const names = fc.oneof(
   nastyString(20),
   fc.string({ unit: 'grapheme', maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 12 }),
-  fc.constantFrom('true', 'null', 'no', 'class', 'import', 'a'.repeat(64), 'a'.repeat(65), 'x'.repeat(200), '..', '.', ''),
+  fc.constantFrom('true', 'null', 'no', 'class', 'import', 'a'.repeat(64), 'a'.repeat(65), 'x'.repeat(200), '..', '.', '', 'click', 'fastapi', 'redis'),
 );
 
 const descriptions = fc.oneof(
@@ -47,7 +48,18 @@ const structure = fc.record({
   postgres: fc.boolean(),
   redis: fc.boolean(),
   dockerfile: fc.constantFrom(...DOCKERFILE_VARIANTS),
+  packageManager: fc.constantFrom(...PACKAGE_MANAGERS),
+  // Migrations and ruff are on by default (the CLI below gives neither flag).
+  migrations: fc.constant(true),
+  lint: fc.constant(true),
 });
+
+/** A name uv refuses for a project: a package the project's uv.lock installs. */
+function shadowsLockedPackage(name: string, s: LockOptions & { packageManager: string }): boolean {
+  if (s.packageManager !== 'uv') return false;
+  const locked = splitUvLock(readLock(s, 'uv.lock')).tables.map((t) => tableKey(t).split(' ')[0]);
+  return locked.includes(normalizePackageName(name));
+}
 
 describe('random names and descriptions through the CLI', () => {
   it('give a valid project or a clean refusal', async () => {
@@ -61,6 +73,7 @@ describe('random names and descriptions through the CLI', () => {
           s.postgres ? '--postgres' : '--no-postgres',
           s.redis ? '--redis' : '--no-redis',
           '--dockerfile', s.dockerfile,
+          '--package-manager', s.packageManager,
           '--', name,
         ];
         const run = await runMain(argv, { cwd });
@@ -72,7 +85,7 @@ describe('random names and descriptions through the CLI', () => {
           // A clean refusal: exit 2, one line on stderr, blaming the field that is at fault.
           expect(run.code).toBe(2);
           expect(run.stderr.split('\n').filter(Boolean)).toHaveLength(1);
-          const badName = nameProblem(expectedName) !== undefined;
+          const badName = nameProblem(expectedName) !== undefined || shadowsLockedPackage(expectedName, s);
           const badDescription = descriptionProblem(description) !== undefined;
           expect(badName || badDescription).toBe(true);
           // Flag values are checked first, before the name (and before any prompt).

@@ -4,21 +4,25 @@
 
 import { DEV_BIND_ADDRESS, DEV_HOST } from '../features/development.js';
 import { DOCKER_FLOOR, START_COMMAND, VERSIONED_FEATURES, type DockerFloor, type VersionedFeature } from '../features/docker-floor.js';
-import { APP_UID, DEFAULT_WORKERS, DOCKERFILE_FEATURES, serverEnv, type InstallFrom } from '../features/dockerfile.js';
+import { APP_UID, DEFAULT_WORKERS, DOCKERFILE_FEATURES, serverEnv } from '../features/dockerfile.js';
 import { ciFacts, type CiFacts } from '../features/ci.js';
 import { COOLDOWN_DAYS, dependabotUpdates, type DependabotUpdate } from '../features/dependabot.js';
 import { APP_PORT, FRAMEWORK_FEATURES, serverFor, STOP_GRACE_PERIOD_SECONDS } from '../features/frameworks.js';
 import { ITEM_LIMITS } from '../features/items.js';
 import { kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes.js';
 import { LINE_LENGTH, lintFeature, PRE_COMMIT, RUFF_RULES } from '../features/lint.js';
+import { projectUvLock, readLock, type StoredLockFile } from '../features/locks.js';
 import { memoryStore } from '../features/memory.js';
 import { FIRST_REVISION, MIGRATE_SERVICE, MIGRATION_LOCK_ID, migrationsFeature } from '../features/migrations.js';
+import { installerFor, PACKAGE_MANAGER_FEATURES, type InstallFrom } from '../features/package-managers.js';
+import { PIP_COMPILE } from '../features/pip.js';
 import { chosenServices } from '../features/services.js';
-import type { EnvVar, Feature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
-import type { DockerfileVariant, Framework, ProjectOptions, PythonVersion } from '../options/table.js';
+import type { EnvVar, Feature, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
+import { LINUX_ENVIRONMENTS, REQUIRES_PYTHON } from '../features/uv.js';
+import { PYTHON_VERSIONS, type DockerfileVariant, type Framework, type PackageManager, type ProjectOptions, type PythonVersion } from '../options/table.js';
 import { compareText } from './sort.js';
 import { wordList, wrap } from './text.js';
-import { PYTHON_IMAGE_VARIANT, PYTHON_IMAGES, PYTHON_RELEASES, requirementLine, type Requirement } from './versions.js';
+import { PIPENV_VERSION, POETRY_VERSION, PYTHON_IMAGE_VARIANT, PYTHON_IMAGES, PYTHON_RELEASES, requirementLine, UV_IMAGE, type Requirement } from './versions.js';
 
 export type { InstallFrom };
 
@@ -87,8 +91,28 @@ export interface RenderContext {
   text: ServiceText;
   requirements: string[];
   devRequirements: string[];
-  /** The file the image installs the dependencies from; a new project's is always requirements.txt. */
+  /** A new project's package manager (its pyproject.toml, README and lock files follow it). */
+  packageManager: PackageManager;
+  /** The file the image installs the dependencies from: a new project's lock (uv.lock or requirements.txt), or what add docker found. */
   installFrom: InstallFrom;
+  /** The tool that installs them in the image, and its layer of Dockerfile parts. */
+  installer: InstallerFeature;
+  /** pip installs with --require-hashes: a new project's requirements.txt hashes every distribution. */
+  requireHashes: boolean;
+  /** The pinned tools the images install with. */
+  tools: { uvImage: string; poetry: string; pipenv: string };
+  /**
+   * A new project's lock file as `npm run lock` computed it, read when its template renders
+   * (`npm run lock` renders the files the locks are computed from, before there are any).
+   */
+  lockFile: (file: LockFile) => string;
+  /** uv: requires-python and the platforms every lock must cover (pyproject.toml). */
+  requiresPython: string;
+  linuxEnvironments: string[];
+  /** `3.12, 3.13 and 3.14`: the Pythons every lock is checked for. */
+  offeredPythons: string;
+  /** pip: the commands that compile requirements.txt and requirements-dev.txt. */
+  pipCompile: { requirements: string; dev: string };
   /**
    * Every file the install step bind-mounts (and the dev override rebuilds on), relative to the
    * project: installFrom first, then the files requirements.txt includes with -r/-c, each
@@ -211,6 +235,9 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
   const services = chosenServices(options);
   if (options.migrations && !options.postgres) throw new Error('migrations need PostgreSQL (the option table refuses --migrations without --postgres)');
   const migrations = options.migrations ? migrationsFeature : undefined;
+  // A new project installs from its package manager's lock; an existing app from what add docker found.
+  const installFrom = runtime?.installFrom ?? (options.packageManager === 'uv' ? 'uv.lock' : 'requirements.txt');
+  const installer = runtime ? installerFor(installFrom) : PACKAGE_MANAGER_FEATURES[options.packageManager];
   // The item store: PostgreSQL's when it is chosen, else the in-memory one.
   const features: Feature[] = [
     { layer: 'common' },
@@ -219,6 +246,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     ...services,
     ...(migrations ? [migrations] : []),
     ...(options.lint ? [lintFeature] : []),
+    installer,
     DOCKERFILE_FEATURES[options.dockerfile],
   ];
   const server = runtime ? serverFor(options.framework, runtime.target, port) : framework.server;
@@ -297,8 +325,18 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     text: serviceText(services),
     requirements: requirements.map(requirementLine),
     devRequirements: devRequirements.map(requirementLine),
-    installFrom: runtime?.installFrom ?? 'requirements.txt',
-    installFiles: runtime?.installFiles ?? [runtime?.installFrom ?? 'requirements.txt'],
+    packageManager: options.packageManager,
+    installFrom,
+    installer,
+    requireHashes: !runtime && options.packageManager === 'pip',
+    tools: { uvImage: UV_IMAGE, poetry: POETRY_VERSION, pipenv: PIPENV_VERSION },
+    lockFile: (file) => lockFileFor(options, file),
+    requiresPython: REQUIRES_PYTHON,
+    linuxEnvironments: LINUX_ENVIRONMENTS,
+    offeredPythons: wordList([...PYTHON_VERSIONS], 'and'),
+    pipCompile: { requirements: PIP_COMPILE.requirements.join(' '), dev: PIP_COMPILE.dev.join(' ') },
+    // pip installs the one file it was given; a lock's tool reads the lock and its manifest.
+    installFiles: runtime?.installFiles ?? (installer.key === 'pip' ? [installFrom] : installer.files),
     pyprojectRequirements: QUOTERS.sh(PYPROJECT_REQUIREMENTS_PY),
     sourcePaths: runtime?.sourcePaths ?? ['app'],
     pythonPath: runtime?.importRoot ? [pythonPathEntry(runtime.importRoot)] : [],
@@ -321,6 +359,13 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     testPrepare,
     q: QUOTERS,
   };
+}
+
+export type LockFile = StoredLockFile;
+
+/** The stored lock for these options; uv.lock names the project itself, so it gets this project's name. */
+function lockFileFor(options: ProjectOptions, file: LockFile): string {
+  return file === 'uv.lock' ? projectUvLock(options, options.name) : readLock(options, file);
 }
 
 function serviceText(services: ServiceFeature[]): ServiceText {

@@ -10,6 +10,7 @@ import { buildContext, type RenderContext } from './context.js';
 import { packageRoot } from './package-version.js';
 import { fitYamlLine } from './yaml-line.js';
 import { compareText } from './sort.js';
+import { CliError } from '../errors.js';
 import type { ProjectOptions } from '../options/table.js';
 
 /** One file of the generated project, relative to the project root, '/'-separated. */
@@ -82,7 +83,9 @@ function renderTemplate(template: string, scope: object, filename: string): stri
   if (!template.includes('<%') && !template.includes('%>')) return template;
   try {
     return ejs.render(template, scope, { filename, strict: false, compileDebug: false });
-  } catch {
+  } catch (error) {
+    // A refusal from the render context (a project name uv cannot lock) is the user's to read.
+    if (error instanceof CliError) throw error;
     return ejs.render(template, scope, { filename, strict: false, compileDebug: true });
   }
 }

@@ -23,6 +23,17 @@ export const SERVICE_IMAGES = {
   redis: 'redis:8.10.1-trixie',
 } as const;
 
+/**
+ * The tools the images install with. uv is copied from its own image (the same static binary
+ * as the uv wheel on PyPI); `npm run lock` computes the shipped locks with this same uv.
+ * poetry and pipenv (add docker, for a repository locked with them) are installed from PyPI
+ * in the build and never ship.
+ */
+export const UV_VERSION = '0.13.9';
+export const UV_IMAGE = `ghcr.io/astral-sh/uv:${UV_VERSION}`;
+export const POETRY_VERSION = '2.5.1';
+export const PIPENV_VERSION = '2026.10.3';
+
 export interface Requirement {
   /** The distribution name as pip knows it, e.g. `psycopg`. */
   name: string;

@@ -4,11 +4,13 @@
 //  - framework: from the declared dependencies (requirements*.txt, pyproject.toml), else imports;
 //  - app target: a module-level `app = Flask(...)`/`FastAPI(...)` or a `create_app` factory;
 //  - a src layout (src/<package>/, no src/__init__.py): targets are then relative to src/;
-//  - port, Python version, whether Postgres/Redis drivers and the server package are declared.
+//  - port, Python version, whether Postgres/Redis drivers and the server package are declared;
+//  - how the dependencies are installed: a lock file (uv.lock, poetry.lock, Pipfile.lock) with
+//    the tool that wrote it, else requirements.txt, else pyproject.toml's [project].dependencies.
 
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { InstallFrom } from '../features/dockerfile.js';
+import { installerFor, type InstallFrom } from '../features/package-managers.js';
 import type { DeploymentDetected } from './deployment.js';
 import { SERVICE_FEATURES } from '../features/services.js';
 import { readUserFileIfAny } from '../user-files.js';
@@ -30,11 +32,13 @@ export interface Detected {
   dependencies: Set<string>;
   hasRequirementsTxt: boolean;
   /**
-   * What the image installs: requirements.txt when there is one, else pyproject.toml when it
-   * declares PEP 621 `[project].dependencies`, else requirements.txt (which must be exported).
+   * What the image installs: a lock file with its manifest (uv.lock or poetry.lock beside
+   * pyproject.toml, Pipfile.lock beside a Pipfile), else requirements.txt when there is one,
+   * else pyproject.toml when it declares PEP 621 `[project].dependencies`, else
+   * requirements.txt (which must be exported).
    */
   installFrom: InstallFrom;
-  /** Every file the image's install step needs: requirements.txt and the files it includes (-r, -c). */
+  /** Every file the image's install step needs: the lock and its manifest, or requirements.txt and the files it includes (-r, -c). */
   installFiles: string[];
   /** requirements.txt lines the image cannot install before the code is copied (`-e .`, local paths). */
   unsupportedRequirements: RequirementsInstall['unsupported'];
@@ -59,6 +63,13 @@ export interface Detected {
   /** How the built image runs, for `add kubernetes` (existing/deployment.ts); absent for add docker. */
   deployment?: DeploymentDetected;
 }
+
+/** Lock files add docker installs from, each with the file it locks and the tool that reads both. */
+const LOCK_FILES: { lock: InstallFrom & `${string}.lock`; manifest: string; tool: string }[] = [
+  { lock: 'uv.lock', manifest: 'pyproject.toml', tool: 'uv (uv sync --locked)' },
+  { lock: 'poetry.lock', manifest: 'pyproject.toml', tool: 'Poetry (poetry install --only main)' },
+  { lock: 'Pipfile.lock', manifest: 'Pipfile', tool: 'Pipenv (pipenv install --deploy)' },
+];
 
 const SKIP_DIRS = new Set([
   '.git', '.hg', '.venv', 'venv', 'env', '.env', 'node_modules', '__pycache__', 'site-packages', 'build', 'dist',
@@ -140,10 +151,15 @@ export function detectApp(dir: string): Detected {
   const hasHealthRoute = [...texts.values()].some((t) => /["']\/health\/?["']/.test(t));
   const sourceRoots = [...new Set(sources.map((f) => f.split('/')[0]!))].sort();
   const hasRequirementsTxt = existsSync(path.join(root, 'requirements.txt'));
-  const installFrom: InstallFrom = !hasRequirementsTxt && pep621 ? 'pyproject.toml' : 'requirements.txt';
+  const lock = LOCK_FILES.find((l) => isFile(path.join(root, l.lock)) && isFile(path.join(root, l.manifest)));
+  const installFrom: InstallFrom = lock?.lock ?? (!hasRequirementsTxt && pep621 ? 'pyproject.toml' : 'requirements.txt');
+  if (lock) notes.push(`dependencies: installed from ${lock.lock} with ${lock.tool}${hasRequirementsTxt ? ' (requirements.txt is not used)' : ''}`);
   if (installFrom === 'pyproject.toml') notes.push('dependencies: installed from [project].dependencies in pyproject.toml (no requirements.txt)');
-  const install = installFrom === 'requirements.txt' && hasRequirementsTxt ? requirementsInstall(root) : { files: [installFrom], unsupported: [] };
-  if (install.files.length > 1) notes.push(`requirements.txt includes ${install.files.slice(1).join(', ')}: mounted beside it for the install`);
+  const install =
+    installFrom === 'requirements.txt' && hasRequirementsTxt
+      ? requirementsInstall(root)
+      : { files: lock ? installerFor(lock.lock).files : [installFrom], unsupported: [] };
+  if (installFrom === 'requirements.txt' && install.files.length > 1) notes.push(`requirements.txt includes ${install.files.slice(1).join(', ')}: mounted beside it for the install`);
 
   return {
     framework,
@@ -185,6 +201,12 @@ function readDependencies(root: string): { dependencies: Set<string>; files: str
     if (text === undefined) continue;
     files.push(rel);
     for (const name of requirementNames(text)) dependencies.add(name);
+  }
+  const pipfile = readIfFile(path.join(root, 'Pipfile'));
+  if (pipfile !== undefined) {
+    const names = tableKeys(pipfile, 'packages');
+    if (names.length > 0) files.push('Pipfile');
+    for (const name of names) dependencies.add(name);
   }
   const pyproject = readIfFile(path.join(root, 'pyproject.toml'));
   if (pyproject !== undefined) {
@@ -260,18 +282,22 @@ export function pep621DependencyNames(text: string): string[] {
 
 /** Keys of Poetry's `[tool.poetry.dependencies]` (not of its dev groups), without python. */
 function poetryDependencyNames(text: string): string[] {
+  return tableKeys(text, 'tool.poetry.dependencies').filter((name) => name !== 'python');
+}
+
+/** The normalised keys of one TOML table, `name = ...` lines (Poetry's dependencies, a Pipfile's [packages]). */
+function tableKeys(text: string, table: string): string[] {
   const out: string[] = [];
-  const lines = text.split('\n');
   let section = '';
-  for (const line of lines) {
+  for (const line of text.split('\n')) {
     const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
     if (header) {
       section = header[1]!.trim();
       continue;
     }
-    if (section !== 'tool.poetry.dependencies') continue;
-    const key = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*=/.exec(line);
-    if (key && key[1]!.toLowerCase() !== 'python') out.push(normalizeDist(key[1]!));
+    if (section !== table) continue;
+    const key = /^\s*"?([A-Za-z0-9][A-Za-z0-9._-]*)"?\s*=/.exec(line);
+    if (key) out.push(normalizeDist(key[1]!));
   }
   return out;
 }
@@ -428,6 +454,15 @@ function detectPython(root: string, notes: string[]): PythonVersion | undefined 
     }
   }
   return undefined;
+}
+
+/** A regular file, not a symlink. */
+function isFile(file: string): boolean {
+  try {
+    return lstatSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** A regular file's text (never through a symlink, never a special file, at most 1 MiB). */

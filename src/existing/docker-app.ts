@@ -7,7 +7,8 @@ import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { buildContext, type InstallFrom, type RenderContext } from '../engine/context.js';
 import { renderLayers, type RenderedFile } from '../engine/render.js';
-import { PINS, requirementLine } from '../engine/versions.js';
+import { PINS, requirementLine, type Requirement } from '../engine/versions.js';
+import { installerFor } from '../features/package-managers.js';
 import { chosenServices } from '../features/services.js';
 import { normalizeName } from '../options/names.js';
 import type { DockerfileVariant, Framework, OptionValues, ProjectOptions, PythonVersion } from '../options/table.js';
@@ -56,6 +57,9 @@ export function existingAppContext(options: DockerAppOptions, generatorVersion: 
     postgres: options.postgres,
     redis: options.redis,
     dockerfile: options.dockerfile,
+    // Only a new project's own files follow it; the Docker files install with the tool of
+    // the lock file detection found (installFrom).
+    packageManager: options.installFrom === 'uv.lock' ? 'uv' : 'pip',
     // add docker writes the Docker files only: no migrate service (add kubernetes reads an
     // app's alembic.ini for its Job), no workflow, no lint settings; add kubernetes writes
     // deploy/kubernetes/.
@@ -104,18 +108,23 @@ export function dockerWarnings(options: DockerAppOptions, detected: Detected): s
         '(e.g. `uv export --no-hashes -o requirements.txt` or `pip-compile -o requirements.txt pyproject.toml`)',
     );
   }
-  const file = options.installFrom === 'pyproject.toml' ? "pyproject.toml's [project] dependencies" : 'requirements.txt';
   const server = options.framework === 'flask' ? PINS.gunicorn : PINS.uvicorn;
-  if (!has(server.name))
-    warnings.push(`${server.name} is not in your dependencies but the image runs it; add \`${requirementLine(server)}\` to ${file}`);
+  if (!has(server.name)) warnings.push(`${server.name} is not in your dependencies but the image runs it; ${howToAdd(options.installFrom, server)}`);
   for (const service of chosenServices(options))
-    if (!service.drivers.some(has))
-      warnings.push(`nothing in your dependencies talks to ${service.label}; add \`${requirementLine(service.driver)}\` to ${file}`);
+    if (!service.drivers.some(has)) warnings.push(`nothing in your dependencies talks to ${service.label}; ${howToAdd(options.installFrom, service.driver)}`);
   if (options.healthcheck === 'tcp')
     warnings.push('no /health route found: the HEALTHCHECK only checks that the port accepts connections');
   for (const legacy of detected.legacyComposeFiles)
     warnings.push(`${legacy} exists: Compose now reads compose.yaml instead; merge what you still need from it and delete it`);
   return warnings;
+}
+
+/** `add `uvicorn[standard]==0.54.0` to requirements.txt`, or the lock's own tool: `uv add '...'`. */
+function howToAdd(installFrom: InstallFrom, requirement: Requirement): string {
+  const line = requirementLine(requirement);
+  const add = installerFor(installFrom).addCommand;
+  if (add) return `add it with \`${add} '${line}'\`, which updates ${installFrom} too`;
+  return `add \`${line}\` to ${installFrom === 'pyproject.toml' ? "pyproject.toml's [project] dependencies" : 'requirements.txt'}`;
 }
 
 /**

@@ -33,11 +33,5 @@ export const DOCKERFILE_FEATURES: Record<DockerfileVariant, Feature> = {
   'multi-stage': { layer: 'dockerfile-multi-stage' },
 };
 
-/**
- * requirements.txt, or pyproject.toml's PEP 621 `[project].dependencies` (a repository
- * without requirements.txt); never a Poetry table, which pip cannot read.
- */
-export type InstallFrom = 'requirements.txt' | 'pyproject.toml';
-
 /** Fixed UID/GID of the non-root user, above the range distributions hand out. */
 export const APP_UID = 10001;

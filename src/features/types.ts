@@ -38,6 +38,26 @@ export interface Migrations {
   command: string[];
 }
 
+/**
+ * A tool the image installs the dependencies with (uv, pip, poetry, pipenv), and from which
+ * files. Its layer holds the Dockerfile parts that install them, `standard.dockerfile` (the
+ * single-stage image: dependencies, then the code) and `builder.dockerfile` (the multi-stage
+ * builder: the dependencies into `venv`), and, for a package manager a new project can use,
+ * the files it declares and locks the dependencies in.
+ */
+export interface InstallerFeature extends Feature {
+  /** `uv`, `pip`, `poetry`, `pipenv`. */
+  key: string;
+  /** Its name in prose. */
+  label: string;
+  /** The files the install reads, bind-mounted for it; compose.override.yaml rebuilds when one changes. */
+  files: string[];
+  /** The virtual environment the multi-stage builder fills and the runtime copies and puts on PATH. */
+  venv: string;
+  /** The command that adds a dependency to the manifest and the lock (`uv add`); absent for pip, whose files are edited by hand. */
+  addCommand?: string;
+}
+
 /** The option keys that turn a backing service on. */
 export type ServiceKey = 'postgres' | 'redis';
 

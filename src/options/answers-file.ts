@@ -4,7 +4,7 @@
 import { CliError } from '../errors.js';
 import { readUserFile } from '../user-files.js';
 import { nameProblem, nearest } from './names.js';
-import { PROJECT_OPTIONS, valueProblem, type ProjectOptions } from './table.js';
+import { PROJECT_OPTIONS, useOf, valueProblem, type ProjectOptions } from './table.js';
 
 export const ANSWERS_FILE = '.create-python-docker-app.json';
 
@@ -41,7 +41,8 @@ export function readAnswersFile(file: string, source = `--answers ${file}`): Rec
       throw new CliError('invalid-value', `${source}: unknown key "${key}"${didYouMean(key, known)}; the keys are ${known.join(', ')}`);
   const out: Record<string, string | boolean> = {};
   for (const spec of PROJECT_OPTIONS) {
-    const value = record[spec.key];
+    // A file from before an option existed leaves it out, and means what was generated then.
+    const value = record[spec.key] ?? useOf(spec, 'create').recordedBefore;
     if (value === undefined) continue;
     // A number where text is expected is refused too: the file holds what the CLI wrote.
     const ok = spec.kind === 'text' ? typeof value === 'string' && !valueProblem(spec, value) : !valueProblem(spec, value);

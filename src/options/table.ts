@@ -12,12 +12,14 @@ import { descriptionProblem, healthPathProblem, imageNameProblem, nameProblem, p
 export const FRAMEWORKS = ['fastapi', 'flask'] as const;
 export const PYTHON_VERSIONS = ['3.12', '3.13', '3.14'] as const;
 export const DOCKERFILE_VARIANTS = ['standard', 'multi-stage'] as const;
+export const PACKAGE_MANAGERS = ['uv', 'pip'] as const;
 /** Where the project is deployed besides Compose; a choice, so other targets can follow. */
 export const DEPLOY_TARGETS = ['none', 'kubernetes'] as const;
 
 export type Framework = (typeof FRAMEWORKS)[number];
 export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
 export type DockerfileVariant = (typeof DOCKERFILE_VARIANTS)[number];
+export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 export type DeployTarget = (typeof DEPLOY_TARGETS)[number];
 
 /** Everything that decides what a generated project contains. */
@@ -33,6 +35,8 @@ export interface ProjectOptions {
   dockerfile: DockerfileVariant;
   /** Alembic migrations for the PostgreSQL schema (always false without PostgreSQL). */
   migrations: boolean;
+  /** How dependencies are declared and locked: uv (pyproject.toml + uv.lock) or pip (requirements.in + hashed requirements.txt). */
+  packageManager: PackageManager;
   /** Deployment manifests beside the Compose files: deploy/kubernetes/. */
   deploy: DeployTarget;
   /** .github/workflows/ci.yml: lint, tests against PostgreSQL/Redis, image build, Compose smoke test. */
@@ -61,6 +65,7 @@ export interface OptionValues {
   postgres: boolean;
   redis: boolean;
   dockerfile: DockerfileVariant;
+  packageManager: PackageManager;
   deploy: DeployTarget;
   dir: string;
   app: string;
@@ -96,6 +101,11 @@ export interface OptionUse<K extends OptionKey = OptionKey> {
    * still come from this row.
    */
   fromLocation?: boolean;
+  /**
+   * What an answers file written before this option existed means by leaving it out (update,
+   * --answers): the value those projects were generated with, not today's default.
+   */
+  recordedBefore?: OptionValues[K];
   /**
    * The default applies even where the command otherwise wants --yes (create): an option added
    * later and off by default, so scripts that give every other flag, and answers files written
@@ -285,6 +295,19 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     commands: { create: { default: 'standard' }, 'add docker': { default: 'standard' } },
   },
   {
+    key: 'packageManager',
+    flag: 'package-manager',
+    kind: 'choice',
+    choices: PACKAGE_MANAGERS,
+    message: 'Package manager (either locks every dependency with hashes)',
+    help: 'uv: pyproject.toml + uv.lock; pip: requirements.in + requirements.txt with hashes',
+    // add docker installs with the tool whose lock file it finds (uv.lock, poetry.lock, ...).
+    // Projects generated before this option existed installed requirements.txt with pip. Not
+    // defaultWithoutYes: the default changes every dependency file, so a script that gives
+    // every other flag is told to choose rather than switched to uv without a word.
+    commands: { create: { default: 'uv', recordedBefore: 'pip' } },
+  },
+  {
     key: 'deploy',
     flag: 'deploy',
     kind: 'choice',
@@ -463,21 +486,24 @@ export function valueProblem(spec: OptionSpec, value: unknown): string | undefin
 export type ExtraOptionKey = 'ci' | 'dependabot' | 'lint';
 
 /**
- * Every combination of the structural options (framework x postgres x redis x dockerfile), with
- * migrations wherever there is PostgreSQL, as a new project has them.
+ * Every combination of the structural options (framework x postgres x redis x dockerfile x
+ * package manager), for one Python version and deployment target, with migrations wherever
+ * there is PostgreSQL, as a new project has them.
  */
 export function allCombinations(python: PythonVersion = '3.13', deploy: DeployTarget = 'none'): Omit<ProjectOptions, 'name' | 'description' | ExtraOptionKey>[] {
   const out: Omit<ProjectOptions, 'name' | 'description' | ExtraOptionKey>[] = [];
   for (const framework of FRAMEWORKS)
     for (const postgres of [true, false])
       for (const redis of [true, false])
-        for (const dockerfile of DOCKERFILE_VARIANTS) out.push({ framework, python, postgres, redis, dockerfile, migrations: postgres, deploy });
+        for (const dockerfile of DOCKERFILE_VARIANTS)
+          for (const packageManager of PACKAGE_MANAGERS)
+            out.push({ framework, python, postgres, redis, dockerfile, migrations: postgres, packageManager, deploy });
   return out;
 }
 
 /** One of allCombinations(). */
 export type Combination = ReturnType<typeof allCombinations>[number];
 
-export function comboId(o: Pick<ProjectOptions, 'framework' | 'postgres' | 'redis' | 'dockerfile'>): string {
-  return [o.framework, o.postgres ? 'pg' : 'nopg', o.redis ? 'redis' : 'noredis', o.dockerfile].join('-');
+export function comboId(o: Pick<ProjectOptions, 'framework' | 'postgres' | 'redis' | 'dockerfile' | 'packageManager'>): string {
+  return [o.framework, o.postgres ? 'pg' : 'nopg', o.redis ? 'redis' : 'noredis', o.dockerfile, o.packageManager].join('-');
 }

@@ -12,10 +12,12 @@
 //    (the checkers read `python:${PYTHON_VERSION}-slim` literally);
 //  - no RUN after the last USER; the final stage has a CMD;
 //  - HEALTHCHECK sets --interval, --timeout, --start-period and --retries;
-//  - the CMD's server is a declared dependency of the file the image installs (requirements.txt,
-//    or pyproject.toml's [project].dependencies), EXPOSE is the port it binds on all
-//    interfaces, and the module it serves exists (under the WORKDIR or a PYTHONPATH entry);
-//  - dependencies are installed before the code is copied, and requirements.txt pins with ==;
+//  - the CMD's server is a declared dependency of what the image installs (requirements.txt,
+//    pyproject.toml's [project].dependencies for pip or uv, Poetry's dependencies, the
+//    Pipfile's [packages]), EXPOSE is the port it binds on all interfaces, and the module it
+//    serves exists (under the WORKDIR or a PYTHONPATH entry);
+//  - dependencies are installed (pip, uv sync, poetry install, pipenv install) before the code
+//    is copied, and requirements.txt pins with ==;
 //  - apt-get install follows apt-get update in the same RUN; no build tools in the final stage.
 
 import { parseTOML } from 'confbox/toml';
@@ -142,14 +144,22 @@ function checkHealthcheckFlags(healthchecks: Instruction[], add: Add): void {
     if (!flags.has(flag)) add('healthcheck', hc, `HEALTHCHECK should set --${flag}`);
 }
 
-type InstallFrom = 'requirements.txt' | 'pyproject.toml';
+type InstallFrom = 'requirements.txt' | 'pyproject.toml' | 'poetry' | 'Pipfile';
+
+/** A RUN that installs the dependencies: pip install, uv sync, poetry install, pipenv install. */
+const INSTALL = /\b(?:pip3?\s+install|uv\s+sync|poetry\s+install|pipenv\s+install)\b/;
 
 /**
- * The file the pip install RUN installs from: pyproject.toml when that RUN bind-mounts it
- * (our pyproject variant reads its [project].dependencies), otherwise requirements.txt.
+ * What the install RUN installs from: uv sync and a pip install that bind-mounts pyproject.toml
+ * (our pyproject variant) read [project].dependencies; poetry install, Poetry's dependencies;
+ * pipenv install, the Pipfile; otherwise requirements.txt.
  */
 function installedFile(all: Instruction[]): InstallFrom {
-  const install = all.find((i) => i.getKeyword() === 'RUN' && /\bpip3?\s+install\b/.test(argsText(i)));
+  const install = all.find((i) => i.getKeyword() === 'RUN' && INSTALL.test(argsText(i)));
+  const text = install ? argsText(install) : '';
+  if (/\bpoetry\s+install\b/.test(text)) return 'poetry';
+  if (/\bpipenv\s+install\b/.test(text)) return 'Pipfile';
+  if (/\buv\s+sync\b/.test(text)) return 'pyproject.toml';
   const mounted = (install ? flagsOf(install) : [])
     .filter((f) => f.name === 'mount' && /(^|,)type=bind(,|$)/.test(f.value ?? ''))
     .map((f) => /(?:^|,)(?:source|src)=([^,]+)/.exec(f.value ?? '')?.[1]);
@@ -158,21 +168,36 @@ function installedFile(all: Instruction[]): InstallFrom {
 
 type Declared = { where: string; names: Set<string> } | { error: string };
 
-/** The distributions the image installs: requirement lines, or pyproject.toml's [project].dependencies. */
-function declaredDependencies(file: InstallFrom, readFile: (p: string) => string | undefined): Declared {
+/**
+ * The distributions the image installs: requirement lines, pyproject.toml's
+ * [project].dependencies (and, for Poetry, [tool.poetry.dependencies]), or the Pipfile's [packages].
+ */
+function declaredDependencies(from: InstallFrom, readFile: (p: string) => string | undefined): Declared {
+  const file = from === 'poetry' ? 'pyproject.toml' : from;
   const text = readFile(file);
   if (text === undefined) return { error: `${file} not found in the build context` };
-  if (file === 'requirements.txt')
+  if (from === 'requirements.txt')
     return { where: file, names: new Set(requirementLines(text).map((r) => requirementName(r.text))) };
-  let dependencies: unknown;
+  type Toml = { project?: { dependencies?: unknown }; tool?: { poetry?: { dependencies?: unknown } }; packages?: unknown };
+  let toml: Toml;
   try {
-    dependencies = parseTOML<{ project?: { dependencies?: unknown } }>(text).project?.dependencies;
+    toml = parseTOML<Toml>(text);
   } catch (error) {
-    return { error: `pyproject.toml is not valid TOML: ${error instanceof Error ? error.message : String(error)}` };
+    return { error: `${file} is not valid TOML: ${error instanceof Error ? error.message : String(error)}` };
   }
-  if (!Array.isArray(dependencies) || !dependencies.every((d) => typeof d === 'string'))
+  const names = new Set<string>();
+  const table = (value: unknown) => (typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : []);
+  if (from === 'Pipfile') {
+    for (const name of table(toml.packages)) names.add(requirementName(name));
+    return { where: "the Pipfile's [packages]", names };
+  }
+  const dependencies = toml.project?.dependencies;
+  const pep621 = Array.isArray(dependencies) && dependencies.every((d) => typeof d === 'string');
+  if (pep621) for (const d of dependencies as string[]) names.add(requirementName(d.trim()));
+  if (from === 'poetry') for (const name of table(toml.tool?.poetry?.dependencies)) names.add(requirementName(name));
+  if (!pep621 && names.size === 0)
     return { error: 'pyproject.toml has no [project].dependencies list, which the Dockerfile installs' };
-  return { where: "pyproject.toml's [project].dependencies", names: new Set(dependencies.map((d: string) => requirementName(d.trim()))) };
+  return { where: from === 'poetry' ? "pyproject.toml's dependencies" : "pyproject.toml's [project].dependencies", names };
 }
 
 /** The executable the CMD runs (or the module of `python -m X`) must be a declared dependency of the installed file. */
@@ -304,13 +329,14 @@ function serverExecutable(argv: string[]): string {
   return base(argv[0] ?? '');
 }
 
+/** The lock-file installers, which read the files they need from bind mounts. */
+const INSTALL_FROM_LOCK = /\b(?:uv\s+sync|poetry\s+install|pipenv\s+install)\b/;
+
 /** Dependencies must be installed before the code is copied, so code edits keep that layer cached. */
 function checkInstallOrder(all: Instruction[], add: Add): void {
-  const install = all.find(
-    (i) => i.getKeyword() === 'RUN' && /\bpip3?\s+install\b.*-r\s+\S*requirements\.txt/.test(argsText(i)),
-  );
+  const install = all.find((i) => i.getKeyword() === 'RUN' && (INSTALL_FROM_LOCK.test(argsText(i)) || /\bpip3?\s+install\b.*-r\s+\S*requirements\.txt/.test(argsText(i))));
   if (!install) {
-    add('deps-before-code', 0, 'no RUN installs requirements.txt with pip');
+    add('deps-before-code', 0, 'no RUN installs the dependencies (pip install -r requirements.txt, uv sync, poetry install, pipenv install)');
     return;
   }
   const codeCopy = all.find((i) => {

@@ -11,7 +11,17 @@ import { COMPOSE_BIN, composeConfig, composeSchemaErrors, createDotEnv } from '.
 import { lintDockerfile, type LintFinding } from './dockerfile-lint.js';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
-export type FixtureName = 'flask-factory' | 'fastapi-main' | 'pyproject-app' | 'src-layout' | 'existing-dockerfile' | 'requirements-includes' | 'kubernetes-app';
+export type FixtureName =
+  | 'flask-factory'
+  | 'fastapi-main'
+  | 'pyproject-app'
+  | 'src-layout'
+  | 'existing-dockerfile'
+  | 'requirements-includes'
+  | 'uv-project'
+  | 'poetry-project'
+  | 'pipenv-project'
+  | 'kubernetes-app';
 
 const made: string[] = [];
 

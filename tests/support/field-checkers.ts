@@ -72,8 +72,11 @@ export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
   '.gitignore': 'no checker reads it',
   'README.md': 'prose; none of these checkers reads Markdown',
   'pyproject.toml': 'tool settings only; ruff and bandit read it as their configuration',
-  'requirements.txt': 'pins, held to == by our own Dockerfile rules (tests/support/dockerfile-lint.ts)',
-  'requirements-dev.txt': 'pins for the tests; no checker here reads requirement files',
+  'requirements.txt': 'a lock compiled by uv pip compile; tests/locks.test.ts holds it to uv.lock, hash for hash',
+  'requirements-dev.txt': 'the tests\' lock, compiled the same way and checked the same way',
+  'requirements.in': 'the pins requirements.txt is compiled from, held to == by tests/generate.test.ts; no checker here reads requirement files',
+  'requirements-dev.in': 'the same for requirements-dev.txt',
+  'uv.lock': 'written by uv (npm run lock); tests/locks.test.ts checks it with `uv lock --check`',
 };
 
 /** What each checker gets from the kinds: its files, and for checkov its frameworks. */

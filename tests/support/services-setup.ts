@@ -121,7 +121,7 @@ async function startServices(bin: Binaries, started: Started): Promise<Services>
     [
       '--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
       // Room for a database per test project and per server (see app-runtime.test.ts).
-      '--databases', '64',
+      '--databases', '128',
       '--unixsocket', path.join(socketDir, REDIS_SOCKET), '--unixsocketperm', '777', '--dir', workDir,
     ],
     { stdio: ['ignore', openSync(redisLog, 'a'), openSync(redisLog, 'a')] },
