@@ -59,7 +59,7 @@ describe('on a project create-python-docker-app generated', () => {
     const added = Object.fromEntries(Object.entries(deployFiles(path.join(cwd, 'xyzzy'))).map(([f, text]) => [f, text.replaceAll('xyzzy', 'shop')]));
     expect(Object.keys(generated).length).toBeGreaterThan(10);
     expect(added).toEqual(generated);
-    expect(json(run.stdout).options).toMatchObject({ name: 'xyzzy', image: 'xyzzy', port: 8000, uid: 10001, healthPath: '/health', server: 'gunicorn', postgres: true, redis: false, migrations: false });
+    expect(json(run.stdout).options).toMatchObject({ name: 'xyzzy', image: 'xyzzy', port: 8000, uid: 10001, healthPath: '/health', server: 'gunicorn', postgres: true, redis: false, migrations: true });
   });
 
   it('on a project made with --deploy kubernetes, every file is unchanged', async () => {

@@ -193,6 +193,11 @@ describe('without a terminal it never asks', () => {
       dockerfile: 'standard',
       packageManager: 'pip',
       deploy: 'none',
+      // Added after 0.1, so on by default even without --yes (migrations only with PostgreSQL).
+      migrations: false,
+      ci: true,
+      dependabot: true,
+      lint: true,
     });
   });
 
@@ -412,7 +417,7 @@ describe('the answers file', () => {
     expect(stamped).toEqual({
       generator: 'create-python-docker-app',
       version: PACKAGE_VERSION,
-      answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: 'none' },
+      answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: 'none', migrations: true, ci: true, dependabot: true, lint: true },
     });
     // The record `update` merges against: every other file, by its sha256 (and BASE_FILE, its text).
     expect(Object.keys(recorded).sort()).toEqual(listFiles(path.join(cwd, 'orders')).filter((f) => f !== ANSWERS_FILE && f !== BASE_FILE).sort());

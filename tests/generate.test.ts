@@ -169,7 +169,7 @@ describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s', (id, combo) => 
     const compose = doc.toJS() as any;
     expect(compose.name).toBe(path.basename(g().dir));
     const services = Object.keys(compose.services).sort();
-    expect(services).toEqual(['app', ...(combo.postgres ? ['db'] : []), ...(combo.redis ? ['redis'] : [])].sort());
+    expect(services).toEqual(['app', ...(combo.postgres ? ['db'] : []), ...(combo.migrations ? ['migrate'] : []), ...(combo.redis ? ['redis'] : [])].sort());
     const env = compose.services.app.environment ?? {};
     expect('DATABASE_URL' in env).toBe(combo.postgres);
     expect('REDIS_URL' in env).toBe(combo.redis);
@@ -293,7 +293,8 @@ describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s', (id, combo) => 
     expect(stamped).toEqual({
       generator: 'create-python-docker-app',
       version: PACKAGE_VERSION,
-      answers: { name: path.basename(g().dir), description: DESCRIPTION, ...combo },
+      // The options that only add files are on by default.
+      answers: { name: path.basename(g().dir), description: DESCRIPTION, ...combo, ci: true, dependabot: true, lint: true },
     });
   });
 

@@ -71,7 +71,8 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s --deploy kubernetes'
     const devServices = combo.postgres || combo.redis;
     expect(files.sort()).toEqual(
       [
-        'base/config.env', 'base/deployment.yaml', 'base/hpa.yaml', 'base/kustomization.yaml', 'base/pdb.yaml',
+        'base/config.env', 'base/deployment.yaml', 'base/hpa.yaml', 'base/kustomization.yaml',
+        ...(combo.migrations ? ['base/migration-job.yaml'] : []), 'base/pdb.yaml',
         'base/secret.example', 'base/service.yaml', 'overlays/dev/kustomization.yaml', 'overlays/dev/secret.example',
         ...(devServices ? ['overlays/dev/services.yaml'] : []), 'overlays/prod/ingress.yaml', 'overlays/prod/kustomization.yaml',
         'README.md',
@@ -83,9 +84,9 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s --deploy kubernetes'
 
   it('the base files validate against the Kubernetes 1.36 schemas and our rules', async () => {
     const objects = baseObjects(dir());
-    expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service']);
+    expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'HorizontalPodAutoscaler', ...(combo.migrations ? ['Job'] : []), 'PodDisruptionBudget', 'Service']);
     expect(await allSchemaErrors(objects)).toEqual([]);
-    expect(kubernetesRuleFindings(objects, expectedFromProject(dir(), combo.framework, 'base'))).toEqual([]);
+    expect(kubernetesRuleFindings(objects, expectedFromProject(dir(), combo.framework, 'base', combo.migrations))).toEqual([]);
   });
 
   it('the Secret is only referenced: secret.example lists its keys without values and the kubectl command', () => {
@@ -103,7 +104,7 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s --deploy kubernetes'
       const objects = await built(dir(), which);
       const where = `${id}: kustomize build ${K8S}/${which}`;
       expect(await allSchemaErrors(objects), where).toEqual([]);
-      expect(kubernetesRuleFindings(objects, expectedFromProject(dir(), combo.framework, buildKind(which))), where).toEqual([]);
+      expect(kubernetesRuleFindings(objects, expectedFromProject(dir(), combo.framework, buildKind(which), combo.migrations)), where).toEqual([]);
       const statefulSets = objects.filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata.name);
       const inCluster = which === 'overlays/dev' ? [...(combo.postgres ? ['db'] : []), ...(combo.redis ? ['redis'] : [])] : [];
       expect(statefulSets, `${where}: StatefulSets`).toEqual(inCluster);
@@ -208,7 +209,7 @@ describe.skipIf(noKustomize)('the checks catch a broken manifest', () => {
     const combo = COMBOS.find((c) => c.framework === 'flask' && c.postgres && c.redis)!;
     const dir = projects.get(idOf(combo))!;
     pristine = await built(dir, 'overlays/prod');
-    expected = expectedFromProject(dir, combo.framework, 'prod');
+    expected = expectedFromProject(dir, combo.framework, 'prod', combo.migrations);
   });
   const broken = (change: (o: K8sObject[]) => void) => {
     const copy = structuredClone(pristine);

@@ -36,10 +36,11 @@ describe('injected prompter', () => {
 
   it('asks only what the flags did not give', async () => {
     const cwd = tempDir();
-    const prompter = scriptedPrompter({ python: '3.14', redis: false, description: ENTER, packageManager: 'pip', deploy: ENTER });
+    const prompter = scriptedPrompter({ python: '3.14', redis: false, description: ENTER, packageManager: 'pip', deploy: ENTER, ci: ENTER, dependabot: false, lint: ENTER });
     const run = await runMain(['shop', '--framework', 'flask', '--no-postgres', '--dockerfile', 'multi-stage', '--json', '--dry-run'], { cwd, tty: true, prompter });
     expect(run.code, run.stderr).toBe(0);
-    expect(prompter.asked.map((q) => q.key)).toEqual(['description', 'python', 'redis', 'packageManager', 'deploy']);
+    // Without PostgreSQL, migrations are not asked: there is nothing to migrate.
+    expect(prompter.asked.map((q) => q.key)).toEqual(['description', 'python', 'redis', 'packageManager', 'deploy', 'ci', 'dependabot', 'lint']);
     expect(JSON.parse(run.stdout).options).toEqual({
       name: 'shop',
       description: 'A Python web service',
@@ -50,13 +51,17 @@ describe('injected prompter', () => {
       dockerfile: 'multi-stage',
       packageManager: 'pip',
       deploy: 'none',
+      ci: true,
+      dependabot: false,
+      lint: true,
+      migrations: false,
     });
   });
 
   it('asks nothing when every option is a flag', async () => {
     const cwd = tempDir();
     const prompter = scriptedPrompter({});
-    const argv = ['shop', '--description', 'd', '--framework', 'fastapi', '--python', '3.12', '--redis', '--postgres', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--dry-run'];
+    const argv = ['shop', '--description', 'd', '--framework', 'fastapi', '--python', '3.12', '--redis', '--postgres', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--ci', '--no-dependabot', '--lint', '--migrations', '--dry-run'];
     const run = await runMain(argv, { cwd, tty: true, prompter });
     expect(run.code, run.stderr).toBe(0);
     expect(prompter.asked).toEqual([]);
@@ -117,7 +122,7 @@ describe('injected prompter', () => {
   it('an interactive run is reproduced byte for byte by --answers without a terminal', async () => {
     const cwd = tempDir();
     // Some options by flag, the rest asked: the order the answers arrive in must not matter.
-    const prompter = scriptedPrompter({ name: 'shop', description: 'Asked "politely"', framework: 'flask', python: ENTER, postgres: false, dockerfile: 'multi-stage', packageManager: ENTER, deploy: ENTER });
+    const prompter = scriptedPrompter({ name: 'shop', description: 'Asked "politely"', framework: 'flask', python: ENTER, postgres: false, dockerfile: 'multi-stage', packageManager: ENTER, deploy: ENTER, ci: ENTER, dependabot: ENTER, lint: ENTER });
     const first = await runMain(['--redis'], { cwd, tty: true, prompter });
     expect(first.code, first.stderr).toBe(0);
     const elsewhere = tempDir();
@@ -194,6 +199,9 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
         { expect: 'Dockerfile variant', send: '\x1b[B\r' }, // multi-stage
         { expect: 'Package manager', send: '\x1b[B\r' }, // pip
         { expect: 'Deployment manifests', send: '\x1b[B\r' }, // kubernetes
+        { expect: 'GitHub Actions workflow', send: '\r' },
+        { expect: 'Dependabot', send: 'n\r' },
+        { expect: 'ruff', send: '\r' },
       ],
       { cwd },
     );
@@ -214,6 +222,10 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
       dockerfile: 'multi-stage',
       packageManager: 'pip',
       deploy: 'kubernetes',
+      ci: true,
+      dependabot: false,
+      lint: true,
+      migrations: false,
     });
     expect(listFiles(path.join(cwd, 'pty-app'))).toContain('deploy/kubernetes/base/deployment.yaml');
   });
@@ -221,7 +233,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
   it('with --json, the prompts draw on stderr and stdout gets the one JSON document only', async () => {
     const cwd = tempDir();
     const out = path.join(tempDir(), 'out.json');
-    const steps = ['Project name', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests'];
+    const steps = ['Project name', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'GitHub Actions', 'Dependabot', 'ruff', 'Alembic'];
     const run = await runOnPty(['--json'], steps.map((expect, i) => ({ expect, send: i === 0 ? 'json-app\r' : '\r' })), { cwd, stdoutFile: out });
     expect(run.failedStep, run.text).toBeNull();
     expect(run.status, run.text).toBe(0);
@@ -253,7 +265,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
   it('re-asks an invalid name offering the normalized one, which Enter accepts', async () => {
     const cwd = tempDir();
     const run = await runOnPty(
-      ['My Shop!', '--no-postgres', '--no-redis', '--framework', 'fastapi', '--python', '3.13', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--description', 'd'],
+      ['My Shop!', '--no-postgres', '--no-redis', '--framework', 'fastapi', '--python', '3.13', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--ci', '--dependabot', '--lint', '--description', 'd'],
       [{ expect: 'Project name \\(my-shop\\)', send: '\r' }],
       { cwd },
     );
@@ -266,7 +278,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
 
   it('NO_COLOR: prompts and report without a single colour code on a terminal', async () => {
     const cwd = tempDir();
-    const steps = ['Project name', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests'];
+    const steps = ['Project name', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'GitHub Actions', 'Dependabot', 'ruff', 'Alembic'];
     const plain = await runOnPty([], steps.map((expect, i) => ({ expect, send: i === 0 ? 'plain\r' : '\r' })), { cwd, env: { NO_COLOR: '1' } });
     expect(plain.status, plain.text).toBe(0);
     expect(plain.text).toContain('Done:');

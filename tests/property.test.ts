@@ -49,15 +49,13 @@ const structure = fc.record({
   redis: fc.boolean(),
   dockerfile: fc.constantFrom(...DOCKERFILE_VARIANTS),
   packageManager: fc.constantFrom(...PACKAGE_MANAGERS),
-  // Migrations and ruff are on by default (the CLI below gives neither flag).
-  migrations: fc.constant(true),
-  lint: fc.constant(true),
 });
 
 /** A name uv refuses for a project: a package the project's uv.lock installs. */
-function shadowsLockedPackage(name: string, s: LockOptions & { packageManager: string }): boolean {
+function shadowsLockedPackage(name: string, s: Omit<LockOptions, 'migrations' | 'lint'> & { packageManager: string }): boolean {
   if (s.packageManager !== 'uv') return false;
-  const locked = splitUvLock(readLock(s, 'uv.lock')).tables.map((t) => tableKey(t).split(' ')[0]);
+  // Migrations (with PostgreSQL) and ruff are on by default; the CLI below gives neither flag.
+  const locked = splitUvLock(readLock({ ...s, migrations: s.postgres, lint: true }, 'uv.lock')).tables.map((t) => tableKey(t).split(' ')[0]);
   return locked.includes(normalizePackageName(name));
 }
 
@@ -95,7 +93,8 @@ describe('random names and descriptions through the CLI', () => {
         // Accepted: both values are valid, and were used exactly as given.
         expect(nameProblem(expectedName)).toBeUndefined();
         expect(descriptionProblem(description)).toBeUndefined();
-        expect(doc.options).toEqual({ ...s, python: '3.13', deploy: 'none', name: expectedName, description });
+        const defaults = { migrations: s.postgres, ci: true, dependabot: true, lint: true };
+        expect(doc.options).toEqual({ ...s, ...defaults, python: '3.13', deploy: 'none', name: expectedName, description });
         checkProject(doc.options!);
       }),
       { numRuns: 120 },

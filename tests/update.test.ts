@@ -663,7 +663,7 @@ describe('random user edits (property)', () => {
       'common/compose.yaml.ejs': replaceFirstLine('# (old) first line'),
       'common/_env.example.ejs': replaceFirstLine('# (old) copy to .env'),
       'fastapi/app/items.py.ejs': prependLine('# (old) header'),
-      'fastapi/tests/test_items.py.ejs': appendLine('# (old) trailer'),
+      'common/tests/test_items.py.ejs': appendLine('# (old) trailer'),
       'pip/requirements-dev.txt.ejs': absent,
     },
     { 'common/NOTES.md.ejs': 'Old notes.\nSecond line.\n' },

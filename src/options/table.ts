@@ -268,24 +268,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   // --postgres, --redis: one row per service, from what its feature module says of it.
   ...SERVICE_FEATURES.map(serviceOption),
   {
-    key: 'migrations',
-    flag: 'migrations',
-    kind: 'boolean',
-    message: 'Run Alembic migrations before the app starts?',
-    help: 'a Job running `alembic upgrade head` before rollout',
-    commands: {
-      // Added after 0.1: on by default even without --yes, so scripts that give every other
-      // flag keep working (and get the migrations a new project should have).
-      create: {
-        default: true,
-        defaultWithoutYes: true,
-        help: 'Alembic migrations, run by a one-shot `migrate` service before the app starts; without them the table is created at start-up (PostgreSQL only)',
-        onlyWhen: { holds: (a) => a.postgres === true, otherwise: false, needs: '--postgres: Alembic migrates the PostgreSQL schema, and without PostgreSQL the items live in memory' },
-      },
-      'add kubernetes': { default: false, detect: (d) => d.deployment?.migrations, detectedFrom: 'alembic.ini or the answers file', ask: false },
-    },
-  },
-  {
     key: 'dockerfile',
     flag: 'dockerfile',
     kind: 'choice',
@@ -390,6 +372,25 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
         message: 'Path the probes call (no HEALTHCHECK URL or /health route found)',
         suggest: () => '/health',
       },
+    },
+  },
+  {
+    key: 'migrations',
+    flag: 'migrations',
+    kind: 'boolean',
+    message: 'Run Alembic migrations before the app starts?',
+    help: 'a Job running `alembic upgrade head` before rollout',
+    commands: {
+      // Added after 0.1: on by default even without --yes, so scripts that give every other
+      // flag keep working (and get the migrations a new project should have). Last in the
+      // table, so plop's positional bypasses of 0.1 keep their order.
+      create: {
+        default: true,
+        defaultWithoutYes: true,
+        help: 'Alembic migrations, run by a one-shot `migrate` service before the app starts; without them the table is created at start-up (PostgreSQL only)',
+        onlyWhen: { holds: (a) => a.postgres === true, otherwise: false, needs: '--postgres: Alembic migrates the PostgreSQL schema, and without PostgreSQL the items live in memory' },
+      },
+      'add kubernetes': { default: false, detect: (d) => d.deployment?.migrations, detectedFrom: 'alembic.ini or the answers file', ask: false },
     },
   },
 ];
