@@ -5,7 +5,7 @@
 import { DEV_BIND_ADDRESS, DEV_HOST } from '../features/development.js';
 import { DOCKER_FLOOR, START_COMMAND, VERSIONED_FEATURES, type DockerFloor, type VersionedFeature } from '../features/docker-floor.js';
 import { APP_UID, DEFAULT_WORKERS, DOCKERFILE_FEATURES, serverEnv } from '../features/dockerfile.js';
-import { ciFacts, type CiFacts } from '../features/ci.js';
+import { ciFacts, projectCommands, type CiFacts, type ProjectCommands } from '../features/ci.js';
 import { COOLDOWN_DAYS, dependabotUpdates, type DependabotUpdate } from '../features/dependabot.js';
 import { APP_PORT, FRAMEWORK_FEATURES, serverFor, STOP_GRACE_PERIOD_SECONDS } from '../features/frameworks.js';
 import { ITEM_LIMITS } from '../features/items.js';
@@ -69,6 +69,10 @@ export interface RenderContext {
   image: string;
   /** Alembic migrations (only with PostgreSQL), run by a one-shot Compose service before the app. */
   migrations: { service: string; firstRevision: string; lockId: number } | undefined;
+  /** The commands the README documents and the workflow runs: install, lint, test, smoke test. */
+  commands: ProjectCommands;
+  /** `uv run ` (uv) or nothing (pip, in an activated .venv): how the README runs a tool of the venv. */
+  inEnv: string;
   /** The GitHub Actions workflow (.github/workflows/ci.yml), with --ci. */
   ci: (CiFacts & { services: CiService[] }) | undefined;
   /** .github/dependabot.yml, with --dependabot. */
@@ -307,11 +311,13 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     items: ITEM_LIMITS,
     image: options.name,
     migrations: migrations ? { service: MIGRATE_SERVICE, firstRevision: FIRST_REVISION, lockId: MIGRATION_LOCK_ID } : undefined,
+    commands: projectCommands(options.packageManager),
+    inEnv: options.packageManager === 'uv' ? 'uv run ' : '',
     ci: options.ci
-      ? { ...ciFacts(options.name), services: reached.filter((s): s is CiService => s.ci !== undefined && s.compose.image !== undefined && s.compose.devPort !== undefined) }
+      ? { ...ciFacts(options.name, options.packageManager), services: reached.filter((s): s is CiService => s.ci !== undefined && s.compose.image !== undefined && s.compose.devPort !== undefined) }
       : undefined,
     dependabot: options.dependabot
-      ? { updates: dependabotUpdates({ ci: options.ci, kubernetesImages: (kubernetes?.devServices.length ?? 0) > 0 }), cooldownDays: COOLDOWN_DAYS }
+      ? { updates: dependabotUpdates({ packageManager: options.packageManager, ci: options.ci, kubernetesImages: (kubernetes?.devServices.length ?? 0) > 0 }), cooldownDays: COOLDOWN_DAYS }
       : undefined,
     lint: options.lint ? { lineLength: LINE_LENGTH, rules: RUFF_RULES, targetVersion: `py${options.python.replace('.', '')}`, preCommit: PRE_COMMIT } : undefined,
     services,

@@ -2,31 +2,42 @@
 // lint job (with --lint), the pytest suite against PostgreSQL and Redis service containers, and
 // the image built with a BuildKit cache then started with `docker compose up --wait`.
 //
-// Every command a step runs is one of PROJECT_COMMANDS: scripts the project ships, which its
-// README documents and our tests run (tests/ci-workflow.test.ts holds the workflow to that
-// list). GitHub itself never runs here; what the workflow does is tested through them.
+// Every command a step runs is one of projectCommands(): the package manager's install command
+// and scripts the project ships, which its README documents and our tests run
+// (tests/ci-workflow.test.ts holds the workflow to that list). GitHub itself never runs here;
+// what the workflow does is tested through them.
 
 import { ACTIONS, CI_RUNNER, type ActionPin } from '../engine/versions.js';
+import type { PackageManager } from '../options/table.js';
 
-/** The commands the workflow's steps run, by what they do. */
-export const PROJECT_COMMANDS = {
-  /** ruff check and ruff format --check (with --lint). */
-  lint: 'sh scripts/lint',
-  /** The pytest suite; DATABASE_URL and REDIS_URL say where the services are. */
-  test: 'sh scripts/test',
+/** The commands the workflow's steps run, by what they do; each is in the README as it is here. */
+export interface ProjectCommands {
+  /** The lock installed, the test and lint tools included (README: Tests). */
+  install: string;
+  /** ruff check and ruff format --check (with --lint; README: Lint and format). */
+  lint: string;
+  /** The pytest suite; DATABASE_URL and REDIS_URL say where the services are (README: Tests). */
+  test: string;
   /** The .env Compose needs, from the example (README: Quick start). */
-  env: 'cp .env.example .env',
-  /** The production stack, up and healthy, answering /health; then down. */
-  smoke: 'sh scripts/smoke-test',
-} as const;
+  env: string;
+  /** The production stack, up and healthy, answering /health; then down (README: CI). */
+  smoke: string;
+}
 
-/** How the workflow installs the project's dependencies and test tools (README: Tests). */
-export const INSTALL_COMMAND = 'pip install -r requirements-dev.txt';
-
-export type ProjectCommand = (typeof PROJECT_COMMANDS)[keyof typeof PROJECT_COMMANDS] | typeof INSTALL_COMMAND;
-
-/** Every command the workflow may run, for the test that holds it to them. */
-export const WORKFLOW_COMMANDS: readonly ProjectCommand[] = [...Object.values(PROJECT_COMMANDS), INSTALL_COMMAND];
+/**
+ * uv runs the scripts in the project's .venv (`uv run`); pip installs into the runner's Python
+ * (setup-python), where a developer has activated .venv instead.
+ */
+export function projectCommands(packageManager: PackageManager): ProjectCommands {
+  const inEnv = packageManager === 'uv' ? 'uv run ' : '';
+  return {
+    install: packageManager === 'uv' ? 'uv sync --locked' : 'pip install --require-hashes -r requirements.txt -r requirements-dev.txt',
+    lint: `${inEnv}sh scripts/lint`,
+    test: `${inEnv}sh scripts/test`,
+    env: 'cp .env.example .env',
+    smoke: 'sh scripts/smoke-test',
+  };
+}
 
 /** `uses:` of a pinned action: its full commit SHA, and the release in a comment for people and Dependabot. */
 export function usesLine(pin: ActionPin): string {
@@ -37,15 +48,14 @@ export function usesLine(pin: ActionPin): string {
 export interface CiFacts {
   runner: string;
   uses: Record<keyof typeof ACTIONS, string>;
-  commands: typeof PROJECT_COMMANDS;
-  install: string;
+  commands: ProjectCommands;
   /** The tag the image job gives the image it builds: compose.yaml's app image, so Compose starts it as built. */
   image: string;
   /** Minutes after which a job is cancelled (GitHub's default is six hours). */
   timeoutMinutes: number;
 }
 
-export function ciFacts(image: string): CiFacts {
+export function ciFacts(image: string, packageManager: PackageManager): CiFacts {
   const uses = Object.fromEntries(Object.entries(ACTIONS).map(([key, pin]) => [key, usesLine(pin)])) as CiFacts['uses'];
-  return { runner: CI_RUNNER, uses, commands: PROJECT_COMMANDS, install: INSTALL_COMMAND, image, timeoutMinutes: 15 };
+  return { runner: CI_RUNNER, uses, commands: projectCommands(packageManager), image, timeoutMinutes: 15 };
 }

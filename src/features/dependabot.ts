@@ -4,6 +4,8 @@
 // Kubernetes dev overlay (with --deploy kubernetes). Weekly, one grouped pull request per
 // ecosystem, and a cooldown so a release has a few days to be yanked before it is proposed.
 
+import type { PackageManager } from '../options/table.js';
+
 export interface DependabotUpdate {
   ecosystem: string;
   directories: string[];
@@ -15,9 +17,15 @@ export interface DependabotUpdate {
 
 export const COOLDOWN_DAYS = 7;
 
-export function dependabotUpdates(o: { ci: boolean; kubernetesImages: boolean }): DependabotUpdate[] {
+/** Dependabot's ecosystem for each package manager, and the files it updates. */
+const PYTHON_UPDATES: Record<PackageManager, { ecosystem: string; what: string }> = {
+  uv: { ecosystem: 'uv', what: 'Python packages: pyproject.toml and uv.lock' },
+  pip: { ecosystem: 'pip', what: 'Python packages: requirements.in and the requirements files compiled from them' },
+};
+
+export function dependabotUpdates(o: { packageManager: PackageManager; ci: boolean; kubernetesImages: boolean }): DependabotUpdate[] {
   return [
-    { ecosystem: 'pip', directories: ['/'], group: 'python-packages', what: 'Python packages: requirements.txt and requirements-dev.txt' },
+    { ...PYTHON_UPDATES[o.packageManager], directories: ['/'], group: 'python-packages' },
     {
       ecosystem: 'docker',
       directories: ['/', ...(o.kubernetesImages ? ['/deploy/kubernetes/overlays/dev'] : [])],
