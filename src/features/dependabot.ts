@@ -20,7 +20,7 @@ export const COOLDOWN_DAYS = 7;
 /** Dependabot's ecosystem for each package manager, and the files it updates. */
 const PYTHON_UPDATES: Record<PackageManager, { ecosystem: string; what: string }> = {
   uv: { ecosystem: 'uv', what: 'Python packages: pyproject.toml and uv.lock' },
-  pip: { ecosystem: 'pip', what: 'Python packages: requirements.in and the requirements files compiled from them' },
+  pip: { ecosystem: 'pip', what: 'Python packages: requirements.in, requirements-dev.in and their locks' },
 };
 
 export function dependabotUpdates(o: { packageManager: PackageManager; ci: boolean; kubernetesImages: boolean }): DependabotUpdate[] {

