@@ -10,13 +10,14 @@
 // The images built from these locks are another matter: see README "How we check".
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { allLockOptions, lockId, type LockOptions } from '../src/features/locks.js';
 import { PACKAGE_MANAGERS, type PackageManager } from '../src/options/table.js';
 import { CACHE, findPython, installUv, uvEnv, type UvTool } from '../scripts/lock/uv-tool.js';
+import { projectCommands } from '../src/features/ci.js';
 import { generateInto } from './support/generate.js';
 import { mutate } from './support/mutate.js';
 import { createDatabase, databaseUrl, queryRows, redisKeys, redisUrl, type Services } from './support/services.js';
@@ -97,13 +98,18 @@ describe.concurrent('the project’s pytest passes in a venv made from its lock'
     const install = await installFromLock(c.manager, dir, uv, python, undefined);
     expect(install.run.code, `${id}: installing from the lock failed\n${install.run.output}`).toBe(0);
 
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
+    const urls = {
       ...(c.o.postgres ? { DATABASE_URL: databaseUrl(services, database) } : {}),
       ...(c.o.redis ? { REDIS_URL: redisUrl(services, redisDb) } : {}),
     };
-    const pytest = await run(install.python, ['-m', 'pytest', '-p', 'no:cacheprovider', '-rA'], dir, env);
+    // The test command of the README and the CI workflow (`uv run sh scripts/test`, or
+    // `sh scripts/test` in the activated .venv), with arguments for pytest.
+    const [command, ...args] = [...projectCommands(c.manager).test.split(' '), '-p', 'no:cacheprovider', '-rA'];
+    const env =
+      c.manager === 'uv'
+        ? uvEnv({ UV_PYTHON: python, UV_CACHE_DIR: path.join(CACHE, 'uv-cache'), UV_FROZEN: '1', ...urls })
+        : { PATH: `${path.join(dir, '.venv', 'bin')}:${process.env.PATH}`, HOME: process.env.HOME, ...urls };
+    const pytest = await run(command === 'uv' ? uv.uv : command!, args, dir, env);
     const counts = summary(pytest.output);
     expect(pytest.code, `${id}: pytest failed\n${pytest.output}`).toBe(0);
     expect(counts.failed + counts.errors, pytest.output).toBe(0);
@@ -152,5 +158,64 @@ describe.concurrent('the lock is honoured: one distribution’s hashes changed, 
     const install = await installFromLock(manager, dir, tools.uv, tools.python, cache);
     expect(install.run.code, install.run.output).not.toBe(0);
     expect(install.run.output).toMatch(manager === 'uv' ? /Hash mismatch for `blinker==/ : /THESE PACKAGES DO NOT MATCH THE HASHES[\s\S]*blinker/);
+  });
+});
+
+// The schema change the README walks through, in a venv from the lock against the real
+// PostgreSQL: a column added to the model, its migration written by `alembic revision
+// --autogenerate` (fixed and formatted by ruff, so scripts/lint still passes), applied by
+// `alembic upgrade head`, removed by `alembic downgrade -1`.
+describe('a new migration adds a column, and upgrade and downgrade apply and undo it', { timeout: 900_000 }, () => {
+  it('pip project with PostgreSQL, migrations and ruff', async ({ skip, expect }) => {
+    if (!tools.ok) return skip(tools.reason);
+    const services: Services = (state as { ok: true; services: Services }).services;
+    const o = { framework: 'fastapi', postgres: true, redis: false, migrations: true, lint: true } as const;
+    const dir = generateInto({ name: 'migrating-app', ...o, packageManager: 'pip' }, mkdtempSync(path.join(work, 'migrating-')));
+    const database = 'cpda_locked_new_migration';
+    await createDatabase(services, database);
+    const install = await installFromLock('pip', dir, tools.uv, tools.python, undefined);
+    expect(install.run.code, install.run.output).toBe(0);
+
+    // As the README says: in the activated .venv, with DATABASE_URL set.
+    const env = { PATH: `${path.join(dir, '.venv', 'bin')}:${process.env.PATH}`, HOME: process.env.HOME, DATABASE_URL: databaseUrl(services, database) };
+    const alembic = async (...args: string[]) => {
+      const r = await run('alembic', args, dir, env);
+      expect(r.code, `alembic ${args.join(' ')}\n${r.output}`).toBe(0);
+      return r.output;
+    };
+    const columns = () => queryRows(services, database, "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'items' ORDER BY column_name");
+    const revision = () => queryRows(services, database, 'SELECT version_num FROM alembic_version');
+
+    await alembic('upgrade', 'head');
+    expect(await columns()).toEqual(['description', 'id', 'name']);
+
+    const models = path.join(dir, 'app', 'models.py');
+    let text = mutate(readFileSync(models, 'utf8'), 'from sqlalchemy import String, Text', 'from sqlalchemy import Integer, String, Text');
+    text = mutate(text, /^( {4}description: .*)$/m, '$1\n    priority: Mapped[int | None] = mapped_column(Integer)');
+    writeFileSync(models, text);
+    await alembic('revision', '--autogenerate', '-m', 'add priority');
+    const written = readdirSync(path.join(dir, 'migrations', 'versions')).filter((f) => f.endsWith('_add_priority.py'));
+    expect(written).toHaveLength(1);
+    const migration = readFileSync(path.join(dir, 'migrations', 'versions', written[0]!), 'utf8');
+    expect(migration).toMatch(/op\.add_column\(\s*"items", sa\.Column\("priority", sa\.Integer\(\), nullable=True\)\s*\)/);
+    expect(migration).toMatch(/op\.drop_column\("items", "priority"\)/);
+    expect(migration).toContain('down_revision: str | Sequence[str] | None = "0001"');
+    // The post-write hooks left it as scripts/lint wants it.
+    const lint = await run('sh', ['scripts/lint'], dir, env);
+    expect(lint.code, lint.output).toBe(0);
+
+    await alembic('upgrade', 'head');
+    expect(await columns()).toEqual(['description', 'id', 'name', 'priority']);
+    expect(await revision()).not.toEqual(['0001']);
+    // The models and the migrations agree again.
+    await alembic('check');
+
+    await alembic('downgrade', '-1');
+    expect(await columns()).toEqual(['description', 'id', 'name']);
+    expect(await revision()).toEqual(['0001']);
+
+    // And the project's own tests pass with the new migration, as CI runs them.
+    const tests = await run('sh', ['scripts/test', '-p', 'no:cacheprovider'], dir, env);
+    expect(tests.code, tests.output).toBe(0);
   });
 });

@@ -91,7 +91,7 @@ export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
   'requirements-dev.in': 'the same for requirements-dev.txt',
   'uv.lock': 'written by uv (npm run lock); tests/locks.test.ts checks it with `uv lock --check`',
   'alembic.ini': "Alembic's settings (INI); the project's migration tests run alembic with it",
-  'migrations/script.py.mako': 'the Mako template `alembic revision` writes new migrations from; tests/migrations.test.ts renders one and ruff checks the result',
+  'migrations/script.py.mako': 'the Mako template `alembic revision` writes new migrations from; tests/locked-venv.test.ts writes one and scripts/lint checks it',
 };
 
 /** What each checker gets from the kinds: its files, and for checkov its frameworks. */
