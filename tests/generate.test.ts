@@ -280,7 +280,7 @@ describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s', (id, combo) => 
     expect(readme).toContain(PYTHON_IMAGES[combo.python]);
     expect(readme.includes('Multi-stage')).toBe(combo.dockerfile === 'multi-stage');
     // How to add a dependency and refresh the lock, with this project's tool.
-    if (combo.packageManager === 'uv') for (const command of ['uv sync', 'uv add', 'uv lock --upgrade', 'uv run pytest']) expect(readme).toContain(command);
+    if (combo.packageManager === 'uv') for (const command of ['uv sync --locked', 'uv add', 'uv lock --upgrade', 'uv run sh scripts/test']) expect(readme).toContain(command);
     else for (const command of [PIP_COMPILE.requirements.join(' '), PIP_COMPILE.dev.join(' '), 'pip install --require-hashes -r requirements.txt -r requirements-dev.txt']) expect(readme).toContain(command);
     expect(readme.includes('uv.lock')).toBe(combo.packageManager === 'uv');
     // Code fences are balanced.
