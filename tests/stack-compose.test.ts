@@ -1,0 +1,318 @@
+// The generated stack, run as a user runs it: for every combination (framework x Postgres x
+// Redis x Dockerfile variant), Docker Compose v2 on Docker Engine 28 (tests/support/engine.ts)
+// builds the project exactly as generated (its `# syntax=` line, cache mounts and
+// `pip install` of the pinned requirements from PyPI included) and starts it, in production
+// (`docker compose -f compose.yaml`) and in development (compose.override.yaml merged in).
+// The API is used over the port compose.yaml publishes, from the engine's network namespace,
+// as `curl localhost:8000` would on the user's machine.
+//
+// The base and service images are stand-ins (tests/support/images/, README "What is stood
+// in for"). Stacks run one per engine at a time: they all publish the same ports.
+//
+// Only documented behaviour is asserted. Persistence is asserted where Postgres holds the
+// items; without it the store is in memory and loses them on restart by design. The memory
+// store keeps one list per worker process, so those stacks run with WEB_CONCURRENCY=1 (a
+// .env setting the project documents) for answers to agree across requests.
+
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, inject, test } from 'vitest';
+import { allCombinations, comboId } from '../src/options.js';
+import { createDotEnv } from './support/compose-check.js';
+import { compose, http, type HttpResponse } from './support/docker.js';
+import type { EngineInfo } from './support/engine.js';
+import { readFinalStage } from './support/final-stage.js';
+import { generateInto } from './support/generate.js';
+import { tail } from './support/run.js';
+
+const state = inject('engines');
+const combos = allCombinations().map((options) => [comboId(options), options] as const);
+const parent = state.available ? mkdtempSync(path.join(tmpdir(), 'cpda-stack-')) : '';
+afterAll(() => {
+  if (parent) rmSync(parent, { recursive: true, force: true });
+});
+
+/** Engines handed out one stack at a time. */
+class EnginePool {
+  private readonly free: EngineInfo[];
+  private readonly waiting: ((engine: EngineInfo) => void)[] = [];
+  constructor(engines: EngineInfo[]) {
+    this.free = [...engines];
+  }
+  acquire(): Promise<EngineInfo> {
+    const engine = this.free.shift();
+    return engine ? Promise.resolve(engine) : new Promise((resolve) => this.waiting.push(resolve));
+  }
+  release(engine: EngineInfo): void {
+    const next = this.waiting.shift();
+    if (next) next(engine);
+    else this.free.push(engine);
+  }
+}
+const pool = new EnginePool(state.available ? state.engines : []);
+
+const PRODUCTION = ['-f', 'compose.yaml'];
+const DEVELOPMENT: string[] = []; // compose.yaml + compose.override.yaml, as `docker compose` reads them by default
+const STEP_MS = 180_000;
+const BUILD_MS = 900_000;
+
+/** What a developer's working copy holds besides the code; .dockerignore must keep it out. */
+const JUNK = ['.git/HEAD', '.venv/pyvenv.cfg', 'app/__pycache__/main.cpython-313.pyc', 'app/demo.egg-info/PKG-INFO', '.pytest_cache/README.md'];
+
+describe.skipIf(!state.available)(state.available ? 'the stack under Docker Compose' : `the stack under Docker Compose (skipped: ${state.reason})`, () => {
+  for (const [id, options] of combos) {
+    // Stacks of different combinations run at once (each on its own engine); the steps of one
+    // stack run in order.
+    describe.concurrent(id, () => {
+      let engine: EngineInfo;
+      let dir = '';
+      let port = 0;
+      const services = ['app', ...(options.postgres ? ['db'] : []), ...(options.redis ? ['redis'] : [])].sort();
+      const composeIn = (files: string[], args: string[], timeoutMs = STEP_MS) => compose(engine, dir, [...files, ...args], { timeoutMs });
+      const url = (route: string) => `http://127.0.0.1:${port}${route}`;
+      const get = (route: string) => http(engine, 'GET', url(route));
+
+      beforeAll(async () => {
+        engine = await pool.acquire();
+        dir = generateInto({ name: id, ...options }, path.join(parent, id));
+        // As the README says: cp .env.example .env.
+        createDotEnv(dir);
+        if (!options.postgres) setDotEnv(dir, 'WEB_CONCURRENCY', '1');
+        plantWorkingCopyJunk(dir);
+      }, 600_000);
+
+      afterAll(async () => {
+        if (!engine) return;
+        for (const files of [DEVELOPMENT, PRODUCTION]) await composeIn(files, ['down', '-v', '--remove-orphans']);
+        pool.release(engine);
+      }, STEP_MS);
+
+      /** `up --wait`, then the state of every service from `docker compose ps`. */
+      async function upAndWait(files: string[], timeoutMs = STEP_MS): Promise<string> {
+        const up = await composeIn(files, ['up', '--wait', '--wait-timeout', '150'], timeoutMs);
+        if (up.code !== 0) return `docker compose ${files.join(' ')} up --wait failed:\n${tail(up, 40)}\n${await logs(files)}`;
+        port = await publishedPort(files);
+        return '';
+      }
+
+      async function logs(files: string[]): Promise<string> {
+        const r = await composeIn(files, ['logs', '--no-color', '--tail', '30']);
+        return `--- docker compose logs:\n${r.stdout}${r.stderr}`;
+      }
+
+      async function serviceStates(files: string[]): Promise<Record<string, string>> {
+        const ps = await composeIn(files, ['ps', '--all', '--format', 'json']);
+        const rows = ps.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as ComposePs);
+        return Object.fromEntries(rows.map((row) => [row.Service, `${row.State} ${row.Health || 'no-healthcheck'}`]));
+      }
+
+      /** The host port compose.yaml publishes the app's port on (`docker compose port`). */
+      async function publishedPort(files: string[]): Promise<number> {
+        const r = await composeIn(files, ['port', 'app', String(readPortFromDockerfile())]);
+        const match = /:(\d+)\s*$/.exec(r.stdout.trim());
+        if (!match?.[1]) throw new Error(`${id}: docker compose port app: ${tail(r)}`);
+        return Number(match[1]);
+      }
+
+      function readPortFromDockerfile(): number {
+        return readFinalStage(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).ports[0] ?? 0;
+      }
+
+      test.sequential('production: the image builds from the project as generated', { timeout: BUILD_MS }, async ({ expect }) => {
+        const started = Date.now();
+        const build = await composeIn(PRODUCTION, ['build'], BUILD_MS);
+        console.log(`[stack] ${id}: docker compose build ${((Date.now() - started) / 1000).toFixed(1)} s (engine slot ${engine.slot})`);
+        expect(build.code, `${id}: docker compose -f compose.yaml build failed:\n${tail(build, 40)}`).toBe(0);
+      });
+
+      test.sequential('production: `up --wait` brings every service to healthy', { timeout: STEP_MS }, async ({ expect }) => {
+        const started = Date.now();
+        expect(await upAndWait(PRODUCTION), id).toBe('');
+        console.log(`[stack] ${id}: up --wait ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        const states = await serviceStates(PRODUCTION);
+        expect(states, `${id}: docker compose ps`).toEqual(Object.fromEntries(services.map((s) => [s, 'running healthy'])));
+      });
+
+      test.sequential('production: the app runs as UID 10001 and cannot write its code; .env, tests/ and working-copy junk stay out of the image', async ({ expect }) => {
+        const script = [
+          'test "$(id -u)" = 10001 || echo "runs as uid $(id -u)"',
+          'test -w "$HOME" || echo "HOME ($HOME) is not writable"',
+          'for p in /app /app/app; do test -e $p || echo "$p is missing"; test ! -w $p || echo "$p is writable by the app user"; done',
+          'test ! -e /app/.env || echo ".env was copied into the image"',
+          'test ! -e /app/tests || echo "tests/ was copied into the image"',
+          `junk=$(find /app \\( -name .git -o -name .venv -o -name __pycache__ -o -name '*.egg-info' -o -name .pytest_cache \\) -print | tr '\\n' ' '); test -z "$junk" || echo "copied into the image: $junk"`,
+        ].join('; ');
+        const r = await composeIn(PRODUCTION, ['exec', '-T', 'app', 'sh', '-c', script]);
+        expect(r.code, `${id}: docker compose exec app:\n${tail(r)}`).toBe(0);
+        expect((r.stdout + r.stderr).trim(), `${id}: inside the app container`).toBe('');
+      });
+
+      if (options.dockerfile === 'multi-stage')
+        test.sequential('production: the multi-stage runtime holds the venv and no compiler', async ({ expect }) => {
+          const framework = options.framework === 'flask' ? 'flask' : 'fastapi';
+          const script = [
+            `/opt/venv/bin/python -c 'import ${framework}' || echo "no ${framework} in /opt/venv"`,
+            'for tool in gcc cc c++ g++ make ld as; do if command -v $tool >/dev/null; then echo "compiler tool on PATH: $tool"; fi; done',
+            'if dpkg-query -W -f "\\${Status}" build-essential 2>/dev/null | grep -q installed; then echo "build-essential is installed"; fi',
+          ].join('; ');
+          const r = await composeIn(PRODUCTION, ['exec', '-T', 'app', 'sh', '-c', script]);
+          expect(r.code, `${id}: docker compose exec app:\n${tail(r)}`).toBe(0);
+          expect((r.stdout + r.stderr).trim(), `${id}: the runtime stage`).toBe('');
+        });
+
+      let created: Item | undefined;
+      test.sequential('production: the API answers over the published port: health, create, list, get, 404, 422', async ({ expect }) => {
+        const health = await get('/health');
+        expect([health.status, health.json], `${id}: GET /health`).toEqual([200, { status: 'ok' }]);
+
+        const post = await http(engine, 'POST', url('/items'), { name: 'widget', description: 'made by the stack test' });
+        expect(post.status, `${id}: POST /items: ${post.body}`).toBe(201);
+        created = post.json as Item;
+        expect(created, `${id}: POST /items answer`).toMatchObject({ name: 'widget', description: 'made by the stack test' });
+        expect(typeof created.id, `${id}: POST /items answer has an id`).toBe('number');
+
+        const list = await get('/items');
+        expect(list.status, `${id}: GET /items: ${list.body}`).toBe(200);
+        expect(list.json, `${id}: GET /items`).toContainEqual(created);
+
+        const one = await get(`/items/${created.id}`);
+        expect([one.status, one.json], `${id}: GET /items/${created.id}`).toEqual([200, created]);
+
+        const missing = await get(`/items/${created.id + 1000}`);
+        expect(missing.status, `${id}: GET /items/<missing id>: ${missing.body}`).toBe(404);
+
+        for (const invalid of [{}, { name: '' }, { name: 42 }]) {
+          const rejected = await http(engine, 'POST', url('/items'), invalid);
+          expect(rejected.status, `${id}: POST /items ${JSON.stringify(invalid)}: ${rejected.body}`).toBe(422);
+        }
+      });
+
+      if (options.redis)
+        test.sequential('production: GET /visits counts up, in Redis', async ({ expect }) => {
+          const first = await get('/visits');
+          const second = await get('/visits');
+          expect(first.status, `${id}: GET /visits: ${first.body}`).toBe(200);
+          expect((second.json as Visits).visits, `${id}: the second GET /visits`).toBe((first.json as Visits).visits + 1);
+        });
+
+      if (options.postgres)
+        test.sequential('production: an item survives `docker compose restart app`', { timeout: STEP_MS }, async ({ expect }) => {
+          expect(created, `${id}: no item was created`).toBeDefined();
+          const restart = await composeIn(PRODUCTION, ['restart', 'app']);
+          expect(restart.code, `${id}: docker compose restart app:\n${tail(restart)}`).toBe(0);
+          expect(await upAndWait(PRODUCTION), id).toBe('');
+          const one = await get(`/items/${created!.id}`);
+          expect([one.status, one.json], `${id}: GET /items/${created!.id} after restart app`).toEqual([200, created]);
+        });
+
+      test.sequential('production: `docker compose stop` stops every service cleanly (exit 0)', { timeout: STEP_MS }, async ({ expect }) => {
+        const stop = await composeIn(PRODUCTION, ['stop']);
+        expect(stop.code, `${id}: docker compose stop:\n${tail(stop)}`).toBe(0);
+        const ps = await composeIn(PRODUCTION, ['ps', '--all', '--format', 'json']);
+        const exits = Object.fromEntries(
+          ps.stdout.trim().split('\n').filter(Boolean).map((line) => {
+            const row = JSON.parse(line) as ComposePs;
+            return [row.Service, `${row.State} ${row.ExitCode}`];
+          }),
+        );
+        expect(exits, `${id}: services after docker compose stop\n${await logs(PRODUCTION)}`).toEqual(
+          Object.fromEntries(services.map((s) => [s, 'exited 0'])),
+        );
+      });
+
+      if (options.postgres) {
+        test.sequential('production: items survive `docker compose down` and `up`', { timeout: STEP_MS }, async ({ expect }) => {
+          const down = await composeIn(PRODUCTION, ['down']);
+          expect(down.code, `${id}: docker compose down:\n${tail(down)}`).toBe(0);
+          expect(await upAndWait(PRODUCTION), id).toBe('');
+          const one = await get(`/items/${created!.id}`);
+          expect([one.status, one.json], `${id}: GET /items/${created!.id} after down + up`).toEqual([200, created]);
+        });
+
+        test.sequential('production: `docker compose down -v` deletes the data', { timeout: STEP_MS }, async ({ expect }) => {
+          const down = await composeIn(PRODUCTION, ['down', '-v']);
+          expect(down.code, `${id}: docker compose down -v:\n${tail(down)}`).toBe(0);
+          expect(await upAndWait(PRODUCTION), id).toBe('');
+          const list = await get('/items');
+          expect([list.status, list.json], `${id}: GET /items after down -v + up`).toEqual([200, []]);
+        });
+      }
+
+      test.sequential('development: `up --wait` with compose.override.yaml brings every service to healthy', { timeout: STEP_MS }, async ({ expect }) => {
+        const down = await composeIn(PRODUCTION, ['down', '-v']);
+        expect(down.code, `${id}: docker compose -f compose.yaml down -v:\n${tail(down)}`).toBe(0);
+        expect(await upAndWait(DEVELOPMENT), id).toBe('');
+        const states = await serviceStates(DEVELOPMENT);
+        expect(states, `${id}: docker compose ps`).toEqual(Object.fromEntries(services.map((s) => [s, 'running healthy'])));
+        const health = await get('/health');
+        expect([health.status, health.json], `${id}: GET /health`).toEqual([200, { status: 'ok' }]);
+      });
+
+      test.sequential('development: an edit to a route on the host is served without a rebuild', { timeout: STEP_MS }, async ({ expect }) => {
+        const image = async () => (await composeIn(DEVELOPMENT, ['images', '-q', 'app'])).stdout.trim();
+        const imageBefore = await image();
+        const file = healthRouteFile(dir);
+        const original = readFileSync(file, 'utf8');
+        expect(original, `${id}: ${file} has no {"status": "ok"}`).toContain('"ok"');
+        writeFileSync(file, original.replace('"ok"', '"edited on the host"'));
+        try {
+          const deadline = Date.now() + 30_000;
+          let last: HttpResponse | undefined;
+          while (Date.now() < deadline) {
+            last = await get('/health');
+            if ((last.json as { status?: string } | undefined)?.status === 'edited on the host') break;
+            await new Promise((resolve) => setTimeout(resolve, 300));
+          }
+          expect(last?.json, `${id}: GET /health 30 s after editing ${path.relative(dir, file)}\n${await logs(DEVELOPMENT)}`).toEqual({
+            status: 'edited on the host',
+          });
+          expect(await image(), `${id}: the app's image changed: it was rebuilt`).toBe(imageBefore);
+        } finally {
+          writeFileSync(file, original);
+        }
+      });
+    });
+  }
+});
+
+interface ComposePs {
+  Service: string;
+  State: string;
+  Health: string;
+  ExitCode: number;
+}
+interface Item {
+  id: number;
+  name: string;
+  description: string | null;
+}
+interface Visits {
+  visits: number;
+}
+
+/** Sets KEY=value in the project's .env (replacing the line .env.example gave it). */
+function setDotEnv(dir: string, key: string, value: string): void {
+  const file = path.join(dir, '.env');
+  const lines = readFileSync(file, 'utf8').split('\n').filter((line) => !line.startsWith(`${key}=`));
+  writeFileSync(file, [...lines.filter(Boolean), `${key}=${value}`, ''].join('\n'));
+}
+
+function plantWorkingCopyJunk(dir: string): void {
+  for (const file of JUNK) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), 'junk\n');
+  }
+}
+
+/** The file under app/ that defines the /health route. */
+function healthRouteFile(dir: string): string {
+  const appDir = path.join(dir, 'app');
+  const found = readdirSync(appDir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.py'))
+    .map((f) => path.join(appDir, f))
+    .find((f) => /["']\/health["']/.test(readFileSync(f, 'utf8')));
+  if (!found) throw new Error(`no file under ${appDir} defines the /health route`);
+  return found;
+}
+
