@@ -17,7 +17,7 @@ export default defineConfig({
   test: {
     // Files run in parallel even on 2 cores: the slow ones mostly wait on processes.
     maxWorkers: 3,
-    setupFiles: ['tests/support/assertion-guard.ts'],
+    setupFiles: ['tests/support/private-tmpdir.ts', 'tests/support/assertion-guard.ts'],
     expect: { requireAssertions: true },
     projects: [
       {

@@ -2,7 +2,9 @@
 // the docker CLI and Compose against one engine, and programs run inside its network
 // namespace, where the ports a Compose project publishes are bound.
 
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DOCKER_CLI, type EngineInfo } from './engine.js';
 import { run, type RunOptions, type RunResult } from './run.js';
 
@@ -91,4 +93,12 @@ export function engineFor(engines: EngineInfo[], index: number): EngineInfo {
   return engine;
 }
 
-export const IMAGES_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'images');
+/** tests/support/images, found upwards from this module (which scripts/bench-images.mjs bundles elsewhere). */
+export const IMAGES_DIR = findUp(path.dirname(fileURLToPath(import.meta.url)), path.join('tests', 'support', 'images'));
+
+function findUp(from: string, relative: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, relative))) return path.join(dir, relative);
+    if (path.dirname(dir) === dir) throw new Error(`no ${relative} above ${from}`);
+  }
+}
