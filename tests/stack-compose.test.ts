@@ -17,10 +17,11 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, inject, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, inject, test } from 'vitest';
+import type { ExpectStatic } from 'vitest';
 import { allCombinations, comboId } from '../src/options.js';
 import { createDotEnv } from './support/compose-check.js';
-import { compose, http, type HttpResponse } from './support/docker.js';
+import { compose, docker, http, type HttpResponse } from './support/docker.js';
 import type { EngineInfo } from './support/engine.js';
 import { readFinalStage } from './support/final-stage.js';
 import { generateInto } from './support/generate.js';
@@ -56,6 +57,7 @@ const PRODUCTION = ['-f', 'compose.yaml'];
 const DEVELOPMENT: string[] = []; // compose.yaml + compose.override.yaml, as `docker compose` reads them by default
 const STEP_MS = 180_000;
 const BUILD_MS = 900_000;
+const BUILD_STEP = 'production: the image builds from the project as generated';
 
 /** What a developer's working copy holds besides the code; .dockerignore must keep it out. */
 const JUNK = ['.git/HEAD', '.venv/pyvenv.cfg', 'app/__pycache__/main.cpython-313.pyc', 'app/demo.egg-info/PKG-INFO', '.pytest_cache/README.md'];
@@ -72,6 +74,19 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
       const composeIn = (files: string[], args: string[], timeoutMs = STEP_MS) => compose(engine, dir, [...files, ...args], { timeoutMs });
       const url = (route: string) => `http://127.0.0.1:${port}${route}`;
       const get = (route: string) => http(engine, 'GET', url(route));
+
+      // The steps of a mode build on each other (and both modes on the build): after a failure,
+      // the later steps fail at once, naming it, instead of with confusing errors of their own.
+      const failed = { production: '', development: '' };
+      beforeEach((context) => {
+        context.onTestFailed(() => {
+          const name = context.task.name;
+          const modes = name === BUILD_STEP ? (['production', 'development'] as const) : name.startsWith('development:') ? (['development'] as const) : (['production'] as const);
+          for (const mode of modes) failed[mode] ||= name;
+        });
+      });
+      const earlierStepsPassed = (expect: ExpectStatic, mode: keyof typeof failed = 'production') =>
+        expect(failed[mode], `${id}: not run, an earlier step failed`).toBe('');
 
       beforeAll(async () => {
         engine = await pool.acquire();
@@ -101,10 +116,16 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
         return `--- docker compose logs:\n${r.stdout}${r.stderr}`;
       }
 
+      /** `<state> <health>, restarted <n>x` per service: a service that crashed and came back shows. */
       async function serviceStates(files: string[]): Promise<Record<string, string>> {
         const ps = await composeIn(files, ['ps', '--all', '--format', 'json']);
         const rows = ps.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as ComposePs);
-        return Object.fromEntries(rows.map((row) => [row.Service, `${row.State} ${row.Health || 'no-healthcheck'}`]));
+        const states: Record<string, string> = {};
+        for (const row of rows) {
+          const restarts = (await docker(engine, ['inspect', '-f', '{{.RestartCount}}', row.ID])).stdout.trim();
+          states[row.Service] = `${row.State} ${row.Health || 'no-healthcheck'}, restarted ${restarts}x`;
+        }
+        return states;
       }
 
       /** The host port compose.yaml publishes the app's port on (`docker compose port`). */
@@ -119,22 +140,24 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
         return readFinalStage(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).ports[0] ?? 0;
       }
 
-      test.sequential('production: the image builds from the project as generated', { timeout: BUILD_MS }, async ({ expect }) => {
+      test.sequential(BUILD_STEP, { timeout: BUILD_MS }, async ({ expect }) => {
         const started = Date.now();
         const build = await composeIn(PRODUCTION, ['build'], BUILD_MS);
         console.log(`[stack] ${id}: docker compose build ${((Date.now() - started) / 1000).toFixed(1)} s (engine slot ${engine.slot})`);
         expect(build.code, `${id}: docker compose -f compose.yaml build failed:\n${tail(build, 40)}`).toBe(0);
       });
 
-      test.sequential('production: `up --wait` brings every service to healthy', { timeout: STEP_MS }, async ({ expect }) => {
+      test.sequential('production: `up --wait` brings every service to healthy, none restarted on the way', { timeout: STEP_MS }, async ({ expect }) => {
+        earlierStepsPassed(expect);
         const started = Date.now();
         expect(await upAndWait(PRODUCTION), id).toBe('');
         console.log(`[stack] ${id}: up --wait ${((Date.now() - started) / 1000).toFixed(1)} s`);
         const states = await serviceStates(PRODUCTION);
-        expect(states, `${id}: docker compose ps`).toEqual(Object.fromEntries(services.map((s) => [s, 'running healthy'])));
+        expect(states, `${id}: docker compose ps`).toEqual(Object.fromEntries(services.map((s) => [s, 'running healthy, restarted 0x'])));
       });
 
       test.sequential('production: the app runs as UID 10001 and cannot write its code; .env, tests/ and working-copy junk stay out of the image', async ({ expect }) => {
+        earlierStepsPassed(expect);
         const script = [
           'test "$(id -u)" = 10001 || echo "runs as uid $(id -u)"',
           'test -w "$HOME" || echo "HOME ($HOME) is not writable"',
@@ -150,6 +173,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
 
       if (options.dockerfile === 'multi-stage')
         test.sequential('production: the multi-stage runtime holds the venv and no compiler', async ({ expect }) => {
+          earlierStepsPassed(expect);
           const framework = options.framework === 'flask' ? 'flask' : 'fastapi';
           const script = [
             `/opt/venv/bin/python -c 'import ${framework}' || echo "no ${framework} in /opt/venv"`,
@@ -163,6 +187,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
 
       let created: Item | undefined;
       test.sequential('production: the API answers over the published port: health, create, list, get, 404, 422', async ({ expect }) => {
+        earlierStepsPassed(expect);
         const health = await get('/health');
         expect([health.status, health.json], `${id}: GET /health`).toEqual([200, { status: 'ok' }]);
 
@@ -190,6 +215,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
 
       if (options.redis)
         test.sequential('production: GET /visits counts up, in Redis', async ({ expect }) => {
+          earlierStepsPassed(expect);
           const first = await get('/visits');
           const second = await get('/visits');
           expect(first.status, `${id}: GET /visits: ${first.body}`).toBe(200);
@@ -198,6 +224,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
 
       if (options.postgres)
         test.sequential('production: an item survives `docker compose restart app`', { timeout: STEP_MS }, async ({ expect }) => {
+          earlierStepsPassed(expect);
           expect(created, `${id}: no item was created`).toBeDefined();
           const restart = await composeIn(PRODUCTION, ['restart', 'app']);
           expect(restart.code, `${id}: docker compose restart app:\n${tail(restart)}`).toBe(0);
@@ -207,6 +234,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
         });
 
       test.sequential('production: `docker compose stop` stops every service cleanly (exit 0)', { timeout: STEP_MS }, async ({ expect }) => {
+        earlierStepsPassed(expect);
         const stop = await composeIn(PRODUCTION, ['stop']);
         expect(stop.code, `${id}: docker compose stop:\n${tail(stop)}`).toBe(0);
         const ps = await composeIn(PRODUCTION, ['ps', '--all', '--format', 'json']);
@@ -223,6 +251,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
 
       if (options.postgres) {
         test.sequential('production: items survive `docker compose down` and `up`', { timeout: STEP_MS }, async ({ expect }) => {
+          earlierStepsPassed(expect);
           const down = await composeIn(PRODUCTION, ['down']);
           expect(down.code, `${id}: docker compose down:\n${tail(down)}`).toBe(0);
           expect(await upAndWait(PRODUCTION), id).toBe('');
@@ -231,6 +260,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
         });
 
         test.sequential('production: `docker compose down -v` deletes the data', { timeout: STEP_MS }, async ({ expect }) => {
+          earlierStepsPassed(expect);
           const down = await composeIn(PRODUCTION, ['down', '-v']);
           expect(down.code, `${id}: docker compose down -v:\n${tail(down)}`).toBe(0);
           expect(await upAndWait(PRODUCTION), id).toBe('');
@@ -239,17 +269,19 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
         });
       }
 
-      test.sequential('development: `up --wait` with compose.override.yaml brings every service to healthy', { timeout: STEP_MS }, async ({ expect }) => {
+      test.sequential('development: `up --wait` with compose.override.yaml brings every service to healthy, none restarted', { timeout: STEP_MS }, async ({ expect }) => {
+        earlierStepsPassed(expect, 'development');
         const down = await composeIn(PRODUCTION, ['down', '-v']);
         expect(down.code, `${id}: docker compose -f compose.yaml down -v:\n${tail(down)}`).toBe(0);
         expect(await upAndWait(DEVELOPMENT), id).toBe('');
         const states = await serviceStates(DEVELOPMENT);
-        expect(states, `${id}: docker compose ps`).toEqual(Object.fromEntries(services.map((s) => [s, 'running healthy'])));
+        expect(states, `${id}: docker compose ps`).toEqual(Object.fromEntries(services.map((s) => [s, 'running healthy, restarted 0x'])));
         const health = await get('/health');
         expect([health.status, health.json], `${id}: GET /health`).toEqual([200, { status: 'ok' }]);
       });
 
       test.sequential('development: an edit to a route on the host is served without a rebuild', { timeout: STEP_MS }, async ({ expect }) => {
+        earlierStepsPassed(expect, 'development');
         const image = async () => (await composeIn(DEVELOPMENT, ['images', '-q', 'app'])).stdout.trim();
         const imageBefore = await image();
         const file = healthRouteFile(dir);
@@ -277,6 +309,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
 });
 
 interface ComposePs {
+  ID: string;
   Service: string;
   State: string;
   Health: string;
