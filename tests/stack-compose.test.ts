@@ -21,7 +21,7 @@ import { afterAll, beforeAll, beforeEach, describe, inject, test } from 'vitest'
 import type { ExpectStatic } from 'vitest';
 import { allCombinations, comboId } from '../src/options.js';
 import { createDotEnv } from './support/compose-check.js';
-import { compose, docker, http, type HttpResponse } from './support/docker.js';
+import { compose, docker, engineFor, http, type HttpResponse } from './support/docker.js';
 import type { EngineInfo } from './support/engine.js';
 import { readFinalStage } from './support/final-stage.js';
 import { generateInto } from './support/generate.js';
@@ -34,24 +34,24 @@ afterAll(() => {
   if (parent) rmSync(parent, { recursive: true, force: true });
 });
 
-/** Engines handed out one stack at a time. */
-class EnginePool {
-  private readonly free: EngineInfo[];
-  private readonly waiting: ((engine: EngineInfo) => void)[] = [];
-  constructor(engines: EngineInfo[]) {
-    this.free = [...engines];
-  }
-  acquire(): Promise<EngineInfo> {
-    const engine = this.free.shift();
-    return engine ? Promise.resolve(engine) : new Promise((resolve) => this.waiting.push(resolve));
-  }
-  release(engine: EngineInfo): void {
-    const next = this.waiting.shift();
-    if (next) next(engine);
-    else this.free.push(engine);
+/**
+ * Each combination always runs on the same engine (its index modulo the engine count), so its
+ * image is rebuilt from that engine's persisted build cache; an engine runs one stack at a time.
+ */
+class EngineQueues {
+  private readonly tails = new Map<number, Promise<void>>();
+  constructor(private readonly engines: EngineInfo[]) {}
+  /** Waits for the combination's engine; call the returned function to hand it on. */
+  async acquire(index: number): Promise<[EngineInfo, () => void]> {
+    const engine = engineFor(this.engines, index);
+    const previous = this.tails.get(engine.slot) ?? Promise.resolve();
+    let release = () => {};
+    this.tails.set(engine.slot, previous.then(() => new Promise<void>((resolve) => (release = resolve))));
+    await previous;
+    return [engine, release];
   }
 }
-const pool = new EnginePool(state.available ? state.engines : []);
+const queues = new EngineQueues(state.available ? state.engines : []);
 
 const PRODUCTION = ['-f', 'compose.yaml'];
 const DEVELOPMENT: string[] = []; // compose.yaml + compose.override.yaml, as `docker compose` reads them by default
@@ -63,11 +63,12 @@ const BUILD_STEP = 'production: the image builds from the project as generated';
 const JUNK = ['.git/HEAD', '.venv/pyvenv.cfg', 'app/__pycache__/main.cpython-313.pyc', 'app/demo.egg-info/PKG-INFO', '.pytest_cache/README.md'];
 
 describe.skipIf(!state.available)(state.available ? 'the stack under Docker Compose' : `the stack under Docker Compose (skipped: ${state.reason})`, () => {
-  for (const [id, options] of combos) {
+  combos.forEach(([id, options], index) => {
     // Stacks of different combinations run at once (each on its own engine); the steps of one
     // stack run in order.
     describe.concurrent(id, () => {
       let engine: EngineInfo;
+      let release = () => {};
       let dir = '';
       let port = 0;
       const services = ['app', ...(options.postgres ? ['db'] : []), ...(options.redis ? ['redis'] : [])].sort();
@@ -89,7 +90,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
         expect(failed[mode], `${id}: not run, an earlier step failed`).toBe('');
 
       beforeAll(async () => {
-        engine = await pool.acquire();
+        [engine, release] = await queues.acquire(index);
         dir = generateInto({ name: id, ...options }, path.join(parent, id));
         // As the README says: cp .env.example .env.
         createDotEnv(dir);
@@ -100,7 +101,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
       afterAll(async () => {
         if (!engine) return;
         for (const files of [DEVELOPMENT, PRODUCTION]) await composeIn(files, ['down', '-v', '--remove-orphans']);
-        pool.release(engine);
+        release();
       }, STEP_MS);
 
       /** `up --wait`, then the state of every service from `docker compose ps`. */
@@ -305,7 +306,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
         }
       });
     });
-  }
+  });
 });
 
 interface ComposePs {

@@ -49,7 +49,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('engines', {
     available: true,
-    engines: engines.map(({ slot, host, configDir, netPid }) => ({ slot, host, configDir, netPid })),
+    // In slot order: tests pick engines by index, and the same work should land on the same
+    // persisted data root (and its build cache) run after run.
+    engines: engines.map(({ slot, host, configDir, netPid }) => ({ slot, host, configDir, netPid })).sort((a, b) => a.slot - b.slot),
   } satisfies EnginesState);
   return stopAll;
 }
