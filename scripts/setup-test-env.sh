@@ -37,6 +37,8 @@ fi
 mkdir -p "$CACHE"
 exec 9>"$CACHE/.setup.lock"
 flock 9 # one setup at a time per cache; a second run waits, then finds everything built
+# The layout before issue 9 (one trixie chroot with Debian's Python packages) is not used any more.
+rm -rf "$CACHE/rootfs-trixie"
 
 # --- host packages -------------------------------------------------------------------------
 need_apt=()
