@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { run } from './docker.js';
+import { run } from './run.js';
 
 /** The checkers' PyPI distributions and versions. The README's "how we check" lists the same. */
 export const CHECKER_PINS = {
