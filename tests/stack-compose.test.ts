@@ -194,7 +194,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
         });
 
       let created: Item | undefined;
-      test.sequential('production: the API answers over the published port: health, create, list, get, 404, 422', async ({ expect }) => {
+      test.sequential('production: the API answers over the published port: health, create, list, get, 404, 422, and 4xx for what PostgreSQL could not keep', async ({ expect }) => {
         earlierStepsPassed(expect);
         const health = await get('/health');
         expect([health.status, health.json], `${id}: GET /health`).toEqual([200, { status: 'ok' }]);
@@ -222,6 +222,13 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
           const rejected = await http(engine, 'POST', url('/items'), invalid);
           expect(rejected.status, `${id}: POST /items ${JSON.stringify(invalid)}: ${rejected.body}`).toBe(422);
         }
+        // What PostgreSQL could not keep is refused before it gets there, alike with every store.
+        for (const unkeepable of [{ name: 'nul\u0000byte' }, { name: 'ok', description: 'lone \ud800 surrogate' }]) {
+          const rejected = await http(engine, 'POST', url('/items'), unkeepable);
+          expect(rejected.status, `${id}: POST /items ${JSON.stringify(unkeepable)}: ${rejected.body}`).toBe(422);
+        }
+        const outOfRange = await get('/items/3000000000');
+        expect(outOfRange.status, `${id}: GET /items/3000000000 (beyond PostgreSQL's integer): ${outOfRange.body}`).toBe(404);
       });
 
       if (options.redis)
