@@ -46,6 +46,18 @@ const INSTALL: Record<PackageManager, string> = {
 };
 const parent = state.available ? mkdtempSync(path.join(tmpdir(), 'cpda-runtime-')) : '';
 const services = new PytestServices();
+/** The generated project's name (generateInto below); the app's Redis keys start with it. */
+const PROJECT_NAME = 'runtime-app';
+const LIVE_VISITS_KEY = `${PROJECT_NAME}:visits`;
+const LIVE_ITEMS_QUERY = 'SELECT id, name, description FROM public.items ORDER BY id';
+/** The app's own item, added through its own store, as the running app would. */
+const SEED_ITEM = `
+import os
+from app.store import ItemStore
+store = ItemStore(os.environ["DATABASE_URL"])
+store.add("live item", "the app's own")
+store.close()
+`;
 const INSTALL_MS = 600_000;
 /** The image's pip, working on the venv. */
 const PIP = 'pip --python /opt/venv/bin/python';
@@ -75,7 +87,7 @@ describe.skipIf(!state.available)(title, () => {
         beforeAll(async () => {
           if (!state.available) return;
           engine = engineFor(state.engines, index);
-          dir = generateInto({ name: 'runtime-app', ...options, python }, mkdtempSync(path.join(parent, `${python}-${id}-`)));
+          dir = generateInto({ name: PROJECT_NAME, ...options, python }, mkdtempSync(path.join(parent, `${python}-${id}-`)));
           const network = await services.network(engine);
           if (options.postgres) await services.createDatabase(engine, database);
           container = `cpda-pytest-${python.replace('.', '')}-${id}-${process.pid}`;
@@ -129,15 +141,30 @@ describe.skipIf(!state.available)(title, () => {
           installed = true;
         });
 
-        test.sequential('its own pytest suite passes against PostgreSQL 18 and Redis 8, nothing skipped, no data left', async ({ expect }) => {
+        test.sequential("its own pytest suite passes against PostgreSQL 18 and Redis 8, nothing skipped, the app's own data untouched, none of its own left", async ({ expect }) => {
           expect(installed, `${where}: the requirements did not install`).toBe(true);
           const env = {
             ...(options.postgres ? { DATABASE_URL: services.databaseUrl(database) } : {}),
             ...(options.redis ? { REDIS_URL: services.redisUrl(redisDb) } : {}),
           };
+          // The app's own data on the same servers, put there as the running app would: its row
+          // through its own store, its visit counter under its own key.
+          if (options.postgres) {
+            const seeded = await exec(['/opt/venv/bin/python', '-c', SEED_ITEM], env, '10001:10001');
+            expect(seeded.code, `${where}: seeding the app's own item:\n${tail(seeded)}`).toBe(0);
+          }
+          if (options.redis) await services.redis(engine, redisDb, ['SET', LIVE_VISITS_KEY, '41']);
+          const liveData = async () => ({
+            items: options.postgres ? await services.query(engine, database, LIVE_ITEMS_QUERY) : [],
+            visits: options.redis ? await services.redis(engine, redisDb, ['GET', LIVE_VISITS_KEY]) : [],
+          });
+          const before = await liveData();
+          if (options.postgres) expect(before.items, `${where}: the app's own item`).toHaveLength(1);
+
           const result = await pytest(exec, env);
           const summary = pytestSummary(result.stdout);
           expect(result.code, `${where}: pytest failed\n${tail(result, 60)}`).toBe(0);
+          expect(await liveData(), `${where}: the app's own data after the tests`).toEqual(before);
           expect(summary.failed + summary.errors, `${where}\n${tail(result, 60)}`).toBe(0);
           expect(summary.skipped, `${where}: tests were skipped although the services are set\n${tail(result, 60)}`).toBe(0);
           expect(summary.passed, `${where}\n${tail(result, 60)}`).toBeGreaterThan(0);

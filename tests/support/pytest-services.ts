@@ -61,10 +61,17 @@ export class PytestServices {
     return `redis://redis:6379/${db}`;
   }
 
-  /** The first column of a query's rows, as text. */
+  /** A query's rows, as psql -tA prints them (columns joined by |). */
   async query(engine: EngineInfo, database: string, sql: string): Promise<string[]> {
     const r = await docker(engine, ['exec', PG, 'psql', '-U', 'postgres', '-d', database, '-tAc', sql]);
     if (r.code !== 0) throw new Error(`${sql} in ${database}:\n${tail(r)}`);
+    return r.stdout.split('\n').filter(Boolean);
+  }
+
+  /** One redis-cli command in database `db`; its output lines. */
+  async redis(engine: EngineInfo, db: number, args: string[]): Promise<string[]> {
+    const r = await docker(engine, ['exec', REDIS, 'redis-cli', '-n', String(db), ...args]);
+    if (r.code !== 0) throw new Error(`redis-cli ${args.join(' ')}:\n${tail(r)}`);
     return r.stdout.split('\n').filter(Boolean);
   }
 
