@@ -1,10 +1,51 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Three groups (vitest projects); `npm test` runs them all:
+ *  - fast: unit, CLI, render, hostile input, prompts, plop, package... no root, no network,
+ *    nothing to set up beyond `dist/` (`npm run test:fast`, under 30 s);
+ *  - pack: the packed tarball installed with plop into a fresh npm project (the npm registry
+ *    or npm's cache: about 30 s of `npm install`);
+ *  - stack: the real parts; its globalSetup (tests/support/stack-setup.ts) builds or reuses the
+ *    cached root filesystems, starts the Docker engines and the stand-in images, only when
+ *    one of these files runs; and tests/support/services-setup.ts, the host's PostgreSQL and
+ *    Redis that locked-venv.test.ts installs the locks against.
+ */
+const STACK = [
+  'tests/app-runtime.test.ts',
+  'tests/stack-*.test.ts',
+  'tests/kubernetes-docker.test.ts',
+  'tests/locked-images.test.ts',
+  'tests/locked-venv.test.ts',
+  'tests/check-docker.test.ts',
+];
+const PACK = ['tests/plop-load.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/support/services-setup.ts', 'tests/support/docker-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 180_000,
+    // Files run in parallel even on 2 cores: the slow ones mostly wait on processes.
+    maxWorkers: 3,
+    setupFiles: ['tests/support/private-tmpdir.ts', 'tests/support/assertion-guard.ts'],
+    expect: { requireAssertions: true },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'fast', include: ['tests/**/*.test.ts'], exclude: [...STACK, ...PACK], testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+      { extends: true, test: { name: 'pack', include: PACK, testTimeout: 60_000, hookTimeout: 180_000 } },
+      {
+        extends: true,
+        test: {
+          name: 'stack',
+          include: STACK,
+          globalSetup: ['tests/support/stack-setup.ts', 'tests/support/services-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          // Enough for every engine to hold a Compose stack (stack-compose.test.ts) and one more
+          // suite to get ready; app-runtime.test.ts installs this many venvs at once.
+          maxConcurrency: Number(process.env.CPDA_ENGINES ?? 3) + 1,
+        },
+      },
+    ],
   },
 });

@@ -1,67 +1,270 @@
 #!/usr/bin/env bash
-# Installs what the verification suite needs, idempotently. Run as root (CI and these machines are).
-#  - Debian packages: PostgreSQL and Redis servers (started by the tests on 127.0.0.1),
-#    debootstrap, and docker.io (a Docker engine the tests start with --bridge=none).
-#  - A Debian trixie root filesystem with Python 3.13 and the Python packages the generated
-#    apps import (Flask, FastAPI, SQLAlchemy, psycopg, redis-py, gunicorn, uvicorn, pytest...),
-#    because PyPI cannot be reached here. It also carries trixie's docker-compose v2 binary.
-#    It is cached outside the repo in $CPDA_CACHE (default /var/cache/create-python-docker-app).
-#    Its apt lists (from its `apt-get update`) are kept: the Docker tests' apt-get stand-in checks
-#    package names against them (tests/support/standin-image.ts). A rootfs without them is rebuilt.
-#  - kustomize and kubectl from Debian sid (static Go binaries needing only libc), unpacked into
-#    $CPDA_CACHE/kube-tools: the Kubernetes tests build the generated overlays with them.
+# Builds, once, what the real-parts tests (vitest project "stack") need, and caches it in
+# $CPDA_CACHE (default /var/cache/create-python-docker-app). Idempotent: each artifact carries
+# the recipe it was built from and is rebuilt only when that recipe changes. Run as root;
+# tests/support/stack-setup.ts runs it before starting the engines, so `npm test` and a
+# one-file run of a stack test both get it, and the fast tests never do.
+#
+#  host packages   debootstrap, slirp4netns (each engine's user-mode network), runc,
+#                  iptables (dockerd's NAT inside the engine's own network namespace), curl;
+#                  postgresql and redis-server (the host services of locked-venv.test.ts)
+#  kube-tools/     kustomize and kubectl from Debian sid (the Kubernetes tests)
+#  rootfs/         Debian root filesystems that tests/support/images/* turn into stand-in images:
+#    python-3.13     trixie's python3.13 + venv, pip from PyPI on /usr/local/bin, like python:3.13-slim-trixie
+#    python-3.14     sid's python3.14, the same way (no Debian suite has 3.14 as a stable release)
+#    python-3.12     trixie + the CPython 3.12 that pyenv built on this machine, if there is one
+#    postgres-18     sid's postgresql-18;  redis-8: sid's redis-server and redis-cli
+#  engine/         Docker Engine 28 (dockerd, containerd, docker-proxy, docker-init), the docker
+#                  CLI and its compose and buildx plugins, all from Debian sid's packages
+#  frontend/       BuildKit's Dockerfile frontend compiled from the source Debian sid ships,
+#                  the stand-in for docker/dockerfile:1 (the `# syntax=` line of our Dockerfiles)
+#
+# No Python application package comes from Debian: the tests install the projects'
+# requirements from PyPI, exactly as pinned. Every image and rootfs gets this machine's local
+# CA certificates (HTTPS leaves through a TLS-inspecting proxy) and pip's `cert` setting.
 set -euo pipefail
 
 CACHE=${CPDA_CACHE:-/var/cache/create-python-docker-app}
-ROOTFS=$CACHE/rootfs-trixie
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-ROOTFS_PACKAGES="python3-flask python3-fastapi python3-uvicorn uvicorn gunicorn python3-pytest python3-httpx \
-python3-sqlalchemy python3-alembic python3-jsonschema python3-psycopg python3-redis python3-pydantic-settings python3-packaging adduser docker-compose"
+PIP_VERSION=26.3
+RECIPE_VERSION=1 # bump to rebuild everything
+
+log() { echo "setup-test-env: $*" >&2; }
 
 if [ "$(id -u)" != 0 ]; then
-  echo "setup-test-env: not root; skipping installs (tests that need them will say so)" >&2
+  log "not root: nothing installed (the stack tests need root and will say so)"
   exit 0
 fi
 
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.setup.lock"
+flock 9 # one setup at a time per cache; a second run waits, then finds everything built
+# The layout before issue 9 (one trixie chroot with Debian's Python packages) is not used any more.
+rm -rf "$CACHE/rootfs-trixie"
+
+# --- host packages -------------------------------------------------------------------------
 need_apt=()
-command -v debootstrap >/dev/null || need_apt+=(debootstrap)
+for tool in debootstrap:debootstrap slirp4netns:slirp4netns runc:runc iptables:iptables curl:curl; do
+  command -v "${tool%%:*}" >/dev/null || need_apt+=("${tool##*:}")
+done
+# PostgreSQL and Redis on the host, for tests/locked-venv.test.ts (tests/support/services-setup.ts
+# starts them on 127.0.0.1 and Unix sockets for the run).
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_apt+=(postgresql)
-command -v dockerd >/dev/null || need_apt+=(docker.io)
 if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "setup-test-env: apt-get install ${need_apt[*]}" >&2
+  log "apt-get install ${need_apt[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-if [ ! -f "$ROOTFS/.packages" ] || [ "$(cat "$ROOTFS/.packages")" != "$ROOTFS_PACKAGES" ] ||
-  ! ls "$ROOTFS"/var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
-  echo "setup-test-env: building the trixie root filesystem in $ROOTFS (about a minute)" >&2
-  partial=$ROOTFS.partial
-  rm -rf "$partial"
-  mkdir -p "$CACHE"
-  debootstrap --variant=minbase trixie "$partial" "$MIRROR" >/dev/null
-  printf '#!/bin/sh\nexit 101\n' > "$partial/usr/sbin/policy-rc.d"
-  chmod +x "$partial/usr/sbin/policy-rc.d"
-  mount --bind /proc "$partial/proc"
-  trap 'umount "$partial/proc" 2>/dev/null || true' EXIT
-  chroot "$partial" apt-get update -qq
-  # shellcheck disable=SC2086
-  chroot "$partial" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    $ROOTFS_PACKAGES >/dev/null 2>&1
-  chroot "$partial" apt-get clean # the .debs only; the lists stay
-  umount "$partial/proc"
-  trap - EXIT
-  echo "$ROOTFS_PACKAGES" > "$partial/.packages"
-  rm -rf "$ROOTFS"
-  mv "$partial" "$ROOTFS"
+# --- helpers -------------------------------------------------------------------------------
+WORK=$CACHE/.work
+rm -rf "$WORK"
+mkdir -p "$WORK" "$CACHE/rootfs" "$CACHE/logs" "$CACHE/pip"
+trap 'rm -rf "$WORK"' EXIT
+
+# Runs a command chrooted in $1 with its own mount namespace, so the /proc mount dies with it.
+in_root() {
+  local root=$1
+  shift
+  unshare --mount --propagation private --fork -- sh -c 'mount -t proc proc "$1/proc" && shift && exec chroot "$@"' \
+    in-root "$root" "$root" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+    LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
+}
+
+# `current NAME RECIPE`: true when $CACHE/NAME was built from RECIPE.
+current() { [ -f "$CACHE/$1/.cpda-recipe" ] && [ "$(cat "$CACHE/$1/.cpda-recipe")" = "$2" ]; }
+
+# A minbase debootstrap of a suite, made once per setup run and copied for each rootfs.
+base() {
+  local suite=$1 dir=$WORK/base-$1
+  if [ ! -f "$dir/.done" ]; then
+    debootstrap --variant=minbase "$suite" "$dir" "$MIRROR" >"$CACHE/logs/debootstrap-$suite.log" 2>&1
+    # No daemon starts while packages install.
+    printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
+    chmod 755 "$dir/usr/sbin/policy-rc.d"
+    if [ "$suite" = sid ]; then
+      # This machine's sid mirror is a frozen snapshot whose Release file has expired.
+      echo 'Acquire::Check-Valid-Until "false";' >"$dir/etc/apt/apt.conf.d/99-cpda-frozen-mirror"
+    fi
+    touch "$dir/.done"
+  fi
+}
+
+# `fresh_rootfs SUITE NAME PACKAGES...`: a copy of the suite's base with PACKAGES installed.
+fresh_rootfs() {
+  local suite=$1 name=$2
+  shift 2
+  local dir=$WORK/$name # the builders' output, see OUTPUTS
+  cp -a "$WORK/base-$suite" "$dir"
+  rm -f "$dir/.done"
+  in_root "$dir" apt-get update -qq
+  # No fsync per file: a throwaway build, rebuilt from scratch if the machine dies mid-way.
+  in_root "$dir" apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-unsafe-io "$@" >/dev/null
+}
+
+# Slim images carry no apt lists or downloaded packages.
+slim() {
+  in_root "$1" apt-get clean
+  rm -rf "$1"/var/lib/apt/lists/*
+}
+
+# The machine's extra CA certificates, installed the Debian way; without any, the host's
+# whole bundle stands in as one file.
+add_host_cas() {
+  local dir=$1
+  if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+    cp /usr/local/share/ca-certificates/*.crt "$dir/usr/local/share/ca-certificates/"
+  else
+    cp /etc/ssl/certs/ca-certificates.crt "$dir/usr/local/share/ca-certificates/host-bundle.crt"
+  fi
+  in_root "$dir" update-ca-certificates >/dev/null 2>&1
+}
+
+# What the official python images have around the interpreter: python, python3 and pip on
+# /usr/local/bin, no EXTERNALLY-MANAGED marker (pip installs into the system as root), and
+# here pip's `cert` so it trusts the proxy's CA. Apt's cache is cleaned after each run, as in
+# Debian's images (the generated multi-stage Dockerfile removes that file to keep a cache).
+python_image_fs() {
+  local dir=$1 python=$2
+  add_host_cas "$dir"
+  rm -f "$dir"/usr/lib/python3*/EXTERNALLY-MANAGED
+  ln -sf "$python" "$dir/usr/local/bin/python3"
+  ln -sf python3 "$dir/usr/local/bin/python"
+  printf '[global]\ncert = /etc/ssl/certs/ca-certificates.crt\n' >"$dir/etc/pip.conf"
+  cat >"$dir/etc/apt/apt.conf.d/docker-clean" <<'EOF'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+EOF
+}
+
+# `publish NAME RECIPE DIR`: moves a finished build into the cache.
+publish() {
+  echo "$2" >"$3/.cpda-recipe"
+  rm -rf "${CACHE:?}/$1"
+  mkdir -p "$(dirname "$CACHE/$1")"
+  mv "$3" "$CACHE/$1"
+}
+
+# --- artifacts -----------------------------------------------------------------------------
+debian_python() { # suite version
+  local suite=$1 version=$2 dir
+  # adduser, as in the official image (Docker's own `docker init` Dockerfile runs it).
+  fresh_rootfs "$suite" "python-$version" "python$version" "python$version-venv" ca-certificates netbase tzdata adduser
+  dir=$WORK/"python-$version"
+  python_image_fs "$dir" "/usr/bin/python$version"
+  # The bundled pip (python3-pip-whl, used by venv) installs the current pip from PyPI.
+  local wheel
+  wheel=$(cd "$dir" && ls usr/share/python-wheels/pip-*.whl)
+  in_root "$dir" "python$version" "/$wheel/pip" install -q --no-cache-dir --root-user-action=ignore \
+    --disable-pip-version-check "pip==$PIP_VERSION"
+  slim "$dir"
+}
+
+pyenv_312() {
+  ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.* 2>/dev/null | sort -V | tail -1
+}
+
+# CPython 3.12 as pyenv built it on this machine (bookworm), moved to /usr/local of a trixie
+# root filesystem with the shared libraries it links against, as the official image keeps
+# its own build in /usr/local. Paths pointing into the pyenv tree are rewritten.
+pyenv_python() {
+  local src=$1 dir
+  fresh_rootfs trixie python-3.12 ca-certificates netbase tzdata adduser libssl3t64 libffi8 libsqlite3-0 \
+    libbz2-1.0 liblzma5 zlib1g libreadline8t64 libncursesw6 libuuid1 libexpat1 libgdbm6t64 libgdbm-compat4t64 \
+    libnsl2 libtirpc3t64 libcrypt1
+  dir=$WORK/python-3.12
+  cp -a "$src/." "$dir/usr/local/"
+  # Only the standard library, as in the official slim image: no test suite, no Tk, and none
+  # of what the machine's pyenv has in site-packages (pip comes back from ensurepip below).
+  local lib=$dir/usr/local/lib/python3.12
+  rm -rf "$lib/test" "$lib/idlelib" "$lib/tkinter" "$lib/turtledemo" "$dir"/usr/local/bin/pip*
+  find "$lib/site-packages" -mindepth 1 -maxdepth 1 ! -name README.txt -exec rm -rf {} +
+  grep -rlI --null "$src" "$dir/usr/local/bin" "$dir"/usr/local/lib/python3.12/_sysconfigdata_*.py \
+    "$dir"/usr/local/lib/python3.12/config-3.12-*/ "$dir/usr/local/lib/pkgconfig" 2>/dev/null |
+    xargs -0 -r sed -i "s|$src|/usr/local|g"
+  in_root "$dir" ldconfig
+  python_image_fs "$dir" /usr/local/bin/python3.12
+  in_root "$dir" python3.12 -m ensurepip --default-pip >/dev/null
+  in_root "$dir" python3.12 -m pip install -q --no-cache-dir --root-user-action=ignore --disable-pip-version-check \
+    "pip==$PIP_VERSION"
+  slim "$dir"
+}
+
+postgres_fs() {
+  local dir
+  fresh_rootfs sid postgres-18 postgresql-18
+  dir=$WORK/postgres-18
+  # Debian's package creates a cluster; the image's entry point makes its own on first start.
+  rm -rf "$dir/var/lib/postgresql/18/main" "$dir/etc/postgresql/18/main"
+  slim "$dir"
+}
+
+redis_fs() {
+  local dir
+  fresh_rootfs sid redis-8 redis-server redis-tools
+  dir=$WORK/redis-8
+  slim "$dir"
+}
+
+engine_files() {
+  local dir out=$WORK/engine-out
+  fresh_rootfs sid engine-root docker.io docker-cli docker-compose docker-buildx
+  dir=$WORK/engine-root
+  mkdir -p "$out/bin" "$out/cli-plugins"
+  cp "$dir/usr/sbin/dockerd" "$dir/usr/sbin/docker-proxy" "$dir/usr/bin/containerd" \
+    "$dir/usr/bin/containerd-shim-runc-v2" "$dir/usr/bin/docker" "$out/bin/"
+  cp "$dir/usr/bin/tini-static" "$out/bin/docker-init"
+  cp "$dir"/usr/libexec/docker/cli-plugins/docker-{compose,buildx} "$out/cli-plugins/"
+  # sid's runc needs a newer glibc than bookworm's; the host's runc (Debian's package) runs it.
+  in_root "$dir" dpkg-query -W docker.io containerd docker-compose docker-buildx >"$out/versions.txt"
+  rm -rf "$dir"
+}
+
+frontend_binary() {
+  local dir out=$WORK/frontend-out
+  fresh_rootfs sid frontend-root golang-go golang-github-docker-docker-dev \
+    golang-github-agext-levenshtein-dev golang-github-gofrs-flock-dev golang-github-google-shlex-dev \
+    golang-github-mitchellh-hashstructure-dev
+  dir=$WORK/frontend-root
+  # Debian packages hashstructure v2 under its v1 import path.
+  mkdir -p "$dir/root/go/src/github.com/mitchellh/hashstructure"
+  ln -s /usr/share/gocode/src/github.com/mitchellh/hashstructure "$dir/root/go/src/github.com/mitchellh/hashstructure/v2"
+  local version
+  version=$(in_root "$dir" dpkg-query -W -f '${Version}' golang-github-docker-docker-dev)
+  in_root "$dir" env GO111MODULE=off GOPATH=/root/go:/usr/share/gocode CGO_ENABLED=0 GOCACHE=/root/.cache/go \
+    go build -o /dockerfile-frontend -trimpath -ldflags "-s -w -X main.Version=debian-docker-dev-$version" \
+    -tags "netgo static_build osusergo" github.com/moby/buildkit/frontend/dockerfile/cmd/dockerfile-frontend
+  mkdir -p "$out"
+  mv "$dir/dockerfile-frontend" "$out/"
+  echo "golang-github-docker-docker-dev $version" >"$out/versions.txt"
+  rm -rf "$dir"
+}
+
+# --- what to build -------------------------------------------------------------------------
+PYENV_312=$(pyenv_312 || true)
+declare -A RECIPES=(
+  [rootfs/python-3.13]="$RECIPE_VERSION trixie python3.13 adduser pip $PIP_VERSION"
+  [rootfs/python-3.14]="$RECIPE_VERSION sid python3.14 adduser pip $PIP_VERSION"
+  [rootfs/postgres-18]="$RECIPE_VERSION sid postgresql-18"
+  [rootfs/redis-8]="$RECIPE_VERSION sid redis-server"
+  [engine]="$RECIPE_VERSION sid docker.io docker-compose docker-buildx"
+  [frontend]="$RECIPE_VERSION sid dockerfile-frontend"
+)
+if [ -n "$PYENV_312" ]; then
+  RECIPES[rootfs/python-3.12]="$RECIPE_VERSION trixie $PYENV_312 adduser pip $PIP_VERSION"
+else
+  log "no CPython 3.12 under ${PYENV_ROOT:-$HOME/.pyenv}/versions: python 3.12 images are not built"
+  rm -rf "$CACHE/rootfs/python-3.12"
 fi
+# kustomize and kubectl (static Go binaries needing only libc) from Debian sid, unpacked into
+# $KUBE_TOOLS: the Kubernetes tests (fast group too, when present) build the generated overlays.
 KUBE_TOOLS=$CACHE/kube-tools
 KUBE_PACKAGES="kustomize kubectl"
 if [ ! -x "$KUBE_TOOLS/usr/bin/kustomize" ] || [ ! -x "$KUBE_TOOLS/usr/bin/kubectl" ]; then
   echo "setup-test-env: fetching $KUBE_PACKAGES from Debian sid into $KUBE_TOOLS" >&2
-  apt_dir=$(mktemp -d)
-  trap 'rm -rf "$apt_dir"' EXIT
+  apt_dir=$WORK/kube-apt
   mkdir -p "$apt_dir/sources" "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/debs"
   printf 'Types: deb\nURIs: %s\nSuites: sid\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
     "$MIRROR" > "$apt_dir/sources/sid.sources"
@@ -76,6 +279,64 @@ if [ ! -x "$KUBE_TOOLS/usr/bin/kustomize" ] || [ ! -x "$KUBE_TOOLS/usr/bin/kubec
   rm -rf "$KUBE_TOOLS"
   mv "$KUBE_TOOLS.partial" "$KUBE_TOOLS"
   rm -rf "$apt_dir"
-  trap - EXIT
 fi
-echo "setup-test-env: ready (rootfs $ROOTFS, kustomize and kubectl in $KUBE_TOOLS/usr/bin)" >&2
+
+
+declare -A BUILDERS=(
+  [rootfs/python-3.13]="debian_python trixie 3.13"
+  [rootfs/python-3.14]="debian_python sid 3.14"
+  [rootfs/python-3.12]="pyenv_python $PYENV_312"
+  [rootfs/postgres-18]="postgres_fs"
+  [rootfs/redis-8]="redis_fs"
+  [engine]="engine_files"
+  [frontend]="frontend_binary"
+)
+
+# Where each builder leaves its result under $WORK.
+declare -A OUTPUTS=(
+  [rootfs/python-3.13]=python-3.13 [rootfs/python-3.14]=python-3.14 [rootfs/python-3.12]=python-3.12
+  [rootfs/postgres-18]=postgres-18 [rootfs/redis-8]=redis-8 [engine]=engine-out [frontend]=frontend-out
+)
+
+todo=()
+for name in "${!RECIPES[@]}"; do current "$name" "${RECIPES[$name]}" || todo+=("$name"); done
+if [ ${#todo[@]} -eq 0 ]; then
+  log "ready (everything cached in $CACHE)"
+  exit 0
+fi
+
+started=$SECONDS
+log "building ${todo[*]} in $CACHE (cold: a few minutes; logs in $CACHE/logs)"
+suites=()
+for name in "${todo[@]}"; do
+  case "$name" in rootfs/python-3.13 | rootfs/python-3.12) suites+=(trixie) ;; *) suites+=(sid) ;; esac
+done
+# The bases first (in parallel), then every artifact in parallel: most of it is download
+# and unpacking; the frontend's compile is the one long CPU-bound step.
+for suite in $(printf '%s\n' "${suites[@]}" | sort -u); do
+  (t=$SECONDS; base "$suite" && log "debootstrap $suite: $((SECONDS - t)) s") &
+done
+wait
+
+declare -A PIDS=()
+for name in "${todo[@]}"; do
+  logfile=$CACHE/logs/$(echo "$name" | tr / -).log
+  (
+    t=$SECONDS
+    # shellcheck disable=SC2086
+    ${BUILDERS[$name]} >"$logfile" 2>&1
+    publish "$name" "${RECIPES[$name]}" "$WORK/${OUTPUTS[$name]}"
+    log "$name: $((SECONDS - t)) s"
+  ) &
+  PIDS[$name]=$!
+done
+failed=()
+for name in "${!PIDS[@]}"; do wait "${PIDS[$name]}" || failed+=("$name"); done
+if [ ${#failed[@]} -gt 0 ]; then
+  for name in "${failed[@]}"; do
+    log "FAILED: $name; end of $CACHE/logs/$(echo "$name" | tr / -).log:"
+    tail -20 "$CACHE/logs/$(echo "$name" | tr / -).log" >&2 || true
+  done
+  exit 1
+fi
+log "ready after $((SECONDS - started)) s"

@@ -1,59 +1,55 @@
-// Real-parts check of every generated project: its Python compiles, its own pytest suite
-// passes against a real PostgreSQL and Redis without touching the app's live data there, and
-// the server started from the Dockerfile's CMD, with compose.yaml's default settings, answers
-// on the EXPOSEd port, passes the Dockerfile's HEALTHCHECK, keeps a consistent API, and
-// finishes a request in flight on SIGTERM before Compose would kill it.
+// The generated projects' Python, installed and tested as a developer does it: for each
+// framework x Postgres x Redis x package manager (the Dockerfile variant changes nothing here)
+// and each Python the image can use, the lock installs into a fresh venv from PyPI as the
+// project's README says (uv: `uv sync --locked`; pip: `pip install -r requirements.txt -r
+// requirements-dev.txt`, hash-checked), every installed distribution exactly as the lock pins
+// it; `pip check`; then the project's own pytest suite against a real PostgreSQL 18 and Redis 8.
 //
-// Stand-ins (PyPI and Docker Hub are out of reach): Python 3.13 and Debian trixie's packages
-// in a chroot (rootfs.ts) instead of the image's pinned wheels; bookworm's PostgreSQL 15 and
-// Redis 7 (services-setup.ts) instead of the compose images.
+// Where: containers of the stand-in python images (Debian trixie's 3.13, sid's 3.14, and the
+// CPython 3.12 pyenv built on this machine when there is one; tests/support/images/python),
+// on a private network with the stand-in postgres and redis images, in the engines of
+// tests/support/stack-setup.ts. The project is mounted read-only: neither pip nor pytest may
+// write into it. pip's and uv's caches persist in $CPDA_CACHE, as a CI would cache them; uv is
+// the binary of the ghcr.io/astral-sh/uv stand-in (the uv wheel's).
 
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { allCombinations, comboId, FRAMEWORKS } from '../src/options/table.js';
-import { composeConfig, createDotEnv } from './support/compose-check.js';
-import { readFinalStage, type FinalStage } from './support/final-stage.js';
+import { afterAll, beforeAll, describe, inject, test } from 'vitest';
+import { parseTOML } from 'confbox/toml';
+import { allCombinations, type PackageManager, type PythonVersion } from '../src/options/table.js';
+import { PYTHON_IMAGES, UV_VERSION } from '../src/engine/versions.js';
+import { CACHE, PIP_CACHE } from './support/cache.js';
+import { docker, engineFor } from './support/docker.js';
+import type { EngineInfo } from './support/engine.js';
+import { readFinalStage } from './support/final-stage.js';
 import { generateInto } from './support/generate.js';
-import {
-  type RunningServer,
-  type RunResult,
-  rootfsUnavailable,
-  runInRootfs,
-  sleep,
-  SOCKET_DIR_INSIDE,
-  startInRootfs,
-} from './support/rootfs.js';
-import {
-  createDatabase,
-  databaseSocketUrl,
-  databaseUrl,
-  queryRows,
-  redisCommand,
-  redisSocketUrl,
-  redisKeys,
-  redisUrl,
-  type Services,
-} from './support/services.js';
+import { tail, type RunResult } from './support/run.js';
+import { standinPythons } from './support/standin-images.js';
+import { PytestServices } from './support/pytest-services.js';
 
-/** The image's app user; the Dockerfile must name it (checked below), and everything runs as it. */
-const APP_UID = 10001;
-const HEALTH_TIMEOUT_MS = 20_000;
-/** Python start-up dominates; many commands share two CPUs, so allow more than the default. */
-const TEST_TIMEOUT_MS = 120_000;
-
-const state = inject('services');
-const skipReason = state.ok ? rootfsUnavailable() : state.reason;
-const combos = allCombinations();
-const workDir = skipReason ? '' : mkdtempSync(path.join(tmpdir(), 'cpda-runtime-'));
-
-/** The generated project's name; the app's Redis keys start with it. */
+const state = inject('engines');
+const PYTHONS: PythonVersion[] = ['3.13', '3.14', '3.12'];
+const available = state.available ? standinPythons() : [];
+/** One project per framework x Postgres x Redis x package manager: the Dockerfile variant does not matter here. */
+const projects = allCombinations()
+  .filter((o) => o.dockerfile === 'standard')
+  .map((o) => [`${o.framework}-${o.postgres ? 'pg' : 'nopg'}-${o.redis ? 'redis' : 'noredis'}-${o.packageManager}`, o] as const);
+const UV_CACHE = path.join(CACHE, 'uv-cache');
+/** The uv binary of the ghcr.io/astral-sh/uv stand-in (tests/support/standin-images.ts). */
+const UV_BIN = path.join(CACHE, 'uv', UV_VERSION, 'uv');
+/** How the README installs each lock, here into the venv /opt/venv. */
+const INSTALL: Record<PackageManager, string> = {
+  uv: 'UV_PROJECT_ENVIRONMENT=/opt/venv uv sync --locked --no-install-project',
+  // The image's pip installs into the venv (`--python`), so the venv needs no copy of pip.
+  pip: 'python -m venv --without-pip /opt/venv && pip --python /opt/venv/bin/python install --no-compile -r requirements.txt -r requirements-dev.txt',
+};
+const parent = state.available ? mkdtempSync(path.join(tmpdir(), 'cpda-runtime-')) : '';
+const services = new PytestServices();
+/** The generated project's name (generateInto below); the app's Redis keys start with it. */
 const PROJECT_NAME = 'runtime-app';
 const LIVE_VISITS_KEY = `${PROJECT_NAME}:visits`;
 const LIVE_ITEMS_QUERY = 'SELECT id, name, description FROM public.items ORDER BY id';
-const TEST_SCHEMAS_QUERY = "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'test%'";
 /** The app's own item, added through its own store, as the running app would. */
 const SEED_ITEM = `
 import os
@@ -62,279 +58,222 @@ store = ItemStore(os.environ["DATABASE_URL"])
 store.add("live item", "the app's own")
 store.close()
 `;
+const INSTALL_MS = 600_000;
+/** The image's pip, working on the venv. */
+const PIP = 'pip --python /opt/venv/bin/python';
 
+afterAll(async () => {
+  await services.removeAll();
+  if (parent) rmSync(parent, { recursive: true, force: true });
+}, 120_000);
 
-afterAll(() => {
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
-
-describe.skipIf(skipReason !== null).concurrent(
-  skipReason ? `generated apps at runtime (skipped: ${skipReason})` : 'generated apps at runtime',
-  { timeout: TEST_TIMEOUT_MS },
-  () => {
-    // On SIGTERM (`docker compose stop`), a request in flight completes and the server exits 0
-    // before compose.yaml's stop_grace_period, after which Docker would kill it (exit 137), even
-    // when another request never finishes. Once per framework (its CMD is the same in every
-    // combination), first, so that the servers' full graceful time overlaps the other tests.
-    describe.each(FRAMEWORKS)('%s server on SIGTERM', (framework) => {
-      let dir = '';
-      beforeAll(() => {
-        if (!state.ok) return;
-        dir = generateInto({ name: PROJECT_NAME, framework, postgres: false, redis: false }, mkdtempSync(path.join(workDir, `shutdown-${framework}-`)));
-        createDotEnv(dir);
-      });
-
-      it("finishes a request in flight and exits 0 before compose's stop_grace_period", async () => {
-        const stage = finalStage(dir);
-        const port = stage.ports[0] as number;
-        const compose = await composeDefaults(dir);
-        const grace = compose.stopGracePeriodMs;
-        const server = await startInRootfs({
-          projectDir: dir,
-          projectDirInside: stage.workdir,
-          uid: stage.uid,
-          ownNetwork: true,
-          env: { WEB_CONCURRENCY: compose.environment.WEB_CONCURRENCY ?? '' },
-          argv: stage.cmd,
-        });
-        const where = `${framework}: ${stage.cmd.join(' ')}`;
-        // The client learns that the signal was sent from this file in the project folder.
-        const signalled = path.join(dir, '.sigterm-sent');
-        let client: RunningServer | undefined;
-        try {
-          const run = (argv: string[]) =>
-            runInRootfs({ projectDir: dir, projectDirInside: stage.workdir, uid: stage.uid, networkOf: server.pid, argv }, 15_000);
-          const healthy = await waitForHealth(server, port, run);
-          expect(healthy.ok, `${where}: /health never answered 200\n${healthy.detail}`).toBe(true);
-          client = await startInRootfs({
-            projectDir: dir,
-            projectDirInside: stage.workdir,
-            uid: stage.uid,
-            networkOf: server.pid,
-            argv: ['python3', '-c', IN_FLIGHT_CLIENT, String(port), path.posix.join(stage.workdir, '.sigterm-sent')],
-          });
-          const inFlight = await waitForOutput(client, 'IN FLIGHT', 20_000);
-          expect(inFlight, `${where}: the requests never got in flight\n${client.output()}\n${server.output()}`).toBe(true);
-
-          const signalledAt = Date.now();
-          process.kill(server.pid, 'SIGTERM');
-          writeFileSync(signalled, '');
-          const exited = await waitForExit(server, grace + 5_000);
-          const seconds = (Date.now() - signalledAt) / 1000;
-          expect(exited, `${where}: still running ${seconds} s after SIGTERM\n${server.output()}`).toBe(true);
-          expect(seconds * 1000, `${where}: exited ${seconds} s after SIGTERM; Compose kills at ${grace / 1000} s`).toBeLessThan(grace);
-          expect(server.exitCode(), `${where}: exit code after SIGTERM\n${server.output()}`).toBe(0);
-
-          const finished = await waitForOutput(client, 'FINISHED', 10_000);
-          expect(finished, `${where}: the client did not finish\n${client.output()}`).toBe(true);
-          expect(client.output(), `${where}: the request in flight did not complete\n${server.output()}`).toContain('FINISHED 201');
-        } finally {
-          await client?.stop(1_000);
-          await server.stop(1_000);
-          rmSync(signalled, { force: true });
-        }
-      });
-    });
-
-    combos.forEach((combo, index) => {
-      const id = comboId(combo);
-      describe(id, () => {
+const title = state.available ? 'pinned requirements and pytest' : `pinned requirements and pytest (skipped: ${state.reason})`;
+describe.skipIf(!state.available)(title, () => {
+  PYTHONS.forEach((python, pythonIndex) => {
+    const missing = !available.includes(python);
+    const reason = python === '3.12' ? 'no CPython 3.12 here (pyenv builds none on this machine; no Debian suite has it)' : 'no root filesystem';
+    projects.forEach(([id, options], projectIndex) => {
+      const where = `Python ${python}, ${id}`;
+      // Each (python, project) gets its own container; they run at once, spread over the engines.
+      describe.skipIf(missing).concurrent(missing ? `${where} (skipped: ${reason})` : where, () => {
+        const index = pythonIndex * projects.length + projectIndex;
+        let engine: EngineInfo;
         let dir = '';
-        let services: Services;
-        // One database per project for its pytest run, another for its server: the projects'
-        // tests run at the same time, and the server's requests must not change what the
-        // pytest run checks. The same in Redis, with database numbers.
-        const database = `cpda_${id.replace(/-/g, '_')}`;
-        const serverDatabase = `${database}_server`;
-        const redisDb = 2 * index;
-        const serverRedisDb = 2 * index + 1;
+        let container = '';
+        let installed = false;
+        const database = `pytest_${python.replace('.', '')}_${id.replace(/-/g, '_')}`;
+        const redisDb = index; // the servers have 64 databases: one per project and Python
 
         beforeAll(async () => {
-          if (!state.ok) return;
-          services = state.services;
-          dir = generateInto({ name: PROJECT_NAME, ...combo }, mkdtempSync(path.join(workDir, `${id}-`)));
-          // The .env a user makes from .env.example: compose.yaml's defaults come from it.
-          createDotEnv(dir);
-          if (combo.postgres) {
-            await createDatabase(services, database);
-            await createDatabase(services, serverDatabase);
-          }
-        });
+          if (!state.available) return;
+          engine = engineFor(state.engines, index);
+          dir = generateInto({ name: PROJECT_NAME, ...options, python }, mkdtempSync(path.join(parent, `${python}-${id}-`)));
+          const network = await services.network(engine);
+          if (options.postgres) await services.createDatabase(engine, database);
+          container = `cpda-pytest-${python.replace('.', '')}-${id}-${process.pid}`;
+          // prettier-ignore
+          const started = await docker(engine, [
+            'run', '-d', '--name', container, '--network', network,
+            '-v', `${dir}:/srv/project:ro`, '-v', `${PIP_CACHE}:/root/.cache/pip`,
+            '-v', `${UV_CACHE}:/root/.cache/uv`, '-v', `${UV_BIN}:/usr/local/bin/uv:ro`,
+            '-e', 'PYTHONDONTWRITEBYTECODE=1', '-e', 'PIP_DISABLE_PIP_VERSION_CHECK=1', '-e', 'PIP_ROOT_USER_ACTION=ignore',
+            '-e', 'UV_PYTHON_DOWNLOADS=never', '-e', 'UV_LINK_MODE=copy', '-e', 'UV_PYTHON=python',
+            '-w', '/srv/project', PYTHON_IMAGES[python], 'sleep', 'infinity',
+          ]);
+          if (started.code !== 0) throw new Error(`${where}: could not start ${PYTHON_IMAGES[python]}:\n${tail(started)}`);
+        }, 300_000);
 
-        const serviceEnv = (): Record<string, string> => ({
-          ...(combo.postgres ? { DATABASE_URL: databaseUrl(services, database) } : {}),
-          ...(combo.redis ? { REDIS_URL: redisUrl(services, redisDb) } : {}),
-        });
+        afterAll(async () => {
+          if (container) await docker(engine, ['rm', '-f', container]);
+        }, 60_000);
 
-        /** The Dockerfile's CMD, as its non-root user, with compose.yaml's app environment. */
-        const startServer = async (stage: FinalStage): Promise<RunningServer> => {
-          const compose = await composeDefaults(dir);
-          // The server gets a network namespace of its own, so all 16 servers can bind the one
-          // EXPOSEd port at the same time, as containers do. The command, port and bind address
-          // are the Dockerfile's, untouched, and the server settings compose.yaml's defaults
-          // (WEB_CONCURRENCY...). Only the service addresses differ: 127.0.0.1 of the host is
-          // not reachable from that namespace, so PostgreSQL and Redis are reached through their
-          // Unix sockets, which the namespace does see.
-          return startInRootfs({
-            projectDir: dir,
-            projectDirInside: stage.workdir,
-            uid: stage.uid,
-            ownNetwork: true,
-            socketDir: services.socketDir,
-            env: {
-              WEB_CONCURRENCY: compose.environment.WEB_CONCURRENCY ?? '',
-              FORWARDED_ALLOW_IPS: compose.environment.FORWARDED_ALLOW_IPS ?? '',
-              ...(combo.postgres ? { DATABASE_URL: databaseSocketUrl(services, serverDatabase, SOCKET_DIR_INSIDE) } : {}),
-              ...(combo.redis ? { REDIS_URL: redisSocketUrl(SOCKET_DIR_INSIDE, serverRedisDb) } : {}),
-            },
-            argv: stage.cmd,
+        const exec = (argv: string[], env: Record<string, string> = {}, user?: string): Promise<RunResult> =>
+          docker(engine, ['exec', ...(user ? ['-u', user, '-e', 'HOME=/tmp'] : []), ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), container, ...argv], {
+            timeoutMs: INSTALL_MS,
           });
-        };
-        const inNetworkOf = (server: RunningServer, stage: FinalStage) => (argv: string[]) =>
-          runInRootfs({ projectDir: dir, projectDirInside: stage.workdir, uid: stage.uid, networkOf: server.pid, argv }, 15_000);
 
-        it('every .py file compiles', async () => {
-          const files = pythonFiles(dir);
-          expect(files.length, `${id}: no .py files generated`).toBeGreaterThan(0);
-          // The byte code goes to /tmp (a tmpfs of this command), never into the project.
-          const result = await runInRootfs({
-            projectDir: dir,
-            uid: APP_UID,
-            env: { PYTHONPYCACHEPREFIX: '/tmp/pycache' },
-            argv: ['python3', '-m', 'py_compile', ...files],
+        test.sequential('its lock installs from PyPI exactly as pinned, pip check is clean, and the CMD’s server is installed', { timeout: INSTALL_MS }, async ({ expect }) => {
+          const version = await exec(['python', '-c', 'import platform; print(platform.python_version())']);
+          expect(version.stdout.trim(), `${where}: the image's python`).toMatch(new RegExp(`^${python.replace('.', '\\.')}\\.`));
+
+          const started = Date.now();
+          const install = await exec(['sh', '-c', INSTALL[options.packageManager]]);
+          console.log(`[runtime] ${where}: venv + install ${((Date.now() - started) / 1000).toFixed(1)} s (engine slot ${engine.slot})`);
+          expect(install.code, `${where}: ${INSTALL[options.packageManager]} failed:\n${tail(install, 25)}`).toBe(0);
+
+          const check = await exec(['sh', '-c', `${PIP} check`]);
+          expect(check.code, `${where}: pip check:\n${tail(check)}`).toBe(0);
+
+          // Everything in the venv is in the lock at the lock's version, and every distribution
+          // the lock installs on every platform is there.
+          const lock = readLock(dir, options.packageManager);
+          const listed = await exec(['/opt/venv/bin/python', '-c', INSTALLED_DISTRIBUTIONS]);
+          expect(listed.code, `${where}: listing the venv:\n${tail(listed)}`).toBe(0);
+          const installedVersions = JSON.parse(listed.stdout) as Record<string, string>;
+          const offLock = Object.entries(installedVersions).filter(([name, version]) => lock.pins.get(name) !== version);
+          expect(offLock.map(([n, v]) => `${n}==${v} (lock: ${lock.pins.get(n) ?? 'absent'})`), `${where}: installed, but not as the lock pins it`).toEqual([]);
+          const missing = lock.required.filter((name) => !(name in installedVersions));
+          expect(missing, `${where}: pinned, but not installed`).toEqual([]);
+
+          const [server] = readFinalStage(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).cmd;
+          const found = await exec(['sh', '-c', `test -x /opt/venv/bin/${server} && /opt/venv/bin/${server} --version`]);
+          expect(found.code, `${where}: the Dockerfile's CMD runs ${server}, which the requirements do not install:\n${tail(found)}`).toBe(0);
+          installed = true;
+        });
+
+        test.sequential("its own pytest suite passes against PostgreSQL 18 and Redis 8, nothing skipped, the app's own data untouched, none of its own left", async ({ expect }) => {
+          expect(installed, `${where}: the requirements did not install`).toBe(true);
+          const env = {
+            ...(options.postgres ? { DATABASE_URL: services.databaseUrl(database) } : {}),
+            ...(options.redis ? { REDIS_URL: services.redisUrl(redisDb) } : {}),
+          };
+          // The app's own data on the same servers, put there as the running app would: its row
+          // through its own store, its visit counter under its own key.
+          if (options.postgres) {
+            const seeded = await exec(['/opt/venv/bin/python', '-c', SEED_ITEM], env, '10001:10001');
+            expect(seeded.code, `${where}: seeding the app's own item:\n${tail(seeded)}`).toBe(0);
+          }
+          if (options.redis) await services.redis(engine, redisDb, ['SET', LIVE_VISITS_KEY, '41']);
+          const liveData = async () => ({
+            items: options.postgres ? await services.query(engine, database, LIVE_ITEMS_QUERY) : [],
+            visits: options.redis ? await services.redis(engine, redisDb, ['GET', LIVE_VISITS_KEY]) : [],
           });
-          expect(result.code, `${id}: py_compile failed in ${files.join(', ')}\n${output(result)}`).toBe(0);
+          const before = await liveData();
+          if (options.postgres) expect(before.items, `${where}: the app's own item`).toHaveLength(1);
+
+          const result = await pytest(exec, env);
+          const summary = pytestSummary(result.stdout);
+          expect(result.code, `${where}: pytest failed\n${tail(result, 60)}`).toBe(0);
+          expect(await liveData(), `${where}: the app's own data after the tests`).toEqual(before);
+          expect(summary.failed + summary.errors, `${where}\n${tail(result, 60)}`).toBe(0);
+          expect(summary.skipped, `${where}: tests were skipped although the services are set\n${tail(result, 60)}`).toBe(0);
+          expect(summary.passed, `${where}\n${tail(result, 60)}`).toBeGreaterThan(0);
+          for (const name of [...API_TESTS, ...serviceTests(options)])
+            expect(result.stdout, `${where}: ${name} did not pass\n${tail(result, 60)}`).toMatch(new RegExp(`^${escape(name)} PASSED`, 'm'));
+          // What lets the suite pass again and again against the app's own servers: nothing is left behind.
+          // The tests' own data lives in a schema test_<run> and under keys test-<run>: (the
+          // project's conftest.py); both are gone when the run ends.
+          if (options.postgres)
+            expect(await services.query(engine, database, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'test%'"), `${where}: test schemas left`).toEqual([]);
+          if (options.redis) expect(await services.redisKeys(engine, redisDb, 'test*'), `${where}: test keys left in Redis`).toEqual([]);
         });
 
-        it("its own pytest suite passes against real PostgreSQL/Redis and leaves the app's live data as it was", async () => {
-          // The app's own data, as a running app would have it: a row in its table (written by
-          // its own store) and its visit counter.
-          if (combo.postgres) {
-            const seeded = await runInRootfs({ projectDir: dir, uid: APP_UID, env: serviceEnv(), argv: ['python3', '-c', SEED_ITEM] });
-            expect(seeded.code, `${id}: seeding the app's item failed\n${output(seeded)}`).toBe(0);
-          }
-          if (combo.redis) await redisCommand(services, redisDb, ['SET', LIVE_VISITS_KEY, '41']);
-          const liveRows = combo.postgres ? await queryRows(services, database, LIVE_ITEMS_QUERY) : [];
-
-          const result = await pytest(dir, serviceEnv());
+        test.sequential('without DATABASE_URL/REDIS_URL its pytest suite skips the service tests, with reasons', async ({ expect }) => {
+          expect(installed, `${where}: the requirements did not install`).toBe(true);
+          const result = await pytest(exec, {});
           const summary = pytestSummary(result.stdout);
-          const where = `${id}: pytest in ${dir}`;
-          expect(result.code, `${where} failed\n${output(result)}`).toBe(0);
-          expect(summary.failed + summary.errors, `${where}\n${output(result)}`).toBe(0);
-          expect(summary.skipped, `${where}: tests were skipped although the services are set\n${output(result)}`).toBe(0);
-          expect(summary.passed, `${where}\n${output(result)}`).toBeGreaterThan(0);
-          for (const test of [...API_TESTS, ...serviceTests(combo)])
-            expect(result.stdout, `${where}: ${test} did not pass\n${output(result)}`).toMatch(
-              new RegExp(`^${escape(test)} PASSED`, 'm'),
-            );
-          // The app's data is as it was, and the tests took theirs with them: no schema, no key
-          // of theirs is left, so the suite passes again and again against one database.
-          if (combo.postgres) {
-            expect(liveRows, `${id}: the app's item was not seeded`).toHaveLength(1);
-            expect(await queryRows(services, database, LIVE_ITEMS_QUERY), `${where}: the app's items changed`).toEqual(liveRows);
-            expect(await queryRows(services, database, TEST_SCHEMAS_QUERY), `${where}: test schemas left behind`).toEqual([]);
-          }
-          if (combo.redis) {
-            expect(await redisCommand(services, redisDb, ['GET', LIVE_VISITS_KEY]), `${where}: the app's visit counter changed`).toBe('41');
-            expect(await redisKeys(services, redisDb, '*'), `${where}: keys other than the app's left in Redis`).toEqual([LIVE_VISITS_KEY]);
-          }
-        });
-
-        it('without DATABASE_URL/REDIS_URL its pytest suite skips the service tests, with reasons', async () => {
-          const result = await pytest(dir, {});
-          const summary = pytestSummary(result.stdout);
-          expect(result.code, `${id}: pytest without services failed\n${output(result)}`).toBe(0);
-          expect(summary.failed + summary.errors, `${id}\n${output(result)}`).toBe(0);
-          if (combo.postgres || combo.redis) {
-            expect(summary.skipped, `${id}: nothing skipped without services\n${output(result)}`).toBeGreaterThan(0);
-            for (const name of [...(combo.postgres ? ['DATABASE_URL'] : []), ...(combo.redis ? ['REDIS_URL'] : [])])
-              expect(result.stdout, `${id}: no skip reason names ${name}`).toMatch(new RegExp(`SKIPPED.*${name} is not set`));
+          expect(result.code, `${where}: pytest without services failed\n${tail(result, 60)}`).toBe(0);
+          expect(summary.failed + summary.errors, `${where}\n${tail(result, 60)}`).toBe(0);
+          if (options.postgres || options.redis) {
+            expect(summary.skipped, `${where}: nothing skipped without services\n${tail(result, 60)}`).toBeGreaterThan(0);
+            for (const name of [...(options.postgres ? ['DATABASE_URL'] : []), ...(options.redis ? ['REDIS_URL'] : [])])
+              expect(result.stdout, `${where}: no skip reason names ${name}`).toMatch(new RegExp(`SKIPPED.*${name} is not set`));
           } else {
-            expect(summary.skipped, `${id}: tests skipped in a project without services\n${output(result)}`).toBe(0);
+            expect(summary.skipped, `${where}: tests skipped in a project without services\n${tail(result, 60)}`).toBe(0);
           }
         });
-
-        // One server for both checks: each start costs seconds of CPU on a shared machine.
-        it("the Dockerfile CMD serves /health on the EXPOSEd port, its HEALTHCHECK passes, and with compose.yaml's default worker count every GET sees every item POSTed before it", async () => {
-          const stage = finalStage(dir);
-          const port = stage.ports[0] as number;
-          const workers = (await composeDefaults(dir)).environment.WEB_CONCURRENCY;
-          const server = await startServer(stage);
-          const run = inNetworkOf(server, stage);
-          const where = `${id}: ${stage.cmd.join(' ')} (from ${path.join(dir, 'Dockerfile')})`;
-          try {
-            const healthy = await waitForHealth(server, port, run);
-            expect(healthy.ok, `${where}: /health on port ${port} never answered 200\n${healthy.detail}`).toBe(true);
-
-            const check = await run(stage.healthcheck);
-            expect(check.code, `${id}: HEALTHCHECK ${stage.healthcheck.join(' ')} failed\n${output(check)}`).toBe(0);
-
-            // The app behind /health works too: these routes reach the store (and Redis).
-            const routes = ['/items', ...(combo.redis ? ['/visits'] : [])];
-            const smoke = await run(['python3', '-c', PROBE, String(port), ...routes]);
-            expect(smoke.code, `${where}: ${routes.join(', ')} failed\n${output(smoke)}\n${server.output()}`).toBe(0);
-
-            const consistent = await run(['python3', '-c', CONSISTENCY_PROBE, String(port)]);
-            const settings = `WEB_CONCURRENCY=${workers}, compose.yaml's default`;
-            expect(consistent.code, `${where} (${settings}): the API answered inconsistently\n${output(consistent)}`).toBe(0);
-          } finally {
-            const stopped = await server.stop();
-            expect(stopped.graceful, `${where}: did not stop within 10 s of SIGTERM\n${server.output()}`).toBe(true);
-          }
-        });
-
       });
     });
-  },
-);
+  });
+});
 
-interface ComposeDefaults {
-  /** The app's environment in compose.yaml, with the .env made from .env.example. */
-  environment: Record<string, string | undefined>;
-  stopGracePeriodMs: number;
-}
+// The harness must not hide a bad pin: with each fault written into a copy of a pip project's
+// requirements.txt, the same install step fails, and pip's message names the package. The
+// copy's hashes are removed first: with them pip would refuse the unhashed line before it
+// ever looked the pin up.
+const FAULTS: [fault: string, line: string, python: PythonVersion, named: RegExp][] = [
+  ['a pin that does not exist on PyPI', 'fastapi==0.0.999', '3.13', /fastapi==0\.0\.999/],
+  ['pins that conflict', 'starlette==0.1.0', '3.13', /starlette/],
+  // numba 0.61.0 predates Python 3.14: no wheel for it, and its source build fails.
+  ['a pin with no release for that Python (numba 0.61.0 on 3.14)', 'numba==0.61.0', '3.14', /numba/],
+];
+describe.skipIf(!state.available)('a bad pin fails the install step, naming the package', () => {
+  test.concurrent.for(FAULTS)('%s', { timeout: INSTALL_MS }, async ([, line, python, named], { expect }) => {
+    if (!state.available) return;
+    const engine = engineFor(state.engines, 0);
+    const dir = generateInto({ name: 'bad-pin', packageManager: 'pip' }, mkdtempSync(path.join(parent, 'bad-pin-')));
+    const requirements = path.join(dir, 'requirements.txt');
+    for (const file of ['requirements.txt', 'requirements-dev.txt']) {
+      const locked = readFileSync(path.join(dir, file), 'utf8');
+      writeFileSync(path.join(dir, file), locked.replace(/ \\\n\s+--hash=sha256:[0-9a-f]{64}/g, ''));
+    }
+    const text = readFileSync(requirements, 'utf8');
+    expect(text, 'hashes left in requirements.txt').not.toContain('--hash');
+    const replaced = line.startsWith('fastapi==') ? text.replace(/^fastapi==.*$/m, line) : `${text}${line}\n`;
+    expect(replaced, 'the fault is in requirements.txt').toContain(line);
+    writeFileSync(requirements, replaced);
+    // prettier-ignore
+    const r = await docker(engine, [
+      'run', '--rm', '-v', `${dir}:/srv/project:ro`, '-v', `${PIP_CACHE}:/root/.cache/pip`, '-w', '/srv/project',
+      PYTHON_IMAGES[python], 'sh', '-c', INSTALL.pip,
+    ], { timeoutMs: INSTALL_MS });
+    expect(r.code, `pip install with ${line} succeeded:\n${tail(r)}`).not.toBe(0);
+    expect(r.stderr, 'pip names the package').toMatch(named);
+  });
+});
 
-/** What Docker Compose itself makes of compose.yaml (production: no override) with that .env. */
-async function composeDefaults(dir: string): Promise<ComposeDefaults> {
-  const result = await composeConfig(dir, ['compose.yaml'], 'json');
-  if (result.code !== 0) throw new Error(`docker-compose config in ${dir} failed: ${result.stderr}`);
-  const app = (JSON.parse(result.stdout) as { services: { app: { environment?: Record<string, string>; stop_grace_period?: string } } })
-    .services.app;
-  const grace = /^(\d+)s$/.exec(app.stop_grace_period ?? '');
-  if (!grace) throw new Error(`compose.yaml in ${dir}: stop_grace_period ${app.stop_grace_period} is not in seconds`);
-  return { environment: app.environment ?? {}, stopGracePeriodMs: Number(grace[1]) * 1000 };
-}
+/** Distribution names as pip normalises them. */
+const normalise = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
 
-function finalStage(dir: string): FinalStage {
-  const dockerfile = path.join(dir, 'Dockerfile');
-  let stage: FinalStage;
-  try {
-    stage = readFinalStage(readFileSync(dockerfile, 'utf8'));
-  } catch (error) {
-    throw new Error(`${dockerfile}: ${(error as Error).message}`);
+/**
+ * What a project's lock pins (name -> version), and the names it installs on every platform:
+ * for pip, the pins without an environment marker; for uv, the project's direct dependencies
+ * (pyproject.toml's [project].dependencies and dev group).
+ */
+function readLock(dir: string, manager: PackageManager): { pins: Map<string, string>; required: string[] } {
+  if (manager === 'uv') {
+    const lock = parseTOML<{ package: { name: string; version?: string; source?: { virtual?: string } }[] }>(readFileSync(path.join(dir, 'uv.lock'), 'utf8'));
+    const pins = new Map(lock.package.filter((p) => p.version && !p.source?.virtual).map((p) => [normalise(p.name), p.version!]));
+    const project = parseTOML<{ project: { dependencies: string[] }; 'dependency-groups'?: { dev?: string[] } }>(readFileSync(path.join(dir, 'pyproject.toml'), 'utf8'));
+    const direct = [...project.project.dependencies, ...(project['dependency-groups']?.dev ?? [])];
+    return { pins, required: direct.map((d) => normalise(/^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(d)![0])) };
   }
-  expect(stage.uid, `${dockerfile}: USER is not uid ${APP_UID}`).toBe(APP_UID);
-  expect(stage.workdir, `${dockerfile}: WORKDIR`).toBe('/app');
-  expect(stage.ports, `${dockerfile}: EXPOSE`).toHaveLength(1);
-  return stage;
+  const pins = new Map<string, string>();
+  const required: string[] = [];
+  for (const file of ['requirements.txt', 'requirements-dev.txt'])
+    for (const raw of readFileSync(path.join(dir, file), 'utf8').split('\n')) {
+      const line = raw.replace(/#.*/, '').replace(/\\$/, '').trim();
+      if (!line || line.startsWith('-')) continue;
+      const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;]+)\s*(;.*)?$/.exec(line);
+      if (!match?.[1] || !match[2]) throw new Error(`${file}: not an exact pin: ${line}`);
+      pins.set(normalise(match[1]), match[2]);
+      if (!match[3]) required.push(normalise(match[1]));
+    }
+  return { pins, required };
 }
 
-function pythonFiles(dir: string, sub = ''): string[] {
-  return readdirSync(path.join(dir, sub), { withFileTypes: true }).flatMap((entry) => {
-    const rel = sub ? `${sub}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) return pythonFiles(dir, rel);
-    return entry.name.endsWith('.py') ? [rel] : [];
-  });
-}
+// Prints {name: version} of every distribution in the running interpreter's environment.
+const INSTALLED_DISTRIBUTIONS = `
+import json, re
+from importlib.metadata import distributions
+print(json.dumps({re.sub(r"[-_.]+", "-", d.metadata["Name"].lower()): d.version for d in distributions()}))
+`;
 
-function pytest(dir: string, env: Record<string, string>): Promise<RunResult> {
-  // -v lists each test with its outcome; -rs (also in the project's addopts) the skip reasons.
-  return runInRootfs({
-    projectDir: dir,
-    uid: APP_UID,
-    env,
-    argv: ['python3', '-m', 'pytest', '-v', '-rs', '-p', 'no:cacheprovider', '--color=no'],
-  });
+
+function pytest(exec: (argv: string[], env?: Record<string, string>, user?: string) => Promise<RunResult>, env: Record<string, string>) {
+  // As the image's user, without write access to the project; -v lists each test with its
+  // outcome, -rs the skip reasons.
+  return exec(['/opt/venv/bin/python', '-m', 'pytest', '-v', '-rs', '-p', 'no:cacheprovider', '--color=no'], env, '10001:10001');
 }
 
 /**
@@ -382,115 +321,7 @@ function pytestSummary(stdout: string): PytestSummary {
   return { passed: count('passed'), failed: count('failed'), skipped: count('skipped'), errors: count('errors?') };
 }
 
-// Succeeds when every route answers 200 on 127.0.0.1:<port>; /health must say {"status": "ok"}.
-const PROBE = `
-import json, sys, urllib.request
-port = sys.argv[1]
-for route in sys.argv[2:]:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{route}", timeout=2) as response:
-        body = json.load(response)
-        assert response.status == 200, (route, response.status)
-        if route == "/health":
-            assert body == {"status": "ok"}, body
-`;
-
-// Exits 0 when the API is consistent across requests: POSTed items get distinct ids, and every
-// later GET of one, and of the list, sees each of them (with one store per worker process, a
-// request served by another worker would not).
-const CONSISTENCY_PROBE = `
-import json, sys, urllib.error, urllib.request
-base = f"http://127.0.0.1:{sys.argv[1]}"
-def call(method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
-created = []
-for n in range(4):
-    status, item = call("POST", "/items", {"name": f"consistency-{n}"})
-    assert status == 201, (status, item)
-    created.append(item)
-ids = [item["id"] for item in created]
-assert len(set(ids)) == len(ids), f"POST /items gave the same id twice: {ids}"
-for _ in range(10):
-    for item in created:
-        answer = call("GET", f"/items/{item['id']}")
-        assert answer == (200, item), f"GET /items/{item['id']}: {answer}, expected {item}"
-    status, listed = call("GET", "/items")
-    missing = [item for item in created if item not in listed]
-    assert status == 200 and not missing, f"GET /items ({status}) lacks {missing}"
-`;
-
-// Puts two POST /items in flight: each sends its headers, waits for the server's
-// "100 Continue" (the app has the request and is reading the body) and sends part of the body.
-// Once the test has sent SIGTERM (the file named by argv[2] exists), one sends the rest and
-// prints FINISHED <status>; the other never does, and stays open until the server closes it.
-const IN_FLIGHT_CLIENT = `
-import json, os, socket, sys, time
-port, signalled = int(sys.argv[1]), sys.argv[2]
-body = json.dumps({"name": "in flight"}).encode()
-def in_flight():
-    connection = socket.create_connection(("127.0.0.1", port), timeout=90)
-    connection.sendall(
-        b"POST /items HTTP/1.1\\r\\nHost: test\\r\\nContent-Type: application/json\\r\\n"
-        b"Content-Length: %d\\r\\nExpect: 100-continue\\r\\n\\r\\n" % len(body)
-    )
-    answer = connection.recv(1024)
-    assert answer.startswith(b"HTTP/1.1 100"), answer
-    connection.sendall(body[:5])
-    return connection
-finishing, stalled = in_flight(), in_flight()
-print("IN FLIGHT", flush=True)
-while not os.path.exists(signalled):
-    time.sleep(0.02)
-time.sleep(0.5)
-finishing.sendall(body[5:])
-print("FINISHED", finishing.recv(65536).split(b" ", 2)[1].decode(), flush=True)
-try:
-    stalled.recv(65536)
-except OSError:
-    pass
-`;
-
-async function waitForOutput(proc: { output: () => string; exitCode: () => number | null }, text: string, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.output().includes(text)) return true;
-    if (proc.exitCode() !== null) return proc.output().includes(text);
-    await sleep(50);
-  }
-  return false;
-}
-
-async function waitForExit(proc: { exitCode: () => number | null }, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (proc.exitCode() === null && Date.now() < deadline) await sleep(100);
-  return proc.exitCode() !== null;
-}
-
-async function waitForHealth(
-  server: { exitCode: () => number | null; output: () => string },
-  port: number,
-  run: (argv: string[]) => Promise<RunResult>,
-): Promise<{ ok: boolean; detail: string }> {
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  let last: RunResult | undefined;
-  while (Date.now() < deadline) {
-    if (server.exitCode() !== null) return { ok: false, detail: `the server exited:\n${server.output()}` };
-    last = await run(['python3', '-c', PROBE, String(port), '/health']);
-    if (last.code === 0) return { ok: true, detail: '' };
-    await sleep(200);
-  }
-  return { ok: false, detail: `last probe:\n${last ? output(last) : ''}\nserver:\n${server.output()}` };
-}
-
-function output(result: RunResult): string {
-  return `exit ${result.code}${result.signal ? ` (${result.signal})` : ''}${result.timedOut ? ' (timed out)' : ''}\n${result.stdout}\n${result.stderr}`.trim();
-}
-
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+

@@ -3,11 +3,12 @@
 // that can run the project and, on anything older, stops with what to update instead of the
 // Compose error ("unknown flag: --build", "can't set healthcheck.start_interval ...").
 //
-// Real parts where this machine has them: its docker CLI without a Compose plugin (a machine
-// with only the legacy docker-compose), trixie's Compose 2.26 plugin, Debian's Docker Engine
-// 20.10 (the engine tests/docker.test.ts starts), an unreachable daemon. No Engine or Compose at
-// the floor is installed here, so the version boundaries run against a stand-in `docker` that
-// prints versions in the formats the real ones print. Run with dash, a strict POSIX shell.
+// Real parts where this machine has them (the stack group's engine, tests/support/engine.ts):
+// Docker 28's CLI without a Compose plugin (a machine with only the legacy docker-compose), its
+// Compose 2.40 plugin, an unreachable daemon, and a running Engine 28. No Engine or Compose at
+// or below the floor is installed here, so the version boundaries run against a stand-in
+// `docker` that prints versions in the formats the real ones print. Run with dash, a strict
+// POSIX shell.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DOCKER_FLOOR } from '../src/features/docker-floor.js';
+import { ENGINE_BIN } from './support/cache.js';
 import { COMPOSE_BIN } from './support/compose-check.js';
 import { generateInto } from './support/generate.js';
 
@@ -23,7 +25,9 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const project = generateInto({ name: 'checked-app' }, path.join(scratch, 'project'));
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-const dockerOnPath = SYSTEM_PATH.split(':').some((dir) => existsSync(path.join(dir, 'docker')));
+/** The engine's docker CLI first on PATH, as a user's own would be. */
+const ENGINE_PATH = `${ENGINE_BIN}:${SYSTEM_PATH}`;
+const dockerOnPath = existsSync(path.join(ENGINE_BIN, 'docker'));
 /** dash by its full path: some cases run with a PATH that does not hold it. */
 const DASH = which('dash');
 
@@ -52,34 +56,30 @@ function dockerConfig(name: string, plugins: Record<string, string> = {}): strin
   return dir;
 }
 
-describe.skipIf(!dockerOnPath)(dockerOnPath ? 'with the real docker CLI' : 'with the real docker CLI (skipped: no docker on PATH)', () => {
+describe.skipIf(!dockerOnPath)(dockerOnPath ? 'with the real docker CLI' : `with the real docker CLI (skipped: no ${ENGINE_BIN}/docker; scripts/setup-test-env.sh builds it)`, () => {
   it('without the Compose plugin (only the legacy docker-compose) it stops and says to install Compose v2', () => {
     const noPlugins = dockerConfig('no-plugins');
-    const plain = spawnSync('docker', ['compose', 'version'], { env: { PATH: SYSTEM_PATH, DOCKER_CONFIG: noPlugins }, encoding: 'utf8' });
+    const plain = spawnSync('docker', ['compose', 'version'], { env: { PATH: ENGINE_PATH, DOCKER_CONFIG: noPlugins }, encoding: 'utf8' });
     expect(plain.status, 'this docker CLI has a system-wide Compose plugin: the case cannot be made here').not.toBe(0);
-    const result = check({ DOCKER_CONFIG: noPlugins });
+    const result = check({ PATH: ENGINE_PATH, DOCKER_CONFIG: noPlugins });
     expect(result.code).toBe(1);
     expect(result.output).toContain('Docker Compose v2 (`docker compose`) is not installed');
     expect(result.output).toContain(`Install Compose ${DOCKER_FLOOR.compose} or later`);
   });
 
   it.runIf(existsSync(COMPOSE_BIN))('with Compose but no reachable daemon it stops and says so', () => {
-    const result = check({ DOCKER_CONFIG: dockerConfig('compose-only', { 'docker-compose': COMPOSE_BIN }), DOCKER_HOST: `unix://${scratch}/no-such.sock` });
+    const result = check({ PATH: ENGINE_PATH, DOCKER_CONFIG: dockerConfig('compose-only', { 'docker-compose': COMPOSE_BIN }), DOCKER_HOST: `unix://${scratch}/no-such.sock` });
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/cannot reach the Docker daemon: .*no-such\.sock/);
   });
 
-  // The engine tests/docker.test.ts starts (Debian's dockerd 20.10), when that file is part of the run.
-  const engine = inject('docker');
-  it.runIf(engine.available && existsSync(COMPOSE_BIN))(
-    `with Compose 2.26 and Debian's Docker Engine 20.10 it stops: the Engine is older than ${DOCKER_FLOOR.engine}`,
-    () => {
-      const host = engine.available ? engine.host : '';
-      const result = check({ DOCKER_CONFIG: dockerConfig('compose-and-engine', { 'docker-compose': COMPOSE_BIN }), DOCKER_HOST: host });
-      expect(result.code, result.output).toBe(1);
-      expect(result.output).toMatch(new RegExp(`Docker Engine 20\\.10\\.\\S+ is too old: this project needs ${DOCKER_FLOOR.engine.replace('.', '\\.')} or later`));
-    },
-  );
+  // An engine the stack group started (Docker Engine 28.5, Compose 2.40): above the floor, it passes.
+  const engines = inject('engines');
+  it.runIf(engines.available && existsSync(COMPOSE_BIN))('with Compose 2.40 and a running Docker Engine 28 it passes', () => {
+    const host = engines.available ? engines.engines[0]!.host : '';
+    const result = check({ PATH: ENGINE_PATH, DOCKER_CONFIG: dockerConfig('compose-and-engine', { 'docker-compose': COMPOSE_BIN }), DOCKER_HOST: host });
+    expect(result.code, result.output).toBe(0);
+  });
 });
 
 describe('against a stand-in docker that reports given versions', () => {

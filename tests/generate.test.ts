@@ -350,14 +350,19 @@ describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s', (id, combo) => 
     const rules = new Map(
       [...SERVICE_FEATURES.flatMap((s) => s.env ?? [])].flatMap((v) => (v.allowed ? [[v.name, v.allowed] as const] : [])),
     );
-    for (const entry of envEntries(g().read('.env.example'))) {
+    const entries = envEntries(g().read('.env.example'));
+    const checked: string[] = [];
+    for (const entry of entries) {
       const restricts = /\bUse\b[^.]*\bonly\b/.test(entry.comment);
       const rule = rules.get(entry.name);
       if (!restricts && !rule) continue;
+      checked.push(entry.name);
       expect(rule, `${entry.name}: its comment restricts the characters, but no rule says which`).toBeDefined();
       expect(entry.comment, `${entry.name}: the comment does not state the rule`).toContain(rule!.description);
       expect(entry.value, `${entry.name}: the example breaks the rule`).toMatch(rule!.pattern);
     }
+    // Every variable with a rule that the file has was checked (none, in a project without services).
+    expect(checked.sort()).toEqual(entries.filter((e) => rules.has(e.name)).map((e) => e.name).sort());
   });
 
   it('pyproject.toml parses as TOML', () => {

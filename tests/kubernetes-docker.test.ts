@@ -17,20 +17,22 @@
 // every interface (a kubelet probes the pod IP), Python's temporary directory (where the
 // frameworks spool request bodies) must be writable, the logs must show no write error, and
 // `docker stop` (SIGTERM) must end the server cleanly within the grace period.
-// The engine and its helpers come from tests/support/docker-setup.ts and docker.ts.
+// The engine is one of the stack group's (tests/support/stack-setup.ts, docker.ts); the images
+// are built from the project's Dockerfile as generated, installing from PyPI; the services are
+// the host's PostgreSQL and Redis of services-setup.ts, reached through their Unix sockets.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { comboId, type ExtraOptionKey, type ProjectOptions } from '../src/options/table.js';
 import { runMain } from './support/cli-run.js';
-import { docker, offlineDockerfile } from './support/docker.js';
+import { docker, engineFor } from './support/docker.js';
+import type { EngineInfo } from './support/engine.js';
 import { copyFixture } from './support/existing-app.js';
 import { kustomizeBuild, kustomizeUnavailable, parseObjects, type K8sObject } from './support/kubernetes-check.js';
 import { createDatabase, databaseSocketUrl, redisSocketUrl, type ServicesState } from './support/services.js';
-import { buildStandinImages } from './support/standin-image.js';
 
 const parent = mkdtempSync(path.join(tmpdir(), 'cpda-k8s-docker-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
@@ -38,18 +40,17 @@ afterAll(() => rmSync(parent, { recursive: true, force: true }));
 type Combo = Omit<ProjectOptions, 'name' | 'description' | 'python' | 'deploy' | ExtraOptionKey>;
 /** Both servers, both Dockerfile variants, with and without the services. */
 const COMBOS: Combo[] = [
-  { framework: 'flask', postgres: true, redis: true, dockerfile: 'standard', migrations: true, packageManager: 'pip' },
+  { framework: 'flask', postgres: true, redis: true, dockerfile: 'standard', migrations: true, packageManager: 'uv' },
   { framework: 'fastapi', postgres: true, redis: true, dockerfile: 'multi-stage', migrations: true, packageManager: 'pip' },
-  { framework: 'flask', postgres: false, redis: false, dockerfile: 'multi-stage', migrations: false, packageManager: 'pip' },
+  { framework: 'flask', postgres: false, redis: false, dockerfile: 'multi-stage', migrations: false, packageManager: 'uv' },
   { framework: 'fastapi', postgres: false, redis: false, dockerfile: 'standard', migrations: false, packageManager: 'pip' },
 ];
 
-const dockerInfo = inject('docker');
+const engines = inject('engines');
 const services: ServicesState = inject('services') ?? { ok: false, reason: 'tests/support/services-setup.ts did not run' };
-const skipDocker = !dockerInfo.available && !dockerInfo.broken;
 const noKustomize = kustomizeUnavailable();
 const SOCKETS_INSIDE = '/run/test-services';
-const title = dockerInfo.available ? 'pods as the Deployment constrains them' : `pods as the Deployment constrains them (${dockerInfo.reason})`;
+const title = engines.available ? 'pods as the Deployment constrains them' : `pods as the Deployment constrains them (skipped: ${engines.reason})`;
 
 interface Pod {
   deployment: K8sObject & { spec: { template: { spec: PodSpec } } };
@@ -180,7 +181,7 @@ interface PodRun {
  * failureThreshold x periodSeconds, at most 60 s), then checks probes, interfaces, the temp
  * directory, the logs, and a clean stop within the grace period.
  */
-async function runAsPod(host: string, name: string, image: string, pod: Pod, secretEnv: Record<string, string>, framework: 'flask' | 'fastapi', extra: string[] = []): Promise<PodRun> {
+async function runAsPod(host: EngineInfo, name: string, image: string, pod: Pod, secretEnv: Record<string, string>, framework: 'flask' | 'fastapi', extra: string[] = []): Promise<PodRun> {
   const problems: string[] = [];
   const run = await docker(host, ['run', '-d', '--name', name, ...podRunArgs(pod, secretEnv), ...extra, image]);
   if (run.code !== 0) return { problems: [`docker run failed: ${run.stderr.trim()}`] };
@@ -221,14 +222,9 @@ async function runAsPod(host: string, name: string, image: string, pod: Pod, sec
   }
 }
 
-/**
- * Builds a project's Dockerfile. BuildKit would fetch the `# syntax=` frontend from Docker Hub,
- * which is unreachable here; the daemon's built-in frontend reads the same file without it.
- */
-async function buildImage(host: string, dir: string, image: string): Promise<void> {
-  const offline = path.join(dir, 'Dockerfile.offline');
-  writeFileSync(offline, await offlineDockerfile(host, readFileSync(path.join(dir, 'Dockerfile'), 'utf8')));
-  const build = await docker(host, ['build', '--network=none', '-q', '-f', offline, '-t', image, dir], { timeoutMs: 240_000 });
+/** Builds a project's Dockerfile as generated (its `# syntax=` frontend is a stand-in image). */
+async function buildImage(host: EngineInfo, dir: string, image: string): Promise<void> {
+  const build = await docker(host, ['build', '-q', '-t', image, dir], { timeoutMs: 600_000 });
   if (build.code !== 0) throw new Error(`docker build of ${dir} failed:\n${build.stderr.split('\n').slice(-20).join('\n')}`);
 }
 
@@ -247,19 +243,19 @@ async function secretEnvFor(id: string, combo: Combo, state: ServicesState): Pro
   return { env, mounts: ['-v', `${state.services.socketDir}:${SOCKETS_INSIDE}:ro`] };
 }
 
-describe.skipIf(skipDocker || noKustomize)(title, () => {
-  let host = '';
-  beforeAll(async () => {
-    if (!dockerInfo.available) throw new Error(`Docker should work here but does not: ${dockerInfo.reason}`);
-    host = dockerInfo.host;
-    await buildStandinImages(host);
-  }, 300_000);
+describe.skipIf(!engines.available || noKustomize)(title, () => {
+  let host: EngineInfo;
+  beforeAll(() => {
+    if (engines.available) host = engineFor(engines.engines, 0);
+  });
 
   test.concurrent.for(COMBOS.map((c) => [comboId(c), c] as const))(
     '%s --deploy kubernetes: the image, without deploy/, runs as the prod Deployment constrains it and its probes answer',
     { timeout: 300_000 },
     async ([id, combo], { expect }) => {
-      const run = await runMain([id, '--yes', '--framework', combo.framework, combo.postgres ? '--postgres' : '--no-postgres', combo.redis ? '--redis' : '--no-redis', '--dockerfile', combo.dockerfile, '--deploy', 'kubernetes'], { cwd: parent });
+      // prettier-ignore
+      const run = await runMain([id, '--yes', '--framework', combo.framework, combo.postgres ? '--postgres' : '--no-postgres', combo.redis ? '--redis' : '--no-redis',
+        '--dockerfile', combo.dockerfile, '--package-manager', combo.packageManager, '--deploy', 'kubernetes'], { cwd: parent });
       expect(run.code, run.stderr).toBe(0);
       const dir = path.join(parent, id);
       const image = `cpda-k8s/${id}:test`;

@@ -237,6 +237,14 @@ export function kubernetesFacts(input: KubernetesInput): KubernetesFacts {
         value: '127.0.0.1',
         comment: "Proxies whose X-Forwarded-* headers are trusted: add your ingress controller's pod network",
       },
+      {
+        // An app served without our gunicorn.conf.py: gunicorn 25.1+ opens its control socket
+        // under $HOME, and logs an error on a read-only one (found running add kubernetes's
+        // fixture as its Deployment constrains it).
+        name: 'HOME',
+        value: '/tmp',
+        comment: 'The root filesystem is read-only: what a program keeps in $HOME (gunicorn 25.1+ its control socket) goes to the /tmp emptyDir',
+      },
     ],
     secrets,
     devSecrets: input.services.includes('postgres') ? [...secrets, DEV_POSTGRES_PASSWORD] : secrets,

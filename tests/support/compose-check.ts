@@ -1,9 +1,10 @@
 // Compose file checks for the generated projects, with two independent tools:
 //  - the Compose Specification JSON schema (the copy shipped in the dclint npm package), with
 //    ajv: catches misspelt keys and wrong types, but no cross-references;
-//  - Docker Compose v2 itself (`docker-compose config --quiet`, trixie's plugin binary, which runs
-//    standalone and needs no daemon): interpolation (${VAR:?}), undefined services/volumes,
-//    and the merge of compose.yaml with compose.override.yaml.
+//  - Docker Compose v2 itself (`docker-compose config --quiet`: Debian sid's plugin binary, which
+//    scripts/setup-test-env.sh caches with the engine; it runs standalone and needs no daemon):
+//    interpolation (${VAR:?}), undefined services/volumes, and the merge of compose.yaml with
+//    compose.override.yaml.
 
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,10 +12,10 @@ import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse, YAMLMap, YAMLSeq, type CollectionTag } from 'yaml';
-import { run, type RunResult } from './docker.js';
+import { ENGINE_PLUGINS } from './cache.js';
+import { run, type RunResult } from './run.js';
 
-const CACHE = process.env.CPDA_CACHE ?? '/var/cache/create-python-docker-app';
-export const COMPOSE_BIN = path.join(CACHE, 'rootfs-trixie/usr/libexec/docker/cli-plugins/docker-compose');
+export const COMPOSE_BIN = path.join(ENGINE_PLUGINS, 'docker-compose');
 
 let validator: ValidateFunction | undefined;
 

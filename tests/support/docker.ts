@@ -1,82 +1,104 @@
-// The Docker engine the tests use: a private dockerd started by docker-setup.ts (a vitest
-// globalSetup) and reached through Debian's docker 20.10 CLI, which matches the daemon's API.
+// The test files' side of the engines that tests/support/stack-setup.ts starts (engine.ts):
+// the docker CLI and Compose against one engine, and programs run inside its network
+// namespace, where the ports a Compose project publishes are bound.
 
-import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DOCKER_CLI, type EngineInfo } from './engine.js';
+import { run, type RunOptions, type RunResult } from './run.js';
 
-export const DOCKER_CLI = '/usr/bin/docker';
-
-/** What globalSetup hands to the test files (vitest `provide`/`inject`). */
-export type DockerInfo =
-  | {
-      available: true;
-      /** DOCKER_HOST value, unix:///.../docker.sock */
-      host: string;
-    }
+/** What stack-setup.ts hands to the test files (vitest `provide`/`inject`). */
+export type EnginesState =
+  | { available: true; engines: EngineInfo[] }
   | {
       available: false;
       reason: string;
-      /** True when Docker should have worked here (root, dockerd installed) but did not. */
-      broken: boolean;
     };
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    docker: DockerInfo;
+    engines: EnginesState;
   }
 }
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
+/**
+ * The environment of every docker/compose command: only what they need, so nothing from the
+ * test process (a POSTGRES_PASSWORD, a DOCKER_HOST, a proxy setting) changes what they do.
+ */
+function dockerEnv(engine: EngineInfo, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: process.env.HOME ?? '/root',
+    DOCKER_HOST: engine.host,
+    DOCKER_CONFIG: engine.configDir,
+    ...extra,
+  };
 }
 
-export interface RunOptions {
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-  /** Kill the command after this many ms (it then fails with code -1). */
-  timeoutMs?: number;
+export function docker(engine: EngineInfo, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return run(DOCKER_CLI, args, { timeoutMs: 300_000, ...options, env: dockerEnv(engine, options.env) });
 }
 
-/** Runs a command to completion and collects its output; never throws for a non-zero exit. */
-export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      resolve({ code: -1, stdout, stderr: stderr + String(e) });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
+/** `docker compose <args>` in a project directory, with plain progress output. */
+export function compose(engine: EngineInfo, projectDir: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return run(DOCKER_CLI, ['compose', '--progress', 'plain', ...args], {
+    timeoutMs: 600_000,
+    ...options,
+    cwd: projectDir,
+    env: dockerEnv(engine, { COMPOSE_ANSI: 'never', ...options.env }),
   });
 }
 
-/** `docker ...` against the test daemon. BuildKit is on: the generated Dockerfiles use RUN --mount. */
-export function docker(host: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
-  return run(DOCKER_CLI, args, { ...options, env: { ...process.env, ...options.env, DOCKER_HOST: host, DOCKER_BUILDKIT: '1' } });
+/** Runs a host program inside the engine's network namespace (its loopback, its published ports). */
+export function inEngineNetwork(engine: EngineInfo, argv: string[], options: RunOptions = {}): Promise<RunResult> {
+  return run('nsenter', [`--net=/proc/${engine.netPid}/ns/net`, '--', ...argv], { timeoutMs: 30_000, ...options });
+}
+
+export interface HttpResponse {
+  status: number;
+  body: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: unknown;
 }
 
 /**
- * A Dockerfile as the test engine can build it. BuildKit would fetch the `# syntax=` frontend
- * from Docker Hub, which is unreachable here; the daemon's built-in frontend reads the same file
- * without that line. An engine older than Docker Engine 25 (Debian bookworm's 20.10, until the
- * harness moves to a newer one) does not know HEALTHCHECK --start-interval, which the project
- * needs (its README states Engine 25+): only then is the flag left out.
+ * One HTTP request with curl, from inside the engine's network namespace, as a user on that
+ * machine would make it (e.g. `curl http://127.0.0.1:8000/health`). Status 0: no answer.
  */
-export async function offlineDockerfile(host: string, text: string): Promise<string> {
-  const offline = text.replace(/^# syntax=.*\n/, '');
-  return (await engineMajor(host)) < 25 ? offline.replace(/ --start-interval=\S+/, '') : offline;
+export async function http(
+  engine: EngineInfo,
+  method: 'GET' | 'POST',
+  url: string,
+  body?: unknown,
+): Promise<HttpResponse> {
+  const args = ['curl', '-sS', '--max-time', '10', '-X', method, '-o', '-', '-w', '\n%{http_code}'];
+  if (body !== undefined) args.push('-H', 'content-type: application/json', '--data-binary', JSON.stringify(body));
+  const r = await inEngineNetwork(engine, [...args, url]);
+  const cut = r.stdout.lastIndexOf('\n');
+  const text = cut >= 0 ? r.stdout.slice(0, cut) : '';
+  const status = Number(r.stdout.slice(cut + 1)) || 0;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status, body: status === 0 ? `no answer: ${r.stderr.trim()}` : text, json };
 }
 
-let engineVersion: Promise<string> | undefined;
-async function engineMajor(host: string): Promise<number> {
-  engineVersion ??= docker(host, ['version', '--format', '{{.Server.Version}}']).then((r) => r.stdout.trim());
-  return Number((await engineVersion).split('.')[0]);
+export function engineFor(engines: EngineInfo[], index: number): EngineInfo {
+  const engine = engines[index % engines.length];
+  if (!engine) throw new Error('no engines');
+  return engine;
+}
+
+/** tests/support/images, found upwards from this module (which scripts/bench-images.mjs bundles elsewhere). */
+export const IMAGES_DIR = findUp(path.dirname(fileURLToPath(import.meta.url)), path.join('tests', 'support', 'images'));
+
+function findUp(from: string, relative: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, relative))) return path.join(dir, relative);
+    if (path.dirname(dir) === dir) throw new Error(`no ${relative} above ${from}`);
+  }
 }

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PRE_COMMIT_HOOKS } from '../../src/engine/versions.js';
-import { run } from './docker.js';
+import { run } from './run.js';
 
 /** The checkers' PyPI distributions and versions. The README's "how we check" lists the same. */
 export const CHECKER_PINS = {

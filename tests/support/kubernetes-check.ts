@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { run, type RunResult } from './docker.js';
+import { run, type RunResult } from './run.js';
 
 const CACHE = process.env.CPDA_CACHE ?? '/var/cache/create-python-docker-app';
 export const KUSTOMIZE_BIN = path.join(CACHE, 'kube-tools/usr/bin/kustomize');

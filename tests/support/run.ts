@@ -1,0 +1,53 @@
+// Runs a program to completion and collects its output; never throws for a non-zero exit.
+
+import { spawn } from 'node:child_process';
+
+export interface RunResult {
+  /** Exit code; -1 when it could not start or was killed after timeoutMs. */
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Kill the program after this many ms. */
+  timeoutMs?: number;
+  /** Written to its stdin. */
+  input?: string;
+}
+
+export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    if (options.input !== undefined) child.stdin?.end(options.input);
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          stderr += `\n(killed after ${options.timeoutMs} ms)`;
+          child.kill('SIGKILL');
+        }, options.timeoutMs)
+      : undefined;
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ code: -1, stdout, stderr: stderr + String(e) });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+/** The last lines of a program's output, for failure messages. */
+export function tail(result: RunResult, lines = 30): string {
+  return `exit ${result.code}\n${`${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-lines).join('\n')}`;
+}

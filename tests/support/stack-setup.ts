@@ -1,0 +1,74 @@
+// vitest globalSetup of the "stack" project (vitest.config.ts): the real-parts setup, run only
+// when a file of that project is part of the run.
+//  1. scripts/setup-test-env.sh: host packages, the cached root filesystems, the engine and
+//     the Dockerfile frontend (minutes when cold, about a second when cached);
+//  2. CPDA_ENGINES engines (default 3; engine.ts), started in parallel: each Compose stack
+//     publishes the same ports, so stacks run at once only on different engines;
+//  3. the stand-in images in each engine (standin-images.ts).
+// Each step prints what it cost. Without root nothing starts and the stack tests skip, saying
+// why; as root, a failure here fails the run.
+
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+import type { EnginesState } from './docker.js';
+import { engineUnavailable, startEngine, type RunningEngine } from './engine.js';
+import { buildStandins } from './standin-images.js';
+
+const SETUP_SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'setup-test-env.sh');
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (process.getuid?.() !== 0) {
+    project.provide('engines', { available: false, reason: 'not running as root' } satisfies EnginesState);
+    return async () => {};
+  }
+  await timed('scripts/setup-test-env.sh', runSetupScript);
+  const missing = engineUnavailable();
+  if (missing) throw new Error(`the stack tests cannot run: ${missing}`);
+
+  const count = Math.max(1, Number(process.env.CPDA_ENGINES ?? 3));
+  const engines: RunningEngine[] = [];
+  const onExit = () => engines.forEach((e) => e.killNow());
+  process.once('exit', onExit);
+  const stopAll = async () => {
+    process.removeListener('exit', onExit);
+    await timed(`stopping ${engines.length} engine(s)`, () => Promise.all(engines.map((e) => e.stop())));
+  };
+  try {
+    await timed(`starting ${count} engine(s)`, () =>
+      Promise.all(Array.from({ length: count }, async () => engines.push(await startEngine()))),
+    );
+    await timed('stand-in images', async () => {
+      const timings = await Promise.all(engines.map(async (e) => `slot ${e.slot}: ${(await buildStandins(e)).join(', ')}`));
+      return timings.join('\n  ');
+    });
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  project.provide('engines', {
+    available: true,
+    // In slot order: tests pick engines by index, and the same work should land on the same
+    // persisted data root (and its build cache) run after run.
+    engines: engines.map(({ slot, host, configDir, netPid }) => ({ slot, host, configDir, netPid })).sort((a, b) => a.slot - b.slot),
+  } satisfies EnginesState);
+  return stopAll;
+}
+
+async function timed<T>(what: string, step: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const result = await step();
+  const detail = typeof result === 'string' && result ? `\n  ${result}` : '';
+  console.log(`[stack setup] ${what}: ${((Date.now() - started) / 1000).toFixed(1)} s${detail}`);
+  return result;
+}
+
+function runSetupScript(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // Its progress goes straight to the terminal: a cold build takes minutes.
+    const child = spawn('bash', [SETUP_SCRIPT], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${SETUP_SCRIPT} exited with ${code}`))));
+  });
+}

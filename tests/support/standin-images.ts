@@ -1,0 +1,137 @@
+// Puts the stand-ins for the images the generated files name (src/engine/versions.ts) into an engine:
+// python:<release>-slim-trixie per Python version, postgres:<tag>, redis:<tag>, the
+// docker/dockerfile:1 frontend and ghcr.io/astral-sh/uv:<version>. Each is built by an ordinary
+// Dockerfile in ./images/ on top of a root filesystem from scripts/setup-test-env.sh, imported
+// with `docker import` (no registry is reachable); uv's from the uv wheel on PyPI. Imports are skipped when the engine's persisted store already has
+// that exact rootfs, and BuildKit's cache makes the builds instant on later runs.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { PythonVersion } from '../../src/options/table.js';
+import { PYTHON_IMAGES, SERVICE_IMAGES, UV_IMAGE, UV_VERSION } from '../../src/engine/versions.js';
+import { CACHE, FRONTEND_DIR, ROOTFS_DIR } from './cache.js';
+import { docker, IMAGES_DIR } from './docker.js';
+import { DOCKER_CLI, type EngineInfo } from './engine.js';
+import { run, tail } from './run.js';
+
+export const FRONTEND_IMAGE = 'docker/dockerfile:1';
+
+/** The Python versions whose stand-in image can be built here (3.12 needs pyenv's CPython). */
+export function standinPythons(): PythonVersion[] {
+  return (Object.keys(PYTHON_IMAGES) as PythonVersion[]).filter((v) => existsSync(rootfsPath(`python-${v}`)));
+}
+
+function rootfsPath(name: string): string {
+  return path.join(ROOTFS_DIR, name);
+}
+
+interface Standin {
+  image: string;
+  rootfs?: string;
+  dockerfileDir: string;
+  /** Build context; the Dockerfile's own directory when absent. */
+  context?: string;
+}
+
+function standins(): Standin[] {
+  return [
+    ...standinPythons().map((v) => ({ image: PYTHON_IMAGES[v], rootfs: `python-${v}`, dockerfileDir: 'python' })),
+    { image: SERVICE_IMAGES.postgres, rootfs: 'postgres-18', dockerfileDir: 'postgres' },
+    { image: SERVICE_IMAGES.redis, rootfs: 'redis-8', dockerfileDir: 'redis' },
+    { image: FRONTEND_IMAGE, dockerfileDir: 'dockerfile-frontend', context: FRONTEND_DIR },
+    { image: UV_IMAGE, dockerfileDir: 'uv', context: UV_DIR },
+  ];
+}
+
+const UV_DIR = path.join(CACHE, 'uv', UV_VERSION);
+
+/**
+ * /uv and /uvx of uv's own image come from the uv wheel on PyPI (the same static binaries),
+ * downloaded once into the cache with the host's pip (its own configuration reaches PyPI).
+ * Once per process: the engines get their stand-ins at the same time.
+ */
+let uvFetched: Promise<void> | undefined;
+function fetchUv(): Promise<void> {
+  uvFetched ??= downloadUv();
+  return uvFetched;
+}
+
+async function downloadUv(): Promise<void> {
+  if (existsSync(path.join(UV_DIR, 'uvx'))) return;
+  const partial = `${UV_DIR}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  const arch = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
+  // prettier-ignore
+  const download = await run('python3', ['-m', 'pip', 'download', '--no-deps', '--only-binary', ':all:',
+    '--platform', `manylinux2014_${arch}`, '-d', partial, `uv==${UV_VERSION}`], { timeoutMs: 300_000 });
+  if (download.code !== 0) throw new Error(`pip download uv==${UV_VERSION}:\n${tail(download)}`);
+  const wheel = readdirSync(partial).find((f) => f.endsWith('.whl'));
+  if (!wheel) throw new Error(`pip download uv==${UV_VERSION} left no wheel`);
+  const script = `import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nfor n in ("uv", "uvx"): open(sys.argv[2] + "/" + n, "wb").write(z.read("uv-${UV_VERSION}.data/scripts/" + n))`;
+  const unzip = await run('python3', ['-c', script, path.join(partial, wheel), partial]);
+  if (unzip.code !== 0) throw new Error(`unpacking the uv wheel:\n${tail(unzip)}`);
+  for (const binary of ['uv', 'uvx']) chmodSync(path.join(partial, binary), 0o755);
+  rmSync(path.join(partial, wheel));
+  writeFileSync(path.join(partial, '.cpda-recipe'), `uv ${UV_VERSION}\n`);
+  rmSync(UV_DIR, { recursive: true, force: true });
+  renameSync(partial, UV_DIR);
+}
+
+/** Builds every stand-in in the engine; returns how long each step took, for the log. */
+export async function buildStandins(engine: EngineInfo): Promise<string[]> {
+  const timings: string[] = [];
+  await fetchUv();
+  for (const standin of standins()) {
+    const started = Date.now();
+    const args = ['build', '-q', '-t', standin.image, '-f', path.join(IMAGES_DIR, standin.dockerfileDir, 'Dockerfile')];
+    if (standin.rootfs) args.push('--build-arg', `BASE=${await importRootfs(engine, standin.rootfs)}`);
+    args.push(standin.context ?? path.join(IMAGES_DIR, standin.dockerfileDir));
+    const built = await docker(engine, args);
+    if (built.code !== 0) throw new Error(`could not build the stand-in ${standin.image}:\n${tail(built)}`);
+    timings.push(`${standin.image} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return timings;
+}
+
+/** `docker import` of a cached rootfs, once per rootfs build; returns the image name. */
+async function importRootfs(engine: EngineInfo, name: string): Promise<string> {
+  const dir = rootfsPath(name);
+  const recipe = path.join(dir, '.cpda-recipe');
+  if (!existsSync(recipe)) throw new Error(`${dir} is missing: run scripts/setup-test-env.sh as root`);
+  // The recipe and when it was built: a rebuilt rootfs gets a new tag.
+  const stamp = createHash('sha256').update(`${readFileSync(recipe, 'utf8')}${statSync(recipe).mtimeMs}`).digest('hex').slice(0, 12);
+  const image = `cpda-rootfs/${name}:${stamp}`;
+  if ((await docker(engine, ['image', 'inspect', image])).code === 0) return image;
+
+  // prettier-ignore
+  const tar = spawn('tar', [
+    '-C', dir, '--numeric-owner',
+    '--exclude=./proc/*', '--exclude=./sys/*', '--exclude=./dev/*', '--exclude=./.cpda-recipe',
+    '-cf', '-', '.',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const importer = spawn(DOCKER_CLI, ['import', '-', image], {
+    stdio: [tar.stdout, 'ignore', 'pipe'],
+    env: { PATH: process.env.PATH, DOCKER_HOST: engine.host, DOCKER_CONFIG: engine.configDir },
+  });
+  // docker import has its own copy of the pipe; ours would keep tar's stdout from closing.
+  tar.stdout.destroy();
+  let stderr = '';
+  tar.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  importer.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [tarCode, importCode] = await Promise.all([exitCode(tar), exitCode(importer)]);
+  if (tarCode !== 0 || importCode !== 0)
+    throw new Error(`tar ${dir} | docker import failed (tar ${tarCode}, import ${importCode}): ${stderr.trim()}`);
+  return image;
+}
+
+/** 'exit', not 'close': 'close' also waits for stdio streams, which a pipeline hands on. */
+function exitCode(p: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (p.exitCode !== null) resolve(p.exitCode);
+    else p.once('exit', (code) => resolve(code));
+    p.once('error', () => resolve(-1));
+  });
+}
