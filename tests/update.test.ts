@@ -555,6 +555,42 @@ describe('line ends and modes', () => {
     expect(json(read(dir, ANSWERS_FILE)).answers.packageManager).toBe('pip');
   });
 
+  // Every option added since (each with files of its own): a project whose answers file has
+  // none of them is updated as it was generated, without them; turned on in the answers file,
+  // the next update adds their files.
+  const LATER_OPTIONS = {
+    ci: ['.github/workflows/ci.yml'],
+    dependabot: ['.github/dependabot.yml'],
+    lint: ['.pre-commit-config.yaml', 'scripts/lint'],
+    migrations: ['alembic.ini', 'migrations/env.py', 'migrations/versions/0001_create_items.py'],
+  } as const;
+  it.each(Object.entries(LATER_OPTIONS))('a project from before --%s (no such answer) is updated without its files; set to true, the next update adds them', async (key, files) => {
+    const dir = generateOld(OLD, { ...OPTIONS, ci: false, dependabot: false, lint: false, migrations: false });
+    const answers = json(read(dir, ANSWERS_FILE));
+    for (const later of Object.keys(LATER_OPTIONS)) delete answers.answers[later];
+    writeFileSync(path.join(dir, ANSWERS_FILE), `${JSON.stringify(answers, null, 2)}\n`);
+
+    const run = await runMain(['update', dir, '--yes', '--json'], { cwd: path.dirname(dir) });
+    expect(run.code, run.stderr).toBe(0);
+    const got = actions(json(run.stdout));
+    for (const file of files) {
+      expect(got[file], file).toBeUndefined();
+      expect(existsSync(path.join(dir, file)), file).toBe(false);
+    }
+    expect(json(read(dir, ANSWERS_FILE)).answers[key]).toBe(false);
+
+    const turnedOn = json(read(dir, ANSWERS_FILE));
+    turnedOn.answers[key] = true;
+    writeFileSync(path.join(dir, ANSWERS_FILE), `${JSON.stringify(turnedOn, null, 2)}\n`);
+    const again = await runMain(['update', dir, '--yes', '--json'], { cwd: path.dirname(dir) });
+    expect(again.code, again.stderr).toBe(0);
+    const added = actions(json(again.stdout));
+    for (const file of files) {
+      expect(added[file], file).toBe('create/new');
+      expect(existsSync(path.join(dir, file)), file).toBe(true);
+    }
+  });
+
   it('a file made executable by the user stays executable when it is rewritten', async () => {
     const dir = generateOld();
     chmodSync(path.join(dir, '.dockerignore'), 0o755);

@@ -299,14 +299,15 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     commands: { create: { default: 'none', defaultWithoutYes: true } },
   },
   // Added after 0.1, on by default even without --yes (see migrations): files a project may do
-  // without, each its own question.
+  // without, each its own question. Off for a project whose answers file predates them, so
+  // update brings it no files it did not ask for.
   {
     key: 'ci',
     flag: 'ci',
     kind: 'boolean',
     message: 'Add a GitHub Actions workflow (lint, tests, image build, smoke test)?',
     help: '.github/workflows/ci.yml: lint, pytest against PostgreSQL/Redis, the image with BuildKit cache, `docker compose up --wait`',
-    commands: { create: { default: true, defaultWithoutYes: true } },
+    commands: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
   },
   {
     key: 'dependabot',
@@ -314,7 +315,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'boolean',
     message: 'Add a Dependabot config (packages, images, actions)?',
     help: '.github/dependabot.yml: weekly update pull requests for Python packages, Docker and Compose images, GitHub Actions',
-    commands: { create: { default: true, defaultWithoutYes: true } },
+    commands: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
   },
   {
     key: 'lint',
@@ -322,7 +323,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'boolean',
     message: 'Configure ruff (lint and format) with a pre-commit hook?',
     help: 'ruff settings in pyproject.toml, scripts/lint and .pre-commit-config.yaml',
-    commands: { create: { default: true, defaultWithoutYes: true } },
+    commands: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
   },
   {
     key: 'image',
@@ -387,6 +388,9 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
       create: {
         default: true,
         defaultWithoutYes: true,
+        // A project from before has its table made at start-up, and its database has that table:
+        // the first migration would fail on it, so update keeps it as it was.
+        recordedBefore: false,
         help: 'Alembic migrations, run by a one-shot `migrate` service before the app starts; without them the table is created at start-up (PostgreSQL only)',
         onlyWhen: { holds: (a) => a.postgres === true, otherwise: false, needs: '--postgres: Alembic migrates the PostgreSQL schema, and without PostgreSQL the items live in memory' },
       },
