@@ -52,9 +52,12 @@ const noKustomize = kustomizeUnavailable();
 const SOCKETS_INSIDE = '/run/test-services';
 const title = engines.available ? 'pods as the Deployment constrains them' : `pods as the Deployment constrains them (skipped: ${engines.reason})`;
 
+type Workload = K8sObject & { spec: { template: { spec: PodSpec } } };
 interface Pod {
-  deployment: K8sObject & { spec: { template: { spec: PodSpec } } };
+  deployment: Workload;
   configMap: Record<string, string>;
+  /** The migration Job of the same build (with migrations), which reads the same ConfigMap. */
+  migrationJob?: Workload;
 }
 interface PodSpec {
   terminationGracePeriodSeconds?: number;
@@ -83,7 +86,8 @@ async function prodPod(dir: string): Promise<Pod> {
   const ref = JSON.stringify(deployment).match(/"configMapRef":\{"name":"([^"]+)"/)?.[1];
   const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === ref) as (K8sObject & { data: Record<string, string> }) | undefined;
   if (!configMap) throw new Error(`the Deployment's ConfigMap ${ref} is not in the build`);
-  return { deployment, configMap: configMap.data };
+  const migrationJob = objects.find((o) => o.kind === 'Job') as Workload | undefined;
+  return { deployment, configMap: configMap.data, migrationJob };
 }
 
 /** Kubernetes quantities as Docker takes them: 64Mi -> 64m, 500m CPU -> 0.5. */
@@ -222,6 +226,23 @@ async function runAsPod(host: EngineInfo, name: string, image: string, pod: Pod,
   }
 }
 
+/**
+ * The migration Job's container, run to its end as the Job's pod spec constrains it (the same
+ * arguments as the app's pod, from the Job's own spec), as a cluster runs it before the rollout
+ * (deploy/kubernetes/README.md). Empty when it exited 0 and logged no write error.
+ */
+async function runMigrationJob(host: EngineInfo, name: string, image: string, pod: Pod, secretEnv: Record<string, string>, extra: string[]): Promise<string> {
+  const job = pod.migrationJob;
+  if (!job) return 'the build has no migration Job';
+  const c = job.spec.template.spec.containers[0]!;
+  const argv = [...(c.command?.slice(1) ?? []), ...(c.args ?? [])];
+  const r = await docker(host, ['run', '--rm', '--name', name, ...podRunArgs({ deployment: job, configMap: pod.configMap }, secretEnv), ...extra, image, ...argv], { timeoutMs: 300_000 });
+  const output = (r.stdout + r.stderr).trim();
+  if (r.code !== 0) return `the migration Job's container exited ${r.code}:\n${output}`;
+  const sign = ['Read-only file system', 'Permission denied', 'Traceback'].find((s) => output.includes(s));
+  return sign ? `the migration Job logged "${sign}":\n${output}` : '';
+}
+
 /** Builds a project's Dockerfile as generated (its `# syntax=` frontend is a stand-in image). */
 async function buildImage(host: EngineInfo, dir: string, image: string): Promise<void> {
   const build = await docker(host, ['build', '-q', '-t', image, dir], { timeoutMs: 600_000 });
@@ -267,6 +288,9 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
       expect(inImage.stdout.split('\n'), 'deploy/ was copied into the image').not.toContain('deploy');
       const pod = await prodPod(dir);
       const secrets = await secretEnvFor(id, combo, services);
+      // With migrations the schema is the Job's to make: it runs first, and the app's pod after it.
+      expect(pod.migrationJob !== undefined, `${id}: a migration Job in the build`).toBe(combo.migrations);
+      if (combo.migrations) expect(await runMigrationJob(host, `cpda-k8s-${id}-migrate-${process.pid}`, image, pod, secrets.env, secrets.mounts), id).toBe('');
       const result = await runAsPod(host, `cpda-k8s-${id}-${process.pid}`, image, pod, secrets.env, combo.framework, secrets.mounts);
       expect(result.problems.join('\n'), `${id}: docker run ${podRunArgs(pod, secrets.env).join(' ')}`).toBe('');
     },

@@ -114,7 +114,7 @@ describe.concurrent('add docker: a repository locked with uv, Poetry or Pipenv g
     const tools = await docker(ENGINE, ['run', '--rm', '--network', 'none', tag, 'sh', '-c', 'command -v poetry pipenv; ls /tmp /opt']);
     expect(tools.stdout).not.toMatch(/poetry|pipenv/);
     const services = (state as { ok: true; services: Services }).services;
-    const health = await runHealthy(ENGINE, services, tag, { framework: 'fastapi', python: PYTHON, postgres: false, redis: false, dockerfile, packageManager: 'uv', deploy: 'none' }, 90);
+    const health = await runHealthy(ENGINE, services, tag, { framework: 'fastapi', python: PYTHON, postgres: false, redis: false, dockerfile, migrations: false, packageManager: 'uv', deploy: 'none' }, 90);
     expect(health.status, `${fixture} ${dockerfile}: the container did not get healthy\n${health.logs}`).toBe('healthy');
   });
 });

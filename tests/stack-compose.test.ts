@@ -23,14 +23,21 @@ import { afterAll, beforeAll, beforeEach, describe, inject, test } from 'vitest'
 import type { ExpectStatic } from 'vitest';
 import { allCombinations, comboId } from '../src/options/table.js';
 import { createDotEnv } from './support/compose-check.js';
-import { compose, docker, engineFor, http, type HttpResponse } from './support/docker.js';
+import { asUser, compose, docker, engineFor, http, type HttpResponse } from './support/docker.js';
 import type { EngineInfo } from './support/engine.js';
 import { readFinalStage } from './support/final-stage.js';
 import { generateInto } from './support/generate.js';
 import { tail } from './support/run.js';
 
 const state = inject('engines');
-const combos = allCombinations().map((options) => [comboId(options), options] as const);
+// Every combination as a new project gets it (with PostgreSQL, migrations on), and per framework
+// one with PostgreSQL but --no-migrations, whose app creates its table at start-up.
+const combos = [
+  ...allCombinations().map((options) => [comboId(options), options] as const),
+  ...allCombinations()
+    .filter((o) => o.postgres && ((o.framework === 'fastapi' && o.redis && o.dockerfile === 'multi-stage' && o.packageManager === 'pip') || (o.framework === 'flask' && !o.redis && o.dockerfile === 'standard' && o.packageManager === 'uv')))
+    .map((options) => [`${comboId(options)}-nomigrations`, { ...options, migrations: false }] as const),
+];
 const parent = state.available ? mkdtempSync(path.join(tmpdir(), 'cpda-stack-')) : '';
 afterAll(() => {
   if (parent) rmSync(parent, { recursive: true, force: true });
@@ -74,6 +81,9 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
       let dir = '';
       let port = 0;
       const services = ['app', ...(options.postgres ? ['db'] : []), ...(options.redis ? ['redis'] : [])].sort();
+      // What `docker compose ps --all` should show once `up --wait` returns: the long-running
+      // services healthy, the one-shot `migrate` (with migrations) exited 0.
+      const upStates = Object.fromEntries([...services.map((s) => [s, 'running healthy, restarted 0x']), ...(options.migrations ? [['migrate', 'exited 0, restarted 0x']] : [])]);
       const composeIn = (files: string[], args: string[], timeoutMs = STEP_MS) => compose(engine, dir, [...files, ...args], { timeoutMs });
       const url = (route: string) => `http://127.0.0.1:${port}${route}`;
       const get = (route: string) => http(engine, 'GET', url(route));
@@ -125,7 +135,8 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
         const states: Record<string, string> = {};
         for (const row of rows) {
           const restarts = (await docker(engine, ['inspect', '-f', '{{.RestartCount}}', row.ID])).stdout.trim();
-          states[row.Service] = `${row.State} ${row.Health || 'no-healthcheck'}, restarted ${restarts}x`;
+          const outcome = row.State === 'exited' ? String(row.ExitCode) : row.Health || 'no-healthcheck';
+          states[row.Service] = `${row.State} ${outcome}, restarted ${restarts}x`;
         }
         return states;
       }
@@ -155,8 +166,25 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
         expect(await upAndWait(PRODUCTION), id).toBe('');
         console.log(`[stack] ${id}: up --wait ${((Date.now() - started) / 1000).toFixed(1)} s`);
         const states = await serviceStates(PRODUCTION);
-        expect(states, `${id}: docker compose ps`).toEqual(Object.fromEntries(services.map((s) => [s, 'running healthy, restarted 0x'])));
+        expect(states, `${id}: docker compose ps`).toEqual(upStates);
       });
+
+      if (options.migrations)
+        test.sequential("production: the schema is Alembic's: `migrate` applied every migration, from the app's image, and finished before the app started", async ({ expect }) => {
+          earlierStepsPassed(expect);
+          const version = await composeIn(PRODUCTION, ['exec', '-T', 'db', 'sh', '-c', 'psql -U "$POSTGRES_USER" -d "$POSTGRES_DB" -tAc "select version_num from alembic_version"']);
+          expect(version.code, `${id}: reading alembic_version:\n${tail(version)}`).toBe(0);
+          expect(version.stdout.trim(), `${id}: the database's Alembic revision`).toBe(migrationHead(dir));
+          const container = async (service: string) => {
+            const ps = await composeIn(PRODUCTION, ['ps', '--all', '-q', service]);
+            const inspect = await docker(engine, ['inspect', '-f', '{{.Image}} {{.State.StartedAt}} {{.State.FinishedAt}}', ps.stdout.trim()]);
+            const [image = '', startedAt = '', finishedAt = ''] = inspect.stdout.trim().split(' ');
+            return { image, started: Date.parse(startedAt), finished: Date.parse(finishedAt) };
+          };
+          const [app, migrate] = [await container('app'), await container('migrate')];
+          expect(migrate.image, `${id}: migrate and app run different images`).toBe(app.image);
+          expect(migrate.finished, `${id}: migrate finished after the app started`).toBeLessThanOrEqual(app.started);
+        });
 
       test.sequential('production: the app runs as UID 10001 and cannot write its code; .env, tests/ and working-copy junk stay out of the image', async ({ expect }) => {
         earlierStepsPassed(expect);
@@ -209,7 +237,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
         for (let i = 0; i < 8; i++) {
           const list = await get('/items');
           expect(list.status, `${id}: GET /items: ${list.body}`).toBe(200);
-          expect(list.json, `${id}: GET /items (request ${i + 1})`).toContainEqual(created);
+          expect((list.json as Page).items, `${id}: GET /items (request ${i + 1})`).toContainEqual(created);
         }
 
         const one = await get(`/items/${created.id}`);
@@ -303,7 +331,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
           }),
         );
         expect(exits, `${id}: services after docker compose stop\n${await logs(PRODUCTION)}`).toEqual(
-          Object.fromEntries(services.map((s) => [s, 'exited 0'])),
+          Object.fromEntries(Object.keys(upStates).map((s) => [s, 'exited 0'])),
         );
       });
 
@@ -323,9 +351,44 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
           expect(down.code, `${id}: docker compose down -v:\n${tail(down)}`).toBe(0);
           expect(await upAndWait(PRODUCTION), id).toBe('');
           const list = await get('/items');
-          expect([list.status, list.json], `${id}: GET /items after down -v + up`).toEqual([200, []]);
+          expect([list.status, list.json], `${id}: GET /items after down -v + up`).toEqual([200, { items: [], total: 0, limit: expect.any(Number), offset: 0 }]);
         });
       }
+
+      // What the project's CI runs after building the image (.github/workflows/ci.yml).
+      test.sequential('production: `sh scripts/smoke-test` (CI\'s last step) brings the stack up healthy, gets /health, and removes it all again', { timeout: STEP_MS }, async ({ expect }) => {
+        earlierStepsPassed(expect);
+        const down = await composeIn(PRODUCTION, ['down', '-v']);
+        expect(down.code, `${id}: docker compose down -v:\n${tail(down)}`).toBe(0);
+        const smoke = await asUser(engine, dir, ['sh', 'scripts/smoke-test'], { timeoutMs: STEP_MS });
+        expect(smoke.code, `${id}: sh scripts/smoke-test:\n${tail(smoke, 40)}`).toBe(0);
+        expect(smoke.stdout.trim(), `${id}: what scripts/smoke-test printed`).toBe('{"status":"ok"}');
+        const left = await composeIn(PRODUCTION, ['ps', '--all', '-q']);
+        expect(left.stdout.trim(), `${id}: containers left by scripts/smoke-test`).toBe('');
+        const volumes = await docker(engine, ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${id}`]);
+        expect(volumes.stdout.trim(), `${id}: volumes left by scripts/smoke-test`).toBe('');
+      });
+
+      // One stack per framework: the image is rebuilt with a migration that fails, then restored.
+      if (options.migrations && options.redis && options.dockerfile === 'standard' && options.packageManager === 'uv')
+        test.sequential('production: a migration that fails keeps the app from starting, and `sh scripts/smoke-test` fails and still removes the stack', { timeout: BUILD_MS }, async ({ expect }) => {
+          earlierStepsPassed(expect);
+          const broken = path.join(dir, 'migrations', 'versions', '9999_fails.py');
+          writeFileSync(broken, `revision = "9999"\ndown_revision = "${migrationHead(dir)}"\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n    raise RuntimeError("this migration fails")\n\n\ndef downgrade():\n    pass\n`);
+          try {
+            const build = await composeIn(PRODUCTION, ['build'], BUILD_MS);
+            expect(build.code, `${id}: docker compose build:\n${tail(build)}`).toBe(0);
+            const smoke = await asUser(engine, dir, ['sh', 'scripts/smoke-test'], { timeoutMs: STEP_MS });
+            expect(smoke.code, `${id}: sh scripts/smoke-test passed with a failing migration:\n${tail(smoke, 40)}`).not.toBe(0);
+            expect(smoke.stdout + smoke.stderr, `${id}: why scripts/smoke-test failed`).toMatch(/migrate.*exited with code 1|service "migrate" didn't complete successfully/);
+            expect(smoke.stdout, `${id}: /health answered although the app must not start`).not.toContain('"status"');
+            const left = await composeIn(PRODUCTION, ['ps', '--all', '-q']);
+            expect(left.stdout.trim(), `${id}: containers left by the failed scripts/smoke-test`).toBe('');
+          } finally {
+            rmSync(broken, { force: true });
+            await composeIn(PRODUCTION, ['build'], BUILD_MS);
+          }
+        });
 
       test.sequential('development: `up --wait` with compose.override.yaml brings every service to healthy, none restarted', { timeout: STEP_MS }, async ({ expect }) => {
         earlierStepsPassed(expect, 'development');
@@ -333,7 +396,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
         expect(down.code, `${id}: docker compose -f compose.yaml down -v:\n${tail(down)}`).toBe(0);
         expect(await upAndWait(DEVELOPMENT), id).toBe('');
         const states = await serviceStates(DEVELOPMENT);
-        expect(states, `${id}: docker compose ps`).toEqual(Object.fromEntries(services.map((s) => [s, 'running healthy, restarted 0x'])));
+        expect(states, `${id}: docker compose ps`).toEqual(upStates);
         const health = await get('/health');
         expect([health.status, health.json], `${id}: GET /health`).toEqual([200, { status: 'ok' }]);
       });
@@ -422,6 +485,10 @@ interface Item {
   name: string;
   description: string | null;
 }
+interface Page {
+  items: Item[];
+  total: number;
+}
 interface Visits {
   visits: number;
 }
@@ -436,6 +503,19 @@ function plantWorkingCopyJunk(dir: string): void {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), 'junk\n');
   }
+}
+
+/** The revision `alembic upgrade head` ends at: the one no other migration names as its down_revision. */
+function migrationHead(dir: string): string {
+  const versions = path.join(dir, 'migrations', 'versions');
+  const read = (pattern: RegExp, text: string) => pattern.exec(text)?.[1];
+  const migrations = readdirSync(versions)
+    .filter((f) => f.endsWith('.py'))
+    .map((f) => readFileSync(path.join(versions, f), 'utf8'))
+    .map((text) => ({ revision: read(/^revision(?:: str)? = ["']([^"']+)["']/m, text), down: read(/^down_revision(?:: [^=]+)? = ["']([^"']+)["']/m, text) }));
+  const heads = migrations.filter((m) => m.revision && !migrations.some((other) => other.down === m.revision));
+  if (heads.length !== 1) throw new Error(`expected one Alembic head in ${versions}, found ${heads.map((h) => h.revision).join(', ') || 'none'}`);
+  return heads[0]!.revision!;
 }
 
 /** The file under app/ that defines the /health route. */

@@ -76,10 +76,58 @@ describe.skipIf(!state.available)(state.available ? 'an updated project under Do
         const created = await http(engine, 'POST', `${url}/items`, { name: 'after the update' });
         expect(created.status, `${id}: POST /items: ${created.body}`).toBe(201);
         const listed = await http(engine, 'GET', `${url}/items`);
-        expect(listed.json, `${id}: GET /items`).toContainEqual(created.json);
+        expect((listed.json as { items: unknown[] }).items, `${id}: GET /items`).toContainEqual(created.json);
       } finally {
         await compose(engine, dir, [...files, 'down', '-v', '--remove-orphans'], { timeoutMs: 180_000 });
       }
     });
+  });
+
+  // A project without migrations (from before them, or --no-migrations) whose database already
+  // holds items, turned on later as the README says: `"migrations": true` in the answers file,
+  // `update`, then `alembic stamp head` once through the migrate service.
+  test('migrations turned on later: the first migration fails on the existing table until `alembic stamp head`; then the stack is healthy and the items are kept', { timeout: 900_000 }, async () => {
+    if (!state.available) return;
+    const options = optionsFor({ name: 'later-migrations', framework: 'flask', postgres: true, redis: false, dockerfile: 'standard', packageManager: 'uv', migrations: false });
+    const engine = engineFor(state.engines, COMBOS.length);
+    const dir = path.join(tempDir('cpda-stack-update-'), options.name);
+    for (const file of renderProject(options, OLD_VERSION)) {
+      mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
+      writeFileSync(path.join(dir, file.path), file.contents);
+    }
+    createDotEnv(dir);
+    const port = HOST_PORT + COMBOS.length;
+    writeFileSync(path.join(dir, 'ports.yaml'), `services:\n  app:\n    ports: !override\n      - "${port}:8000"\n`);
+    const files = ['-f', 'compose.yaml', '-f', 'ports.yaml'];
+    const url = `http://127.0.0.1:${port}`;
+    const up = () => compose(engine, dir, [...files, 'up', '--build', '--wait', '--wait-timeout', '150'], { timeoutMs: 800_000 });
+    try {
+      const before = await up();
+      expect(before.code, `docker compose up --build --wait, without migrations\n${tail(before, 40)}`).toBe(0);
+      const created = await http(engine, 'POST', `${url}/items`, { name: 'made before migrations' });
+      expect(created.status, `POST /items: ${created.body}`).toBe(201);
+
+      const answersFile = path.join(dir, '.create-python-docker-app.json');
+      const answers = JSON.parse(readFileSync(answersFile, 'utf8')) as { answers: Record<string, unknown> };
+      answers.answers.migrations = true;
+      writeFileSync(answersFile, `${JSON.stringify(answers, null, 2)}\n`);
+      const update = await runMain(['update', '--yes'], { cwd: dir });
+      expect(update.code, `update\n${update.stdout}${update.stderr}`).toBe(0);
+      expect(readFileSync(path.join(dir, 'compose.yaml'), 'utf8'), 'compose.yaml after the update').toMatch(/^ {2}migrate:$/m);
+
+      const unstamped = await up();
+      expect(unstamped.code, `up --wait succeeded although the first migration meets an existing table\n${tail(unstamped, 40)}`).not.toBe(0);
+      const migrateLogs = await compose(engine, dir, [...files, 'logs', '--no-color', 'migrate']);
+      expect(migrateLogs.stdout, 'why migrate failed').toMatch(/already exists/);
+
+      const stamp = await compose(engine, dir, [...files, 'run', '--rm', 'migrate', 'alembic', 'stamp', 'head'], { timeoutMs: 300_000 });
+      expect(stamp.code, `docker compose run --rm migrate alembic stamp head\n${tail(stamp, 40)}`).toBe(0);
+      const after = await up();
+      expect(after.code, `docker compose up --build --wait, after the stamp\n${tail(after, 40)}`).toBe(0);
+      const kept = await http(engine, 'GET', `${url}/items/${(created.json as { id: number }).id}`);
+      expect([kept.status, kept.json], 'the item made before migrations').toEqual([200, created.json]);
+    } finally {
+      await compose(engine, dir, [...files, 'down', '-v', '--remove-orphans'], { timeoutMs: 180_000 });
+    }
   });
 });

@@ -55,6 +55,20 @@ export function inEngineNetwork(engine: EngineInfo, argv: string[], options: Run
   return run('nsenter', [`--net=/proc/${engine.netPid}/ns/net`, '--', ...argv], { timeoutMs: 30_000, ...options });
 }
 
+/**
+ * A command as the project's user runs it on their machine (e.g. `sh scripts/smoke-test`): in
+ * the project directory, with `docker` on PATH talking to this engine, inside the engine's
+ * network namespace, where the ports a Compose project publishes are bound.
+ */
+export function asUser(engine: EngineInfo, projectDir: string, argv: string[], options: RunOptions = {}): Promise<RunResult> {
+  return run('nsenter', [`--net=/proc/${engine.netPid}/ns/net`, '--', ...argv], {
+    timeoutMs: 300_000,
+    ...options,
+    cwd: projectDir,
+    env: dockerEnv(engine, { PATH: `${path.dirname(DOCKER_CLI)}:${process.env.PATH ?? '/usr/bin:/bin'}`, COMPOSE_ANSI: 'never', ...options.env }),
+  });
+}
+
 export interface HttpResponse {
   status: number;
   body: string;
