@@ -10,6 +10,7 @@ import path from 'node:path';
 import { DockerfileParser, type ModifiableInstruction } from 'dockerfile-ast';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { COMPOSE_YAML_TAGS } from './support/compose-check.js';
 import { renderDockerFiles } from '../src/existing/docker-app.js';
 import { detectApp, pyprojectDependencyNames } from '../src/existing/detect.js';
 import { FRAMEWORK_FEATURES, serverFor } from '../src/features/frameworks.js';
@@ -227,7 +228,7 @@ describe('add docker on the fixture repositories', () => {
       for (const file of installFiles) expect(dockerfile).toMatch(new RegExp(`--mount=type=bind,source=${file.replace('.', '\\.')},target=`));
       expect(dockerfile).toMatch(c.installs);
       type Override = { services: { app: { volumes: string[]; develop: { watch: Array<{ action: string; path: string }> } } } };
-      const override = parseYaml(read(dir, 'compose.override.yaml')) as Override;
+      const override = parseYaml(read(dir, 'compose.override.yaml'), { customTags: COMPOSE_YAML_TAGS }) as Override;
       expect(override.services.app.volumes).toEqual(c.volumes);
       expect(override.services.app.develop.watch).toEqual(installFiles.map((path) => ({ action: 'rebuild', path })));
 
@@ -401,7 +402,7 @@ describe('asking only what could not be detected', () => {
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).toContain('AS builder');
     expect(dockerfile).toContain('CMD ["gunicorn","--config","gunicorn.conf.py","wsgi:application"]');
-    expect((parseYaml(read(dir, 'compose.override.yaml')) as { services: { app: { command: string[] } } }).services.app.command.slice(0, 4)).toEqual(['flask', '--app', 'wsgi', 'run']);
+    expect((parseYaml(read(dir, 'compose.override.yaml'), { customTags: COMPOSE_YAML_TAGS }) as { services: { app: { command: string[] } } }).services.app.command.slice(0, 4)).toEqual(['flask', '--app', 'wsgi', 'run']);
     expect(read(dir, 'compose.yaml')).toContain('redis:');
     expect(read(dir, 'compose.yaml')).not.toContain('db:');
   });
@@ -535,7 +536,7 @@ describe('src layout (src/<package>/, no src/__init__.py)', () => {
     expect(dockerfile.match(/^ENV PYTHONPATH=.*$/gm)).toEqual(['ENV PYTHONPATH=/app/src']);
     expect(runtime).toContain('ENV PYTHONPATH=/app/src\n');
     expect(dockerfileFindings(dir)).toEqual([]);
-    const override = parseYaml(read(dir, 'compose.override.yaml')) as { services: { app: { command: string[]; volumes: string[] } } };
+    const override = parseYaml(read(dir, 'compose.override.yaml'), { customTags: COMPOSE_YAML_TAGS }) as { services: { app: { command: string[]; volumes: string[] } } };
     expect(override.services.app.command).toEqual(['uvicorn', 'shop.main:app', '--reload', '--host', '0.0.0.0', '--port', '8000']);
     expect(override.services.app.volumes).toEqual(['./src:/app/src:ro']);
   });
@@ -594,7 +595,7 @@ describe('what the image installs and what the override mounts', () => {
     expect(result.options).toMatchObject({ app: 'main:app', installFrom: 'requirements.txt', sourcePaths: ['main.py'] });
     expect(result.warnings.some((w) => /no requirements\.txt/.test(w)), result.warnings.join(' | ')).toBe(true);
     expect(read(dir, 'Dockerfile')).toContain('--mount=type=bind,source=requirements.txt,target=/tmp/requirements.txt');
-    const override = parseYaml(read(dir, 'compose.override.yaml')) as Override;
+    const override = parseYaml(read(dir, 'compose.override.yaml'), { customTags: COMPOSE_YAML_TAGS }) as Override;
     expect(override.services.app.volumes).toEqual(['./main.py:/app/main.py:ro']);
     expect(override.services.app.develop.watch[0]!.path).toBe('requirements.txt');
     expect(composeFindings(dir)).toEqual([]);
@@ -607,7 +608,7 @@ describe('what the image installs and what the override mounts', () => {
       writeFileSync(path.join(dir, pkg, '__init__.py'), pkg === 'shop' ? 'from flask import Flask\n\ndef create_app():\n    return Flask(__name__)\n' : '');
     }
     expect((await add(dir)).code).toBe(0);
-    expect((parseYaml(read(dir, 'compose.override.yaml')) as Override).services.app.volumes).toEqual([
+    expect((parseYaml(read(dir, 'compose.override.yaml'), { customTags: COMPOSE_YAML_TAGS }) as Override).services.app.volumes).toEqual([
       './shop:/app/shop:ro',
       './tools:/app/tools:ro',
       './wsgi.py:/app/wsgi.py:ro',
@@ -616,7 +617,7 @@ describe('what the image installs and what the override mounts', () => {
 
     const bare = newRepo({ 'README.md': 'no code yet\n' });
     expect((await add(bare, '--framework', 'fastapi', '--app', 'main:app')).code).toBe(0);
-    expect((parseYaml(read(bare, 'compose.override.yaml')) as Override).services.app).not.toHaveProperty('volumes');
+    expect((parseYaml(read(bare, 'compose.override.yaml'), { customTags: COMPOSE_YAML_TAGS }) as Override).services.app).not.toHaveProperty('volumes');
     expect(composeFindings(bare)).toEqual([]);
   });
 });
@@ -630,7 +631,7 @@ describe('requirements.txt that includes other files or local code (issue 10)', 
     for (const file of ['requirements.txt', 'requirements/base.txt', 'constraints.txt'])
       expect(dockerfile).toContain(`--mount=type=bind,source=${file},target=/tmp/${file} \\`);
     expect(dockerfile).toContain('pip install -r /tmp/requirements.txt');
-    const watch = (parseYaml(read(dir, 'compose.override.yaml')) as { services: { app: { develop: { watch: { path: string }[] } } } }).services.app.develop.watch;
+    const watch = (parseYaml(read(dir, 'compose.override.yaml'), { customTags: COMPOSE_YAML_TAGS }) as { services: { app: { develop: { watch: { path: string }[] } } } }).services.app.develop.watch;
     expect(watch.map((w) => w.path)).toEqual(['requirements.txt', 'requirements/base.txt', 'constraints.txt']);
     expect(json(run.stdout).warnings).toEqual([]);
     expect(dockerfileFindings(dir)).toEqual([]);

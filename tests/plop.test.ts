@@ -231,8 +231,11 @@ describe('service generator', () => {
     expect(result.failures).toEqual([]);
     expect(parseCompose(read(dir, 'compose.yaml'))).toEqual(parseCompose(expected['compose.yaml']!));
     expect(parseCompose(read(dir, 'compose.override.yaml'))).toEqual(parseCompose(expected['compose.override.yaml']!));
-    // The comments come along: the file reads like a freshly generated one.
+    // The comments come along: the file reads like a freshly generated one (the override's
+    // Compose tags, `ports: !override`, too).
     expect(read(dir, 'compose.yaml')).toBe(expected['compose.yaml']);
+    expect(read(dir, 'compose.override.yaml')).toBe(expected['compose.override.yaml']);
+    expect(read(dir, 'compose.override.yaml')).toContain('ports: !override');
     expect(read(dir, '.env.example')).toBe(expected['.env.example']);
     // Compose's $-syntax never went through Handlebars.
     expect(read(dir, 'compose.yaml')).toContain('${POSTGRES_PASSWORD:?Set POSTGRES_PASSWORD in .env}');

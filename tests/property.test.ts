@@ -12,6 +12,7 @@ import { descriptionProblem, MAX_NAME_LENGTH, nameProblem, normalizeName } from 
 import { DOCKERFILE_VARIANTS, FRAMEWORKS, PACKAGE_MANAGERS, type ProjectOptions } from '../src/options/table.js';
 import { normalizePackageName, readLock, splitUvLock, tableKey, type LockOptions } from '../src/features/locks.js';
 import { renderProject } from '../src/engine/render.js';
+import { COMPOSE_YAML_TAGS } from './support/compose-check.js';
 import { lintDockerfile } from './support/dockerfile-lint.js';
 import { markdownBlockProblem, PACKAGE_VERSION, pythonStringConstants, runMain, SYNTAX_PYTHON, tempDir, treeSnapshot, removeTempDirs } from './support/cli-run.js';
 import { spawnSync } from 'node:child_process';
@@ -108,8 +109,10 @@ function checkProject(options: ProjectOptions): void {
   const byPath = new Map(files.map((f) => [f.path, f.contents]));
 
   for (const f of files.filter((f) => /\.ya?ml$/.test(f.path))) {
-    const doc = parseDocument(f.contents, { uniqueKeys: true });
+    // Compose's own tags (!override, !reset) are known; any other tag would be a warning.
+    const doc = parseDocument(f.contents, { uniqueKeys: true, customTags: COMPOSE_YAML_TAGS });
     expect(doc.errors, f.path).toEqual([]);
+    expect(doc.warnings, f.path).toEqual([]);
   }
   const compose = parseYaml(byPath.get('compose.yaml')!) as { name: unknown };
   expect(compose.name).toBe(options.name);
