@@ -180,6 +180,9 @@ interface PodRun {
   problems: string[];
 }
 
+/** What a container's output shows when the pod's constraints broke it. */
+const WRITE_FAILURES = ['Read-only file system', 'Permission denied', 'Traceback'];
+
 /**
  * Starts the image with the pod's constraints, waits for the startup probe (its own
  * failureThreshold x periodSeconds, at most 60 s), then checks probes, interfaces, the temp
@@ -217,7 +220,7 @@ async function runAsPod(host: EngineInfo, name: string, image: string, pod: Pod,
     }
     const logs = await docker(host, ['logs', name]);
     const text = logs.stdout + logs.stderr;
-    for (const sign of ['Read-only file system', 'Permission denied', "doesn't exist", 'No usable temporary directory', 'Traceback'])
+    for (const sign of [...WRITE_FAILURES, "doesn't exist", 'No usable temporary directory'])
       if (text.includes(sign)) problems.push(`the logs show "${sign}"`);
     if (problems.length > 0) problems.push(`--- docker logs (last 25 lines):\n${text.split('\n').slice(-25).join('\n')}`);
     return { problems };
@@ -239,7 +242,7 @@ async function runMigrationJob(host: EngineInfo, name: string, image: string, po
   const r = await docker(host, ['run', '--rm', '--name', name, ...podRunArgs({ deployment: job, configMap: pod.configMap }, secretEnv), ...extra, image, ...argv], { timeoutMs: 300_000 });
   const output = (r.stdout + r.stderr).trim();
   if (r.code !== 0) return `the migration Job's container exited ${r.code}:\n${output}`;
-  const sign = ['Read-only file system', 'Permission denied', 'Traceback'].find((s) => output.includes(s));
+  const sign = WRITE_FAILURES.find((s) => output.includes(s));
   return sign ? `the migration Job logged "${sign}":\n${output}` : '';
 }
 

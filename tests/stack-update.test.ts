@@ -7,7 +7,7 @@
 // It publishes the app on another host port (a one-line override file) so that it can run on an
 // engine beside the stacks of stack-compose.test.ts, which all publish 8000.
 
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { renderProject, TEMPLATES_DIR } from '../src/engine/render.js';
@@ -15,7 +15,7 @@ import { comboId, type ProjectOptions } from '../src/options/table.js';
 import { createDotEnv } from './support/compose-check.js';
 import { removeTempDirs, runMain, tempDir } from './support/cli-run.js';
 import { compose, engineFor, http } from './support/docker.js';
-import { optionsFor } from './support/generate.js';
+import { optionsFor, writeFiles } from './support/generate.js';
 import { tail } from './support/run.js';
 
 afterAll(removeTempDirs);
@@ -49,10 +49,7 @@ describe.skipIf(!state.available)(state.available ? 'an updated project under Do
       if (!state.available) return;
       const engine = engineFor(state.engines, index);
       const dir = path.join(tempDir('cpda-stack-update-'), options.name);
-      for (const file of renderProject(options, OLD_VERSION, old)) {
-        mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
-        writeFileSync(path.join(dir, file.path), file.contents);
-      }
+      writeFiles(dir, renderProject(options, OLD_VERSION, old));
       // The user's edit: a line of their own in the health route, which the update also changes.
       const health = path.join(dir, 'app', 'health.py');
       writeFileSync(health, `${USER_LINE}\n${readFileSync(health, 'utf8')}`);
@@ -91,10 +88,7 @@ describe.skipIf(!state.available)(state.available ? 'an updated project under Do
     const options = optionsFor({ name: 'later-migrations', framework: 'flask', postgres: true, redis: false, dockerfile: 'standard', packageManager: 'uv', migrations: false });
     const engine = engineFor(state.engines, COMBOS.length);
     const dir = path.join(tempDir('cpda-stack-update-'), options.name);
-    for (const file of renderProject(options, OLD_VERSION)) {
-      mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
-      writeFileSync(path.join(dir, file.path), file.contents);
-    }
+    writeFiles(dir, renderProject(options, OLD_VERSION));
     createDotEnv(dir);
     const port = HOST_PORT + COMBOS.length;
     writeFileSync(path.join(dir, 'ports.yaml'), `services:\n  app:\n    ports: !override\n      - "${port}:8000"\n`);

@@ -13,11 +13,11 @@ import { ANSWERS_FILE } from '../src/options/answers-file.js';
 import { BASE_FILE, readBaseRecord, sha256, stampBaseRecord } from '../src/engine/base-record.js';
 import { allCombinations, comboId, type ProjectOptions } from '../src/options/table.js';
 import { isLockFile } from '../src/features/locks.js';
-import { renderProject, TEMPLATES_DIR, type RenderedFile } from '../src/engine/render.js';
+import { renderProject, TEMPLATES_DIR } from '../src/engine/render.js';
 import { mergeThreeWay } from '../src/update/three-way.js';
 import { lintDockerfile } from './support/dockerfile-lint.js';
 import { assertBuilt, listFiles, PACKAGE_VERSION, pythonSyntaxErrors, removeTempDirs, runBin, runMain, scriptedPrompter, tempDir, treeSnapshot } from './support/cli-run.js';
-import { optionsFor } from './support/generate.js';
+import { optionsFor, writeFiles } from './support/generate.js';
 
 afterAll(removeTempDirs);
 
@@ -73,16 +73,10 @@ const OLD = oldTemplates(
 /** Writes a project rendered from `templatesDir` (with its record) into a new directory. */
 function generateOld(templatesDir = OLD, options: ProjectOptions = OPTIONS): string {
   const dir = path.join(tempDir('cpda-update-'), options.name);
-  writeTree(dir, renderProject(options, OLD_VERSION, templatesDir));
+  writeFiles(dir, renderProject(options, OLD_VERSION, templatesDir));
   return dir;
 }
 
-function writeTree(dir: string, files: RenderedFile[]): void {
-  for (const file of files) {
-    mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
-    writeFileSync(path.join(dir, file.path), file.contents);
-  }
-}
 
 /** What this version renders for OPTIONS, by path. */
 function current(options: ProjectOptions = OPTIONS): Map<string, string> {
@@ -603,7 +597,7 @@ describe('the record of what was generated', () => {
   it.each(allCombinations().map((c) => [comboId(c), c] as const))('%s: the sha256 and the text of every other file', (_id, combo) => {
     const files = renderProject({ ...OPTIONS, ...combo }, PACKAGE_VERSION);
     const dir = tempDir();
-    writeTree(dir, files);
+    writeFiles(dir, files);
     const { record, problems } = readBaseRecord(dir, json(read(dir, ANSWERS_FILE)));
     expect(problems).toEqual([]);
     const content = files.filter((f) => f.path !== ANSWERS_FILE && f.path !== BASE_FILE);

@@ -61,7 +61,7 @@ export function inEngineNetwork(engine: EngineInfo, argv: string[], options: Run
  * network namespace, where the ports a Compose project publishes are bound.
  */
 export function asUser(engine: EngineInfo, projectDir: string, argv: string[], options: RunOptions = {}): Promise<RunResult> {
-  return run('nsenter', [`--net=/proc/${engine.netPid}/ns/net`, '--', ...argv], {
+  return inEngineNetwork(engine, argv, {
     timeoutMs: 300_000,
     ...options,
     cwd: projectDir,

@@ -20,10 +20,15 @@ export function generateInto(overrides: Partial<ProjectOptions> = {}, parent?: s
   const options = optionsFor(overrides);
   const base = parent ?? mkdtempSync(path.join(tmpdir(), 'cpda-test-'));
   const dir = path.join(base, options.name);
-  for (const file of renderProject(options, TEST_VERSION)) {
+  writeFiles(dir, renderProject(options, TEST_VERSION));
+  return dir;
+}
+
+/** Writes rendered files under dir, as the CLI lays them out. */
+export function writeFiles(dir: string, files: RenderedFile[]): void {
+  for (const file of files) {
     const target = path.join(dir, file.path);
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, file.contents);
   }
-  return dir;
 }
