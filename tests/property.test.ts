@@ -127,7 +127,10 @@ function checkProject(options: ProjectOptions): void {
   // README: the description is one plain Markdown paragraph (no list, code block, entity...).
   const readme = byPath.get('README.md');
   const line = readme?.split('\n').find((l) => l === QUOTERS.md(options.description));
-  if (line && options.description.trim()) expect(markdownBlockProblem(line), line).toBeUndefined();
+  if (options.description.trim()) {
+    expect(line, 'the README shows the description as a line of its own').toBeDefined();
+    expect(markdownBlockProblem(line!), line).toBeUndefined();
+  }
 
   const stamped = JSON.parse(byPath.get(ANSWERS_FILE)!) as { answers: ProjectOptions };
   expect(stamped.answers).toEqual(options);

@@ -2,7 +2,7 @@
 // version's templates without losing an edit. Read top to bottom:
 //  1. parse flags;  2. read what the project recorded (answers, version, base record);
 //  3. refuse uncommitted changes in git (unless --allow-dirty);  4. render this version for the
-//  recorded answers and plan file by file (update-plan.ts);  5. confirm, then write it all or
+//  recorded answers and plan file by file (src/update/plan.ts);  5. confirm, then write it all or
 //  nothing;  6. report, exiting 1 when conflicts were written.
 // Every check happens before anything is written.
 

@@ -1,6 +1,6 @@
 // The lock files a new project ships: uv.lock, or requirements.txt and requirements-dev.txt with
 // hashes. They cannot be computed at scaffold time (that needs PyPI), so `npm run lock`
-// (scripts/lock.ts) computes them ahead and stores them under templates/locks/<lock id>/.
+// (scripts/lock/main.ts) computes them ahead and stores them under templates/locks/<lock id>/.
 // One set per combination of the options that change what is installed: framework x postgres x
 // redis x migrations (Alembic, only with PostgreSQL) x lint (ruff, a dev requirement). The
 // Dockerfile variant does not, and neither does the Python version: each lock is

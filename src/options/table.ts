@@ -472,11 +472,6 @@ export function defaultAnswers(): Omit<ProjectOptions, 'name'> {
   return Object.fromEntries(PROJECT_OPTIONS.map((spec) => [spec.key, spec.default])) as unknown as Omit<ProjectOptions, 'name'>;
 }
 
-/** The documented default of an option for a command (undefined: required). */
-export function defaultOf(spec: OptionSpec, command: CommandName): OptionValues[OptionKey] | undefined {
-  return useOf(spec, command).default;
-}
-
 /** Why `value` is not valid for the option, or undefined; choices and text rules alike. */
 export function valueProblem(spec: OptionSpec, value: unknown): string | undefined {
   if (spec.kind === 'boolean') return typeof value === 'boolean' ? undefined : `must be true or false (got ${JSON.stringify(value)})`;
