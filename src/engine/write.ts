@@ -83,7 +83,9 @@ export async function applyWrites(
   const toWrite = new Set(plan.filter((p) => p.action === 'create' || p.action === 'overwrite').map((p) => p.path));
   const writes = files.filter((f) => toWrite.has(f.path));
   if (writes.length === 0 && removals.length === 0) return;
-  for (const removal of removals) safeJoin(targetDir, removal);
+  // planWrites has checked each path already; a plan made any other way gets the same guard here,
+  // since a staged path outside the staging folder would be written outside the target.
+  for (const relative of [...writes.map((f) => f.path), ...removals]) safeJoin(targetDir, relative);
   if (removals.length > 0 && !existsSync(targetDir)) throw new Error('removals need an existing target');
 
   const target = path.resolve(targetDir);
