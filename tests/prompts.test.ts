@@ -9,19 +9,59 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../src/options/answers-file.js';
 import { PROJECT_OPTIONS } from '../src/options/table.js';
 import type { Prompter } from '../src/driver/prompts.js';
+import { SETUP_CHOICES } from '../src/driver/resolve.js';
 import { assertBuilt, ENTER, hasPython, listFiles, runBin, runMain, runOnPty, scriptedPrompter, tempDir, treeSnapshot, removeTempDirs } from './support/cli-run.js';
 
 afterAll(removeTempDirs);
 
-const ENTER_ALL = Object.fromEntries(PROJECT_OPTIONS.map((s) => [s.key, ENTER]));
+const CUSTOMISE = SETUP_CHOICES.customise;
+/** Customise, then Enter at every question. */
+const ENTER_ALL = { setup: CUSTOMISE, ...Object.fromEntries(PROJECT_OPTIONS.map((s) => [s.key, ENTER])) };
 
 describe('injected prompter', () => {
-  it('asks name then every option, in table order, with the documented defaults and choices', async () => {
+  it('asks the name, then offers the recommended setup in one line: Enter takes it, two questions in all', async () => {
+    const cwd = tempDir();
+    const prompter = scriptedPrompter({ name: 'shop', setup: ENTER });
+    const run = await runMain(['--json'], { cwd, tty: true, prompter });
+    expect(run.code, run.stderr).toBe(0);
+    expect(prompter.asked.map((q) => q.key)).toEqual(['name', 'setup']);
+    const setup = prompter.asked[1]!;
+    expect(setup).toMatchObject({ kind: 'select', default: SETUP_CHOICES.recommended, choices: [SETUP_CHOICES.recommended, CUSTOMISE] });
+    // The one line names every default it stands for, as its flag says it.
+    expect(setup.message).toBe(
+      'Recommended setup: description "A Python web service", framework fastapi, python 3.13, postgres, redis, dockerfile standard, package-manager uv, deploy none, ci, dependabot, lint, migrations',
+    );
+    const { name: _, ...options } = JSON.parse(run.stdout).options;
+    expect(options).toEqual(Object.fromEntries(PROJECT_OPTIONS.map((s) => [s.key, s.default])));
+  });
+
+  it('the recommended line leaves out what flags gave, and shows what applies with them', async () => {
+    const cwd = tempDir();
+    const prompter = scriptedPrompter({ setup: ENTER });
+    const run = await runMain(['shop', '--framework', 'flask', '--no-postgres', '--description', 'd', '--json', '--dry-run'], { cwd, tty: true, prompter });
+    expect(run.code, run.stderr).toBe(0);
+    // Without PostgreSQL there is nothing to migrate: migrations is neither shown nor asked.
+    expect(prompter.asked.map((q) => q.message)).toEqual([
+      'Recommended setup: python 3.13, redis, dockerfile standard, package-manager uv, deploy none, ci, dependabot, lint',
+    ]);
+    expect(JSON.parse(run.stdout).options).toMatchObject({ framework: 'flask', postgres: false, migrations: false, redis: true });
+  });
+
+  it('one option left to ask is asked directly, without the recommended line', async () => {
+    const cwd = tempDir();
+    const prompter = scriptedPrompter({ lint: false });
+    const argv = ['shop', '--description', 'd', '--framework', 'fastapi', '--python', '3.12', '--redis', '--postgres', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--ci', '--no-dependabot', '--migrations', '--dry-run'];
+    const run = await runMain(argv, { cwd, tty: true, prompter });
+    expect(run.code, run.stderr).toBe(0);
+    expect(prompter.asked.map((q) => q.key)).toEqual(['lint']);
+  });
+
+  it('customising asks every option, in table order, with the documented defaults and choices', async () => {
     const cwd = tempDir();
     const prompter = scriptedPrompter({ name: 'shop', ...ENTER_ALL });
     const run = await runMain(['--json'], { cwd, tty: true, prompter });
     expect(run.code, run.stderr).toBe(0);
-    expect(prompter.asked.map((q) => q.key)).toEqual(['name', ...PROJECT_OPTIONS.map((s) => s.key)]);
+    expect(prompter.asked.map((q) => q.key)).toEqual(['name', 'setup', ...PROJECT_OPTIONS.map((s) => s.key)]);
     expect(prompter.asked[0]).toMatchObject({ kind: 'text', default: 'my-api' });
     for (const spec of PROJECT_OPTIONS) {
       const q = prompter.asked.find((a) => a.key === spec.key)!;
@@ -36,11 +76,11 @@ describe('injected prompter', () => {
 
   it('asks only what the flags did not give', async () => {
     const cwd = tempDir();
-    const prompter = scriptedPrompter({ python: '3.14', redis: false, description: ENTER, packageManager: 'pip', deploy: ENTER, ci: ENTER, dependabot: false, lint: ENTER });
+    const prompter = scriptedPrompter({ setup: CUSTOMISE, python: '3.14', redis: false, description: ENTER, packageManager: 'pip', deploy: ENTER, ci: ENTER, dependabot: false, lint: ENTER });
     const run = await runMain(['shop', '--framework', 'flask', '--no-postgres', '--dockerfile', 'multi-stage', '--json', '--dry-run'], { cwd, tty: true, prompter });
     expect(run.code, run.stderr).toBe(0);
     // Without PostgreSQL, migrations are not asked: there is nothing to migrate.
-    expect(prompter.asked.map((q) => q.key)).toEqual(['description', 'python', 'redis', 'packageManager', 'deploy', 'ci', 'dependabot', 'lint']);
+    expect(prompter.asked.map((q) => q.key)).toEqual(['setup', 'description', 'python', 'redis', 'packageManager', 'deploy', 'ci', 'dependabot', 'lint']);
     expect(JSON.parse(run.stdout).options).toEqual({
       name: 'shop',
       description: 'A Python web service',
@@ -122,7 +162,7 @@ describe('injected prompter', () => {
   it('an interactive run is reproduced byte for byte by --answers without a terminal', async () => {
     const cwd = tempDir();
     // Some options by flag, the rest asked: the order the answers arrive in must not matter.
-    const prompter = scriptedPrompter({ name: 'shop', description: 'Asked "politely"', framework: 'flask', python: ENTER, postgres: false, dockerfile: 'multi-stage', packageManager: ENTER, deploy: ENTER, ci: ENTER, dependabot: ENTER, lint: ENTER });
+    const prompter = scriptedPrompter({ name: 'shop', setup: CUSTOMISE, description: 'Asked "politely"', framework: 'flask', python: ENTER, postgres: false, dockerfile: 'multi-stage', packageManager: ENTER, deploy: ENTER, ci: ENTER, dependabot: ENTER, lint: ENTER });
     const first = await runMain(['--redis'], { cwd, tty: true, prompter });
     expect(first.code, first.stderr).toBe(0);
     const elsewhere = tempDir();
@@ -182,8 +222,21 @@ describe('injected prompter', () => {
 // ---------------------------------------------------------------------------------------------
 // The real @inquirer/prompts, on a pseudo-terminal, through the built bin.
 
+/** Keys for the i-th of a customised run's questions: the name typed, customise chosen, Enter after. */
+const answerOnPty = (i: number, name: string) => (i === 0 ? `${name}\r` : i === 1 ? '\x1b[B\r' : '\r');
+
 describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
   beforeAll(() => assertBuilt());
+
+  it('the name and Enter at the recommended setup: a default project from two answers', async () => {
+    const cwd = tempDir();
+    const run = await runOnPty([], [{ expect: 'Project name', send: 'quick-app\r' }, { expect: 'Recommended setup', send: '\r' }], { cwd });
+    expect(run.failedStep, run.text).toBeNull();
+    expect(run.status, run.text).toBe(0);
+    expect(run.text).not.toContain('Web framework');
+    const { name: _, ...answers } = JSON.parse(readFileSync(path.join(cwd, 'quick-app', ANSWERS_FILE), 'utf8')).answers;
+    expect(answers).toEqual(Object.fromEntries(PROJECT_OPTIONS.map((s) => [s.key, s.default])));
+  });
 
   it('answers every question by keyboard and generates the chosen project', async () => {
     const cwd = tempDir();
@@ -191,6 +244,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
       [],
       [
         { expect: 'Project name', send: 'pty-app\r' },
+        { expect: 'Recommended setup', send: '\x1b[B\r' }, // Down: customise
         { expect: 'One-line description', send: 'Typed on a "terminal"\r' },
         { expect: 'Web framework', send: '\x1b[B\r' }, // Down: flask
         { expect: 'Python version', send: '\x1b[A\r' }, // Up from 3.13: 3.12
@@ -233,8 +287,8 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
   it('with --json, the prompts draw on stderr and stdout gets the one JSON document only', async () => {
     const cwd = tempDir();
     const out = path.join(tempDir(), 'out.json');
-    const steps = ['Project name', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'GitHub Actions', 'Dependabot', 'ruff', 'Alembic'];
-    const run = await runOnPty(['--json'], steps.map((expect, i) => ({ expect, send: i === 0 ? 'json-app\r' : '\r' })), { cwd, stdoutFile: out });
+    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'GitHub Actions', 'Dependabot', 'ruff', 'Alembic'];
+    const run = await runOnPty(['--json'], steps.map((expect, i) => ({ expect, send: answerOnPty(i, 'json-app') })), { cwd, stdoutFile: out });
     expect(run.failedStep, run.text).toBeNull();
     expect(run.status, run.text).toBe(0);
     expect(run.text).toContain('Dockerfile variant'); // the prompts were on the terminal (stderr)
@@ -278,13 +332,13 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
 
   it('NO_COLOR: prompts and report without a single colour code on a terminal', async () => {
     const cwd = tempDir();
-    const steps = ['Project name', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'GitHub Actions', 'Dependabot', 'ruff', 'Alembic'];
-    const plain = await runOnPty([], steps.map((expect, i) => ({ expect, send: i === 0 ? 'plain\r' : '\r' })), { cwd, env: { NO_COLOR: '1' } });
+    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'GitHub Actions', 'Dependabot', 'ruff', 'Alembic'];
+    const plain = await runOnPty([], steps.map((expect, i) => ({ expect, send: answerOnPty(i, 'plain') })), { cwd, env: { NO_COLOR: '1' } });
     expect(plain.status, plain.text).toBe(0);
     expect(plain.text).toContain('Done:');
     expect(plain.raw).not.toMatch(/\x1b\[[0-9;]*m/); // no SGR (colour/bold) sequence at all
     // The same run without NO_COLOR is coloured, so the assertion above can fail.
-    const coloured = await runOnPty([], steps.map((expect, i) => ({ expect, send: i === 0 ? 'colour\r' : '\r' })), { cwd });
+    const coloured = await runOnPty([], steps.map((expect, i) => ({ expect, send: answerOnPty(i, 'colour') })), { cwd });
     expect(coloured.status, coloured.text).toBe(0);
     expect(coloured.raw).toMatch(/\x1b\[[0-9;]*m/);
   });

@@ -183,6 +183,7 @@ describe.skipIf(!hasPython())('Ctrl-C at a prompt (pseudo-terminal)', () => {
       [],
       [
         { expect: 'Project name', send: 'half-done\r' },
+        { expect: 'Recommended setup', send: '\x1b[B\r' }, // Down: customise
         { expect: 'One-line description', send: '\r' },
         { expect: 'Web framework', send: '\x1b[B' },
         { expect: 'flask', send: '\x03' },
@@ -197,6 +198,7 @@ describe.skipIf(!hasPython())('Ctrl-C at a prompt (pseudo-terminal)', () => {
   it('at every prompt in turn: exit 130 and nothing written each time', async () => {
     const answers = [
       { expect: 'Project name', send: 'each\r' },
+      { expect: 'Recommended setup', send: '\x1b[B\r' }, // Down: customise
       { expect: 'One-line description', send: '\r' },
       { expect: 'Web framework', send: '\r' },
       { expect: 'Python version', send: '\r' },

@@ -21,6 +21,13 @@ export async function resolveAnswers(
 ): Promise<Resolution> {
   const answers: Record<string, unknown> = {};
   const missing: OptionSpec[] = [];
+  // A new project first offers the recommended setup in one line; only "customise" asks the
+  // questions one by one. Each stays reachable by its flag, and by customising.
+  let prompter = how.prompter;
+  if (prompter && command === 'create' && !how.detected) {
+    const open = optionsOf(command).filter((spec) => given[spec.key] === undefined && isAskable(spec, command));
+    if (open.length > 1 && (await askRecommended(prompter, open, command, given)) === SETUP_CHOICES.recommended) prompter = undefined;
+  }
   for (const spec of optionsOf(command)) {
     const use = useOf(spec, command);
     let value: unknown = given[spec.key];
@@ -38,12 +45,46 @@ export async function resolveAnswers(
       continue;
     }
     if (value === undefined && how.detected && use.detect) value = use.detect(how.detected, answers as Answers);
-    if (value === undefined && how.prompter && use.ask !== false) value = await ask(spec, use, how.prompter, how.detected, answers as Answers);
-    if (value === undefined && (how.useDefaults || use.defaultWithoutYes)) value = use.default;
+    if (value === undefined && prompter && use.ask !== false) value = await ask(spec, use, prompter, how.detected, answers as Answers);
+    if (value === undefined && (how.useDefaults || use.defaultWithoutYes || (how.prompter && !prompter))) value = use.default;
     if (value === undefined) missing.push(spec);
     else answers[spec.key] = value;
   }
   return { answers: answers as Answers, missing };
+}
+
+/** The answers of the one question a new project asks before the others (after its name). */
+export const SETUP_CHOICES = { recommended: 'Yes, use the recommended setup', customise: 'No, customise each setting' } as const;
+export const SETUP_QUESTION = 'Recommended setup';
+
+/** Whether a person could be asked this option (not settled by the target folder, not hidden). */
+function isAskable(spec: OptionSpec, command: CommandName): boolean {
+  const use = useOf(spec, command);
+  return use.ask !== false && !use.fromLocation;
+}
+
+/**
+ * "Recommended setup: framework fastapi, python 3.13, postgres, ...": the documented defaults of
+ * the options no flag gave, on one line, as their flags would say them; an option that applies
+ * only with another (migrations, with PostgreSQL) is shown only where the flags and defaults let it apply.
+ */
+async function askRecommended(prompter: Prompter, open: OptionSpec[], command: CommandName, given: Answers): Promise<string> {
+  const defaults: Record<string, unknown> = {};
+  const shown: string[] = [];
+  for (const spec of optionsOf(command)) {
+    const use = useOf(spec, command);
+    const applies = !use.onlyWhen || use.onlyWhen.holds(defaults as Answers);
+    const value = given[spec.key] ?? (applies ? use.default : use.onlyWhen!.otherwise);
+    defaults[spec.key] = value;
+    if (!open.includes(spec) || !applies || value === undefined) continue;
+    if (spec.kind === 'boolean') shown.push(value === true ? spec.flag : `no ${spec.flag}`);
+    else shown.push(`${spec.flag} ${spec.kind === 'choice' ? String(value) : JSON.stringify(value)}`);
+  }
+  return prompter.select({
+    message: `${SETUP_QUESTION}: ${shown.join(', ')}`,
+    choices: [SETUP_CHOICES.recommended, SETUP_CHOICES.customise],
+    default: SETUP_CHOICES.recommended,
+  });
 }
 
 /** One question, offering the suggestion (or the default) as the answer Enter accepts. */

@@ -11,6 +11,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli.js';
 import { PROJECT_OPTIONS } from '../../src/options/table.js';
+import { SETUP_QUESTION } from '../../src/driver/resolve.js';
 import type { Prompter } from '../../src/driver/prompts.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -104,7 +105,11 @@ export function scriptedPrompter(answers: Record<string, Answer | Answer[]>): Sc
   const queues = new Map<string, Answer[]>(Object.entries(answers).map(([k, v]) => [k, Array.isArray(v) ? [...v] : [v]]));
   const asked: AskedQuestion[] = [];
   const keyOf = (message: string): string =>
-    /Project name$/.test(message) ? 'name' : (PROJECT_OPTIONS.find((s) => s.message === message)?.key ?? `?${message}`);
+    /Project name$/.test(message)
+      ? 'name'
+      : message.startsWith(`${SETUP_QUESTION}:`)
+        ? 'setup'
+        : (PROJECT_OPTIONS.find((s) => s.message === message)?.key ?? `?${message}`);
   const next = (q: AskedQuestion): Answer => {
     const queue = queues.get(q.key);
     if (!queue || queue.length === 0) throw new Error(`unexpected prompt ${JSON.stringify(q.message)} (no scripted answer for ${q.key})`);
