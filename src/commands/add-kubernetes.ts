@@ -17,7 +17,7 @@ import { assertSafeTarget } from '../engine/write.js';
 import { CliError } from '../errors.js';
 import { detectApp, type Detected } from '../existing/detect.js';
 import { detectDeployment } from '../existing/deployment.js';
-import { ALEMBIC_MIGRATIONS, KUBERNETES_DIR, kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes.js';
+import { ALEMBIC_MIGRATIONS, KUBERNETES_DIR, SINGLE_REPLICA_WHY, kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes.js';
 import { SERVICE_KEYS } from '../features/services.js';
 import { specFor, type OptionKey, type OptionValues } from '../options/table.js';
 
@@ -77,6 +77,7 @@ export const addKubernetes: Command = {
       port: a.port,
       uid: a.uid,
       healthPath: a.healthPath,
+      readyPath: deployment.readyPath ?? a.healthPath,
       server: deployment.server,
       services: SERVICE_KEYS.filter((key) => a[key]),
       ...(a.migrations ? { migrations: ALEMBIC_MIGRATIONS } : {}),
@@ -85,6 +86,8 @@ export const addKubernetes: Command = {
     const warnings = [...deployment.warnings];
     if (deployment.server === 'unknown')
       warnings.push("could not tell which server the Dockerfile's CMD starts: /tmp and /dev/shm are both writable emptyDirs; remove what it does not need");
+    if (facts.singleReplica)
+      warnings.push(`no PostgreSQL: one pod and no autoscaler (${SINGLE_REPLICA_WHY}); an app that keeps no data in its process can add base/hpa.yaml back (deploy/kubernetes/README.md)`);
     if (a.migrations && !site.detected!.deployment!.migrations)
       warnings.push('--migrations without an alembic.ini: the Job runs `alembic upgrade head`; change its command in base/migration-job.yaml if yours differs');
     return {
@@ -111,16 +114,12 @@ export const addKubernetes: Command = {
   overwrites: (args) => args.force,
 };
 
-/** Namespace, Secret, apply: the first deployment of the prod overlay. */
-export function kubernetesNextSteps(where: { dir: string; cwd: string }, facts: Pick<KubernetesFacts, 'name'>): string[] {
+/** The documented deploy flow of the prod overlay (deployFlow: the same as deploy/kubernetes/README.md). */
+export function kubernetesNextSteps(where: { dir: string; cwd: string }, facts: Pick<KubernetesFacts, 'deploy'>): string[] {
   const steps: string[] = [];
   if (path.resolve(where.dir) !== path.resolve(where.cwd)) steps.push(`cd ${displayDir(where.dir, where.cwd)}`);
-  steps.push(
-    `kubectl create namespace ${facts.name}`,
-    `cp ${KUBERNETES_DIR}/base/secret.example secret.env    # fill it in; never commit it`,
-    `kubectl -n ${facts.name} create secret generic ${facts.name} --from-env-file=secret.env`,
-    `kubectl apply -k ${KUBERNETES_DIR}/overlays/prod    # after setting the image in its kustomization.yaml (${KUBERNETES_DIR}/README.md)`,
-  );
+  const flow = facts.deploy.prod;
+  steps.push(...[...flow.once, ...flow.release].map((s) => s.line));
   return steps;
 }
 
