@@ -13,6 +13,7 @@ import { copyFixture, removeCopies } from './support/existing-app.js';
 import { allSchemaErrors, kustomizeBuild, kustomizeUnavailable, parseObjects, type K8sObject } from './support/kubernetes-check.js';
 import { fieldErrors } from './support/kubernetes-fields.js';
 import { documentedFlows } from './support/kubernetes-flow.js';
+import { run as runProcess } from './support/run.js';
 import { expectedFromProject, kubernetesRuleFindings, type Expected } from './support/kubernetes-rules.js';
 
 afterAll(() => {
@@ -122,7 +123,24 @@ describe('on tests/fixtures/kubernetes-app (its own Dockerfile, compose.yaml, al
       redis: false,
       migrations: true,
     });
+    // It has no .dockerignore: the filled-in secret files would go into the image.
+    expect(json(run.stdout).warnings).toEqual([expect.stringContaining(".dockerignore does not leave out deploy/kubernetes/ (or **/secret.env)")]);
+  });
+
+  it('says nothing of the secret files when .dockerignore leaves them out, and git ignores them', async () => {
+    const dir = copyFixture('kubernetes-app');
+    writeFileSync(path.join(dir, '.dockerignore'), '.git\n**/secret.env\n');
+    const run = await add(dir, '--json');
+    expect(run.code, run.stderr).toBe(0);
     expect(json(run.stdout).warnings).toEqual([]);
+    // The README's `cp` targets, as git sees them in this repository.
+    expect((await runProcess('git', ['init', '-q'], { cwd: dir })).code).toBe(0);
+    for (const overlay of ['prod', 'dev']) {
+      const file = `${K8S}/overlays/${overlay}/secret.env`;
+      expect(readFileSync(path.join(dir, K8S, 'README.md'), 'utf8')).toContain(` ${file}`);
+      expect((await runProcess('git', ['check-ignore', '-q', file], { cwd: dir })).code, file).toBe(0);
+    }
+    expect((await runProcess('git', ['check-ignore', '-q', `${K8S}/base/secret.example`], { cwd: dir })).code).toBe(1);
   });
 
   it('writes a migration Job that runs alembic in the app image, and no Secret with a value', async () => {
