@@ -12,8 +12,12 @@
 //   the ConfigMap's data         -e KEY=VALUE; the Secret's keys: the test services' URLs (or,
 //                                for a fixture that connects to nothing, secret.example's values)
 //   terminationGracePeriod       --stop-timeout
-// seccompProfile RuntimeDefault is Docker's default profile. Then each probe's path and port
-// (named ports resolved) must answer 2xx/3xx inside the container, the server must listen on
+//   a container's own env           -e KEY=VALUE, after the ConfigMap's and Secret's
+// seccompProfile RuntimeDefault is Docker's default profile. With migrations the Job runs
+// first, as a kubelet runs its pod: its init container (which waits for PostgreSQL) is started
+// before the database exists and must wait, saying so, and exit 0 once it is made; then the
+// migration. Then each probe's path and port (named ports resolved; the readinessProbe's only
+// where the app's code serves its path) must answer 2xx/3xx inside the container, the server must listen on
 // every interface (a kubelet probes the pod IP), Python's temporary directory (where the
 // frameworks spool request bodies) must be writable, the logs must show no write error, and
 // `docker stop` (SIGTERM) must end the server cleanly within the grace period.
@@ -276,11 +280,17 @@ async function initWaitsForDatabase(host: EngineInfo, name: string, image: strin
   const started = await docker(host, ['run', '-d', '--name', name, ...args, ...extra, image, ...argv]);
   if (started.code !== 0) return `docker run failed: ${started.stderr.trim()}`;
   try {
-    await sleep(5_000);
-    const running = (await docker(host, ['inspect', '-f', '{{.State.Running}}', name])).stdout.trim();
-    const logs = await docker(host, ['logs', name]);
-    if (running !== 'true') return `it did not wait for the missing database:\n${logs.stdout}${logs.stderr}`;
-    if (!/waiting for the database/.test(logs.stdout + logs.stderr)) return `it waits without saying so:\n${logs.stdout}${logs.stderr}`;
+    // Waiting: still running after it said so twice (one retry at least), within 60 s.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const running = (await docker(host, ['inspect', '-f', '{{.State.Running}}', name])).stdout.trim();
+      const logs = await docker(host, ['logs', name]);
+      const text = logs.stdout + logs.stderr;
+      if (running !== 'true') return `it did not wait for the missing database:\n${text}`;
+      if ((text.match(/waiting for the database/g) ?? []).length >= 2) break;
+      if (Date.now() > deadline) return `in 60 s it neither exited nor said twice that it waits:\n${text}`;
+      await sleep(500);
+    }
     await createIt();
     const exit = await docker(host, ['wait', name], { timeoutMs: 60_000 });
     return exit.stdout.trim() === '0' ? '' : `it exited ${exit.stdout.trim()} after the database appeared:\n${(await docker(host, ['logs', name])).stderr}`;
@@ -384,6 +394,22 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
     pod.deployment.spec.template.spec.containers[0]!.readinessProbe!.httpGet!.port = 8081;
     const result = await runAsPod(host, `cpda-k8s-badport-${process.pid}`, image, pod, secrets, 'flask');
     expect(result.problems.join('\n')).toMatch(/the probes did not answer .*readinessProbe http:\/\/127\.0\.0\.1:8081\/healthz/);
+  });
+
+  // The wait check must be able to fail: an init container that tries the database once.
+  test("a migration Job whose init container does not wait for the database: the run fails", { timeout: 300_000 }, async () => {
+    const combo = COMBOS.find((c) => c.migrations)!;
+    const id = comboId(combo);
+    const dir = path.join(parent, id);
+    const image = `cpda-k8s/${id}:test`;
+    await buildImage(host, dir, image);
+    const pod = await prodPod(dir);
+    const init = pod.migrationJob!.spec.template.spec.initContainers![0]!;
+    init.command = ['python', '-c', 'import os, sqlalchemy; sqlalchemy.create_engine(os.environ["DATABASE_URL"]).connect()'];
+    const secrets = secretEnvFor(`${id}-nowait`, combo, services);
+    const found = await initWaitsForDatabase(host, `cpda-k8s-nowait-${process.pid}`, image, pod, secrets.env, secrets.mounts, secrets.createIt);
+    expect(found).toMatch(/it did not wait for the missing database/);
+    expect(found).toMatch(/does not exist/);
   });
 
   /** add kubernetes on a copy of a fixture, its image built once per test file run. */

@@ -11,10 +11,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCombinations, comboId } from '../src/options/table.js';
 import { listFiles, removeTempDirs, runMain, tempDir } from './support/cli-run.js';
+import { copyFixture, removeCopies } from './support/existing-app.js';
 import { kustomizeUnavailable, type K8sObject } from './support/kubernetes-check.js';
 import { documentedFlows, parseSelector, referencesOf, runFlow, selects, type DocumentedFlow } from './support/kubernetes-flow.js';
 
-afterAll(removeTempDirs);
+afterAll(() => {
+  removeCopies();
+  removeTempDirs();
+});
 
 interface Case {
   id: string;
@@ -55,6 +59,19 @@ const flowOf = (id: string, overlay: 'prod' | 'dev'): DocumentedFlow => {
   if (!flow) throw new Error(`${id}: the README documents no flow for overlays/${overlay}`);
   return flow;
 };
+
+// A repository we did not generate: add kubernetes writes the same flow for its image.
+describe.skipIf(noKustomize)('add kubernetes on tests/fixtures/kubernetes-app: the same flow', () => {
+  it.each(['prod', 'dev'] as const)('overlays/%s: once per cluster, then two releases, with its migration Job', async (overlay) => {
+    const dir = copyFixture('kubernetes-app');
+    const added = await runMain(['add', 'kubernetes', '--dir', dir, '--yes'], { cwd: path.dirname(dir) });
+    expect(added.code, added.stderr).toBe(0);
+    const flow = documentedFlows(readFileSync(path.join(dir, K8S, 'README.md'), 'utf8')).find((f) => f.title.includes(`overlays/${overlay}`))!;
+    const result = await runFlow(flow, { projectDir: dir });
+    expect(result.problems.join('\n\n')).toBe('');
+    expect(result.applied.flat()).toContain('Job/kubernetes-app-migrate');
+  });
+});
 
 describe('kubectl label selectors, as `kubectl -l` reads them', () => {
   const labels = { 'app.kubernetes.io/component': 'web', 'app.kubernetes.io/name': 'shop' };
