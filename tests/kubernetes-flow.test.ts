@@ -179,6 +179,14 @@ describe.skipIf(noKustomize)('the flow check catches a broken manifest or flow',
     expect(await broken('dev', withUrl('postgresql://db:5432/app'))).toBe('');
   });
 
+  it("the dev database's Service renamed: the Secret's DATABASE_URL (db) names a Service no step applies", async () => {
+    const problems = await broken('dev', (o) => {
+      for (const x of o.filter((x) => x.metadata.name === 'db')) x.metadata.name = 'postgres';
+      (o.find((x) => x.kind === 'StatefulSet' && x.metadata.name === 'postgres')!.spec as { serviceName: string }).serviceName = 'postgres';
+    });
+    expect(problems).toMatch(/Job\/\S+ reads DATABASE_URL of Secret\/flask-pg-redis-standard, naming Service db, which no step so far applied/);
+  });
+
   it('a ServiceAccount no step makes', async () => {
     expect(await broken('prod', (o) => (job(o).spec.template.spec.serviceAccountName = 'migrator'))).toMatch(/refers to ServiceAccount\/migrator/);
   });

@@ -3,7 +3,8 @@
 // block after "Once per cluster:" and the one after "Each release:"), split into words with
 // shell-quote, and each command is carried out as far as it can be here:
 //   - `cp`, `cd` and `kustomize edit`: for real, in a copy of the project (the digest a user
-//     pastes for `<digest>` is one per release);
+//     pastes for `<digest>` is one per release; a copied secret.env is filled in as its
+//     comments say, so a URL's host in the Secret must be a Service too);
 //   - `docker`, `kind`, `minikube`: skipped (building and loading the image needs no check here);
 //   - `kubectl`: against a model of a cluster: `create namespace`, `create secret generic
 //     --from-env-file` (the Secret's keys are the file's), `delete job`, `apply -k DIR [-l
@@ -16,7 +17,7 @@
 // and an unchanged one is not run again; `wait` must find a Job that this release created.
 // Any other command or flag is an error, so a new step cannot slip past unchecked.
 
-import { copyFileSync, cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
@@ -165,6 +166,23 @@ export function referencesOf(o: K8sObject): Reference[] {
   return refs;
 }
 
+/**
+ * A secret.example filled in as its comments say: an empty `KEY=` takes the form its comment
+ * ends with (`# ...: postgresql+psycopg://app:<password>@db:5432/app`), `<host>` a managed
+ * service's name, any other `<...>` a made-up value; a key without a form gets one too.
+ */
+export function fillIn(example: string): string {
+  const lines = example.split('\n');
+  return lines
+    .map((line, i) => {
+      const key = /^([A-Za-z_][A-Za-z0-9_]*)=$/.exec(line)?.[1];
+      if (!key) return line;
+      const form = /: (\S+)$/.exec(lines[i - 1] ?? '')?.[1] ?? 'made-up';
+      return `${key}=${form.replaceAll('<host>', 'managed.example.net').replace(/<[^>]+>/g, 'made-up')}`;
+    })
+    .join('\n');
+}
+
 // --- the cluster model --------------------------------------------------------------------
 
 interface Stored {
@@ -273,11 +291,11 @@ export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promi
           }
           const data = (target.data ?? {}) as Record<string, string>;
           if (ref.key !== undefined && !(ref.key in data)) say(`${what} (${ref.from}) reads key ${ref.key} of ${ref.kind}/${ref.name}, which has only ${Object.keys(data).join(', ') || 'none'}`);
-          // The settings a pod reads whole: a URL in them names a Service too.
-          if (ref.kind === 'ConfigMap' && ref.key === undefined)
+          // The settings and secrets a pod reads whole: a URL in them names a Service too.
+          if ((ref.kind === 'ConfigMap' || ref.kind === 'Secret') && ref.key === undefined)
             for (const [key, value] of Object.entries(data))
               for (const host of serviceHosts(value))
-                if (!inStep(n, 'Service', host) && !find(n, 'Service', host)) say(`${what} reads ${key} of ConfigMap/${ref.name}, naming Service ${host}, which no step so far applied`);
+                if (!inStep(n, 'Service', host) && !find(n, 'Service', host)) say(`${what} reads ${key} of ${ref.kind}/${ref.name}, naming Service ${host}, which no step so far applied`);
         }
       }
       for (const o of step) {
@@ -309,10 +327,14 @@ export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promi
     switch (command) {
       case 'kubectl':
         return kubectl(args, line);
-      case 'cp':
+      case 'cp': {
         if (args.length !== 2) throw new Error(`cp with other than two arguments: ${line}`);
-        copyFileSync(path.resolve(state.cwd, args[0]!), path.resolve(state.cwd, args[1]!));
+        const target = path.resolve(state.cwd, args[1]!);
+        copyFileSync(path.resolve(state.cwd, args[0]!), target);
+        // The README says to fill it in: as a user does, from the form each key's comment gives.
+        if (/\.env$/.test(target)) writeFileSync(target, fillIn(readFileSync(target, 'utf8')));
         return;
+      }
       case 'cd': {
         const next = args[0] === '-' ? state.previous : path.resolve(state.cwd, args[0]!);
         state.previous = state.cwd;
