@@ -12,6 +12,8 @@ import { listFiles, removeTempDirs, runMain, scriptedPrompter, tempDir, treeSnap
 import { copyFixture, removeCopies } from './support/existing-app.js';
 import { allSchemaErrors, kustomizeBuild, kustomizeUnavailable, parseObjects, type K8sObject } from './support/kubernetes-check.js';
 import { fieldErrors } from './support/kubernetes-fields.js';
+import { documentedFlows } from './support/kubernetes-flow.js';
+import { run as runProcess } from './support/run.js';
 import { expectedFromProject, kubernetesRuleFindings, type Expected } from './support/kubernetes-rules.js';
 
 afterAll(() => {
@@ -62,6 +64,37 @@ describe('on a project create-python-docker-app generated', () => {
     expect(json(run.stdout).options).toMatchObject({ name: 'xyzzy', image: 'xyzzy', port: 8000, uid: 10001, healthPath: '/health', server: 'gunicorn', postgres: true, redis: false, migrations: true });
   });
 
+  it('without PostgreSQL too (one pod, no autoscaler), and its next steps are the README\'s production flow', async () => {
+    const cwd = tempDir();
+    for (const [name, deploy] of [['xyzzy', 'none'], ['shop', 'kubernetes']] as const)
+      expect((await runMain([name, '--yes', '--framework', 'fastapi', '--no-postgres', '--deploy', deploy], { cwd })).code).toBe(0);
+    const generated = deployFiles(path.join(cwd, 'shop'));
+    const run = await runMain(['add', 'kubernetes', '--dir', 'xyzzy', '--json'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    const added = Object.fromEntries(Object.entries(deployFiles(path.join(cwd, 'xyzzy'))).map(([f, text]) => [f, text.replaceAll('xyzzy', 'shop')]));
+    expect(added).toEqual(generated);
+    expect(Object.keys(added)).not.toContain(`${K8S}/base/hpa.yaml`);
+    expect(added[`${K8S}/base/deployment.yaml`]).toContain('  replicas: 1\n');
+    const doc = json(run.stdout);
+    expect(doc.warnings.join('\n')).toContain('no PostgreSQL: one pod and no autoscaler');
+    const flow = documentedFlows(readFileSync(path.join(cwd, 'xyzzy', K8S, 'README.md'), 'utf8')).find((f) => f.title.includes('overlays/prod'))!;
+    expect(doc.nextSteps).toEqual(['cd xyzzy', ...flow.once, ...flow.release]);
+  });
+
+  it.skipIf(noKustomize)('with --no-postgres on a repository that has PostgreSQL: one pod, no autoscaler, in every overlay', async () => {
+    const dir = copyFixture('kubernetes-app');
+    const run = await add(dir, '--no-postgres', '--no-migrations', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run.stdout).warnings.join('\n')).toContain('no PostgreSQL: one pod and no autoscaler');
+    const expected = { uid: 10001, port: 8080, healthPath: '/healthz', readyPath: '/healthz', singleReplica: true, gracefulTimeoutSeconds: 30, writablePaths: ['/tmp'], migrations: false };
+    expect(await problems(dir, expected)).toEqual([]);
+    for (const which of ['overlays/dev', 'overlays/prod']) {
+      const objects = await build(dir, which);
+      expect(objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
+      expect((objects.find((o) => o.kind === 'Deployment')!.spec as { replicas: number }).replicas).toBe(1);
+    }
+  });
+
   it('on a project made with --deploy kubernetes, every file is unchanged', async () => {
     const cwd = tempDir();
     expect((await runMain(['shop', '--yes', '--deploy', 'kubernetes'], { cwd })).code).toBe(0);
@@ -90,7 +123,24 @@ describe('on tests/fixtures/kubernetes-app (its own Dockerfile, compose.yaml, al
       redis: false,
       migrations: true,
     });
+    // It has no .dockerignore: the filled-in secret files would go into the image.
+    expect(json(run.stdout).warnings).toEqual([expect.stringContaining(".dockerignore does not leave out deploy/kubernetes/ (or **/secret.env)")]);
+  });
+
+  it('says nothing of the secret files when .dockerignore leaves them out, and git ignores them', async () => {
+    const dir = copyFixture('kubernetes-app');
+    writeFileSync(path.join(dir, '.dockerignore'), '.git\n**/secret.env\n');
+    const run = await add(dir, '--json');
+    expect(run.code, run.stderr).toBe(0);
     expect(json(run.stdout).warnings).toEqual([]);
+    // The README's `cp` targets, as git sees them in this repository.
+    expect((await runProcess('git', ['init', '-q'], { cwd: dir })).code).toBe(0);
+    for (const overlay of ['prod', 'dev']) {
+      const file = `${K8S}/overlays/${overlay}/secret.env`;
+      expect(readFileSync(path.join(dir, K8S, 'README.md'), 'utf8')).toContain(` ${file}`);
+      expect((await runProcess('git', ['check-ignore', '-q', file], { cwd: dir })).code, file).toBe(0);
+    }
+    expect((await runProcess('git', ['check-ignore', '-q', `${K8S}/base/secret.example`], { cwd: dir })).code).toBe(1);
   });
 
   it('writes a migration Job that runs alembic in the app image, and no Secret with a value', async () => {
@@ -100,14 +150,15 @@ describe('on tests/fixtures/kubernetes-app (its own Dockerfile, compose.yaml, al
     const container = { image: 'ghcr.io/acme/shop', command: ['alembic', 'upgrade', 'head'] };
     expect(job).toMatchObject([{ kind: 'Job', spec: { template: { spec: { containers: [container] } } } }]);
     expect(readFileSync(path.join(dir, K8S, 'base/kustomization.yaml'), 'utf8')).toContain('- migration-job.yaml');
-    expect(readFileSync(path.join(dir, K8S, 'base/secret.example'), 'utf8')).toMatch(/^DATABASE_URL=.*CHANGE-ME/m);
+    expect(readFileSync(path.join(dir, K8S, 'base/secret.example'), 'utf8')).toMatch(/^DATABASE_URL=$/m);
     expect(readFileSync(path.join(dir, K8S, 'README.md'), 'utf8')).toContain('kubectl -n kubernetes-app wait --for=condition=complete --timeout=10m job/kubernetes-app-migrate');
   });
 
   it.skipIf(noKustomize)('its base, dev and prod pass the schemas and our rules, with the image from its registry', async () => {
     const dir = copyFixture('kubernetes-app');
     expect((await add(dir)).code).toBe(0);
-    const expected = { uid: 10001, port: 8080, healthPath: '/healthz', gracefulTimeoutSeconds: 30, writablePaths: ['/tmp'], migrations: true };
+    // Not our app: no /ready, so readiness asks the health path; with PostgreSQL, the autoscaler.
+    const expected = { uid: 10001, port: 8080, healthPath: '/healthz', readyPath: '/healthz', singleReplica: false, gracefulTimeoutSeconds: 30, writablePaths: ['/tmp'], migrations: true };
     expect(await problems(dir, expected)).toEqual([]);
     const prod = await build(dir, 'overlays/prod');
     const images = prod.flatMap((o) => JSON.stringify(o).match(/"image":"[^"]+"/g) ?? []);
@@ -177,7 +228,8 @@ describe('on tests/fixtures/existing-dockerfile (runs as root, no HEALTHCHECK)',
   it.skipIf(noKustomize)('with --uid, its manifests pass the schemas and our rules', async () => {
     const dir = copyFixture('existing-dockerfile');
     expect((await add(dir, '--uid', '1000')).code).toBe(0);
-    const expected = { uid: 1000, port: 5000, healthPath: '/health', gracefulTimeoutSeconds: 30, writablePaths: ['/tmp', '/dev/shm'], migrations: false };
+    // No PostgreSQL detected: one pod, no autoscaler.
+    const expected = { uid: 1000, port: 5000, healthPath: '/health', readyPath: '/health', singleReplica: true, gracefulTimeoutSeconds: 30, writablePaths: ['/tmp', '/dev/shm'], migrations: false };
     expect(await problems(dir, expected)).toEqual([]);
   });
 });

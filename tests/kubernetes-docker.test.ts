@@ -12,8 +12,12 @@
 //   the ConfigMap's data         -e KEY=VALUE; the Secret's keys: the test services' URLs (or,
 //                                for a fixture that connects to nothing, secret.example's values)
 //   terminationGracePeriod       --stop-timeout
-// seccompProfile RuntimeDefault is Docker's default profile. Then each probe's path and port
-// (named ports resolved) must answer 2xx/3xx inside the container, the server must listen on
+//   a container's own env           -e KEY=VALUE, after the ConfigMap's and Secret's
+// seccompProfile RuntimeDefault is Docker's default profile. With migrations the Job runs
+// first, as a kubelet runs its pod: its init container (which waits for PostgreSQL) is started
+// before the database exists and must wait, saying so, and exit 0 once it is made; then the
+// migration. Then each probe's path and port (named ports resolved; the readinessProbe's only
+// where the app's code serves its path) must answer 2xx/3xx inside the container, the server must listen on
 // every interface (a kubelet probes the pod IP), Python's temporary directory (where the
 // frameworks spool request bodies) must be writable, the logs must show no write error, and
 // `docker stop` (SIGTERM) must end the server cleanly within the grace period.
@@ -27,7 +31,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { comboId, type ExtraOptionKey, type ProjectOptions } from '../src/options/table.js';
-import { runMain } from './support/cli-run.js';
+import { listFiles, runMain } from './support/cli-run.js';
 import { docker, engineFor } from './support/docker.js';
 import type { EngineInfo } from './support/engine.js';
 import { copyFixture } from './support/existing-app.js';
@@ -62,10 +66,16 @@ interface Pod {
 interface PodSpec {
   terminationGracePeriodSeconds?: number;
   securityContext?: { runAsUser?: number; runAsGroup?: number };
-  containers: {
+  containers: ContainerSpec[];
+  initContainers?: ContainerSpec[];
+  volumes?: { name: string; emptyDir?: { sizeLimit?: string } }[];
+}
+interface ContainerSpec {
+    name: string;
     image: string;
     command?: string[];
     args?: string[];
+    env?: { name: string; value?: string }[];
     ports?: { name?: string; containerPort: number }[];
     resources?: { limits?: { cpu?: string; memory?: string } };
     securityContext?: { runAsUser?: number; readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; capabilities?: { drop?: string[]; add?: string[] } };
@@ -73,8 +83,6 @@ interface PodSpec {
     readinessProbe?: { httpGet?: { path: string; port: number | string } };
     livenessProbe?: { httpGet?: { path: string; port: number | string } };
     volumeMounts?: { name: string; mountPath: string }[];
-  }[];
-  volumes?: { name: string; emptyDir?: { sizeLimit?: string } }[];
 }
 
 /** The prod overlay's app Deployment and the data of the ConfigMap it reads. */
@@ -94,10 +102,13 @@ async function prodPod(dir: string): Promise<Pod> {
 const bytes = (q: string) => q.replace(/Mi$/, 'm').replace(/Gi$/, 'g');
 const cpus = (q: string) => (q.endsWith('m') ? String(Number(q.slice(0, -1)) / 1000) : q);
 
-/** `docker run` arguments that apply the pod's constraints (see the header). */
-function podRunArgs(pod: Pod, secretEnv: Record<string, string>): string[] {
+/**
+ * `docker run` arguments that apply the pod's constraints (see the header) to one of its
+ * containers (the first by default; an init container of a Job's pod for its own run).
+ */
+function podRunArgs(pod: Pod, secretEnv: Record<string, string>, container?: ContainerSpec): string[] {
   const spec = pod.deployment.spec.template.spec;
-  const c = spec.containers[0]!;
+  const c = container ?? spec.containers[0]!;
   const sc = c.securityContext ?? {};
   const uid = sc.runAsUser ?? spec.securityContext?.runAsUser;
   const gid = spec.securityContext?.runAsGroup ?? uid;
@@ -115,16 +126,21 @@ function podRunArgs(pod: Pod, secretEnv: Record<string, string>): string[] {
   }
   if (c.resources?.limits?.memory) args.push('--memory', bytes(c.resources.limits.memory));
   if (c.resources?.limits?.cpu) args.push('--cpus', cpus(c.resources.limits.cpu));
-  for (const [key, value] of Object.entries({ ...pod.configMap, ...secretEnv })) args.push('-e', `${key}=${value}`);
+  // envFrom (the ConfigMap, the Secret), then the container's own env, which wins as in a pod.
+  const own = Object.fromEntries((c.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+  for (const [key, value] of Object.entries({ ...pod.configMap, ...secretEnv, ...own })) args.push('-e', `${key}=${value}`);
   args.push('--stop-timeout', String(spec.terminationGracePeriodSeconds ?? 30));
   if (c.command) args.push('--entrypoint', c.command[0]!);
   return args;
 }
 
+type ProbeKind = 'startupProbe' | 'readinessProbe' | 'livenessProbe';
+const ALL_PROBES: ProbeKind[] = ['startupProbe', 'readinessProbe', 'livenessProbe'];
+
 /** Every probe's URL inside the container, named ports resolved to their containerPort. */
-function probeUrls(pod: Pod): { probe: string; url: string; port: number | undefined }[] {
+function probeUrls(pod: Pod, kinds: ProbeKind[] = ALL_PROBES): { probe: string; url: string; port: number | undefined }[] {
   const c = pod.deployment.spec.template.spec.containers[0]!;
-  return (['startupProbe', 'readinessProbe', 'livenessProbe'] as const).map((probe) => {
+  return kinds.map((probe) => {
     const get = c[probe]?.httpGet;
     if (!get) throw new Error(`no HTTP ${probe}`);
     const port = typeof get.port === 'number' ? get.port : c.ports?.find((p) => p.name === get.port)?.containerPort;
@@ -188,12 +204,12 @@ const WRITE_FAILURES = ['Read-only file system', 'Permission denied', 'Traceback
  * failureThreshold x periodSeconds, at most 60 s), then checks probes, interfaces, the temp
  * directory, the logs, and a clean stop within the grace period.
  */
-async function runAsPod(host: EngineInfo, name: string, image: string, pod: Pod, secretEnv: Record<string, string>, framework: 'flask' | 'fastapi', extra: string[] = []): Promise<PodRun> {
+async function runAsPod(host: EngineInfo, name: string, image: string, pod: Pod, secretEnv: Record<string, string>, framework: 'flask' | 'fastapi', extra: string[] = [], probeKinds: ProbeKind[] = ALL_PROBES): Promise<PodRun> {
   const problems: string[] = [];
   const run = await docker(host, ['run', '-d', '--name', name, ...podRunArgs(pod, secretEnv), ...extra, image]);
   if (run.code !== 0) return { problems: [`docker run failed: ${run.stderr.trim()}`] };
   try {
-    const probes = probeUrls(pod);
+    const probes = probeUrls(pod, probeKinds);
     const urls = probes.map((p) => p.url);
     // Like the kubelet: the startup probe first (up to 60 s), then every probe.
     const deadline = Date.now() + 60_000;
@@ -237,13 +253,50 @@ async function runAsPod(host: EngineInfo, name: string, image: string, pod: Pod,
 async function runMigrationJob(host: EngineInfo, name: string, image: string, pod: Pod, secretEnv: Record<string, string>, extra: string[]): Promise<string> {
   const job = pod.migrationJob;
   if (!job) return 'the build has no migration Job';
-  const c = job.spec.template.spec.containers[0]!;
+  // As the kubelet runs a pod: each init container to its end, in order, then the container.
+  const spec = job.spec.template.spec;
+  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+    const argv = [...(c.command?.slice(1) ?? []), ...(c.args ?? [])];
+    const args = podRunArgs({ deployment: job, configMap: pod.configMap }, secretEnv, c);
+    const r = await docker(host, ['run', '--rm', '--name', `${name}-${c.name}`, ...args, ...extra, image, ...argv], { timeoutMs: 300_000 });
+    const output = (r.stdout + r.stderr).trim();
+    if (r.code !== 0) return `the migration Job's container ${c.name} exited ${r.code}:\n${output}`;
+    const sign = WRITE_FAILURES.find((s) => output.includes(s));
+    if (sign) return `the migration Job's container ${c.name} logged "${sign}":\n${output}`;
+  }
+  return '';
+}
+
+/**
+ * The Job's init container started while its database does not exist yet (as in the dev
+ * overlay, where PostgreSQL starts beside it): it must keep waiting, saying so, and exit 0
+ * once the database is there. Empty when it did.
+ */
+async function initWaitsForDatabase(host: EngineInfo, name: string, image: string, pod: Pod, secretEnv: Record<string, string>, extra: string[], createIt: () => Promise<void>): Promise<string> {
+  const c = pod.migrationJob?.spec.template.spec.initContainers?.[0];
+  if (!c) return 'the migration Job has no init container';
   const argv = [...(c.command?.slice(1) ?? []), ...(c.args ?? [])];
-  const r = await docker(host, ['run', '--rm', '--name', name, ...podRunArgs({ deployment: job, configMap: pod.configMap }, secretEnv), ...extra, image, ...argv], { timeoutMs: 300_000 });
-  const output = (r.stdout + r.stderr).trim();
-  if (r.code !== 0) return `the migration Job's container exited ${r.code}:\n${output}`;
-  const sign = WRITE_FAILURES.find((s) => output.includes(s));
-  return sign ? `the migration Job logged "${sign}":\n${output}` : '';
+  const args = podRunArgs({ deployment: pod.migrationJob!, configMap: pod.configMap }, secretEnv, c);
+  const started = await docker(host, ['run', '-d', '--name', name, ...args, ...extra, image, ...argv]);
+  if (started.code !== 0) return `docker run failed: ${started.stderr.trim()}`;
+  try {
+    // Waiting: still running after it said so twice (one retry at least), within 60 s.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const running = (await docker(host, ['inspect', '-f', '{{.State.Running}}', name])).stdout.trim();
+      const logs = await docker(host, ['logs', name]);
+      const text = logs.stdout + logs.stderr;
+      if (running !== 'true') return `it did not wait for the missing database:\n${text}`;
+      if ((text.match(/waiting for the database/g) ?? []).length >= 2) break;
+      if (Date.now() > deadline) return `in 60 s it neither exited nor said twice that it waits:\n${text}`;
+      await sleep(500);
+    }
+    await createIt();
+    const exit = await docker(host, ['wait', name], { timeoutMs: 60_000 });
+    return exit.stdout.trim() === '0' ? '' : `it exited ${exit.stdout.trim()} after the database appeared:\n${(await docker(host, ['logs', name])).stderr}`;
+  } finally {
+    await docker(host, ['rm', '-f', name]);
+  }
 }
 
 /** Builds a project's Dockerfile as generated (its `# syntax=` frontend is a stand-in image). */
@@ -252,19 +305,32 @@ async function buildImage(host: EngineInfo, dir: string, image: string): Promise
   if (build.code !== 0) throw new Error(`docker build of ${dir} failed:\n${build.stderr.split('\n').slice(-20).join('\n')}`);
 }
 
-/** The Secret's keys as the pods would get them: the test services, reached through their sockets. */
-async function secretEnvFor(id: string, combo: Combo, state: ServicesState): Promise<{ env: Record<string, string>; mounts: string[] }> {
-  if (!combo.postgres && !combo.redis) return { env: {}, mounts: [] };
+/**
+ * The Secret's keys as the pods would get them: the test services, reached through their
+ * sockets. The database is made by `createIt` (a Job's init container is shown waiting for it).
+ */
+function secretEnvFor(id: string, combo: Combo, state: ServicesState): { env: Record<string, string>; mounts: string[]; createIt: () => Promise<void> } {
+  if (!combo.postgres && !combo.redis) return { env: {}, mounts: [], createIt: async () => {} };
   if (!state.ok) throw new Error(`no test PostgreSQL/Redis: ${state.reason}`);
   const env: Record<string, string> = {};
-  if (combo.postgres) {
-    const database = `k8s_${id.replace(/-/g, '_')}`;
-    await createDatabase(state.services, database);
-    env.DATABASE_URL = databaseSocketUrl(state.services, database, SOCKETS_INSIDE);
-  }
+  // One per run: the database must not exist before createIt.
+  const database = `k8s_${id.replace(/-/g, '_')}_${process.pid}`;
+  if (combo.postgres) env.DATABASE_URL = databaseSocketUrl(state.services, database, SOCKETS_INSIDE);
   if (combo.redis) env.REDIS_URL = redisSocketUrl(SOCKETS_INSIDE, 1);
   // A read-only bind mount of the sockets: it adds no writable path.
-  return { env, mounts: ['-v', `${state.services.socketDir}:${SOCKETS_INSIDE}:ro`] };
+  return { env, mounts: ['-v', `${state.services.socketDir}:${SOCKETS_INSIDE}:ro`], createIt: () => (combo.postgres ? createDatabase(state.services, database) : Promise.resolve()) };
+}
+
+/**
+ * The probes to ask of a generated app: all three, but readiness only where the app serves
+ * its path (the app's /ready, added beside /health): a project whose code has no such route
+ * answers 404 there by design, so its run asks startup and liveness, and says so.
+ */
+function probesServed(dir: string, pod: Pod): { kinds: ProbeKind[]; note?: string } {
+  const path_ = pod.deployment.spec.template.spec.containers[0]!.readinessProbe?.httpGet?.path ?? '';
+  const code = listFiles(path.join(dir, 'app')).map((f) => readFileSync(path.join(dir, 'app', f), 'utf8')).join('\n');
+  if (code.includes(`"${path_}"`) || code.includes(`'${path_}'`)) return { kinds: ALL_PROBES };
+  return { kinds: ['startupProbe', 'livenessProbe'], note: `the app has no ${path_} route yet: readinessProbe not asked` };
 }
 
 describe.skipIf(!engines.available || noKustomize)(title, () => {
@@ -276,7 +342,7 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
   test.concurrent.for(COMBOS.map((c) => [comboId(c), c] as const))(
     '%s --deploy kubernetes: the image, without deploy/, runs as the prod Deployment constrains it and its probes answer',
     { timeout: 300_000 },
-    async ([id, combo], { expect }) => {
+    async ([id, combo], { expect, annotate }) => {
       // prettier-ignore
       const run = await runMain([id, '--yes', '--framework', combo.framework, combo.postgres ? '--postgres' : '--no-postgres', combo.redis ? '--redis' : '--no-redis',
         '--dockerfile', combo.dockerfile, '--package-manager', combo.packageManager, '--deploy', 'kubernetes'], { cwd: parent });
@@ -290,11 +356,17 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
       expect(inImage.stdout.split('\n')).toContain('app');
       expect(inImage.stdout.split('\n'), 'deploy/ was copied into the image').not.toContain('deploy');
       const pod = await prodPod(dir);
-      const secrets = await secretEnvFor(id, combo, services);
-      // With migrations the schema is the Job's to make: it runs first, and the app's pod after it.
+      const secrets = secretEnvFor(id, combo, services);
+      // With migrations the schema is the Job's to make: its init container waits for the
+      // database (made only now), the Job runs, and the app's pod after it.
       expect(pod.migrationJob !== undefined, `${id}: a migration Job in the build`).toBe(combo.migrations);
-      if (combo.migrations) expect(await runMigrationJob(host, `cpda-k8s-${id}-migrate-${process.pid}`, image, pod, secrets.env, secrets.mounts), id).toBe('');
-      const result = await runAsPod(host, `cpda-k8s-${id}-${process.pid}`, image, pod, secrets.env, combo.framework, secrets.mounts);
+      if (combo.migrations) {
+        expect(await initWaitsForDatabase(host, `cpda-k8s-${id}-wait-${process.pid}`, image, pod, secrets.env, secrets.mounts, secrets.createIt), id).toBe('');
+        expect(await runMigrationJob(host, `cpda-k8s-${id}-migrate-${process.pid}`, image, pod, secrets.env, secrets.mounts), id).toBe('');
+      } else await secrets.createIt();
+      const probes = probesServed(dir, pod);
+      if (probes.note) await annotate(probes.note);
+      const result = await runAsPod(host, `cpda-k8s-${id}-${process.pid}`, image, pod, secrets.env, combo.framework, secrets.mounts, probes.kinds);
       expect(result.problems.join('\n'), `${id}: docker run ${podRunArgs(pod, secrets.env).join(' ')}`).toBe('');
     },
   );
@@ -322,6 +394,22 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
     pod.deployment.spec.template.spec.containers[0]!.readinessProbe!.httpGet!.port = 8081;
     const result = await runAsPod(host, `cpda-k8s-badport-${process.pid}`, image, pod, secrets, 'flask');
     expect(result.problems.join('\n')).toMatch(/the probes did not answer .*readinessProbe http:\/\/127\.0\.0\.1:8081\/healthz/);
+  });
+
+  // The wait check must be able to fail: an init container that tries the database once.
+  test("a migration Job whose init container does not wait for the database: the run fails", { timeout: 300_000 }, async () => {
+    const combo = COMBOS.find((c) => c.migrations)!;
+    const id = comboId(combo);
+    const dir = path.join(parent, id);
+    const image = `cpda-k8s/${id}:test`;
+    await buildImage(host, dir, image);
+    const pod = await prodPod(dir);
+    const init = pod.migrationJob!.spec.template.spec.initContainers![0]!;
+    init.command = ['python', '-c', 'import os, sqlalchemy; sqlalchemy.create_engine(os.environ["DATABASE_URL"]).connect()'];
+    const secrets = secretEnvFor(`${id}-nowait`, combo, services);
+    const found = await initWaitsForDatabase(host, `cpda-k8s-nowait-${process.pid}`, image, pod, secrets.env, secrets.mounts, secrets.createIt);
+    expect(found).toMatch(/it did not wait for the missing database/);
+    expect(found).toMatch(/does not exist/);
   });
 
   /** add kubernetes on a copy of a fixture, its image built once per test file run. */

@@ -71,7 +71,7 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s --deploy kubernetes'
     const devServices = combo.postgres || combo.redis;
     expect(files.sort()).toEqual(
       [
-        'base/config.env', 'base/deployment.yaml', 'base/hpa.yaml', 'base/kustomization.yaml',
+        '.gitignore', 'base/config.env', 'base/deployment.yaml', ...(combo.postgres ? ['base/hpa.yaml'] : []), 'base/kustomization.yaml',
         ...(combo.migrations ? ['base/migration-job.yaml'] : []), 'base/pdb.yaml',
         'base/secret.example', 'base/service.yaml', 'overlays/dev/kustomization.yaml', 'overlays/dev/secret.example',
         ...(devServices ? ['overlays/dev/services.yaml'] : []), 'overlays/prod/ingress.yaml', 'overlays/prod/kustomization.yaml',
@@ -84,17 +84,23 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s --deploy kubernetes'
 
   it('the base files validate against the Kubernetes 1.36 schemas and our rules', async () => {
     const objects = baseObjects(dir());
-    expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'HorizontalPodAutoscaler', ...(combo.migrations ? ['Job'] : []), 'PodDisruptionBudget', 'Service']);
+    expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', ...(combo.postgres ? ['HorizontalPodAutoscaler'] : []), ...(combo.migrations ? ['Job'] : []), 'PodDisruptionBudget', 'Service']);
     expect(await allSchemaErrors(objects)).toEqual([]);
     expect(kubernetesRuleFindings(objects, expectedFromProject(dir(), combo.framework, 'base', combo.migrations))).toEqual([]);
   });
 
-  it('the Secret is only referenced: secret.example lists its keys without values and the kubectl command', () => {
-    const example = readFileSync(path.join(dir(), K8S, 'base/secret.example'), 'utf8');
-    const keys = [...example.matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => m[1]);
-    expect(keys).toEqual([...(combo.postgres ? ['DATABASE_URL'] : []), ...(combo.redis ? ['REDIS_URL'] : [])]);
-    for (const m of example.matchAll(/^[A-Z_]+=(.*)$/gm)) expect(m[1]).toContain('CHANGE-ME');
-    expect(example).toContain(`kubectl -n ${id} create secret generic ${id} --from-env-file=secret.env`);
+  it('the Secret is only referenced: each secret.example lists its keys without values and the kubectl command', () => {
+    const app = [...(combo.postgres ? ['DATABASE_URL'] : []), ...(combo.redis ? ['REDIS_URL'] : [])];
+    for (const [file, namespace, keys] of [
+      ['base/secret.example', id, app],
+      ['overlays/dev/secret.example', `${id}-dev`, [...app, ...(combo.postgres ? ['POSTGRES_PASSWORD'] : [])]],
+    ] as const) {
+      const example = readFileSync(path.join(dir(), K8S, file), 'utf8');
+      expect([...example.matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => m[1]), file).toEqual(keys);
+      for (const m of example.matchAll(/^([A-Z_]+)=(.*)$/gm)) expect(m[2], `${file}: ${m[1]} has a value`).toBe('');
+      const overlay = file.startsWith('base') ? 'prod' : 'dev';
+      expect(example).toContain(`kubectl -n ${namespace} create secret generic ${id} --from-env-file=${K8S}/overlays/${overlay}/secret.env`);
+    }
     const deployment = readFileSync(path.join(dir(), K8S, 'base/deployment.yaml'), 'utf8');
     expect(deployment).toMatch(/secretRef:\n\s+name: /);
   });
@@ -177,6 +183,48 @@ describe('without --deploy', () => {
   });
 });
 
+// Without PostgreSQL the app's items live in its process (the memory store): two pods, or two
+// workers, would be two stores behind one Service. Every such combination, both overlays.
+describe.skipIf(noKustomize)('--no-postgres --deploy kubernetes: one pod, one worker, no autoscaler', () => {
+  const single = COMBOS.filter((c) => !c.postgres);
+  it.each(single.map((c) => [idOf(c), c] as const))('%s: dev and prod run one pod with one worker, a drain can evict it, and the manifest and README say why', async (id) => {
+    const dir = projects.get(id)!;
+    for (const which of ['overlays/dev', 'overlays/prod'] as const) {
+      const objects = await built(dir, which);
+      expect(objects.filter((o) => o.kind === 'HorizontalPodAutoscaler'), which).toEqual([]);
+      const deployment = objects.find((o) => o.kind === 'Deployment')!.spec as { replicas?: number; strategy?: { type?: string } };
+      expect(deployment.replicas, which).toBe(1);
+      expect(deployment.strategy?.type, which).toBe('Recreate');
+      expect((objects.find((o) => o.kind === 'ConfigMap')!.data as Record<string, string>).WEB_CONCURRENCY, which).toBe('1');
+      const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget')!.spec as { maxUnavailable?: number; unhealthyPodEvictionPolicy?: string };
+      expect(pdb, which).toMatchObject({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    }
+    expect(readFileSync(path.join(dir, K8S, 'base/deployment.yaml'), 'utf8')).toMatch(/replicas: 1\n/);
+    expect(readFileSync(path.join(dir, K8S, 'base/deployment.yaml'), 'utf8')).toMatch(/keeps\n\s+# its data in the memory of its one process/);
+    expect(readFileSync(path.join(dir, K8S, 'README.md'), 'utf8')).toMatch(/## One pod\n\nThis app runs one pod and no HorizontalPodAutoscaler/);
+    expect(readFileSync(path.join(dir, 'README.md'), 'utf8')).toContain('Without PostgreSQL the app runs one pod and no autoscaler');
+  });
+
+  it('our rules catch a second store: an autoscaler, two replicas, a rolling update, two workers', async () => {
+    const dir = projects.get(idOf(single[0]!))!;
+    const expected = expectedFromProject(dir, single[0]!.framework, 'prod', false);
+    const pristine = await built(dir, 'overlays/prod');
+    expect(kubernetesRuleFindings(pristine, expected)).toEqual([]);
+    const withPostgres = await built(projects.get(idOf(COMBOS.find((c) => c.postgres && c.framework === single[0]!.framework)!))!, 'overlays/prod');
+    const breaks: [(o: K8sObject[]) => void, RegExp][] = [
+      [(o) => o.push(withPostgres.find((x) => x.kind === 'HorizontalPodAutoscaler')!), /an autoscaler for an app that keeps its data in its process/],
+      [(o) => ((o.find((x) => x.kind === 'Deployment')!.spec as { replicas: number }).replicas = 2), /replicas 2, not 1/],
+      [(o) => ((o.find((x) => x.kind === 'Deployment')!.spec as { strategy: object }).strategy = { type: 'RollingUpdate' }), /strategy must be Recreate/],
+      [(o) => ((o.find((x) => x.kind === 'ConfigMap')!.data as Record<string, string>).WEB_CONCURRENCY = '2'), /WEB_CONCURRENCY 2/],
+    ];
+    for (const [change, finding] of breaks) {
+      const copy = structuredClone(pristine);
+      change(copy);
+      expect(kubernetesRuleFindings(copy, expected).join('\n')).toMatch(finding);
+    }
+  });
+});
+
 // Each check must be able to fail: the prod build of one project, broken one way at a time.
 describe.skipIf(noKustomize)('the checks catch a broken manifest', () => {
   type Mutation = [what: string, change: (objects: K8sObject[]) => void, finding: RegExp];
@@ -197,7 +245,13 @@ describe.skipIf(noKustomize)('the checks catch a broken manifest', () => {
     ['an untagged image', (o) => (container(o).image = 'registry.example.com/x'), /has no tag or digest/],
     ['a Service on another port', (o) => (o.find((s) => s.kind === 'Service')!.spec as any).ports[0].targetPort = 9000, /targetPort 9000/],
     ['no Ingress', (o) => o.splice(o.findIndex((s) => s.kind === 'Ingress'), 1), /no Ingress example/],
+    ['readiness on /health (no database check)', (o) => (container(o).readinessProbe.httpGet.path = '/health'), /readinessProbe calls \/health, not \/ready/],
+    ['liveness on /ready (an outage would restart every pod)', (o) => (container(o).livenessProbe.httpGet.path = '/ready'), /livenessProbe calls \/ready, not \/health/],
+    ['a PDB that blocks every drain', (o) => (pdb(o).spec = { ...pdb(o).spec, maxUnavailable: undefined, minAvailable: 2 }), /blocks every drain at 2 pod\(s\)/],
+    ['a PDB that keeps unready pods', (o) => delete pdb(o).spec.unhealthyPodEvictionPolicy, /unhealthyPodEvictionPolicy is not AlwaysAllow/],
+    ['no autoscaler with PostgreSQL', (o) => o.splice(o.findIndex((s) => s.kind === 'HorizontalPodAutoscaler'), 1), /expected one HorizontalPodAutoscaler, found 0/],
   ];
+  const pdb = (objects: K8sObject[]) => objects.find((o) => o.kind === 'PodDisruptionBudget')! as K8sObject & { spec: any };
   const schemaMutations: Mutation[] = [
     ['a port given as text', (o) => (container(o).ports[0].containerPort = '8000'), /containerPort must be integer/],
     ['an unknown probe handler value', (o) => (container(o).readinessProbe.httpGet.scheme = 'FTP'), /scheme must be equal to one of the allowed values/],

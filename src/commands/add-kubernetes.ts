@@ -5,7 +5,7 @@
 // server, the services and whether there are migrations; what cannot be read is asked, or,
 // without a terminal, named as a flag to pass.
 
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../driver/command.js';
 import { optionRows, row } from '../driver/help.js';
@@ -17,7 +17,7 @@ import { assertSafeTarget } from '../engine/write.js';
 import { CliError } from '../errors.js';
 import { detectApp, type Detected } from '../existing/detect.js';
 import { detectDeployment } from '../existing/deployment.js';
-import { ALEMBIC_MIGRATIONS, KUBERNETES_DIR, kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes.js';
+import { ALEMBIC_MIGRATIONS, KUBERNETES_DIR, SECRET_FILE_NAME, SINGLE_REPLICA_WHY, kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes.js';
 import { SERVICE_KEYS } from '../features/services.js';
 import { specFor, type OptionKey, type OptionValues } from '../options/table.js';
 
@@ -77,6 +77,7 @@ export const addKubernetes: Command = {
       port: a.port,
       uid: a.uid,
       healthPath: a.healthPath,
+      readyPath: deployment.readyPath ?? a.healthPath,
       server: deployment.server,
       services: SERVICE_KEYS.filter((key) => a[key]),
       ...(a.migrations ? { migrations: ALEMBIC_MIGRATIONS } : {}),
@@ -85,6 +86,12 @@ export const addKubernetes: Command = {
     const warnings = [...deployment.warnings];
     if (deployment.server === 'unknown')
       warnings.push("could not tell which server the Dockerfile's CMD starts: /tmp and /dev/shm are both writable emptyDirs; remove what it does not need");
+    if (!leavesOutSecretFiles(site.dir))
+      warnings.push(
+        `.dockerignore does not leave out ${KUBERNETES_DIR}/ (or **/${SECRET_FILE_NAME}): \`COPY . .\` would put each overlay's filled-in ${SECRET_FILE_NAME} into the image; add a line \`**/${SECRET_FILE_NAME}\``,
+      );
+    if (facts.singleReplica)
+      warnings.push(`no PostgreSQL: one pod and no autoscaler (${SINGLE_REPLICA_WHY}); an app that keeps no data in its process can add base/hpa.yaml back (deploy/kubernetes/README.md)`);
     if (a.migrations && !site.detected!.deployment!.migrations)
       warnings.push('--migrations without an alembic.ini: the Job runs `alembic upgrade head`; change its command in base/migration-job.yaml if yours differs');
     return {
@@ -111,16 +118,12 @@ export const addKubernetes: Command = {
   overwrites: (args) => args.force,
 };
 
-/** Namespace, Secret, apply: the first deployment of the prod overlay. */
-export function kubernetesNextSteps(where: { dir: string; cwd: string }, facts: Pick<KubernetesFacts, 'name'>): string[] {
+/** The documented deploy flow of the prod overlay (deployFlow: the same as deploy/kubernetes/README.md). */
+export function kubernetesNextSteps(where: { dir: string; cwd: string }, facts: Pick<KubernetesFacts, 'deploy'>): string[] {
   const steps: string[] = [];
   if (path.resolve(where.dir) !== path.resolve(where.cwd)) steps.push(`cd ${displayDir(where.dir, where.cwd)}`);
-  steps.push(
-    `kubectl create namespace ${facts.name}`,
-    `cp ${KUBERNETES_DIR}/base/secret.example secret.env    # fill it in; never commit it`,
-    `kubectl -n ${facts.name} create secret generic ${facts.name} --from-env-file=secret.env`,
-    `kubectl apply -k ${KUBERNETES_DIR}/overlays/prod    # after setting the image in its kustomization.yaml (${KUBERNETES_DIR}/README.md)`,
-  );
+  const flow = facts.deploy.prod;
+  steps.push(...[...flow.once, ...flow.release].map((s) => s.line));
   return steps;
 }
 
@@ -146,6 +149,22 @@ ${row('-h, --help', 'show this help')}
 Existing files that differ are never overwritten without --force. Without a terminal, a port,
 UID or health path that could not be detected must be given (exit 2 names the flag).
 `;
+}
+
+/**
+ * Whether the repository's .dockerignore has a line that leaves the overlays' secret files out
+ * of the build context in one of the plain forms (deploy/, deploy/kubernetes/, **\/secret.env);
+ * anything else gets the warning, which names the line to add.
+ */
+function leavesOutSecretFiles(dir: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(path.join(dir, '.dockerignore'), 'utf8');
+  } catch {
+    return false;
+  }
+  const plain = new Set(['deploy', KUBERNETES_DIR, `**/${SECRET_FILE_NAME}`, `${KUBERNETES_DIR}/overlays/*/${SECRET_FILE_NAME}`]);
+  return text.split('\n').some((line) => plain.has(line.trim().replace(/^\/+|\/+$/g, '')));
 }
 
 function isDirectory(dir: string): boolean {

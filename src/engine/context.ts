@@ -204,6 +204,8 @@ export const GENERATOR_NAME = 'create-python-docker-app';
 
 /** The route a new project answers for health checks (app/health.py); probes and HEALTHCHECK call it. */
 export const HEALTH_PATH = '/health';
+/** The app's readiness endpoint: its database and Redis answer (the Kubernetes readinessProbe). */
+export const READY_PATH = '/ready';
 
 
 /**
@@ -262,6 +264,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
           port,
           uid: APP_UID,
           healthPath: HEALTH_PATH,
+          readyPath: READY_PATH,
           server: server.package === 'gunicorn' ? 'gunicorn' : 'uvicorn',
           services: services.map((s) => s.key),
           // Set by a migration tool's feature (Alembic's, with --migrations).

@@ -13,6 +13,7 @@ import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { parse as parseYaml } from 'yaml';
+import { READY_PATH } from '../engine/context.js';
 import { APP_UID } from '../features/dockerfile.js';
 import { APP_PORT } from '../features/frameworks.js';
 import type { ServerKind } from '../features/kubernetes.js';
@@ -27,6 +28,8 @@ export interface DeploymentDetected {
   port?: number;
   uid?: number;
   healthPath?: string;
+  /** A project we generated answers GET /ready (database and Redis checked); another app: its health path. */
+  readyPath?: string;
   server: ServerKind;
   migrations?: boolean;
   postgres?: boolean;
@@ -69,6 +72,7 @@ export function detectDeployment(dir: string): DeploymentDetected {
     ...(port !== undefined ? { port } : {}),
     ...(uid !== undefined ? { uid } : {}),
     ...(healthPath !== undefined ? { healthPath } : {}),
+    ...(answers ? { readyPath: READY_PATH } : {}),
     server,
     ...(hasAlembic || answers?.migrations ? { migrations: true } : {}),
     ...(answers?.postgres !== undefined || compose.postgres ? { postgres: answers?.postgres ?? compose.postgres } : {}),
@@ -118,6 +122,8 @@ interface ImageFacts {
   uid?: number;
   runsAsRoot: boolean;
   healthPath?: string;
+  /** A project we generated answers GET /ready (database and Redis checked); another app: its health path. */
+  readyPath?: string;
   server: ServerKind;
 }
 

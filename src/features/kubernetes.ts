@@ -10,6 +10,8 @@ import type { Migrations, ServiceKey } from './types.js';
 
 export const KUBERNETES_LAYER = 'kubernetes';
 export const MIGRATIONS_LAYER = 'kubernetes-migrations';
+/** The HorizontalPodAutoscaler: only for an app whose pods share their state (see singleReplicaWhy). */
+export const AUTOSCALING_LAYER = 'kubernetes-autoscaling';
 /** The dev overlay's StatefulSets for the chosen services (none: no layer, no file). */
 export const DEV_SERVICES_LAYER = 'kubernetes-dev-services';
 
@@ -146,9 +148,9 @@ export const ALEMBIC_MIGRATIONS: Migrations = { command: ['alembic', 'upgrade', 
 /** A key of the app's Secret: the value is never in the repository, only in secret.example form. */
 export interface SecretEntry {
   name: string;
-  /** The placeholder in base/secret.example (managed services). */
+  /** The value's form, shown in base/secret.example's comment (managed services); the value is left empty. */
   example: string;
-  /** The placeholder in overlays/dev/secret.example (the dev StatefulSets). */
+  /** The same for overlays/dev/secret.example (the dev StatefulSets). */
   devExample: string;
   comment: string;
 }
@@ -158,15 +160,15 @@ const SERVICE_SECRETS: Record<ServiceKey, SecretEntry[]> = {
   postgres: [
     {
       name: 'DATABASE_URL',
-      example: 'postgresql+psycopg://app:CHANGE-ME@postgres.example.internal:5432/app?sslmode=require',
-      devExample: 'postgresql+psycopg://app:CHANGE-ME@db:5432/app',
+      example: 'postgresql+psycopg://app:<password>@<host>:5432/app?sslmode=require',
+      devExample: 'postgresql+psycopg://app:<password>@db:5432/app',
       comment: 'SQLAlchemy URL of the database, password included',
     },
   ],
   redis: [
     {
       name: 'REDIS_URL',
-      example: 'rediss://:CHANGE-ME@redis.example.internal:6380/0',
+      example: 'rediss://:<password>@<host>:6380/0',
       devExample: 'redis://redis:6379/0',
       comment: 'Redis URL, password included when the server has one',
     },
@@ -177,9 +179,99 @@ const SERVICE_SECRETS: Record<ServiceKey, SecretEntry[]> = {
 const DEV_POSTGRES_PASSWORD: SecretEntry = {
   name: 'POSTGRES_PASSWORD',
   example: '',
-  devExample: 'CHANGE-ME',
+  devExample: 'a password of your own',
   comment: "Password of the dev StatefulSet's PostgreSQL; the same as in DATABASE_URL",
 };
+
+/**
+ * Why an app without PostgreSQL runs one pod and no autoscaler: its items live in the memory of
+ * its one server process (memory.ts), so two pods would be two stores behind one Service, ids
+ * colliding and reads missing at random. Compose keeps one worker for the same reason.
+ */
+export const SINGLE_REPLICA_WHY = 'without PostgreSQL the app keeps its data in the memory of its one process: a second pod would be a second, separate store behind the same Service';
+
+/** The overlays a user deploys; each has its own namespace and its own secret file. */
+export type Overlay = 'dev' | 'prod';
+
+/** One command of the documented deploy flow, with why it is there. */
+export interface DeployStep {
+  command: string;
+  comment?: string;
+  /** As a line of a sh code block: the command, then its comment. */
+  line: string;
+}
+
+/**
+ * THE deploy flow of an overlay, written once here and printed by deploy/kubernetes/README.md
+ * and add kubernetes's next steps (the overlays' headers point to the README):
+ *  - once: the namespace, the git-ignored secret file copied from its example, the Secret;
+ *  - each release: with migrations, the old Job deleted (a Job's pod template cannot change,
+ *    so each release runs a new one), everything but the web tier applied (the ConfigMap, the
+ *    Job, the dev overlay's databases: `!=` also selects objects without the label, so nothing
+ *    the Job reads is left out), the Job waited for, then the web tier; without migrations, one
+ *    apply. Then the rollout is waited for.
+ */
+export interface DeployFlow {
+  overlay: Overlay;
+  dir: string;
+  namespace: string;
+  /** The file the user fills in (git-ignored: deploy/kubernetes/.gitignore). */
+  secretFile: string;
+  secretExample: string;
+  once: DeployStep[];
+  release: DeployStep[];
+}
+
+/** The name of the file each overlay's Secret is made from, beside the overlay (git-ignored). */
+export const SECRET_FILE_NAME = 'secret.env';
+
+/** The label the flow splits on: the web tier (component web) goes after the migration. */
+export const WEB_SELECTOR = 'app.kubernetes.io/component=web';
+export const NOT_WEB_SELECTOR = 'app.kubernetes.io/component!=web';
+
+export function deployFlow(facts: Pick<KubernetesFacts, 'name' | 'image' | 'registryImage' | 'migrations'>, overlay: Overlay): DeployFlow {
+  const dir = `${KUBERNETES_DIR}/overlays/${overlay}`;
+  const namespace = overlay === 'prod' ? facts.name : `${facts.name}-dev`;
+  const secretFile = `${dir}/${SECRET_FILE_NAME}`;
+  const secretExample = overlay === 'prod' ? `${KUBERNETES_DIR}/base/secret.example` : `${dir}/secret.example`;
+  const ns = `kubectl -n ${namespace}`;
+  const job = `${facts.name}-migrate`;
+  const image =
+    overlay === 'prod'
+      ? [
+          step(`docker build -t ${facts.registryImage}:0.1.0 . && docker push ${facts.registryImage}:0.1.0`, 'your release tag'),
+          step(`cd ${dir} && kustomize edit set image ${facts.image}=${facts.registryImage}@sha256:<digest> && cd -`, 'the digest docker push printed'),
+        ]
+      : [
+          step(`docker build -t ${facts.image}:dev .`),
+          step(`kind load docker-image ${facts.image}:dev`, 'or minikube image load'),
+        ];
+  const apply = facts.migrations
+    ? [
+        step(`${ns} delete job ${job} --ignore-not-found`, "a Job's pod template cannot change: each release runs a new one"),
+        step(`kubectl apply -k ${dir} -l '${NOT_WEB_SELECTOR}'`, 'settings (ConfigMap), migration Job' + (overlay === 'dev' ? ', databases' : '')),
+        step(`${ns} wait --for=condition=complete --timeout=10m job/${job}`, 'the migration succeeded'),
+        step(`kubectl apply -k ${dir} -l ${WEB_SELECTOR}`, 'then the app'),
+      ]
+    : [step(`kubectl apply -k ${dir}`)];
+  return {
+    overlay,
+    dir,
+    namespace,
+    secretFile,
+    secretExample,
+    once: [
+      step(`kubectl create namespace ${namespace}`),
+      step(`cp ${secretExample} ${secretFile}`, 'git-ignored: fill in the values'),
+      step(`${ns} create secret generic ${facts.name} --from-env-file=${secretFile}`),
+    ],
+    release: [...image, ...apply, step(`${ns} rollout status deployment/${facts.name}`)],
+  };
+}
+
+function step(command: string, comment?: string): DeployStep {
+  return { command, ...(comment ? { comment } : {}), line: comment ? `${command}    # ${comment}` : command };
+}
 
 /** The server a container runs, as far as its writable paths and worker count go. */
 export type ServerKind = 'gunicorn' | 'uvicorn' | 'unknown';
@@ -193,6 +285,8 @@ export interface KubernetesInput {
   port: number;
   uid: number;
   healthPath: string;
+  /** The readinessProbe's path: the app's /ready (database and Redis checked) when it has one, else healthPath. */
+  readyPath: string;
   server: ServerKind;
   services: ServiceKey[];
   migrations?: Migrations;
@@ -209,6 +303,12 @@ export interface KubernetesFacts extends KubernetesInput {
   /** The Secret's keys in the dev overlay: the app's plus the dev StatefulSets' own. */
   devSecrets: SecretEntry[];
   devServices: DevStatefulSet[];
+  /** One pod, no autoscaler (SINGLE_REPLICA_WHY): the app keeps its data in process memory. */
+  singleReplica: boolean;
+  /** The migration Job waits for PostgreSQL in an init container (the dev overlay starts both at once). */
+  waitForDatabase: boolean;
+  deploy: Record<Overlay, DeployFlow>;
+  singleReplicaWhy: string;
   resources: typeof APP_RESOURCES;
   gracePeriodSeconds: number;
   gracefulTimeoutSeconds: number;
@@ -220,18 +320,32 @@ export function kubernetesFacts(input: KubernetesInput): KubernetesFacts {
   const writable = input.server === 'unknown' ? writablePaths('gunicorn') : writablePaths(input.server);
   const secrets = input.services.flatMap((key) => SERVICE_SECRETS[key]);
   const devServices = input.services.map((key) => DEV_STATEFULSETS[key]);
+  const name = resourceName(input.name);
+  const registryImage = hasRegistry(input.image) ? input.image : `registry.example.com/${input.image}`;
+  const flowOf = (overlay: Overlay) => deployFlow({ name, image: input.image, registryImage, migrations: input.migrations }, overlay);
   return {
     ...input,
-    name: resourceName(input.name),
+    name,
     dir: KUBERNETES_DIR,
-    registryImage: hasRegistry(input.image) ? input.image : `registry.example.com/${input.image}`,
+    registryImage,
+    singleReplica: !input.services.includes('postgres'),
+    waitForDatabase: input.migrations !== undefined && input.services.includes('postgres'),
+    deploy: { prod: flowOf('prod'), dev: flowOf('dev') },
+    singleReplicaWhy: SINGLE_REPLICA_WHY,
     writable,
     config: [
-      {
-        name: 'WEB_CONCURRENCY',
-        value: String(input.server === 'unknown' ? 1 : webConcurrency(input.server)),
-        comment: 'Worker processes per pod; more load means more pods (the HorizontalPodAutoscaler), not more workers',
-      },
+      input.services.includes('postgres')
+        ? {
+            name: 'WEB_CONCURRENCY',
+            value: String(input.server === 'unknown' ? 1 : webConcurrency(input.server)),
+            comment: 'Worker processes per pod; more load means more pods (the HorizontalPodAutoscaler), not more workers',
+          }
+        : {
+            // Each worker process would be a store of its own, as each pod would.
+            name: 'WEB_CONCURRENCY',
+            value: '1',
+            comment: 'One worker process in one pod: without PostgreSQL the data lives in that process',
+          },
       {
         name: 'FORWARDED_ALLOW_IPS',
         value: '127.0.0.1',
@@ -272,9 +386,10 @@ export function resourceName(projectName: string): string {
 }
 
 /** The layers a project with Kubernetes manifests renders. */
-export function kubernetesLayers(facts: Pick<KubernetesFacts, 'migrations' | 'devServices'>): string[] {
+export function kubernetesLayers(facts: Pick<KubernetesFacts, 'migrations' | 'devServices' | 'singleReplica'>): string[] {
   return [
     KUBERNETES_LAYER,
+    ...(facts.singleReplica ? [] : [AUTOSCALING_LAYER]),
     ...(facts.devServices.length > 0 ? [DEV_SERVICES_LAYER] : []),
     ...(facts.migrations ? [MIGRATIONS_LAYER] : []),
   ];

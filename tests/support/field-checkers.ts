@@ -76,8 +76,9 @@ export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
   '.create-python-docker-app.json': 'our answers file; JSON, which no checker here lints',
   'deploy/kubernetes/README.md': 'prose; none of these checkers reads Markdown',
   'deploy/kubernetes/base/config.env': "the ConfigMap's settings (KEY=value lines, no secrets); kustomize reads it, no checker here does",
-  'deploy/kubernetes/base/secret.example': 'placeholders showing the Secret\'s keys (never applied); checkov\'s secrets scan would flag the placeholder password, as on .env.example',
-  'deploy/kubernetes/overlays/dev/secret.example': 'placeholders, as the base one',
+  'deploy/kubernetes/base/secret.example': "the Secret's keys without values, for a KEY=value file (never applied); no checker here reads env files",
+  'deploy/kubernetes/overlays/dev/secret.example': 'the same for the dev overlay',
+  'deploy/kubernetes/.gitignore': 'no checker reads it (git check-ignore does: the secret files it names)',
   '.create-python-docker-app.base.json': 'the generated text recorded for `update` (JSON lines); no checker here lints it',
   '.env.example':
     'placeholders (change-me); `checkov -d .` passes over it, and given it by name checkov reports the placeholder password in the example DATABASE_URL (CKV_SECRET_4)',

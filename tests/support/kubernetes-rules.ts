@@ -15,6 +15,10 @@ export interface Expected {
   /** The port the image's server listens on. */
   port: number;
   healthPath: string;
+  /** The readinessProbe's path (the app's /ready: database and Redis checked). */
+  readyPath: string;
+  /** No PostgreSQL: the app keeps its data in its process, so one pod, one worker, no autoscaler. */
+  singleReplica: boolean;
   /** The server's graceful shutdown after SIGTERM (gunicorn graceful_timeout, uvicorn --timeout-graceful-shutdown). */
   gracefulTimeoutSeconds: number;
   /** Directories the server writes to: each must be an emptyDir mount. */
@@ -100,6 +104,13 @@ export function kubernetesRuleFindings(objects: K8sObject[], expected: Expected)
       const selector = ((spec?.selector as { matchLabels?: Record<string, string> }) ?? {}).matchLabels ?? {};
       if (!selects(selector, appLabels)) say(o, "its selector does not select the app's pods");
       if (spec?.maxUnavailable === undefined && spec?.minAvailable === undefined) say(o, 'sets neither maxUnavailable nor minAvailable');
+      // A drain must be able to evict a pod at the fewest pods the app runs (one, without an
+      // autoscaler), and pods that are not ready (an outage /ready reports) at any time.
+      const fewest = minReplicas(objects, apps[0]);
+      const allowed =
+        typeof spec?.maxUnavailable === 'number' ? spec.maxUnavailable : typeof spec?.minAvailable === 'number' ? fewest - spec.minAvailable : 0;
+      if (allowed < 1) say(o, `blocks every drain at ${fewest} pod(s) (maxUnavailable ${spec?.maxUnavailable}, minAvailable ${spec?.minAvailable})`);
+      if (spec?.unhealthyPodEvictionPolicy !== 'AlwaysAllow') say(o, 'unhealthyPodEvictionPolicy is not AlwaysAllow: pods that are not ready would block drains during an outage');
     }
     if (o.kind === 'HorizontalPodAutoscaler') {
       const target = spec?.scaleTargetRef as { kind?: string; name?: string } | undefined;
@@ -117,6 +128,21 @@ export function kubernetesRuleFindings(objects: K8sObject[], expected: Expected)
     if (o.kind === 'StatefulSet' && expected.build !== 'dev') say(o, 'databases run in the cluster only in the dev overlay (managed services otherwise)');
   }
   if (expected.build === 'prod' && !objects.some((o) => o.kind === 'Ingress')) findings.push('the prod overlay has no Ingress example');
+
+  // Without PostgreSQL each process is a store of its own: one pod, one worker, no autoscaler.
+  const hpas = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
+  if (expected.singleReplica) {
+    for (const hpa of hpas) say(hpa, 'an autoscaler for an app that keeps its data in its process (no PostgreSQL)');
+    for (const app of apps) {
+      const spec = app.spec as { replicas?: number; strategy?: { type?: string } };
+      if (spec.replicas !== 1) say(app, `replicas ${spec.replicas}, not 1, for an app that keeps its data in its process`);
+      if (spec.strategy?.type !== 'Recreate') say(app, 'a rolling update would run two stores at once: strategy must be Recreate');
+    }
+    for (const cm of objects.filter((o) => o.kind === 'ConfigMap')) {
+      const workers = (cm.data as Record<string, string> | undefined)?.WEB_CONCURRENCY;
+      if (workers !== undefined && workers !== '1') say(cm, `WEB_CONCURRENCY ${workers}: each worker process would be a store of its own`);
+    }
+  } else if (expected.build !== 'base' && hpas.length !== 1) findings.push(`expected one HorizontalPodAutoscaler, found ${hpas.length}`);
 
   const jobs = objects.filter((o) => o.kind === 'Job');
   if (expected.migrations && jobs.length !== 1) findings.push(`migrations exist but there are ${jobs.length} migration Jobs`);
@@ -139,6 +165,7 @@ export function kubernetesRuleFindings(objects: K8sObject[], expected: Expected)
  * to use). Writable paths: found by running the servers (see kubernetes-docker.test.ts).
  */
 export function expectedFromProject(dir: string, framework: 'flask' | 'fastapi', build: Expected['build'], migrations = false): Expected {
+  const answers = JSON.parse(readFileSync(path.join(dir, '.create-python-docker-app.json'), 'utf8')) as { answers: { postgres: boolean } };
   const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
   const uid = Number(/^USER (\d+)/m.exec(dockerfile)?.[1]);
   const port = Number(/^EXPOSE (\d+)/m.exec(dockerfile)?.[1]);
@@ -149,6 +176,8 @@ export function expectedFromProject(dir: string, framework: 'flask' | 'fastapi',
     uid,
     port,
     healthPath: '/health',
+    readyPath: '/ready',
+    singleReplica: !answers.answers.postgres,
     gracefulTimeoutSeconds: Number(graceful),
     writablePaths: framework === 'flask' ? ['/tmp', '/dev/shm'] : ['/tmp'],
     migrations,
@@ -178,7 +207,7 @@ function hardeningFindings(spec: PodSpec, say: (m: string) => void): void {
 function appFindings(app: K8sObject, objects: K8sObject[], expected: Expected, say: (m: string) => void): void {
   const spec = podTemplate(app)!.spec;
   const c = spec.containers[0]!;
-  if ((app.spec as { replicas?: number }).replicas !== undefined) say('sets replicas, which the HorizontalPodAutoscaler owns');
+  if (!expected.singleReplica && (app.spec as { replicas?: number }).replicas !== undefined) say('sets replicas, which the HorizontalPodAutoscaler owns');
   const uid = c.securityContext?.runAsUser ?? spec.securityContext?.runAsUser;
   if (uid !== expected.uid) say(`runs as UID ${uid}, not the image's ${expected.uid}`);
   if (!c.ports?.some((p) => p.containerPort === expected.port)) say(`no containerPort ${expected.port}`);
@@ -189,7 +218,8 @@ function appFindings(app: K8sObject, objects: K8sObject[], expected: Expected, s
       say(`no HTTP ${kind}`);
       continue;
     }
-    if (probe.path !== expected.healthPath) say(`${kind} calls ${probe.path}, not ${expected.healthPath}`);
+    const path = kind === 'readinessProbe' ? expected.readyPath : expected.healthPath;
+    if (probe.path !== path) say(`${kind} calls ${probe.path}, not ${path}`);
     const port = containerPort(app, probe.port);
     if (port !== expected.port) say(`${kind} probes port ${probe.port} (${port ?? 'no such port'}), not ${expected.port}`);
   }
@@ -223,6 +253,13 @@ function appFindings(app: K8sObject, objects: K8sObject[], expected: Expected, s
   } else if (!/@sha256:[0-9a-f]{64}$/.test(image) && !/:[\w][\w.-]*$/.test(image.replace(/^[^/]*\//, '')) || /:latest$/.test(image)) {
     say(`image ${image} has no tag or digest (or is :latest)`);
   }
+}
+
+/** The fewest pods the app runs: the autoscaler's minimum, else the Deployment's replicas (1 when unset). */
+function minReplicas(objects: K8sObject[], app: K8sObject | undefined): number {
+  const hpa = objects.find((o) => o.kind === 'HorizontalPodAutoscaler');
+  const min = (hpa?.spec as { minReplicas?: number } | undefined)?.minReplicas;
+  return min ?? (app?.spec as { replicas?: number } | undefined)?.replicas ?? 1;
 }
 
 /** The containerPort a probe or Service port refers to (by number or by name). */
