@@ -18,6 +18,9 @@ export interface RequirementsInstall {
   unsupported: { file: string; line: number; text: string; why: string }[];
 }
 
+/** Far deeper than any real chain of -r files; a bound, so a generated chain cannot run on. */
+const MAX_INCLUDE_DEPTH = 16;
+
 const INCLUDE = /^(?:-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(\S+)$/;
 const FIND_LINKS = /^(?:-f|--find-links)(?:\s*=\s*|\s+)(\S+)$/;
 const EDITABLE = /^(?:-e|--editable)(?:\s*=\s*|\s+)(\S+)/;
@@ -25,8 +28,12 @@ const EDITABLE = /^(?:-e|--editable)(?:\s*=\s*|\s+)(\S+)/;
 export function requirementsInstall(root: string, entry = 'requirements.txt'): RequirementsInstall {
   const files: string[] = [];
   const unsupported: RequirementsInstall['unsupported'] = [];
-  const visit = (rel: string, from?: { file: string; line: number; text: string }): void => {
-    if (files.includes(rel)) return;
+  const visit = (rel: string, from?: { file: string; line: number; text: string }, depth = 0): void => {
+    if (files.includes(rel)) return; // a cycle, or a file included twice
+    if (depth > MAX_INCLUDE_DEPTH) {
+      if (from) unsupported.push({ ...from, why: `includes nest deeper than ${MAX_INCLUDE_DEPTH} files` });
+      return;
+    }
     const text = readUserFileIfAny(path.join(root, rel), { noFollow: true });
     if (text === undefined) {
       if (from) unsupported.push({ ...from, why: `${rel} is not a file in the repository` });
@@ -41,7 +48,7 @@ export function requirementsInstall(root: string, entry = 'requirements.txt'): R
         const target = path.posix.normalize(path.posix.join(path.posix.dirname(rel), include));
         if (target.startsWith('../') || path.posix.isAbsolute(target))
           unsupported.push({ ...at, why: `${include} is outside the repository, so the image cannot see it` });
-        else visit(target, at);
+        else visit(target, at, depth + 1);
         return;
       }
       const links = FIND_LINKS.exec(line)?.[1];
