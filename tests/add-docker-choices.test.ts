@@ -157,3 +157,101 @@ describe('dependencies from every source', () => {
     expect(report.error?.message).toContain('includes nest deeper than 16 files');
   });
 });
+
+describe('a uv workspace', () => {
+  it("mounts every member's pyproject.toml (globs and exclude resolved), installs all members, and finds the member's server", async () => {
+    const dir = fixture('uv-workspace');
+    const { code, report } = await addDocker(dir, '--yes');
+    expect(code).toBe(0);
+    expect(report.options.installFiles).toEqual(['pyproject.toml', 'uv.lock', 'packages/server/pyproject.toml']);
+    expect(report.warnings.join('\n')).not.toMatch(/uvicorn/);
+    const { readFileSync } = await import('node:fs');
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(
+      '    --mount=type=bind,source=packages/server/pyproject.toml,target=packages/server/pyproject.toml \\\n    uv sync --locked --no-dev --all-packages --no-install-workspace\n',
+    );
+    expect(dockerfile).toContain('uv sync --locked --no-dev --all-packages\n');
+    expect(readFileSync(path.join(dir, 'compose.override.yaml'), 'utf8')).toContain('packages/server/pyproject.toml');
+  });
+
+  it.each([
+    ['a member directory without pyproject.toml', (dir: string) => mkdirSync(path.join(dir, 'packages', 'empty')), 'uv workspace member packages/empty has no pyproject.toml, and uv refuses such a workspace'],
+    [
+      'a member with dynamic metadata',
+      (dir: string) => {
+        mkdirSync(path.join(dir, 'packages', 'dyn'));
+        writeFileSync(path.join(dir, 'packages', 'dyn', 'pyproject.toml'), '[project]\nname = "dyn"\ndynamic = ["version"]\n');
+      },
+      'uv workspace member packages/dyn declares dynamic version, which uv can only read by building it from its source',
+    ],
+    [
+      'a member outside the repository',
+      (dir: string) => writeFileSync(path.join(dir, 'pyproject.toml'), '[project]\nname = "shop"\nversion = "0.1.0"\ndependencies = ["fastapi"]\n\n[tool.uv.workspace]\nmembers = ["../shared/*"]\n'),
+      'uv workspace member ../shared/* is outside the repository, which the image is built from',
+    ],
+  ] as const)('%s is refused, saying why, nothing written', async (_label, change, message) => {
+    const dir = fixture('uv-workspace');
+    change(dir);
+    const { code, report } = await addDocker(dir, '--yes');
+    expect(code).toBe(1);
+    expect(report.error?.message).toContain(message);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+  });
+
+  it('the excluded directory (packages/scratch, no pyproject.toml) is not a member', async () => {
+    const { report } = await addDocker(fixture('uv-workspace'), '--yes', '--dry-run');
+    expect(report.options.installFiles).not.toContain('packages/scratch/pyproject.toml');
+    expect(report.ok).toBe(true);
+  });
+});
+
+describe('dependencies fetched with git', () => {
+  it('git+https in requirements.txt: multi-stage even when standard was asked for, git in the builder stage only, with a warning', async () => {
+    const dir = fixture('git-requirements');
+    const { code, report } = await addDocker(dir, '--yes', '--dockerfile', 'standard');
+    expect(code).toBe(0);
+    expect(report.options.dockerfile).toBe('multi-stage');
+    expect(report.warnings).toContain(
+      'requirements.txt line 4 (shop-tools @ git+https://github.com/example/shop-tools.git@v1.0.0) is fetched with git, which the slim image does not have: the Dockerfile is multi-stage, with git in the builder stage only',
+    );
+    const { readFileSync } = await import('node:fs');
+    const [builder, runtime] = readFileSync(path.join(dir, 'Dockerfile'), 'utf8').split(/^FROM .* AS runtime$/m);
+    expect(builder).toContain('apt-get install -y --no-install-recommends build-essential git\n');
+    expect(runtime).not.toMatch(/\bgit\b/);
+  });
+
+  it.each([
+    ['pyproject.toml (uv)', { 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\ndependencies = ["fastapi", "uvicorn", "lib"]\n\n[tool.uv.sources]\nlib = { git = "https://github.com/example/lib", tag = "v1" }\n', 'uv.lock': 'version = 1\n' }],
+    ['pyproject.toml [project] dependencies', { 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\ndependencies = ["fastapi", "uvicorn", "lib @ git+https://github.com/example/lib@v1"]\n' }],
+    ['a Pipfile', { Pipfile: '[packages]\nfastapi = "*"\nuvicorn = "*"\nlib = {git = "https://github.com/example/lib.git", ref = "v1"}\n', 'Pipfile.lock': '{}\n' }],
+    ['Poetry', { 'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.12"\nfastapi = "*"\nuvicorn = "*"\nlib = { git = "https://github.com/example/lib.git", tag = "v1" }\n', 'poetry.lock': '\n' }],
+  ] as const)('a git https dependency in %s gets git in the builder stage', async (_label, files) => {
+    const { code, report } = await addDocker(repoWith(files), '--yes');
+    expect(code).toBe(0);
+    expect(report.options.dockerfile).toBe('multi-stage');
+    expect(report.warnings.some((w) => w.includes('is fetched with git'))).toBe(true);
+  });
+
+  it.each([
+    ['git+ssh in requirements.txt', { 'requirements.txt': `${REQS}lib @ git+ssh://git@github.com/example/lib.git@v1\n` }, 'requirements.txt line 3 (lib @ git+ssh://git@github.com/example/lib.git@v1): an SSH URL needs a key the image build does not have'],
+    ['an scp-like git URL in a Pipfile', { Pipfile: '[packages]\nfastapi = "*"\nlib = {git = "git@github.com:example/lib.git"}\n', 'Pipfile.lock': '{}\n' }, 'Pipfile [packages] lib (lib = { git = "git@github.com:example/lib.git" }): an SSH URL needs a key'],
+    ['git+file in requirements.txt', { 'requirements.txt': `${REQS}git+file:///srv/lib.git#egg=lib\n` }, 'requirements.txt line 3 (git+file:///srv/lib.git#egg=lib): a local repository is not in the image build'],
+  ] as const)('%s cannot be fetched in the build: refused naming the line, nothing written', async (_label, files, message) => {
+    const dir = repoWith(files);
+    const { code, report } = await addDocker(dir, '--yes');
+    expect(code).toBe(1);
+    expect(report.error?.message).toContain(message);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+  });
+
+  it('a git line in requirements.txt that the image does not install from (a uv.lock wins) changes nothing', async () => {
+    const { code, report } = await addDocker(
+      repoWith({ 'requirements.txt': `${REQS}lib @ git+ssh://git@github.com/example/lib.git\n`, 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\ndependencies = ["fastapi", "uvicorn"]\n', 'uv.lock': 'version = 1\n' }),
+      '--yes',
+    );
+    expect(code).toBe(0);
+    expect(report.options.dockerfile).toBe('standard');
+  });
+});

@@ -50,6 +50,15 @@ export const addDocker: Command = {
   },
 
   check(site) {
+    const workspaceProblem = site.detected?.workspaceProblem;
+    if (workspaceProblem) throw new CliError('unsupported', `${workspaceProblem}; nothing was written`);
+    const [git, ...moreGit] = (site.detected?.gitRequirements ?? []).filter((g) => g.why);
+    if (git)
+      throw new CliError(
+        'unsupported',
+        `${git.where} (${git.text}): ${git.why}; nothing was written`,
+        moreGit.map((g) => `${g.where} (${g.text}): ${g.why}`),
+      );
     const pythonProblem = site.detected?.pythonProblem;
     if (pythonProblem) throw new CliError('unsupported', `${pythonProblem}; widen that range, or build the image yourself on a Python it allows`);
     // Refused rather than written: an image whose install step cannot work is no help.

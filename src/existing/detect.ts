@@ -15,6 +15,8 @@ import type { DeploymentDetected } from './deployment.js';
 import { SERVICE_FEATURES } from '../features/services.js';
 import { readUserFileIfAny } from '../user-files.js';
 import { choosePython, type PythonConstraint } from './python-version.js';
+import { uvWorkspace } from './uv-workspace.js';
+import { gitRequirements, type GitRequirement } from './git-requirements.js';
 import { requirementsInstall, type RequirementsInstall } from './requirements.js';
 import type { ServiceKey } from '../features/types.js';
 import { FRAMEWORKS, type Framework, type PythonVersion } from '../options/table.js';
@@ -47,6 +49,10 @@ export interface Detected {
   installFiles: string[];
   /** requirements.txt lines the image cannot install before the code is copied (`-e .`, local paths). */
   unsupportedRequirements: RequirementsInstall['unsupported'];
+  /** Dependencies fetched with git: built in a stage that has git; `why` set on those that cannot be. */
+  gitRequirements: GitRequirement[];
+  /** Why the uv workspace cannot be synced in the image's dependency layer (add docker refuses). */
+  workspaceProblem?: string;
   /** A `/health` route appears in the code. */
   hasHealthRoute: boolean;
   /** Top-level directories and modules holding Python code. */
@@ -105,7 +111,9 @@ const OTHER_FRAMEWORKS: { label: string; dist: string; module: string }[] = [
 export function detectApp(dir: string): Detected {
   const root = path.resolve(dir);
   const notes: string[] = [];
-  const { dependencies, files: dependencyFiles, pep621, declaredIn } = readDependencies(root);
+  // A uv workspace installs every member's dependencies: they count as declared.
+  const workspace = isFile(path.join(root, 'uv.lock')) ? uvWorkspace(root) : undefined;
+  const { dependencies, files: dependencyFiles, pep621, declaredIn } = readDependencies(root, workspace?.members);
   const sources = listPythonFiles(root);
   // A source file too large to be code (over 1 MiB) is skipped, not read.
   const texts = new Map(sources.flatMap((f) => {
@@ -183,7 +191,10 @@ export function detectApp(dir: string): Detected {
   const install =
     installFrom === 'requirements.txt' && hasRequirementsTxt
       ? requirementsInstall(root)
-      : { files: lock ? installerFor(lock.lock).files : [installFrom], unsupported: [] };
+      : { files: lock ? [...installerFor(lock.lock).files, ...(lock.lock === 'uv.lock' ? (workspace?.members ?? []).map((m) => `${m}/pyproject.toml`) : [])] : [installFrom], unsupported: [] };
+  const git = gitRequirements(root, installFrom, install.files);
+  if (installFrom === 'uv.lock' && workspace && workspace.members.length > 0)
+    notes.push(`uv workspace: ${workspace.members.join(', ')}; each member's pyproject.toml is mounted for the install, and every member is installed`);
   if (installFrom === 'requirements.txt' && install.files.length > 1) notes.push(`requirements.txt includes ${install.files.slice(1).join(', ')}: mounted beside it for the install`);
 
   return {
@@ -200,6 +211,8 @@ export function detectApp(dir: string): Detected {
     installFrom,
     installFiles: install.files,
     unsupportedRequirements: install.unsupported,
+    gitRequirements: git,
+    ...(installFrom === 'uv.lock' && workspace?.problem ? { workspaceProblem: workspace.problem } : {}),
     hasHealthRoute,
     sourceRoots,
     ...(importRoot ? { importRoot } : {}),
