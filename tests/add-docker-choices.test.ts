@@ -189,6 +189,11 @@ describe('a uv workspace', () => {
       (dir: string) => writeFileSync(path.join(dir, 'pyproject.toml'), '[project]\nname = "shop"\nversion = "0.1.0"\ndependencies = ["fastapi"]\n\n[tool.uv.workspace]\nmembers = ["../shared/*"]\n'),
       'uv workspace member ../shared/* is outside the repository, which the image is built from',
     ],
+    [
+      'a member reached through a symbolic link',
+      (dir: string) => symlinkSync(path.join(dir, 'packages', 'server'), path.join(dir, 'packages', 'linked')),
+      'uv workspace member packages/linked is a symbolic link, which the image build does not follow',
+    ],
   ] as const)('%s is refused, saying why, nothing written', async (_label, change, message) => {
     const dir = fixture('uv-workspace');
     change(dir);
@@ -197,6 +202,16 @@ describe('a uv workspace', () => {
     expect(report.error?.message).toContain(message);
     const { existsSync } = await import('node:fs');
     expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+  });
+
+  it('members listed by path (no glob) are mounted the same way', async () => {
+    const dir = fixture('uv-workspace');
+    const { readFileSync } = await import('node:fs');
+    const manifest = path.join(dir, 'pyproject.toml');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('members = ["packages/*"]', 'members = ["./packages/server/"]'));
+    const { code, report } = await addDocker(dir, '--yes', '--dry-run');
+    expect(code).toBe(0);
+    expect(report.options.installFiles).toEqual(['pyproject.toml', 'uv.lock', 'packages/server/pyproject.toml']);
   });
 
   it('the excluded directory (packages/scratch, no pyproject.toml) is not a member', async () => {

@@ -3,7 +3,7 @@
 // install only the dependencies (without them: "references a workspace ... but is not a
 // workspace member"), so the image's dependency layer mounts each of them beside uv.lock.
 // Members are the directories the `members` globs match, minus `exclude`, as uv resolves
-// them; globs are matched by tinyglobby, not by a matcher of our own.
+// them; globs are matched by picomatch, not by a matcher of our own.
 // Refused, saying why, is only what uv itself could not sync from those files alone:
 //  - a member outside the repository (the build context does not hold it), or reached through
 //    a symbolic link;
@@ -11,9 +11,9 @@
 //  - a member whose metadata is `dynamic` (uv must build it from its source to read it, and the
 //    dependency layer has only the pyproject.toml files).
 
-import { lstatSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { globSync } from 'tinyglobby';
+import picomatch from 'picomatch';
 import { toml } from './python-version.js';
 
 export interface UvWorkspace {
@@ -31,11 +31,11 @@ export function uvWorkspace(root: string): UvWorkspace | undefined {
   const exclude = stringList(workspace.exclude);
   const outside = [...patterns, ...exclude].find((p) => path.posix.isAbsolute(p) || path.posix.normalize(p).startsWith('..'));
   if (outside) return { members: [], problem: `uv workspace member ${outside} is outside the repository, which the image is built from` };
-  const matched = patterns.length === 0 ? [] : globSync(patterns, { cwd: root, onlyDirectories: true, followSymbolicLinks: false, ignore: exclude, expandDirectories: false, dot: true });
-  const members = [...new Set(matched.map((m) => m.replace(/\/+$/, '')).filter((m) => m !== '' && m !== '.'))].sort();
+  const isMember = picomatch(patterns.map(clean), { dot: true });
+  const isExcluded = picomatch(exclude.map(clean), { dot: true });
+  const members = candidateDirs(root).filter((d) => isMember(d) && !isExcluded(d));
   for (const member of members) {
-    const dir = lstatSync(path.join(root, member), { throwIfNoEntry: false });
-    if (!dir?.isDirectory()) return { members, problem: `uv workspace member ${member} is a symbolic link, which the image build does not follow` };
+    if (throughLink(root, member)) return { members, problem: `uv workspace member ${member} is a symbolic link, which the image build does not follow` };
     const manifest = lstatSync(path.join(root, member, 'pyproject.toml'), { throwIfNoEntry: false });
     if (!manifest?.isFile()) return { members, problem: `uv workspace member ${member} has no pyproject.toml, and uv refuses such a workspace` };
     const dynamic = stringList(toml(path.join(root, member, 'pyproject.toml'))?.project?.dynamic);
@@ -46,6 +46,49 @@ export function uvWorkspace(root: string): UvWorkspace | undefined {
       };
   }
   return { members };
+}
+
+/** A pattern written as the candidates are: no leading `./`, no trailing slash. */
+function clean(pattern: string): string {
+  return path.posix.normalize(pattern).replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+/**
+ * Every folder under `root` (and every symbolic link there, which uv would follow and we refuse),
+ * relative and '/'-separated, sorted; not descending into links, VCS folders or virtual
+ * environments, at most MAX_DEPTH deep.
+ */
+function candidateDirs(root: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string, depth: number) => {
+    if (depth > MAX_DEPTH || out.length > MAX_DIRS) return;
+    let entries;
+    try {
+      entries = readdirSync(path.join(root, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isSymbolicLink()) out.push(child);
+      else if (entry.isDirectory() && !SKIP.has(entry.name)) {
+        out.push(child);
+        walk(child, depth + 1);
+      }
+    }
+  };
+  walk('', 1);
+  return out.sort();
+}
+
+const MAX_DEPTH = 6;
+const MAX_DIRS = 20_000;
+const SKIP = new Set(['.git', '.hg', '.svn', '.venv', 'node_modules', '__pycache__']);
+
+/** Whether `member` or a folder on its way is a symbolic link. */
+function throughLink(root: string, member: string): boolean {
+  const parts = member.split('/');
+  return parts.some((_, i) => !lstatSync(path.join(root, ...parts.slice(0, i + 1)), { throwIfNoEntry: false })?.isDirectory());
 }
 
 function stringList(value: unknown): string[] {
