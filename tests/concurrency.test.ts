@@ -7,7 +7,9 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import nodePlop from 'node-plop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import plopfile from '../generators/plopfile.js';
 import { assertBuilt, BIN, cleanEnv, listFiles, removeTempDirs, runBin, tempDir, treeSnapshot } from './support/cli-run.js';
 
 afterAll(removeTempDirs);
@@ -128,6 +130,23 @@ describe('two add runs into the same repository', () => {
     expect(loser.stderr).toMatch(/^error: \d+ file\(s\) changed since this run read them \(another run writing here\?\); nothing was written: run again\n {2}\.dockerignore\n/);
     expect(treeSnapshot(dir)).toEqual(winner);
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('8000');
+  });
+
+  it('the plop docker generator finishing first: the held add docker refuses and the generator\'s files stay', async () => {
+    const dir = repo('fastapi-main');
+    const a = await holdAt('write-staged', ['add', 'docker', '--dir', dir, '--yes'], dir);
+    const plop = await nodePlop('', { destBasePath: dir, force: false });
+    plopfile(plop, { force: false });
+    const generator = plop.getGenerator('docker');
+    const answers = await generator.runPrompts(['.', 'fastapi', 'app.main:app', '9000', '3.12', 'no', 'yes', 'standard']);
+    const result = await generator.runActions(answers);
+    expect(result.failures, JSON.stringify(result.failures)).toEqual([]);
+    const winner = settled(dir);
+    const loser = await a.release();
+    expect(loser.code).toBe(1);
+    expect(loser.stderr).toContain('changed since this run read them');
+    expect(settled(dir)).toEqual(winner);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('9000');
   });
 
   it('add kubernetes side by side: the held run refuses and the winner keeps its manifests', async () => {
