@@ -126,7 +126,7 @@ describe('dependencies from every source', () => {
     );
   });
 
-  it('a driver only in a file included with -c or -r, nested and cyclic, is found', async () => {
+  it('a driver only in a file included with -r, nested and cyclic, is found; one only in a -c constraints file is not installed, so not found', async () => {
     const dir = repoWith({
       'requirements.txt': `${REQS}-r reqs/a.txt\n`,
       'reqs/a.txt': '-r b.txt\n',
@@ -135,7 +135,19 @@ describe('dependencies from every source', () => {
     });
     const { code, report } = await addDocker(dir, '--yes');
     expect(code).toBe(0);
-    expect(report.options).toMatchObject({ postgres: true, redis: true });
+    expect(report.options).toMatchObject({ postgres: true, redis: false });
+  });
+
+  it('a file reached both through -c and -r counts as installed, with what it includes', async () => {
+    const dir = repoWith({
+      'requirements.txt': `${REQS}-c shared.txt\n-r shared.txt\n`,
+      'shared.txt': '-r more.txt\n',
+      'more.txt': 'redis==5.2.1\n',
+    });
+    const { code, report } = await addDocker(dir, '--yes');
+    expect(code).toBe(0);
+    expect(report.options).toMatchObject({ redis: true });
+    expect(report.options.installFiles).toEqual(['requirements.txt', 'shared.txt', 'more.txt']);
   });
 
   it('an include through a symlink that leaves the repository is not read and is refused, naming the line', async () => {

@@ -251,7 +251,8 @@ function readDependencies(root: string, workspaceMembers: readonly string[] = []
   const seen = new Set<string>();
   for (const entry of requirementFiles) {
     if (seen.has(entry)) continue;
-    for (const rel of requirementsInstall(root, entry).files) {
+    // Names from the installed files only: a -c file constrains versions, it installs nothing.
+    for (const rel of requirementsInstall(root, entry).requirementFiles) {
       if (seen.has(rel)) continue;
       seen.add(rel);
       const text = readIfFile(path.join(root, rel));
