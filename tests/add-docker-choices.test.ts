@@ -263,6 +263,7 @@ describe('dependencies fetched with git', () => {
   it.each([
     ['git+ssh in requirements.txt', { 'requirements.txt': `${REQS}lib @ git+ssh://git@github.com/example/lib.git@v1\n` }, 'requirements.txt line 3 (lib @ git+ssh://git@github.com/example/lib.git@v1): an SSH URL needs a key the image build does not have'],
     ['an scp-like git URL in a Pipfile', { Pipfile: '[packages]\nfastapi = "*"\nlib = {git = "git@github.com:example/lib.git"}\n', 'Pipfile.lock': '{}\n' }, 'Pipfile [packages] lib (lib = { git = "git@github.com:example/lib.git" }): an SSH URL needs a key'],
+    ['-e git+https in requirements.txt', { 'requirements.txt': `${REQS}-e git+https://github.com/example/lib.git#egg=lib\n` }, 'requirements.txt line 3 (-e git+https://github.com/example/lib.git#egg=lib): an editable install from git is cloned into the working folder'],
     ['git+file in requirements.txt', { 'requirements.txt': `${REQS}git+file:///srv/lib.git#egg=lib\n` }, 'requirements.txt line 3 (git+file:///srv/lib.git#egg=lib): a local repository is not in the image build'],
   ] as const)('%s cannot be fetched in the build: refused naming the line, nothing written', async (_label, files, message) => {
     const dir = repoWith(files);

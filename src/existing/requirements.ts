@@ -66,6 +66,10 @@ export function requirementsInstall(root: string, entry = 'requirements.txt'): R
         unsupported.push({ ...at, why: 'a local --find-links folder is not in the image when the dependencies are installed' });
         return;
       }
+      if (/^git\+/i.test(EDITABLE.exec(line)?.[1] ?? '')) {
+        unsupported.push({ ...at, why: 'an editable install from git is cloned into the working folder, which your code copied later replaces; drop the -e and the image installs it from git (git only in the builder stage)' });
+        return;
+      }
       if (EDITABLE.test(line) || isLocalPath(line))
         unsupported.push({ ...at, why: 'it installs local code, which is copied into the image only after the dependencies are installed' });
     });
