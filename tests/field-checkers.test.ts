@@ -37,7 +37,7 @@ import {
 import { optionsFor, TEST_VERSION } from './support/generate.js';
 import { mutate } from './support/mutate.js';
 
-const ADD_DOCKER_FIXTURES: FixtureName[] = ['flask-factory', 'fastapi-main', 'pyproject-app', 'src-layout', 'existing-dockerfile', 'uv-project', 'poetry-project', 'pipenv-project'];
+const ADD_DOCKER_FIXTURES: FixtureName[] = ['flask-factory', 'fastapi-main', 'pyproject-app', 'src-layout', 'existing-dockerfile', 'uv-project', 'poetry-project', 'pipenv-project', 'uv-workspace', 'git-requirements', 'mixed-sources'];
 
 /**
  * Project names go into manifest lines and comments: the longest one allowed must keep them

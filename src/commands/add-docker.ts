@@ -8,6 +8,7 @@ import { existingDirectory } from '../driver/locate.js';
 import { dockerNextSteps } from '../driver/report.js';
 import { CliError } from '../errors.js';
 import { detectApp } from '../existing/detect.js';
+import { pythonMisfit } from '../existing/python-version.js';
 import { dockerAppOptions, dockerWarnings, renderDockerFiles } from '../existing/docker-app.js';
 import { FRAMEWORKS, type OptionValues } from '../options/table.js';
 
@@ -35,7 +36,8 @@ export const addDocker: Command = {
         `${other.label} is not supported (yet): found it ${other.where}; add docker writes Docker files for Flask and FastAPI apps (pass --framework if this app is one of them after all)`,
       );
     const parts: string[] = [];
-    if (missing.includes('framework')) parts.push(`--framework ${FRAMEWORKS.join('|')} (found no flask or fastapi dependency or import)`);
+    const conflict = site.detected?.frameworkConflict;
+    if (missing.includes('framework')) parts.push(`--framework ${FRAMEWORKS.join('|')} (${conflict ?? 'found no flask or fastapi dependency or import'})`);
     if (missing.includes('app')) {
       const candidates = site.detected?.targetCandidates ?? [];
       parts.push(
@@ -48,6 +50,17 @@ export const addDocker: Command = {
   },
 
   check(site) {
+    const workspaceProblem = site.detected?.workspaceProblem;
+    if (workspaceProblem) throw new CliError('unsupported', `${workspaceProblem}; nothing was written`);
+    const [git, ...moreGit] = (site.detected?.gitRequirements ?? []).filter((g) => g.why);
+    if (git)
+      throw new CliError(
+        'unsupported',
+        `${git.where} (${git.text}): ${git.why}; nothing was written`,
+        moreGit.map((g) => `${g.where} (${g.text}): ${g.why}`),
+      );
+    const pythonProblem = site.detected?.pythonProblem;
+    if (pythonProblem) throw new CliError('unsupported', `${pythonProblem}; widen that range, or build the image yourself on a Python it allows`);
     // Refused rather than written: an image whose install step cannot work is no help.
     const [first, ...more] = site.detected?.installFrom === 'requirements.txt' ? site.detected.unsupportedRequirements : [];
     if (first)
@@ -60,6 +73,9 @@ export const addDocker: Command = {
 
   render(answers, site, { version }) {
     const detected = site.detected!;
+    // A --python (or a prompt answer) the repository's own constraints exclude fails in the build.
+    const misfit = pythonMisfit((answers as OptionValues).python, detected.pythonConstraints);
+    if (misfit) throw new CliError('unsupported', `${misfit}; pass a --python it allows${detected.python ? ` (${detected.python} fits)` : ''}`);
     const options = dockerAppOptions(site.dir, answers as OptionValues, detected);
     return {
       files: renderDockerFiles(options, version),

@@ -123,6 +123,8 @@ export interface RenderContext {
    * mounted at /tmp/<its path> so the includes resolve as they do in the repository.
    */
   installFiles: string[];
+  /** A dependency is fetched with git: the builder stage installs git (the runtime stage never does). */
+  needsGit: boolean;
   /**
    * For `installFrom: 'pyproject.toml'`: a shell-quoted `python -c` program printing the
    * `[project].dependencies` of the pyproject.toml given as its argument, one a line.
@@ -233,6 +235,8 @@ export interface AppRuntime {
   sourcePaths: string[];
   /** A src layout's import root relative to the project ('src'); `target` is relative to it. */
   importRoot?: string;
+  /** Some dependency is fetched with git (add docker: git+https requirements). */
+  needsGit?: boolean;
 }
 
 export function buildContext(options: ProjectOptions, generatorVersion: string, runtime?: AppRuntime): RenderContext {
@@ -347,6 +351,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     pipCompile: { requirements: PIP_COMPILE.requirements.join(' '), dev: PIP_COMPILE.dev.join(' ') },
     // pip installs the one file it was given; a lock's tool reads the lock and its manifest.
     installFiles: runtime?.installFiles ?? (installer.key === 'pip' ? [installFrom] : installer.files),
+    needsGit: runtime?.needsGit ?? false,
     pyprojectRequirements: QUOTERS.sh(PYPROJECT_REQUIREMENTS_PY),
     sourcePaths: runtime?.sourcePaths ?? ['app'],
     pythonPath: runtime?.importRoot ? [pythonPathEntry(runtime.importRoot)] : [],

@@ -9,10 +9,13 @@
 //     files, where a thread-pool round trip per call costs more than the write itself. A
 //     signal that arrives meanwhile waits in the event loop and is handled before the moves.
 
-import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { CliError, EXIT } from '../errors.js';
 import type { RenderedFile } from './render.js';
+import { pauseAt } from './test-pause.js';
+import { lockFolder } from './write-lock.js';
 
 export type FileAction = 'create' | 'overwrite' | 'unchanged' | 'conflict';
 
@@ -75,7 +78,16 @@ export async function applyWrites(
   files: RenderedFile[],
   plan: PlannedWrite[],
   targetDir: string,
-  { forceHint = 'pass --force', removals = [] }: { forceHint?: string; removals?: readonly string[] } = {},
+  {
+    forceHint = 'pass --force',
+    removals = [],
+    expected,
+  }: {
+    forceHint?: string;
+    removals?: readonly string[];
+    /** What each path held when the plan was made (sha256, null: absent); default: now. */
+    expected?: ReadonlyMap<string, string | null>;
+  } = {},
 ): Promise<void> {
   const conflicts = plan.filter((p) => p.action === 'conflict');
   if (conflicts.length > 0)
@@ -90,15 +102,22 @@ export async function applyWrites(
 
   const target = path.resolve(targetDir);
   const targetExisted = existsSync(target);
-  let firstCreated = targetExisted ? undefined : firstMissingAncestor(target);
   const stagingParent = targetExisted ? target : path.dirname(target);
+  // Another run may write the same files meanwhile: what this run saw is checked again, under
+  // the lock, right before the moves.
+  const seen = expected ?? (targetExisted ? snapshot(target, [...writes.map((f) => f.path), ...removals]) : new Map<string, string | null>());
   let staging: string | undefined;
+  // Only what this run made itself is ever removed: its staging directory, and the missing
+  // parents its own mkdir created, each only while empty (another run may have put its
+  // project there meanwhile). A new project's folder is made by the final rename alone, which
+  // fails on a folder with anything in it: a run never removes a folder it did not make.
+  let createdParent: string | undefined;
 
   // maxRetries: transient errors while removing (EBUSY, ENOTEMPTY, EPERM: say, a virus scanner
   // holding a new file open) are retried rather than given up.
   const cleanUp = (): void => {
     if (staging) rmSync(staging, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
-    if (firstCreated) rmSync(firstCreated, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    if (createdParent) removeEmptyParents(stagingParent, createdParent);
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     try {
@@ -110,7 +129,8 @@ export async function applyWrites(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    mkdirSync(stagingParent, { recursive: true });
+    pauseAt('write-start');
+    createdParent = mkdirSync(stagingParent, { recursive: true });
     // Synchronous, so a signal cannot arrive between the directory's creation and `staging` being set.
     staging = mkdtempSync(path.join(stagingParent, `.${path.basename(target)}.staging-`));
     // mkdtemp makes it 0700; a new project is this very directory, renamed: give it the mode
@@ -125,12 +145,21 @@ export async function applyWrites(
     }
     // A SIGINT/SIGTERM that arrived while staging is handled here (clean up, exit), not lost.
     await afterNextPoll();
-    if (targetExisted) moveIntoPlace(staging, target, writes, removals);
-    else renameSync(staging, target);
+    pauseAt('write-staged');
+    if (targetExisted) {
+      const unlock = lockFolder(target, targetDir);
+      try {
+        pauseAt('write-locked');
+        assertUnchanged(target, seen);
+        moveIntoPlace(staging, target, writes, removals);
+      } finally {
+        unlock();
+      }
+    } else renameNew(staging, target, targetDir);
     // The files are complete: from here a signal no longer changes the outcome, and nothing
-    // may be cleaned up any more (for a new project, firstCreated is the project itself).
+    // may be cleaned up any more (a parent made for a new project now holds it).
     staging = undefined;
-    firstCreated = undefined;
+    createdParent = undefined;
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     holdLateSignals();
@@ -142,6 +171,58 @@ export async function applyWrites(
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** sha256 of each path's bytes in `dir`, null when absent. */
+export function snapshot(dir: string, paths: readonly string[]): Map<string, string | null> {
+  return new Map(paths.map((p) => [p, hashOf(path.join(dir, p))]));
+}
+
+function hashOf(file: string): string | null {
+  const stat = lstatOrUndefined(file);
+  if (!stat) return null;
+  if (!stat.isFile()) return `not a file: ${stat.mode}`;
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+function assertUnchanged(target: string, seen: ReadonlyMap<string, string | null>): void {
+  const changed = [...seen].filter(([p, hash]) => hashOf(path.join(target, p)) !== hash).map(([p]) => p);
+  if (changed.length > 0)
+    throw new CliError(
+      'write-failed',
+      `${changed.length} file(s) changed since this run read them (another run writing here?); nothing was written: run again`,
+      changed,
+    );
+}
+
+/**
+ * A new project is its staging directory renamed into place. rename(2) replaces only an empty
+ * directory: one that another run (or anyone) filled meanwhile makes it fail, and that folder
+ * is theirs, so it is refused and left alone.
+ */
+function renameNew(staging: string, target: string, shown: string): void {
+  try {
+    renameSync(staging, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR' || code === 'EISDIR')
+      throw new CliError('not-empty', `${shown} appeared while this run was writing it (another run?); nothing was written, and what is there was left alone`);
+    throw error;
+  }
+}
+
+/** Removes `from` and its parents up to `upTo` (the first one this run created), while empty. */
+function removeEmptyParents(from: string, upTo: string): void {
+  let dir = from;
+  for (;;) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      return;
+    }
+    if (dir === upTo || path.dirname(dir) === dir) return;
+    dir = path.dirname(dir);
   }
 }
 

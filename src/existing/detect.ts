@@ -14,9 +14,12 @@ import { installerFor, type InstallFrom } from '../features/package-managers.js'
 import type { DeploymentDetected } from './deployment.js';
 import { SERVICE_FEATURES } from '../features/services.js';
 import { readUserFileIfAny } from '../user-files.js';
+import { choosePython, type PythonConstraint } from './python-version.js';
+import { uvWorkspace } from './uv-workspace.js';
+import { gitRequirements, type GitRequirement } from './git-requirements.js';
 import { requirementsInstall, type RequirementsInstall } from './requirements.js';
 import type { ServiceKey } from '../features/types.js';
-import { FRAMEWORKS, PYTHON_VERSIONS, type Framework, type PythonVersion } from '../options/table.js';
+import { FRAMEWORKS, type Framework, type PythonVersion } from '../options/table.js';
 
 export interface Detected {
   framework?: Framework;
@@ -24,6 +27,10 @@ export interface Detected {
   target?: string;
   port?: number;
   python?: PythonVersion;
+  /** What the repository says about its Python (requires-python, .python-version, ...). */
+  pythonConstraints: PythonConstraint[];
+  /** Set when no Python we offer fits those constraints: add docker refuses, saying this. */
+  pythonProblem?: string;
   /** Each service, by whether one of its drivers is among the declared dependencies. */
   uses: Record<ServiceKey, boolean>;
   /** The file the dependencies were read from, relative to the repo ('requirements.txt'...). */
@@ -42,6 +49,10 @@ export interface Detected {
   installFiles: string[];
   /** requirements.txt lines the image cannot install before the code is copied (`-e .`, local paths). */
   unsupportedRequirements: RequirementsInstall['unsupported'];
+  /** Dependencies fetched with git: built in a stage that has git; `why` set on those that cannot be. */
+  gitRequirements: GitRequirement[];
+  /** Why the uv workspace cannot be synced in the image's dependency layer (add docker refuses). */
+  workspaceProblem?: string;
   /** A `/health` route appears in the code. */
   hasHealthRoute: boolean;
   /** Top-level directories and modules holding Python code. */
@@ -56,6 +67,8 @@ export interface Detected {
   notes: string[];
   /** Several equally likely app targets (none chosen). */
   targetCandidates: string[];
+  /** Flask and FastAPI both found and the code does not settle which the app is: says what was found. */
+  frameworkConflict?: string;
   /** A web framework we recognise but do not support, when there is neither Flask nor FastAPI. */
   unsupportedFramework?: { label: string; where: string };
   /** Legacy Compose files (docker-compose.yml) that our compose.yaml would shadow. */
@@ -98,7 +111,9 @@ const OTHER_FRAMEWORKS: { label: string; dist: string; module: string }[] = [
 export function detectApp(dir: string): Detected {
   const root = path.resolve(dir);
   const notes: string[] = [];
-  const { dependencies, files: dependencyFiles, pep621 } = readDependencies(root);
+  // A uv workspace installs every member's dependencies: they count as declared.
+  const workspace = isFile(path.join(root, 'uv.lock')) ? uvWorkspace(root) : undefined;
+  const { dependencies, files: dependencyFiles, pep621, declaredIn } = readDependencies(root, workspace?.members);
   const sources = listPythonFiles(root);
   // A source file too large to be code (over 1 MiB) is skipped, not read.
   const texts = new Map(sources.flatMap((f) => {
@@ -106,22 +121,37 @@ export function detectApp(dir: string): Detected {
     return text === undefined ? [] : [[f, text] as const];
   }));
 
-  // Framework: declared dependencies first, then imports.
+  // Framework: what the code builds an app with, among what is declared (in any source) or
+  // imported; then the declared dependency, then the imports. Two frameworks each with an app
+  // in the code is a true ambiguity: nothing is chosen, and the message names both.
   let framework: Framework | undefined;
-  const declared = FRAMEWORKS.filter((f) => dependencies.has(f));
+  let frameworkConflict: string | undefined;
+  const declared = FRAMEWORKS.filter((f) => declaredIn.has(f));
+  const imported = FRAMEWORKS.filter((f) => [...texts.values()].some((t) => importsFramework(t, f)));
+  const layoutRoot = srcLayout(root, texts)?.root;
+  const withApp = FRAMEWORKS.filter((f) => (declared.includes(f) || imported.includes(f)) && findTargets(f, texts, layoutRoot).length > 0);
+  const where = (f: Framework) => (declaredIn.has(f) ? `listed in ${declaredIn.get(f)!.join(', ')}` : 'imported by the code');
   if (declared.length === 1) {
     framework = declared[0];
-    notes.push(`framework ${framework}: listed in ${dependencyFiles.join(', ')}`);
-  } else if (declared.length === 0) {
-    const imported = FRAMEWORKS.filter((f) => [...texts.values()].some((t) => importsFramework(t, f)));
-    if (imported.length === 1) {
-      framework = imported[0];
-      notes.push(`framework ${framework}: imported by the code`);
-    }
+    notes.push(`framework ${framework}: listed in ${declaredIn.get(framework!)!.join(', ')}`);
+  } else if (declared.length > 1 && withApp.length === 1) {
+    framework = withApp[0];
+    const other = declared.find((f) => f !== framework)!;
+    notes.push(`framework ${framework}: the app in the code is a ${framework} app (${other} is ${where(other)} too)`);
+  } else if (declared.length > 1) {
+    frameworkConflict = `found both ${declared.map((f) => `${f} (${where(f)})`).join(' and ')}${withApp.length > 1 ? ', and an app of each in the code' : ', and no app of either in the code'}`;
+  } else if (imported.length === 1) {
+    framework = imported[0];
+    notes.push(`framework ${framework}: imported by the code`);
+  } else if (imported.length > 1 && withApp.length === 1) {
+    framework = withApp[0];
+    notes.push(`framework ${framework}: the app in the code is a ${framework} app`);
+  } else if (imported.length > 1) {
+    frameworkConflict = `found both ${imported.join(' and ')} imported by the code`;
   }
   // Only when neither Flask nor FastAPI is there (FastAPI itself depends on Starlette).
   const other =
-    declared.length === 0 && !framework
+    declared.length === 0 && !framework && !frameworkConflict
       ? OTHER_FRAMEWORKS.map((f) => ({
           ...f,
           where: dependencies.has(f.dist) ? `listed in ${dependencyFiles.join(', ')}` : [...texts.values()].some((t) => importsModule(t, f.module)) ? 'imported by the code' : undefined,
@@ -145,7 +175,10 @@ export function detectApp(dir: string): Detected {
   }
 
   const port = detectPort(root, texts, notes);
-  const python = detectPython(root, notes);
+  const pythonChoice = choosePython(root);
+  const python = pythonChoice.python;
+  if (python && pythonChoice.constraints.length > 0)
+    notes.push(`Python ${python}: the newest offered that fits ${pythonChoice.constraints.map((c) => `${c.source} (${c.text})`).join(' and ')}`);
   // A service is in use when one of the drivers its feature lists is declared.
   const uses = Object.fromEntries(SERVICE_FEATURES.map((s) => [s.key, s.drivers.some((d) => dependencies.has(d))])) as Record<ServiceKey, boolean>;
   const hasHealthRoute = [...texts.values()].some((t) => /["']\/health\/?["']/.test(t));
@@ -158,7 +191,10 @@ export function detectApp(dir: string): Detected {
   const install =
     installFrom === 'requirements.txt' && hasRequirementsTxt
       ? requirementsInstall(root)
-      : { files: lock ? installerFor(lock.lock).files : [installFrom], unsupported: [] };
+      : { files: lock ? [...installerFor(lock.lock).files, ...(lock.lock === 'uv.lock' ? (workspace?.members ?? []).map((m) => `${m}/pyproject.toml`) : [])] : [installFrom], unsupported: [] };
+  const git = gitRequirements(root, installFrom, install.files);
+  if (installFrom === 'uv.lock' && workspace && workspace.members.length > 0)
+    notes.push(`uv workspace: ${workspace.members.join(', ')}; each member's pyproject.toml is mounted for the install, and every member is installed`);
   if (installFrom === 'requirements.txt' && install.files.length > 1) notes.push(`requirements.txt includes ${install.files.slice(1).join(', ')}: mounted beside it for the install`);
 
   return {
@@ -166,6 +202,8 @@ export function detectApp(dir: string): Detected {
     target,
     port,
     python,
+    pythonConstraints: pythonChoice.constraints,
+    ...(pythonChoice.problem ? { pythonProblem: pythonChoice.problem } : {}),
     uses,
     dependencyFiles,
     dependencies,
@@ -173,11 +211,14 @@ export function detectApp(dir: string): Detected {
     installFrom,
     installFiles: install.files,
     unsupportedRequirements: install.unsupported,
+    gitRequirements: git,
+    ...(installFrom === 'uv.lock' && workspace?.problem ? { workspaceProblem: workspace.problem } : {}),
     hasHealthRoute,
     sourceRoots,
     ...(importRoot ? { importRoot } : {}),
     notes,
     targetCandidates,
+    ...(frameworkConflict ? { frameworkConflict } : {}),
     ...(other?.where ? { unsupportedFramework: { label: other.label, where: other.where } } : {}),
     legacyComposeFiles: ['docker-compose.yml', 'docker-compose.yaml'].filter((f) => existsSync(path.join(root, f))),
   };
@@ -190,32 +231,46 @@ export function normalizeDist(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
 
-/** `pep621`: pyproject.toml lists `[project].dependencies`, which pip can install from a requirements file. */
-function readDependencies(root: string): { dependencies: Set<string>; files: string[]; pep621: boolean } {
-  const dependencies = new Set<string>();
+/**
+ * Every declared dependency, from every source a repository may keep them in: the usual
+ * requirements files and every file they include with -r/-c (inside the repository, never
+ * through a symlink, cycles and depth bounded: requirements.ts), the Pipfile, pyproject.toml
+ * (PEP 621 and Poetry) and the pyproject.toml of each uv workspace member.
+ * `declaredIn`: for each name, the files that declare it (for the report and for refusals).
+ * `pep621`: pyproject.toml lists `[project].dependencies`, which pip can install from a requirements file.
+ */
+function readDependencies(root: string, workspaceMembers: readonly string[] = []): { dependencies: Set<string>; files: string[]; pep621: boolean; declaredIn: Map<string, string[]> } {
+  const declaredIn = new Map<string, string[]>();
   const files: string[] = [];
   let pep621 = false;
+  const declare = (file: string, names: string[]) => {
+    if (names.length > 0 && !files.includes(file)) files.push(file);
+    for (const name of names) declaredIn.set(name, [...new Set([...(declaredIn.get(name) ?? []), file])]);
+  };
   const requirementFiles = ['requirements.txt', 'requirements.in', 'requirements/base.txt', 'requirements/prod.txt', 'requirements/production.txt'];
-  for (const rel of requirementFiles) {
-    const text = readIfFile(path.join(root, rel));
-    if (text === undefined) continue;
-    files.push(rel);
-    for (const name of requirementNames(text)) dependencies.add(name);
+  const seen = new Set<string>();
+  for (const entry of requirementFiles) {
+    if (seen.has(entry)) continue;
+    // Names from the installed files only: a -c file constrains versions, it installs nothing.
+    for (const rel of requirementsInstall(root, entry).requirementFiles) {
+      if (seen.has(rel)) continue;
+      seen.add(rel);
+      const text = readIfFile(path.join(root, rel));
+      if (text !== undefined) declare(rel, requirementNames(text));
+    }
   }
   const pipfile = readIfFile(path.join(root, 'Pipfile'));
-  if (pipfile !== undefined) {
-    const names = tableKeys(pipfile, 'packages');
-    if (names.length > 0) files.push('Pipfile');
-    for (const name of names) dependencies.add(name);
-  }
+  if (pipfile !== undefined) declare('Pipfile', tableKeys(pipfile, 'packages'));
   const pyproject = readIfFile(path.join(root, 'pyproject.toml'));
   if (pyproject !== undefined) {
-    const names = pyprojectDependencyNames(pyproject);
-    if (names.length > 0) files.push('pyproject.toml');
-    for (const name of names) dependencies.add(name);
+    declare('pyproject.toml', pyprojectDependencyNames(pyproject));
     pep621 = pep621DependencyNames(pyproject).length > 0;
   }
-  return { dependencies, files, pep621 };
+  for (const member of workspaceMembers) {
+    const text = readIfFile(path.join(root, member, 'pyproject.toml'));
+    if (text !== undefined) declare(`${member}/pyproject.toml`, pyprojectDependencyNames(text));
+  }
+  return { dependencies: new Set(declaredIn.keys()), files, pep621, declaredIn };
 }
 
 /** Names in a requirements file: `flask==3.1`, `uvicorn[standard]>=0.30 ; python_version>"3"`. */
@@ -439,18 +494,6 @@ function detectPort(root: string, texts: Map<string, string>, notes: string[]): 
         notes.push(`port ${port}: found in ${file}`);
         return port;
       }
-    }
-  }
-  return undefined;
-}
-
-function detectPython(root: string, notes: string[]): PythonVersion | undefined {
-  for (const rel of ['.python-version', 'runtime.txt']) {
-    const text = readIfFile(path.join(root, rel));
-    const m = text && /(\d+\.\d+)/.exec(text);
-    if (m && (PYTHON_VERSIONS as readonly string[]).includes(m[1]!)) {
-      notes.push(`Python ${m[1]}: from ${rel}`);
-      return m[1] as PythonVersion;
     }
   }
   return undefined;

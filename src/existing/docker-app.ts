@@ -39,6 +39,8 @@ export interface DockerAppOptions {
    * PYTHONPATH and `app` is relative to it. Absent: modules are imported from the root.
    */
   importRoot?: string;
+  /** A dependency is fetched with git: only a builder stage gets git, so the Dockerfile is multi-stage. */
+  needsGit?: boolean;
 }
 
 /** The files `add docker` writes; a Flask image also needs the gunicorn.conf.py its CMD names. */
@@ -77,6 +79,7 @@ export function existingAppContext(options: DockerAppOptions, generatorVersion: 
     installFiles: options.installFiles,
     sourcePaths: options.sourcePaths,
     importRoot: options.importRoot,
+    needsGit: options.needsGit,
   });
 }
 
@@ -112,6 +115,11 @@ export function dockerWarnings(options: DockerAppOptions, detected: Detected): s
   if (!has(server.name)) warnings.push(`${server.name} is not in your dependencies but the image runs it; ${howToAdd(options.installFrom, server)}`);
   for (const service of chosenServices(options))
     if (!service.drivers.some(has)) warnings.push(`nothing in your dependencies talks to ${service.label}; ${howToAdd(options.installFrom, service.driver)}`);
+  const git = detected.gitRequirements[0];
+  if (git)
+    warnings.push(
+      `${git.where} (${git.text}) is fetched with git, which the slim image does not have: the Dockerfile is multi-stage, with git in the builder stage only${detected.gitRequirements.length > 1 ? ` (${detected.gitRequirements.length} such dependencies)` : ''}`,
+    );
   if (options.healthcheck === 'tcp')
     warnings.push('no /health route found: the HEALTHCHECK only checks that the port accepts connections');
   for (const legacy of detected.legacyComposeFiles)
@@ -137,6 +145,8 @@ export function dockerAppOptions(dir: string, answers: Omit<OptionValues, 'descr
   const importRoot = detected.importRoot;
   const prefix = importRoot ? `${importRoot.replace(/\//g, '.')}.` : undefined;
   const app = prefix && answers.app.startsWith(prefix) ? answers.app.slice(prefix.length) : answers.app;
+  // git must not be in the runtime image: git dependencies are installed in a builder stage.
+  const needsGit = detected.gitRequirements.length > 0;
   return {
     name: projectNameFor(dir),
     framework: answers.framework,
@@ -145,7 +155,8 @@ export function dockerAppOptions(dir: string, answers: Omit<OptionValues, 'descr
     python: answers.python,
     postgres: answers.postgres,
     redis: answers.redis,
-    dockerfile: answers.dockerfile,
+    dockerfile: needsGit ? 'multi-stage' : answers.dockerfile,
+    ...(needsGit ? { needsGit } : {}),
     healthcheck: detected.hasHealthRoute ? 'http' : 'tcp',
     installFrom: detected.installFrom,
     installFiles: detected.installFiles,

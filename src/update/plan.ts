@@ -194,7 +194,7 @@ export async function applyUpdate(projectDir: string, plan: UpdatePlan): Promise
   if (changed.length > 0)
     throw new CliError('write-failed', `${changed.length} file(s) changed while update was planning; nothing was written: run update again`, changed.map(([file]) => file));
   const planned: PlannedWrite[] = plan.writes.map((f) => ({ path: f.path, action: 'overwrite', bytes: Buffer.byteLength(f.contents) }));
-  await applyWrites(plan.writes, planned, projectDir, { removals: plan.removals });
+  await applyWrites(plan.writes, planned, projectDir, { removals: plan.removals, expected: plan.seen });
 }
 
 function readCurrent(projectDir: string, file: string): Current {

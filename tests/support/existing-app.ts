@@ -21,7 +21,10 @@ export type FixtureName =
   | 'uv-project'
   | 'poetry-project'
   | 'pipenv-project'
-  | 'kubernetes-app';
+  | 'kubernetes-app'
+  | 'uv-workspace'
+  | 'git-requirements'
+  | 'mixed-sources';
 
 const made: string[] = [];
 
