@@ -1,6 +1,6 @@
-// Which Python the image of an existing repository may use: add docker's default when its
-// release (the exact patch the image pins) satisfies every constraint the repository states,
-// else the newest one we offer that does.
+// Which Python the image of an existing repository may use: the newest one we offer whose
+// release (the exact patch the image pins) satisfies every constraint the repository states;
+// with no constraint, add docker's default.
 // uv refuses an interpreter outside `requires-python`, Pipenv one that differs from
 // `[requires]`, Poetry one outside its `python` dependency: an image built on such a Python
 // fails inside the build, so none fitting is refused before anything is written.
@@ -11,7 +11,7 @@ import { parseTOML } from 'confbox/toml';
 import { satisfies, validRange } from '@renovatebot/pep440';
 import path from 'node:path';
 import { PYTHON_RELEASES } from '../engine/versions.js';
-import { PYTHON_VERSIONS, specFor, type PythonVersion } from '../options/table.js';
+import { PYTHON_VERSIONS, type PythonVersion } from '../options/table.js';
 import { readUserFileIfAny } from '../user-files.js';
 
 export interface PythonConstraint {
@@ -34,10 +34,9 @@ export function choosePython(root: string): PythonChoice {
   const constraints = pythonConstraints(root);
   if (constraints.length === 0) return { constraints };
   const fits = (v: PythonVersion) => constraints.every((c) => fitsConstraint(v, c));
-  // add docker's default when the repository allows it (the Python its pins were tested
-  // on), else the newest offered that it allows.
-  const preferred = specFor('python').commands['add docker']?.default as PythonVersion;
-  const python = fits(preferred) ? preferred : [...PYTHON_VERSIONS].reverse().find(fits);
+  // The newest offered that the repository allows: a lower bound (`>=3.12`) states what it
+  // needs, not which Python to stop at.
+  const python = [...PYTHON_VERSIONS].reverse().find(fits);
   if (python || constraints.length === 0) return { python, constraints };
   return { constraints, problem: `no Python offered (${offered()}) fits ${describeConstraints(constraints)}` };
 }
