@@ -41,8 +41,12 @@ export interface RenderContext {
   postgres: boolean;
   redis: boolean;
   dockerfile: DockerfileVariant;
-  /** `release` is the patch release (3.13.15), `variant` the image variant (slim-trixie), `image` both as one tag. */
-  python: { version: PythonVersion; release: string; variant: string; image: string };
+  /**
+   * `release` is the patch release (3.13.15), `variant` the image variant (slim-trixie), `image`
+   * both as one tag; `another` the image of another offered Python, the README's example of
+   * changing it.
+   */
+  python: { version: PythonVersion; release: string; variant: string; image: string; another: string };
   port: number;
   uid: number;
   server: ServerSpec;
@@ -293,6 +297,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
       release: PYTHON_RELEASES[options.python],
       variant: PYTHON_IMAGE_VARIANT,
       image: PYTHON_IMAGES[options.python],
+      another: PYTHON_IMAGES[PYTHON_VERSIONS.filter((v) => v !== options.python).at(-1)!],
     },
     port,
     uid: APP_UID,
