@@ -85,6 +85,8 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
       // services healthy, the one-shot `migrate` (with migrations) exited 0.
       const upStates = Object.fromEntries([...services.map((s) => [s, 'running healthy, restarted 0x']), ...(options.migrations ? [['migrate', 'exited 0, restarted 0x']] : [])]);
       const composeIn = (files: string[], args: string[], timeoutMs = STEP_MS) => compose(engine, dir, [...files, ...args], { timeoutMs });
+      // The count the last GET /visits answered (Redis's data, which must outlive `down`).
+      let counted = 0;
       const url = (route: string) => `http://127.0.0.1:${port}${route}`;
       const get = (route: string) => http(engine, 'GET', url(route));
 
@@ -186,7 +188,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
           expect(migrate.finished, `${id}: migrate finished after the app started`).toBeLessThanOrEqual(app.started);
         });
 
-      test.sequential("production: every service runs hardened: read-only root, no capability but its entry point's, no new privileges, memory and pids limits, rotated logs", async ({ expect }) => {
+      test.sequential("production: every service runs hardened: read-only root, no capability but its entry point's, no new privileges, memory and pids limits (enforced), rotated logs", async ({ expect }) => {
         earlierStepsPassed(expect);
         const ids = (await composeIn(PRODUCTION, ['ps', '-q'])).stdout.trim().split('\n');
         const inspected = JSON.parse((await docker(engine, ['inspect', ...ids])).stdout) as Inspect[];
@@ -212,6 +214,12 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
           const write = await composeIn(PRODUCTION, ['exec', '-T', '-u', '0', service, 'touch', '/hardening-probe']);
           expect([write.code !== 0, write.stderr], `${id}: ${service}: touch / as root`).toEqual([true, expect.stringMatching(/Read-only file system/)]);
         }
+        // The pids limit is enforced (rootful dockerd on cgroup v1): the app's container cannot
+        // run more tasks than compose.yaml's pids_limit. Threads of one exec'd process, which all
+        // end with it (child processes would outlive it as zombies of a server that is PID 1).
+        const threads = 'import threading, time\nfor _ in range(600): threading.Thread(target=time.sleep, args=(5,), daemon=True).start()';
+        const tasks = await composeIn(PRODUCTION, ['exec', '-T', 'app', 'python', '-c', threads]);
+        expect([tasks.code !== 0, tasks.stderr], `${id}: 600 threads in the app's container`).toEqual([true, expect.stringMatching(/can't start new thread/)]);
         for (const service of services.filter((s) => s !== 'app')) {
           // The official images' entry point starts as root and drops to the service's user: the
           // server (PID 1) then runs as that user with no capability left.
@@ -303,6 +311,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
           const second = await get('/visits');
           expect(first.status, `${id}: GET /visits: ${first.body}`).toBe(200);
           expect((second.json as Visits).visits, `${id}: the second GET /visits`).toBe((first.json as Visits).visits + 1);
+          counted = (second.json as Visits).visits;
         });
 
       if (options.postgres)
@@ -375,15 +384,16 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
       if (options.postgres) {
         test.sequential(`production: items${options.redis ? " and Redis's count" : ''} survive \`docker compose down\` and \`up\``, { timeout: STEP_MS }, async ({ expect }) => {
           earlierStepsPassed(expect);
-          const visits = async () => ((await get('/visits')).json as Visits).visits;
-          const before = options.redis ? await visits() : 0;
           const down = await composeIn(PRODUCTION, ['down']);
           expect(down.code, `${id}: docker compose down:\n${tail(down)}`).toBe(0);
           expect(await upAndWait(PRODUCTION), id).toBe('');
           const one = await get(`/items/${created!.id}`);
           expect([one.status, one.json], `${id}: GET /items/${created!.id} after down + up`).toEqual([200, created]);
           // Redis saves its data to its volume on the way down (SIGTERM) and loads it on the way up.
-          if (options.redis) expect(await visits(), `${id}: GET /visits after down + up`).toBe(before + 1);
+          if (options.redis) {
+            const visits = await get('/visits');
+            expect([visits.status, (visits.json as Visits | undefined)?.visits], `${id}: GET /visits after down + up`).toEqual([200, counted + 1]);
+          }
         });
 
         test.sequential('production: `docker compose down -v` deletes the data', { timeout: STEP_MS }, async ({ expect }) => {
