@@ -295,8 +295,8 @@ interface Fault {
 }
 
 const FAULTS: Fault[] = [
-  { name: 'an untagged base image (FROM python)', file: 'Dockerfile', from: 'fastapi-standard', plant: (t) => mutate(t, /^FROM .*$/m, 'FROM python'), caughtBy: ['hadolint DL3006', 'checkov CKV_DOCKER_7'] },
-  { name: 'the latest tag (FROM python:latest)', file: 'Dockerfile', from: 'fastapi-standard', plant: (t) => mutate(t, /^FROM .*$/m, 'FROM python:latest'), caughtBy: ['hadolint DL3007', 'checkov CKV_DOCKER_7'] },
+  { name: 'an untagged base image (FROM python)', file: 'Dockerfile', from: 'fastapi-standard', plant: (t) => mutate(t, /^FROM python:.*$/m, 'FROM python'), caughtBy: ['hadolint DL3006', 'checkov CKV_DOCKER_7'] },
+  { name: 'the latest tag (FROM python:latest)', file: 'Dockerfile', from: 'fastapi-standard', plant: (t) => mutate(t, /^FROM python:.*$/m, 'FROM python:latest'), caughtBy: ['hadolint DL3007', 'checkov CKV_DOCKER_7'] },
   { name: 'USER root', file: 'Dockerfile', from: 'fastapi-standard', plant: (t) => mutate(t, /^USER .*$/m, 'USER root'), caughtBy: ['hadolint DL3002', 'checkov CKV_DOCKER_8'] },
   { name: 'USER 0:0', file: 'Dockerfile', from: 'fastapi-standard', plant: (t) => mutate(t, /^USER .*$/m, 'USER 0:0'), caughtBy: ['hadolint DL3002'] },
   { name: 'no USER: the container runs as root', file: 'Dockerfile', from: 'fastapi-standard', plant: (t) => mutate(t, /^USER .*\n/m, ''), caughtBy: ['checkov CKV_DOCKER_3'] },

@@ -85,6 +85,8 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
       // services healthy, the one-shot `migrate` (with migrations) exited 0.
       const upStates = Object.fromEntries([...services.map((s) => [s, 'running healthy, restarted 0x']), ...(options.migrations ? [['migrate', 'exited 0, restarted 0x']] : [])]);
       const composeIn = (files: string[], args: string[], timeoutMs = STEP_MS) => compose(engine, dir, [...files, ...args], { timeoutMs });
+      // The count the last GET /visits answered (Redis's data, which must outlive `down`).
+      let counted = 0;
       const url = (route: string) => `http://127.0.0.1:${port}${route}`;
       const get = (route: string) => http(engine, 'GET', url(route));
 
@@ -186,11 +188,54 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
           expect(migrate.finished, `${id}: migrate finished after the app started`).toBeLessThanOrEqual(app.started);
         });
 
+      test.sequential("production: every service runs hardened: read-only root, no capability but its entry point's, no new privileges, memory and pids limits (enforced), rotated logs", async ({ expect }) => {
+        earlierStepsPassed(expect);
+        const ids = (await composeIn(PRODUCTION, ['ps', '-q'])).stdout.trim().split('\n');
+        const inspected = JSON.parse((await docker(engine, ['inspect', ...ids])).stdout) as Inspect[];
+        const settings = Object.fromEntries(
+          inspected.map((c) => {
+            const h = c.HostConfig;
+            return [
+              c.Config.Labels['com.docker.compose.service'],
+              {
+                readOnly: h.ReadonlyRootfs,
+                capDrop: h.CapDrop,
+                noNewPrivileges: (h.SecurityOpt ?? []).includes('no-new-privileges:true'),
+                limited: h.Memory > 0 && (h.PidsLimit ?? 0) > 0,
+                logs: `${h.LogConfig.Type} ${h.LogConfig.Config['max-size']} x${h.LogConfig.Config['max-file']}`,
+              },
+            ];
+          }),
+        );
+        const hardened = { readOnly: true, capDrop: ['ALL'], noNewPrivileges: true, limited: true, logs: 'json-file 10m x3' };
+        expect(settings, `${id}: docker inspect`).toEqual(Object.fromEntries(services.map((s) => [s, hardened])));
+        for (const service of services) {
+          // Even root, in the container, cannot write to its root file system.
+          const write = await composeIn(PRODUCTION, ['exec', '-T', '-u', '0', service, 'touch', '/hardening-probe']);
+          expect([write.code !== 0, write.stderr], `${id}: ${service}: touch / as root`).toEqual([true, expect.stringMatching(/Read-only file system/)]);
+        }
+        // The pids limit is enforced (rootful dockerd on cgroup v1): the app's container cannot
+        // run more tasks than compose.yaml's pids_limit. Threads of one exec'd process, which all
+        // end with it (child processes would outlive it as zombies of a server that is PID 1).
+        const threads = 'import threading, time\nfor _ in range(600): threading.Thread(target=time.sleep, args=(5,), daemon=True).start()';
+        const tasks = await composeIn(PRODUCTION, ['exec', '-T', 'app', 'python', '-c', threads]);
+        expect([tasks.code !== 0, tasks.stderr], `${id}: 600 threads in the app's container`).toEqual([true, expect.stringMatching(/can't start new thread/)]);
+        for (const service of services.filter((s) => s !== 'app')) {
+          // The official images' entry point starts as root and drops to the service's user: the
+          // server (PID 1) then runs as that user with no capability left.
+          const status = await composeIn(PRODUCTION, ['exec', '-T', service, 'cat', '/proc/1/status']);
+          const field = (name: string) => new RegExp(`^${name}:\\s+(\\S+)`, 'm').exec(status.stdout)?.[1];
+          expect([field('Uid'), field('CapEff')], `${id}: ${service}: PID 1's user and capabilities`).toEqual([expect.not.stringMatching(/^0$/), '0000000000000000']);
+        }
+      });
+
       test.sequential('production: the app runs as UID 10001 and cannot write its code; .env, tests/ and working-copy junk stay out of the image', async ({ expect }) => {
         earlierStepsPassed(expect);
         const script = [
           'test "$(id -u)" = 10001 || echo "runs as uid $(id -u)"',
-          'test -w "$HOME" || echo "HOME ($HOME) is not writable"',
+          // compose.yaml's read-only root: only the tmpfs at /tmp takes a write, HOME does not.
+          'probe=$(mktemp) && rm "$probe" || echo "/tmp is not writable"',
+          '! touch "$HOME/.probe" 2>/dev/null || echo "HOME ($HOME) is writable on a read-only root"',
           'for p in /app /app/app; do test -e $p || echo "$p is missing"; test ! -w $p || echo "$p is writable by the app user"; done',
           'test ! -e /app/.env || echo ".env was copied into the image"',
           'test ! -e /app/tests || echo "tests/ was copied into the image"',
@@ -266,6 +311,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
           const second = await get('/visits');
           expect(first.status, `${id}: GET /visits: ${first.body}`).toBe(200);
           expect((second.json as Visits).visits, `${id}: the second GET /visits`).toBe((first.json as Visits).visits + 1);
+          counted = (second.json as Visits).visits;
         });
 
       if (options.postgres)
@@ -336,13 +382,18 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
       });
 
       if (options.postgres) {
-        test.sequential('production: items survive `docker compose down` and `up`', { timeout: STEP_MS }, async ({ expect }) => {
+        test.sequential(`production: items${options.redis ? " and Redis's count" : ''} survive \`docker compose down\` and \`up\``, { timeout: STEP_MS }, async ({ expect }) => {
           earlierStepsPassed(expect);
           const down = await composeIn(PRODUCTION, ['down']);
           expect(down.code, `${id}: docker compose down:\n${tail(down)}`).toBe(0);
           expect(await upAndWait(PRODUCTION), id).toBe('');
           const one = await get(`/items/${created!.id}`);
           expect([one.status, one.json], `${id}: GET /items/${created!.id} after down + up`).toEqual([200, created]);
+          // Redis saves its data to its volume on the way down (SIGTERM) and loads it on the way up.
+          if (options.redis) {
+            const visits = await get('/visits');
+            expect([visits.status, (visits.json as Visits | undefined)?.visits], `${id}: GET /visits after down + up`).toEqual([200, counted + 1]);
+          }
         });
 
         test.sequential('production: `docker compose down -v` deletes the data', { timeout: STEP_MS }, async ({ expect }) => {
@@ -493,6 +544,17 @@ interface Page {
 }
 interface Visits {
   visits: number;
+}
+interface Inspect {
+  Config: { Labels: Record<string, string> };
+  HostConfig: {
+    ReadonlyRootfs: boolean;
+    CapDrop: string[] | null;
+    SecurityOpt: string[] | null;
+    Memory: number;
+    PidsLimit: number | null;
+    LogConfig: { Type: string; Config: Record<string, string> };
+  };
 }
 
 /** The virtual environment the Dockerfile puts first on PATH (none: pip installs into the image's Python). */

@@ -17,8 +17,9 @@ import { FIRST_REVISION, MIGRATE_SERVICE, MIGRATION_LOCK_ID, migrationsFeature }
 import { installerFor, PACKAGE_MANAGER_FEATURES, type InstallFrom } from '../features/package-managers.js';
 import { PIP_COMPILE } from '../features/pip.js';
 import { chosenServices } from '../features/services.js';
-import type { EnvVar, Feature, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
+import type { EnvVar, Feature, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceKey, ServiceNamespace, ServiceUrl } from '../features/types.js';
 import { LINUX_ENVIRONMENTS, REQUIRES_PYTHON } from '../features/uv.js';
+import { appHardening, LOG_ROTATION, MIGRATE_HARDENING, SERVICE_HARDENING, type ComposeHardening } from '../features/compose-hardening.js';
 import { PYTHON_VERSIONS, type DockerfileVariant, type Framework, type PackageManager, type ProjectOptions, type PythonVersion } from '../options/table.js';
 import { compareText } from './sort.js';
 import { wordList, wrap } from './text.js';
@@ -41,8 +42,14 @@ export interface RenderContext {
   postgres: boolean;
   redis: boolean;
   dockerfile: DockerfileVariant;
-  /** `release` is the patch release (3.13.15), `variant` the image variant (slim-trixie), `image` both as one tag. */
-  python: { version: PythonVersion; release: string; variant: string; image: string };
+  /**
+   * `release` is the patch release (3.13.15), `variant` the image variant (slim-trixie), `image`
+   * both as one tag; `another` the image of another offered Python, the README's example of
+   * changing it.
+   */
+  python: { version: PythonVersion; release: string; variant: string; image: string; another: string };
+  /** compose.yaml's hardening of each service (features/compose-hardening.ts). */
+  hardening: { app: ComposeHardening; migrate: ComposeHardening; services: Record<ServiceKey, ComposeHardening>; logging: typeof LOG_ROTATION };
   port: number;
   uid: number;
   server: ServerSpec;
@@ -300,10 +307,12 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
       release: PYTHON_RELEASES[options.python],
       variant: PYTHON_IMAGE_VARIANT,
       image: PYTHON_IMAGES[options.python],
+      another: PYTHON_IMAGES[PYTHON_VERSIONS.filter((v) => v !== options.python).at(-1)!],
     },
     port,
     uid: APP_UID,
     server,
+    hardening: { app: appHardening(server.package === 'gunicorn' ? 'gunicorn' : 'uvicorn'), migrate: MIGRATE_HARDENING, services: SERVICE_HARDENING, logging: LOG_ROTATION },
     healthcheck: [
       'python',
       '-c',

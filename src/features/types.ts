@@ -56,6 +56,12 @@ export interface InstallerFeature extends Feature {
   venv: string;
   /** The command that adds a dependency to the manifest and the lock (`uv add`); absent for pip, whose files are edited by hand. */
   addCommand?: string;
+  /**
+   * An image the Dockerfile takes the tool's binary from. It is a named stage of its own
+   * (`FROM <image> AS <stage>`, then `COPY --from=<stage>`): Dependabot reads image references
+   * only on FROM lines, never in `COPY --from=<image>`.
+   */
+  toolStage?: { stage: string; image: string };
 }
 
 /** The option keys that turn a backing service on. */

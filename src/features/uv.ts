@@ -18,7 +18,7 @@ export const REQUIRES_PYTHON = `>=${PYTHON_VERSIONS[0]}`;
  */
 export const LINUX_ENVIRONMENTS = ["sys_platform == 'linux' and platform_machine == 'x86_64'", "sys_platform == 'linux' and platform_machine == 'aarch64'"];
 
-export const uv: InstallerFeature & { image: string } = {
+export const uv: InstallerFeature = {
   key: 'uv',
   label: 'uv',
   layer: 'uv',
@@ -26,5 +26,5 @@ export const uv: InstallerFeature & { image: string } = {
   // uv's project environment; the Dockerfile's WORKDIR is /app.
   venv: '/app/.venv',
   addCommand: 'uv add',
-  image: UV_IMAGE,
+  toolStage: { stage: 'uv', image: UV_IMAGE },
 };
