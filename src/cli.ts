@@ -32,7 +32,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   // `add --help` (with --json or not): the help of every add command.
   const json = argv.includes('--json');
   const commands = await Promise.all(Object.values(ADD_COMMANDS).map((load) => load()));
-  if ((what === '--help' || what === '-h') && rest.every((arg) => arg === '--json' || arg === '--help' || arg === '-h')) {
+  const helpOnly = (arg: string) => arg === '--json' || arg === '--help' || arg === '-h';
+  if (argv.slice(1).some((arg) => arg === '--help' || arg === '-h') && argv.slice(1).every(helpOnly)) {
     io.stdout.write(json ? jsonDocument({ help: { command: 'add', commands: commands.map((c) => helpDocument(c, VERSION)) } }) : commands.map((c) => c.help(VERSION)).join('\n'));
     return 0;
   }

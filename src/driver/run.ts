@@ -108,7 +108,7 @@ export async function execute(command: Command, args: ParsedArgs, step: StepCont
  */
 function adoptAnswersFile(args: ParsedArgs, cwd: string): string[] {
   const file = args.answersFile!;
-  const recorded = readAnswersFile(path.resolve(cwd, file));
+  const recorded = readAnswersFile(path.resolve(cwd, file), `--answers ${brief(file)}`);
   args.answers = { ...recorded.options, ...args.answers };
   const warnings: string[] = [];
   const name = recorded.options.name;

@@ -46,14 +46,14 @@ export function readAnswersFile(file: string, source = `--answers ${file}`, opts
   const out: Record<string, string | boolean> = {};
   for (const spec of PROJECT_OPTIONS) {
     // A file from before an option existed leaves it out, and means what was generated then.
-    const value = record.get(spec.key) ?? useOf(spec, 'create').recordedBefore;
+    const value = record.has(spec.key) ? record.get(spec.key) : useOf(spec, 'create').recordedBefore;
     if (value === undefined) continue;
     const problem = answerProblem(spec, value);
     if (problem) throw new CliError('invalid-value', `${source}: "${spec.key}" ${problem}`);
     out[spec.key] = value as string | boolean;
   }
   const name = record.get('name');
-  if (name !== undefined) {
+  if (record.has('name')) {
     if (typeof name !== 'string') throw new CliError('invalid-value', `${source}: "name" must be a JSON string, the project name (got ${jsonKind(name)})`);
     const problem = nameProblem(name);
     if (problem) throw new CliError('invalid-value', `${source}: "name": ${problem}`);
