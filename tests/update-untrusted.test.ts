@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE_FILE } from '../src/engine/base-record.js';
 import { ANSWERS_FILE } from '../src/options/answers-file.js';
 import { inVcsFolder, VCS_FOLDERS } from '../src/update/released-paths.js';
+import { renderProject } from '../src/engine/render.js';
+import { planUpdate } from '../src/update/plan.js';
 import { assertBuilt, hasPython, removeTempDirs, runBin, runOnPty, tempDir, treeSnapshot } from './support/cli-run.js';
 
 afterAll(removeTempDirs);
@@ -124,6 +126,20 @@ describe('update deletes only files some released version generated, that the re
   });
 });
 
+describe('the plan itself never deletes outside the released paths (a second line of defence)', () => {
+  it('a record handed straight to the planner, naming .git/HEAD unchanged, plans no deletion', () => {
+    const dir = project();
+    mkdirSync(path.join(dir, '.git'));
+    writeFileSync(path.join(dir, '.git/HEAD'), GIT_HEAD);
+    writeFileSync(path.join(dir, 'NOTES.md'), 'notes\n');
+    const hashes = new Map([['.git/HEAD', sha(GIT_HEAD)], ['NOTES.md', sha('notes\n')], ['gunicorn.conf.py', sha('# old\n')]]);
+    writeFileSync(path.join(dir, 'gunicorn.conf.py'), '# old\n');
+    const fresh = renderProject(JSON.parse(readFileSync(path.join(dir, ANSWERS_FILE), 'utf8')).answers, '0.1.0');
+    const plan = planUpdate({ projectDir: dir, record: { hashes, texts: new Map() }, fresh, theirsLabel: 'x' });
+    expect(plan.removals).toEqual(['gunicorn.conf.py']);
+  });
+});
+
 describe('the record files are untrusted input', () => {
   const SECRET = 'TOP-SECRET-LINE-4711';
 
@@ -148,11 +164,12 @@ describe('the record files are untrusted input', () => {
     expect(treeSnapshot(path.dirname(dir))).toEqual(before);
   });
 
-  it.each([
-    ['a FIFO', (file: string) => spawnSync('mkfifo', [file]).status === 0],
-    ['a link to /dev/zero', (file: string) => (symlinkSync('/dev/zero', file), true)],
-    ['a directory holding a file of the user\'s', (file: string) => (mkdirSync(file), writeFileSync(path.join(file, 'mine.txt'), 'mine\n'), true)],
-  ])('the base record as %s: refused at once with exit 1, left alone, nothing changed', (_label, make) => {
+  const specials: [string, (file: string) => boolean][] = [
+    ['a FIFO', (file) => spawnSync('mkfifo', [file]).status === 0],
+    ['a link to /dev/zero', (file) => (symlinkSync('/dev/zero', file), true)],
+    ['a directory holding a file of the user\'s', (file) => (mkdirSync(file), writeFileSync(path.join(file, 'mine.txt'), 'mine\n'), true)],
+  ];
+  it.each(specials)('the base record as %s: refused at once with exit 1, left alone, nothing changed', (_label, make) => {
     for (const args of [['--dry-run'], ['--yes']]) {
       const dir = project();
       rmSync(path.join(dir, BASE_FILE));
@@ -165,6 +182,18 @@ describe('the record files are untrusted input', () => {
       expect(run.stderr).toMatch(new RegExp(`error: ${BASE_FILE.replace(/\./g, '\\.')} is a (named pipe|symbolic link|directory), not the record update keeps there; it was left alone and nothing was changed`));
       expect(treeSnapshot(dir)).toEqual(before);
     }
+  });
+
+  it.each(specials)('the answers file as %s: refused at once with exit 1, left alone, nothing changed', (_label, make) => {
+    const dir = project();
+    rmSync(path.join(dir, ANSWERS_FILE));
+    expect(make(path.join(dir, ANSWERS_FILE))).toBe(true);
+    const before = treeSnapshot(dir);
+    const run = runBin(['update', '--yes'], { cwd: dir, timeoutMs: 10_000 });
+    expect(run.signal, 'it must not hang').toBeNull();
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/^error: \.create-python-docker-app\.json in the current directory is (a symbolic link|a directory|not a regular file); update reads it only as a regular file inside the project, and left it alone$/m);
+    expect(treeSnapshot(dir)).toEqual(before);
   });
 
   it('a base record larger than 4 MiB is refused without reading it whole, in bounded memory', () => {
