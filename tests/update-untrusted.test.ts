@@ -278,6 +278,16 @@ describe('the record files are untrusted input', () => {
     expect(run.stderr).not.toContain('root:x');
   });
 
+  it('a generated file grown past 4 MiB is kept as it is, unread', () => {
+    const dir = project();
+    const big = `# ${'y'.repeat(5 * 1024 * 1024)}\n`;
+    writeFileSync(path.join(dir, 'Dockerfile'), big);
+    const run = update(dir, '--yes', '--json');
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).files.find((f: { path: string }) => f.path === 'Dockerfile')).toMatchObject({ action: 'keep', reason: 'not-text' });
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe(big);
+  });
+
   it('a missing base record still works from the hashes, with a warning (the README\'s promise)', () => {
     const dir = project();
     rmSync(path.join(dir, BASE_FILE));

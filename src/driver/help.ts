@@ -17,7 +17,7 @@ const CONTROL_HELP: Record<ControlFlag, { flag: string; help: string }> = {
   force: { flag: '--force', help: 'overwrite files that exist and differ' },
   'dry-run': { flag: '--dry-run', help: 'print what each file would get (create, overwrite, unchanged, conflict); write nothing' },
   json: { flag: '--json', help: 'print one JSON document on stdout (human output goes to stderr)' },
-  answers: { flag: '--answers <file>', help: "take options from a project's .create-python-docker-app.json" },
+  answers: { flag: '--answers <file>', help: "take options from a project's .create-python-docker-app.json, its name too (unless --name): the same project, byte for byte" },
   interactive: { flag: '--interactive, --no-interactive', help: 'force prompts on or off (default: on with a terminal)' },
   help: { flag: '-h, --help', help: 'show this help (with --json: as JSON)' },
   version: { flag: '-v, --version', help: 'show the version' },
