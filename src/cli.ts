@@ -7,7 +7,9 @@
 //                                                       (commands/update.ts)
 
 import type { Command } from './driver/command.js';
-import { printError } from './driver/report.js';
+import { helpDocument } from './driver/help.js';
+import { jsonDocument, printError } from './driver/report.js';
+import { show } from './options/names.js';
 import { runCommand, VERSION, type CliIo } from './driver/run.js';
 import { CliError } from './errors.js';
 import { create } from './commands/create.js';
@@ -27,13 +29,17 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const [what, ...rest] = argv.slice(1);
   const load = what === undefined ? undefined : ADD_COMMANDS[what];
   if (load) return runCommand(await load(), rest, io);
-  // `add --help` alone: the help of every add command.
-  if (what === '--help' || what === '-h') {
-    for (const name of Object.keys(ADD_COMMANDS)) io.stdout.write((await ADD_COMMANDS[name]!()).help(VERSION));
+  // `add --help` (with --json or not): the help of every add command.
+  const json = argv.includes('--json');
+  const commands = await Promise.all(Object.values(ADD_COMMANDS).map((load) => load()));
+  const helpOnly = (arg: string) => arg === '--json' || arg === '--help' || arg === '-h';
+  if (argv.slice(1).some((arg) => arg === '--help' || arg === '-h') && argv.slice(1).every(helpOnly)) {
+    io.stdout.write(json ? jsonDocument({ help: { command: 'add', commands: commands.map((c) => helpDocument(c, VERSION)) } }) : commands.map((c) => c.help(VERSION)).join('\n'));
     return 0;
   }
   const known = Object.keys(ADD_COMMANDS).map((name) => `\`add ${name}\``).join(' or ');
-  return printError(new CliError('usage', `expected ${known}, got \`add ${argv.slice(1).join(' ')}\`; see add --help`), argv.includes('--json'), io);
+  const got = argv.slice(1).join(' ');
+  return printError(new CliError('usage', `expected ${known}, got ${got.length > 80 ? show(`add ${got}`) : `\`add ${got}\``}; see add --help`), json, io);
 }
 
 /**

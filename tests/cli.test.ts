@@ -450,15 +450,18 @@ describe('the answers file', () => {
     expect((await runMain(['orders', '--yes', '--framework', 'flask'], { cwd })).code).toBe(0);
     const run = await runMain(['copy', '--answers', path.join('orders', ANSWERS_FILE), '--framework', 'fastapi', '--json', '--dry-run'], { cwd });
     expect(run.code, run.stderr).toBe(0);
-    expect(parseJson(run.stdout).options).toMatchObject({ name: 'copy', framework: 'fastapi' });
+    // The folder's name does not replace the recorded name (that would change 20+ files); --name does.
+    expect(parseJson(run.stdout).options).toMatchObject({ name: 'orders', framework: 'fastapi' });
+    const named = await runMain(['copy', '--answers', path.join('orders', ANSWERS_FILE), '--name', 'copy', '--json', '--dry-run'], { cwd });
+    expect(parseJson(named.stdout).options).toMatchObject({ name: 'copy', framework: 'flask' });
   });
 
   it.each([
     ['not json', '{', /--answers .*JSON/],
     ['no answers object', '{"answers": 3}', /expected an object with an "answers" object/],
-    ['an invalid choice', '{"answers": {"framework": "django"}}', /"framework" has an invalid value "django"/],
-    ['an invalid name', '{"answers": {"name": "../x"}}', /"name" is not a valid project name/],
-    ['a multi-line description', '{"answers": {"description": "a\\nb"}}', /"description" has an invalid value/],
+    ['an invalid choice', '{"answers": {"framework": "django"}}', /"framework" must be one of fastapi, flask \(got "django"\)/],
+    ['an invalid name', '{"answers": {"name": "../x"}}', /"name": the project name "\.\.\/x" is a path, not a name: use lower-case letters/],
+    ['a multi-line description', '{"answers": {"description": "a\\nb"}}', /"description" is refused: the description must be one line of text/],
   ])('refuses an answers file with %s (exit 2)', async (_label, text, message) => {
     const cwd = tempDir();
     writeFileSync(path.join(cwd, 'answers.json'), text);

@@ -65,8 +65,9 @@ const OLD = oldTemplates(
     'common/pyproject.toml.ejs': absent, // new in the templates, but the user has one
   },
   {
-    'common/NOTES.md.ejs': 'Notes from the old template.\n', // no longer generated
-    'common/CHANGES.md.ejs': 'Changes: none yet.\n', // no longer generated, edited by the user
+    // Paths an earlier version emitted (on the released list) that this one does not, for FastAPI.
+    'common/gunicorn.conf.py.ejs': '# Notes from the old template.\n', // no longer generated
+    'common/app/openapi.py.ejs': '# Changes: none yet.\n', // no longer generated, edited by the user
   },
 );
 
@@ -95,7 +96,7 @@ const USER = {
   dockerNote: '# shop: built by our CI',
   composeFirstLine: '# Our stack.',
   pyproject: '[tool.black]\nline-length = 100\n',
-  changes: 'Changes: v1 shipped.\n',
+  changes: '# Changes: v1 shipped.\n',
   extra: 'X = 1\n',
 };
 
@@ -107,7 +108,7 @@ function userEdits(dir: string, { conflict = true } = {}): void {
   else edit(dir, 'compose.yaml', (l) => l.splice(l.length - 1, 0, '# shop: our note at the end'));
   rmSync(path.join(dir, 'tests/test_health.py')); // deleted
   writeFileSync(path.join(dir, 'pyproject.toml'), USER.pyproject); // the user's own, at a new template path
-  writeFileSync(path.join(dir, 'CHANGES.md'), USER.changes); // no longer generated, edited
+  writeFileSync(path.join(dir, 'app/openapi.py'), USER.changes); // no longer generated, edited
   writeFileSync(path.join(dir, 'app/extra.py'), USER.extra); // the user's own file
 }
 
@@ -156,8 +157,8 @@ describe('update, file by file', () => {
       'tests/test_health.py': 'keep/deleted',
       'requirements-dev.txt': 'create/new',
       'pyproject.toml': 'keep/yours',
-      'NOTES.md': 'delete/removed',
-      'CHANGES.md': 'keep/kept-removed',
+      'gunicorn.conf.py': 'delete/removed',
+      'app/openapi.py': 'keep/kept-removed',
       [ANSWERS_FILE]: 'overwrite/record',
       [BASE_FILE]: 'overwrite/record',
     };
@@ -181,8 +182,8 @@ describe('update, file by file', () => {
     expect(existsSync(path.join(dir, 'tests/test_health.py'))).toBe(false);
     expect(read(dir, 'requirements-dev.txt')).toBe(now.get('requirements-dev.txt'));
     expect(read(dir, 'pyproject.toml')).toBe(USER.pyproject);
-    expect(existsSync(path.join(dir, 'NOTES.md'))).toBe(false);
-    expect(read(dir, 'CHANGES.md')).toBe(USER.changes);
+    expect(existsSync(path.join(dir, 'gunicorn.conf.py'))).toBe(false);
+    expect(read(dir, 'app/openapi.py')).toBe(USER.changes);
     expect(read(dir, 'app/extra.py')).toBe(USER.extra);
     for (const [file, contents] of now) if (got[file] === 'unchanged/up-to-date') expect(read(dir, file), file).toBe(contents);
 
@@ -212,18 +213,33 @@ describe('update, file by file', () => {
     expect(run.stderr).toContain('resolve the conflict markers in compose.yaml');
   });
 
-  it('a second update right after changes nothing, conflict markers included', async () => {
+  it('a second update while conflict markers are still in a file is refused, naming the file; once resolved, it changes nothing', async () => {
     const dir = generateOld();
     userEdits(dir);
     expect((await runMain(['update', '--yes'], { cwd: dir })).code).toBe(1);
     const after = treeSnapshot(dir);
 
-    const again = await runMain(['update', '--yes', '--json'], { cwd: dir });
-    expect(again.code, again.stderr).toBe(0);
-    const doc = json(again.stdout);
+    for (const argv of [['update', '--yes'], ['update', '--dry-run']]) {
+      const again = await runMain(argv, { cwd: dir });
+      expect(again.code, argv.join(' ')).toBe(1);
+      expect(again.stderr).toContain('error: compose.yaml (line 1) still has conflict markers (<<<<<<< ======= >>>>>>>) from an earlier update: resolve them (and commit), then run update again; nothing was changed');
+      expect(treeSnapshot(dir)).toEqual(after);
+    }
+    const asJson = json((await runMain(['update', '--yes', '--json'], { cwd: dir })).stdout);
+    expect(asJson.error).toMatchObject({ code: 'conflict', exitCode: 1, details: ['compose.yaml (line 1)'] });
+
+    // Resolved (the user keeps their line): the next update changes nothing.
+    const lines = read(dir, 'compose.yaml').split('\n');
+    const middle = lines.indexOf('=======');
+    const end = lines.findIndex((l) => l.startsWith('>>>>>>> '));
+    writeFileSync(path.join(dir, 'compose.yaml'), [...lines.slice(1, middle), ...lines.slice(end + 1)].join('\n'));
+    const resolved = treeSnapshot(dir);
+    const run = await runMain(['update', '--yes', '--json'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const doc = json(run.stdout);
     expect(doc.files.filter((f: { action: string }) => !['unchanged', 'keep'].includes(f.action))).toEqual([]);
     expect(actions(doc)['compose.yaml']).toBe('keep/edited');
-    expect(treeSnapshot(dir)).toEqual(after);
+    expect(treeSnapshot(dir)).toEqual(resolved);
   });
 
   it('the updated project still passes its own checks: YAML parses, Python compiles, the Dockerfile lints clean', async () => {
@@ -266,8 +282,8 @@ describe('update, file by file', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(actions(json(run.stdout))).toMatchObject({ 'app/visits.py': 'delete/removed', 'app/counter.py': 'delete/removed', 'tests/test_visits.py': 'delete/removed' });
     const noRedis = current({ ...OPTIONS, redis: false });
-    for (const file of listFiles(dir).filter((f) => f !== 'NOTES.md' && f !== 'CHANGES.md')) expect(read(dir, file), file).toBe(noRedis.get(file));
-    expect(listFiles(dir).filter((f) => f !== 'NOTES.md' && f !== 'CHANGES.md').sort()).toEqual([...noRedis.keys()].sort());
+    for (const file of listFiles(dir).filter((f) => f !== 'gunicorn.conf.py' && f !== 'app/openapi.py')) expect(read(dir, file), file).toBe(noRedis.get(file));
+    expect(listFiles(dir).filter((f) => f !== 'gunicorn.conf.py' && f !== 'app/openapi.py').sort()).toEqual([...noRedis.keys()].sort());
   });
 });
 
@@ -282,7 +298,7 @@ describe('nothing is written unless asked', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^Dry run: nothing was written\. Update .*shop from 0\.0\.1 to /);
     expect(run.stderr).toMatch(/^ {2}merge +Dockerfile +your changes and the template's, merged$/m);
-    expect(run.stderr).toMatch(/^ {2}delete +NOTES\.md/m);
+    expect(run.stderr).toMatch(/^ {2}delete +gunicorn\.conf\.py/m);
     expect(run.stderr).toContain('warning: a real run would write conflict markers into compose.yaml and exit 1');
   });
 
@@ -295,7 +311,7 @@ describe('nothing is written unless asked', () => {
     expect(treeSnapshot(path.dirname(dir))).toEqual(before);
     const doc = json(run.stdout);
     expect(doc).toMatchObject({ ok: true, command: 'update', dryRun: true, conflicts: ['compose.yaml'] });
-    expect(actions(doc)).toMatchObject({ Dockerfile: 'merge/merged', 'compose.yaml': 'conflict/conflict', 'NOTES.md': 'delete/removed' });
+    expect(actions(doc)).toMatchObject({ Dockerfile: 'merge/merged', 'compose.yaml': 'conflict/conflict', 'gunicorn.conf.py': 'delete/removed' });
   });
 
   it('--json without --yes and without a terminal: exit 2 naming --yes, nothing written', async () => {
@@ -376,7 +392,7 @@ describe.skipIf(!hasGit())('git', () => {
     expect(run.stderr).toContain('git diff    # review the update, then commit it');
     const changed = git(dir, 'status', '--porcelain').split('\n').filter(Boolean).sort();
     expect(changed).toEqual(
-      [' D NOTES.md', ' M .create-python-docker-app.base.json', ' M .create-python-docker-app.json', ' M .dockerignore', ' M Dockerfile', ' M README.md', ' M compose.yaml', '?? requirements-dev.txt'].sort(),
+      [' D gunicorn.conf.py', ' M .create-python-docker-app.base.json', ' M .create-python-docker-app.json', ' M .dockerignore', ' M Dockerfile', ' M README.md', ' M compose.yaml', '?? requirements-dev.txt'].sort(),
     );
     expect(git(dir, 'diff', '--', 'Dockerfile')).toMatch(/^-# \(old\) trailing comment$/m);
   });
@@ -426,10 +442,10 @@ describe('projects without a (usable) record', () => {
       [ANSWERS_FILE]: 'overwrite/record',
       [BASE_FILE]: 'create/record',
     });
-    expect(got['NOTES.md']).toBeUndefined(); // not known to be ours: left alone
+    expect(got['gunicorn.conf.py']).toBeUndefined(); // not known to be ours: left alone
     expect(read(dir, '.dockerignore')).toBe(oldDockerignore);
     expect(read(dir, 'requirements-dev.txt')).toBe(now.get('requirements-dev.txt'));
-    expect(read(dir, 'NOTES.md')).toBe('Notes from the old template.\n');
+    expect(read(dir, 'gunicorn.conf.py')).toBe('# Notes from the old template.\n');
 
     // The record is there now: the next update judges against this version's files.
     const record = readBaseRecord(dir, json(read(dir, ANSWERS_FILE)));
@@ -444,7 +460,7 @@ describe('projects without a (usable) record', () => {
     const run = await runMain(['update', '--yes', '--json'], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     const doc = json(run.stdout);
-    expect(actions(doc)).toMatchObject({ '.dockerignore': 'overwrite/template-changed', Dockerfile: 'keep/no-base', 'NOTES.md': 'delete/removed' });
+    expect(actions(doc)).toMatchObject({ '.dockerignore': 'overwrite/template-changed', Dockerfile: 'keep/no-base', 'gunicorn.conf.py': 'delete/removed' });
     expect(doc.warnings).toContain(`${BASE_FILE} is missing`);
     expect(doc.warnings.join('\n')).toContain('kept as yours (no-base), not merged');
     expect(read(dir, 'Dockerfile')).toContain(USER.dockerNote);
@@ -498,7 +514,9 @@ describe('refusals', () => {
   });
 
   it.each([
-    [['update', '--frobnicate'], /Unknown option '--frobnicate'.*; see update --help/],
+    [['update', '--frobnicate'], /^error: unknown flag --frobnicate; see update --help$/m],
+    [['update', '--dry-rn'], /^error: unknown flag --dry-rn \(did you mean --dry-run\?\); see update --help$/m],
+    [['update', '--no-yes'], /^error: --no-yes is not a flag; leave --yes out instead$/m],
     [['update', 'a', 'b'], /at most one directory, got 2: a b/],
   ])('usage error %j: exit 2', async (argv, message) => {
     const run = await runMain(argv, { cwd: tempDir() });
@@ -696,7 +714,7 @@ describe('random user edits (property)', () => {
       'common/tests/test_items.py.ejs': appendLine('# (old) trailer'),
       'pip/requirements-dev.txt.ejs': absent,
     },
-    { 'common/NOTES.md.ejs': 'Old notes.\nSecond line.\n' },
+    { 'common/gunicorn.conf.py.ejs': 'Old notes.\nSecond line.\n' },
   );
   const fixture = generateOld(PROP_OLD);
   const fixtureFiles = listFiles(fixture).filter((f) => f !== ANSWERS_FILE && f !== BASE_FILE);

@@ -130,13 +130,15 @@ export function kubernetesNextSteps(where: { dir: string; cwd: string }, facts: 
 function addKubernetesHelp(): string {
   return `Usage: create-python-docker-app add kubernetes [--dir <path>] [flags]
 
-Adds ${KUBERNETES_DIR}/ to a repository whose Dockerfile builds the app: a kustomize base
-(Deployment, Service, PodDisruptionBudget, HorizontalPodAutoscaler, ConfigMap, a migration Job
-when there is an alembic.ini) and dev and prod overlays (dev: PostgreSQL/Redis StatefulSets;
-prod: an Ingress example). The port, the UID, the health path and the server come from the
-Dockerfile (EXPOSE, USER, HEALTHCHECK, CMD), the image name and the services from
-compose.yaml, and, in a project create-python-docker-app made, from its answers file. Flags
-override what was detected; only what could not be detected is asked.
+Adds ${KUBERNETES_DIR}/ to a repository whose Dockerfile builds the app: a
+kustomize base (Deployment, Service, PodDisruptionBudget,
+HorizontalPodAutoscaler, ConfigMap, a migration Job when there is an
+alembic.ini) and dev and prod overlays (dev: PostgreSQL/Redis StatefulSets;
+prod: an Ingress example). The port, the UID, the health path and the server
+come from the Dockerfile (EXPOSE, USER, HEALTHCHECK, CMD), the image name and
+the services from compose.yaml, and, in a project create-python-docker-app
+made, from its answers file. Flags override what was detected; only what could
+not be detected is asked.
 
 ${optionRows('add kubernetes').join('\n')}
 ${row('--force', 'overwrite files that exist and differ')}
@@ -146,8 +148,12 @@ ${row('-y, --yes', 'never prompt: detected values, then the defaults')}
 ${row('--interactive, --no-interactive', 'force prompts on or off (default: on with a terminal)')}
 ${row('-h, --help', 'show this help')}
 
-Existing files that differ are never overwritten without --force. Without a terminal, a port,
-UID or health path that could not be detected must be given (exit 2 names the flag).
+Existing files that differ are never overwritten without --force: they are
+listed as conflicts and nothing is written. Without a terminal, a port, UID or
+health path that could not be detected must be given (exit 2 names the flag).
+Exit codes: 0 done, 1 refused (conflict, no Dockerfile, unsafe target; nothing
+was changed), 2 usage error, 130 cancelled, 143 terminated before the files
+were complete (nothing was left behind).
 `;
 }
 

@@ -4,7 +4,7 @@
 
 import { parseArgs } from 'node:util';
 import { CliError } from '../errors.js';
-import { nearest } from '../options/names.js';
+import { brief, given, nearest, show } from '../options/names.js';
 import { optionsOf, valueProblem, type Answers, type OptionSpec } from '../options/table.js';
 import type { Command, ControlFlag, ParsedArgs } from './command.js';
 
@@ -20,10 +20,35 @@ const CONTROL_FLAGS: Record<ControlFlag, FlagConfig> = {
   version: { type: 'boolean', short: 'v' },
   interactive: { type: 'boolean' },
   answers: { type: 'string' },
+  'allow-dirty': { type: 'boolean' },
 };
 
 /** Control flags whose `--no-` form means nothing (only --interactive has one). */
-const NOT_NEGATABLE: readonly ControlFlag[] = ['yes', 'overwrite', 'force', 'dry-run', 'json', 'help', 'version'];
+const NOT_NEGATABLE: readonly ControlFlag[] = ['yes', 'overwrite', 'force', 'dry-run', 'json', 'help', 'version', 'allow-dirty'];
+
+/**
+ * Parses a command line against `options` with the rules every command shares: an unknown flag
+ * or a missing value is a usage error in our words (naming the nearest flag), a flag given twice
+ * with different values is refused, and `--no-` works only where it means something.
+ * (`update`, whose flags are all control flags, parses with this alone.)
+ */
+export function parseFlags(argv: string[], controls: readonly ControlFlag[], helpHint: string, extra: Record<string, FlagConfig> = {}) {
+  // pnpm and some npm versions pass a literal `--` through; one leading `--` is not a positional.
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
+  const options: Record<string, FlagConfig> = {};
+  for (const control of controls) options[control] = CONTROL_FLAGS[control];
+  Object.assign(options, extra);
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, allowNegative: true, strict: true, tokens: true });
+  } catch (error) {
+    throw usageError(error, Object.keys(options), helpHint);
+  }
+  refuseContradictions(parsed.tokens ?? []);
+  for (const flag of NOT_NEGATABLE)
+    if (parsed.values[flag] === false) throw new CliError('usage', `--no-${flag} is not a flag; leave --${flag} out instead`);
+  return parsed;
+}
 
 /** Empty arguments: what the plop generators hand the driver along with their answers. */
 export function noArgs(overrides: Partial<ParsedArgs> = {}): ParsedArgs {
@@ -31,30 +56,17 @@ export function noArgs(overrides: Partial<ParsedArgs> = {}): ParsedArgs {
 }
 
 export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
-  // pnpm and some npm versions pass a literal `--` through; one leading `--` is not a positional.
-  const args = argv[0] === '--' ? argv.slice(1) : argv;
   const specs = optionsOf(command.name);
-  const options: Record<string, FlagConfig> = {};
-  for (const control of command.controls) options[control] = CONTROL_FLAGS[control];
-  for (const spec of specs) options[spec.flag] = { type: spec.kind === 'boolean' ? 'boolean' : 'string' };
-
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({ args, options, allowPositionals: true, allowNegative: true, strict: true, tokens: true });
-  } catch (error) {
-    throw usageError(error, Object.keys(options), command.helpHint);
-  }
-  const { values, positionals } = parsed;
-  refuseContradictions(parsed.tokens ?? []);
+  const optionFlags: Record<string, FlagConfig> = {};
+  for (const spec of specs) optionFlags[spec.flag] = { type: spec.kind === 'boolean' ? 'boolean' : 'string' };
+  const { values, positionals } = parseFlags(argv, command.controls, command.helpHint, optionFlags);
   if (positionals.length > command.maxPositionals)
     throw new CliError(
       'usage',
       command.maxPositionals === 1
-        ? `expected at most one directory, got ${positionals.length}: ${positionals.join(' ')}`
-        : `unexpected argument ${positionals.join(' ')}; ${command.helpHint}`,
+        ? `expected at most one directory, got ${positionals.length}: ${positionals.map(brief).join(' ')}`
+        : `unexpected argument ${positionals.map(brief).join(' ')}; ${command.helpHint}`,
     );
-  for (const flag of NOT_NEGATABLE)
-    if (values[flag] === false) throw new CliError('usage', `--no-${flag} is not a flag; leave --${flag} out instead`);
 
   const answers: Record<string, unknown> = {};
   for (const spec of specs) {
@@ -97,7 +109,7 @@ function refuseContradictions(tokens: NonNullable<ReturnType<typeof parseArgs>['
         'usage',
         typeof value === 'boolean'
           ? `${earlier.raw} and ${token.rawName} contradict each other; give one of them`
-          : `${token.rawName} is given twice with different values (${JSON.stringify(earlier.value)} and ${JSON.stringify(value)}); give it once`,
+          : `${token.rawName} is given twice with different values (${given(earlier.value)} and ${given(value)}); give it once`,
       );
     seen.set(token.name, { raw: token.rawName, value });
   }
@@ -112,8 +124,9 @@ function usageError(error: unknown, flags: string[], helpHint: string): CliError
   const message = error instanceof Error ? error.message : String(error);
   const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
   if (unknown) {
-    const suggestion = nearest(unknown.replace(/^-+(no-)?/, ''), flags);
-    return new CliError('usage', `unknown flag ${unknown}${suggestion ? ` (did you mean --${suggestion}?)` : ''}; ${helpHint}`);
+    const suggestion = unknown.length > 80 ? undefined : nearest(unknown.replace(/^-+(no-)?/, ''), flags);
+    const shown = unknown.length > 80 ? show(unknown) : unknown;
+    return new CliError('usage', `unknown flag ${shown}${suggestion ? ` (did you mean --${suggestion}?)` : ''}; ${helpHint}`);
   }
   const missingValue = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message)?.[1];
   if (missingValue) return new CliError('usage', `${missingValue} needs a value; ${helpHint}`);
@@ -121,5 +134,7 @@ function usageError(error: unknown, flags: string[], helpHint: string): CliError
   const ambiguous = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(message)?.[1];
   if (ambiguous)
     return new CliError('usage', `${ambiguous} needs a value; for one that starts with '-', write ${ambiguous}=-value; ${helpHint}`);
-  return new CliError('usage', `${message.split('\n')[0]}; ${helpHint}`);
+  // Anything else parseArgs says is cut like any echoed value.
+  const first = message.split('\n')[0]!;
+  return new CliError('usage', `${first.length > 200 ? `${first.slice(0, 160)}...` : first}; ${helpHint}`);
 }

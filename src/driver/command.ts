@@ -9,7 +9,7 @@ import type { Answers, CommandName } from '../options/table.js';
 import type { Prompter } from './prompts.js';
 
 /** Flags every command may accept besides its options from the table. */
-export type ControlFlag = 'yes' | 'overwrite' | 'force' | 'dry-run' | 'json' | 'help' | 'version' | 'interactive' | 'answers';
+export type ControlFlag = 'yes' | 'overwrite' | 'force' | 'dry-run' | 'json' | 'help' | 'version' | 'interactive' | 'answers' | 'allow-dirty';
 
 /** A command line, parsed (or, from plop, the answers its questions collected). */
 export interface ParsedArgs {

@@ -17,10 +17,20 @@ const CONTROL_HELP: Record<ControlFlag, { flag: string; help: string }> = {
   force: { flag: '--force', help: 'overwrite files that exist and differ' },
   'dry-run': { flag: '--dry-run', help: 'print what each file would get (create, overwrite, unchanged, conflict); write nothing' },
   json: { flag: '--json', help: 'print one JSON document on stdout (human output goes to stderr)' },
-  answers: { flag: '--answers <file>', help: "take options from a project's .create-python-docker-app.json" },
+  answers: { flag: '--answers <file>', help: "take options from a project's .create-python-docker-app.json, its name too (unless --name): the same project, byte for byte" },
   interactive: { flag: '--interactive, --no-interactive', help: 'force prompts on or off (default: on with a terminal)' },
   help: { flag: '-h, --help', help: 'show this help (with --json: as JSON)' },
   version: { flag: '-v, --version', help: 'show the version' },
+  'allow-dirty': { flag: '--allow-dirty', help: 'update even though git shows uncommitted changes in the project' },
+};
+
+/** What each exit code means, in every command's `--help --json` (each help text says it in words). */
+export const EXIT_CODES: Readonly<Record<number, string>> = {
+  0: 'done (with --dry-run: planned)',
+  1: 'refused or failed; nothing was changed',
+  2: 'usage: an unknown flag, an invalid value, a missing answer without a terminal',
+  130: 'cancelled (Ctrl-C at a prompt)',
+  143: 'terminated (SIGTERM) while writing; nothing was left behind',
 };
 
 /** One entry per option of the command: the flag with its values, what it does, its default. */
@@ -32,8 +42,13 @@ export function optionRows(command: CommandName): string[] {
 }
 
 /** One entry per control flag the command takes, in the order it lists them. */
-export function controlRows(command: Command): string[] {
+export function controlRows(command: Pick<Command, 'controls'>): string[] {
   return command.controls.map((control) => row(CONTROL_HELP[control].flag, CONTROL_HELP[control].help));
+}
+
+/** A control flag's entry, for a help document of a command outside the table (`update`). */
+export function controlHelp(control: ControlFlag): { flag: string; help: string } {
+  return CONTROL_HELP[control];
 }
 
 /** `--help --json`: the command's flags as data, for scripts and agents. */
@@ -55,6 +70,7 @@ export function helpDocument(command: Command, version: string): object {
       };
     }),
     flags: command.controls.map((control) => CONTROL_HELP[control]),
+    exitCodes: EXIT_CODES,
   };
 }
 

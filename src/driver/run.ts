@@ -13,6 +13,7 @@ import { applyWrites, planWrites, releaseLateSignals } from '../engine/write.js'
 import { packageVersion } from '../engine/package-version.js';
 import { CliError } from '../errors.js';
 import { readAnswersFile } from '../options/answers-file.js';
+import { brief, show } from '../options/names.js';
 import { parseCommandArgs } from './args.js';
 import type { Command, ParsedArgs, StepContext } from './command.js';
 import { prompterFor, type Prompter } from './prompts.js';
@@ -99,18 +100,24 @@ export async function execute(command: Command, args: ParsedArgs, step: StepCont
 }
 
 /**
- * Options recorded in a project's answers file count as flags; flags given explicitly win, and
- * the recorded name stands in for a missing directory argument. Returns the warnings to show.
+ * Options recorded in a project's answers file count as flags, and flags given explicitly win.
+ * The recorded name is one of them: `--answers FILE newdir` reproduces the project byte for
+ * byte (the name is in the README, compose.yaml, pyproject.toml...), so the folder's name does
+ * not replace it; `--name` does. Without a directory argument the recorded name is the folder.
+ * Returns the warnings to show.
  */
 function adoptAnswersFile(args: ParsedArgs, cwd: string): string[] {
   const file = args.answersFile!;
-  const recorded = readAnswersFile(path.resolve(cwd, file));
-  const { name, ...answers } = recorded.options;
-  args.answers = { ...answers, ...args.answers };
-  if (args.positionals.length === 0 && name !== undefined) args.positionals = [name];
-  return recorded.version === VERSION
-    ? []
-    : [`${file} was written by version ${recorded.version ?? '(unknown)'}; this is ${VERSION}, so files may differ from the original`];
+  const recorded = readAnswersFile(path.resolve(cwd, file), `--answers ${brief(file)}`);
+  args.answers = { ...recorded.options, ...args.answers };
+  const warnings: string[] = [];
+  const name = recorded.options.name;
+  const folder = args.positionals[0] === undefined ? undefined : path.basename(path.resolve(cwd, args.positionals[0]));
+  if (name !== undefined && args.answers.name === name && folder !== undefined && folder !== name)
+    warnings.push(`the project keeps its recorded name ${show(name)}, in the folder ${brief(folder)}, so it is the same project byte for byte; pass --name ${folder} to name it after the folder`);
+  if (recorded.version !== VERSION)
+    warnings.push(`${file} was written by version ${recorded.version === undefined ? '(unknown)' : brief(recorded.version)}; this is ${VERSION}, so files may differ from the original`);
+  return warnings;
 }
 
 function asCliError(error: unknown): unknown {

@@ -56,9 +56,37 @@ export function descriptionProblem(description: string): string | undefined {
   return undefined;
 }
 
-/** Quote a user-supplied value for a one-line message, making control characters visible. */
+/**
+ * Quote a user-supplied value for a one-line message, making control characters visible. Every
+ * message that echoes a value (a flag's, an answers file's, a record's) goes through here, so a
+ * 5,000-character value is never echoed whole: past 80 characters it is cut, and says how long
+ * it was.
+ */
 export function show(value: string): string {
-  return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  const chars = [...value];
+  return chars.length > 80 ? `${JSON.stringify(`${chars.slice(0, 60).join('')}...`)} (${chars.length} characters)` : JSON.stringify(value);
+}
+
+/** A value echoed bare when it is short, plain text (a directory argument); quoted and cut otherwise. */
+export function brief(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.length <= 80 && !/[\u0000-\u001f\u007f-\u009f"\s]/.test(value) ? value : show(value);
+}
+
+/** A value as a message echoes it: a string quoted (and cut), anything else in words. */
+export function given(value: unknown): string {
+  return typeof value === 'string' ? show(value) : jsonKind(value);
+}
+
+/** What a JSON value is, in words, echoing no more of it than `show` does. */
+export function jsonKind(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `the string ${show(value)}`;
+  if (typeof value === 'number') return `the number ${String(value)}`;
+  if (typeof value === 'boolean') return `the boolean ${value}`;
+  return 'an object';
 }
 
 /** A valid app target: dotted module path, ':', an attribute, optionally called with no arguments. */
@@ -67,12 +95,12 @@ export const TARGET_PATTERN = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*:[A-Za-z_][\w]*
 export function targetProblem(target: string): string | undefined {
   return TARGET_PATTERN.test(target)
     ? undefined
-    : `the app target ${JSON.stringify(target)} must look like module:app or package.module:create_app()`;
+    : `the app target ${show(target)} must look like module:app or package.module:create_app()`;
 }
 
 export function portProblem(value: string): string | undefined {
   const n = Number(value);
-  return /^\d+$/.test(value.trim()) && n >= 1 && n <= 65535 ? undefined : `${JSON.stringify(value)} is not a port (1-65535)`;
+  return /^\d+$/.test(value.trim()) && n >= 1 && n <= 65535 ? undefined : `${show(value)} is not a port (1-65535)`;
 }
 
 /** The known name closest to what was typed, for a "did you mean" hint; undefined when none is close. */

@@ -7,7 +7,7 @@
 import type { Detected } from '../existing/detect.js';
 import { SERVICE_FEATURES, SERVICE_KEYS } from '../features/services.js';
 import type { ServiceFeature, ServiceKey } from '../features/types.js';
-import { descriptionProblem, healthPathProblem, imageNameProblem, nameProblem, portProblem, targetProblem, uidProblem } from './names.js';
+import { descriptionProblem, given, healthPathProblem, imageNameProblem, nameProblem, portProblem, targetProblem, uidProblem } from './names.js';
 
 export const FRAMEWORKS = ['fastapi', 'flask'] as const;
 export const PYTHON_VERSIONS = ['3.12', '3.13', '3.14'] as const;
@@ -474,11 +474,11 @@ export function defaultAnswers(): Omit<ProjectOptions, 'name'> {
 
 /** Why `value` is not valid for the option, or undefined; choices and text rules alike. */
 export function valueProblem(spec: OptionSpec, value: unknown): string | undefined {
-  if (spec.kind === 'boolean') return typeof value === 'boolean' ? undefined : `must be true or false (got ${JSON.stringify(value)})`;
+  if (spec.kind === 'boolean') return typeof value === 'boolean' ? undefined : `must be true or false (got ${given(value)})`;
   if (spec.kind === 'choice')
-    return typeof value === 'string' && spec.choices.includes(value) ? undefined : `must be one of ${spec.choices.join(', ')} (got ${JSON.stringify(value)})`;
+    return typeof value === 'string' && spec.choices.includes(value) ? undefined : `must be one of ${spec.choices.join(', ')} (got ${given(value)})`;
   const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string') return `must be text (got ${JSON.stringify(value)})`;
+  if (typeof text !== 'string') return `must be text (got ${given(value)})`;
   return spec.problem(text);
 }
 

@@ -10,19 +10,28 @@
 //   absent                  recorded           T                   keep: you deleted it
 //   absent                  not recorded       T                   create
 //   present                 not recorded       T                   keep: your own file
-//   same as the base        B                  not generated       delete
+//   same as the base        B                  not generated       delete (only a released path)
 //   changed                 B                  not generated       keep
 // Without a base text (a 0.1.0 project, or a damaged record) a file that differs from T is kept.
+// A file is deleted only when all three hold (issue 21): its path is one some released version
+// emits (released-paths.ts; never in a VCS folder), the record names it, and its content still
+// equals the recorded one. The record comes from the user's repository: it alone is never
+// enough.
 
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { RECORD_FILES, sha256, stampBaseRecord, type BaseRecord } from '../engine/base-record.js';
 import { CliError } from '../errors.js';
 import type { RenderedFile } from '../engine/render.js';
 import { compareText } from '../engine/sort.js';
 import { mergeThreeWay } from './three-way.js';
 import { applyWrites, safeJoin, type PlannedWrite } from '../engine/write.js';
+import { readUserBytes, UserFileError } from '../user-files.js';
+import { isReleasedPath } from './released-paths.js';
+
+/** A generated file is at most a few hundred kB (a uv.lock); a larger one is not judged, only kept. */
+const MAX_GENERATED_BYTES = 4 * 1024 * 1024;
 
 export type UpdateAction = 'create' | 'overwrite' | 'merge' | 'conflict' | 'keep' | 'delete' | 'unchanged';
 
@@ -78,6 +87,8 @@ export interface UpdatePlan {
   removals: string[];
   /** For each path written or deleted: the sha256 of the file when planned, or null when absent. */
   seen: ReadonlyMap<string, string | null>;
+  /** Files that still hold conflict markers (an earlier update's, or a merge's): `path (line N)`. */
+  unresolved: string[];
 }
 
 export interface UpdateInput {
@@ -107,6 +118,7 @@ export function planUpdate({ projectDir, record, fresh, theirsLabel }: UpdateInp
   const seen = new Map<string, string | null>();
   /** Paths this version generates where a file of the user's own stays: not recorded as ours. */
   const notOurs = new Set<string>();
+  const unresolved: string[] = [];
 
   const plan = (file: string, current: Current, entry: Omit<PlannedFile, 'path' | 'bytes'>, write?: RenderedFile): void => {
     files.push({ path: file, ...entry, bytes: write ? Buffer.byteLength(write.contents) : current.kind === 'absent' ? 0 : current.bytes });
@@ -119,6 +131,10 @@ export function planUpdate({ projectDir, record, fresh, theirsLabel }: UpdateInp
     const baseHash = record?.hashes.get(file);
     const baseText = record?.texts.get(file);
     const current = readCurrent(projectDir, file);
+    if (current.kind === 'text') {
+      const line = conflictMarkerLine(current.text);
+      if (line !== undefined) unresolved.push(`${file} (line ${line})`);
+    }
 
     if (current.kind === 'other') {
       if (template) notOurs.add(file);
@@ -128,7 +144,7 @@ export function planUpdate({ projectDir, record, fresh, theirsLabel }: UpdateInp
     if (!template) {
       // Recorded, but this version no longer generates it.
       if (current.kind === 'absent') continue;
-      if (sha256(current.text) === baseHash) plan(file, current, { action: 'delete', reason: 'removed' });
+      if (isReleasedPath(file) && baseHash !== undefined && sha256(current.text) === baseHash) plan(file, current, { action: 'delete', reason: 'removed' });
       else plan(file, current, { action: 'keep', reason: 'kept-removed' });
       continue;
     }
@@ -178,6 +194,7 @@ export function planUpdate({ projectDir, record, fresh, theirsLabel }: UpdateInp
     writes,
     removals: files.filter((f) => f.action === 'delete').map((f) => f.path),
     seen,
+    unresolved,
   };
 }
 
@@ -203,7 +220,14 @@ function readCurrent(projectDir: string, file: string): Current {
   const stat = lstatSync(full, { throwIfNoEntry: false });
   if (!stat) return { kind: 'absent' };
   if (!stat.isFile()) return { kind: 'other', bytes: 0, hash: `not a file: ${stat.mode}` };
-  const bytes = readFileSync(full);
+  let bytes: Buffer;
+  try {
+    // Never through a link, never blocking, never more than a generated file could be.
+    bytes = readUserBytes(full, { maxBytes: MAX_GENERATED_BYTES, noFollow: true });
+  } catch (error) {
+    if (!(error instanceof UserFileError)) throw error;
+    return { kind: 'other', bytes: stat.size, hash: `unreadable: ${stat.size} ${stat.mtimeMs}` };
+  }
   const hash = createHash('sha256').update(bytes).digest('hex');
   if (!isUtf8(bytes)) return { kind: 'other', bytes: bytes.length, hash };
   const raw = bytes.toString('utf8');
@@ -211,4 +235,19 @@ function readCurrent(projectDir: string, file: string): Current {
   // merge with '\n', write back with '\r\n'.
   const crlf = raw.includes('\r\n') && !/(^|[^\r])\n/.test(raw);
   return { kind: 'text', text: crlf ? raw.replace(/\r\n/g, '\n') : raw, crlf, executable: (stat.mode & 0o111) !== 0, bytes: bytes.length, hash };
+}
+
+/**
+ * The line of the first conflict left unresolved (git's markers, as update writes them: a
+ * `<<<<<<<` line, then `=======`, then `>>>>>>>`), or undefined. All three in order, so a
+ * Markdown heading underlined with seven '=' is not taken for one.
+ */
+export function conflictMarkerLine(text: string): number | undefined {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^<{7}(?: |\r?$)/.test(lines[i]!)) continue;
+    const middle = lines.findIndex((l, j) => j > i && /^={7}\r?$/.test(l));
+    if (middle > i && lines.some((l, j) => j > middle && /^>{7}(?: |\r?$)/.test(l))) return i + 1;
+  }
+  return undefined;
 }

@@ -276,7 +276,8 @@ export function treeSnapshot(dir: string): Record<string, string> {
       else if (st.isDirectory()) {
         out[rel] = `dir ${(st.mode & 0o777).toString(8)}`;
         walk(full);
-      } else out[rel] = `file ${(st.mode & 0o777).toString(8)} ${createHash('sha256').update(readFileSync(full)).digest('hex').slice(0, 16)}`;
+      } else if (!st.isFile()) out[rel] = `special ${st.mode.toString(8)}`; // a FIFO would block a read
+      else out[rel] = `file ${(st.mode & 0o777).toString(8)} ${createHash('sha256').update(readFileSync(full)).digest('hex').slice(0, 16)}`;
     }
   };
   if (existsSync(dir)) walk(dir);

@@ -1,0 +1,79 @@
+// Every path the generator can emit today, computed from the templates and the option table
+// (not from a list kept by hand): each combination of a new project's answers, and each `add`
+// command's files. tests/released-paths.test.ts compares it with src/update/released-paths.json.
+
+import { spawnSync } from 'node:child_process';
+import { BASE_FILE } from '../../src/engine/base-record.js';
+import { buildContext } from '../../src/engine/context.js';
+import { outputPath, renderLayers, TEMPLATES_DIR } from '../../src/engine/render.js';
+import { dockerFilePaths } from '../../src/existing/docker-app.js';
+import { kubernetesLayers } from '../../src/features/kubernetes.js';
+import { FRAMEWORKS, PROJECT_OPTIONS, type ProjectOptions } from '../../src/options/table.js';
+import { REPO } from './cli-run.js';
+
+/** Every combination of the options that take a fixed set of values (text options held fixed). */
+export function everyAnswerCombination(): ProjectOptions[] {
+  let combos: Record<string, unknown>[] = [{ name: 'shop', description: 'A Python web service' }];
+  for (const spec of PROJECT_OPTIONS) {
+    if (spec.kind === 'text') continue;
+    const values: readonly unknown[] = spec.kind === 'boolean' ? [true, false] : spec.choices;
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [spec.key]: v })));
+  }
+  // Migrations exist only with PostgreSQL (the option table's onlyWhen).
+  return combos.filter((c) => c.postgres === true || c.migrations === false) as unknown as ProjectOptions[];
+}
+
+/** The paths the layers emit, without rendering a template (renderLayers' filter sees each path first). */
+function layerPaths(context: object, layers: readonly string[], templatesDir: string): string[] {
+  const seen: string[] = [];
+  renderLayers(
+    context,
+    layers,
+    (p) => {
+      seen.push(p);
+      return false;
+    },
+    templatesDir,
+  );
+  return seen;
+}
+
+/** `templatesDir`: a seam for the test that shows a new template is caught. */
+export function currentEmittablePaths(templatesDir = TEMPLATES_DIR): string[] {
+  const paths = new Set<string>([BASE_FILE]);
+  const layerSets = new Set<string>();
+  for (const options of everyAnswerCombination()) {
+    const context = buildContext(options, '0.0.0');
+    const key = context.layers.join(',');
+    if (layerSets.has(key)) continue;
+    layerSets.add(key);
+    for (const p of layerPaths(context, context.layers, templatesDir)) paths.add(p);
+  }
+  // add docker: the Docker files of either framework.
+  for (const framework of FRAMEWORKS) for (const p of dockerFilePaths(framework)) paths.add(p);
+  // add kubernetes: the kubernetes layers for every set of facts that chooses them.
+  for (const migrations of [true, false])
+    for (const devServices of [[], ['postgres']])
+      for (const p of layerPaths({}, kubernetesLayers({ migrations, devServices } as never), templatesDir)) paths.add(p);
+  // add service (the plop generator) edits compose.yaml, compose.override.yaml and .env.example.
+  for (const p of ['compose.yaml', 'compose.override.yaml', '.env.example']) paths.add(p);
+  return [...paths].sort();
+}
+
+/**
+ * The paths templates/ emitted in every commit of this repository's history (removed and renamed
+ * templates included), by the rule render.ts applies: templates/<layer>/<path>.ejs, parts aside.
+ * Undefined when there is no full history to read (not a git checkout, or a shallow clone).
+ */
+export function historicalEmittedPaths(): string[] | undefined {
+  const shallow = spawnSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: REPO, encoding: 'utf8' });
+  if (shallow.status !== 0 || shallow.stdout.trim() !== 'false') return undefined;
+  const log = spawnSync('git', ['log', '--no-renames', '--name-only', '--format=', '--', 'templates/'], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (log.status !== 0) return undefined;
+  const paths = new Set<string>();
+  for (const file of log.stdout.split('\n')) {
+    const match = /^templates\/(?!locks\/)[^/]+\/(.+\.ejs)$/.exec(file);
+    if (match && !match[1]!.endsWith('.part.ejs')) paths.add(outputPath(match[1]!));
+  }
+  return [...paths].sort();
+}
