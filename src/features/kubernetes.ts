@@ -143,14 +143,17 @@ export interface ConfigEntry {
 /** The migration command of an Alembic project (alembic.ini at the root). */
 export const ALEMBIC_MIGRATIONS: Migrations = { command: ['alembic', 'upgrade', 'head'] };
 
-/** A key of the app's Secret: the value is never in the repository, only in secret.example form. */
+/**
+ * A key of the app's Secret: its value is never in the repository. secret.example lists the keys
+ * with empty values (a placeholder value would run: the app refuses the known ones, but no
+ * emitted file carries one), and the comment shows the form.
+ */
 export interface SecretEntry {
   name: string;
-  /** The placeholder in base/secret.example (managed services). */
-  example: string;
-  /** The placeholder in overlays/dev/secret.example (the dev StatefulSets). */
-  devExample: string;
+  /** base/secret.example's comment (managed services): what it holds and its form. */
   comment: string;
+  /** overlays/dev/secret.example's comment (the dev StatefulSets). */
+  devComment: string;
 }
 
 /** The Secret's keys per service; a new service adds its entry (the Record makes it required). */
@@ -158,17 +161,15 @@ const SERVICE_SECRETS: Record<ServiceKey, SecretEntry[]> = {
   postgres: [
     {
       name: 'DATABASE_URL',
-      example: 'postgresql+psycopg://app:CHANGE-ME@postgres.example.internal:5432/app?sslmode=require',
-      devExample: 'postgresql+psycopg://app:CHANGE-ME@db:5432/app',
-      comment: 'SQLAlchemy URL of the database, password included',
+      comment: 'SQLAlchemy URL of the database, password included: postgresql+psycopg://USER:PASSWORD@HOST:5432/DB?sslmode=require',
+      devComment: 'SQLAlchemy URL of the dev database, with the POSTGRES_PASSWORD below: postgresql+psycopg://app:PASSWORD@db:5432/app',
     },
   ],
   redis: [
     {
       name: 'REDIS_URL',
-      example: 'rediss://:CHANGE-ME@redis.example.internal:6380/0',
-      devExample: 'redis://redis:6379/0',
-      comment: 'Redis URL, password included when the server has one',
+      comment: 'Redis URL, password included when the server has one: rediss://:PASSWORD@HOST:6380/0',
+      devComment: 'Redis URL of the dev Redis (no password): redis://redis:6379/0',
     },
   ],
 };
@@ -176,9 +177,8 @@ const SERVICE_SECRETS: Record<ServiceKey, SecretEntry[]> = {
 /** The password the dev overlay's PostgreSQL StatefulSet is created with (same Secret). */
 const DEV_POSTGRES_PASSWORD: SecretEntry = {
   name: 'POSTGRES_PASSWORD',
-  example: '',
-  devExample: 'CHANGE-ME',
   comment: "Password of the dev StatefulSet's PostgreSQL; the same as in DATABASE_URL",
+  devComment: "Password of the dev StatefulSet's PostgreSQL (a random one: openssl rand -hex 24); the same as in DATABASE_URL",
 };
 
 /** The server a container runs, as far as its writable paths and worker count go. */
