@@ -16,7 +16,7 @@
 // Each check is shown to fail on the fault it guards.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import dockerignore from '@balena/dockerignore';
 import { parse as parseShell } from 'shell-quote';
@@ -26,6 +26,7 @@ import type { RenderedFile } from '../src/engine/render.js';
 import { randomSecret, SECRET_ENV_NAMES } from '../src/features/local-env.js';
 import { allCombinations, comboId, type ProjectOptions } from '../src/options/table.js';
 import { listFiles, removeTempDirs, runMain, SYNTAX_PYTHON, tempDir } from './support/cli-run.js';
+import { COMPOSE_BIN, composeConfig, createDotEnv } from './support/compose-check.js';
 import { commandLines, createdPaths, holdsSecret, type CreatedPath } from './support/created-paths.js';
 import { generateInto, render } from './support/generate.js';
 
@@ -203,6 +204,17 @@ describe('no emitted file carries a secret value', () => {
     const verdicts = refusedByTheApp([...shown, ...shipped, random]);
     for (const value of [...shown, ...shipped]) expect(verdicts.get(value), `the app takes the password ${JSON.stringify(value)}`).toMatch(/^DATABASE_URL has an empty or placeholder password: set a real one .*POSTGRES_PASSWORD/);
     expect(verdicts.get(random), 'a random password').toBe('');
+  });
+
+  test.skipIf(!existsSync(COMPOSE_BIN))('Compose refuses to start with .env.example as it is: an empty POSTGRES_PASSWORD, named', async () => {
+    const dir = generateInto({ name: 'unset', postgres: true }, tempDir('cpda-unset-'));
+    copyFileSync(path.join(dir, '.env.example'), path.join(dir, '.env'));
+    const refused = await composeConfig(dir, ['compose.yaml'], 'quiet');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/POSTGRES_PASSWORD.*Set POSTGRES_PASSWORD in \.env/);
+    // With the .env `create` writes, it is accepted: the refusal is the empty value's.
+    createDotEnv(dir);
+    expect((await composeConfig(dir, ['compose.yaml'], 'quiet')).code).toBe(0);
   });
 
   test('planted: a placeholder back in .env.example, or a value in a URL the app takes, is found', () => {

@@ -149,6 +149,27 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
         expect(volumes.stdout.split('\n').filter((p) => p.startsWith(`${id}-smoke`)), 'volumes left').toEqual([]);
       });
 
+      step("the README's password change: PostgreSQL's role and .env get a new password, the app reconnects with it, and the item is kept", STEP_MS, async (expect) => {
+        const lines = shBlockUnder(readFileSync(path.join(dir, 'README.md'), 'utf8'), 'Configuration');
+        expect(lines.join('\n')).toContain('ALTER ROLE');
+        const before = readFileSync(path.join(dir, '.env'), 'utf8');
+        // One shell, as a user pastes the block: its variable spans the lines.
+        const r = await asUser(engine, dir, ['sh', '-c', `set -e\n${lines.join('\n')}`], { timeoutMs: STEP_MS });
+        expect(r.code, tail(r, 30)).toBe(0);
+        envBefore = readFileSync(path.join(dir, '.env'), 'utf8');
+        const password = /^POSTGRES_PASSWORD=(.*)$/m.exec(envBefore)?.[1];
+        expect(password).toMatch(/^[0-9a-f]{48}$/);
+        // Only that line changed, and no backup of .env was left beside it.
+        expect(envBefore.replace(/^POSTGRES_PASSWORD=.*$/m, '')).toBe(before.replace(/^POSTGRES_PASSWORD=.*$/m, ''));
+        expect(listFiles(dir).filter((f) => f.startsWith('.env'))).toEqual(['.env', '.env.example']);
+        // The app was recreated with the new DATABASE_URL; it answers once it is up again.
+        const wait = await compose(engine, dir, ['up', '--wait', '--wait-timeout', '120'], { timeoutMs: STEP_MS });
+        expect(wait.code, tail(wait, 30)).toBe(0);
+        const inspect = await compose(engine, dir, ['exec', '-T', 'app', 'printenv', 'DATABASE_URL']);
+        expect(inspect.stdout).toContain(`:${password}@`);
+        expect(await whatWasLost()).toEqual([]);
+      });
+
       if (id === 'journey-fastapi')
         step('an old .env with the placeholder password: the stack does not come up, and the app says which variable to set', STEP_MS, async (expect) => {
           const envFile = path.join(dir, '..', `${id}-old.env`);
