@@ -175,7 +175,7 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
           const envFile = path.join(dir, '..', `${id}-old.env`);
           writeFileSync(envFile, 'POSTGRES_PASSWORD=change-me\nAPP_PORT=0\n');
           const args = ['-p', `${id}-placeholder`, '--env-file', envFile, '-f', 'compose.yaml'];
-          const up = await compose(engine, dir, [...args, 'up', '--wait', '--wait-timeout', '60'], { timeoutMs: STEP_MS });
+          const up = await compose(engine, dir, [...args, 'up', '--wait', '--wait-timeout', '20'], { timeoutMs: STEP_MS });
           expect(up.code, 'up --wait succeeded with the placeholder password').not.toBe(0);
           const logs = await compose(engine, dir, [...args, 'logs', '--no-color', 'app']);
           expect(logs.stdout + logs.stderr).toContain('DATABASE_URL has an empty or placeholder password: set a real one (Compose builds DATABASE_URL from POSTGRES_PASSWORD in .env)');
