@@ -221,7 +221,8 @@ describe('add docker on the fixture repositories', () => {
       expect(dockerfile.match(/^ENV PYTHONPATH=.*$/gm) ?? []).toEqual(c.importRoot ? [`ENV PYTHONPATH=/app/${c.importRoot}`] : []);
       expect(dockerfile).toContain(c.healthcheck === 'http' ? `127.0.0.1:${c.port}/health` : `socket.create_connection(('127.0.0.1', ${c.port})`);
       const compose = parseYaml(read(dir, 'compose.yaml')) as { name: string; services: { app: { ports: string[] } } };
-      expect(compose.services.app.ports).toEqual([`${c.port}:${c.port}`]);
+      // The host side is ${APP_PORT:-<port>}: the smoke test asks for a free one.
+      expect(compose.services.app.ports).toEqual([`\${APP_PORT:-${c.port}}:${c.port}`]);
       expect(compose.name).toBe(c.fixture);
       if (c.framework === 'flask') expect(read(dir, 'gunicorn.conf.py')).toContain(`bind = "0.0.0.0:${c.port}"`);
       const installFiles = c.installFiles ?? [c.installFrom];

@@ -14,6 +14,7 @@ import { BASE_FILE } from '../src/engine/base-record.js';
 import { compareVersions, DOCKER_FLOOR } from '../src/features/docker-floor.js';
 import { FRAMEWORK_FEATURES } from '../src/features/frameworks.js';
 import { PIP_COMPILE } from '../src/features/pip.js';
+import { randomSecret, SECRET_ENV_NAMES } from '../src/features/local-env.js';
 import { SERVICE_FEATURES } from '../src/features/services.js';
 import { renderDockerFiles } from '../src/existing/docker-app.js';
 import { allCombinations, comboId, PYTHON_VERSIONS, type PackageManager, type ExtraOptionKey, type ProjectOptions } from '../src/options/table.js';
@@ -202,7 +203,9 @@ describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s', (id, combo) => 
     // The code is live through the read-only mount; a change to the lock rebuilds the image.
     expect(override.services.app.volumes).toEqual(['./app:/app/app:ro']);
     const rebuilds = override.services.app.develop.watch.filter((w: any) => w.action === 'rebuild').map((w: any) => w.path);
-    expect(rebuilds).toEqual(combo.packageManager === 'uv' ? ['pyproject.toml', 'uv.lock'] : ['requirements.txt']);
+    // ... and so does a new migration, which the image holds too.
+    const migrations = g().has('alembic.ini') ? ['migrations'] : [];
+    expect(rebuilds).toEqual([...(combo.packageManager === 'uv' ? ['pyproject.toml', 'uv.lock'] : ['requirements.txt']), ...migrations]);
     expect(Boolean(override.services.db)).toBe(combo.postgres);
     expect(Boolean(override.services.redis)).toBe(combo.redis);
   });
@@ -273,7 +276,7 @@ describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s', (id, combo) => 
     expect(/^DATABASE_URL=/m.test(env)).toBe(combo.postgres);
     expect(/^REDIS_URL=/m.test(env)).toBe(combo.redis);
     expect(read('.gitignore')).toMatch(/^\.env$/m);
-    expect(read('.dockerignore')).toMatch(/^\.env$/m);
+    expect(read('.dockerignore')).toMatch(/^\*\*\/\.env$/m);
   });
 
   it('README: title, description, the framework\'s server, and only the chosen services', () => {
@@ -367,7 +370,10 @@ describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s', (id, combo) => 
       checked.push(entry.name);
       expect(rule, `${entry.name}: its comment restricts the characters, but no rule says which`).toBeDefined();
       expect(entry.comment, `${entry.name}: the comment does not state the rule`).toContain(rule!.description);
-      expect(entry.value, `${entry.name}: the example breaks the rule`).toMatch(rule!.pattern);
+      // A secret is empty in the example; the value a new project's .env gets keeps to the rule.
+      const secret = SERVICE_FEATURES.flatMap((s) => s.env ?? []).find((v) => v.name === entry.name)?.secret;
+      if (secret) expect(entry.value, `${entry.name}: a secret with a value in .env.example`).toBe('');
+      expect(secret ? randomSecret() : entry.value, `${entry.name}: the value breaks the rule`).toMatch(rule!.pattern);
     }
     // Every variable with a rule that the file has was checked (none, in a project without services).
     expect(checked.sort()).toEqual(entries.filter((e) => rules.has(e.name)).map((e) => e.name).sort());
@@ -508,7 +514,9 @@ function lockSummary(file: string, text: string): string | undefined {
 describe('snapshots', () => {
   it.each(COMBOS.map((c) => [comboId(c)]))('%s', (id) => {
     const g = generated.get(id)!;
-    const mask = (text: string) => text.split(PACKAGE_VERSION).join('<version>').replace(/"[0-9a-f]{64}"/g, '"<sha256>"');
+    // The random secrets of the .env `create` writes are masked too: no snapshot holds one.
+    const secrets = new RegExp(`^(${SECRET_ENV_NAMES.join('|') || '(?!)'})=.+$`, 'gm');
+    const mask = (text: string) => text.split(PACKAGE_VERSION).join('<version>').replace(/"[0-9a-f]{64}"/g, '"<sha256>"').replace(secrets, '$1=<random>');
     const files = Object.fromEntries(g.files.filter((f) => f !== BASE_FILE).map((f) => [f, lockSummary(f, g.read(f)) ?? mask(g.read(f))]));
     expect(files).toMatchSnapshot();
   });

@@ -12,7 +12,7 @@
 //
 // Only documented behaviour is asserted. Persistence is asserted where Postgres holds the
 // items; without it the store is in memory and loses them on restart by design. The stacks run
-// with the .env a user copies from .env.example, unchanged: with the memory store, whose list
+// with the .env `create` writes (.env.example with a random password): with the memory store, whose list
 // lives in one worker process, compose.yaml's default worker count must keep answers consistent.
 
 import { spawn } from 'node:child_process';
@@ -106,7 +106,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
       beforeAll(async () => {
         [engine, release] = await queues.acquire(index);
         dir = generateInto({ name: id, ...options }, path.join(parent, id));
-        // As the README says: cp .env.example .env.
+        // The .env `create` writes: .env.example with a random password.
         createDotEnv(dir);
         plantWorkingCopyJunk(dir);
       }, 600_000);
@@ -141,6 +141,14 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
           states[row.Service] = `${row.State} ${outcome}, restarted ${restarts}x`;
         }
         return states;
+      }
+
+      /** Containers and volumes of the smoke test's own Compose projects (`<id>-smoke-<pid>`). */
+      async function smokeLeftovers(): Promise<string[]> {
+        const projectOf = '{{.Label "com.docker.compose.project"}}';
+        const containers = await docker(engine, ['ps', '-a', '--format', `container ${projectOf}`]);
+        const volumes = await docker(engine, ['volume', 'ls', '--format', `volume ${projectOf}`]);
+        return `${containers.stdout}\n${volumes.stdout}`.split('\n').filter((l) => l.split(' ')[1]?.startsWith(`${id}-smoke`));
       }
 
       /** The host port compose.yaml publishes the app's port on (`docker compose port`). */
@@ -414,10 +422,8 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
         const smoke = await asUser(engine, dir, ['sh', 'scripts/smoke-test'], { timeoutMs: STEP_MS });
         expect(smoke.code, `${id}: sh scripts/smoke-test:\n${tail(smoke, 40)}`).toBe(0);
         expect(smoke.stdout.trim(), `${id}: what scripts/smoke-test printed`).toBe('{"status":"ok"}');
-        const left = await composeIn(PRODUCTION, ['ps', '--all', '-q']);
-        expect(left.stdout.trim(), `${id}: containers left by scripts/smoke-test`).toBe('');
-        const volumes = await docker(engine, ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${id}`]);
-        expect(volumes.stdout.trim(), `${id}: volumes left by scripts/smoke-test`).toBe('');
+        // It runs as a Compose project of its own (<name>-smoke-<pid>), and removes that.
+        expect(await smokeLeftovers(), `${id}: containers and volumes left by scripts/smoke-test`).toEqual([]);
       });
 
       // One stack per framework: the image is rebuilt with a migration that fails, then restored.
@@ -435,8 +441,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
             expect(smoke.code, `${id}: sh scripts/smoke-test passed with a failing migration:\n${tail(smoke, 40)}`).not.toBe(0);
             expect(smoke.stdout + smoke.stderr, `${id}: why scripts/smoke-test failed`).toMatch(/migrate.*exited with code 1|service "migrate" didn't complete successfully/);
             expect(smoke.stdout, `${id}: /health answered although the app must not start`).not.toContain('"status"');
-            const left = await composeIn(PRODUCTION, ['ps', '--all', '-q']);
-            expect(left.stdout.trim(), `${id}: containers left by the failed scripts/smoke-test`).toBe('');
+            expect(await smokeLeftovers(), `${id}: containers and volumes left by the failed scripts/smoke-test`).toEqual([]);
           } finally {
             rmSync(broken, { force: true });
             await composeIn(PRODUCTION, ['build'], BUILD_MS);

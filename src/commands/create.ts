@@ -11,6 +11,7 @@ import { assertSafeTarget, existingEntries } from '../engine/write.js';
 import { CliError } from '../errors.js';
 import { APP_PORT } from '../features/frameworks.js';
 import { KUBERNETES_DIR } from '../features/kubernetes.js';
+import { localEnvFile } from '../features/local-env.js';
 import { NAME_RULE, nameProblem } from '../options/names.js';
 import { DEFAULT_NAME, inTableOrder, specFor, type OptionKey } from '../options/table.js';
 
@@ -64,13 +65,15 @@ export const create: Command = {
 
   render(answers, site, { version }) {
     const options = inTableOrder(answers);
+    const files = renderProject(options, version);
     return {
-      files: renderProject(options, version),
+      // .env after the base record was stamped: it is the user's, never recorded for `update`.
+      files: [...files, ...localEnvFile(files, site.dir)],
       options,
       warnings: [],
       notes: [],
       nextSteps: (cwd) => [
-        ...dockerNextSteps({ dir: site.dir, cwd }, { postgres: options.postgres, port: APP_PORT, healthPath: '/health' }),
+        ...dockerNextSteps({ dir: site.dir, cwd }, { postgres: options.postgres, port: APP_PORT, healthPath: '/health', hasEnv: true }),
         ...(options.deploy === 'kubernetes' ? [`# Kubernetes: ${KUBERNETES_DIR}/README.md`] : []),
       ],
     };

@@ -15,10 +15,14 @@ export const JSON_SCHEMA_VERSION = 1;
  * found a Docker recent enough, so an older one fails with a clear message, not a Compose
  * error; the generated README gives the same command.
  */
-export function dockerNextSteps(where: { dir: string; cwd: string }, app: { postgres: boolean; port: number; healthPath: string }): string[] {
+export function dockerNextSteps(
+  where: { dir: string; cwd: string },
+  app: { postgres: boolean; port: number; healthPath: string; hasEnv?: boolean },
+): string[] {
   const steps: string[] = [];
   if (path.resolve(where.dir) !== path.resolve(where.cwd)) steps.push(`cd ${displayDir(where.dir, where.cwd)}`);
-  steps.push(app.postgres ? 'cp .env.example .env    # then set POSTGRES_PASSWORD' : 'cp .env.example .env');
+  // A new project's .env was written with random secrets; an existing .env is never replaced.
+  if (!app.hasEnv) steps.push(`[ -e .env ] || cp .env.example .env${app.postgres ? '    # then set POSTGRES_PASSWORD in .env' : ''}`);
   steps.push(START_COMMAND);
   steps.push(`curl http://localhost:${app.port}${app.healthPath}`);
   return steps;

@@ -2,7 +2,7 @@
 // (which features are on, which packages are pinned, how the server starts) are made here,
 // so templates only print values and test a few booleans.
 
-import { DEV_BIND_ADDRESS, DEV_HOST } from '../features/development.js';
+import { APP_HOST_PORT, appHostPort, DEV_BIND_ADDRESS, DEV_HOST } from '../features/development.js';
 import { DOCKER_FLOOR, START_COMMAND, VERSIONED_FEATURES, type DockerFloor, type VersionedFeature } from '../features/docker-floor.js';
 import { APP_UID, DEFAULT_WORKERS, DOCKERFILE_FEATURES, serverEnv } from '../features/dockerfile.js';
 import { ciFacts, projectCommands, type CiFacts, type ProjectCommands } from '../features/ci.js';
@@ -67,6 +67,10 @@ export interface RenderContext {
   docker: DockerFloor & { features: readonly VersionedFeature[]; start: string };
   /** Host address of every port compose.override.yaml publishes: `${DEV_BIND_ADDRESS:-127.0.0.1}`. */
   devHost: string;
+  /** The variable that moves the app's published port (scripts/smoke-test sets it to 0), and `${...:-port}`. */
+  appHostPort: { name: string; compose: string };
+  /** The secrets of .env.example (left empty there): scripts/smoke-test gives each a random value. */
+  secretEnv: string[];
   /** What an item of the /items API may hold, and how a page of them may be asked for. */
   items: typeof ITEM_LIMITS;
   /**
@@ -324,6 +328,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     workers: { count: workers, why: workerLimit?.why ?? '', composeComment: workerLimit ? wrap(`${workers} worker: ${workerLimit.why}.`, COMPOSE_COMMENT_WIDTH) : [] },
     docker: { ...DOCKER_FLOOR, features: VERSIONED_FEATURES, start: START_COMMAND },
     devHost: DEV_HOST,
+    appHostPort: { name: APP_HOST_PORT.name, compose: appHostPort(port) },
+    secretEnv: features.flatMap((f) => f.env ?? []).filter((v) => v.secret).map((v) => v.name),
     items: ITEM_LIMITS,
     image: options.name,
     migrations: migrations ? { service: MIGRATE_SERVICE, firstRevision: FIRST_REVISION, lockId: MIGRATION_LOCK_ID } : undefined,
@@ -364,7 +370,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     pyprojectRequirements: QUOTERS.sh(PYPROJECT_REQUIREMENTS_PY),
     sourcePaths: runtime?.sourcePaths ?? ['app'],
     pythonPath: runtime?.importRoot ? [pythonPathEntry(runtime.importRoot)] : [],
-    env: [...features.flatMap((f) => f.env ?? []), ...serverEnv(workers, workerLimit), DEV_BIND_ADDRESS],
+    env: [...features.flatMap((f) => f.env ?? []), ...serverEnv(workers, workerLimit), APP_HOST_PORT, DEV_BIND_ADDRESS],
     kubernetes,
     layers: [
       ...features.map((f) => f.layer),

@@ -18,9 +18,10 @@ export interface ProjectCommands {
   lint: string;
   /** The pytest suite; DATABASE_URL and REDIS_URL say where the services are (README: Tests). */
   test: string;
-  /** The .env Compose needs, from the example (README: Quick start). */
-  env: string;
-  /** The production stack, up and healthy, answering /health; then down (README: CI). */
+  /**
+   * The production stack, up and healthy, answering /health; then down (README: CI). It runs as a
+   * Compose project of its own with its own env file, so it needs no .env and never touches one.
+   */
   smoke: string;
 }
 
@@ -34,7 +35,6 @@ export function projectCommands(packageManager: PackageManager): ProjectCommands
     install: packageManager === 'uv' ? 'uv sync --locked' : 'pip install --require-hashes -r requirements.txt -r requirements-dev.txt',
     lint: `${inEnv}sh scripts/lint`,
     test: `${inEnv}sh scripts/test`,
-    env: 'cp .env.example .env',
     smoke: 'sh scripts/smoke-test',
   };
 }

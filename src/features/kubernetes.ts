@@ -145,14 +145,17 @@ export interface ConfigEntry {
 /** The migration command of an Alembic project (alembic.ini at the root). */
 export const ALEMBIC_MIGRATIONS: Migrations = { command: ['alembic', 'upgrade', 'head'] };
 
-/** A key of the app's Secret: the value is never in the repository, only in secret.example form. */
+/**
+ * A key of the app's Secret: its value is never in the repository. secret.example lists the keys
+ * with empty values (a placeholder value would run: the app refuses the known ones, but no
+ * emitted file carries one), and the comment shows the form.
+ */
 export interface SecretEntry {
   name: string;
-  /** The value's form, shown in base/secret.example's comment (managed services); the value is left empty. */
-  example: string;
-  /** The same for overlays/dev/secret.example (the dev StatefulSets). */
-  devExample: string;
+  /** base/secret.example's comment (managed services): what it holds and its form. */
   comment: string;
+  /** overlays/dev/secret.example's comment (the dev StatefulSets). */
+  devComment: string;
 }
 
 /** The Secret's keys per service; a new service adds its entry (the Record makes it required). */
@@ -160,17 +163,15 @@ const SERVICE_SECRETS: Record<ServiceKey, SecretEntry[]> = {
   postgres: [
     {
       name: 'DATABASE_URL',
-      example: 'postgresql+psycopg://app:<password>@<host>:5432/app?sslmode=require',
-      devExample: 'postgresql+psycopg://app:<password>@db:5432/app',
-      comment: 'SQLAlchemy URL of the database, password included',
+      comment: 'SQLAlchemy URL of the database, password included: postgresql+psycopg://USER:PASSWORD@HOST:5432/DB?sslmode=require',
+      devComment: 'SQLAlchemy URL of the dev database, with the POSTGRES_PASSWORD below: postgresql+psycopg://app:PASSWORD@db:5432/app',
     },
   ],
   redis: [
     {
       name: 'REDIS_URL',
-      example: 'rediss://:<password>@<host>:6380/0',
-      devExample: 'redis://redis:6379/0',
-      comment: 'Redis URL, password included when the server has one',
+      comment: 'Redis URL, password included when the server has one: rediss://:PASSWORD@HOST:6380/0',
+      devComment: 'Redis URL of the dev Redis (no password): redis://redis:6379/0',
     },
   ],
 };
@@ -178,9 +179,8 @@ const SERVICE_SECRETS: Record<ServiceKey, SecretEntry[]> = {
 /** The password the dev overlay's PostgreSQL StatefulSet is created with (same Secret). */
 const DEV_POSTGRES_PASSWORD: SecretEntry = {
   name: 'POSTGRES_PASSWORD',
-  example: '',
-  devExample: 'a password of your own',
   comment: "Password of the dev StatefulSet's PostgreSQL; the same as in DATABASE_URL",
+  devComment: "Password of the dev StatefulSet's PostgreSQL (a random one: openssl rand -hex 24); the same as in DATABASE_URL",
 };
 
 /**
@@ -262,7 +262,7 @@ export function deployFlow(facts: Pick<KubernetesFacts, 'name' | 'image' | 'regi
     secretExample,
     once: [
       step(`kubectl create namespace ${namespace}`),
-      step(`cp ${secretExample} ${secretFile}`, 'git-ignored: fill in the values'),
+      step(`[ -e ${secretFile} ] || cp ${secretExample} ${secretFile}`, 'git-ignored, never replaced: fill in the values'),
       step(`${ns} create secret generic ${facts.name} --from-env-file=${secretFile}`),
     ],
     release: [...image, ...apply, step(`${ns} rollout status deployment/${facts.name}`)],

@@ -12,8 +12,11 @@ const PASSWORD_CHARACTERS = { pattern: /^[A-Za-z0-9._-]+$/, description: 'letter
 
 const POSTGRES_PASSWORD: EnvVar = {
   name: 'POSTGRES_PASSWORD',
-  example: 'change-me',
-  comment: `Required by compose.yaml. Use ${PASSWORD_CHARACTERS.description} only: it is placed in DATABASE_URL as it is.`,
+  example: '',
+  secret: true,
+  comment:
+    `Required: compose.yaml refuses to start without it. A new project's .env has a random one. Use ${PASSWORD_CHARACTERS.description} only: ` +
+    'it is placed in DATABASE_URL as it is. PostgreSQL takes it only when its volume is first created (README: Configuration).',
   allowed: PASSWORD_CHARACTERS,
 };
 
@@ -35,14 +38,15 @@ export const postgres: ServiceFeature = {
     volume: { name: 'postgres-data', target: '/var/lib/postgresql' },
     devPort: 5432,
   },
-  envSetup: `set POSTGRES_PASSWORD (${PASSWORD_CHARACTERS.description} only), and the same password in DATABASE_URL`,
+  envSetup: `set POSTGRES_PASSWORD (${PASSWORD_CHARACTERS.description} only); DATABASE_URL reads it`,
   url: {
     env: 'DATABASE_URL',
     field: 'database_url',
     compose: 'postgresql+psycopg://${POSTGRES_USER:-app}:${POSTGRES_PASSWORD:?Set POSTGRES_PASSWORD in .env}@db:5432/${POSTGRES_DB:-app}',
     placeholder: 'postgresql+psycopg://USER:PASSWORD@HOST:5432/DB',
-    local: 'postgresql+psycopg://app:secret@127.0.0.1:5432/app',
-    sample: 'postgresql+psycopg://app:secret@db:5432/app',
+    // No password in either: no emitted file carries one (the app refuses the known placeholders).
+    local: 'postgresql+psycopg://app:${POSTGRES_PASSWORD}@127.0.0.1:5432/app',
+    sample: 'postgresql+psycopg://app@db:5432/app',
     needs: 'a PostgreSQL database',
     comment: 'SQLAlchemy URL, e.g. postgresql+psycopg://user:password@host:5432/dbname',
   },
@@ -70,7 +74,8 @@ export const postgres: ServiceFeature = {
     { name: 'POSTGRES_DB', example: 'app', comment: 'Database Compose creates for the app.' },
     {
       name: 'DATABASE_URL',
-      example: `postgresql+psycopg://app:${POSTGRES_PASSWORD.example}@127.0.0.1:5432/app`,
+      // A reference, not a value: Compose and `. ./.env` both fill it in from the line above.
+      example: `postgresql+psycopg://app:\${${POSTGRES_PASSWORD.name}}@127.0.0.1:5432/app`,
       comment: 'Used when the app runs outside Compose (pytest, a local server); Compose sets its own.',
     },
   ],

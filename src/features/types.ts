@@ -7,8 +7,13 @@ import type { Requirement } from '../engine/versions.js';
 /** An environment variable the app or Compose reads; it is listed in `.env.example`. */
 export interface EnvVar {
   name: string;
-  /** The value written into `.env.example` (never a real secret). */
+  /** The value written into `.env.example`: empty for a secret, which no emitted file carries. */
   example: string;
+  /**
+   * A secret: `.env.example` leaves it empty, and a new project's `.env` (git-ignored, written
+   * by `create` only: src/features/local-env.ts) gets a random value.
+   */
+  secret?: boolean;
   /** Why the variable exists, written as a comment above it. */
   comment: string;
   /** The characters a value may have, when not all are safe; `example` follows it. */

@@ -6,12 +6,13 @@
 //    interpolation (${VAR:?}), undefined services/volumes, and the merge of compose.yaml with
 //    compose.override.yaml.
 
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse, YAMLMap, YAMLSeq, type CollectionTag } from 'yaml';
+import { fillSecrets } from '../../src/features/local-env.js';
 import { ENGINE_PLUGINS } from './cache.js';
 import { run, type RunResult } from './run.js';
 
@@ -50,10 +51,13 @@ function compileSchema(): ValidateFunction {
   return ajv.compile(schema);
 }
 
-/** Copies .env.example to .env in projectDir, as the generated README tells users to. */
+/**
+ * Writes the .env `create` gives a new project (src/features/local-env.ts): .env.example with a
+ * random value for each secret it leaves empty. Stacks never run on a value an emitted file holds.
+ */
 export function createDotEnv(projectDir: string): void {
   const example = path.join(projectDir, '.env.example');
-  if (existsSync(example)) copyFileSync(example, path.join(projectDir, '.env'));
+  if (existsSync(example)) writeFileSync(path.join(projectDir, '.env'), fillSecrets(readFileSync(example, 'utf8')));
 }
 
 /**

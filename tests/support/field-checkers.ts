@@ -81,7 +81,7 @@ export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
   'deploy/kubernetes/.gitignore': 'no checker reads it (git check-ignore does: the secret files it names)',
   '.create-python-docker-app.base.json': 'the generated text recorded for `update` (JSON lines); no checker here lints it',
   '.env.example':
-    'placeholders (change-me); `checkov -d .` passes over it, and given it by name checkov reports the placeholder password in the example DATABASE_URL (CKV_SECRET_4)',
+    'settings with every secret left empty (tests/emitted-secrets.test.ts holds it to that); KEY=value lines, which no checker here reads',
   '.dockerignore': 'no checker reads it (BuildKit checks COPY against it at build time)',
   '.gitignore': 'no checker reads it',
   'README.md': 'prose; none of these checkers reads Markdown',
