@@ -17,7 +17,7 @@
 // and an unchanged one is not run again; `wait` must find a Job that this release created.
 // Any other command or flag is an error, so a new step cannot slip past unchecked.
 
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
@@ -178,7 +178,9 @@ export function fillIn(example: string): string {
       const key = /^([A-Za-z_][A-Za-z0-9_]*)=$/.exec(line)?.[1];
       if (!key) return line;
       const form = /: (\S+)$/.exec(lines[i - 1] ?? '')?.[1] ?? 'made-up';
-      return `${key}=${form.replaceAll('<host>', 'managed.example.net').replace(/<[^>]+>/g, 'made-up')}`;
+      // The comments write the parts to fill in in capitals (USER:PASSWORD@HOST): a managed
+      // service's host outside the cluster, made-up values for the rest.
+      return `${key}=${form.replace(/\bHOST\b|<host>/g, 'managed.example.net').replace(/\b[A-Z]{2,}\b|<[^>]+>/g, 'made-up')}`;
     })
     .join('\n');
 }
@@ -322,34 +324,40 @@ export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promi
     }
   }
 
-  async function simple(argv: string[], line: string): Promise<void> {
+  /** Runs one simple command; false where a shell would see a non-zero status (only `[ -e ]` has one here). */
+  async function simple(argv: string[], line: string): Promise<boolean> {
     const [command, ...args] = argv;
     switch (command) {
+      case '[': {
+        if (args.length !== 3 || args[0] !== '-e' || args[2] !== ']') throw new Error(`a test this model does not run: ${line}`);
+        return existsSync(path.resolve(state.cwd, args[1]!));
+      }
       case 'kubectl':
-        return kubectl(args, line);
+        await kubectl(args, line);
+        return true;
       case 'cp': {
         if (args.length !== 2) throw new Error(`cp with other than two arguments: ${line}`);
         const target = path.resolve(state.cwd, args[1]!);
         copyFileSync(path.resolve(state.cwd, args[0]!), target);
         // The README says to fill it in: as a user does, from the form each key's comment gives.
         if (/\.env$/.test(target)) writeFileSync(target, fillIn(readFileSync(target, 'utf8')));
-        return;
+        return true;
       }
       case 'cd': {
         const next = args[0] === '-' ? state.previous : path.resolve(state.cwd, args[0]!);
         state.previous = state.cwd;
         state.cwd = next;
-        return;
+        return true;
       }
       case 'kustomize': {
         const r = await run(KUSTOMIZE_BIN, args, { cwd: state.cwd, timeoutMs: 30_000 });
         if (r.code !== 0) out.problems.push(`${line}\n  kustomize exited ${r.code}: ${r.stderr.trim()}`);
-        return;
+        return true;
       }
       case 'docker':
       case 'kind':
       case 'minikube':
-        return; // the image: nothing to check without an engine and a cluster
+        return true; // the image: nothing to check without an engine and a cluster
       default:
         throw new Error(`a documented command this model does not know: ${line}`);
     }
@@ -358,16 +366,24 @@ export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promi
   async function step(line: string): Promise<void> {
     // What a user pastes for the placeholder: the digest of this release's image.
     const pasted = line.replaceAll('<digest>', String(state.release).repeat(64).slice(0, 64));
+    // A list of simple commands joined by && and ||, run as sh runs it: left to right, each
+    // operator deciding from the status so far whether the next command runs.
     let argv: string[] = [];
+    let status = true;
+    let runNext = true;
+    const flush = async () => {
+      if (argv.length > 0 && runNext) status = await simple(argv, line);
+      argv = [];
+    };
     for (const token of parseShell(pasted)) {
       if (typeof token === 'string') argv.push(token);
       else if ('comment' in token) break;
-      else if ('op' in token && token.op === '&&') {
-        await simple(argv, line);
-        argv = [];
+      else if ('op' in token && (token.op === '&&' || token.op === '||')) {
+        await flush();
+        runNext = token.op === '&&' ? status : !status;
       } else throw new Error(`a shell construct this model does not run: ${JSON.stringify(token)} in ${line}`);
     }
-    if (argv.length > 0) await simple(argv, line);
+    await flush();
     out.done.push(line);
   }
 
