@@ -22,6 +22,13 @@ export const RUNTIME_LIMITS = {
   redisTimeout: 1,
   /** The largest request body in bytes (MAX_BODY_BYTES): 1 MiB. */
   maxBodyBytes: 1_048_576,
+  /**
+   * The longest URL (path and query) and the most header bytes the app takes: a JSON 414 or
+   * 431 beyond them. Below the server's own limits where it has them (gunicorn's request line
+   * is raised to 8190 for this), so the app, not the server, answers in between.
+   */
+  urlMaxBytes: 8000,
+  headersMaxBytes: 16_384,
   /** Seconds a 503 asks the client to wait (its Retry-After). */
   retryAfterSeconds: 2,
 } as const;
