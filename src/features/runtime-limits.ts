@@ -16,10 +16,10 @@ export const RUNTIME_LIMITS = {
      */
     poolSize: 2,
     maxOverflow: 2,
-    poolTimeout: 1,
+    poolTimeout: 0.5,
   },
   /** Seconds to connect to Redis and for each command (REDIS_TIMEOUT). */
-  redisTimeout: 1,
+  redisTimeout: 0.5,
   /** The largest request body in bytes (MAX_BODY_BYTES): 1 MiB. */
   maxBodyBytes: 1_048_576,
   /**
