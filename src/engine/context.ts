@@ -9,6 +9,7 @@ import { ciFacts, projectCommands, type CiFacts, type ProjectCommands } from '..
 import { COOLDOWN_DAYS, dependabotUpdates, type DependabotUpdate } from '../features/dependabot.js';
 import { APP_PORT, FRAMEWORK_FEATURES, serverFor, STOP_GRACE_PERIOD_SECONDS } from '../features/frameworks.js';
 import { ITEM_LIMITS } from '../features/items.js';
+import { RUNTIME_LIMITS } from '../features/runtime-limits.js';
 import { kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes.js';
 import { LINE_LENGTH, lintFeature, PRE_COMMIT, RUFF_RULES } from '../features/lint.js';
 import { projectUvLock, readLock, type StoredLockFile } from '../features/locks.js';
@@ -73,6 +74,8 @@ export interface RenderContext {
   secretEnv: string[];
   /** What an item of the /items API may hold, and how a page of them may be asked for. */
   items: typeof ITEM_LIMITS;
+  /** Timeouts, connection pool and body size of the generated app (settings.py defaults). */
+  limits: typeof RUNTIME_LIMITS;
   /**
    * The name compose.yaml gives the image it builds (the app's, and the migrate service's), the
    * README's `docker build -t` and the tag CI builds, so Compose starts what CI built.
@@ -331,6 +334,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     appHostPort: { name: APP_HOST_PORT.name, compose: appHostPort(port) },
     secretEnv: features.flatMap((f) => f.env ?? []).filter((v) => v.secret).map((v) => v.name),
     items: ITEM_LIMITS,
+    limits: RUNTIME_LIMITS,
     image: options.name,
     migrations: migrations ? { service: MIGRATE_SERVICE, firstRevision: FIRST_REVISION, lockId: MIGRATION_LOCK_ID } : undefined,
     commands: projectCommands(options.packageManager),
