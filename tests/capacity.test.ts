@@ -66,11 +66,11 @@ async function kubernetesCount(dir: string, overlay: string): Promise<Count> {
   const [deployment] = only('Deployment', 'web');
   const config = only('ConfigMap').find((c) => (c as { data?: Record<string, string> }).data?.WEB_CONCURRENCY !== undefined);
   if (!hpa || !deployment || !config) throw new Error(`${overlay}: no HorizontalPodAutoscaler, web Deployment or ConfigMap with WEB_CONCURRENCY`);
-  const maxReplicas = (hpa as { spec: { maxReplicas: number } }).spec.maxReplicas;
-  const surge = Number((deployment as { spec: { strategy?: { rollingUpdate?: { maxSurge?: number | string } } } }).spec.strategy?.rollingUpdate?.maxSurge ?? 1);
+  const maxReplicas = (hpa as unknown as { spec: { maxReplicas: number } }).spec.maxReplicas;
+  const surge = Number((deployment as unknown as { spec: { strategy?: { rollingUpdate?: { maxSurge?: number | string } } } }).spec.strategy?.rollingUpdate?.maxSurge ?? 1);
   if (!Number.isInteger(surge)) throw new Error(`${overlay}: maxSurge ${surge} is not a count of pods`);
-  const workers = Number((config as { data: Record<string, string> }).data.WEB_CONCURRENCY);
-  const jobs = only('Job').reduce((n, job) => n + ((job as { spec: { parallelism?: number } }).spec.parallelism ?? 1), 0);
+  const workers = Number((config as unknown as { data: Record<string, string> }).data.WEB_CONCURRENCY);
+  const jobs = only('Job').reduce((n, job) => n + ((job as unknown as { spec: { parallelism?: number } }).spec.parallelism ?? 1), 0);
   const pool = perWorker(dir);
   return {
     where: `Kubernetes ${overlay}`,
