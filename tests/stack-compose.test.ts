@@ -26,6 +26,7 @@ import { createDotEnv } from './support/compose-check.js';
 import { asUser, compose, docker, engineFor, http, type HttpResponse } from './support/docker.js';
 import type { EngineInfo } from './support/engine.js';
 import { readFinalStage } from './support/final-stage.js';
+import { holdReadmePorts } from './support/readme-ports.js';
 import { generateInto } from './support/generate.js';
 import { tail } from './support/run.js';
 
@@ -57,7 +58,15 @@ class EngineQueues {
     let release = () => {};
     this.tails.set(engine.slot, previous.then(() => new Promise<void>((resolve) => (release = resolve))));
     await previous;
-    return [engine, release];
+    // Other files' stacks run as the README says too (the smoke journey): one at a time per engine.
+    const free = await holdReadmePorts(engine);
+    return [
+      engine,
+      () => {
+        free();
+        release();
+      },
+    ];
   }
 }
 const queues = new EngineQueues(state.available ? state.engines : []);

@@ -19,6 +19,7 @@ import type { ExpectStatic } from 'vitest';
 import { listFiles, runMain } from './support/cli-run.js';
 import { createdPaths, holdsSecret } from './support/created-paths.js';
 import { asUser, compose, docker, engineFor, http } from './support/docker.js';
+import { holdReadmePorts } from './support/readme-ports.js';
 import type { EngineInfo } from './support/engine.js';
 import { tail } from './support/run.js';
 
@@ -58,6 +59,7 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
   JOURNEYS.forEach(({ id, flags }, index) => {
     describe.sequential(id, () => {
       let engine: EngineInfo;
+      let freePorts = () => {};
       const dir = path.join(parent, id);
       const url = (route: string) => `http://127.0.0.1:8000${route}`;
       let item: { id: number; name: string } | undefined;
@@ -75,6 +77,7 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
         if (!engine) return;
         await compose(engine, dir, ['down', '-v', '--remove-orphans'], { timeoutMs: STEP_MS });
         await compose(engine, dir, ['-p', `${id}-placeholder`, '-f', 'compose.yaml', 'down', '-v'], { timeoutMs: STEP_MS });
+        freePorts();
       }, STEP_MS);
 
       /** What differs from what the user had before the smoke test: empty when nothing was lost. */
@@ -92,6 +95,8 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
 
       step('`create` writes the project and a .env with a random POSTGRES_PASSWORD', 60_000, async (expect) => {
         engine = engineFor(state.available ? state.engines : [], index);
+        // The stacks of stack-compose.test.ts publish the same ports on the same engines.
+        freePorts = await holdReadmePorts(engine);
         const created = await runMain([id, '--yes', ...flags], { cwd: parent });
         expect(created.code, created.stderr).toBe(0);
         const env = readFileSync(path.join(dir, '.env'), 'utf8');
