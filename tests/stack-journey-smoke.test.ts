@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Lexer, type Tokens } from 'marked';
-import { afterAll, describe, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, inject, test } from 'vitest';
 import type { ExpectStatic } from 'vitest';
 import { listFiles, runMain } from './support/cli-run.js';
 import { createdPaths, holdsSecret } from './support/created-paths.js';
@@ -73,11 +73,20 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
           await body(expect);
         });
 
+      // The stacks of stack-compose.test.ts publish the same ports on the same engines: wait for
+      // this engine's turn (a stack there may take minutes) before the first step.
+      beforeAll(async () => {
+        if (state.available) freePorts = await holdReadmePorts(engineFor(state.engines, index));
+      }, 3_600_000);
+
       afterAll(async () => {
-        if (!engine) return;
-        await compose(engine, dir, ['down', '-v', '--remove-orphans'], { timeoutMs: STEP_MS });
-        await compose(engine, dir, ['-p', `${id}-placeholder`, '-f', 'compose.yaml', 'down', '-v'], { timeoutMs: STEP_MS });
-        freePorts();
+        try {
+          if (!engine) return;
+          await compose(engine, dir, ['down', '-v', '--remove-orphans'], { timeoutMs: STEP_MS });
+          await compose(engine, dir, ['-p', `${id}-placeholder`, '-f', 'compose.yaml', 'down', '-v'], { timeoutMs: STEP_MS });
+        } finally {
+          freePorts();
+        }
       }, STEP_MS);
 
       /** What differs from what the user had before the smoke test: empty when nothing was lost. */
@@ -95,8 +104,6 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
 
       step('`create` writes the project and a .env with a random POSTGRES_PASSWORD', 60_000, async (expect) => {
         engine = engineFor(state.available ? state.engines : [], index);
-        // The stacks of stack-compose.test.ts publish the same ports on the same engines.
-        freePorts = await holdReadmePorts(engine);
         const created = await runMain([id, '--yes', ...flags], { cwd: parent });
         expect(created.code, created.stderr).toBe(0);
         const env = readFileSync(path.join(dir, '.env'), 'utf8');
