@@ -71,7 +71,9 @@ const now = () => Date.now() / 1000;
 
 /** The first moment from which every answer on `path` is 2xx, after `from`; undefined if none. */
 function recoveredAt(answers: Answer[], path: string, from: number, until: number): number | undefined {
-  const window = answers.filter((a) => a.path === path && a.start >= from && a.start < until).sort((a, b) => a.start - b.start);
+  // Only answers that ended before the next outage began say anything of this recovery: one
+  // still in flight when the next `docker compose stop` starts may rightly be its 503.
+  const window = answers.filter((a) => a.path === path && a.start >= from && a.start + a.seconds <= until).sort((a, b) => a.start - b.start);
   let at: number | undefined;
   for (const a of window) {
     if (a.status >= 200 && a.status < 300) at ??= a.start + a.seconds;
