@@ -20,6 +20,7 @@ import { PIP_COMPILE } from '../features/pip/index.js';
 import { chosenServices } from '../features/services.js';
 import type { EnvVar, Feature, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceKey, ServiceNamespace, ServiceUrl } from '../features/types.js';
 import { LINUX_ENVIRONMENTS, REQUIRES_PYTHON } from '../features/uv/index.js';
+import { redisData, type RedisData } from '../features/redis/index.js';
 import { appHardening, LOG_ROTATION, MIGRATE_HARDENING, SERVICE_HARDENING, type ComposeHardening } from '../features/compose-hardening.js';
 import { PYTHON_VERSIONS, type DockerfileVariant, type Framework, type PackageManager, type ProjectOptions, type PythonVersion } from '../options/table.js';
 import { compareText } from './sort.js';
@@ -41,7 +42,8 @@ export interface RenderContext {
   isFlask: boolean;
   isFastapi: boolean;
   postgres: boolean;
-  redis: boolean;
+  /** Redis's own data (its folder src/features/redis/ prints it); undefined without Redis. */
+  redis: RedisData | undefined;
   dockerfile: DockerfileVariant;
   /**
    * `release` is the patch release (3.13.15), `variant` the image variant (slim-trixie), `image`
@@ -307,7 +309,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     isFlask: options.framework === 'flask',
     isFastapi: options.framework === 'fastapi',
     postgres: options.postgres,
-    redis: options.redis,
+    redis: options.redis ? redisData() : undefined,
     dockerfile: options.dockerfile,
     python: {
       version: options.python,
