@@ -4,7 +4,7 @@
 
 import type { CliError } from '../errors.js';
 import type { Detected } from '../existing/detect.js';
-import type { RenderedFile } from '../engine/render.js';
+import type { RenderedFile } from '../engine/rendered-file.js';
 import type { Answers, CommandName } from '../options/table.js';
 import type { Prompter } from './prompts.js';
 

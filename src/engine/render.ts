@@ -11,13 +11,10 @@ import { packageRoot } from './package-version.js';
 import { fitYamlLine } from './yaml-line.js';
 import { compareText } from './sort.js';
 import { CliError } from '../errors.js';
+import type { RenderedFile } from './rendered-file.js';
 import type { ProjectOptions } from '../options/table.js';
 
-/** One file of the generated project, relative to the project root, '/'-separated. */
-export interface RenderedFile {
-  path: string;
-  contents: string;
-}
+export type { RenderedFile } from './rendered-file.js';
 
 /** templates/ ships beside dist/ in the package, and beside src/ in the repository. */
 export const TEMPLATES_DIR = path.join(packageRoot(), 'templates');

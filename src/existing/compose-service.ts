@@ -7,7 +7,8 @@
 
 import path from 'node:path';
 import { isMap, isScalar, parseDocument, YAMLMap, type Document, type Pair } from 'yaml';
-import { renderLayers, type RenderedFile } from '../engine/render.js';
+import { renderLayers } from '../engine/render.js';
+import type { RenderedFile } from '../engine/rendered-file.js';
 import { readUserFileIfAny } from '../user-files.js';
 import { requirementLine } from '../engine/versions.js';
 import { SERVICE_FEATURES, serviceFeature } from '../features/services.js';

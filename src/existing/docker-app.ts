@@ -6,7 +6,8 @@
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { buildContext, type InstallFrom, type RenderContext } from '../engine/context.js';
-import { renderLayers, type RenderedFile } from '../engine/render.js';
+import { renderLayers } from '../engine/render.js';
+import type { RenderedFile } from '../engine/rendered-file.js';
 import { PINS, requirementLine, type Requirement } from '../engine/versions.js';
 import { installerFor } from '../features/package-managers.js';
 import { chosenServices } from '../features/services.js';
