@@ -14,6 +14,7 @@ import { installerFor, type InstallFrom } from '../features/package-managers.js'
 import type { DeploymentDetected } from './deployment.js';
 import { SERVICE_FEATURES } from '../features/services.js';
 import { readUserFileIfAny } from '../user-files.js';
+import { readToml } from './toml.js';
 import { choosePython, type PythonConstraint } from './python-version.js';
 import { uvWorkspace } from './uv-workspace.js';
 import { gitRequirements, type GitRequirement } from './git-requirements.js';
@@ -259,16 +260,16 @@ function readDependencies(root: string, workspaceMembers: readonly string[] = []
       if (text !== undefined) declare(rel, requirementNames(text));
     }
   }
-  const pipfile = readIfFile(path.join(root, 'Pipfile'));
-  if (pipfile !== undefined) declare('Pipfile', tableKeys(pipfile, 'packages'));
-  const pyproject = readIfFile(path.join(root, 'pyproject.toml'));
+  const pipfile = readToml(path.join(root, 'Pipfile'));
+  if (pipfile !== undefined) declare('Pipfile', tableKeys(pipfile.packages));
+  const pyproject = readToml(path.join(root, 'pyproject.toml'));
   if (pyproject !== undefined) {
     declare('pyproject.toml', pyprojectDependencyNames(pyproject));
     pep621 = pep621DependencyNames(pyproject).length > 0;
   }
   for (const member of workspaceMembers) {
-    const text = readIfFile(path.join(root, member, 'pyproject.toml'));
-    if (text !== undefined) declare(`${member}/pyproject.toml`, pyprojectDependencyNames(text));
+    const manifest = readToml(path.join(root, member, 'pyproject.toml'));
+    if (manifest !== undefined) declare(`${member}/pyproject.toml`, pyprojectDependencyNames(manifest));
   }
   return { dependencies: new Set(declaredIn.keys()), files, pep621, declaredIn };
 }
@@ -286,75 +287,39 @@ export function requirementNames(text: string): string[] {
 }
 
 /**
- * Dependency names in pyproject.toml: PEP 621 `[project] dependencies = [...]` and Poetry's
- * `[tool.poetry.dependencies]` table. A small reader, not a TOML parser:
- * it only needs names.
+ * Dependency names in a parsed pyproject.toml: PEP 621 `[project] dependencies = [...]` and
+ * Poetry's `[tool.poetry.dependencies]` table.
  */
-export function pyprojectDependencyNames(text: string): string[] {
-  return [...pep621DependencyNames(text), ...poetryDependencyNames(text)];
+export function pyprojectDependencyNames(pyproject: PyprojectToml): string[] {
+  return [...pep621DependencyNames(pyproject), ...poetryDependencyNames(pyproject)];
+}
+
+/** The few keys of pyproject.toml detection reads; anything else in the file is ignored. */
+interface PyprojectToml {
+  project?: { dependencies?: unknown };
+  tool?: { poetry?: { dependencies?: unknown } };
 }
 
 /** Names in PEP 621 `[project] dependencies = [...]` (not optional-dependencies or groups). */
-export function pep621DependencyNames(text: string): string[] {
-  const out: string[] = [];
-  const lines = text.split('\n');
-  const addName = (spec: string) => {
-    const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
-    if (m) out.push(normalizeDist(m[1]!));
-  };
-  // PEP 621 arrays, possibly spanning lines: `dependencies = [ "flask>=3", 'uvicorn[standard]' ]`.
-  let section = '';
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
-    if (header) {
-      section = header[1]!.trim();
-      continue;
-    }
-    const key = /^\s*([\w-]+)\s*=\s*\[/.exec(line)?.[1];
-    if (!key) continue;
-    // Only what a production install gets: not optional-dependencies or dependency groups.
-    if (section !== 'project' || key !== 'dependencies') continue;
-    // Collect the quoted strings up to the array's closing bracket (brackets inside strings do not count).
-    let rest = line.slice(line.indexOf('[') + 1);
-    for (;;) {
-      let closed = false;
-      const scanner = /"([^"]*)"|'([^']*)'|(\])|(#.*$)/g;
-      let m: RegExpExecArray | null;
-      while ((m = scanner.exec(rest))) {
-        if (m[3]) {
-          closed = true;
-          break;
-        }
-        if (m[1] !== undefined || m[2] !== undefined) addName((m[1] ?? m[2])!);
-      }
-      if (closed || i + 1 >= lines.length) break;
-      rest = lines[++i]!;
-    }
-  }
-  return out;
+function pep621DependencyNames(pyproject: PyprojectToml): string[] {
+  const specs = pyproject.project?.dependencies;
+  if (!Array.isArray(specs)) return [];
+  // A PEP 508 requirement starts with its name: `uvicorn[standard]>=0.30 ; python_version>"3"`.
+  return specs.flatMap((spec) => {
+    const m = typeof spec === 'string' ? /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec) : null;
+    return m ? [normalizeDist(m[1]!)] : [];
+  });
 }
 
 /** Keys of Poetry's `[tool.poetry.dependencies]` (not of its dev groups), without python. */
-function poetryDependencyNames(text: string): string[] {
-  return tableKeys(text, 'tool.poetry.dependencies').filter((name) => name !== 'python');
+function poetryDependencyNames(pyproject: PyprojectToml): string[] {
+  return tableKeys(pyproject.tool?.poetry?.dependencies).filter((name) => name !== 'python');
 }
 
-/** The normalised keys of one TOML table, `name = ...` lines (Poetry's dependencies, a Pipfile's [packages]). */
-function tableKeys(text: string, table: string): string[] {
-  const out: string[] = [];
-  let section = '';
-  for (const line of text.split('\n')) {
-    const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
-    if (header) {
-      section = header[1]!.trim();
-      continue;
-    }
-    if (section !== table) continue;
-    const key = /^\s*"?([A-Za-z0-9][A-Za-z0-9._-]*)"?\s*=/.exec(line);
-    if (key) out.push(normalizeDist(key[1]!));
-  }
-  return out;
+/** The normalised keys of one TOML table (Poetry's dependencies, a Pipfile's [packages]); none when it is not a table. */
+function tableKeys(table: unknown): string[] {
+  if (typeof table !== 'object' || table === null || Array.isArray(table)) return [];
+  return Object.keys(table).map(normalizeDist);
 }
 
 // --- code ---------------------------------------------------------------------------------
