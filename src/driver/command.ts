@@ -3,7 +3,7 @@
 // render -> plan -> write -> report; a command only fills in the steps that are its own.
 
 import type { CliError } from '../errors.js';
-import type { Detected } from '../existing/detect.js';
+import type { Detected } from '../existing/detected.js';
 import type { RenderedFile } from '../engine/rendered-file.js';
 import type { Answers, CommandName } from '../options/table.js';
 import type { Prompter } from './prompts.js';

@@ -12,7 +12,7 @@ import { fitYamlLine } from './yaml-line.js';
 import { compareText } from './sort.js';
 import { CliError } from '../errors.js';
 import type { RenderedFile } from './rendered-file.js';
-import type { ProjectOptions } from '../options/table.js';
+import type { ProjectOptions } from '../options/values.js';
 
 export type { RenderedFile } from './rendered-file.js';
 

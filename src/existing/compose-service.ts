@@ -12,8 +12,9 @@ import type { RenderedFile } from '../engine/rendered-file.js';
 import { readUserFileIfAny } from '../user-files.js';
 import { requirementLine } from '../engine/versions.js';
 import { SERVICE_FEATURES, serviceFeature } from '../features/services.js';
-import type { ServiceKey } from '../features/types.js';
-import { detectApp, normalizeDist, type Detected } from './detect.js';
+import type { ServiceKey } from '../options/values.js';
+import { detectApp, normalizeDist } from './detect.js';
+import type { Detected } from './detected.js';
 import { existingAppContext, sourcePathsFor, type DockerAppOptions } from './docker-app.js';
 
 export class ServiceError extends Error {

@@ -11,72 +11,16 @@
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { installerFor, type InstallFrom } from '../features/package-managers.js';
-import type { DeploymentDetected } from './deployment.js';
+import type { Detected } from './detected.js';
 import { SERVICE_FEATURES } from '../features/services.js';
 import { readUserFileIfAny } from '../user-files.js';
 import { readToml } from './toml.js';
-import { choosePython, type PythonConstraint } from './python-version.js';
+import { choosePython } from './python-version.js';
 import { uvWorkspace } from './uv-workspace.js';
-import { gitRequirements, type GitRequirement } from './git-requirements.js';
-import { requirementsInstall, type RequirementsInstall } from './requirements.js';
-import type { ServiceKey } from '../features/types.js';
-import { FRAMEWORKS, type Framework, type PythonVersion } from '../options/table.js';
+import { gitRequirements } from './git-requirements.js';
+import { requirementsInstall } from './requirements.js';
+import { FRAMEWORKS, type Framework, type ServiceKey } from '../options/values.js';
 
-export interface Detected {
-  framework?: Framework;
-  /** `module:attr` or `module:factory()`. */
-  target?: string;
-  port?: number;
-  python?: PythonVersion;
-  /** What the repository says about its Python (requires-python, .python-version, ...). */
-  pythonConstraints: PythonConstraint[];
-  /** Set when no Python we offer fits those constraints: add docker refuses, saying this. */
-  pythonProblem?: string;
-  /** Each service, by whether one of its drivers is among the declared dependencies. */
-  uses: Record<ServiceKey, boolean>;
-  /** The file the dependencies were read from, relative to the repo ('requirements.txt'...). */
-  dependencyFiles: string[];
-  /** Normalised names of every declared dependency. */
-  dependencies: Set<string>;
-  hasRequirementsTxt: boolean;
-  /**
-   * What the image installs: a lock file with its manifest (uv.lock or poetry.lock beside
-   * pyproject.toml, Pipfile.lock beside a Pipfile), else requirements.txt when there is one,
-   * else pyproject.toml when it declares PEP 621 `[project].dependencies`, else
-   * requirements.txt (which must be exported).
-   */
-  installFrom: InstallFrom;
-  /** Every file the image's install step needs: the lock and its manifest, or requirements.txt and the files it includes (-r, -c). */
-  installFiles: string[];
-  /** requirements.txt lines the image cannot install before the code is copied (`-e .`, local paths). */
-  unsupportedRequirements: RequirementsInstall['unsupported'];
-  /** Dependencies fetched with git: built in a stage that has git; `why` set on those that cannot be. */
-  gitRequirements: GitRequirement[];
-  /** Why the uv workspace cannot be synced in the image's dependency layer (add docker refuses). */
-  workspaceProblem?: string;
-  /** A `/health` route appears in the code. */
-  hasHealthRoute: boolean;
-  /** Top-level directories and modules holding Python code. */
-  sourceRoots: string[];
-  /**
-   * 'src' for a src layout: a top-level src/ without __init__.py holding the packages, which
-   * are imported by their own names (`shop.main`), never through an implicit `src` namespace
-   * package; app targets are relative to it. Undefined: modules are imported from the root.
-   */
-  importRoot?: string;
-  /** Why each value was chosen, for the report. */
-  notes: string[];
-  /** Several equally likely app targets (none chosen). */
-  targetCandidates: string[];
-  /** Flask and FastAPI both found and the code does not settle which the app is: says what was found. */
-  frameworkConflict?: string;
-  /** A web framework we recognise but do not support, when there is neither Flask nor FastAPI. */
-  unsupportedFramework?: { label: string; where: string };
-  /** Legacy Compose files (docker-compose.yml) that our compose.yaml would shadow. */
-  legacyComposeFiles: string[];
-  /** How the built image runs, for `add kubernetes` (existing/deployment.ts); absent for add docker. */
-  deployment?: DeploymentDetected;
-}
 
 /** Lock files add docker installs from, each with the file it locks and the tool that reads both. */
 const LOCK_FILES: { lock: InstallFrom & `${string}.lock`; manifest: string; tool: string }[] = [

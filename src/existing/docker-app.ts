@@ -12,8 +12,9 @@ import { PINS, requirementLine, type Requirement } from '../engine/versions.js';
 import { installerFor } from '../features/package-managers.js';
 import { chosenServices } from '../features/services.js';
 import { normalizeName } from '../options/names.js';
-import type { DockerfileVariant, Framework, OptionValues, ProjectOptions, PythonVersion } from '../options/table.js';
-import { normalizeDist, type Detected } from './detect.js';
+import type { DockerfileVariant, Framework, OptionValues, ProjectOptions, PythonVersion } from '../options/values.js';
+import { normalizeDist } from './detect.js';
+import type { Detected } from './detected.js';
 
 /** Everything that decides the Docker files of an existing app. */
 export interface DockerAppOptions {

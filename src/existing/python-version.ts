@@ -10,7 +10,7 @@
 import { satisfies, validRange } from '@renovatebot/pep440';
 import path from 'node:path';
 import { PYTHON_RELEASES } from '../engine/versions.js';
-import { PYTHON_VERSIONS, type PythonVersion } from '../options/table.js';
+import { PYTHON_VERSIONS, type PythonVersion } from '../options/values.js';
 import { readUserFileIfAny } from '../user-files.js';
 import { readToml } from './toml.js';
 
