@@ -29,8 +29,8 @@ import {
 export * from './values.js';
 export { allCombinations, comboId } from './combinations.js';
 
-/** The commands that take options from the table (`add service` is the plop `service` generator's). */
-export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add service';
+/** The commands, each with the options it takes from the table (`add service` is the plop `service` generator's; `update` takes none: it reads the project's answers file). */
+export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add service' | 'update';
 
 /** How one command uses an option. */
 export interface OptionUse<K extends OptionKey = OptionKey> {
