@@ -18,7 +18,7 @@ import { CliError } from '../errors.js';
 import { detectApp } from '../existing/detect.js';
 import type { Detected } from '../existing/detected.js';
 import { detectDeployment } from '../existing/deployment.js';
-import { ALEMBIC_MIGRATIONS, KUBERNETES_DIR, SECRET_FILE_NAME, SINGLE_REPLICA_WHY, kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes.js';
+import { ALEMBIC_MIGRATIONS, KUBERNETES_DIR, SECRET_FILE_NAME, SINGLE_REPLICA_WHY, kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes/index.js';
 import { SERVICE_KEYS } from '../features/services.js';
 import { specFor, type OptionKey, type OptionValues } from '../options/table.js';
 

@@ -4,7 +4,7 @@
 // the table's rows are made from.
 
 import type { InstallFrom } from '../features/package-managers.js';
-import type { ServerKind } from '../features/kubernetes.js';
+import type { ServerKind } from '../features/kubernetes/index.js';
 import type { Framework, PythonVersion, ServiceKey } from '../options/values.js';
 import type { GitRequirement } from './git-requirements.js';
 import type { PythonConstraint } from './python-version.js';

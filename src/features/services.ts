@@ -3,8 +3,8 @@
 // in src/options/table.ts and its template layer.
 
 import type { ProjectOptions, ServiceKey } from '../options/values.js';
-import { postgres } from './postgres.js';
-import { redis } from './redis.js';
+import { postgres } from './postgres/index.js';
+import { redis } from './redis/index.js';
 import type { ServiceFeature } from './types.js';
 
 export const SERVICE_FEATURES: readonly ServiceFeature[] = [postgres, redis];
