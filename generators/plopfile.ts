@@ -24,7 +24,8 @@ import { execute } from '../src/driver/run.js';
 import { releaseLateSignals, type PlannedWrite } from '../src/engine/write.js';
 import { packageVersion } from '../src/engine/package-version.js';
 import { CliError } from '../src/errors.js';
-import { detectApp, type Detected } from '../src/existing/detect.js';
+import { detectApp } from '../src/existing/detect.js';
+import type { Detected } from '../src/existing/detected.js';
 import { DEFAULT_NAME, optionsOf, useOf, valueProblem, type Answers, type OptionSpec } from '../src/options/table.js';
 
 type PlopAnswers = Record<string, unknown>;

@@ -6,15 +6,15 @@
 //   create-python-docker-app update [dir] [flags]       a generated project brought up to date
 //                                                       (commands/update.ts)
 
-import type { Command } from './driver/command.js';
+import type { CliIo, Command } from './driver/command.js';
 import { helpDocument } from './driver/help.js';
 import { jsonDocument, printError } from './driver/report.js';
 import { show } from './options/names.js';
-import { runCommand, VERSION, type CliIo } from './driver/run.js';
+import { runCommand, VERSION } from './driver/run.js';
 import { CliError } from './errors.js';
 import { create } from './commands/create.js';
 
-export type { CliIo } from './driver/run.js';
+export type { CliIo } from './driver/command.js';
 export { VERSION };
 
 /** The `add <what>` commands, loaded only when asked for. */
@@ -24,7 +24,7 @@ const ADD_COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  if (argv[0] === 'update') return (await import('./commands/update.js')).runUpdate(argv.slice(1), io);
+  if (argv[0] === 'update') return runCommand((await import('./commands/update.js')).update, argv.slice(1), io);
   if (argv[0] !== 'add') return runCommand(create, argv, io);
   const [what, ...rest] = argv.slice(1);
   const load = what === undefined ? undefined : ADD_COMMANDS[what];

@@ -13,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { COMPOSE_YAML_TAGS } from './support/compose-check.js';
 import { renderDockerFiles } from '../src/existing/docker-app.js';
 import { detectApp, pyprojectDependencyNames } from '../src/existing/detect.js';
+import { parseToml } from '../src/existing/toml.js';
 import { FRAMEWORK_FEATURES, serverFor } from '../src/features/frameworks.js';
 import type { Prompter } from '../src/driver/prompts.js';
 import { assertBuilt, PACKAGE_VERSION, removeTempDirs, runBin, runMain, tempDir, treeSnapshot } from './support/cli-run.js';
@@ -444,8 +445,13 @@ describe('asking only what could not be detected', () => {
 describe('detection details', () => {
   it('reads PEP 621 and Poetry dependencies, ignoring brackets in extras and dev groups', () => {
     expect(
-      pyprojectDependencyNames(`[project]\nname = "x"\ndependencies = [\n  "uvicorn[standard]>=0.30",  # server\n  'Flask_SQLAlchemy',\n]\n[project.optional-dependencies]\ndev = ["pytest"]\n[tool.poetry.dependencies]\npython = "^3.12"\nFastAPI = "^0.115"\n[tool.poetry.group.dev.dependencies]\nhttpx = "*"\n`),
+      pyprojectDependencyNames(parseToml(`[project]\nname = "x"\ndependencies = [\n  "uvicorn[standard]>=0.30",  # server\n  'Flask_SQLAlchemy',\n]\n[project.optional-dependencies]\ndev = ["pytest"]\n[tool.poetry.dependencies]\npython = "^3.12"\nFastAPI = "^0.115"\n[tool.poetry.group.dev.dependencies]\nhttpx = "*"\n`)),
     ).toEqual(['uvicorn', 'flask-sqlalchemy', 'fastapi']);
+  });
+
+  it('reads TOML as TOML: a table header inside a multi-line string is text, not a section', () => {
+    const pyproject = `[project]\nname = "x"\ndescription = """\n[tool.poetry.dependencies]\ndjango = "*"\n"""\ndependencies = ["flask>=3"]\n`;
+    expect(pyprojectDependencyNames(parseToml(pyproject))).toEqual(['flask']);
   });
 
   it('finds the factory, the instance and the port of each fixture', () => {

@@ -22,7 +22,7 @@ import dockerignoreModule from '@balena/dockerignore';
 import { parse as parseShell } from 'shell-quote';
 import { afterAll, describe, expect, test } from 'vitest';
 import { BASE_FILE } from '../src/engine/base-record.js';
-import type { RenderedFile } from '../src/engine/render.js';
+import type { RenderedFile } from '../src/engine/rendered-file.js';
 import { randomSecret, SECRET_ENV_NAMES } from '../src/features/local-env.js';
 import { allCombinations, comboId, type ProjectOptions } from '../src/options/table.js';
 import { listFiles, removeTempDirs, runMain, SYNTAX_PYTHON, tempDir } from './support/cli-run.js';

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { Lexer, type Tokens } from 'marked';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, test } from 'vitest';
-import type { RenderedFile } from '../src/engine/render.js';
+import type { RenderedFile } from '../src/engine/rendered-file.js';
 import { allCombinations, comboId } from '../src/options/table.js';
 import { COMPOSE_YAML_TAGS } from './support/compose-check.js';
 import { SYNTAX_PYTHON } from './support/cli-run.js';

@@ -6,7 +6,7 @@ import { optionRows } from '../driver/help.js';
 import { existingDirectory } from '../driver/locate.js';
 import { CliError } from '../errors.js';
 import { addServiceFiles } from '../existing/compose-service.js';
-import type { ServiceKey } from '../features/types.js';
+import type { ServiceKey } from '../options/values.js';
 
 export const addService: Command = {
   name: 'add service',

@@ -30,7 +30,6 @@ const NOT_NEGATABLE: readonly ControlFlag[] = ['yes', 'overwrite', 'force', 'dry
  * Parses a command line against `options` with the rules every command shares: an unknown flag
  * or a missing value is a usage error in our words (naming the nearest flag), a flag given twice
  * with different values is refused, and `--no-` works only where it means something.
- * (`update`, whose flags are all control flags, parses with this alone.)
  */
 export function parseFlags(argv: string[], controls: readonly ControlFlag[], helpHint: string, extra: Record<string, FlagConfig> = {}) {
   // pnpm and some npm versions pass a literal `--` through; one leading `--` is not a positional.
@@ -52,10 +51,10 @@ export function parseFlags(argv: string[], controls: readonly ControlFlag[], hel
 
 /** Empty arguments: what the plop generators hand the driver along with their answers. */
 export function noArgs(overrides: Partial<ParsedArgs> = {}): ParsedArgs {
-  return { positionals: [], answers: {}, yes: false, overwrite: false, force: false, dryRun: false, json: false, help: false, version: false, ...overrides };
+  return { positionals: [], answers: {}, yes: false, overwrite: false, force: false, dryRun: false, json: false, help: false, version: false, allowDirty: false, ...overrides };
 }
 
-export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
+export function parseCommandArgs(command: Pick<Command, 'name' | 'controls' | 'helpHint' | 'maxPositionals'>, argv: string[]): ParsedArgs {
   const specs = optionsOf(command.name);
   const optionFlags: Record<string, FlagConfig> = {};
   for (const spec of specs) optionFlags[spec.flag] = { type: spec.kind === 'boolean' ? 'boolean' : 'string' };
@@ -89,6 +88,7 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
     version: values.version === true,
     interactive: values.interactive as boolean | undefined,
     answersFile: values.answers as string | undefined,
+    allowDirty: values['allow-dirty'] === true,
   };
 }
 

@@ -1,12 +1,15 @@
-// What a command (create, add docker, add service) tells the driver. The driver (run.ts) owns the
-// flow every command shares: parse -> locate (and detect) -> resolve the answers -> check ->
-// render -> plan -> write -> report; a command only fills in the steps that are its own.
+// What a command (create, add docker, add kubernetes, add service, update) tells the driver. The
+// driver (run.ts) owns the flow every command shares: parse -> locate (and detect) -> resolve
+// the answers -> check -> render -> plan -> write -> report; a command only fills in the steps
+// that are its own. `update` parses, helps and fails through the same driver, then runs steps of
+// its own (a three-way merge, confirmed before it writes): an OwnStepsCommand.
 
 import type { CliError } from '../errors.js';
-import type { Detected } from '../existing/detect.js';
-import type { RenderedFile } from '../engine/render.js';
+import type { Detected } from '../existing/detected.js';
+import type { RenderedFile } from '../engine/rendered-file.js';
 import type { Answers, CommandName } from '../options/table.js';
 import type { Prompter } from './prompts.js';
+import type { Output } from './report.js';
 
 /** Flags every command may accept besides its options from the table. */
 export type ControlFlag = 'yes' | 'overwrite' | 'force' | 'dry-run' | 'json' | 'help' | 'version' | 'interactive' | 'answers' | 'allow-dirty';
@@ -27,6 +30,17 @@ export interface ParsedArgs {
   interactive?: boolean;
   /** --answers FILE: options recorded in a project's answers file. */
   answersFile?: string;
+  /** --allow-dirty (update): go on with uncommitted changes in git. */
+  allowDirty: boolean;
+}
+
+/** The streams and the place a command line runs in. */
+export interface CliIo extends Output {
+  stdin: { isTTY?: boolean };
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Injected by tests; the real one is @inquirer/prompts on stderr. */
+  prompter?: Prompter;
 }
 
 /** Where a command writes, and what it found there. */
@@ -65,16 +79,26 @@ export interface StepContext {
   within?: string;
 }
 
-export interface Command {
+/** What the driver needs of every command to parse its command line and answer --help. */
+interface CommandFace {
   name: CommandName;
   /** Control flags it accepts. */
   controls: readonly ControlFlag[];
-  /** How many positional arguments it takes (create: the directory). */
+  /** Where a control flag means something more specific for this command than the shared words. */
+  controlHelp?: Partial<Record<ControlFlag, string>>;
+  /** How many positional arguments it takes (create, update: the directory). */
   maxPositionals: number;
   /** --help text. */
   help: (version: string) => string;
   /** Where to say "see ... --help" in usage errors. */
   helpHint: string;
+  /** For `--help --json`: the usage line and the positionals, where the command states them. */
+  usage?: { line: string; positionals: { name: string; help: string; default: string }[] };
+  /** For `--help --json`: exit codes whose meaning differs from the shared one. */
+  exitCodes?: Readonly<Record<number, string>>;
+}
+
+export interface Command extends CommandFace {
   /**
    * Whether documented defaults apply without --yes when nobody can be asked. `create` says no:
    * a script gives every option or --yes, so a missing flag is never a silent default.
@@ -91,4 +115,13 @@ export interface Command {
   render: (answers: Answers, site: Site, step: StepContext, args: ParsedArgs) => Rendered;
   /** Whether files that exist and differ are replaced (else they are conflicts). */
   overwrites: (args: ParsedArgs) => boolean;
+}
+
+/**
+ * A command that parses its flags, answers --help and --version, and reports a failure as every
+ * command does, and runs steps of its own once the command line is parsed (update). Returns
+ * the exit code.
+ */
+export interface OwnStepsCommand extends CommandFace {
+  run: (args: ParsedArgs, io: CliIo) => Promise<number>;
 }

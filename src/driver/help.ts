@@ -5,7 +5,10 @@
 
 import { wrap } from '../engine/text.js';
 import { optionsOf, useOf, type CommandName, type OptionSpec, type OptionUse } from '../options/table.js';
-import type { Command, ControlFlag } from './command.js';
+import type { Command, ControlFlag, OwnStepsCommand } from './command.js';
+
+/** What help reads of a command. */
+type HelpedCommand = Pick<Command | OwnStepsCommand, 'name' | 'controls' | 'controlHelp' | 'usage' | 'exitCodes'>;
 
 const WIDTH = 80;
 const FLAG_COLUMN = 34;
@@ -42,20 +45,22 @@ export function optionRows(command: CommandName): string[] {
 }
 
 /** One entry per control flag the command takes, in the order it lists them. */
-export function controlRows(command: Pick<Command, 'controls'>): string[] {
-  return command.controls.map((control) => row(CONTROL_HELP[control].flag, CONTROL_HELP[control].help));
+export function controlRows(command: HelpedCommand): string[] {
+  return command.controls.map((control) => controlEntry(command, control)).map((entry) => row(entry.flag, entry.help));
 }
 
-/** A control flag's entry, for a help document of a command outside the table (`update`). */
-export function controlHelp(control: ControlFlag): { flag: string; help: string } {
-  return CONTROL_HELP[control];
+/** A control flag's entry: the shared words, or the command's own where it has them. */
+function controlEntry(command: HelpedCommand, control: ControlFlag): { flag: string; help: string } {
+  const own = command.controlHelp?.[control];
+  return own === undefined ? CONTROL_HELP[control] : { ...CONTROL_HELP[control], help: own };
 }
 
 /** `--help --json`: the command's flags as data, for scripts and agents. */
-export function helpDocument(command: Command, version: string): object {
+export function helpDocument(command: HelpedCommand, version: string): object {
   return {
     command: command.name,
     version,
+    ...(command.usage ? { usage: command.usage.line, positionals: command.usage.positionals } : {}),
     options: optionsOf(command.name).map((spec) => {
       const use = useOf(spec, command.name);
       return {
@@ -69,8 +74,8 @@ export function helpDocument(command: Command, version: string): object {
         help: use.help ?? spec.help,
       };
     }),
-    flags: command.controls.map((control) => CONTROL_HELP[control]),
-    exitCodes: EXIT_CODES,
+    flags: command.controls.map((control) => controlEntry(command, control)),
+    exitCodes: { ...EXIT_CODES, ...command.exitCodes },
   };
 }
 

@@ -3,7 +3,7 @@
 // Which questions exist, their order, prompts and defaults all come from the option table.
 
 import { CliError } from '../errors.js';
-import type { Detected } from '../existing/detect.js';
+import type { Detected } from '../existing/detected.js';
 import { optionsOf, useOf, type Answers, type CommandName, type OptionSpec, type OptionUse } from '../options/table.js';
 import { parseValue } from './args.js';
 import type { Prompter } from './prompts.js';

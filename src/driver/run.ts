@@ -15,30 +15,23 @@ import { CliError } from '../errors.js';
 import { readAnswersFile } from '../options/answers-file.js';
 import { brief, show } from '../options/names.js';
 import { parseCommandArgs } from './args.js';
-import type { Command, ParsedArgs, StepContext } from './command.js';
-import { prompterFor, type Prompter } from './prompts.js';
+import type { CliIo, Command, OwnStepsCommand, ParsedArgs, StepContext } from './command.js';
+import { prompterFor } from './prompts.js';
 import { helpDocument } from './help.js';
-import { jsonDocument, printError, printResult, type Output, type RunResult } from './report.js';
+import { jsonDocument, printError, printResult, type RunResult } from './report.js';
 import { resolveAnswers } from './resolve.js';
-
-export interface CliIo extends Output {
-  stdin: { isTTY?: boolean };
-  cwd: string;
-  env: Record<string, string | undefined>;
-  /** Injected by tests; the real one is @inquirer/prompts on stderr. */
-  prompter?: Prompter;
-}
 
 export const VERSION = packageVersion();
 
 /** Runs a command from its command-line arguments; returns the exit code. */
-export async function runCommand(command: Command, argv: string[], io: CliIo): Promise<number> {
+export async function runCommand(command: Command | OwnStepsCommand, argv: string[], io: CliIo): Promise<number> {
   const json = argv.includes('--json');
   try {
     // 1. Parse; --help and --version answer at once, with no side effects (as JSON with --json).
     const args = parseCommandArgs(command, argv);
     if (args.help) return print(io.stdout, args.json ? jsonDocument({ help: helpDocument(command, VERSION) }) : command.help(VERSION));
     if (args.version) return print(io.stdout, args.json ? jsonDocument({ version: VERSION }) : `${VERSION}\n`);
+    if ('run' in command) return await command.run(args, io);
     const warnings = args.answersFile ? adoptAnswersFile(args, io.cwd) : [];
 
     // Only with a terminal, never in CI, never with --yes.

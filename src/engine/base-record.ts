@@ -17,7 +17,7 @@ import { jsonKind, show } from '../options/names.js';
 import { isLockFile } from '../features/locks.js';
 import { isReleasedPath } from '../update/released-paths.js';
 import { readUserJson, UserFileError } from '../user-files.js';
-import type { RenderedFile } from './render.js';
+import type { RenderedFile } from './rendered-file.js';
 import { compareText } from './sort.js';
 
 export const BASE_FILE = '.create-python-docker-app.base.json';

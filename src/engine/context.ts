@@ -18,11 +18,11 @@ import { FIRST_REVISION, MIGRATE_SERVICE, MIGRATION_LOCK_ID, migrationsFeature }
 import { installerFor, PACKAGE_MANAGER_FEATURES, type InstallFrom } from '../features/package-managers.js';
 import { PIP_COMPILE } from '../features/pip/index.js';
 import { chosenServices } from '../features/services.js';
-import type { EnvVar, Feature, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceKey, ServiceNamespace, ServiceUrl } from '../features/types.js';
+import type { EnvVar, Feature, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
 import { LINUX_ENVIRONMENTS, REQUIRES_PYTHON } from '../features/uv/index.js';
 import { redisData, type RedisData } from '../features/redis/index.js';
 import { appHardening, LOG_ROTATION, MIGRATE_HARDENING, SERVICE_HARDENING, type ComposeHardening } from '../features/compose-hardening.js';
-import { PYTHON_VERSIONS, type DockerfileVariant, type Framework, type PackageManager, type ProjectOptions, type PythonVersion } from '../options/table.js';
+import { PYTHON_VERSIONS, type DockerfileVariant, type Framework, type PackageManager, type ProjectOptions, type PythonVersion, type ServiceKey } from '../options/values.js';
 import { compareText } from './sort.js';
 import { wordList, wrap } from './text.js';
 import { PIPENV_VERSION, POETRY_VERSION, PYTHON_IMAGE_VARIANT, PYTHON_IMAGES, PYTHON_RELEASES, requirementLine, UV_IMAGE, type Requirement } from './versions.js';

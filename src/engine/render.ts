@@ -12,13 +12,10 @@ import { packageRoot } from './package-version.js';
 import { fitYamlLine } from './yaml-line.js';
 import { compareText } from './sort.js';
 import { CliError } from '../errors.js';
-import type { ProjectOptions } from '../options/table.js';
+import type { RenderedFile } from './rendered-file.js';
+import type { ProjectOptions } from '../options/values.js';
 
-/** One file of the generated project, relative to the project root, '/'-separated. */
-export interface RenderedFile {
-  path: string;
-  contents: string;
-}
+export type { RenderedFile } from './rendered-file.js';
 
 /**
  * The package root: templates/ and src/features/<feature>/templates/ ship beside dist/ in the

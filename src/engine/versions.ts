@@ -2,7 +2,7 @@
 // Python packages: newest releases on PyPI as of 2026-11 (see README "Pinned versions").
 // Images: newest official-image tags; each is pinned to patch level and Debian release.
 
-import type { PythonVersion } from '../options/table.js';
+import type { PythonVersion } from '../options/values.js';
 
 /** The newest patch release of each Python version the generator offers. */
 export const PYTHON_RELEASES: Record<PythonVersion, string> = {

@@ -13,7 +13,7 @@ import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, mkd
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { CliError, EXIT } from '../errors.js';
-import type { RenderedFile } from './render.js';
+import type { RenderedFile } from './rendered-file.js';
 import { pauseAt } from './test-pause.js';
 import { lockFolder } from './write-lock.js';
 

@@ -7,12 +7,14 @@
 
 import path from 'node:path';
 import { isMap, isScalar, parseDocument, YAMLMap, type Document, type Pair } from 'yaml';
-import { renderLayers, type RenderedFile } from '../engine/render.js';
+import { renderLayers } from '../engine/render.js';
+import type { RenderedFile } from '../engine/rendered-file.js';
 import { readUserFileIfAny } from '../user-files.js';
 import { requirementLine } from '../engine/versions.js';
 import { SERVICE_FEATURES, serviceFeature } from '../features/services.js';
-import type { ServiceKey } from '../features/types.js';
-import { detectApp, normalizeDist, type Detected } from './detect.js';
+import type { ServiceKey } from '../options/values.js';
+import { detectApp, normalizeDist } from './detect.js';
+import type { Detected } from './detected.js';
 import { existingAppContext, sourcePathsFor, type DockerAppOptions } from './docker-app.js';
 
 export class ServiceError extends Error {

@@ -17,28 +17,10 @@ import { READY_PATH } from '../engine/context.js';
 import { APP_UID } from '../features/dockerfile.js';
 import { APP_PORT } from '../features/frameworks.js';
 import type { ServerKind } from '../features/kubernetes/index.js';
+import type { DeploymentDetected } from './detected.js';
 import { ANSWERS_FILE } from '../options/answers-file.js';
 import { imageNameProblem, nameProblem, normalizeName } from '../options/names.js';
 
-export interface DeploymentDetected {
-  /** Resource names: the answers file's project name, else the directory's. */
-  name: string;
-  /** compose.yaml's app image without its tag, else the name. */
-  image: string;
-  port?: number;
-  uid?: number;
-  healthPath?: string;
-  /** A project we generated answers GET /ready (database and Redis checked); another app: its health path. */
-  readyPath?: string;
-  server: ServerKind;
-  migrations?: boolean;
-  postgres?: boolean;
-  redis?: boolean;
-  /** The repository has a Dockerfile (the manifests run its image). */
-  hasDockerfile: boolean;
-  notes: string[];
-  warnings: string[];
-}
 
 export function detectDeployment(dir: string): DeploymentDetected {
   const root = path.resolve(dir);

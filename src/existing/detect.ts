@@ -11,71 +11,16 @@
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { installerFor, type InstallFrom } from '../features/package-managers.js';
-import type { DeploymentDetected } from './deployment.js';
+import type { Detected } from './detected.js';
 import { SERVICE_FEATURES } from '../features/services.js';
 import { readUserFileIfAny } from '../user-files.js';
-import { choosePython, type PythonConstraint } from './python-version.js';
+import { readToml } from './toml.js';
+import { choosePython } from './python-version.js';
 import { uvWorkspace } from './uv-workspace.js';
-import { gitRequirements, type GitRequirement } from './git-requirements.js';
-import { requirementsInstall, type RequirementsInstall } from './requirements.js';
-import type { ServiceKey } from '../features/types.js';
-import { FRAMEWORKS, type Framework, type PythonVersion } from '../options/table.js';
+import { gitRequirements } from './git-requirements.js';
+import { requirementsInstall } from './requirements.js';
+import { FRAMEWORKS, type Framework, type ServiceKey } from '../options/values.js';
 
-export interface Detected {
-  framework?: Framework;
-  /** `module:attr` or `module:factory()`. */
-  target?: string;
-  port?: number;
-  python?: PythonVersion;
-  /** What the repository says about its Python (requires-python, .python-version, ...). */
-  pythonConstraints: PythonConstraint[];
-  /** Set when no Python we offer fits those constraints: add docker refuses, saying this. */
-  pythonProblem?: string;
-  /** Each service, by whether one of its drivers is among the declared dependencies. */
-  uses: Record<ServiceKey, boolean>;
-  /** The file the dependencies were read from, relative to the repo ('requirements.txt'...). */
-  dependencyFiles: string[];
-  /** Normalised names of every declared dependency. */
-  dependencies: Set<string>;
-  hasRequirementsTxt: boolean;
-  /**
-   * What the image installs: a lock file with its manifest (uv.lock or poetry.lock beside
-   * pyproject.toml, Pipfile.lock beside a Pipfile), else requirements.txt when there is one,
-   * else pyproject.toml when it declares PEP 621 `[project].dependencies`, else
-   * requirements.txt (which must be exported).
-   */
-  installFrom: InstallFrom;
-  /** Every file the image's install step needs: the lock and its manifest, or requirements.txt and the files it includes (-r, -c). */
-  installFiles: string[];
-  /** requirements.txt lines the image cannot install before the code is copied (`-e .`, local paths). */
-  unsupportedRequirements: RequirementsInstall['unsupported'];
-  /** Dependencies fetched with git: built in a stage that has git; `why` set on those that cannot be. */
-  gitRequirements: GitRequirement[];
-  /** Why the uv workspace cannot be synced in the image's dependency layer (add docker refuses). */
-  workspaceProblem?: string;
-  /** A `/health` route appears in the code. */
-  hasHealthRoute: boolean;
-  /** Top-level directories and modules holding Python code. */
-  sourceRoots: string[];
-  /**
-   * 'src' for a src layout: a top-level src/ without __init__.py holding the packages, which
-   * are imported by their own names (`shop.main`), never through an implicit `src` namespace
-   * package; app targets are relative to it. Undefined: modules are imported from the root.
-   */
-  importRoot?: string;
-  /** Why each value was chosen, for the report. */
-  notes: string[];
-  /** Several equally likely app targets (none chosen). */
-  targetCandidates: string[];
-  /** Flask and FastAPI both found and the code does not settle which the app is: says what was found. */
-  frameworkConflict?: string;
-  /** A web framework we recognise but do not support, when there is neither Flask nor FastAPI. */
-  unsupportedFramework?: { label: string; where: string };
-  /** Legacy Compose files (docker-compose.yml) that our compose.yaml would shadow. */
-  legacyComposeFiles: string[];
-  /** How the built image runs, for `add kubernetes` (existing/deployment.ts); absent for add docker. */
-  deployment?: DeploymentDetected;
-}
 
 /** Lock files add docker installs from, each with the file it locks and the tool that reads both. */
 const LOCK_FILES: { lock: InstallFrom & `${string}.lock`; manifest: string; tool: string }[] = [
@@ -259,16 +204,16 @@ function readDependencies(root: string, workspaceMembers: readonly string[] = []
       if (text !== undefined) declare(rel, requirementNames(text));
     }
   }
-  const pipfile = readIfFile(path.join(root, 'Pipfile'));
-  if (pipfile !== undefined) declare('Pipfile', tableKeys(pipfile, 'packages'));
-  const pyproject = readIfFile(path.join(root, 'pyproject.toml'));
+  const pipfile = readToml(path.join(root, 'Pipfile'));
+  if (pipfile !== undefined) declare('Pipfile', tableKeys(pipfile.packages));
+  const pyproject = readToml(path.join(root, 'pyproject.toml'));
   if (pyproject !== undefined) {
     declare('pyproject.toml', pyprojectDependencyNames(pyproject));
     pep621 = pep621DependencyNames(pyproject).length > 0;
   }
   for (const member of workspaceMembers) {
-    const text = readIfFile(path.join(root, member, 'pyproject.toml'));
-    if (text !== undefined) declare(`${member}/pyproject.toml`, pyprojectDependencyNames(text));
+    const manifest = readToml(path.join(root, member, 'pyproject.toml'));
+    if (manifest !== undefined) declare(`${member}/pyproject.toml`, pyprojectDependencyNames(manifest));
   }
   return { dependencies: new Set(declaredIn.keys()), files, pep621, declaredIn };
 }
@@ -286,75 +231,39 @@ export function requirementNames(text: string): string[] {
 }
 
 /**
- * Dependency names in pyproject.toml: PEP 621 `[project] dependencies = [...]` and Poetry's
- * `[tool.poetry.dependencies]` table. A small reader, not a TOML parser:
- * it only needs names.
+ * Dependency names in a parsed pyproject.toml: PEP 621 `[project] dependencies = [...]` and
+ * Poetry's `[tool.poetry.dependencies]` table.
  */
-export function pyprojectDependencyNames(text: string): string[] {
-  return [...pep621DependencyNames(text), ...poetryDependencyNames(text)];
+export function pyprojectDependencyNames(pyproject: PyprojectToml): string[] {
+  return [...pep621DependencyNames(pyproject), ...poetryDependencyNames(pyproject)];
+}
+
+/** The few keys of pyproject.toml detection reads; anything else in the file is ignored. */
+interface PyprojectToml {
+  project?: { dependencies?: unknown };
+  tool?: { poetry?: { dependencies?: unknown } };
 }
 
 /** Names in PEP 621 `[project] dependencies = [...]` (not optional-dependencies or groups). */
-export function pep621DependencyNames(text: string): string[] {
-  const out: string[] = [];
-  const lines = text.split('\n');
-  const addName = (spec: string) => {
-    const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
-    if (m) out.push(normalizeDist(m[1]!));
-  };
-  // PEP 621 arrays, possibly spanning lines: `dependencies = [ "flask>=3", 'uvicorn[standard]' ]`.
-  let section = '';
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
-    if (header) {
-      section = header[1]!.trim();
-      continue;
-    }
-    const key = /^\s*([\w-]+)\s*=\s*\[/.exec(line)?.[1];
-    if (!key) continue;
-    // Only what a production install gets: not optional-dependencies or dependency groups.
-    if (section !== 'project' || key !== 'dependencies') continue;
-    // Collect the quoted strings up to the array's closing bracket (brackets inside strings do not count).
-    let rest = line.slice(line.indexOf('[') + 1);
-    for (;;) {
-      let closed = false;
-      const scanner = /"([^"]*)"|'([^']*)'|(\])|(#.*$)/g;
-      let m: RegExpExecArray | null;
-      while ((m = scanner.exec(rest))) {
-        if (m[3]) {
-          closed = true;
-          break;
-        }
-        if (m[1] !== undefined || m[2] !== undefined) addName((m[1] ?? m[2])!);
-      }
-      if (closed || i + 1 >= lines.length) break;
-      rest = lines[++i]!;
-    }
-  }
-  return out;
+function pep621DependencyNames(pyproject: PyprojectToml): string[] {
+  const specs = pyproject.project?.dependencies;
+  if (!Array.isArray(specs)) return [];
+  // A PEP 508 requirement starts with its name: `uvicorn[standard]>=0.30 ; python_version>"3"`.
+  return specs.flatMap((spec) => {
+    const m = typeof spec === 'string' ? /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec) : null;
+    return m ? [normalizeDist(m[1]!)] : [];
+  });
 }
 
 /** Keys of Poetry's `[tool.poetry.dependencies]` (not of its dev groups), without python. */
-function poetryDependencyNames(text: string): string[] {
-  return tableKeys(text, 'tool.poetry.dependencies').filter((name) => name !== 'python');
+function poetryDependencyNames(pyproject: PyprojectToml): string[] {
+  return tableKeys(pyproject.tool?.poetry?.dependencies).filter((name) => name !== 'python');
 }
 
-/** The normalised keys of one TOML table, `name = ...` lines (Poetry's dependencies, a Pipfile's [packages]). */
-function tableKeys(text: string, table: string): string[] {
-  const out: string[] = [];
-  let section = '';
-  for (const line of text.split('\n')) {
-    const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
-    if (header) {
-      section = header[1]!.trim();
-      continue;
-    }
-    if (section !== table) continue;
-    const key = /^\s*"?([A-Za-z0-9][A-Za-z0-9._-]*)"?\s*=/.exec(line);
-    if (key) out.push(normalizeDist(key[1]!));
-  }
-  return out;
+/** The normalised keys of one TOML table (Poetry's dependencies, a Pipfile's [packages]); none when it is not a table. */
+function tableKeys(table: unknown): string[] {
+  if (typeof table !== 'object' || table === null || Array.isArray(table)) return [];
+  return Object.keys(table).map(normalizeDist);
 }
 
 // --- code ---------------------------------------------------------------------------------

@@ -6,13 +6,15 @@
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { buildContext, type InstallFrom, type RenderContext } from '../engine/context.js';
-import { renderLayers, type RenderedFile } from '../engine/render.js';
+import { renderLayers } from '../engine/render.js';
+import type { RenderedFile } from '../engine/rendered-file.js';
 import { PINS, requirementLine, type Requirement } from '../engine/versions.js';
 import { installerFor } from '../features/package-managers.js';
 import { chosenServices } from '../features/services.js';
 import { normalizeName } from '../options/names.js';
-import type { DockerfileVariant, Framework, OptionValues, ProjectOptions, PythonVersion } from '../options/table.js';
-import { normalizeDist, type Detected } from './detect.js';
+import type { DockerfileVariant, Framework, OptionValues, ProjectOptions, PythonVersion } from '../options/values.js';
+import { normalizeDist } from './detect.js';
+import type { Detected } from './detected.js';
 
 /** Everything that decides the Docker files of an existing app. */
 export interface DockerAppOptions {

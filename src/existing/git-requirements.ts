@@ -7,7 +7,7 @@
 // repository (file:// or a path: not in the build).
 
 import path from 'node:path';
-import { toml } from './python-version.js';
+import { readToml } from './toml.js';
 import { readUserFileIfAny } from '../user-files.js';
 
 export interface GitRequirement {
@@ -39,7 +39,7 @@ export function gitRequirements(root: string, installFrom: string, installFiles:
       if (m) out.push({ where: `${rel} line ${i + 1}`, text: line, ...problem(`git+${m[1]}`, m[0].slice(4)) });
     });
   }
-  const pyproject = installFrom === 'requirements.txt' || installFrom === 'Pipfile.lock' ? undefined : toml(path.join(root, 'pyproject.toml'));
+  const pyproject = installFrom === 'requirements.txt' || installFrom === 'Pipfile.lock' ? undefined : readToml(path.join(root, 'pyproject.toml'));
   for (const spec of strings(pyproject?.project?.dependencies)) {
     const m = GIT_IN_LINE.exec(spec);
     if (m) out.push({ where: 'pyproject.toml [project] dependencies', text: spec, ...problem(`git+${m[1]}`, m[0].slice(4)) });
@@ -47,7 +47,7 @@ export function gitRequirements(root: string, installFrom: string, installFiles:
   const tables: [string, unknown][] = [
     ['pyproject.toml [tool.uv.sources]', installFrom === 'uv.lock' ? pyproject?.tool?.uv?.sources : undefined],
     ['pyproject.toml [tool.poetry.dependencies]', installFrom === 'poetry.lock' ? pyproject?.tool?.poetry?.dependencies : undefined],
-    ['Pipfile [packages]', installFrom === 'Pipfile.lock' ? toml(path.join(root, 'Pipfile'))?.packages : undefined],
+    ['Pipfile [packages]', installFrom === 'Pipfile.lock' ? readToml(path.join(root, 'Pipfile'))?.packages : undefined],
   ];
   for (const [where, table] of tables) {
     if (!table || typeof table !== 'object') continue;

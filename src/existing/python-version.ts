@@ -7,12 +7,12 @@
 // Specifiers are PEP 440, matched by @renovatebot/pep440 (not a parser of our own); Poetry's
 // `^`/`~` shorthands are rewritten to PEP 440 first, as Poetry defines them.
 
-import { parseTOML } from 'confbox/toml';
 import { satisfies, validRange } from '@renovatebot/pep440';
 import path from 'node:path';
 import { PYTHON_RELEASES } from '../engine/versions.js';
-import { PYTHON_VERSIONS, type PythonVersion } from '../options/table.js';
+import { PYTHON_VERSIONS, type PythonVersion } from '../options/values.js';
 import { readUserFileIfAny } from '../user-files.js';
+import { readToml } from './toml.js';
 
 export interface PythonConstraint {
   /** Where it was found, for messages: `requires-python in pyproject.toml`. */
@@ -73,12 +73,12 @@ export function pythonConstraints(root: string): PythonConstraint[] {
     const m = text && /^\s*(?:[a-z]+[-@])?(\d+)\.(\d+)/im.exec(text);
     if (m) add(rel, `${m[1]}.${m[2]}`, [`==${m[1]}.${m[2]}.*`]);
   }
-  const pyproject = toml(path.join(root, 'pyproject.toml'));
+  const pyproject = readToml(path.join(root, 'pyproject.toml'));
   const requires = pyproject?.project?.['requires-python'];
   if (typeof requires === 'string') add('requires-python in pyproject.toml', requires, [requires]);
   const poetry = pyproject?.tool?.poetry?.dependencies?.python;
   if (typeof poetry === 'string') add('python in [tool.poetry.dependencies]', poetry, poetryToPep440(poetry));
-  const pipfile = toml(path.join(root, 'Pipfile'));
+  const pipfile = readToml(path.join(root, 'Pipfile'));
   const full = pipfile?.requires?.python_full_version;
   const minor = pipfile?.requires?.python_version;
   if (typeof full === 'string') add("python_full_version in the Pipfile's [requires]", full, [`==${full}`]);
@@ -121,16 +121,4 @@ function poetryClause(clause: string): string {
   if (/^\d+(?:\.\d+)*$/.test(clause)) return `==${clause}.*`;
   if (/^\d+(?:\.\d+)*\.\*$/.test(clause)) return `==${clause}`;
   return clause;
-}
-
-/** A TOML file of the repository, parsed; undefined when absent or not valid TOML. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function toml(file: string): any {
-  const text = readUserFileIfAny(file, { noFollow: true });
-  if (text === undefined) return undefined;
-  try {
-    return parseTOML(text);
-  } catch {
-    return undefined;
-  }
 }

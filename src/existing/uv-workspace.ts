@@ -14,7 +14,7 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { toml } from './python-version.js';
+import { readToml } from './toml.js';
 
 export interface UvWorkspace {
   /** Member directories, relative to the repository, '/'-separated, sorted (the root excluded). */
@@ -25,7 +25,7 @@ export interface UvWorkspace {
 
 /** The workspace declared in `root`'s pyproject.toml, or undefined when there is none. */
 export function uvWorkspace(root: string): UvWorkspace | undefined {
-  const workspace = toml(path.join(root, 'pyproject.toml'))?.tool?.uv?.workspace;
+  const workspace = readToml(path.join(root, 'pyproject.toml'))?.tool?.uv?.workspace;
   if (!workspace || typeof workspace !== 'object') return undefined;
   const patterns = stringList(workspace.members);
   const exclude = stringList(workspace.exclude);
@@ -38,7 +38,7 @@ export function uvWorkspace(root: string): UvWorkspace | undefined {
     if (throughLink(root, member)) return { members, problem: `uv workspace member ${member} is a symbolic link, which the image build does not follow` };
     const manifest = lstatSync(path.join(root, member, 'pyproject.toml'), { throwIfNoEntry: false });
     if (!manifest?.isFile()) return { members, problem: `uv workspace member ${member} has no pyproject.toml, and uv refuses such a workspace` };
-    const dynamic = stringList(toml(path.join(root, member, 'pyproject.toml'))?.project?.dynamic);
+    const dynamic = stringList(readToml(path.join(root, member, 'pyproject.toml'))?.project?.dynamic);
     if (dynamic.length > 0)
       return {
         members,

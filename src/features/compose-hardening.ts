@@ -6,7 +6,7 @@
 // asserts it on every service of every combination.
 
 import { DEV_STATEFULSETS, writablePaths } from './kubernetes/index.js';
-import type { ServiceKey } from './types.js';
+import type { ServiceKey } from '../options/values.js';
 
 export interface ComposeHardening {
   /** A tmpfs for each path the service writes to besides its volume: `path:size=..`. */

@@ -1,7 +1,7 @@
 // The two Dockerfile variants. Both share the base image, user, CMD and HEALTHCHECK, which
 // come from the render context; each variant is one template in its own layer.
 
-import type { DockerfileVariant } from '../options/table.js';
+import type { DockerfileVariant } from '../options/values.js';
 import type { EnvVar, Feature } from './types.js';
 
 /** Worker processes of the server unless a feature needs fewer (see Feature.workers). */

@@ -2,8 +2,11 @@
 // in development. Their Python code lives in src/features/flask/templates/ and src/features/fastapi/templates/.
 
 import { PINS } from '../engine/versions.js';
-import { DEFAULT_TARGETS, type Framework } from '../options/table.js';
+import type { Framework } from '../options/values.js';
 import type { Feature, ServerSpec } from './types.js';
+
+/** The target a new project's code defines, per framework (and add docker's suggestion). */
+export const DEFAULT_TARGETS: Record<Framework, string> = { flask: 'app:create_app()', fastapi: 'app.main:app' };
 
 /** The port a new project's server listens on (add docker uses the detected one). */
 export const APP_PORT = 8000;

@@ -20,7 +20,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../engine/package-version.js';
 import { CliError } from '../errors.js';
-import { FRAMEWORKS, type ProjectOptions } from '../options/table.js';
+import { combinationId } from '../options/combinations.js';
+import { FRAMEWORKS, type ProjectOptions } from '../options/values.js';
 
 /** The options a lock depends on: those whose features declare requirements. */
 export type LockOptions = Pick<ProjectOptions, 'framework' | 'postgres' | 'redis' | 'migrations' | 'lint'>;
@@ -38,8 +39,7 @@ export const LOCK_PROJECT_NAME = 'create-python-docker-app-lock-placeholder';
  * combination's locks (alembic/noalembic only with PostgreSQL, the only store migrations apply to).
  */
 export function lockId(o: LockOptions): string {
-  const migrations = o.postgres ? [o.migrations ? 'alembic' : 'noalembic'] : [];
-  return [o.framework, o.postgres ? 'pg' : 'nopg', o.redis ? 'redis' : 'noredis', ...migrations, o.lint ? 'ruff' : 'noruff'].join('-');
+  return combinationId(o, o.postgres ? ['framework', 'postgres', 'redis', 'migrations', 'lint'] : ['framework', 'postgres', 'redis', 'lint']);
 }
 
 /** Every combination that has locks, in a fixed order (migrations only with PostgreSQL). */

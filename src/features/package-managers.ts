@@ -2,7 +2,7 @@
 // manager it was created with (--package-manager); `add docker` uses the tool whose lock file it
 // found in the repository (src/existing/detect.ts), else pip.
 
-import type { PackageManager } from '../options/table.js';
+import type { PackageManager } from '../options/values.js';
 import { pip } from './pip/index.js';
 import { pipenv } from './pipenv/index.js';
 import { poetry } from './poetry/index.js';

@@ -2,10 +2,10 @@
 // A new service is a module beside postgres.ts and redis.ts, listed here, plus an option row
 // in src/options/table.ts and its template layer.
 
-import type { ProjectOptions } from '../options/table.js';
+import type { ProjectOptions, ServiceKey } from '../options/values.js';
 import { postgres } from './postgres/index.js';
 import { redis } from './redis/index.js';
-import type { ServiceFeature, ServiceKey } from './types.js';
+import type { ServiceFeature } from './types.js';
 
 export const SERVICE_FEATURES: readonly ServiceFeature[] = [postgres, redis];
 

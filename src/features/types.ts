@@ -3,6 +3,7 @@
 // relative path (a file named *.part.ejs is not copied: it is a part other templates print).
 
 import type { Requirement } from '../engine/versions.js';
+import type { ServiceKey } from '../options/values.js';
 
 /** An environment variable the app or Compose reads; it is listed in `.env.example`. */
 export interface EnvVar {
@@ -69,8 +70,7 @@ export interface InstallerFeature extends Feature {
   toolStage?: { stage: string; image: string };
 }
 
-/** The option keys that turn a backing service on. */
-export type ServiceKey = 'postgres' | 'redis';
+
 
 /**
  * A service of the stack beside the app (PostgreSQL, Redis; a worker would be one too): its own

@@ -4,82 +4,33 @@
 // answers file all read this one table, so a new option is one row here (plus the feature that
 // uses it). Which rows a command takes, and in what order, is the command's own list.
 
-import type { Detected } from '../existing/detect.js';
+import type { Detected } from '../existing/detected.js';
+import { DEFAULT_TARGETS } from '../features/frameworks.js';
 import { SERVICE_FEATURES, SERVICE_KEYS } from '../features/services.js';
-import type { ServiceFeature, ServiceKey } from '../features/types.js';
+import type { ServiceFeature } from '../features/types.js';
 import { descriptionProblem, given, healthPathProblem, imageNameProblem, nameProblem, portProblem, targetProblem, uidProblem } from './names.js';
+import {
+  DEPLOY_TARGETS,
+  DOCKERFILE_VARIANTS,
+  FRAMEWORKS,
+  PACKAGE_MANAGERS,
+  PYTHON_VERSIONS,
+  type Answers,
+  type AnswerKey,
+  type Framework,
+  type OptionKey,
+  type OptionValues,
+  type ProjectOptions,
+  type ServiceKey,
+} from './values.js';
 
-export const FRAMEWORKS = ['fastapi', 'flask'] as const;
-export const PYTHON_VERSIONS = ['3.12', '3.13', '3.14'] as const;
-export const DOCKERFILE_VARIANTS = ['standard', 'multi-stage'] as const;
-export const PACKAGE_MANAGERS = ['uv', 'pip'] as const;
-/** Where the project is deployed besides Compose; a choice, so other targets can follow. */
-export const DEPLOY_TARGETS = ['none', 'kubernetes'] as const;
+// The option types and choice lists are declared in values.ts, below everything that uses them;
+// the commands, the driver and the tests take them from here, with the table.
+export * from './values.js';
+export { allCombinations, comboId } from './combinations.js';
 
-export type Framework = (typeof FRAMEWORKS)[number];
-export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
-export type DockerfileVariant = (typeof DOCKERFILE_VARIANTS)[number];
-export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
-export type DeployTarget = (typeof DEPLOY_TARGETS)[number];
-
-/** Everything that decides what a generated project contains. */
-export interface ProjectOptions {
-  /** Project name: directory, compose project, README title. Validated by `names.ts`. */
-  name: string;
-  /** One line of prose for the README and the API title page. */
-  description: string;
-  framework: Framework;
-  python: PythonVersion;
-  postgres: boolean;
-  redis: boolean;
-  dockerfile: DockerfileVariant;
-  /** Alembic migrations for the PostgreSQL schema (always false without PostgreSQL). */
-  migrations: boolean;
-  /** How dependencies are declared and locked: uv (pyproject.toml + uv.lock) or pip (requirements.in + hashed requirements.txt). */
-  packageManager: PackageManager;
-  /** Deployment manifests beside the Compose files: deploy/kubernetes/. */
-  deploy: DeployTarget;
-  /** .github/workflows/ci.yml: lint, tests against PostgreSQL/Redis, image build, Compose smoke test. */
-  ci: boolean;
-  /** .github/dependabot.yml: update pull requests for packages, images and actions. */
-  dependabot: boolean;
-  /** ruff settings in pyproject.toml, scripts/lint and .pre-commit-config.yaml. */
-  lint: boolean;
-}
-
-/** The answers a user can give to `create`; `name` comes from the positional directory argument. */
-export type AnswerKey = Exclude<keyof ProjectOptions, 'name'>;
-
-/** Every key of the table: the project's answers plus what the `add` commands need to know. */
-export type OptionKey = AnswerKey | 'name' | 'dir' | 'app' | 'port' | 'service' | 'image' | 'uid' | 'healthPath';
-
-/** The commands that take options from the table (`add service` is the plop `service` generator's). */
-export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add service';
-
-/** Everything a command's answers can hold, by key. */
-export interface OptionValues {
-  name: string;
-  description: string;
-  framework: Framework;
-  python: PythonVersion;
-  postgres: boolean;
-  redis: boolean;
-  dockerfile: DockerfileVariant;
-  packageManager: PackageManager;
-  deploy: DeployTarget;
-  dir: string;
-  app: string;
-  port: number;
-  service: ServiceKey;
-  image: string;
-  uid: number;
-  healthPath: string;
-  migrations: boolean;
-  ci: boolean;
-  dependabot: boolean;
-  lint: boolean;
-}
-export type Answers = Partial<OptionValues>;
+/** The commands, each with the options it takes from the table (`add service` is the plop `service` generator's; `update` takes none: it reads the project's answers file). */
+export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add service' | 'update';
 
 /** How one command uses an option. */
 export interface OptionUse<K extends OptionKey = OptionKey> {
@@ -151,9 +102,23 @@ export interface TextSpec<K extends OptionKey = OptionKey> extends BaseSpec<K> {
 }
 export type OptionSpec = ChoiceSpec | BooleanSpec | TextSpec;
 
+/**
+ * The row the table must have for a key, by the key's value type (values.ts): a boolean is a
+ * yes/no, a union of words a choice among exactly them, a number a text that parses to one, a
+ * string a text. Defaults, detections and suggestions are of that type too.
+ */
+type RowOf<K extends OptionKey> = OptionValues[K] extends boolean
+  ? BooleanSpec<K>
+  : OptionValues[K] extends number
+    ? TextSpec<K> & { parse: (value: string) => OptionValues[K] }
+    : string extends OptionValues[K]
+      ? TextSpec<K>
+      : ChoiceSpec<K> & { choices: readonly OptionValues[K][] };
+type Row = { [K in OptionKey]: RowOf<K> }[OptionKey];
+
 export const DEFAULT_NAME = 'my-api';
 
-export const OPTION_TABLE: readonly OptionSpec[] = [
+const ROWS: readonly Row[] = [
   {
     key: 'name',
     flag: 'name',
@@ -403,8 +368,8 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
  * A service's on/off option: on by default for a new project; for an existing app, on when one
  * of the service's drivers is among its dependencies (never asked: detection always answers).
  */
-function serviceOption(service: ServiceFeature): BooleanSpec {
-  return {
+function serviceOption(service: ServiceFeature): Row {
+  const row: BooleanSpec<ServiceKey> = {
     key: service.key,
     flag: service.key,
     kind: 'boolean',
@@ -421,10 +386,12 @@ function serviceOption(service: ServiceFeature): BooleanSpec {
       },
     },
   };
+  // The row of whichever service this is: TypeScript cannot tell a feature's key from its type.
+  return row as Row;
 }
 
-/** The target a new project's code defines, per framework (and add docker's suggestion). */
-export const DEFAULT_TARGETS: Record<Framework, string> = { flask: 'app:create_app()', fastapi: 'app.main:app' };
+export const OPTION_TABLE: readonly OptionSpec[] = ROWS;
+
 
 export function specFor(key: OptionKey): OptionSpec {
   const spec = OPTION_TABLE.find((s) => s.key === key);
@@ -480,30 +447,4 @@ export function valueProblem(spec: OptionSpec, value: unknown): string | undefin
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string') return `must be text (got ${given(value)})`;
   return spec.problem(text);
-}
-
-/** The options that only add files of their own (each defaults to on); the combinations leave them at that. */
-export type ExtraOptionKey = 'ci' | 'dependabot' | 'lint';
-
-/**
- * Every combination of the structural options (framework x postgres x redis x dockerfile x
- * package manager), for one Python version and deployment target, with migrations wherever
- * there is PostgreSQL, as a new project has them.
- */
-export function allCombinations(python: PythonVersion = '3.13', deploy: DeployTarget = 'none'): Omit<ProjectOptions, 'name' | 'description' | ExtraOptionKey>[] {
-  const out: Omit<ProjectOptions, 'name' | 'description' | ExtraOptionKey>[] = [];
-  for (const framework of FRAMEWORKS)
-    for (const postgres of [true, false])
-      for (const redis of [true, false])
-        for (const dockerfile of DOCKERFILE_VARIANTS)
-          for (const packageManager of PACKAGE_MANAGERS)
-            out.push({ framework, python, postgres, redis, dockerfile, migrations: postgres, packageManager, deploy });
-  return out;
-}
-
-/** One of allCombinations(). */
-export type Combination = ReturnType<typeof allCombinations>[number];
-
-export function comboId(o: Pick<ProjectOptions, 'framework' | 'postgres' | 'redis' | 'dockerfile' | 'packageManager'>): string {
-  return [o.framework, o.postgres ? 'pg' : 'nopg', o.redis ? 'redis' : 'noredis', o.dockerfile, o.packageManager].join('-');
 }

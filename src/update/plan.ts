@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { RECORD_FILES, sha256, stampBaseRecord, type BaseRecord } from '../engine/base-record.js';
 import { CliError } from '../errors.js';
-import type { RenderedFile } from '../engine/render.js';
+import type { RenderedFile } from '../engine/rendered-file.js';
 import { compareText } from '../engine/sort.js';
 import { mergeThreeWay } from './three-way.js';
 import { applyWrites, safeJoin, type PlannedWrite } from '../engine/write.js';

@@ -7,7 +7,7 @@
 
 import { Lexer, type Token, type Tokens } from 'marked';
 import { parse as parseShell, type ParseEntry } from 'shell-quote';
-import type { RenderedFile } from '../../src/engine/render.js';
+import type { RenderedFile } from '../../src/engine/rendered-file.js';
 
 export type CreatedHow = 'cp' | '>' | '>>' | '--from-env-file' | '--from-file';
 

@@ -3,7 +3,8 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultAnswers, type ProjectOptions } from '../../src/options/table.js';
-import { renderProject, type RenderedFile } from '../../src/engine/render.js';
+import { renderProject } from '../../src/engine/render.js';
+import type { RenderedFile } from '../../src/engine/rendered-file.js';
 
 export const TEST_VERSION = '0.0.0-test';
 

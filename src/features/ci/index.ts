@@ -8,7 +8,7 @@
 // what the workflow does is tested through them.
 
 import { ACTIONS, CI_RUNNER, type ActionPin } from '../../engine/versions.js';
-import type { PackageManager } from '../../options/table.js';
+import type { PackageManager } from '../../options/values.js';
 
 /** The commands the workflow's steps run, by what they do; each is in the README as it is here. */
 export interface ProjectCommands {

@@ -4,7 +4,7 @@
 // Kubernetes dev overlay (with --deploy kubernetes). Weekly, one grouped pull request per
 // ecosystem, and a cooldown so a release has a few days to be yanked before it is proposed.
 
-import type { PackageManager } from '../../options/table.js';
+import type { PackageManager } from '../../options/values.js';
 
 export interface DependabotUpdate {
   ecosystem: string;

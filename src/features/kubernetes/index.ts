@@ -6,7 +6,8 @@
 // server, services, migrations) come from the render context.
 
 import { SERVICE_IMAGES } from '../../engine/versions.js';
-import type { Migrations, ServiceKey } from '../types.js';
+import type { ServiceKey } from '../../options/values.js';
+import type { Migrations } from '../types.js';
 
 export const KUBERNETES_LAYER = 'kubernetes';
 export const MIGRATIONS_LAYER = 'kubernetes-migrations';

@@ -5,7 +5,7 @@
 // uses the same steps for a repository with a uv.lock.
 
 import { UV_IMAGE } from '../../engine/versions.js';
-import { PYTHON_VERSIONS } from '../../options/table.js';
+import { PYTHON_VERSIONS } from '../../options/values.js';
 import type { InstallerFeature } from '../types.js';
 
 /** The oldest Python a project may run on: every lock is resolved for it and every newer one. */

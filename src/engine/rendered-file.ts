@@ -1,0 +1,9 @@
+// What rendering produces and every later step (the record, the writer, update's plan, the
+// commands) consumes. A module of its own, below all of them, so that none of them has to
+// import the renderer just to name its output.
+
+/** One file of the generated project, relative to the project root, '/'-separated. */
+export interface RenderedFile {
+  path: string;
+  contents: string;
+}
