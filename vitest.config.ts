@@ -1,26 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three groups (vitest projects); `npm test` runs them all:
- *  - fast: unit, CLI, render, hostile input, prompts, plop, package... no root, no network,
+ * Three groups (vitest projects), one folder each; `npm test` runs them all:
+ *  - tests/fast/: unit, CLI, render, hostile input, prompts, plop, package... no root, no network,
  *    nothing to set up beyond `dist/` (`npm run test:fast`, under 30 s);
- *  - pack: the packed tarball installed with plop into a fresh npm project (the npm registry
- *    or npm's cache: about 30 s of `npm install`);
- *  - stack: the real parts; its globalSetup (tests/support/stack-setup.ts) builds or reuses the
- *    cached root filesystems, starts the Docker engines and the stand-in images, only when
+ *  - tests/pack/: the packed tarball installed with plop into a fresh npm project (the npm
+ *    registry or npm's cache: about 30 s of `npm install`);
+ *  - tests/stack/: the real parts; its globalSetup (tests/support/stack-setup.ts) builds or reuses
+ *    the cached root filesystems, starts the Docker engines and the stand-in images, only when
  *    one of these files runs; and tests/support/services-setup.ts, the host's PostgreSQL and
  *    Redis that locked-venv.test.ts installs the locks against.
+ * tests/support/ is shared by all three; tests/fixtures/ holds the existing projects.
  */
-const STACK = [
-  'tests/app-runtime.test.ts',
-  'tests/stack-*.test.ts',
-  'tests/kubernetes-docker.test.ts',
-  'tests/locked-images.test.ts',
-  'tests/locked-venv.test.ts',
-  'tests/check-docker.test.ts',
-];
-const PACK = ['tests/plop-load.test.ts'];
-
 export default defineConfig({
   test: {
     // Files run in parallel even on 2 cores: the slow ones mostly wait on processes.
@@ -30,14 +21,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'fast', include: ['tests/**/*.test.ts'], exclude: [...STACK, ...PACK], testTimeout: 60_000, hookTimeout: 60_000 },
+        test: { name: 'fast', include: ['tests/fast/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
       },
-      { extends: true, test: { name: 'pack', include: PACK, testTimeout: 60_000, hookTimeout: 180_000 } },
+      { extends: true, test: { name: 'pack', include: ['tests/pack/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 180_000 } },
       {
         extends: true,
         test: {
           name: 'stack',
-          include: STACK,
+          include: ['tests/stack/**/*.test.ts'],
           globalSetup: ['tests/support/stack-setup.ts', 'tests/support/services-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 600_000,

@@ -81,18 +81,18 @@ export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
   'deploy/kubernetes/.gitignore': 'no checker reads it (git check-ignore does: the secret files it names)',
   '.create-python-docker-app.base.json': 'the generated text recorded for `update` (JSON lines); no checker here lints it',
   '.env.example':
-    'settings with every secret left empty (tests/emitted-secrets.test.ts holds it to that); KEY=value lines, which no checker here reads',
+    'settings with every secret left empty (tests/fast/emitted-secrets.test.ts holds it to that); KEY=value lines, which no checker here reads',
   '.dockerignore': 'no checker reads it (BuildKit checks COPY against it at build time)',
   '.gitignore': 'no checker reads it',
   'README.md': 'prose; none of these checkers reads Markdown',
   'pyproject.toml': 'tool settings only; ruff and bandit read it as their configuration',
-  'requirements.txt': 'a lock compiled by uv pip compile; tests/locks.test.ts holds it to uv.lock, hash for hash',
+  'requirements.txt': 'a lock compiled by uv pip compile; tests/fast/locks.test.ts holds it to uv.lock, hash for hash',
   'requirements-dev.txt': 'the tests\' lock, compiled the same way and checked the same way',
-  'requirements.in': 'the pins requirements.txt is compiled from, held to == by tests/generate.test.ts; no checker here reads requirement files',
+  'requirements.in': 'the pins requirements.txt is compiled from, held to == by tests/fast/generate.test.ts; no checker here reads requirement files',
   'requirements-dev.in': 'the same for requirements-dev.txt',
-  'uv.lock': 'written by uv (npm run lock); tests/locks.test.ts checks it with `uv lock --check`',
+  'uv.lock': 'written by uv (npm run lock); tests/fast/locks.test.ts checks it with `uv lock --check`',
   'alembic.ini': "Alembic's settings (INI); the project's migration tests run alembic with it",
-  'migrations/script.py.mako': 'the Mako template `alembic revision` writes new migrations from; tests/locked-venv.test.ts writes one and scripts/lint checks it',
+  'migrations/script.py.mako': 'the Mako template `alembic revision` writes new migrations from; tests/stack/locked-venv.test.ts writes one and scripts/lint checks it',
 };
 
 /** What each checker gets from the kinds: its files, and for checkov its frameworks. */
