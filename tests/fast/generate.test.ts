@@ -20,6 +20,7 @@ import { renderDockerFiles } from '../../src/existing/docker-app.js';
 import { allCombinations, comboId, PYTHON_VERSIONS, type PackageManager, type ExtraOptionKey, type ProjectOptions } from '../../src/options/table.js';
 import { PINS, PYTHON_IMAGE_VARIANT, PYTHON_IMAGES, PYTHON_RELEASES, requirementLine, SERVICE_IMAGES, UV_IMAGE } from '../../src/engine/versions.js';
 import { COMPOSE_YAML_TAGS } from '../support/compose-check.js';
+import { pairwiseCover, uncoveredPairs } from '../support/covering.js';
 import { lintDockerfile } from '../support/dockerfile-lint.js';
 import { listFiles, PACKAGE_VERSION, pythonSyntaxErrors, runMain, SYNTAX_PYTHON, tempDir, removeTempDirs } from '../support/cli-run.js';
 
@@ -500,24 +501,41 @@ function escapeRegExp(text: string): string {
  * locks to their inputs): `name version` per package of uv.lock, the requirement lines of the
  * compiled requirements files.
  */
+const LOCK_FILES = ['uv.lock', 'requirements.txt', 'requirements-dev.txt'];
 function lockSummary(file: string, text: string): string | undefined {
   if (file === 'uv.lock') return parseTOML<UvLock>(text).package.map((p) => `${p.name} ${p.version}`).join('\n');
   if (file === 'requirements.txt' || file === 'requirements-dev.txt') return text.split('\n').filter((l) => !/^\s+--hash=/.test(l)).join('\n');
   return undefined;
 }
 
-// Snapshots of every file of every combination: a backstop that shows any change to the output
-// in review. The targeted assertions above say what must hold; update these with `-u` only after
-// reading the diff. The generator version is masked so a version bump does not churn them, and
-// so are the record's hashes (README.md names the version); the record's copy of the generated
-// text (BASE_FILE) is the other files again, so it is left out.
+// Snapshots, a backstop that shows any change to the output in review: every emitted file of a
+// few combinations that together hold every pair of option values (tests/support/covering.ts),
+// one file per emitted file under __snapshots__/generate/<combination>/, readable and diffable
+// as the file itself. The targeted assertions above say what must hold for every combination;
+// update these with `-u` only after reading the diff. The generator version is masked so a
+// version bump does not churn them, and so are the record's hashes (README.md names the
+// version) and the random secrets of the .env `create` writes; the record's copy of the
+// generated text (BASE_FILE) is the other files again, so it is left out. A lock is kept as what
+// it pins (`<lock>.pins`), and a .gitignore as `.gitignore.txt`: git would obey it in our tree.
+const SNAPSHOT_KEYS = ['framework', 'postgres', 'redis', 'dockerfile', 'packageManager'] as const satisfies readonly (keyof Combo)[];
+const SNAPSHOT_COMBOS = pairwiseCover(COMBOS, SNAPSHOT_KEYS);
+
 describe('snapshots', () => {
-  it.each(COMBOS.map((c) => [comboId(c)]))('%s', (id) => {
+  it('the snapshotted combinations hold every pair of option values', () => {
+    expect(uncoveredPairs(COMBOS, SNAPSHOT_COMBOS, SNAPSHOT_KEYS)).toEqual([]);
+    expect(SNAPSHOT_COMBOS.length).toBeLessThan(COMBOS.length);
+  });
+
+  it.each(SNAPSHOT_COMBOS.map((c) => [comboId(c)]))('%s: its file list and every file', async (id) => {
     const g = generated.get(id)!;
-    // The random secrets of the .env `create` writes are masked too: no snapshot holds one.
     const secrets = new RegExp(`^(${SECRET_ENV_NAMES.join('|') || '(?!)'})=.+$`, 'gm');
     const mask = (text: string) => text.split(PACKAGE_VERSION).join('<version>').replace(/"[0-9a-f]{64}"/g, '"<sha256>"').replace(secrets, '$1=<random>');
-    const files = Object.fromEntries(g.files.filter((f) => f !== BASE_FILE).map((f) => [f, lockSummary(f, g.read(f)) ?? mask(g.read(f))]));
-    expect(files).toMatchSnapshot();
+    const files = g.files.filter((f) => f !== BASE_FILE);
+    // The list first: a file that is no longer emitted leaves its snapshot behind, which only
+    // the list shows.
+    const snapshotNames = files.map((f) => (LOCK_FILES.includes(f) ? `${f}.pins` : path.basename(f) === '.gitignore' ? `${f}.txt` : f));
+    await expect(`${snapshotNames.join('\n')}\n`).toMatchFileSnapshot(`__snapshots__/generate/${id}.files.txt`);
+    for (const [i, f] of files.entries())
+      await expect.soft(lockSummary(f, g.read(f)) ?? mask(g.read(f))).toMatchFileSnapshot(`__snapshots__/generate/${id}/${snapshotNames[i]}`);
   });
 });
