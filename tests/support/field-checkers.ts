@@ -6,7 +6,7 @@
 // back as one list of findings.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PRE_COMMIT_HOOKS } from '../../src/engine/versions.js';
 import { run } from './run.js';
@@ -232,6 +232,30 @@ export interface CheckerRun {
   findings: Finding[];
   /** How many files the checker says it read, where its report tells (checkov, bandit). */
   filesRead?: number;
+}
+
+/**
+ * The files to give a checker that judges each file by itself (all but ruff, which reads each
+ * project's own settings): one of each distinct text at each path in a project (`<project>/<path>`),
+ * and the copies each one stands for. Most combinations share most of their files, so this is a
+ * fraction of them, and every file is still judged: its text, where it sits, by the same checker.
+ */
+export function distinctFiles(root: string, files: readonly string[]): { distinct: string[]; copies: Map<string, string[]> } {
+  const byKey = new Map<string, string[]>();
+  for (const file of files) {
+    const inProject = file.split('/').slice(1).join('/');
+    const key = `${inProject}\0${createHash('sha256').update(readFileSync(path.join(root, file))).digest('hex')}`;
+    const same = byKey.get(key);
+    if (same) same.push(file);
+    else byKey.set(key, [file]);
+  }
+  const copies = new Map([...byKey.values()].map((same) => [same[0]!, same] as const));
+  return { distinct: [...copies.keys()], copies };
+}
+
+/** A run over distinct files, with each finding repeated for every copy of the file it is in. */
+export function findingsForCopies(run: CheckerRun, copies: ReadonlyMap<string, readonly string[]>): CheckerRun {
+  return { ...run, findings: run.findings.flatMap((f) => (copies.get(f.file) ?? [f.file]).map((file) => ({ ...f, file }))) };
 }
 
 /**
