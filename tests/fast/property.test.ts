@@ -125,12 +125,12 @@ function checkProject(options: ProjectOptions): void {
   expect(lintDockerfile(dockerfile, { readFile: (p) => byPath.get(p) })).toEqual([]);
 
   // README: the description is one plain Markdown paragraph (no list, code block, entity...).
+  // Every project checked here has one that is not blank (a blank one is refused: descriptionProblem).
   const readme = byPath.get('README.md');
   const line = readme?.split('\n').find((l) => l === QUOTERS.md(options.description));
-  if (options.description.trim()) {
-    expect(line, 'the README shows the description as a line of its own').toBeDefined();
-    expect(markdownBlockProblem(line!), line).toBeUndefined();
-  }
+  expect(options.description.trim()).not.toBe('');
+  expect(line, 'the README shows the description as a line of its own').toBeDefined();
+  expect(markdownBlockProblem(line!), line).toBeUndefined();
 
   const stamped = JSON.parse(byPath.get(ANSWERS_FILE)!) as { answers: ProjectOptions };
   expect(stamped.answers).toEqual(options);
