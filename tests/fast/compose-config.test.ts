@@ -39,6 +39,26 @@ async function config(dir: string, files: string[]): Promise<Config> {
   return JSON.parse(result.stdout) as Config;
 }
 
+/**
+ * One project per combination (and .env variant), and one `config` run per set of files, shared
+ * by the tests that read them: they only read. Each test still sees Compose's own reading of a
+ * project generated for its combination.
+ */
+const projects = new Map<string, string>();
+const shared = new Map<string, Promise<{ dir: string; config: Config }>>();
+function sharedConfig(combo: Combo, files: string[], extraEnv = ''): Promise<{ dir: string; config: Config }> {
+  const key = JSON.stringify([comboId(combo), files, extraEnv]);
+  let entry = shared.get(key);
+  if (!entry) {
+    const projectKey = JSON.stringify([comboId(combo), extraEnv]);
+    projects.set(projectKey, projects.get(projectKey) ?? project(combo, extraEnv));
+    const dir = projects.get(projectKey)!;
+    entry = config(dir, files).then((c) => ({ dir, config: c }));
+    shared.set(key, entry);
+  }
+  return entry;
+}
+
 /** Every published port as `service host_ip:published->target`. */
 function published(config: Config): string[] {
   return Object.entries(config.services).flatMap(([name, service]) =>
@@ -56,21 +76,21 @@ describe.skipIf(!existsSync(COMPOSE_BIN))(
       const devPorts = ['app 127.0.0.1:8000->8000', ...(combo.postgres ? ['db 127.0.0.1:5432->5432'] : []), ...(combo.redis ? ['redis 127.0.0.1:6379->6379'] : [])];
 
       it("development publishes every port on 127.0.0.1 only, the app's too", async () => {
-        expect(published(await config(project(combo), DEVELOPMENT)).sort()).toEqual(devPorts.sort());
+        expect(published((await sharedConfig(combo, DEVELOPMENT)).config).sort()).toEqual(devPorts.sort());
       });
 
       it('DEV_BIND_ADDRESS=0.0.0.0 in .env opens them to every interface', async () => {
         const open = devPorts.map((p) => p.replace('127.0.0.1', '0.0.0.0'));
-        expect(published(await config(project(combo, 'DEV_BIND_ADDRESS=0.0.0.0'), DEVELOPMENT)).sort()).toEqual(open.sort());
+        expect(published((await sharedConfig(combo, DEVELOPMENT, 'DEV_BIND_ADDRESS=0.0.0.0')).config).sort()).toEqual(open.sort());
       });
 
       it('production (compose.yaml alone) publishes the app only', async () => {
-        expect(published(await config(project(combo), PRODUCTION))).toEqual(['app 0.0.0.0:8000->8000']);
+        expect(published((await sharedConfig(combo, PRODUCTION)).config)).toEqual(['app 0.0.0.0:8000->8000']);
       });
 
       it(`the default worker count is ${combo.postgres ? '2' : '1, since each worker would keep its own items in memory'}`, async () => {
-        const dir = project(combo);
-        const env = (await config(dir, PRODUCTION)).services.app!.environment ?? {};
+        const { dir, config: production } = await sharedConfig(combo, PRODUCTION);
+        const env = production.services.app!.environment ?? {};
         const expected = combo.postgres ? '2' : '1';
         expect(env.WEB_CONCURRENCY).toBe(expected);
         // `docker run` without Compose: the server's own default is the same.
@@ -79,9 +99,9 @@ describe.skipIf(!existsSync(COMPOSE_BIN))(
       });
 
       it.runIf(combo.postgres)("DATABASE_URL carries .env.example's POSTGRES_PASSWORD as its password", async () => {
-        const dir = project(combo);
+        const { dir, config: production } = await sharedConfig(combo, PRODUCTION);
         const password = /^POSTGRES_PASSWORD=(.*)$/m.exec(readFileSync(path.join(dir, '.env'), 'utf8'))?.[1];
-        const url = (await config(dir, PRODUCTION)).services.app!.environment?.DATABASE_URL ?? '';
+        const url = production.services.app!.environment?.DATABASE_URL ?? '';
         // WHATWG URL parsing: what a URL parser makes of it, not a string search.
         expect(new URL(url.replace(/^postgresql\+psycopg:/, 'postgresql:')).password).toBe(password);
       });
