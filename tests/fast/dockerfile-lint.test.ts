@@ -1,6 +1,6 @@
 // Our own Dockerfile rules must be able to fail: starting from a generated Dockerfile, which is
 // clean, each single fault below yields its own finding. (Faults that hadolint and checkov
-// catch, like USER root or a shell-form CMD, are tests/fast/field-checkers.test.ts's.)
+// catch, like USER root or a shell-form CMD, are tests/tools/field-checkers.test.ts's.)
 
 import { describe, expect, test } from 'vitest';
 import { buildContext, type AppRuntime } from '../../src/engine/context.js';

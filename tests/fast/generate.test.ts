@@ -497,7 +497,7 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * A lock file is snapshotted as what it pins, not its hashes (tests/fast/locks.test.ts holds the
+ * A lock file is snapshotted as what it pins, not its hashes (tests/tools/locks.test.ts holds the
  * locks to their inputs): `name version` per package of uv.lock, the requirement lines of the
  * compiled requirements files.
  */

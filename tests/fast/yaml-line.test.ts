@@ -1,6 +1,6 @@
 // fitYamlLine (src/engine/yaml-line.ts): a template line with a long value is kept within
 // yamllint's 80 columns without changing what the YAML says. yamllint itself reads the
-// manifests it is used in (tests/fast/field-checkers.test.ts, the longest project name included);
+// manifests it is used in (tests/tools/field-checkers.test.ts, the longest project name included);
 // here the `yaml` parser shows the value is the same.
 
 import { parse } from 'yaml';

@@ -86,11 +86,11 @@ export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
   '.gitignore': 'no checker reads it',
   'README.md': 'prose; none of these checkers reads Markdown',
   'pyproject.toml': 'tool settings only; ruff and bandit read it as their configuration',
-  'requirements.txt': 'a lock compiled by uv pip compile; tests/fast/locks.test.ts holds it to uv.lock, hash for hash',
+  'requirements.txt': 'a lock compiled by uv pip compile; tests/tools/locks.test.ts holds it to uv.lock, hash for hash',
   'requirements-dev.txt': 'the tests\' lock, compiled the same way and checked the same way',
   'requirements.in': 'the pins requirements.txt is compiled from, held to == by tests/fast/generate.test.ts; no checker here reads requirement files',
   'requirements-dev.in': 'the same for requirements-dev.txt',
-  'uv.lock': 'written by uv (npm run lock); tests/fast/locks.test.ts checks it with `uv lock --check`',
+  'uv.lock': 'written by uv (npm run lock); tests/tools/locks.test.ts checks it with `uv lock --check`',
   'alembic.ini': "Alembic's settings (INI); the project's migration tests run alembic with it",
   'migrations/script.py.mako': 'the Mako template `alembic revision` writes new migrations from; tests/stack/locked-venv.test.ts writes one and scripts/lint checks it',
 };
