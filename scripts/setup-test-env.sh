@@ -47,7 +47,7 @@ need_apt=()
 for tool in debootstrap:debootstrap slirp4netns:slirp4netns runc:runc iptables:iptables curl:curl; do
   command -v "${tool%%:*}" >/dev/null || need_apt+=("${tool##*:}")
 done
-# PostgreSQL and Redis on the host, for tests/locked-venv.test.ts (tests/support/services-setup.ts
+# PostgreSQL and Redis on the host, for tests/stack/locked-venv.test.ts (tests/support/services-setup.ts
 # starts them on 127.0.0.1 and Unix sockets for the run).
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_apt+=(postgresql)

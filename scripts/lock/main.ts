@@ -13,7 +13,7 @@
 // it runs with UV_SYSTEM_CERTS=1 (the system store), or with SSL_CERT_FILE when that is set
 // (uv-tool.ts). uv itself (UV_VERSION) is installed from PyPI by pip into $CPDA_CACHE.
 // Run it after changing a pin in src/engine/versions.ts, or to take newer transitive releases;
-// tests/locks.test.ts fails while a shipped lock no longer matches what it was computed from.
+// tests/tools/locks.test.ts fails while a shipped lock no longer matches what it was computed from.
 
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

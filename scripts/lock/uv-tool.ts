@@ -1,4 +1,4 @@
-// The uv that computes the shipped locks (`npm run lock`) and checks them (tests/locks.test.ts):
+// The uv that computes the shipped locks (`npm run lock`) and checks them (tests/tools/locks.test.ts):
 // the pinned UV_VERSION, the same release whose binary the generated Dockerfiles copy, installed
 // from PyPI with pip (through pip's own configuration) into a virtual environment cached in
 // $CPDA_CACHE. `packaging` comes along for the test that reads the locked wheels' tags.

@@ -20,11 +20,14 @@ export const PTY_DRIVER = path.join(REPO, 'tests', 'support', 'pty-run.py');
 export const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 export const IS_ROOT = process.getuid?.() === 0;
 
-/** One root for every temp dir of a test file; `afterAll(removeTempDirs)` removes it (CPDA_KEEP_TMP=1 keeps it). */
+/**
+ * One root for every temp dir of a test file; `afterAll(removeTempDirs)` removes it (CPDA_KEEP_TMP=1 keeps it).
+ * A new one when the temp dir changed: the next test file in the same worker (private-tmpdir.ts).
+ */
 let tempRoot: string | undefined;
 
 export function tempDir(prefix = 'cpda-cli-'): string {
-  tempRoot ??= mkdtempSync(path.join(tmpdir(), 'cpda-cli-tests-'));
+  if (!tempRoot || path.dirname(tempRoot) !== tmpdir()) tempRoot = mkdtempSync(path.join(tmpdir(), 'cpda-cli-tests-'));
   return mkdtempSync(path.join(tempRoot, prefix));
 }
 

@@ -1,5 +1,5 @@
 // Our own Dockerfile rules: only what none of the field's checkers checks. hadolint and
-// checkov run on every emitted Dockerfile (tests/field-checkers.test.ts) and own the rest:
+// checkov run on every emitted Dockerfile (tests/tools/field-checkers.test.ts) and own the rest:
 // parse errors (DL1000), absolute WORKDIR (DL3000, CKV_DOCKER_10), a tagged, non-latest image
 // in a literal FROM (DL3006, DL3007, CKV_DOCKER_7), a USER that is not root (DL3002,
 // CKV_DOCKER_3, CKV_DOCKER_8), exec-form CMD, ENTRYPOINT and HEALTHCHECK (DL3025), one CMD

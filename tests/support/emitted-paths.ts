@@ -1,6 +1,6 @@
 // Every path the generator can emit today, computed from the templates and the option table
 // (not from a list kept by hand): each combination of a new project's answers, and each `add`
-// command's files. tests/released-paths.test.ts compares it with src/update/released-paths.json.
+// command's files. tests/fast/released-paths.test.ts compares it with src/update/released-paths.json.
 
 import { spawnSync } from 'node:child_process';
 import { BASE_FILE } from '../../src/engine/base-record.js';

@@ -6,7 +6,7 @@
 // back as one list of findings.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PRE_COMMIT_HOOKS } from '../../src/engine/versions.js';
 import { run } from './run.js';
@@ -81,18 +81,18 @@ export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
   'deploy/kubernetes/.gitignore': 'no checker reads it (git check-ignore does: the secret files it names)',
   '.create-python-docker-app.base.json': 'the generated text recorded for `update` (JSON lines); no checker here lints it',
   '.env.example':
-    'settings with every secret left empty (tests/emitted-secrets.test.ts holds it to that); KEY=value lines, which no checker here reads',
+    'settings with every secret left empty (tests/fast/emitted-secrets.test.ts holds it to that); KEY=value lines, which no checker here reads',
   '.dockerignore': 'no checker reads it (BuildKit checks COPY against it at build time)',
   '.gitignore': 'no checker reads it',
   'README.md': 'prose; none of these checkers reads Markdown',
   'pyproject.toml': 'tool settings only; ruff and bandit read it as their configuration',
-  'requirements.txt': 'a lock compiled by uv pip compile; tests/locks.test.ts holds it to uv.lock, hash for hash',
+  'requirements.txt': 'a lock compiled by uv pip compile; tests/tools/locks.test.ts holds it to uv.lock, hash for hash',
   'requirements-dev.txt': 'the tests\' lock, compiled the same way and checked the same way',
-  'requirements.in': 'the pins requirements.txt is compiled from, held to == by tests/generate.test.ts; no checker here reads requirement files',
+  'requirements.in': 'the pins requirements.txt is compiled from, held to == by tests/fast/generate.test.ts; no checker here reads requirement files',
   'requirements-dev.in': 'the same for requirements-dev.txt',
-  'uv.lock': 'written by uv (npm run lock); tests/locks.test.ts checks it with `uv lock --check`',
+  'uv.lock': 'written by uv (npm run lock); tests/tools/locks.test.ts checks it with `uv lock --check`',
   'alembic.ini': "Alembic's settings (INI); the project's migration tests run alembic with it",
-  'migrations/script.py.mako': 'the Mako template `alembic revision` writes new migrations from; tests/locked-venv.test.ts writes one and scripts/lint checks it',
+  'migrations/script.py.mako': 'the Mako template `alembic revision` writes new migrations from; tests/stack/locked-venv.test.ts writes one and scripts/lint checks it',
 };
 
 /** What each checker gets from the kinds: its files, and for checkov its frameworks. */
@@ -232,6 +232,30 @@ export interface CheckerRun {
   findings: Finding[];
   /** How many files the checker says it read, where its report tells (checkov, bandit). */
   filesRead?: number;
+}
+
+/**
+ * The files to give a checker that judges each file by itself (all but ruff, which reads each
+ * project's own settings): one of each distinct text at each path in a project (`<project>/<path>`),
+ * and the copies each one stands for. Most combinations share most of their files, so this is a
+ * fraction of them, and every file is still judged: its text, where it sits, by the same checker.
+ */
+export function distinctFiles(root: string, files: readonly string[]): { distinct: string[]; copies: Map<string, string[]> } {
+  const byKey = new Map<string, string[]>();
+  for (const file of files) {
+    const inProject = file.split('/').slice(1).join('/');
+    const key = `${inProject}\0${createHash('sha256').update(readFileSync(path.join(root, file))).digest('hex')}`;
+    const same = byKey.get(key);
+    if (same) same.push(file);
+    else byKey.set(key, [file]);
+  }
+  const copies = new Map([...byKey.values()].map((same) => [same[0]!, same] as const));
+  return { distinct: [...copies.keys()], copies };
+}
+
+/** A run over distinct files, with each finding repeated for every copy of the file it is in. */
+export function findingsForCopies(run: CheckerRun, copies: ReadonlyMap<string, readonly string[]>): CheckerRun {
+  return { ...run, findings: run.findings.flatMap((f) => (copies.get(f.file) ?? [f.file]).map((file) => ({ ...f, file }))) };
 }
 
 /**

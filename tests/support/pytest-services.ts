@@ -1,4 +1,4 @@
-// The PostgreSQL 18 and Redis 8 that the projects' pytest suites use (tests/app-runtime.test.ts):
+// The PostgreSQL 18 and Redis 8 that the projects' pytest suites use (tests/stack/app-runtime.test.ts):
 // one of each per engine, from the same stand-in images as the Compose stacks, on a private
 // network that the pytest containers join. Each project gets its own database and its own
 // Redis database number, so suites running at once cannot see each other's data.

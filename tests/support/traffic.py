@@ -1,4 +1,4 @@
-"""Steady traffic against a generated app, for the outage journey (tests/stack-journey-outage.test.ts).
+"""Steady traffic against a generated app, for the outage journey (tests/stack/stack-journey-outage.test.ts).
 
 Usage: python3 traffic.py BASE_URL SECONDS WORKERS PATH...
 

@@ -1,0 +1,110 @@
+// What Docker Compose itself makes of every generated project, with the .env a user copies
+// from .env.example: Debian trixie's docker-compose v2 (`config --format json`, no daemon
+// needed; tests/support/compose-check.ts), so merging, interpolation and the `!override` tag
+// are Compose's own, not our reading of the files.
+
+import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { allCombinations, comboId, type ExtraOptionKey, type ProjectOptions } from '../../src/options/table.js';
+import { COMPOSE_BIN, composeConfig, createDotEnv } from '../support/compose-check.js';
+import { generateInto } from '../support/generate.js';
+
+type Combo = Omit<ProjectOptions, 'name' | 'description' | ExtraOptionKey>;
+
+interface Port {
+  host_ip?: string;
+  published?: string;
+  target: number;
+}
+interface Config {
+  services: Record<string, { ports?: Port[]; environment?: Record<string, string | null> }>;
+}
+
+const parent = mkdtempSync(path.join(tmpdir(), 'cpda-compose-config-'));
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+/** A fresh project with `.env` copied from `.env.example`, plus `extraEnv` lines. */
+function project(combo: Combo, extraEnv = ''): string {
+  const dir = generateInto({ name: 'compose-app', ...combo }, mkdtempSync(path.join(parent, `${comboId(combo)}-`)));
+  createDotEnv(dir);
+  if (extraEnv) writeFileSync(path.join(dir, '.env'), `${readFileSync(path.join(dir, '.env'), 'utf8')}\n${extraEnv}\n`);
+  return dir;
+}
+
+async function config(dir: string, files: string[]): Promise<Config> {
+  const result = await composeConfig(dir, files, 'json');
+  if (result.code !== 0) throw new Error(`docker-compose ${files.map((f) => `-f ${f}`).join(' ')} config in ${dir}:\n${result.stderr}`);
+  return JSON.parse(result.stdout) as Config;
+}
+
+/**
+ * One project per combination (and .env variant), and one `config` run per set of files, shared
+ * by the tests that read them: they only read. Each test still sees Compose's own reading of a
+ * project generated for its combination.
+ */
+const projects = new Map<string, string>();
+const shared = new Map<string, Promise<{ dir: string; config: Config }>>();
+function sharedConfig(combo: Combo, files: string[], extraEnv = ''): Promise<{ dir: string; config: Config }> {
+  const key = JSON.stringify([comboId(combo), files, extraEnv]);
+  let entry = shared.get(key);
+  if (!entry) {
+    const projectKey = JSON.stringify([comboId(combo), extraEnv]);
+    projects.set(projectKey, projects.get(projectKey) ?? project(combo, extraEnv));
+    const dir = projects.get(projectKey)!;
+    entry = config(dir, files).then((c) => ({ dir, config: c }));
+    shared.set(key, entry);
+  }
+  return entry;
+}
+
+/** Every published port as `service host_ip:published->target`. */
+function published(config: Config): string[] {
+  return Object.entries(config.services).flatMap(([name, service]) =>
+    (service.ports ?? []).map((p) => `${name} ${p.host_ip ?? '0.0.0.0'}:${p.published}->${p.target}`),
+  );
+}
+
+const DEVELOPMENT = ['compose.yaml', 'compose.override.yaml'];
+const PRODUCTION = ['compose.yaml'];
+
+describe.skipIf(!existsSync(COMPOSE_BIN))(
+  existsSync(COMPOSE_BIN) ? 'docker-compose config' : `docker-compose config (skipped: ${COMPOSE_BIN} missing; run scripts/setup-test-env.sh)`,
+  () => {
+    describe.each(allCombinations().map((c) => [comboId(c), c] as const))('%s', (_id, combo) => {
+      const devPorts = ['app 127.0.0.1:8000->8000', ...(combo.postgres ? ['db 127.0.0.1:5432->5432'] : []), ...(combo.redis ? ['redis 127.0.0.1:6379->6379'] : [])];
+
+      it("development publishes every port on 127.0.0.1 only, the app's too", async () => {
+        expect(published((await sharedConfig(combo, DEVELOPMENT)).config).sort()).toEqual(devPorts.sort());
+      });
+
+      it('DEV_BIND_ADDRESS=0.0.0.0 in .env opens them to every interface', async () => {
+        const open = devPorts.map((p) => p.replace('127.0.0.1', '0.0.0.0'));
+        expect(published((await sharedConfig(combo, DEVELOPMENT, 'DEV_BIND_ADDRESS=0.0.0.0')).config).sort()).toEqual(open.sort());
+      });
+
+      it('production (compose.yaml alone) publishes the app only', async () => {
+        expect(published((await sharedConfig(combo, PRODUCTION)).config)).toEqual(['app 0.0.0.0:8000->8000']);
+      });
+
+      it(`the default worker count is ${combo.postgres ? '2' : '1, since each worker would keep its own items in memory'}`, async () => {
+        const { dir, config: production } = await sharedConfig(combo, PRODUCTION);
+        const env = production.services.app!.environment ?? {};
+        const expected = combo.postgres ? '2' : '1';
+        expect(env.WEB_CONCURRENCY).toBe(expected);
+        // `docker run` without Compose: the server's own default is the same.
+        if (combo.framework === 'flask')
+          expect(readFileSync(path.join(dir, 'gunicorn.conf.py'), 'utf8')).toContain(`os.environ.get("WEB_CONCURRENCY", "${expected}")`);
+      });
+
+      it.runIf(combo.postgres)("DATABASE_URL carries .env.example's POSTGRES_PASSWORD as its password", async () => {
+        const { dir, config: production } = await sharedConfig(combo, PRODUCTION);
+        const password = /^POSTGRES_PASSWORD=(.*)$/m.exec(readFileSync(path.join(dir, '.env'), 'utf8'))?.[1];
+        const url = production.services.app!.environment?.DATABASE_URL ?? '';
+        // WHATWG URL parsing: what a URL parser makes of it, not a string search.
+        expect(new URL(url.replace(/^postgresql\+psycopg:/, 'postgresql:')).password).toBe(password);
+      });
+    });
+  },
+);

@@ -1,0 +1,230 @@
+// Two runs side by side (issue 21, item 3): a run removes only what it made itself, and the
+// loser refuses, leaving the winner's files alone. Deterministic, not a race: run A is held at
+// a named point through the test-only seam (CPDA_TEST_PAUSE_AT + CPDA_TEST_PAUSE_DIR, see
+// src/engine/test-pause.ts), run B goes to completion, then A is released.
+
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import nodePlop from 'node-plop';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import plopfile from '../../generators/plopfile.js';
+import { assertBuilt, BIN, cleanEnv, listFiles, removeTempDirs, runBin, tempDir, treeSnapshot } from '../support/cli-run.js';
+
+afterAll(removeTempDirs);
+beforeAll(() => assertBuilt());
+
+const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures');
+const LOCK = '.create-python-docker-app.lock';
+
+interface Held {
+  /** Lets the held run go on; resolves with its exit code and stderr. */
+  release(): Promise<{ code: number | null; stderr: string }>;
+}
+
+/** Starts the CLI and resolves once it is held at `point` (it wrote the marker). */
+async function holdAt(point: string, argv: string[], cwd: string): Promise<Held> {
+  const seam = tempDir('cpda-seam-');
+  const child = spawn(process.execPath, [BIN, ...argv], {
+    cwd,
+    env: cleanEnv({ CPDA_TEST_PAUSE_AT: point, CPDA_TEST_PAUSE_DIR: seam }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(path.join(seam, `${point}.reached`))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the run never reached ${point}: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return {
+    release() {
+      writeFileSync(path.join(seam, `${point}.release`), '');
+      return done;
+    },
+  };
+}
+
+/** The tree under `dir`, without the held run's staging directory (it is that run's own, and goes with it). */
+function settled(dir: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(treeSnapshot(dir)).filter(([p]) => !p.split(path.sep).some((part) => part.includes('.staging-'))));
+}
+
+function repo(fixture: string): string {
+  const dir = path.join(tempDir('cpda-conc-'), 'app');
+  cpSync(path.join(FIXTURES, fixture), dir, { recursive: true });
+  return dir;
+}
+
+describe('two create runs into the same new folder', () => {
+  it('the run held before its rename refuses in one line, and the winner keeps every file', async () => {
+    const cwd = tempDir();
+    const a = await holdAt('write-staged', ['svc', '--yes', '--framework', 'flask'], cwd);
+    const b = runBin(['svc', '--yes'], { cwd });
+    expect(b.status, b.stderr).toBe(0);
+    const winner = settled(path.join(cwd, 'svc'));
+    expect(Object.keys(winner).length).toBeGreaterThan(30);
+
+    const loser = await a.release();
+    expect(loser.code).toBe(1);
+    expect(loser.stderr).toBe(`error: ${path.join(cwd, 'svc')} appeared while this run was writing it (another run?); nothing was written, and what is there was left alone\n`);
+    expect(treeSnapshot(path.join(cwd, 'svc'))).toEqual(winner);
+    // The loser's staging directory is gone too: only the winner's project is left.
+    expect(readdirSync(cwd)).toEqual(['svc']);
+  });
+
+  it('a missing parent made by the other run meanwhile is not removed by the loser', async () => {
+    const cwd = tempDir();
+    const a = await holdAt('write-start', ['new/parent/svc', '--yes'], cwd);
+    const b = runBin(['new/parent/svc', '--yes'], { cwd });
+    expect(b.status, b.stderr).toBe(0);
+    const winner = settled(cwd);
+
+    const loser = await a.release();
+    expect(loser.code).toBe(1);
+    expect(loser.stderr).toContain('new/parent/svc appeared while this run was writing it');
+    expect(treeSnapshot(cwd)).toEqual(winner);
+  });
+
+  it('a parent the loser made itself, where another project has appeared, is kept with that project', async () => {
+    const cwd = tempDir();
+    const a = await holdAt('write-staged', ['new/svc', '--yes'], cwd);
+    // A made new/ (its staging directory is in it); a sibling project and the same target arrive.
+    expect(runBin(['new/other', '--yes'], { cwd }).status).toBe(0);
+    expect(runBin(['new/svc', '--yes'], { cwd }).status).toBe(0);
+    const winners = settled(cwd);
+
+    const loser = await a.release();
+    expect(loser.code).toBe(1);
+    expect(treeSnapshot(cwd)).toEqual(winners);
+    expect(readdirSync(path.join(cwd, 'new')).sort()).toEqual(['other', 'svc']);
+  });
+
+  it('a loser that made the missing parents and finds its target taken removes only its own empty parents', async () => {
+    const cwd = tempDir();
+    const a = await holdAt('write-staged', ['made/by/a/svc', '--yes'], cwd);
+    // Someone else's folder at A's target (not a create run: anything with a file in it).
+    mkdirSync(path.join(cwd, 'made/by/a/svc'));
+    writeFileSync(path.join(cwd, 'made/by/a/svc/notes.txt'), 'mine');
+    const loser = await a.release();
+    expect(loser.code).toBe(1);
+    expect(listFiles(cwd)).toEqual(['made/by/a/svc/notes.txt']);
+  });
+});
+
+describe('two add runs into the same repository', () => {
+  it('add docker held before its moves refuses once the other wrote, naming the files, and keeps them', async () => {
+    const dir = repo('fastapi-main');
+    const a = await holdAt('write-staged', ['add', 'docker', '--dir', dir, '--yes', '--port', '9000'], dir);
+    const b = runBin(['add', 'docker', '--dir', dir, '--yes'], { cwd: dir });
+    expect(b.status, b.stderr).toBe(0);
+    const winner = settled(dir);
+
+    const loser = await a.release();
+    expect(loser.code).toBe(1);
+    expect(loser.stderr).toMatch(/^error: \d+ file\(s\) changed since this run read them \(another run writing here\?\); nothing was written: run again\n {2}\.dockerignore\n/);
+    expect(treeSnapshot(dir)).toEqual(winner);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('8000');
+  });
+
+  it('the plop docker generator finishing first: the held add docker refuses and the generator\'s files stay', async () => {
+    const dir = repo('fastapi-main');
+    const a = await holdAt('write-staged', ['add', 'docker', '--dir', dir, '--yes'], dir);
+    const plop = await nodePlop('', { destBasePath: dir, force: false });
+    plopfile(plop, { force: false });
+    const generator = plop.getGenerator('docker');
+    const answers = await generator.runPrompts(['.', 'fastapi', 'app.main:app', '9000', '3.12', 'no', 'yes', 'standard']);
+    const result = await generator.runActions(answers);
+    expect(result.failures, JSON.stringify(result.failures)).toEqual([]);
+    const winner = settled(dir);
+    const loser = await a.release();
+    expect(loser.code).toBe(1);
+    expect(loser.stderr).toContain('changed since this run read them');
+    expect(settled(dir)).toEqual(winner);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('9000');
+  });
+
+  it('add kubernetes side by side: the held run refuses and the winner keeps its manifests', async () => {
+    const dir = repo('fastapi-main');
+    expect(runBin(['add', 'docker', '--dir', dir, '--yes'], { cwd: dir }).status).toBe(0);
+    const a = await holdAt('write-staged', ['add', 'kubernetes', '--dir', dir, '--yes'], dir);
+    const b = runBin(['add', 'kubernetes', '--dir', dir, '--yes'], { cwd: dir });
+    expect(b.status, b.stderr).toBe(0);
+    const winner = settled(dir);
+    const loser = await a.release();
+    expect(loser.code).toBe(1);
+    expect(loser.stderr).toContain('changed since this run read them');
+    expect(treeSnapshot(dir)).toEqual(winner);
+  });
+
+  it('a run that finds the other inside its moves waits, then refuses naming the lock, and writes nothing', async () => {
+    const dir = repo('fastapi-main');
+    const a = await holdAt('write-locked', ['add', 'docker', '--dir', dir, '--yes'], dir);
+    const before = treeSnapshot(dir);
+    const b = runBin(['add', 'docker', '--dir', dir, '--yes', '--port', '9000'], { cwd: dir });
+    expect(b.status).toBe(1);
+    expect(b.stderr).toMatch(new RegExp(`^error: process \\d+ on \\S+ is writing into .* \\(${LOCK.replace(/\./g, '\\.')}\\); nothing was written: run again when it is done`));
+    expect(treeSnapshot(dir)).toEqual(before);
+
+    const winner = await a.release();
+    expect(winner.code, winner.stderr).toBe(0);
+    expect(existsSync(path.join(dir, LOCK))).toBe(false);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('8000');
+  });
+
+  it('a lock left by a killed run (its process is gone) is taken over, and removed after', () => {
+    const dir = repo('fastapi-main');
+    // A pid far above any live one on this host: the process that held it is gone.
+    writeFileSync(path.join(dir, LOCK), `999999999 ${hostname()}`);
+    const run = runBin(['add', 'docker', '--dir', dir, '--yes'], { cwd: dir });
+    expect(run.status, run.stderr).toBe(0);
+    expect(existsSync(path.join(dir, LOCK))).toBe(false);
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(true);
+  });
+
+  it('a lock held by a live process on this host is respected: refused, nothing written, the lock kept', () => {
+    const dir = repo('fastapi-main');
+    writeFileSync(path.join(dir, LOCK), `${process.pid} ${hostname()}`);
+    const run = runBin(['add', 'docker', '--dir', dir, '--yes'], { cwd: dir });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`process ${process.pid} on`);
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+    expect(existsSync(path.join(dir, LOCK))).toBe(true);
+  });
+});
+
+describe('two update runs in the same project', () => {
+  it('the held update refuses once the other applied, and the project is the winner\'s', async () => {
+    const cwd = tempDir();
+    expect(runBin(['svc', '--yes'], { cwd }).status).toBe(0);
+    const dir = path.join(cwd, 'svc');
+    const answersPath = path.join(dir, '.create-python-docker-app.json');
+    const answers = JSON.parse(readFileSync(answersPath, 'utf8'));
+    answers.answers.dockerfile = 'multi-stage';
+    writeFileSync(answersPath, `${JSON.stringify(answers, null, 2)}\n`);
+
+    const a = await holdAt('write-staged', ['update', '--yes'], dir);
+    const b = runBin(['update', '--yes'], { cwd: dir });
+    expect(b.status, b.stderr).toBe(0);
+    const winner = settled(dir);
+
+    const loser = await a.release();
+    expect(loser.code).toBe(1);
+    expect(loser.stderr).toContain('changed since this run read them (another run writing here?); nothing was written: run again');
+    expect(treeSnapshot(dir)).toEqual(winner);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toMatch(/AS builder/);
+  });
+});
+
+describe('the pause seam is harmless outside tests', () => {
+  it('CPDA_TEST_PAUSE_AT without CPDA_TEST_PAUSE_DIR does not hold a run', () => {
+    const cwd = tempDir();
+    const run = runBin(['svc', '--yes'], { cwd, env: { CPDA_TEST_PAUSE_AT: 'write-staged' } });
+    expect(run.status, run.stderr).toBe(0);
+  });
+});

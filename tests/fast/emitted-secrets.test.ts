@@ -1,0 +1,335 @@
+// Nothing lost, nothing leaked (issue 20, items 1 to 3), for every option combination, with and
+// without Kubernetes and migrations and the optional files, read from the rendered texts:
+//  - every path an emitted code block or comment has the user create (cp, > and >>,
+//    --from-env-file/--from-file: tests/support/created-paths.ts parses them) that holds a
+//    secret is ignored by git (real `git check-ignore` against the rendered .gitignore) and kept
+//    out of the build context (@balena/dockerignore, Docker's own matching rules; the stack
+//    journey checks the built image's files on the real engine), and is created only when it is
+//    missing: no documented command replaces the user's file;
+//  - no emitted file carries a secret value: secret-named assignments are empty or a reference,
+//    and every password in an emitted URL is one the app refuses (the real settings module, run
+//    with Python);
+//  - `create` writes a new project's .env with random secrets, never replaces one, and never
+//    records it for `update`; the README's command for a fresh clone makes one the same way;
+//  - no emitted script removes anything of the default Compose project (scripts/smoke-test runs
+//    as a project of its own, and reads and writes no .env).
+// Each check is shown to fail on the fault it guards.
+
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import dockerignoreModule from '@balena/dockerignore';
+import { parse as parseShell } from 'shell-quote';
+import { afterAll, describe, expect, test } from 'vitest';
+import { BASE_FILE } from '../../src/engine/base-record.js';
+import type { RenderedFile } from '../../src/engine/rendered-file.js';
+import { randomSecret, SECRET_ENV_NAMES } from '../../src/features/local-env.js';
+import { allCombinations, comboId, type ProjectOptions } from '../../src/options/table.js';
+import { listFiles, removeTempDirs, runMain, SYNTAX_PYTHON, tempDir } from '../support/cli-run.js';
+import { COMPOSE_BIN, composeConfig, createDotEnv } from '../support/compose-check.js';
+import { commandLines, createdPaths, holdsSecret, type CreatedPath } from '../support/created-paths.js';
+import { generateInto, render } from '../support/generate.js';
+import type { RenderedFile } from '../../src/engine/render.js';
+
+// CommonJS whose typings declare a default export: at run time the module itself or its
+// .default is the factory, depending on the loader.
+const dockerignore = ((dockerignoreModule as unknown as { default?: typeof dockerignoreModule }).default ?? dockerignoreModule) as unknown as typeof dockerignoreModule.default;
+
+afterAll(() => removeTempDirs());
+
+type Variant = Partial<ProjectOptions>;
+const VARIANTS: [string, Variant][] = allCombinations().flatMap((o) => {
+  const id = comboId(o);
+  return [
+    [id, o],
+    [`${id} --deploy kubernetes`, { ...o, deploy: 'kubernetes' }],
+    ...(o.postgres ? ([[`${id} --no-migrations --deploy kubernetes`, { ...o, migrations: false, deploy: 'kubernetes' }]] as [string, Variant][]) : []),
+    [`${id} --no-ci --no-lint --no-dependabot`, { ...o, ci: false, lint: false, dependabot: false }],
+  ] as [string, Variant][];
+});
+const rendered = new Map(VARIANTS.map(([id, options]) => [id, render(options)]));
+const filesOf = (id: string): RenderedFile[] => rendered.get(id)!;
+const textOf = (files: RenderedFile[], p: string): string => files.find((f) => f.path === p)?.contents ?? '';
+
+/** The created paths that hold a secret, once each. */
+function secretPaths(files: RenderedFile[]): CreatedPath[] {
+  const seen = new Set<string>();
+  return createdPaths(files).filter((p) => holdsSecret(p, files) && !seen.has(p.path) && seen.add(p.path));
+}
+
+/** The paths git would offer to commit under this .gitignore: `git check-ignore` in a fresh repository. */
+function notIgnoredByGit(gitignore: string, paths: string[]): string[] {
+  const repo = tempDir('cpda-gitignore-');
+  spawnSync('git', ['init', '-q', repo], { encoding: 'utf8' });
+  writeFileSync(path.join(repo, '.gitignore'), gitignore);
+  for (const p of paths) {
+    mkdirSync(path.dirname(path.join(repo, p)), { recursive: true });
+    writeFileSync(path.join(repo, p), 'planted secret\n');
+  }
+  const r = spawnSync('git', ['-C', repo, 'check-ignore', '--stdin'], { input: paths.join('\n'), encoding: 'utf8' });
+  const ignored = new Set(r.stdout.split('\n').filter(Boolean));
+  return paths.filter((p) => !ignored.has(p));
+}
+
+/** The paths the build context would carry (`COPY . .`) under this .dockerignore. */
+function inBuildContext(dockerignoreText: string, paths: string[]): string[] {
+  const matcher = dockerignore().add(dockerignoreText.split('\n'));
+  return paths.filter((p) => !matcher.ignores(p));
+}
+
+/** What is wrong with the secret files a project's texts have the user create; empty when nothing is. */
+function leakFindings(files: RenderedFile[]): string[] {
+  const paths = secretPaths(files);
+  const names = paths.map((p) => p.path);
+  return [
+    ...notIgnoredByGit(textOf(files, '.gitignore'), names).map((p) => `${p}: not ignored by git`),
+    ...inBuildContext(textOf(files, '.dockerignore'), names).map((p) => `${p}: in the build context`),
+    ...paths.filter((p) => (p.how === 'cp' || p.how === '>') && !p.guarded).map((p) => `${p.path}: \`${p.command.trim()}\` (${p.file}) replaces an existing one`),
+  ];
+}
+
+const replaceIn = (files: RenderedFile[], p: string, edit: (text: string) => string): RenderedFile[] =>
+  files.map((f) => (f.path === p ? { ...f, contents: edit(f.contents) } : f));
+
+describe('secret files the texts have the user create', () => {
+  test.each(VARIANTS.map(([id]) => [id]))('%s: each is git-ignored, out of the build context, and never replaced', (id) => {
+    const files = filesOf(id);
+    const paths = secretPaths(files).map((p) => p.path);
+    // Found by parsing, so never none: the README makes .env, Kubernetes' READMEs a Secret's file.
+    expect(paths.length, `${id}: no secret file found in the texts`).toBeGreaterThan(0);
+    expect(leakFindings(files), id).toEqual([]);
+  });
+
+  test("the parser finds .env and the Kubernetes Secret's file with the command that makes them", () => {
+    const found = createdPaths(filesOf('flask-pg-redis-standard-uv --deploy kubernetes'));
+    expect(found.some((p) => p.path === '.env' && p.file === 'README.md' && p.how === '>' && p.guarded)).toBe(true);
+    expect(found.some((p) => p.how === '--from-env-file' && p.file === 'deploy/kubernetes/README.md')).toBe(true);
+    expect(found.some((p) => p.how === 'cp' && p.file === 'deploy/kubernetes/README.md' && p.guarded)).toBe(true);
+  });
+
+  const k8s = 'fastapi-pg-redis-multi-stage-pip --deploy kubernetes';
+  test('planted: a .gitignore without the Secret file pattern offers it to git', () => {
+    const files = replaceIn(filesOf(k8s), '.gitignore', (t) => t.replace(/^\*secret\*\.env$/m, ''));
+    expect(leakFindings(files).filter((f) => f.endsWith('not ignored by git'))).not.toEqual([]);
+  });
+
+  test('planted: a .dockerignore without .env puts it in the build context', () => {
+    const files = replaceIn(filesOf(k8s), '.dockerignore', (t) => t.replace(/^\*\*\/\.env$/m, ''));
+    expect(leakFindings(files)).toContain('.env: in the build context');
+  });
+
+  test('planted: a new secret file in a README, which no ignore file names, is found and reported', () => {
+    const files = replaceIn(filesOf(k8s), 'deploy/kubernetes/README.md', (t) => `${t}\n\`\`\`sh\ncp deploy/kubernetes/base/secret.example prod-credentials.txt\nkubectl create secret generic x --from-file=deploy/db-password.txt\n\`\`\`\n`);
+    const findings = leakFindings(files);
+    expect(findings).toContain('deploy/db-password.txt: not ignored by git');
+    expect(findings).toContain('prod-credentials.txt: in the build context');
+  });
+
+  test("planted: the old Quick start's `cp .env.example .env` is reported: it replaces the user's .env", () => {
+    const files = replaceIn(filesOf(k8s), 'README.md', (t) => t.replace('## Quick start\n', '## Quick start\n\n```sh\ncp .env.example .env\n```\n'));
+    expect(leakFindings(files)).toContain('.env: `cp .env.example .env` (README.md) replaces an existing one');
+  });
+});
+
+/** Secret-named assignments (NAME=value, NAME: value) and passwords in URLs, in any text. */
+interface SecretValue {
+  file: string;
+  what: string;
+  value: string;
+}
+const SECRET_NAME = /^[A-Z][A-Z0-9_]*(PASSWORD|SECRET|TOKEN|PASSWD|API_KEY|PRIVATE_KEY)[A-Z0-9_]*$/;
+/**
+ * Not a value: empty, a variable or command substitution (`${NAME}`, `$name`, `$(...)`), a sed
+ * pattern's end anchor or wildcard (`s/^NAME=\$/.../`), or the start of a code collection
+ * (the app's own list of refused placeholders).
+ */
+const isReference = (value: string) => value === '' || /^(\$|\\\$$|\.\*|[{[(])/.test(value);
+
+function secretValues(files: RenderedFile[]): SecretValue[] {
+  const found: SecretValue[] = [];
+  // The base record holds the other files' text again (JSON-escaped): they are read themselves.
+  for (const file of files.filter((f) => f.path !== BASE_FILE)) {
+    // A lookahead, so that assignments inside one another (a sed expression) are each seen.
+    for (const m of file.contents.matchAll(/(?<![A-Za-z0-9_{$])(?=([A-Z][A-Z0-9_]*)["']?[ \t]*(?:=|:)[ \t]*["']?([^\s#/"';]*))/g)) {
+      if (SECRET_NAME.test(m[1]!)) found.push({ file: file.path, what: m[1]!, value: m[2]! });
+    }
+    // scheme://user:password@host: the password, as the URL parser reads it.
+    for (const m of file.contents.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:"'`]*:([^\s@/"'`]*)@/g)) found.push({ file: file.path, what: 'a URL password', value: m[1]! });
+  }
+  return found;
+}
+
+/** The values the rendered app refuses, as its own settings module says (Flask's needs only the standard library). */
+function refusedByTheApp(values: string[]): Map<string, string> {
+  const dir = generateInto({ name: 'refuses', framework: 'flask', postgres: true, redis: true }, tempDir('cpda-refuse-'));
+  const script = [
+    'import importlib.util, json, sys',
+    'spec = importlib.util.spec_from_file_location("settings", "app/settings.py")',
+    'settings = importlib.util.module_from_spec(spec); spec.loader.exec_module(settings)',
+    'out = {}',
+    'for value in json.loads(sys.stdin.read()):',
+    '    env = {"DATABASE_URL": f"postgresql+psycopg://app:{value}@db:5432/app", "REDIS_URL": "redis://redis:6379/0"}',
+    '    try:',
+    '        settings.Settings.from_env(env); out[value] = ""',
+    '    except settings.SettingsError as error:',
+    '        out[value] = str(error)',
+    'print(json.dumps(out))',
+  ].join('\n');
+  const r = spawnSync(SYNTAX_PYTHON, ['-c', script], { cwd: dir, input: JSON.stringify(values), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`python: ${r.stderr}`);
+  return new Map(Object.entries(JSON.parse(r.stdout) as Record<string, string>));
+}
+
+describe('no emitted file carries a secret value', () => {
+  const all = VARIANTS.flatMap(([id]) => secretValues(filesOf(id)).map((v) => ({ ...v, id })));
+
+  test('every secret-named assignment, in every file of every combination, is empty or a reference', () => {
+    const assignments = all.filter((v) => v.what !== 'a URL password');
+    // POSTGRES_PASSWORD (.env.example, compose.yaml, the dev StatefulSet) at least.
+    expect(assignments.length).toBeGreaterThan(0);
+    expect(assignments.filter((v) => !isReference(v.value)).map((v) => `${v.id}: ${v.file}: ${v.what}=${v.value}`)).toEqual([]);
+  });
+
+  test('.env.example and the Kubernetes secret.example files leave every value of a secret empty', () => {
+    for (const [id] of VARIANTS) {
+      const files = filesOf(id);
+      for (const [name, value] of [...textOf(files, '.env.example').matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!] as const))
+        if (SECRET_ENV_NAMES.includes(name)) expect(value, `${id}: .env.example ${name}`).toBe('');
+      for (const file of files.filter((f) => f.path.endsWith('secret.example')))
+        for (const m of file.contents.matchAll(/^([A-Z_]+)=(.*)$/gm)) expect(m[2], `${id}: ${file.path} ${m[1]}`).toBe('');
+    }
+  });
+
+  test('every password written in an emitted URL, and every one that ever shipped, is refused by the app, naming the variable', () => {
+    const shown = [...new Set(all.filter((v) => v.what === 'a URL password' && !isReference(v.value)).map((v) => v.value))];
+    // The README's `-e DATABASE_URL=postgresql+psycopg://USER:PASSWORD@...` at least.
+    expect(shown.length).toBeGreaterThan(0);
+    const shipped = ['change-me', 'CHANGE-ME', 'secret', ''];
+    const random = randomSecret();
+    const verdicts = refusedByTheApp([...shown, ...shipped, random]);
+    for (const value of [...shown, ...shipped]) expect(verdicts.get(value), `the app takes the password ${JSON.stringify(value)}`).toMatch(/^DATABASE_URL has an empty or placeholder password: set a real one .*POSTGRES_PASSWORD/);
+    expect(verdicts.get(random), 'a random password').toBe('');
+  });
+
+  test.skipIf(!existsSync(COMPOSE_BIN))('Compose refuses to start with .env.example as it is: an empty POSTGRES_PASSWORD, named', async () => {
+    const dir = generateInto({ name: 'unset', postgres: true }, tempDir('cpda-unset-'));
+    copyFileSync(path.join(dir, '.env.example'), path.join(dir, '.env'));
+    const refused = await composeConfig(dir, ['compose.yaml'], 'quiet');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/POSTGRES_PASSWORD.*Set POSTGRES_PASSWORD in \.env/);
+    // With the .env `create` writes, it is accepted: the refusal is the empty value's.
+    createDotEnv(dir);
+    expect((await composeConfig(dir, ['compose.yaml'], 'quiet')).code).toBe(0);
+  });
+
+  test('planted: a placeholder back in .env.example, or a value in a URL the app takes, is found', () => {
+    const files = replaceIn(filesOf('flask-pg-redis-standard-uv'), '.env.example', (t) => t.replace(/^POSTGRES_PASSWORD=$/m, 'POSTGRES_PASSWORD=change-me').replace(/^REDIS_URL=.*$/m, 'REDIS_URL=redis://:hunter2hunter2@127.0.0.1:6379/0'));
+    const values = secretValues(files).filter((v) => v.file === '.env.example' && !isReference(v.value)).map((v) => v.value);
+    expect(values).toEqual(['change-me', 'hunter2hunter2']);
+    expect(refusedByTheApp(['hunter2hunter2']).get('hunter2hunter2'), 'the app takes it: the URL check must report it').toBe('');
+  });
+});
+
+describe('the .env of a new project', () => {
+  const readEnv = (dir: string) => readFileSync(path.join(dir, '.env'), 'utf8');
+  const valueOf = (text: string, name: string) => new RegExp(`^${name}=(.*)$`, 'm').exec(text)?.[1];
+
+  test('create writes .env with a random, URL-safe POSTGRES_PASSWORD, different each time, recorded nowhere', async () => {
+    const parent = tempDir('cpda-dotenv-');
+    for (const name of ['one', 'two']) expect((await runMain([name, '--yes'], { cwd: parent })).code).toBe(0);
+    const [one, two] = ['one', 'two'].map((n) => readEnv(path.join(parent, n)));
+    const password = valueOf(one!, 'POSTGRES_PASSWORD')!;
+    expect(password).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    expect(valueOf(two!, 'POSTGRES_PASSWORD')).not.toBe(password);
+    // Otherwise the example, line for line.
+    expect(one!.replace(password, '')).toBe(readFileSync(path.join(parent, 'one', '.env.example'), 'utf8'));
+    for (const record of ['.create-python-docker-app.json', '.create-python-docker-app.base.json'])
+      expect(readFileSync(path.join(parent, 'one', record), 'utf8'), record).not.toContain(password);
+    expect(JSON.parse(readFileSync(path.join(parent, 'one', '.create-python-docker-app.base.json'), 'utf8')).files).not.toHaveProperty('.env');
+  });
+
+  test("create --overwrite and update leave an existing .env as it is", async () => {
+    const parent = tempDir('cpda-dotenv-');
+    const dir = path.join(parent, 'mine');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, '.env'), 'POSTGRES_PASSWORD=my-own-one-kept\n');
+    expect((await runMain(['mine', '--yes', '--overwrite'], { cwd: parent })).code).toBe(0);
+    expect(readEnv(dir)).toBe('POSTGRES_PASSWORD=my-own-one-kept\n');
+    const update = await runMain(['update', '--yes'], { cwd: dir });
+    expect(update.code, update.stderr).toBe(0);
+    expect(readEnv(dir)).toBe('POSTGRES_PASSWORD=my-own-one-kept\n');
+    expect(listFiles(dir)).toContain('.env.example');
+  });
+
+  test("the README's command for a fresh clone makes .env with a random password, and never replaces one", () => {
+    const files = render({ postgres: true });
+    const made = createdPaths(files).find((p) => p.path === '.env' && p.file === 'README.md')!;
+    const dir = tempDir('cpda-clone-');
+    writeFileSync(path.join(dir, '.env.example'), textOf(files, '.env.example'));
+    const run = () => spawnSync('sh', ['-c', made.command], { cwd: dir, encoding: 'utf8' });
+    expect(run().status).toBe(0);
+    const first = readEnv(dir);
+    expect(valueOf(first, 'POSTGRES_PASSWORD')).toMatch(/^[0-9a-f]{48}$/);
+    // Sourced as the README's Tests section does, DATABASE_URL carries it.
+    const url = spawnSync('sh', ['-c', 'set -a; . ./.env; set +a; printf %s "$DATABASE_URL"'], { cwd: dir, encoding: 'utf8' }).stdout;
+    expect(url).toBe(`postgresql+psycopg://app:${valueOf(first, 'POSTGRES_PASSWORD')}@127.0.0.1:5432/app`);
+    expect(run().status).toBe(0);
+    expect(readEnv(dir)).toBe(first);
+  });
+});
+
+/** Compose subcommands that only read. */
+const READ_ONLY = new Set(['version', 'ls', 'config', 'ps', 'port', 'logs', 'images', 'top']);
+
+/** Compose commands of a script (outside comments) that act on the default project: the user's stack. */
+function defaultProjectCommands(script: string): string[] {
+  // A quoted word is a command too (`trap '...' EXIT`, `sh -c '...'`): its words are read as well.
+  const wordsOf = (text: string): string[] =>
+    parseShell(text, (name) => `$${name}`)
+      .filter((w): w is string => typeof w === 'string')
+      .flatMap((w) => (/\s/.test(w) ? wordsOf(w) : [w]));
+  return script
+    .split('\n')
+    .filter((line) => !/^\s*#/.test(line))
+    .filter((line) => {
+      const words = wordsOf(line);
+      const at = words.findIndex((w, i) => w === 'docker' && words[i + 1] === 'compose');
+      if (at < 0) return false;
+      const rest = words.slice(at + 2);
+      const subcommand = rest.find((w, i) => !w.startsWith('-') && !['-f', '--file', '--env-file', '--progress'].includes(rest[i - 1] ?? ''));
+      return !READ_ONLY.has(subcommand ?? '') && !rest.some((w) => w === '-p' || w === '--project-name' || w.startsWith('--project-name='));
+    })
+    .map((line) => line.trim());
+}
+
+/** The smoke test of the version before this one, which removed the development stack's volumes. */
+const OLD_SMOKE_TEST = `#!/bin/sh
+set -eu
+trap 'docker compose -f compose.yaml down --volumes' EXIT
+docker compose -f compose.yaml up --detach --wait
+curl --fail --silent --show-error http://127.0.0.1:8000/health
+`;
+
+describe("emitted scripts leave the user's stack and files alone", () => {
+  test.each(VARIANTS.map(([id]) => [id]))('%s: no script runs Compose in the default project, or writes .env', (id) => {
+    const scripts = filesOf(id).filter((f) => f.path.startsWith('scripts/'));
+    expect(scripts.map((s) => s.path)).toContain('scripts/smoke-test');
+    for (const script of scripts) {
+      expect(defaultProjectCommands(script.contents), script.path).toEqual([]);
+      const code = { path: script.path, contents: script.contents.split('\n').filter((l) => !/^\s*#/.test(l)).map((l) => `# ${l}`).join('\n') };
+      expect(createdPaths([code]).map((p) => p.path), `${script.path} creates`).not.toContain('.env');
+    }
+    const smoke = textOf(filesOf(id), 'scripts/smoke-test');
+    // It says what it removes before it does.
+    expect(smoke).toMatch(/echo "smoke-test: removing its own Compose project \$project[^"]*"[^\n]*\n\s*compose down --volumes/);
+  });
+
+  test('planted: the old smoke test, whose trap ran `down --volumes` in the default project, is reported', () => {
+    expect(defaultProjectCommands(OLD_SMOKE_TEST)).toEqual(['trap \'docker compose -f compose.yaml down --volumes\' EXIT', 'docker compose -f compose.yaml up --detach --wait']);
+  });
+
+  test('commands are read from Markdown code and from comments (inline code in them too), not from prose', () => {
+    expect(commandLines({ path: 'x.md', contents: 'cp a b\n\n```sh\ncp c d\n```\n\nRun `cp e f`.\n' })).toEqual(['cp c d', 'cp e f']);
+    expect(commandLines({ path: 'x.yaml', contents: 'a: 1  # cp g h\n# Copy: `cp i j`.\n' })).toContain('cp i j');
+  });
+});

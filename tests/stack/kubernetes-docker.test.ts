@@ -1,0 +1,431 @@
+// The built image, run by the real Docker engine exactly as the prod overlay's Deployment
+// constrains its pods (no cluster can run here). The `docker run` arguments are derived from
+// the kustomize build, not written by hand (podRunArgs below):
+//   readOnlyRootFilesystem       --read-only
+//   runAsUser / runAsGroup       --user UID:GID
+//   capabilities.drop ALL        --cap-drop ALL (and --cap-add for any added)
+//   allowPrivilegeEscalation     --security-opt no-new-privileges
+//   each emptyDir volumeMount    --tmpfs PATH (size from sizeLimit); --ipc none, so no /dev/shm
+//                                exists unless the manifest mounts one (stricter than a node,
+//                                whose runtime always provides one)
+//   resources.limits             --memory, --cpus
+//   the ConfigMap's data         -e KEY=VALUE; the Secret's keys: the test services' URLs (or,
+//                                for a fixture that connects to nothing, secret.example's values)
+//   terminationGracePeriod       --stop-timeout
+//   a container's own env           -e KEY=VALUE, after the ConfigMap's and Secret's
+// seccompProfile RuntimeDefault is Docker's default profile. With migrations the Job runs
+// first, as a kubelet runs its pod: its init container (which waits for PostgreSQL) is started
+// before the database exists and must wait, saying so, and exit 0 once it is made; then the
+// migration. Then each probe's path and port (named ports resolved; the readinessProbe's only
+// where the app's code serves its path) must answer 2xx/3xx inside the container, the server must listen on
+// every interface (a kubelet probes the pod IP), Python's temporary directory (where the
+// frameworks spool request bodies) must be writable, the logs must show no write error, and
+// `docker stop` (SIGTERM) must end the server cleanly within the grace period.
+// The engine is one of the stack group's (tests/support/stack-setup.ts, docker.ts); the images
+// are built from the project's Dockerfile as generated, installing from PyPI; the services are
+// the host's PostgreSQL and Redis of services-setup.ts, reached through their Unix sockets.
+
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { comboId, type ExtraOptionKey, type ProjectOptions } from '../../src/options/table.js';
+import { listFiles, runMain } from '../support/cli-run.js';
+import { docker, engineFor } from '../support/docker.js';
+import type { EngineInfo } from '../support/engine.js';
+import { copyFixture } from '../support/existing-app.js';
+import { kustomizeBuild, kustomizeUnavailable, parseObjects, type K8sObject } from '../support/kubernetes-check.js';
+import { createDatabase, databaseSocketUrl, redisSocketUrl, type ServicesState } from '../support/services.js';
+
+const parent = mkdtempSync(path.join(tmpdir(), 'cpda-k8s-docker-'));
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+type Combo = Omit<ProjectOptions, 'name' | 'description' | 'python' | 'deploy' | ExtraOptionKey>;
+/** Both servers, both Dockerfile variants, with and without the services. */
+const COMBOS: Combo[] = [
+  { framework: 'flask', postgres: true, redis: true, dockerfile: 'standard', migrations: true, packageManager: 'uv' },
+  { framework: 'fastapi', postgres: true, redis: true, dockerfile: 'multi-stage', migrations: true, packageManager: 'pip' },
+  { framework: 'flask', postgres: false, redis: false, dockerfile: 'multi-stage', migrations: false, packageManager: 'uv' },
+  { framework: 'fastapi', postgres: false, redis: false, dockerfile: 'standard', migrations: false, packageManager: 'pip' },
+];
+
+const engines = inject('engines');
+const services: ServicesState = inject('services') ?? { ok: false, reason: 'tests/support/services-setup.ts did not run' };
+const noKustomize = kustomizeUnavailable();
+const SOCKETS_INSIDE = '/run/test-services';
+const title = engines.available ? 'pods as the Deployment constrains them' : `pods as the Deployment constrains them (skipped: ${engines.reason})`;
+
+type Workload = K8sObject & { spec: { template: { spec: PodSpec } } };
+interface Pod {
+  deployment: Workload;
+  configMap: Record<string, string>;
+  /** The migration Job of the same build (with migrations), which reads the same ConfigMap. */
+  migrationJob?: Workload;
+}
+interface PodSpec {
+  terminationGracePeriodSeconds?: number;
+  securityContext?: { runAsUser?: number; runAsGroup?: number };
+  containers: ContainerSpec[];
+  initContainers?: ContainerSpec[];
+  volumes?: { name: string; emptyDir?: { sizeLimit?: string } }[];
+}
+interface ContainerSpec {
+    name: string;
+    image: string;
+    command?: string[];
+    args?: string[];
+    env?: { name: string; value?: string }[];
+    ports?: { name?: string; containerPort: number }[];
+    resources?: { limits?: { cpu?: string; memory?: string } };
+    securityContext?: { runAsUser?: number; readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; capabilities?: { drop?: string[]; add?: string[] } };
+    startupProbe?: { httpGet?: { path: string; port: number | string } };
+    readinessProbe?: { httpGet?: { path: string; port: number | string } };
+    livenessProbe?: { httpGet?: { path: string; port: number | string } };
+    volumeMounts?: { name: string; mountPath: string }[];
+}
+
+/** The prod overlay's app Deployment and the data of the ConfigMap it reads. */
+async function prodPod(dir: string): Promise<Pod> {
+  const r = await kustomizeBuild(path.join(dir, 'deploy/kubernetes/overlays/prod'));
+  if (r.code !== 0) throw new Error(`kustomize build: ${r.stderr}`);
+  const objects = parseObjects(r.stdout);
+  const deployment = objects.find((o) => o.kind === 'Deployment') as Pod['deployment'];
+  const ref = JSON.stringify(deployment).match(/"configMapRef":\{"name":"([^"]+)"/)?.[1];
+  const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === ref) as (K8sObject & { data: Record<string, string> }) | undefined;
+  if (!configMap) throw new Error(`the Deployment's ConfigMap ${ref} is not in the build`);
+  const migrationJob = objects.find((o) => o.kind === 'Job') as Workload | undefined;
+  return { deployment, configMap: configMap.data, migrationJob };
+}
+
+/** Kubernetes quantities as Docker takes them: 64Mi -> 64m, 500m CPU -> 0.5. */
+const bytes = (q: string) => q.replace(/Mi$/, 'm').replace(/Gi$/, 'g');
+const cpus = (q: string) => (q.endsWith('m') ? String(Number(q.slice(0, -1)) / 1000) : q);
+
+/**
+ * `docker run` arguments that apply the pod's constraints (see the header) to one of its
+ * containers (the first by default; an init container of a Job's pod for its own run).
+ */
+function podRunArgs(pod: Pod, secretEnv: Record<string, string>, container?: ContainerSpec): string[] {
+  const spec = pod.deployment.spec.template.spec;
+  const c = container ?? spec.containers[0]!;
+  const sc = c.securityContext ?? {};
+  const uid = sc.runAsUser ?? spec.securityContext?.runAsUser;
+  const gid = spec.securityContext?.runAsGroup ?? uid;
+  const args = ['--network', 'none', '--ipc', 'none'];
+  if (uid !== undefined) args.push('--user', `${uid}:${gid}`);
+  if (sc.readOnlyRootFilesystem) args.push('--read-only');
+  for (const cap of sc.capabilities?.drop ?? []) args.push('--cap-drop', cap);
+  for (const cap of sc.capabilities?.add ?? []) args.push('--cap-add', cap);
+  if (sc.allowPrivilegeEscalation === false) args.push('--security-opt', 'no-new-privileges');
+  const volumes = new Map((spec.volumes ?? []).map((v) => [v.name, v]));
+  for (const mount of c.volumeMounts ?? []) {
+    const volume = volumes.get(mount.name);
+    if (!volume?.emptyDir) throw new Error(`volume ${mount.name} is not an emptyDir: no Docker equivalent here`);
+    args.push('--tmpfs', `${mount.mountPath}:rw,nosuid,nodev${volume.emptyDir.sizeLimit ? `,size=${bytes(volume.emptyDir.sizeLimit)}` : ''}`);
+  }
+  if (c.resources?.limits?.memory) args.push('--memory', bytes(c.resources.limits.memory));
+  if (c.resources?.limits?.cpu) args.push('--cpus', cpus(c.resources.limits.cpu));
+  // envFrom (the ConfigMap, the Secret), then the container's own env, which wins as in a pod.
+  const own = Object.fromEntries((c.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+  for (const [key, value] of Object.entries({ ...pod.configMap, ...secretEnv, ...own })) args.push('-e', `${key}=${value}`);
+  args.push('--stop-timeout', String(spec.terminationGracePeriodSeconds ?? 30));
+  if (c.command) args.push('--entrypoint', c.command[0]!);
+  return args;
+}
+
+type ProbeKind = 'startupProbe' | 'readinessProbe' | 'livenessProbe';
+const ALL_PROBES: ProbeKind[] = ['startupProbe', 'readinessProbe', 'livenessProbe'];
+
+/** Every probe's URL inside the container, named ports resolved to their containerPort. */
+function probeUrls(pod: Pod, kinds: ProbeKind[] = ALL_PROBES): { probe: string; url: string; port: number | undefined }[] {
+  const c = pod.deployment.spec.template.spec.containers[0]!;
+  return kinds.map((probe) => {
+    const get = c[probe]?.httpGet;
+    if (!get) throw new Error(`no HTTP ${probe}`);
+    const port = typeof get.port === 'number' ? get.port : c.ports?.find((p) => p.name === get.port)?.containerPort;
+    return { probe, url: `http://127.0.0.1:${port ?? get.port}${get.path}`, port };
+  });
+}
+
+/** Python run inside the container: exit 0 when every probe answers 2xx/3xx, as a kubelet counts success. */
+const PROBE_PY = `import sys, urllib.request, urllib.error
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *a, **k): return None
+opener = urllib.request.build_opener(NoRedirect)
+bad = []
+for url in sys.argv[1:]:
+    try:
+        status = opener.open(url, timeout=2).status
+    except urllib.error.HTTPError as e:
+        status = e.code
+    except Exception as e:
+        bad.append(f"{url}: {e}"); continue
+    if not 200 <= status < 400: bad.append(f"{url}: HTTP {status}")
+print("\\n".join(bad)); sys.exit(1 if bad else 0)`;
+
+/** Listening TCP ports and their local address, from /proc/net/tcp{,6} (no ss/netstat in slim images). */
+const LISTEN_PY = `import sys
+port = int(sys.argv[1]); found = []
+for f in ("/proc/net/tcp", "/proc/net/tcp6"):
+    try: lines = open(f).read().splitlines()[1:]
+    except OSError: continue
+    for line in lines:
+        local, state = line.split()[1], line.split()[3]
+        addr, p = local.rsplit(":", 1)
+        if state == "0A" and int(p, 16) == port: found.append(addr)
+wild = [a for a in found if set(a) == {"0"}]
+print("listening on all interfaces" if wild else f"port {port} not listening on all interfaces (local addresses {found})")
+sys.exit(0 if wild else 1)`;
+
+/** What each framework does with a large request body: spool it to Python's temp directory. */
+const SPOOL_PY: Record<'flask' | 'fastapi', string> = {
+  // Werkzeug's form parser: bodies over 500 kB go to tempfile.TemporaryFile.
+  flask: `from werkzeug.formparser import default_stream_factory
+f = default_stream_factory(total_content_length=10_000_000, content_type="application/octet-stream", filename="upload.bin")
+f.write(b"x" * 1_000_000); f.close(); print("werkzeug spooled a 1 MB upload to disk")`,
+  // Starlette's multipart parser: files over spool_max_size roll over to disk.
+  fastapi: `import tempfile
+from starlette.formparsers import MultiPartParser
+f = tempfile.SpooledTemporaryFile(max_size=MultiPartParser.spool_max_size)
+f.write(b"x" * (MultiPartParser.spool_max_size + 1)); f.rollover(); f.close(); print("starlette spooled an upload to disk")`,
+};
+
+interface PodRun {
+  /** Empty when everything held; otherwise what failed, with the container's logs. */
+  problems: string[];
+}
+
+/** What a container's output shows when the pod's constraints broke it. */
+const WRITE_FAILURES = ['Read-only file system', 'Permission denied', 'Traceback'];
+
+/**
+ * Starts the image with the pod's constraints, waits for the startup probe (its own
+ * failureThreshold x periodSeconds, at most 60 s), then checks probes, interfaces, the temp
+ * directory, the logs, and a clean stop within the grace period.
+ */
+async function runAsPod(host: EngineInfo, name: string, image: string, pod: Pod, secretEnv: Record<string, string>, framework: 'flask' | 'fastapi', extra: string[] = [], probeKinds: ProbeKind[] = ALL_PROBES): Promise<PodRun> {
+  const problems: string[] = [];
+  const run = await docker(host, ['run', '-d', '--name', name, ...podRunArgs(pod, secretEnv), ...extra, image]);
+  if (run.code !== 0) return { problems: [`docker run failed: ${run.stderr.trim()}`] };
+  try {
+    const probes = probeUrls(pod, probeKinds);
+    const urls = probes.map((p) => p.url);
+    // Like the kubelet: the startup probe first (up to 60 s), then every probe.
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const started = await docker(host, ['exec', name, 'python', '-c', PROBE_PY, urls[0]!]);
+      const state = (await docker(host, ['inspect', '-f', '{{.State.Running}}', name])).stdout.trim();
+      if (started.code === 0 || state !== 'true') break;
+      await sleep(500);
+    }
+    const answer = await docker(host, ['exec', name, 'python', '-c', PROBE_PY, ...urls]);
+    if (answer.code !== 0) problems.push(`the probes did not answer (${probes.map((p) => `${p.probe} ${p.url}`).join(', ')}): ${(answer.stdout + answer.stderr).trim()}`);
+    else {
+      const port = probes[0]!.port ?? -1;
+      const listen = await docker(host, ['exec', name, 'python', '-c', LISTEN_PY, String(port)]);
+      if (listen.code !== 0) problems.push((listen.stdout + listen.stderr).trim());
+      const spool = await docker(host, ['exec', name, 'python', '-c', SPOOL_PY[framework]]);
+      if (spool.code !== 0) problems.push(`the framework cannot spool a request body to its temp directory: ${spool.stderr.trim().split('\n').at(-1)}`);
+      const grace = pod.deployment.spec.template.spec.terminationGracePeriodSeconds ?? 30;
+      const started = Date.now();
+      await docker(host, ['stop', '-t', String(grace), name], { timeoutMs: (grace + 15) * 1000 });
+      const seconds = (Date.now() - started) / 1000;
+      const exit = (await docker(host, ['inspect', '-f', '{{.State.ExitCode}}', name])).stdout.trim();
+      if (exit !== '0') problems.push(`after SIGTERM the server exited with ${exit} (${seconds.toFixed(1)} s), not 0`);
+    }
+    const logs = await docker(host, ['logs', name]);
+    const text = logs.stdout + logs.stderr;
+    for (const sign of [...WRITE_FAILURES, "doesn't exist", 'No usable temporary directory'])
+      if (text.includes(sign)) problems.push(`the logs show "${sign}"`);
+    if (problems.length > 0) problems.push(`--- docker logs (last 25 lines):\n${text.split('\n').slice(-25).join('\n')}`);
+    return { problems };
+  } finally {
+    await docker(host, ['rm', '-f', name]);
+  }
+}
+
+/**
+ * The migration Job's container, run to its end as the Job's pod spec constrains it (the same
+ * arguments as the app's pod, from the Job's own spec), as a cluster runs it before the rollout
+ * (deploy/kubernetes/README.md). Empty when it exited 0 and logged no write error.
+ */
+async function runMigrationJob(host: EngineInfo, name: string, image: string, pod: Pod, secretEnv: Record<string, string>, extra: string[]): Promise<string> {
+  const job = pod.migrationJob;
+  if (!job) return 'the build has no migration Job';
+  // As the kubelet runs a pod: each init container to its end, in order, then the container.
+  const spec = job.spec.template.spec;
+  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+    const argv = [...(c.command?.slice(1) ?? []), ...(c.args ?? [])];
+    const args = podRunArgs({ deployment: job, configMap: pod.configMap }, secretEnv, c);
+    const r = await docker(host, ['run', '--rm', '--name', `${name}-${c.name}`, ...args, ...extra, image, ...argv], { timeoutMs: 300_000 });
+    const output = (r.stdout + r.stderr).trim();
+    if (r.code !== 0) return `the migration Job's container ${c.name} exited ${r.code}:\n${output}`;
+    const sign = WRITE_FAILURES.find((s) => output.includes(s));
+    if (sign) return `the migration Job's container ${c.name} logged "${sign}":\n${output}`;
+  }
+  return '';
+}
+
+/**
+ * The Job's init container started while its database does not exist yet (as in the dev
+ * overlay, where PostgreSQL starts beside it): it must keep waiting, saying so, and exit 0
+ * once the database is there. Empty when it did.
+ */
+async function initWaitsForDatabase(host: EngineInfo, name: string, image: string, pod: Pod, secretEnv: Record<string, string>, extra: string[], createIt: () => Promise<void>): Promise<string> {
+  const c = pod.migrationJob?.spec.template.spec.initContainers?.[0];
+  if (!c) return 'the migration Job has no init container';
+  const argv = [...(c.command?.slice(1) ?? []), ...(c.args ?? [])];
+  const args = podRunArgs({ deployment: pod.migrationJob!, configMap: pod.configMap }, secretEnv, c);
+  const started = await docker(host, ['run', '-d', '--name', name, ...args, ...extra, image, ...argv]);
+  if (started.code !== 0) return `docker run failed: ${started.stderr.trim()}`;
+  try {
+    // Waiting: still running after it said so twice (one retry at least), within 60 s.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const running = (await docker(host, ['inspect', '-f', '{{.State.Running}}', name])).stdout.trim();
+      const logs = await docker(host, ['logs', name]);
+      const text = logs.stdout + logs.stderr;
+      if (running !== 'true') return `it did not wait for the missing database:\n${text}`;
+      if ((text.match(/waiting for the database/g) ?? []).length >= 2) break;
+      if (Date.now() > deadline) return `in 60 s it neither exited nor said twice that it waits:\n${text}`;
+      await sleep(500);
+    }
+    await createIt();
+    const exit = await docker(host, ['wait', name], { timeoutMs: 60_000 });
+    return exit.stdout.trim() === '0' ? '' : `it exited ${exit.stdout.trim()} after the database appeared:\n${(await docker(host, ['logs', name])).stderr}`;
+  } finally {
+    await docker(host, ['rm', '-f', name]);
+  }
+}
+
+/** Builds a project's Dockerfile as generated (its `# syntax=` frontend is a stand-in image). */
+async function buildImage(host: EngineInfo, dir: string, image: string): Promise<void> {
+  const build = await docker(host, ['build', '-q', '-t', image, dir], { timeoutMs: 600_000 });
+  if (build.code !== 0) throw new Error(`docker build of ${dir} failed:\n${build.stderr.split('\n').slice(-20).join('\n')}`);
+}
+
+/**
+ * The Secret's keys as the pods would get them: the test services, reached through their
+ * sockets. The database is made by `createIt` (a Job's init container is shown waiting for it).
+ */
+function secretEnvFor(id: string, combo: Combo, state: ServicesState): { env: Record<string, string>; mounts: string[]; createIt: () => Promise<void> } {
+  if (!combo.postgres && !combo.redis) return { env: {}, mounts: [], createIt: async () => {} };
+  if (!state.ok) throw new Error(`no test PostgreSQL/Redis: ${state.reason}`);
+  const env: Record<string, string> = {};
+  // One per run: the database must not exist before createIt.
+  const database = `k8s_${id.replace(/-/g, '_')}_${process.pid}`;
+  if (combo.postgres) env.DATABASE_URL = databaseSocketUrl(state.services, database, SOCKETS_INSIDE);
+  if (combo.redis) env.REDIS_URL = redisSocketUrl(SOCKETS_INSIDE, 1);
+  // A read-only bind mount of the sockets: it adds no writable path.
+  return { env, mounts: ['-v', `${state.services.socketDir}:${SOCKETS_INSIDE}:ro`], createIt: () => (combo.postgres ? createDatabase(state.services, database) : Promise.resolve()) };
+}
+
+/**
+ * The probes to ask of a generated app: all three, but readiness only where the app serves
+ * its path (the app's /ready, added beside /health): a project whose code has no such route
+ * answers 404 there by design, so its run asks startup and liveness, and says so.
+ */
+function probesServed(dir: string, pod: Pod): { kinds: ProbeKind[]; note?: string } {
+  const path_ = pod.deployment.spec.template.spec.containers[0]!.readinessProbe?.httpGet?.path ?? '';
+  const code = listFiles(path.join(dir, 'app')).map((f) => readFileSync(path.join(dir, 'app', f), 'utf8')).join('\n');
+  if (code.includes(`"${path_}"`) || code.includes(`'${path_}'`)) return { kinds: ALL_PROBES };
+  return { kinds: ['startupProbe', 'livenessProbe'], note: `the app has no ${path_} route yet: readinessProbe not asked` };
+}
+
+describe.skipIf(!engines.available || noKustomize)(title, () => {
+  let host: EngineInfo;
+  beforeAll(() => {
+    if (engines.available) host = engineFor(engines.engines, 0);
+  });
+
+  test.concurrent.for(COMBOS.map((c) => [comboId(c), c] as const))(
+    '%s --deploy kubernetes: the image, without deploy/, runs as the prod Deployment constrains it and its probes answer',
+    { timeout: 300_000 },
+    async ([id, combo], { expect, annotate }) => {
+      // prettier-ignore
+      const run = await runMain([id, '--yes', '--framework', combo.framework, combo.postgres ? '--postgres' : '--no-postgres', combo.redis ? '--redis' : '--no-redis',
+        '--dockerfile', combo.dockerfile, '--package-manager', combo.packageManager, '--deploy', 'kubernetes'], { cwd: parent });
+      expect(run.code, run.stderr).toBe(0);
+      const dir = path.join(parent, id);
+      const image = `cpda-k8s/${id}:test`;
+      await buildImage(host, dir, image);
+      // The project's .dockerignore keeps the manifests (deploy/) out of the image they describe.
+      const inImage = await docker(host, ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-A', '/app']);
+      expect(inImage.code, inImage.stderr).toBe(0);
+      expect(inImage.stdout.split('\n')).toContain('app');
+      expect(inImage.stdout.split('\n'), 'deploy/ was copied into the image').not.toContain('deploy');
+      const pod = await prodPod(dir);
+      const secrets = secretEnvFor(id, combo, services);
+      // With migrations the schema is the Job's to make: its init container waits for the
+      // database (made only now), the Job runs, and the app's pod after it.
+      expect(pod.migrationJob !== undefined, `${id}: a migration Job in the build`).toBe(combo.migrations);
+      if (combo.migrations) {
+        expect(await initWaitsForDatabase(host, `cpda-k8s-${id}-wait-${process.pid}`, image, pod, secrets.env, secrets.mounts, secrets.createIt), id).toBe('');
+        expect(await runMigrationJob(host, `cpda-k8s-${id}-migrate-${process.pid}`, image, pod, secrets.env, secrets.mounts), id).toBe('');
+      } else await secrets.createIt();
+      const probes = probesServed(dir, pod);
+      if (probes.note) await annotate(probes.note);
+      const result = await runAsPod(host, `cpda-k8s-${id}-${process.pid}`, image, pod, secrets.env, combo.framework, secrets.mounts, probes.kinds);
+      expect(result.problems.join('\n'), `${id}: docker run ${podRunArgs(pod, secrets.env).join(' ')}`).toBe('');
+    },
+  );
+
+  // A repository we did not generate: gunicorn without a gunicorn.conf.py keeps its worker
+  // heartbeat files in the temp directory, so here /tmp is what the server itself needs.
+  test('add kubernetes on tests/fixtures/kubernetes-app: its image runs as its Deployment constrains it and its probes answer', { timeout: 300_000 }, async () => {
+    const { image, pod, secrets } = await fixturePod('kubernetes-app');
+    const result = await runAsPod(host, `cpda-k8s-fixture-${process.pid}`, image, pod, secrets, 'flask');
+    expect(result.problems.join('\n')).toBe('');
+  });
+
+  // The checks above must be able to fail: the same runs with one thing broken in the manifest.
+  test("without the /tmp emptyDir, the fixture's gunicorn cannot start its workers: the run fails", { timeout: 300_000 }, async () => {
+    const { image, pod, secrets } = await fixturePod('kubernetes-app');
+    const c = pod.deployment.spec.template.spec.containers[0]!;
+    c.volumeMounts = (c.volumeMounts ?? []).filter((m) => m.mountPath !== '/tmp');
+    const result = await runAsPod(host, `cpda-k8s-notmp-${process.pid}`, image, pod, secrets, 'flask');
+    expect(result.problems.join('\n')).toMatch(/the probes did not answer/);
+    expect(result.problems.join('\n')).toMatch(/No usable temporary directory/);
+  });
+
+  test('with a probe on the wrong port, the run fails', { timeout: 300_000 }, async () => {
+    const { image, pod, secrets } = await fixturePod('kubernetes-app');
+    pod.deployment.spec.template.spec.containers[0]!.readinessProbe!.httpGet!.port = 8081;
+    const result = await runAsPod(host, `cpda-k8s-badport-${process.pid}`, image, pod, secrets, 'flask');
+    expect(result.problems.join('\n')).toMatch(/the probes did not answer .*readinessProbe http:\/\/127\.0\.0\.1:8081\/healthz/);
+  });
+
+  // The wait check must be able to fail: an init container that tries the database once.
+  test("a migration Job whose init container does not wait for the database: the run fails", { timeout: 300_000 }, async () => {
+    const combo = COMBOS.find((c) => c.migrations)!;
+    const id = comboId(combo);
+    const dir = path.join(parent, id);
+    const image = `cpda-k8s/${id}:test`;
+    await buildImage(host, dir, image);
+    const pod = await prodPod(dir);
+    const init = pod.migrationJob!.spec.template.spec.initContainers![0]!;
+    init.command = ['python', '-c', 'import os, sqlalchemy; sqlalchemy.create_engine(os.environ["DATABASE_URL"]).connect()'];
+    const secrets = secretEnvFor(`${id}-nowait`, combo, services);
+    const found = await initWaitsForDatabase(host, `cpda-k8s-nowait-${process.pid}`, image, pod, secrets.env, secrets.mounts, secrets.createIt);
+    expect(found).toMatch(/it did not wait for the missing database/);
+    expect(found).toMatch(/does not exist/);
+  });
+
+  /** add kubernetes on a copy of a fixture, its image built once per test file run. */
+  const fixtureImages = new Map<string, Promise<void>>();
+  async function fixturePod(fixture: 'kubernetes-app') {
+    const base = path.join(parent, `fixture-${fixture}-${fixtureImages.size}-${Date.now()}`);
+    mkdirSync(base);
+    const dir = copyFixture(fixture, base);
+    const added = await runMain(['add', 'kubernetes', '--dir', dir, '--yes'], { cwd: base });
+    if (added.code !== 0) throw new Error(`add kubernetes: ${added.stderr}`);
+    const image = `cpda-k8s/fixture-${fixture}:test`;
+    if (!fixtureImages.has(fixture)) fixtureImages.set(fixture, buildImage(host, dir, image));
+    await fixtureImages.get(fixture);
+    // The Secret's keys with secret.example's values: this app connects to nothing at start-up.
+    const example = readFileSync(path.join(dir, 'deploy/kubernetes/base/secret.example'), 'utf8');
+    const secrets = Object.fromEntries([...example.matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    return { dir, image, pod: await prodPod(dir), secrets };
+  }
+});
