@@ -75,7 +75,7 @@ function constrainedGroups(factors: Record<string, readonly Value[]>, specs: rea
   for (const spec of specs) {
     const onlyWhen = spec.kind === 'text' ? undefined : useOf(spec, 'create').onlyWhen;
     if (!onlyWhen || !(spec.key in factors)) continue;
-    const group = new Set([spec.key]);
+    const group = new Set<string>([spec.key]);
     for (const project of oneValueApart(factors)) {
       const reading = new Proxy(project, {
         get(target, key) {
