@@ -155,3 +155,15 @@ export function projectLabel(project: StackProject): string {
     .map((key) => (typeof row[key] === 'boolean' ? (row[key] ? key : `no-${key}`) : String(row[key])))
     .join(' ');
 }
+
+/**
+ * For a check that needs one project per value of `key` (one per framework: the server's CMD),
+ * the first of `rows` with each value among those `where` allows, fewest services first (the
+ * quickest stack). Pairwise coverage guarantees one per value when `where` fixes one other option.
+ */
+export function onePer<K extends keyof StackProject>(rows: readonly StackProject[], key: K, where: (row: StackProject) => boolean = () => true): Set<StackProject> {
+  const services = (row: StackProject) => Number(row.postgres) + Number(row.redis);
+  const picked = new Map<StackProject[K], StackProject>();
+  for (const row of [...rows].filter(where).sort((a, b) => services(a) - services(b))) if (!picked.has(row[key])) picked.set(row[key], row);
+  return new Set(picked.values());
+}
