@@ -167,3 +167,13 @@ export function onePer<K extends keyof StackProject>(rows: readonly StackProject
   for (const row of [...rows].filter(where).sort((a, b) => services(a) - services(b))) if (!picked.has(row[key])) picked.set(row[key], row);
   return new Set(picked.values());
 }
+
+/** The `create` flags that give a project these answers (`--framework flask --no-redis ...`), from the table's flags. */
+export function createFlags(project: StackProject): string[] {
+  const row = project as unknown as Row;
+  return PROJECT_OPTIONS.filter((spec) => spec.key in row).flatMap((spec) => {
+    const value = row[spec.key]!;
+    if (typeof value === 'boolean') return [value ? `--${spec.flag}` : `--no-${spec.flag}`];
+    return [`--${spec.flag}`, value];
+  });
+}
