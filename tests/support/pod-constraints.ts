@@ -62,7 +62,7 @@ export interface HostLimits {
 export function constraintsBroken(seen: ProcessConstraints, limits: HostLimits): string[] {
   const broken: string[] = [];
   if (seen.uid === 0) broken.push('the server runs as root (UID 0)');
-  if (!seen.rootOptions.includes('ro')) broken.push(`the root filesystem is writable (mounted ${seen.rootOptions.join(',')})`);
+  if (!seen.rootOptions.includes('ro')) broken.push(`the root filesystem is writable (mounted ${seen.rootOptions.filter((o) => o === 'rw' || o === 'ro').join(',') || 'without ro'})`);
   // A non-root process holds no effective capability anyway: the bounding set shows the drop.
   if (seen.capEff !== 0 || seen.capBnd !== 0) broken.push(`the server holds capabilities (CapEff ${seen.capEff.toString(16)}, CapBnd ${seen.capBnd.toString(16)})`);
   if (seen.noNewPrivs !== '1') broken.push(`the server may gain privileges (NoNewPrivs ${seen.noNewPrivs || 'absent'})`);
