@@ -1,6 +1,6 @@
-// The generated projects' Python, installed and tested as a developer does it: for each
-// framework x Postgres x Redis x package manager (the Dockerfile variant changes nothing here)
-// and each Python the image can use, the lock installs into a fresh venv from PyPI as the
+// The generated projects' Python, installed and tested as a developer does it: for every pair of
+// option values (a covering array of the option table, tests/support/pairwise.ts: each Python
+// with each framework, Postgres, Redis, package manager, ...), the lock installs into a fresh venv from PyPI as the
 // project's README says (uv: `uv sync --locked`; pip: `pip install -r requirements.txt -r
 // requirements-dev.txt`, hash-checked), every installed distribution exactly as the lock pins
 // it; `pip check`; then the project's own pytest suite against a real PostgreSQL 18 and Redis 8.
@@ -27,14 +27,15 @@ import { generateInto } from '../support/generate.js';
 import { tail, type RunResult } from '../support/run.js';
 import { standinPythons } from '../support/standin-images.js';
 import { PytestServices } from '../support/pytest-services.js';
+import { pairwiseProjects, projectLabel, projectName } from './support/pairwise.js';
 
 const state = inject('engines');
-const PYTHONS: PythonVersion[] = ['3.13', '3.14', '3.12'];
 const available = state.available ? standinPythons() : [];
-/** One project per framework x Postgres x Redis x package manager: the Dockerfile variant does not matter here. */
-const projects = allCombinations()
-  .filter((o) => o.dockerfile === 'standard')
-  .map((o) => [`${o.framework}-${o.postgres ? 'pg' : 'nopg'}-${o.redis ? 'redis' : 'noredis'}-${o.packageManager}`, o] as const);
+/**
+ * A covering array of the option table (tests/support/pairwise.ts): every pair of option values,
+ * Python x package manager, Python x PostgreSQL, framework x Redis, ..., in at least one project.
+ */
+const projects = pairwiseProjects().map((o, index) => [projectName(index), o] as const);
 const UV_CACHE = path.join(CACHE, 'uv-cache');
 /** The uv binary of the ghcr.io/astral-sh/uv stand-in (tests/support/standin-images.ts). */
 const UV_BIN = path.join(CACHE, 'uv', UV_VERSION, 'uv');
@@ -69,134 +70,132 @@ afterAll(async () => {
 
 const title = state.available ? 'pinned requirements and pytest' : `pinned requirements and pytest (skipped: ${state.reason})`;
 describe.skipIf(!state.available)(title, () => {
-  PYTHONS.forEach((python, pythonIndex) => {
+  projects.forEach(([id, options], index) => {
+    const python = options.python;
     const missing = !available.includes(python);
     const reason = python === '3.12' ? 'no CPython 3.12 here (pyenv builds none on this machine; no Debian suite has it)' : 'no root filesystem';
-    projects.forEach(([id, options], projectIndex) => {
-      const where = `Python ${python}, ${id}`;
-      // Each (python, project) gets its own container; they run at once, spread over the engines.
-      describe.skipIf(missing).concurrent(missing ? `${where} (skipped: ${reason})` : where, () => {
-        const index = pythonIndex * projects.length + projectIndex;
-        let engine: EngineInfo;
-        let dir = '';
-        let container = '';
-        let installed = false;
-        const database = `pytest_${python.replace('.', '')}_${id.replace(/-/g, '_')}`;
-        const redisDb = index; // the servers have 64 databases: one per project and Python
+    const where = `Python ${python}, ${id}: ${projectLabel(options)}`;
+    // Each project gets its own container; they run at once, spread over the engines.
+    describe.skipIf(missing).concurrent(missing ? `${where} (skipped: ${reason})` : where, () => {
+      let engine: EngineInfo;
+      let dir = '';
+      let container = '';
+      let installed = false;
+      const database = `pytest_${python.replace('.', '')}_${id.replace(/-/g, '_')}`;
+      const redisDb = index; // the servers have 64 databases: one per project
 
-        beforeAll(async () => {
-          if (!state.available) return;
-          engine = engineFor(state.engines, index);
-          dir = generateInto({ name: PROJECT_NAME, ...options, python }, mkdtempSync(path.join(parent, `${python}-${id}-`)));
-          const network = await services.network(engine);
-          if (options.postgres) await services.createDatabase(engine, database);
-          container = `cpda-pytest-${python.replace('.', '')}-${id}-${process.pid}`;
-          // prettier-ignore
-          const started = await docker(engine, [
-            'run', '-d', '--name', container, '--network', network,
-            '-v', `${dir}:/srv/project:ro`, '-v', `${PIP_CACHE}:/root/.cache/pip`,
-            '-v', `${UV_CACHE}:/root/.cache/uv`, '-v', `${UV_BIN}:/usr/local/bin/uv:ro`,
-            '-e', 'PYTHONDONTWRITEBYTECODE=1', '-e', 'PIP_DISABLE_PIP_VERSION_CHECK=1', '-e', 'PIP_ROOT_USER_ACTION=ignore',
-            '-e', 'UV_PYTHON_DOWNLOADS=never', '-e', 'UV_LINK_MODE=copy', '-e', 'UV_PYTHON=python',
-            '-w', '/srv/project', PYTHON_IMAGES[python], 'sleep', 'infinity',
-          ]);
-          if (started.code !== 0) throw new Error(`${where}: could not start ${PYTHON_IMAGES[python]}:\n${tail(started)}`);
-        }, 300_000);
+      beforeAll(async () => {
+        if (!state.available) return;
+        engine = engineFor(state.engines, index);
+        dir = generateInto({ name: PROJECT_NAME, ...options, python }, mkdtempSync(path.join(parent, `${python}-${id}-`)));
+        const network = await services.network(engine);
+        if (options.postgres) await services.createDatabase(engine, database);
+        container = `cpda-pytest-${python.replace('.', '')}-${id}-${process.pid}`;
+        // prettier-ignore
+        const started = await docker(engine, [
+          'run', '-d', '--name', container, '--network', network,
+          '-v', `${dir}:/srv/project:ro`, '-v', `${PIP_CACHE}:/root/.cache/pip`,
+          '-v', `${UV_CACHE}:/root/.cache/uv`, '-v', `${UV_BIN}:/usr/local/bin/uv:ro`,
+          '-e', 'PYTHONDONTWRITEBYTECODE=1', '-e', 'PIP_DISABLE_PIP_VERSION_CHECK=1', '-e', 'PIP_ROOT_USER_ACTION=ignore',
+          '-e', 'UV_PYTHON_DOWNLOADS=never', '-e', 'UV_LINK_MODE=copy', '-e', 'UV_PYTHON=python',
+          '-w', '/srv/project', PYTHON_IMAGES[python], 'sleep', 'infinity',
+        ]);
+        if (started.code !== 0) throw new Error(`${where}: could not start ${PYTHON_IMAGES[python]}:\n${tail(started)}`);
+      }, 300_000);
 
-        afterAll(async () => {
-          if (container) await docker(engine, ['rm', '-f', container]);
-        }, 60_000);
+      afterAll(async () => {
+        if (container) await docker(engine, ['rm', '-f', container]);
+      }, 60_000);
 
-        const exec = (argv: string[], env: Record<string, string> = {}, user?: string): Promise<RunResult> =>
-          docker(engine, ['exec', ...(user ? ['-u', user, '-e', 'HOME=/tmp'] : []), ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), container, ...argv], {
-            timeoutMs: INSTALL_MS,
-          });
-
-        test.sequential('its lock installs from PyPI exactly as pinned, pip check is clean, and the CMD’s server is installed', { timeout: INSTALL_MS }, async ({ expect }) => {
-          const version = await exec(['python', '-c', 'import platform; print(platform.python_version())']);
-          expect(version.stdout.trim(), `${where}: the image's python`).toMatch(new RegExp(`^${python.replace('.', '\\.')}\\.`));
-
-          const started = Date.now();
-          const install = await exec(['sh', '-c', INSTALL[options.packageManager]]);
-          console.log(`[runtime] ${where}: venv + install ${((Date.now() - started) / 1000).toFixed(1)} s (engine slot ${engine.slot})`);
-          expect(install.code, `${where}: ${INSTALL[options.packageManager]} failed:\n${tail(install, 25)}`).toBe(0);
-
-          const check = await exec(['sh', '-c', `${PIP} check`]);
-          expect(check.code, `${where}: pip check:\n${tail(check)}`).toBe(0);
-
-          // Everything in the venv is in the lock at the lock's version, and every distribution
-          // the lock installs on every platform is there.
-          const lock = readLock(dir, options.packageManager);
-          const listed = await exec(['/opt/venv/bin/python', '-c', INSTALLED_DISTRIBUTIONS]);
-          expect(listed.code, `${where}: listing the venv:\n${tail(listed)}`).toBe(0);
-          const installedVersions = JSON.parse(listed.stdout) as Record<string, string>;
-          const offLock = Object.entries(installedVersions).filter(([name, version]) => lock.pins.get(name) !== version);
-          expect(offLock.map(([n, v]) => `${n}==${v} (lock: ${lock.pins.get(n) ?? 'absent'})`), `${where}: installed, but not as the lock pins it`).toEqual([]);
-          const missing = lock.required.filter((name) => !(name in installedVersions));
-          expect(missing, `${where}: pinned, but not installed`).toEqual([]);
-
-          const [server] = readFinalStage(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).cmd;
-          const found = await exec(['sh', '-c', `test -x /opt/venv/bin/${server} && /opt/venv/bin/${server} --version`]);
-          expect(found.code, `${where}: the Dockerfile's CMD runs ${server}, which the requirements do not install:\n${tail(found)}`).toBe(0);
-          installed = true;
+      const exec = (argv: string[], env: Record<string, string> = {}, user?: string): Promise<RunResult> =>
+        docker(engine, ['exec', ...(user ? ['-u', user, '-e', 'HOME=/tmp'] : []), ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), container, ...argv], {
+          timeoutMs: INSTALL_MS,
         });
 
-        test.sequential("its own pytest suite passes against PostgreSQL 18 and Redis 8, nothing skipped, the app's own data untouched, none of its own left", async ({ expect }) => {
-          expect(installed, `${where}: the requirements did not install`).toBe(true);
-          const env = {
-            ...(options.postgres ? { DATABASE_URL: services.databaseUrl(database) } : {}),
-            ...(options.redis ? { REDIS_URL: services.redisUrl(redisDb) } : {}),
-          };
-          // The app's own data on the same servers, put there as the running app would: its row
-          // through its own store, its visit counter under its own key.
-          if (options.migrations) {
-            // The schema is Alembic's (the app does not create its table): as the README's dev loop says.
-            const migrated = await exec(['/opt/venv/bin/alembic', 'upgrade', 'head'], env, '10001:10001');
-            expect(migrated.code, `${where}: alembic upgrade head:\n${tail(migrated)}`).toBe(0);
-          }
-          if (options.postgres) {
-            const seeded = await exec(['/opt/venv/bin/python', '-c', SEED_ITEM], env, '10001:10001');
-            expect(seeded.code, `${where}: seeding the app's own item:\n${tail(seeded)}`).toBe(0);
-          }
-          if (options.redis) await services.redis(engine, redisDb, ['SET', LIVE_VISITS_KEY, '41']);
-          const liveData = async () => ({
-            items: options.postgres ? await services.query(engine, database, LIVE_ITEMS_QUERY) : [],
-            visits: options.redis ? await services.redis(engine, redisDb, ['GET', LIVE_VISITS_KEY]) : [],
-          });
-          const before = await liveData();
-          if (options.postgres) expect(before.items, `${where}: the app's own item`).toHaveLength(1);
+      test.sequential('its lock installs from PyPI exactly as pinned, pip check is clean, and the CMD’s server is installed', { timeout: INSTALL_MS }, async ({ expect }) => {
+        const version = await exec(['python', '-c', 'import platform; print(platform.python_version())']);
+        expect(version.stdout.trim(), `${where}: the image's python`).toMatch(new RegExp(`^${python.replace('.', '\\.')}\\.`));
 
-          const result = await pytest(exec, env);
-          const summary = pytestSummary(result.stdout);
-          expect(result.code, `${where}: pytest failed\n${tail(result, 60)}`).toBe(0);
-          expect(await liveData(), `${where}: the app's own data after the tests`).toEqual(before);
-          expect(summary.failed + summary.errors, `${where}\n${tail(result, 60)}`).toBe(0);
-          expect(summary.skipped, `${where}: tests were skipped although the services are set\n${tail(result, 60)}`).toBe(0);
-          expect(summary.passed, `${where}\n${tail(result, 60)}`).toBeGreaterThan(0);
-          for (const name of [...API_TESTS, ...serviceTests(options)])
-            expect(result.stdout, `${where}: ${name} did not pass\n${tail(result, 60)}`).toMatch(new RegExp(`^${escape(name)} PASSED`, 'm'));
-          // What lets the suite pass again and again against the app's own servers: nothing is left behind.
-          // The tests' own data lives in a schema test_<run> and under keys test-<run>: (the
-          // project's conftest.py); both are gone when the run ends.
-          if (options.postgres)
-            expect(await services.query(engine, database, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'test%'"), `${where}: test schemas left`).toEqual([]);
-          if (options.redis) expect(await services.redisKeys(engine, redisDb, 'test*'), `${where}: test keys left in Redis`).toEqual([]);
-        });
+        const started = Date.now();
+        const install = await exec(['sh', '-c', INSTALL[options.packageManager]]);
+        console.log(`[runtime] ${where}: venv + install ${((Date.now() - started) / 1000).toFixed(1)} s (engine slot ${engine.slot})`);
+        expect(install.code, `${where}: ${INSTALL[options.packageManager]} failed:\n${tail(install, 25)}`).toBe(0);
 
-        test.sequential('without DATABASE_URL/REDIS_URL its pytest suite skips the service tests, with reasons', async ({ expect }) => {
-          expect(installed, `${where}: the requirements did not install`).toBe(true);
-          const result = await pytest(exec, {});
-          const summary = pytestSummary(result.stdout);
-          expect(result.code, `${where}: pytest without services failed\n${tail(result, 60)}`).toBe(0);
-          expect(summary.failed + summary.errors, `${where}\n${tail(result, 60)}`).toBe(0);
-          if (options.postgres || options.redis) {
-            expect(summary.skipped, `${where}: nothing skipped without services\n${tail(result, 60)}`).toBeGreaterThan(0);
-            for (const name of [...(options.postgres ? ['DATABASE_URL'] : []), ...(options.redis ? ['REDIS_URL'] : [])])
-              expect(result.stdout, `${where}: no skip reason names ${name}`).toMatch(new RegExp(`SKIPPED.*${name} is not set`));
-          } else {
-            expect(summary.skipped, `${where}: tests skipped in a project without services\n${tail(result, 60)}`).toBe(0);
-          }
+        const check = await exec(['sh', '-c', `${PIP} check`]);
+        expect(check.code, `${where}: pip check:\n${tail(check)}`).toBe(0);
+
+        // Everything in the venv is in the lock at the lock's version, and every distribution
+        // the lock installs on every platform is there.
+        const lock = readLock(dir, options.packageManager);
+        const listed = await exec(['/opt/venv/bin/python', '-c', INSTALLED_DISTRIBUTIONS]);
+        expect(listed.code, `${where}: listing the venv:\n${tail(listed)}`).toBe(0);
+        const installedVersions = JSON.parse(listed.stdout) as Record<string, string>;
+        const offLock = Object.entries(installedVersions).filter(([name, version]) => lock.pins.get(name) !== version);
+        expect(offLock.map(([n, v]) => `${n}==${v} (lock: ${lock.pins.get(n) ?? 'absent'})`), `${where}: installed, but not as the lock pins it`).toEqual([]);
+        const missing = lock.required.filter((name) => !(name in installedVersions));
+        expect(missing, `${where}: pinned, but not installed`).toEqual([]);
+
+        const [server] = readFinalStage(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).cmd;
+        const found = await exec(['sh', '-c', `test -x /opt/venv/bin/${server} && /opt/venv/bin/${server} --version`]);
+        expect(found.code, `${where}: the Dockerfile's CMD runs ${server}, which the requirements do not install:\n${tail(found)}`).toBe(0);
+        installed = true;
+      });
+
+      test.sequential("its own pytest suite passes against PostgreSQL 18 and Redis 8, nothing skipped, the app's own data untouched, none of its own left", async ({ expect }) => {
+        expect(installed, `${where}: the requirements did not install`).toBe(true);
+        const env = {
+          ...(options.postgres ? { DATABASE_URL: services.databaseUrl(database) } : {}),
+          ...(options.redis ? { REDIS_URL: services.redisUrl(redisDb) } : {}),
+        };
+        // The app's own data on the same servers, put there as the running app would: its row
+        // through its own store, its visit counter under its own key.
+        if (options.migrations) {
+          // The schema is Alembic's (the app does not create its table): as the README's dev loop says.
+          const migrated = await exec(['/opt/venv/bin/alembic', 'upgrade', 'head'], env, '10001:10001');
+          expect(migrated.code, `${where}: alembic upgrade head:\n${tail(migrated)}`).toBe(0);
+        }
+        if (options.postgres) {
+          const seeded = await exec(['/opt/venv/bin/python', '-c', SEED_ITEM], env, '10001:10001');
+          expect(seeded.code, `${where}: seeding the app's own item:\n${tail(seeded)}`).toBe(0);
+        }
+        if (options.redis) await services.redis(engine, redisDb, ['SET', LIVE_VISITS_KEY, '41']);
+        const liveData = async () => ({
+          items: options.postgres ? await services.query(engine, database, LIVE_ITEMS_QUERY) : [],
+          visits: options.redis ? await services.redis(engine, redisDb, ['GET', LIVE_VISITS_KEY]) : [],
         });
+        const before = await liveData();
+        if (options.postgres) expect(before.items, `${where}: the app's own item`).toHaveLength(1);
+
+        const result = await pytest(exec, env);
+        const summary = pytestSummary(result.stdout);
+        expect(result.code, `${where}: pytest failed\n${tail(result, 60)}`).toBe(0);
+        expect(await liveData(), `${where}: the app's own data after the tests`).toEqual(before);
+        expect(summary.failed + summary.errors, `${where}\n${tail(result, 60)}`).toBe(0);
+        expect(summary.skipped, `${where}: tests were skipped although the services are set\n${tail(result, 60)}`).toBe(0);
+        expect(summary.passed, `${where}\n${tail(result, 60)}`).toBeGreaterThan(0);
+        for (const name of [...API_TESTS, ...serviceTests(options)])
+          expect(result.stdout, `${where}: ${name} did not pass\n${tail(result, 60)}`).toMatch(new RegExp(`^${escape(name)} PASSED`, 'm'));
+        // What lets the suite pass again and again against the app's own servers: nothing is left behind.
+        // The tests' own data lives in a schema test_<run> and under keys test-<run>: (the
+        // project's conftest.py); both are gone when the run ends.
+        if (options.postgres)
+          expect(await services.query(engine, database, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'test%'"), `${where}: test schemas left`).toEqual([]);
+        if (options.redis) expect(await services.redisKeys(engine, redisDb, 'test*'), `${where}: test keys left in Redis`).toEqual([]);
+      });
+
+      test.sequential('without DATABASE_URL/REDIS_URL its pytest suite skips the service tests, with reasons', async ({ expect }) => {
+        expect(installed, `${where}: the requirements did not install`).toBe(true);
+        const result = await pytest(exec, {});
+        const summary = pytestSummary(result.stdout);
+        expect(result.code, `${where}: pytest without services failed\n${tail(result, 60)}`).toBe(0);
+        expect(summary.failed + summary.errors, `${where}\n${tail(result, 60)}`).toBe(0);
+        if (options.postgres || options.redis) {
+          expect(summary.skipped, `${where}: nothing skipped without services\n${tail(result, 60)}`).toBeGreaterThan(0);
+          for (const name of [...(options.postgres ? ['DATABASE_URL'] : []), ...(options.redis ? ['REDIS_URL'] : [])])
+            expect(result.stdout, `${where}: no skip reason names ${name}`).toMatch(new RegExp(`SKIPPED.*${name} is not set`));
+        } else {
+          expect(summary.skipped, `${where}: tests skipped in a project without services\n${tail(result, 60)}`).toBe(0);
+        }
       });
     });
   });

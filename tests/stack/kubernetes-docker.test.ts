@@ -37,18 +37,20 @@ import type { EngineInfo } from '../support/engine.js';
 import { copyFixture } from '../support/existing-app.js';
 import { kustomizeBuild, kustomizeUnavailable, parseObjects, type K8sObject } from '../support/kubernetes-check.js';
 import { createDatabase, databaseSocketUrl, redisSocketUrl, type ServicesState } from '../support/services.js';
+import { createFlags, pairwiseProjects, projectLabel, projectName, type StackProject } from './support/pairwise.js';
+import { constraintsBroken, missingConstraints, PROCESS_CONSTRAINTS_PY, type HostLimits, type ProcessConstraints } from './support/pod-constraints.js';
 
 const parent = mkdtempSync(path.join(tmpdir(), 'cpda-k8s-docker-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
-type Combo = Omit<ProjectOptions, 'name' | 'description' | 'python' | 'deploy' | ExtraOptionKey>;
-/** Both servers, both Dockerfile variants, with and without the services. */
-const COMBOS: Combo[] = [
-  { framework: 'flask', postgres: true, redis: true, dockerfile: 'standard', migrations: true, packageManager: 'uv' },
-  { framework: 'fastapi', postgres: true, redis: true, dockerfile: 'multi-stage', migrations: true, packageManager: 'pip' },
-  { framework: 'flask', postgres: false, redis: false, dockerfile: 'multi-stage', migrations: false, packageManager: 'uv' },
-  { framework: 'fastapi', postgres: false, redis: false, dockerfile: 'standard', migrations: false, packageManager: 'pip' },
-];
+type Combo = StackProject;
+/**
+ * The covering array's projects with --deploy kubernetes (tests/support/pairwise.ts): every
+ * value of every other option, each with Kubernetes, in at least one of them.
+ */
+const COMBOS: [id: string, combo: Combo][] = pairwiseProjects()
+  .map((combo, index) => [projectName(index), combo] as [string, Combo])
+  .filter(([, combo]) => combo.deploy === 'kubernetes');
 
 const engines = inject('engines');
 const services: ServicesState = inject('services') ?? { ok: false, reason: 'tests/support/services-setup.ts did not run' };
@@ -205,10 +207,17 @@ const WRITE_FAILURES = ['Read-only file system', 'Permission denied', 'Traceback
  * directory, the logs, and a clean stop within the grace period.
  */
 async function runAsPod(host: EngineInfo, name: string, image: string, pod: Pod, secretEnv: Record<string, string>, framework: 'flask' | 'fastapi', extra: string[] = [], probeKinds: ProbeKind[] = ALL_PROBES): Promise<PodRun> {
-  const problems: string[] = [];
-  const run = await docker(host, ['run', '-d', '--name', name, ...podRunArgs(pod, secretEnv), ...extra, image]);
-  if (run.code !== 0) return { problems: [`docker run failed: ${run.stderr.trim()}`] };
+  const args = podRunArgs(pod, secretEnv);
+  // The required constraints, not the manifest's own (tests/support/pod-constraints.ts): a
+  // manifest that lost one would otherwise weaken this run with it and still pass.
+  const problems: string[] = missingConstraints(args);
+  const run = await docker(host, ['run', '-d', '--name', name, ...args, ...extra, image]);
+  if (run.code !== 0) return { problems: [...problems, `docker run failed: ${run.stderr.trim()}`] };
   try {
+    const seen = await docker(host, ['exec', name, 'python', '-c', PROCESS_CONSTRAINTS_PY]);
+    const limits = await docker(host, ['inspect', '-f', '{{json .HostConfig}}', name]);
+    if (seen.code !== 0 || limits.code !== 0) problems.push(`could not read what the server runs under: ${seen.stderr.trim()} ${limits.stderr.trim()}`);
+    else problems.push(...constraintsBroken(JSON.parse(seen.stdout) as ProcessConstraints, JSON.parse(limits.stdout) as HostLimits));
     const probes = probeUrls(pod, probeKinds);
     const urls = probes.map((p) => p.url);
     // Like the kubelet: the startup probe first (up to 60 s), then every probe.
@@ -258,6 +267,8 @@ async function runMigrationJob(host: EngineInfo, name: string, image: string, po
   for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
     const argv = [...(c.command?.slice(1) ?? []), ...(c.args ?? [])];
     const args = podRunArgs({ deployment: job, configMap: pod.configMap }, secretEnv, c);
+    const missing = missingConstraints(args);
+    if (missing.length > 0) return `the migration Job's container ${c.name}: ${missing.join('; ')}`;
     const r = await docker(host, ['run', '--rm', '--name', `${name}-${c.name}`, ...args, ...extra, image, ...argv], { timeoutMs: 300_000 });
     const output = (r.stdout + r.stderr).trim();
     if (r.code !== 0) return `the migration Job's container ${c.name} exited ${r.code}:\n${output}`;
@@ -277,6 +288,8 @@ async function initWaitsForDatabase(host: EngineInfo, name: string, image: strin
   if (!c) return 'the migration Job has no init container';
   const argv = [...(c.command?.slice(1) ?? []), ...(c.args ?? [])];
   const args = podRunArgs({ deployment: pod.migrationJob!, configMap: pod.configMap }, secretEnv, c);
+  const missing = missingConstraints(args);
+  if (missing.length > 0) return `the init container ${c.name}: ${missing.join('; ')}`;
   const started = await docker(host, ['run', '-d', '--name', name, ...args, ...extra, image, ...argv]);
   if (started.code !== 0) return `docker run failed: ${started.stderr.trim()}`;
   try {
@@ -339,13 +352,11 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
     if (engines.available) host = engineFor(engines.engines, 0);
   });
 
-  test.concurrent.for(COMBOS.map((c) => [comboId(c), c] as const))(
-    '%s --deploy kubernetes: the image, without deploy/, runs as the prod Deployment constrains it and its probes answer',
+  test.concurrent.for(COMBOS.map(([id, combo]) => [`${id}: ${projectLabel(combo)}`, id, combo] as const))(
+    '%s: the image, without deploy/, runs as the prod Deployment constrains it and its probes answer',
     { timeout: 300_000 },
-    async ([id, combo], { expect, annotate }) => {
-      // prettier-ignore
-      const run = await runMain([id, '--yes', '--framework', combo.framework, combo.postgres ? '--postgres' : '--no-postgres', combo.redis ? '--redis' : '--no-redis',
-        '--dockerfile', combo.dockerfile, '--package-manager', combo.packageManager, '--deploy', 'kubernetes'], { cwd: parent });
+    async ([, id, combo], { expect, annotate }) => {
+      const run = await runMain([id, '--yes', ...createFlags(combo)], { cwd: parent });
       expect(run.code, run.stderr).toBe(0);
       const dir = path.join(parent, id);
       const image = `cpda-k8s/${id}:test`;
@@ -389,6 +400,28 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
     expect(result.problems.join('\n')).toMatch(/No usable temporary directory/);
   });
 
+  // Each required constraint, taken out of the fixture's manifest: the app still starts and
+  // answers, so only the required-constraint checks can fail the run, and they must.
+  type ContainerSecurity = NonNullable<ContainerSpec['securityContext']>;
+  const WEAKENINGS: [what: string, weaken: (pod: Pod) => void, says: RegExp][] = [
+    ['runAsUser 0 (root)', (pod) => { pod.deployment.spec.template.spec.securityContext = { runAsUser: 0, runAsGroup: 0 }; }, /lacks a non-root user[\s\S]*the server runs as root/],
+    ['no readOnlyRootFilesystem', (pod) => { delete securityOf(pod).readOnlyRootFilesystem; }, /lacks a read-only root filesystem[\s\S]*the root filesystem is writable/],
+    ['no capabilities.drop', (pod) => { delete securityOf(pod).capabilities; }, /lacks every capability dropped[\s\S]*the server holds capabilities/],
+    ['a capability added back (NET_BIND_SERVICE)', (pod) => { securityOf(pod).capabilities = { drop: ['ALL'], add: ['NET_BIND_SERVICE'] }; }, /lacks every capability dropped[\s\S]*the server holds capabilities/],
+    ['allowPrivilegeEscalation left out', (pod) => { delete securityOf(pod).allowPrivilegeEscalation; }, /lacks no privilege escalation[\s\S]*may gain privileges/],
+    ['no resources.limits', (pod) => { delete pod.deployment.spec.template.spec.containers[0]!.resources; }, /lacks a memory limit[\s\S]*lacks a CPU limit[\s\S]*no memory limit[\s\S]*no CPU limit/],
+  ];
+  function securityOf(pod: Pod): ContainerSecurity {
+    return (pod.deployment.spec.template.spec.containers[0]!.securityContext ??= {});
+  }
+  test.for(WEAKENINGS)('with %s in the manifest, the run fails, naming the required constraint', { timeout: 300_000 }, async ([what, weaken, says]) => {
+    const { image, pod, secrets } = await fixturePod('kubernetes-app');
+    weaken(pod);
+    const result = await runAsPod(host, `cpda-k8s-weak-${what.replace(/\W+/g, '-')}-${process.pid}`, image, pod, secrets, 'flask');
+    expect(result.problems.join('\n')).toMatch(says);
+    expect(result.problems.join('\n'), 'the app itself still answered').not.toMatch(/the probes did not answer/);
+  });
+
   test('with a probe on the wrong port, the run fails', { timeout: 300_000 }, async () => {
     const { image, pod, secrets } = await fixturePod('kubernetes-app');
     pod.deployment.spec.template.spec.containers[0]!.readinessProbe!.httpGet!.port = 8081;
@@ -398,8 +431,7 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
 
   // The wait check must be able to fail: an init container that tries the database once.
   test("a migration Job whose init container does not wait for the database: the run fails", { timeout: 300_000 }, async () => {
-    const combo = COMBOS.find((c) => c.migrations)!;
-    const id = comboId(combo);
+    const [id, combo] = COMBOS.find(([, c]) => c.migrations)!;
     const dir = path.join(parent, id);
     const image = `cpda-k8s/${id}:test`;
     await buildImage(host, dir, image);

@@ -14,7 +14,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ExtraOptionKey, ProjectOptions } from '../../src/options/table.js';
 import { docker, engineFor } from '../support/docker.js';
@@ -24,6 +23,7 @@ import { copyFixture } from '../support/existing-app.js';
 import { generateInto } from '../support/generate.js';
 import { mutate } from '../support/mutate.js';
 import { createDatabase, databaseSocketUrl, redisSocketUrl, type Services } from '../support/services.js';
+import { runUntilHealthy, type ImageHealth } from './support/image-health.js';
 
 const PYTHON = '3.13' as const;
 const SOCKETS_INSIDE = '/run/test-services';
@@ -53,27 +53,14 @@ function build(engine: EngineInfo, dir: string, tag: string) {
 }
 
 /** Runs the image with the test services' sockets, waits for the engine to call it healthy. */
-async function runHealthy(engine: EngineInfo, services: Services, image: string, combo: Combo, index: number): Promise<{ status: string; logs: string }> {
+async function runHealthy(engine: EngineInfo, services: Services, image: string, combo: Combo, index: number): Promise<ImageHealth> {
   const database = `cpda_image_${index}`;
   if (combo.postgres) await createDatabase(services, database);
   const env = [
     ...(combo.postgres ? ['-e', `DATABASE_URL=${databaseSocketUrl(services, database, SOCKETS_INSIDE)}`] : []),
     ...(combo.redis ? ['-e', `REDIS_URL=${redisSocketUrl(SOCKETS_INSIDE, 100 + index)}`] : []),
   ];
-  const started = await docker(engine, ['run', '-d', '--network', 'none', '-v', `${services.socketDir}:${SOCKETS_INSIDE}:ro`, ...env, image]);
-  if (started.code !== 0) return { status: 'not started', logs: started.stderr };
-  const id = started.stdout.trim();
-  try {
-    // The HEALTHCHECK's first probe comes after --interval (30 s); give it two.
-    for (let i = 0; i < 90; i++) {
-      const status = (await docker(engine, ['inspect', '-f', '{{.State.Health.Status}}', id])).stdout.trim();
-      if (status === 'healthy' || status === 'unhealthy') return { status, logs: (await docker(engine, ['logs', id])).stderr };
-      await sleep(1000);
-    }
-    return { status: 'timed out', logs: (await docker(engine, ['logs', id])).stderr };
-  } finally {
-    await docker(engine, ['rm', '-f', id]);
-  }
+  return runUntilHealthy(engine, image, ['--network', 'none', '-v', `${services.socketDir}:${SOCKETS_INSIDE}:ro`, ...env]);
 }
 
 describe.concurrent('a changed hash in the lock fails the build', { timeout: 1_200_000 }, () => {

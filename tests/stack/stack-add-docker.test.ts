@@ -16,6 +16,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { docker, engineFor } from '../support/docker.js';
 import type { EngineInfo } from '../support/engine.js';
 import { runMain } from '../support/cli-run.js';
+import { runUntilHealthy, type ImageHealth } from './support/image-health.js';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures');
 const engines = inject('engines');
@@ -43,20 +44,8 @@ function build(engine: EngineInfo, dir: string, tag: string, extra: string[] = [
 }
 
 /** Runs the image (no network: nothing it needs is outside) until the engine calls it healthy. */
-async function healthy(engine: EngineInfo, image: string): Promise<{ status: string; logs: string }> {
-  const started = await docker(engine, ['run', '-d', '--network', 'none', image]);
-  if (started.code !== 0) return { status: 'not started', logs: started.stderr };
-  const id = started.stdout.trim();
-  try {
-    for (let i = 0; i < 90; i++) {
-      const status = (await docker(engine, ['inspect', '-f', '{{.State.Health.Status}}', id])).stdout.trim();
-      if (status === 'healthy' || status === 'unhealthy') return { status, logs: (await docker(engine, ['logs', id])).stderr };
-      await sleep(1000);
-    }
-    return { status: 'timed out', logs: (await docker(engine, ['logs', id])).stderr };
-  } finally {
-    await docker(engine, ['rm', '-f', id]);
-  }
+function healthy(engine: EngineInfo, image: string): Promise<ImageHealth> {
+  return runUntilHealthy(engine, image, ['--network', 'none']);
 }
 
 describe.concurrent('add docker on a uv workspace builds and runs', { timeout: 1_200_000 }, () => {

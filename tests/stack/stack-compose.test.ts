@@ -1,5 +1,6 @@
-// The generated stack, run as a user runs it: for every combination (framework x Postgres x
-// Redis x Dockerfile variant x package manager), Docker Compose v2 on Docker Engine 28
+// The generated stack, run as a user runs it: for every pair of option values (a covering array
+// of the option table, tests/support/pairwise.ts: framework, Python, Postgres, Redis, Dockerfile
+// variant, package manager, migrations, ... each value with each other's), Docker Compose v2 on Docker Engine 28
 // (tests/support/engine.ts) builds the project exactly as generated (its `# syntax=` line, cache
 // mounts and the install of its lock from PyPI, `uv sync --locked` or `pip install
 // --require-hashes`, included) and starts it, in production
@@ -29,29 +30,32 @@ import { readFinalStage } from '../support/final-stage.js';
 import { holdReadmePorts } from '../support/readme-ports.js';
 import { generateInto } from '../support/generate.js';
 import { tail } from '../support/run.js';
+import { onePer, pairwiseProjects, projectLabel, projectName } from './support/pairwise.js';
+import { standinPythons } from './support/standin-images.js';
 
 const state = inject('engines');
-// Every combination as a new project gets it (with PostgreSQL, migrations on), and per framework
-// one with PostgreSQL but --no-migrations, whose app creates its table at start-up.
-const combos = [
-  ...allCombinations().map((options) => [comboId(options), options] as const),
-  ...allCombinations()
-    .filter((o) => o.postgres && ((o.framework === 'fastapi' && o.redis && o.dockerfile === 'multi-stage' && o.packageManager === 'pip') || (o.framework === 'flask' && !o.redis && o.dockerfile === 'standard' && o.packageManager === 'uv')))
-    .map((options) => [`${comboId(options)}-nomigrations`, { ...options, migrations: false }] as const),
-];
+// A covering array of the option table (tests/support/pairwise.ts): every pair of option values,
+// PostgreSQL without migrations included, in at least one stack, instead of every combination.
+const projects = pairwiseProjects();
+const combos = projects.map((options, index) => [projectName(index), options] as const);
+/** The in-flight stop keeps the server busy for its whole graceful time: one stack per framework (the server's CMD). */
+const IN_FLIGHT = onePer(projects, 'framework');
+/** The failing migration rebuilds the image: one stack with migrations per framework. */
+const FAILING_MIGRATION = onePer(projects, 'framework', (o) => o.migrations);
+const pythons = state.available ? standinPythons() : [];
 const parent = state.available ? mkdtempSync(path.join(tmpdir(), 'cpda-stack-')) : '';
 afterAll(() => {
   if (parent) rmSync(parent, { recursive: true, force: true });
 });
 
 /**
- * Each combination always runs on the same engine (its index modulo the engine count), so its
+ * Each project always runs on the same engine (its index modulo the engine count), so its
  * image is rebuilt from that engine's persisted build cache; an engine runs one stack at a time.
  */
 class EngineQueues {
   private readonly tails = new Map<number, Promise<void>>();
   constructor(private readonly engines: EngineInfo[]) {}
-  /** Waits for the combination's engine; call the returned function to hand it on. */
+  /** Waits for the project's engine; call the returned function to hand it on. */
   async acquire(index: number): Promise<[EngineInfo, () => void]> {
     const engine = engineFor(this.engines, index);
     const previous = this.tails.get(engine.slot) ?? Promise.resolve();
@@ -82,9 +86,11 @@ const JUNK = ['.git/HEAD', '.venv/pyvenv.cfg', 'app/__pycache__/main.cpython-313
 
 describe.skipIf(!state.available)(state.available ? 'the stack under Docker Compose' : `the stack under Docker Compose (skipped: ${state.reason})`, () => {
   combos.forEach(([id, options], index) => {
-    // Stacks of different combinations run at once (each on its own engine); the steps of one
+    // Stacks of different projects run at once (each on its own engine); the steps of one
     // stack run in order.
-    describe.concurrent(id, () => {
+    const noPython = !pythons.includes(options.python);
+    const title = `${id}: ${projectLabel(options)}`;
+    describe.skipIf(noPython).concurrent(noPython ? `${title} (skipped: no stand-in image of Python ${options.python})` : title, () => {
       let engine: EngineInfo;
       let release = () => {};
       let dir = '';
@@ -344,7 +350,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
 
       // One stack per framework (the server's CMD is the same in every combination): the stalled
       // request keeps the server busy for its whole graceful time, about 30 s.
-      if (!options.postgres && !options.redis && options.dockerfile === 'standard' && options.packageManager === 'uv')
+      if (IN_FLIGHT.has(options))
         test.sequential("production: on `docker compose stop app` a request in flight completes and the app exits 0 before stop_grace_period", { timeout: STEP_MS }, async ({ expect }) => {
           earlierStepsPassed(expect);
           const grace = Number(/^\s+stop_grace_period: (\d+)s$/m.exec(readFileSync(path.join(dir, 'compose.yaml'), 'utf8'))?.[1]);
@@ -436,7 +442,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
       });
 
       // One stack per framework: the image is rebuilt with a migration that fails, then restored.
-      if (options.migrations && options.redis && options.dockerfile === 'standard' && options.packageManager === 'uv')
+      if (FAILING_MIGRATION.has(options))
         test.sequential('production: with a migration that fails and no image, `sh scripts/smoke-test` builds the image, the app never starts, and it fails and still removes the stack', { timeout: BUILD_MS }, async ({ expect }) => {
           earlierStepsPassed(expect);
           const broken = path.join(dir, 'migrations', 'versions', '9999_fails.py');

@@ -1,0 +1,69 @@
+// The projects the stack tests build and run for real (tests/support/pairwise.ts): every pair of
+// option values in at least one of them, computed from the option table, so that a feature that
+// adds an option or a value adds stack runs only as pairwise coverage needs.
+
+import { describe, expect, it } from 'vitest';
+import { PROJECT_OPTIONS, type ProjectOptionSpec } from '../src/options/table.js';
+import { allowedByTable, everyCombination, missingPairs, pairwiseFactors, pairwiseProjects } from './support/pairwise.js';
+
+const rows = pairwiseProjects();
+
+/** The fewest rows any covering array can have: every pair of the two largest domains needs its own. */
+function leastPossible(specs: readonly ProjectOptionSpec[]): number {
+  const sizes = Object.values(pairwiseFactors(specs))
+    .map((values) => values.length)
+    .sort((a, b) => b - a);
+  return sizes[0]! * sizes[1]!;
+}
+
+/** A new on/off option of `create`, as another feature would add it to the table. */
+function newSwitch(key: string): ProjectOptionSpec {
+  return { key, flag: key, kind: 'boolean', message: key, help: key, default: false, commands: { create: { default: false } } } as unknown as ProjectOptionSpec;
+}
+
+describe('the stack projects cover every pair of option values', () => {
+  it('ranges over every choice and on/off option of create, free text left out', () => {
+    const keys = Object.keys(pairwiseFactors());
+    expect(keys).toEqual(PROJECT_OPTIONS.filter((s) => s.kind !== 'text').map((s) => s.key));
+    expect(keys).toEqual(expect.arrayContaining(['framework', 'python', 'postgres', 'redis', 'dockerfile', 'packageManager', 'deploy', 'migrations']));
+  });
+
+  it('holds every pair of values that a project can have', () => {
+    expect(missingPairs(rows)).toEqual([]);
+  });
+
+  it('the pair check sees a missing pair: leave out the projects holding Flask with Python 3.12, and it names that pair', () => {
+    const without = rows.filter((r) => !(r.framework === 'flask' && r.python === '3.12'));
+    expect(without.length).toBeLessThan(rows.length);
+    expect(missingPairs(without)).toContain('framework=flask python=3.12');
+  });
+
+  it('has PostgreSQL without migrations, but never migrations without PostgreSQL (the table’s onlyWhen)', () => {
+    for (const row of rows) expect(allowedByTable(row as unknown as Record<string, unknown>), JSON.stringify(row)).toBe(true);
+    expect(missingPairs([])).not.toContain('postgres=false migrations=true');
+    expect(rows.some((r) => r.postgres && !r.migrations)).toBe(true);
+  });
+
+  it('is the same list on every run, so a failing project is built again next time', () => {
+    expect(pairwiseProjects()).toEqual(rows);
+  });
+
+  it('is far smaller than every combination, and within twice the least possible', () => {
+    const combinations = everyCombination(pairwiseFactors()).filter((r) => allowedByTable(r)).length;
+    expect(rows.length).toBeLessThanOrEqual(2 * leastPossible(PROJECT_OPTIONS));
+    expect(rows.length * 10).toBeLessThan(combinations);
+  });
+
+  it('grows with pairs, not combinations, as features add options and values', () => {
+    const withSwitches = [...PROJECT_OPTIONS, newSwitch('worker'), newSwitch('celery'), newSwitch('sentry'), newSwitch('otel')];
+    const python = PROJECT_OPTIONS.find((s) => s.key === 'python')!;
+    const withPython = PROJECT_OPTIONS.map((s) => (s === python ? { ...s, choices: [...(s as unknown as { choices: string[] }).choices, '3.15'] } : s)) as ProjectOptionSpec[];
+    for (const specs of [withSwitches, withPython]) {
+      const grown = pairwiseProjects(specs);
+      expect(missingPairs(grown as unknown as Record<string, unknown>[], specs)).toEqual([]);
+      expect(grown.length).toBeLessThanOrEqual(2 * leastPossible(specs));
+    }
+    // Four more switches multiply the combinations by 16; the pairs need at most a few rows more.
+    expect(pairwiseProjects(withSwitches).length).toBeLessThanOrEqual(rows.length + 4);
+  });
+});

@@ -1,0 +1,179 @@
+// The projects the stack tests run for real: a covering array of `create`'s option table, in
+// which every PAIR of option values (framework x Python, Redis x package manager, ...) that a
+// project can have appears in at least one project, instead of every combination. Static checks
+// (render, lint, schema, snapshot) stay exhaustive; a real build and run costs a minute or more,
+// so their count must grow with the largest pair of option domains, not with their product: a
+// new option or value adds rows only where pairwise coverage needs them.
+//
+// The factors and their constraints come from the option table itself (every choice and on/off
+// option of `create`, and each `onlyWhen`), so an option another feature adds is covered without
+// touching this file. covertable builds the array (greedy, hash-sorted: the same table always
+// gives the same rows, so a failing project is built again by the next run). Its `preFilter`
+// is not used: covertable 2.5 counts the pairs of a row the filter rejects as covered, and left
+// three pairs of this table uncovered (tests/pairwise.test.ts would say which). Instead, an
+// option with `onlyWhen` and the options its condition reads become one factor whose values are
+// their allowed combinations (PostgreSQL+migrations: with, without, no PostgreSQL), so no
+// generated row can break the rule and every allowed pair is still covered.
+
+import { make } from 'covertable';
+import { PROJECT_OPTIONS, useOf, type ProjectOptionSpec, type ProjectOptions } from '../../src/options/table.js';
+
+/** What a stack project is made from: every answer of `create` but the free-text ones. */
+export type StackProject = Omit<ProjectOptions, 'name' | 'description'>;
+type Value = string | boolean;
+type Row = Record<string, Value>;
+
+/** The options a covering array ranges over: the choice and on/off rows of `create`, in table order. */
+export function pairwiseFactors(specs: readonly ProjectOptionSpec[] = PROJECT_OPTIONS): Record<string, readonly Value[]> {
+  const factors: Record<string, readonly Value[]> = {};
+  for (const spec of specs) {
+    if (spec.kind === 'choice') factors[spec.key] = spec.choices;
+    else if (spec.kind === 'boolean') factors[spec.key] = [true, false];
+  }
+  return factors;
+}
+
+/** Whether a complete project respects every `onlyWhen` of the table (migrations needs PostgreSQL). */
+export function allowedByTable(row: Record<string, unknown>, specs: readonly ProjectOptionSpec[] = PROJECT_OPTIONS): boolean {
+  return specs.every((spec) => {
+    const onlyWhen = spec.kind === 'text' ? undefined : useOf(spec, 'create').onlyWhen;
+    return !onlyWhen || row[spec.key] === onlyWhen.otherwise || onlyWhen.holds(row);
+  });
+}
+
+/** Every pair of option values the stack tests run at least once, as a covering array. */
+export function pairwiseProjects(specs: readonly ProjectOptionSpec[] = PROJECT_OPTIONS): StackProject[] {
+  const factors = pairwiseFactors(specs);
+  const groups = constrainedGroups(factors, specs);
+  const grouped = new Set(groups.flat());
+  // Each constrained group is one factor, `postgres+migrations`, whose values are indexes into
+  // its allowed combinations; the other options stay factors of their own.
+  const merged: Record<string, Value[]> = {};
+  const groupRows = new Map<string, Row[]>();
+  for (const key of Object.keys(factors)) {
+    if (!grouped.has(key)) merged[key] = [...factors[key]!];
+  }
+  for (const group of groups) {
+    const combos = everyCombination(Object.fromEntries(group.map((k) => [k, factors[k]!]))).filter((r) => allowedByTable({ ...someProject(factors), ...r }, specs));
+    groupRows.set(group.join('+'), combos);
+    merged[group.join('+')] = combos.map((_, i) => String(i));
+  }
+  return make(merged).map((row) => {
+    const flat: Row = {};
+    for (const [key, value] of Object.entries(row)) Object.assign(flat, groupRows.get(key)?.[Number(value)] ?? { [key]: value });
+    // Back in the table's order, whatever order covertable filled them in.
+    return Object.fromEntries(Object.keys(factors).map((key) => [key, flat[key]])) as unknown as StackProject;
+  });
+}
+
+/**
+ * The options tied by `onlyWhen`: each such option with the options its condition reads (found
+ * by evaluating it on projects that differ from one another in one value), merged where they share one.
+ */
+function constrainedGroups(factors: Record<string, readonly Value[]>, specs: readonly ProjectOptionSpec[]): string[][] {
+  const groups: Set<string>[] = [];
+  for (const spec of specs) {
+    const onlyWhen = spec.kind === 'text' ? undefined : useOf(spec, 'create').onlyWhen;
+    if (!onlyWhen || !(spec.key in factors)) continue;
+    const group = new Set<string>([spec.key]);
+    for (const project of oneValueApart(factors)) {
+      const reading = new Proxy(project, {
+        get(target, key) {
+          if (typeof key === 'string' && key in factors) group.add(key);
+          return Reflect.get(target, key);
+        },
+      });
+      onlyWhen.holds(reading);
+    }
+    for (const other of groups.filter((g) => [...g].some((k) => group.has(k)))) {
+      for (const k of other) group.add(k);
+      groups.splice(groups.indexOf(other), 1);
+    }
+    groups.push(group);
+  }
+  const order = Object.keys(factors);
+  return groups.map((g) => order.filter((k) => g.has(k)));
+}
+
+/** A project with each option's first value. */
+function someProject(factors: Record<string, readonly Value[]>): Row {
+  return Object.fromEntries(Object.entries(factors).map(([key, values]) => [key, values[0]!]));
+}
+
+/** someProject, and every project that differs from it in exactly one option. */
+function oneValueApart(factors: Record<string, readonly Value[]>): Row[] {
+  const base = someProject(factors);
+  return [base, ...Object.entries(factors).flatMap(([key, values]) => values.slice(1).map((value) => ({ ...base, [key]: value })))];
+}
+
+/**
+ * The pairs of option values that some allowed project holds (migrations without PostgreSQL
+ * does not count), each as `key=value key=value`, less those that `rows` hold.
+ */
+export function missingPairs(rows: readonly object[], specs: readonly ProjectOptionSpec[] = PROJECT_OPTIONS): string[] {
+  const factors = pairwiseFactors(specs);
+  const keys = Object.keys(factors);
+  // A pair as one number (option a, its value, option b, its value), so that walking every
+  // combination of a grown table stays quick; spelled out only when missing.
+  const width = Math.max(...keys.map((k) => factors[k]!.length));
+  const id = (a: number, va: number, b: number, vb: number) => ((a * keys.length + b) * width + va) * width + vb;
+  const pairsOf = (row: Record<string, unknown>): number[] => {
+    const at = keys.map((k) => factors[k]!.indexOf(row[k] as Value));
+    const out: number[] = [];
+    for (let a = 0; a < keys.length; a++) for (let b = a + 1; b < keys.length; b++) out.push(id(a, at[a]!, b, at[b]!));
+    return out;
+  };
+  const needed = new Map<number, string>();
+  for (const row of everyCombination(factors)) {
+    if (!allowedByTable(row, specs)) continue;
+    const ids = pairsOf(row);
+    let n = 0;
+    for (let a = 0; a < keys.length; a++)
+      for (let b = a + 1; b < keys.length; b++, n++)
+        if (!needed.has(ids[n]!)) needed.set(ids[n]!, `${keys[a]}=${String(row[keys[a]!])} ${keys[b]}=${String(row[keys[b]!])}`);
+  }
+  for (const row of rows) for (const pair of pairsOf(row as Record<string, unknown>)) needed.delete(pair);
+  return [...needed.values()];
+}
+
+/** Every combination of the factors' values (the exhaustive set the static checks walk). */
+export function everyCombination(factors: Record<string, readonly Value[]>): Row[] {
+  let out: Row[] = [{}];
+  for (const [key, values] of Object.entries(factors)) out = out.flatMap((row) => values.map((value) => ({ ...row, [key]: value })));
+  return out;
+}
+
+/** A short, valid project name for row `index` (a name may not hold the dots of `3.13`). */
+export function projectName(index: number): string {
+  return `pair-${index + 1}`;
+}
+
+/** What a row is, for test titles: `fastapi 3.13 postgres redis multi-stage uv kubernetes ci no-dependabot lint migrations`. */
+export function projectLabel(project: StackProject): string {
+  const row = project as unknown as Row;
+  return Object.keys(pairwiseFactors())
+    .map((key) => (typeof row[key] === 'boolean' ? (row[key] ? key : `no-${key}`) : String(row[key])))
+    .join(' ');
+}
+
+/**
+ * For a check that needs one project per value of `key` (one per framework: the server's CMD),
+ * the first of `rows` with each value among those `where` allows, fewest services first (the
+ * quickest stack). Pairwise coverage guarantees one per value when `where` fixes one other option.
+ */
+export function onePer<K extends keyof StackProject>(rows: readonly StackProject[], key: K, where: (row: StackProject) => boolean = () => true): Set<StackProject> {
+  const services = (row: StackProject) => Number(row.postgres) + Number(row.redis);
+  const picked = new Map<StackProject[K], StackProject>();
+  for (const row of [...rows].filter(where).sort((a, b) => services(a) - services(b))) if (!picked.has(row[key])) picked.set(row[key], row);
+  return new Set(picked.values());
+}
+
+/** The `create` flags that give a project these answers (`--framework flask --no-redis ...`), from the table's flags. */
+export function createFlags(project: StackProject): string[] {
+  const row = project as unknown as Row;
+  return PROJECT_OPTIONS.filter((spec) => spec.key in row).flatMap((spec) => {
+    const value = row[spec.key]!;
+    if (typeof value === 'boolean') return [value ? `--${spec.flag}` : `--no-${spec.flag}`];
+    return [`--${spec.flag}`, value];
+  });
+}
