@@ -63,6 +63,8 @@ export async function startRootlessEngine(): Promise<RootlessEngine> {
   const killNow = () => {
     for (const child of children.reverse()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
+  // A worker that dies without its afterAll: the daemon's process tree goes with it.
+  process.once('exit', killNow);
   try {
     // The user owns its runtime directory and CLI configuration; the log stays root's.
     const runtime = path.join(dir, 'run');
@@ -111,10 +113,12 @@ export async function startRootlessEngine(): Promise<RootlessEngine> {
         await stopProcess(holder, 5_000);
         rmSync(dir, { recursive: true, force: true });
         rmSync(LOCK, { recursive: true, force: true });
+        process.removeListener('exit', killNow);
       },
     };
   } catch (error) {
     killNow();
+    process.removeListener('exit', killNow);
     const logged = tailOf(log, 30);
     rmSync(dir, { recursive: true, force: true });
     rmSync(LOCK, { recursive: true, force: true });
