@@ -4,7 +4,9 @@
 // user, password and database come from the files POSTGRES_USER_FILE, POSTGRES_PASSWORD_FILE
 // and POSTGRES_DB_FILE name, without their trailing newline, and only the files' paths are
 // in the container's configuration; a missing file stops the start with an error naming it,
-// and so does setting a variable both ways.
+// and so does setting a variable both ways. As with the official entry point (docker-library's
+// file_env exports the value before it execs the server), the value is in PID 1's environment:
+// a check that no secret is in any /proc/*/environ must expect it there, or wrap the entry point.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +68,14 @@ describe.skipIf(!state.available)(state.available ? 'the postgres stand-in reads
     const inspect = await docker(engine(), ['inspect', c]);
     expect(inspect.stdout).toContain('POSTGRES_PASSWORD_FILE=/run/secrets/password');
     expect(inspect.stdout).not.toContain(password);
+  });
+
+  test("as with the official entry point, the value read from the file is in the server's own environment (PID 1's, which its own user reads), and the _FILE variable is not", async ({ expect }) => {
+    const environ = await docker(engine(), ['exec', '-u', 'postgres', `cpda-pg-standin-${process.pid}-files`, 'sh', '-c', "tr '\\0' '\\n' < /proc/1/environ"]);
+    expect(environ.code, tail(environ)).toBe(0);
+    const lines = environ.stdout.split('\n');
+    expect(lines.filter((l) => l.startsWith('POSTGRES_PASSWORD'))).toEqual([expect.stringMatching(/^POSTGRES_PASSWORD=pw-\d+-\d+$/)]);
+    expect(lines).toContain('POSTGRES_USER=filed_user');
   });
 
   test('a missing secret file: the container stops at once, and its error names the file', async ({ expect }) => {
