@@ -1,12 +1,13 @@
-// Rootless Docker (issue 23, item 3): the generated default project, unchanged, run by an
-// unprivileged user with their own rootless engine (dockerd-rootless.sh: tests/support/
-// rootless-engine.ts). The user creates the project, and `docker compose up --build --wait`
-// builds and starts it; an item created through the API reads back; no process of the stack
-// runs as the host's root, the app runs as its own non-root user and writes where it must;
-// after `down` and `up` the item is still there (the named volumes). On cgroup v1, as on these
-// machines, rootless Docker cannot enforce compose.yaml's mem_limit and pids_limit: the engine
-// accepts them, shows them in `docker inspect`, and does not apply them (the stack starts; only
-// `docker info` and the daemon's start-up warn). One project, the data root kept between runs.
+// Rootless Docker (issue 23, item 3): generated projects, unchanged, run by an unprivileged user
+// with their own rootless engine (dockerd-rootless.sh: tests/support/rootless-engine.ts): the
+// default project (FastAPI, PostgreSQL, Redis, uv) and the same with Flask. The user creates the
+// project, and `docker compose up --build --wait` builds and starts it; an item created through
+// the API reads back; no process of the stack runs as the host's root, the app runs as its own
+// non-root user and writes where it must; after `down` and `up` the item is still there (the
+// named volumes). On cgroup v1, as on these machines, rootless Docker cannot enforce
+// compose.yaml's mem_limit and pids_limit: the engine accepts them, shows them in `docker
+// inspect`, and does not apply them (the stack starts; only `docker info` and the daemon's
+// start-up warn). One engine for both, its data root kept between runs.
 
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, chownSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,19 +25,51 @@ const state = inject('engines');
 const unavailable = state.available ? await rootlessUnavailable() : state.reason;
 const STEP_MS = 300_000;
 const BUILD_MS = 900_000;
-const NAME = 'rootless-app';
+/** The default project, and the same with Flask (the other server: gunicorn). */
+const PROJECTS = [
+  { name: 'rootless-fastapi', flags: [] as string[] },
+  { name: 'rootless-flask', flags: ['--framework', 'flask'] },
+];
 const url = (route: string) => `http://127.0.0.1:8000${route}`;
 /** cgroup v1 (these machines): rootless Docker has no cgroups to put limits in. */
 const CGROUP_V1 = !readdirSync('/sys/fs/cgroup').includes('cgroup.controllers');
 
 describe.skipIf(unavailable !== null)(unavailable ? `rootless Docker (skipped: ${unavailable})` : 'rootless Docker', () => {
-  describe.sequential('the default project, run by an unprivileged user with rootless Docker', () => {
-    let engine: RootlessEngine;
-    let parent = '';
+  let engine: RootlessEngine;
+  let parent = '';
+  const started = Date.now();
+
+  beforeAll(async () => {
+    const t = Date.now();
+    engine = await startRootlessEngine();
+    console.log(`[rootless] engine started: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    parent = mkdtempSync(path.join(tmpdir(), 'cpda-rootless-'));
+    chownSync(parent, engine.uid, engine.gid);
+    searchableBy(parent);
+  }, STEP_MS);
+
+  afterAll(async () => {
+    try {
+      await engine?.stop();
+    } finally {
+      if (parent) rmSync(parent, { recursive: true, force: true });
+      console.log(`[rootless] the whole file: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+  }, STEP_MS);
+
+  test('the engine runs rootless, as the unprivileged user', async ({ expect }) => {
+    const info = await docker(engine, ['info', '--format', '{{json .SecurityOptions}}']);
+    expect(info.code, tail(info)).toBe(0);
+    expect(info.stdout).toContain('name=rootless');
+    const me = await asRootlessUser(engine, parent, ['id', '-u']);
+    expect(Number(me.stdout.trim())).toBe(engine.uid);
+    expect(engine.uid).not.toBe(0);
+  });
+
+  describe.for(PROJECTS)('$name, run by that user', ({ name: NAME, flags }) => {
     let dir = '';
     let item: { id: number; name: string } | undefined;
     let upOutput = '';
-    const started = Date.now();
     const failed: string[] = [];
     const step = (name: string, timeout: number, body: (expect: ExpectStatic) => Promise<void>) =>
       test(name, { timeout }, async ({ expect, onTestFailed }) => {
@@ -49,49 +82,30 @@ describe.skipIf(unavailable !== null)(unavailable ? `rootless Docker (skipped: $
 
     beforeAll(async () => {
       if (!state.available) return;
-      let t = Date.now();
-      engine = await startRootlessEngine();
-      console.log(`[rootless] engine started: ${((Date.now() - t) / 1000).toFixed(1)} s`);
-      parent = mkdtempSync(path.join(tmpdir(), 'cpda-rootless-'));
-      chownSync(parent, engine.uid, engine.gid);
-      searchableBy(parent);
       dir = path.join(parent, NAME);
       // The user creates the project: every file is theirs, as on their machine.
-      const created = await asRootlessUser(engine, parent, [process.execPath, BIN, NAME, '--yes']);
+      const created = await asRootlessUser(engine, parent, [process.execPath, BIN, NAME, '--yes', ...flags]);
       if (created.code !== 0) throw new Error(`create as ${engine.uid}: ${tail(created)}`);
       // The stand-ins of the images the project names, from a root engine (no registry here).
       const named = readFileSync(path.join(dir, 'Dockerfile'), 'utf8') + readFileSync(path.join(dir, 'compose.yaml'), 'utf8');
       const images = [...Object.values(PYTHON_IMAGES), ...Object.values(SERVICE_IMAGES), UV_IMAGE, FRONTEND_IMAGE].filter((i) => named.includes(i));
-      t = Date.now();
+      const t = Date.now();
       const copied = await copyImages(state.engines[0]!, engine, images);
-      console.log(`[rootless] stand-in images: ${((Date.now() - t) / 1000).toFixed(1)} s (${copied.join(', ')})`);
+      console.log(`[rootless] ${NAME}: stand-in images ${((Date.now() - t) / 1000).toFixed(1)} s (${copied.join(', ')})`);
     }, BUILD_MS);
 
     afterAll(async () => {
-      try {
-        if (engine && dir) await composeAsUser(['down', '-v', '--remove-orphans']);
-      } finally {
-        await engine?.stop();
-        if (parent) rmSync(parent, { recursive: true, force: true });
-        console.log(`[rootless] the whole file: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      }
+      if (engine && dir) await composeAsUser(['down', '-v', '--remove-orphans']);
     }, STEP_MS);
 
-    step('the engine runs rootless: its daemon is the unprivileged user, and it says so', 60_000, async (expect) => {
-      const info = await docker(engine, ['info', '--format', '{{json .SecurityOptions}} {{.CgroupDriver}}']);
-      expect(info.code, tail(info)).toBe(0);
-      expect(info.stdout).toContain('name=rootless');
-      const me = await user(['id', '-u']);
-      expect(Number(me.stdout.trim())).toBe(engine.uid);
-      expect(engine.uid).not.toBe(0);
-      const files = statSync(path.join(dir, 'compose.yaml'));
-      expect(files.uid, 'the user created the project').toBe(engine.uid);
+    step('the project is the user\'s: `create` ran as them', 10_000, async (expect) => {
+      expect(statSync(path.join(dir, 'compose.yaml')).uid).toBe(engine.uid);
     });
 
     step('`docker compose up --build --wait`, as the user, builds the image and starts the stack healthy', BUILD_MS, async (expect) => {
       const t = Date.now();
       const up = await composeAsUser(['up', '--build', '--wait', '--wait-timeout', '180'], BUILD_MS);
-      console.log(`[rootless] up --build --wait: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      console.log(`[rootless] ${NAME}: up --build --wait ${((Date.now() - t) / 1000).toFixed(1)} s`);
       upOutput = up.stdout + up.stderr;
       expect(up.code, `${tail(up, 40)}\n--- daemon:\n${engine.log}`).toBe(0);
     });
