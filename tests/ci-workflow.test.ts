@@ -14,7 +14,7 @@ import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { renderProject } from '../src/engine/render.js';
 import { ACTIONS } from '../src/engine/versions.js';
-import { projectCommands } from '../src/features/ci.js';
+import { projectCommands } from '../src/features/ci/index.js';
 import { allCombinations, comboId, type ProjectOptions } from '../src/options/table.js';
 import { optionsFor, TEST_VERSION } from './support/generate.js';
 import { mutate } from './support/mutate.js';

@@ -13,7 +13,7 @@ import { ANSWERS_FILE } from '../src/options/answers-file.js';
 import { BASE_FILE } from '../src/engine/base-record.js';
 import { compareVersions, DOCKER_FLOOR } from '../src/features/docker-floor.js';
 import { FRAMEWORK_FEATURES } from '../src/features/frameworks.js';
-import { PIP_COMPILE } from '../src/features/pip.js';
+import { PIP_COMPILE } from '../src/features/pip/index.js';
 import { randomSecret, SECRET_ENV_NAMES } from '../src/features/local-env.js';
 import { SERVICE_FEATURES } from '../src/features/services.js';
 import { renderDockerFiles } from '../src/existing/docker-app.js';

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { allLockOptions, lockId, type LockOptions } from '../src/features/locks.js';
 import { PACKAGE_MANAGERS, type PackageManager } from '../src/options/table.js';
 import { CACHE, findPython, installUv, uvEnv, type UvTool } from '../scripts/lock/uv-tool.js';
-import { projectCommands } from '../src/features/ci.js';
+import { projectCommands } from '../src/features/ci/index.js';
 import { generateInto } from './support/generate.js';
 import { mutate } from './support/mutate.js';
 import { createDatabase, databaseUrl, queryRows, redisKeys, redisUrl, type Services } from './support/services.js';

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { renderProject } from '../src/engine/render.js';
 import { allLockOptions, lockId, readLock, uvLockFor, type LockOptions } from '../src/features/locks.js';
-import { PIP_COMPILE } from '../src/features/pip.js';
+import { PIP_COMPILE } from '../src/features/pip/index.js';
 import { wheelCoverageProblems } from '../scripts/lock/coverage.js';
 import { lockInputs } from '../scripts/lock/inputs.js';
 import { findPython, installUv, uvEnv, type UvTool } from '../scripts/lock/uv-tool.js';

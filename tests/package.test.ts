@@ -25,10 +25,10 @@ describe('the published package', () => {
     expect(pkg.dependencies ?? {}).toEqual({});
   });
 
-  it('packs only dist/, templates/, README.md, LICENSE and package.json', () => {
+  it('packs only dist/, templates/, the features\' templates and slots, README.md, LICENSE and package.json', () => {
     assertBuilt();
     const files = packedFiles();
-    const outside = files.filter((f) => !/^(dist|templates)\//.test(f) && !['README.md', 'LICENSE', 'package.json'].includes(f));
+    const outside = files.filter((f) => !/^(dist|templates|src\/features\/[^/]+\/(templates|slots))\//.test(f) && !['README.md', 'LICENSE', 'package.json'].includes(f));
     expect(outside).toEqual([]);
     expect(files).toContain(pkg.bin['create-python-docker-app']);
     expect(files).toContain(pkg.main);

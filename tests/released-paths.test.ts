@@ -3,10 +3,10 @@
 // every `add` command, and every path templates/ emitted in an earlier commit (issue 21).
 // `npx vitest run --project fast tests/released-paths.test.ts -u` rewrites it.
 
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEMPLATES_DIR } from '../src/engine/render.js';
+import { copyLayers } from '../src/engine/render.js';
 import { inVcsFolder, isReleasedPath, releasedPaths, VCS_FOLDERS } from '../src/update/released-paths.js';
 import { removeTempDirs, REPO, tempDir } from './support/cli-run.js';
 import { currentEmittablePaths, everyAnswerCombination, historicalEmittedPaths } from './support/emitted-paths.js';
@@ -41,7 +41,7 @@ describe('the list of paths update may delete', () => {
 
   it('catches a new template that is not on the list yet', () => {
     const templates = tempDir('cpda-templates-');
-    cpSync(TEMPLATES_DIR, templates, { recursive: true });
+    copyLayers(templates);
     writeFileSync(path.join(templates, 'common', 'NOTES.md.ejs'), 'notes\n');
     writeFileSync(path.join(templates, 'kubernetes', 'deploy', 'kubernetes', 'base', 'extra.yaml.ejs'), 'kind: X\n');
     expect(notListed(currentEmittablePaths(templates))).toEqual(['NOTES.md', 'deploy/kubernetes/base/extra.yaml']);

@@ -7,10 +7,10 @@
 // It publishes the app on another host port (a one-line override file) so that it can run on an
 // engine beside the stacks of stack-compose.test.ts, which all publish 8000.
 
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
-import { renderProject, TEMPLATES_DIR } from '../src/engine/render.js';
+import { renderProject, copyLayers } from '../src/engine/render.js';
 import { comboId, type ProjectOptions } from '../src/options/table.js';
 import { createDotEnv } from './support/compose-check.js';
 import { removeTempDirs, runMain, tempDir } from './support/cli-run.js';
@@ -34,7 +34,7 @@ const COMBOS: ProjectOptions[] = [
 /** templates/ as an older version had them: a trailing comment in each Dockerfile and health route. */
 function oldTemplates(): string {
   const dir = tempDir('cpda-old-templates-');
-  cpSync(TEMPLATES_DIR, dir, { recursive: true });
+  copyLayers(dir);
   for (const rel of ['dockerfile-standard/Dockerfile.ejs', 'dockerfile-multi-stage/Dockerfile.ejs', 'fastapi/app/health.py.ejs', 'flask/app/health.py.ejs']) {
     const file = path.join(dir, rel);
     writeFileSync(file, `${readFileSync(file, 'utf8')}${OLD_LINE}\n`);

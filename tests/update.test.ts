@@ -13,7 +13,7 @@ import { ANSWERS_FILE } from '../src/options/answers-file.js';
 import { BASE_FILE, readBaseRecord, sha256, stampBaseRecord } from '../src/engine/base-record.js';
 import { allCombinations, comboId, type ProjectOptions } from '../src/options/table.js';
 import { isLockFile } from '../src/features/locks.js';
-import { renderProject, TEMPLATES_DIR } from '../src/engine/render.js';
+import { renderProject, copyLayers } from '../src/engine/render.js';
 import { mergeThreeWay } from '../src/update/three-way.js';
 import { lintDockerfile } from './support/dockerfile-lint.js';
 import { assertBuilt, listFiles, PACKAGE_VERSION, pythonSyntaxErrors, removeTempDirs, runBin, runMain, scriptedPrompter, tempDir, treeSnapshot } from './support/cli-run.js';
@@ -42,7 +42,7 @@ const absent: TemplateEdit = () => null;
 
 function oldTemplates(edits: Record<string, TemplateEdit>, onlyOld: Record<string, string> = {}): string {
   const dir = tempDir('cpda-old-templates-');
-  cpSync(TEMPLATES_DIR, dir, { recursive: true });
+  copyLayers(dir);
   for (const [rel, edit] of Object.entries(edits)) {
     const file = path.join(dir, rel);
     const current = readFileSync(file, 'utf8');

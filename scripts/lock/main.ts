@@ -33,7 +33,7 @@ import {
   UV_POOL,
   type LockOptions,
 } from '../../src/features/locks.js';
-import { PIP_COMPILE } from '../../src/features/pip.js';
+import { PIP_COMPILE } from '../../src/features/pip/index.js';
 import { wheelCoverageProblems } from './coverage.js';
 import { lockInputs } from './inputs.js';
 import { findPython, installUv, runUv, type UvTool } from './uv-tool.js';

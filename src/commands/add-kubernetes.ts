@@ -17,7 +17,7 @@ import { assertSafeTarget } from '../engine/write.js';
 import { CliError } from '../errors.js';
 import { detectApp, type Detected } from '../existing/detect.js';
 import { detectDeployment } from '../existing/deployment.js';
-import { ALEMBIC_MIGRATIONS, KUBERNETES_DIR, SECRET_FILE_NAME, SINGLE_REPLICA_WHY, kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes.js';
+import { ALEMBIC_MIGRATIONS, KUBERNETES_DIR, SECRET_FILE_NAME, SINGLE_REPLICA_WHY, kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes/index.js';
 import { SERVICE_KEYS } from '../features/services.js';
 import { specFor, type OptionKey, type OptionValues } from '../options/table.js';
 

@@ -10,7 +10,7 @@ import { renderProject } from '../engine/render.js';
 import { assertSafeTarget, existingEntries } from '../engine/write.js';
 import { CliError } from '../errors.js';
 import { APP_PORT } from '../features/frameworks.js';
-import { KUBERNETES_DIR } from '../features/kubernetes.js';
+import { KUBERNETES_DIR } from '../features/kubernetes/index.js';
 import { localEnvFile } from '../features/local-env.js';
 import { NAME_RULE, nameProblem } from '../options/names.js';
 import { DEFAULT_NAME, inTableOrder, specFor, type OptionKey } from '../options/table.js';

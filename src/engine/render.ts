@@ -1,8 +1,9 @@
 // The one rendering engine. Every command (create, add docker, the plop generators) renders
 // through `renderLayers`, so what a project contains is decided in exactly one place: the layers
-// the render context lists, each a directory of EJS templates under templates/.
+// the render context lists, each a directory of EJS templates: the shared project skeleton in
+// templates/common/, and each feature's own in src/features/<feature>/templates/.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
 import { stampBaseRecord } from './base-record.js';
@@ -19,15 +20,43 @@ export interface RenderedFile {
   contents: string;
 }
 
-/** templates/ ships beside dist/ in the package, and beside src/ in the repository. */
-export const TEMPLATES_DIR = path.join(packageRoot(), 'templates');
+/**
+ * The package root: templates/ and src/features/<feature>/templates/ ship beside dist/ in the
+ * package (package.json `files`), and are beside src/ in the repository, so one lookup serves both.
+ */
+const PACKAGE_ROOT = packageRoot();
+
+/** The layer every project renders first: the shared skeleton whose files expose the slots. */
+export const SKELETON_LAYER = 'common';
+
+/** Where a layer's templates are: the skeleton under templates/, a feature's in its own folder. */
+export function layerDir(layer: string): string {
+  return layer === SKELETON_LAYER ? path.join(PACKAGE_ROOT, 'templates', layer) : path.join(PACKAGE_ROOT, 'src', 'features', layer, 'templates');
+}
+
+/** Every layer there is: the skeleton, and each folder under src/features/ with a templates/ folder. */
+export function allLayers(): string[] {
+  const featuresDir = path.join(PACKAGE_ROOT, 'src', 'features');
+  const features = readdirSync(featuresDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(path.join(featuresDir, entry.name, 'templates')))
+    .map((entry) => entry.name);
+  return [SKELETON_LAYER, ...features.sort(compareText)];
+}
+
+/**
+ * A template set in one directory, one folder per layer (`<dir>/<layer>/...`), for the tests
+ * that render from an older or changed copy of the templates: the seam `templatesDir` below.
+ */
+export function copyLayers(dir: string): void {
+  for (const layer of allLayers()) cpSync(layerDir(layer), path.join(dir, layer), { recursive: true });
+}
 
 /** A template that is printed by other templates (through `part`) rather than copied. */
 const PART_SUFFIX = '.part.ejs';
 
 /**
  * What a template sees: the render context, plus `part(layer, name, locals)` to print a layer's
- * part (templates/<layer>/<name>.part.ejs) with extra names in scope, e.g. `{ service }`, and
+ * part (<layer's folder>/<name>.part.ejs) with extra names in scope, e.g. `{ service }`, and
  * `fitYamlLine(line)` for a YAML line whose value may be too long for yamllint (yaml-line.ts).
  */
 export type TemplateScope<C extends object = RenderContext> = C & {
@@ -38,9 +67,9 @@ export type TemplateScope<C extends object = RenderContext> = C & {
 /**
  * Render every file of a new project, with the record of what was generated that `update`
  * needs (see base-record.ts). `templatesDir` is a seam for tests that build a project from an
- * older copy of the templates.
+ * older copy of the templates (one folder per layer, see copyLayers).
  */
-export function renderProject(options: ProjectOptions, generatorVersion: string, templatesDir = TEMPLATES_DIR): RenderedFile[] {
+export function renderProject(options: ProjectOptions, generatorVersion: string, templatesDir?: string): RenderedFile[] {
   const context = buildContext(options, generatorVersion);
   return stampBaseRecord(renderLayers(context, context.layers, undefined, templatesDir));
 }
@@ -50,20 +79,21 @@ export function renderProject(options: ProjectOptions, generatorVersion: string,
  * context is a project's (RenderContext), or the narrower one of a layer that needs less
  * (`add kubernetes` renders only the kubernetes layers, from KubernetesContext).
  */
-export function renderLayers<C extends object = RenderContext>(context: C, layers: readonly string[], only?: (p: string) => boolean, templatesDir = TEMPLATES_DIR): RenderedFile[] {
+export function renderLayers<C extends object = RenderContext>(context: C, layers: readonly string[], only?: (p: string) => boolean, templatesDir?: string): RenderedFile[] {
+  const dirOf = (layer: string): string => (templatesDir === undefined ? layerDir(layer) : path.join(templatesDir, layer));
   const scope: TemplateScope<C> = {
     ...context,
     part: (layer, name, locals = {}) => {
-      const file = path.join(templatesDir, layer, `${name}${PART_SUFFIX}`);
+      const file = path.join(dirOf(layer), `${name}${PART_SUFFIX}`);
       return renderTemplate(readFileSync(file, 'utf8'), { ...scope, ...locals }, file);
     },
     fitYamlLine,
   };
   const files = new Map<string, RenderedFile>();
   for (const layer of layers) {
-    const layerDir = path.join(templatesDir, layer);
-    for (const templatePath of listTemplates(layerDir)) {
-      const outPath = outputPath(path.relative(layerDir, templatePath));
+    const dir = dirOf(layer);
+    for (const templatePath of listTemplates(dir)) {
+      const outPath = outputPath(path.relative(dir, templatePath));
       if (only && !only(outPath)) continue;
       if (files.has(outPath)) throw new Error(`template layers collide on ${outPath} (layer ${layer})`);
       const contents = renderTemplate(readFileSync(templatePath, 'utf8'), scope, templatePath);

@@ -16,7 +16,7 @@ import { parse as parseYaml } from 'yaml';
 import { READY_PATH } from '../engine/context.js';
 import { APP_UID } from '../features/dockerfile.js';
 import { APP_PORT } from '../features/frameworks.js';
-import type { ServerKind } from '../features/kubernetes.js';
+import type { ServerKind } from '../features/kubernetes/index.js';
 import { ANSWERS_FILE } from '../options/answers-file.js';
 import { imageNameProblem, nameProblem, normalizeName } from '../options/names.js';
 

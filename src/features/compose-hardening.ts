@@ -5,7 +5,7 @@
 // templates/common/hardening.yaml.part.ejs into each service's block; tests/compose-hardening
 // asserts it on every service of every combination.
 
-import { DEV_STATEFULSETS, writablePaths } from './kubernetes.js';
+import { DEV_STATEFULSETS, writablePaths } from './kubernetes/index.js';
 import type { ServiceKey } from './types.js';
 
 export interface ComposeHardening {

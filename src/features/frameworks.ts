@@ -1,5 +1,5 @@
 // The two web frameworks: what each installs, and how its server starts in the image and
-// in development. Their Python code lives in templates/flask/ and templates/fastapi/.
+// in development. Their Python code lives in src/features/flask/templates/ and src/features/fastapi/templates/.
 
 import { PINS } from '../engine/versions.js';
 import { DEFAULT_TARGETS, type Framework } from '../options/table.js';

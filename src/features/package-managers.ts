@@ -3,11 +3,11 @@
 // found in the repository (src/existing/detect.ts), else pip.
 
 import type { PackageManager } from '../options/table.js';
-import { pip } from './pip.js';
-import { pipenv } from './pipenv.js';
-import { poetry } from './poetry.js';
+import { pip } from './pip/index.js';
+import { pipenv } from './pipenv/index.js';
+import { poetry } from './poetry/index.js';
 import type { InstallerFeature } from './types.js';
-import { uv } from './uv.js';
+import { uv } from './uv/index.js';
 
 export const PACKAGE_MANAGER_FEATURES: Record<PackageManager, InstallerFeature> = { uv, pip };
 

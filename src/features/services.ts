@@ -3,8 +3,8 @@
 // in src/options/table.ts and its template layer.
 
 import type { ProjectOptions } from '../options/table.js';
-import { postgres } from './postgres.js';
-import { redis } from './redis.js';
+import { postgres } from './postgres/index.js';
+import { redis } from './redis/index.js';
 import type { ServiceFeature, ServiceKey } from './types.js';
 
 export const SERVICE_FEATURES: readonly ServiceFeature[] = [postgres, redis];

@@ -1,5 +1,5 @@
-// What a feature adds to a project. Each feature is one module under src/features/ plus one
-// template layer templates/<layer>/, whose files are copied into the project at the same
+// What a feature adds to a project. Each feature is a folder under src/features/<feature>/: its
+// facts (index.ts) and its template layer (templates/), whose files are copied into the project at the same
 // relative path (a file named *.part.ejs is not copied: it is a part other templates print).
 
 import type { Requirement } from '../engine/versions.js';
@@ -22,7 +22,7 @@ export interface EnvVar {
 
 /** A framework, a store, a Dockerfile variant: the files of its layer and what it installs. */
 export interface Feature {
-  /** Directory under `templates/` holding this feature's files. */
+  /** The layer of this feature's files: src/features/<layer>/templates/ (templates/common/ for the skeleton). */
   layer: string;
   requirements?: Requirement[];
   devRequirements?: Requirement[];

@@ -5,9 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { BASE_FILE } from '../../src/engine/base-record.js';
 import { buildContext } from '../../src/engine/context.js';
-import { outputPath, renderLayers, TEMPLATES_DIR } from '../../src/engine/render.js';
+import { outputPath, renderLayers } from '../../src/engine/render.js';
 import { dockerFilePaths } from '../../src/existing/docker-app.js';
-import { kubernetesLayers } from '../../src/features/kubernetes.js';
+import { kubernetesLayers } from '../../src/features/kubernetes/index.js';
 import { FRAMEWORKS, PROJECT_OPTIONS, type ProjectOptions } from '../../src/options/table.js';
 import { REPO } from './cli-run.js';
 
@@ -24,7 +24,7 @@ export function everyAnswerCombination(): ProjectOptions[] {
 }
 
 /** The paths the layers emit, without rendering a template (renderLayers' filter sees each path first). */
-function layerPaths(context: object, layers: readonly string[], templatesDir: string): string[] {
+function layerPaths(context: object, layers: readonly string[], templatesDir: string | undefined): string[] {
   const seen: string[] = [];
   renderLayers(
     context,
@@ -38,8 +38,8 @@ function layerPaths(context: object, layers: readonly string[], templatesDir: st
   return seen;
 }
 
-/** `templatesDir`: a seam for the test that shows a new template is caught. */
-export function currentEmittablePaths(templatesDir = TEMPLATES_DIR): string[] {
+/** `templatesDir`: a seam for the test that shows a new template is caught (one folder per layer, see copyLayers). */
+export function currentEmittablePaths(templatesDir?: string): string[] {
   const paths = new Set<string>([BASE_FILE]);
   const layerSets = new Set<string>();
   for (const options of everyAnswerCombination()) {
@@ -61,18 +61,19 @@ export function currentEmittablePaths(templatesDir = TEMPLATES_DIR): string[] {
 }
 
 /**
- * The paths templates/ emitted in every commit of this repository's history (removed and renamed
- * templates included), by the rule render.ts applies: templates/<layer>/<path>.ejs, parts aside.
- * Undefined when there is no full history to read (not a git checkout, or a shallow clone).
+ * The paths the templates emitted in every commit of this repository's history (removed and
+ * renamed templates included), by the rule render.ts applies: templates/<layer>/<path>.ejs
+ * (every layer, before features became folders) and src/features/<feature>/templates/<path>.ejs,
+ * parts aside. Undefined when there is no full history to read (not a git checkout, or a shallow clone).
  */
 export function historicalEmittedPaths(): string[] | undefined {
   const shallow = spawnSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: REPO, encoding: 'utf8' });
   if (shallow.status !== 0 || shallow.stdout.trim() !== 'false') return undefined;
-  const log = spawnSync('git', ['log', '--no-renames', '--name-only', '--format=', '--', 'templates/'], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const log = spawnSync('git', ['log', '--no-renames', '--name-only', '--format=', '--', 'templates/', 'src/features/'], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (log.status !== 0) return undefined;
   const paths = new Set<string>();
   for (const file of log.stdout.split('\n')) {
-    const match = /^templates\/(?!locks\/)[^/]+\/(.+\.ejs)$/.exec(file);
+    const match = /^(?:templates\/(?!locks\/)[^/]+|src\/features\/[^/]+\/templates)\/(.+\.ejs)$/.exec(file);
     if (match && !match[1]!.endsWith('.part.ejs')) paths.add(outputPath(match[1]!));
   }
   return [...paths].sort();

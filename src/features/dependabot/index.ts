@@ -1,10 +1,10 @@
-// Dependency updates (--dependabot, on by default): .github/dependabot.yml (templates/dependabot/)
+// Dependency updates (--dependabot, on by default): .github/dependabot.yml (./templates/)
 // covers the Python packages (the package manager's own ecosystem), the Dockerfile's base image,
 // compose.yaml's images, the GitHub Actions of the workflow (with --ci) and the images of the
 // Kubernetes dev overlay (with --deploy kubernetes). Weekly, one grouped pull request per
 // ecosystem, and a cooldown so a release has a few days to be yanked before it is proposed.
 
-import type { PackageManager } from '../options/table.js';
+import type { PackageManager } from '../../options/table.js';
 
 export interface DependabotUpdate {
   ecosystem: string;

@@ -1,8 +1,8 @@
-// Redis: a visit counter at GET /visits (redis-py, templates/redis/), and a `redis` Compose
-// service (templates/redis/compose-service.yaml.part.ejs).
+// Redis: a visit counter at GET /visits (redis-py, ./templates/), and a `redis` Compose
+// service (./templates/compose-service.yaml.part.ejs).
 
-import { PINS, SERVICE_IMAGES } from '../engine/versions.js';
-import type { ServiceFeature } from './types.js';
+import { PINS, SERVICE_IMAGES } from '../../engine/versions.js';
+import type { ServiceFeature } from '../types.js';
 
 export const redis: ServiceFeature = {
   key: 'redis',

@@ -1,13 +1,13 @@
 // Alembic migrations of the PostgreSQL schema (--migrations, on by default with --postgres):
 // alembic.ini and migrations/ with the items table's first revision, a test that the models and
-// the migrations agree (templates/migrations/), and a one-shot Compose service that applies them
+// the migrations agree (./templates/), and a one-shot Compose service that applies them
 // before the app starts (`depends_on: condition: service_completed_successfully`). Its
 // Feature.migrations makes --deploy kubernetes emit the Job that runs them before a rollout.
 // Without migrations the PostgreSQL store creates its table at start-up instead.
 
-import { PINS } from '../engine/versions.js';
-import { ALEMBIC_MIGRATIONS } from './kubernetes.js';
-import type { Feature } from './types.js';
+import { PINS } from '../../engine/versions.js';
+import { ALEMBIC_MIGRATIONS } from '../kubernetes/index.js';
+import type { Feature } from '../types.js';
 
 export const migrationsFeature: Feature = {
   layer: 'migrations',

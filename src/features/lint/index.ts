@@ -1,10 +1,10 @@
 // ruff, the project's linter and formatter (--lint, on by default): its settings in
 // pyproject.toml, scripts/lint (what CI and a developer run) and .pre-commit-config.yaml
-// (templates/lint/). The generated code passes them for every combination of options; our own
+// (./templates/). The generated code passes them for every combination of options; our own
 // checks run the same ruff over every project (tests/support/field-checkers.ts).
 
-import { PINS, PRE_COMMIT_HOOKS } from '../engine/versions.js';
-import type { Feature } from './types.js';
+import { PINS, PRE_COMMIT_HOOKS } from '../../engine/versions.js';
+import type { Feature } from '../types.js';
 
 export const lintFeature: Feature = {
   layer: 'lint',

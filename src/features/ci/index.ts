@@ -1,4 +1,4 @@
-// The project's own CI (--ci, on by default): .github/workflows/ci.yml (templates/ci/), with a
+// The project's own CI (--ci, on by default): .github/workflows/ci.yml (./templates/), with a
 // lint job (with --lint), the pytest suite against PostgreSQL and Redis service containers, and
 // the image built with a BuildKit cache then started with `docker compose up --wait`.
 //
@@ -7,8 +7,8 @@
 // (tests/ci-workflow.test.ts holds the workflow to that list). GitHub itself never runs here;
 // what the workflow does is tested through them.
 
-import { ACTIONS, CI_RUNNER, type ActionPin } from '../engine/versions.js';
-import type { PackageManager } from '../options/table.js';
+import { ACTIONS, CI_RUNNER, type ActionPin } from '../../engine/versions.js';
+import type { PackageManager } from '../../options/table.js';
 
 /** The commands the workflow's steps run, by what they do; each is in the README as it is here. */
 export interface ProjectCommands {

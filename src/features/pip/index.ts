@@ -1,11 +1,11 @@
 // pip: a new project declares its dependencies in requirements.in and requirements-dev.in and
 // ships them compiled, every distribution pinned with its hashes, to requirements.txt and
-// requirements-dev.txt (templates/pip/), which the image installs with `pip install
+// requirements-dev.txt (./templates/), which the image installs with `pip install
 // --require-hashes`. `add docker` uses the same layer for a repository's own requirements.txt
 // (hashes or not) or pyproject.toml [project].dependencies.
 
-import type { InstallerFeature } from './types.js';
-import { REQUIRES_PYTHON } from './uv.js';
+import type { InstallerFeature } from '../types.js';
+import { REQUIRES_PYTHON } from '../uv/index.js';
 
 export const pip: InstallerFeature = {
   key: 'pip',

@@ -1,7 +1,7 @@
 // Without PostgreSQL, the `memory` layer supplies an in-process item store with the same
 // interface as the PostgreSQL one. Each server process has its own, so the server runs one.
 
-import type { Feature } from './types.js';
+import type { Feature } from '../types.js';
 
 export const memoryStore: Feature = {
   layer: 'memory',

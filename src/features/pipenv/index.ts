@@ -5,8 +5,8 @@
 // `pipenv install --deploy` installs exactly Pipfile.lock into /opt/venv, with pip checking
 // every hash, and refuses a Pipfile.lock that no longer matches the Pipfile.
 
-import { PIPENV_VERSION } from '../engine/versions.js';
-import type { InstallerFeature } from './types.js';
+import { PIPENV_VERSION } from '../../engine/versions.js';
+import type { InstallerFeature } from '../types.js';
 
 export const pipenv: InstallerFeature & { version: string } = {
   key: 'pipenv',

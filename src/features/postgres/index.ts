@@ -1,8 +1,8 @@
-// PostgreSQL: the item store backed by SQLAlchemy 2 + psycopg 3 (templates/postgres/), and a
-// `db` Compose service (templates/postgres/compose-service.yaml.part.ejs).
+// PostgreSQL: the item store backed by SQLAlchemy 2 + psycopg 3 (./templates/), and a
+// `db` Compose service (./templates/compose-service.yaml.part.ejs).
 
-import { PINS, SERVICE_IMAGES } from '../engine/versions.js';
-import type { EnvVar, ServiceFeature } from './types.js';
+import { PINS, SERVICE_IMAGES } from '../../engine/versions.js';
+import type { EnvVar, ServiceFeature } from '../types.js';
 
 /**
  * compose.yaml puts POSTGRES_PASSWORD into DATABASE_URL as it is. These characters need no

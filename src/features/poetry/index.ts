@@ -6,8 +6,8 @@
 // pyproject.toml, verifying every file against the hashes in the lock. The code is not
 // installed as a package: the server imports it from /app, as with every other installer.
 
-import { POETRY_VERSION } from '../engine/versions.js';
-import type { InstallerFeature } from './types.js';
+import { POETRY_VERSION } from '../../engine/versions.js';
+import type { InstallerFeature } from '../types.js';
 
 export const poetry: InstallerFeature & { version: string } = {
   key: 'poetry',

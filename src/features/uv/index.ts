@@ -1,12 +1,12 @@
 // uv: a new project declares its dependencies in pyproject.toml ([project] dependencies and a
 // `dev` dependency group) and ships uv.lock, which pins every distribution with its hashes for
-// every platform (templates/uv/). The image copies a pinned uv binary from uv's own image and
+// every platform (./templates/). The image copies a pinned uv binary from uv's own image and
 // installs with `uv sync --locked` into /app/.venv, following uv's Docker guide; `add docker`
 // uses the same steps for a repository with a uv.lock.
 
-import { UV_IMAGE } from '../engine/versions.js';
-import { PYTHON_VERSIONS } from '../options/table.js';
-import type { InstallerFeature } from './types.js';
+import { UV_IMAGE } from '../../engine/versions.js';
+import { PYTHON_VERSIONS } from '../../options/table.js';
+import type { InstallerFeature } from '../types.js';
 
 /** The oldest Python a project may run on: every lock is resolved for it and every newer one. */
 export const REQUIRES_PYTHON = `>=${PYTHON_VERSIONS[0]}`;

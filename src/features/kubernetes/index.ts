@@ -1,12 +1,12 @@
 // Kubernetes manifests (`--deploy kubernetes`, `add kubernetes`): deploy/kubernetes/ as a
-// kustomize base plus `dev` and `prod` overlays (templates/kubernetes/); the dev overlay's
-// StatefulSets for PostgreSQL and Redis when the app uses them (templates/kubernetes-dev-services/);
-// and, when the app has migrations, the Job that runs them (templates/kubernetes-migrations/). This module owns the
+// kustomize base plus `dev` and `prod` overlays (./templates/); the dev overlay's
+// StatefulSets for PostgreSQL and Redis when the app uses them (src/features/kubernetes-dev-services/templates/);
+// and, when the app has migrations, the Job that runs them (src/features/kubernetes-migrations/templates/). This module owns the
 // facts those files are built from; the values that differ per app (port, UID, health path,
 // server, services, migrations) come from the render context.
 
-import { SERVICE_IMAGES } from '../engine/versions.js';
-import type { Migrations, ServiceKey } from './types.js';
+import { SERVICE_IMAGES } from '../../engine/versions.js';
+import type { Migrations, ServiceKey } from '../types.js';
 
 export const KUBERNETES_LAYER = 'kubernetes';
 export const MIGRATIONS_LAYER = 'kubernetes-migrations';
