@@ -6,7 +6,8 @@
 # one-file run of a stack test both get it, and the fast tests never do.
 #
 #  host packages   debootstrap, slirp4netns (each engine's user-mode network), runc,
-#                  iptables (dockerd's NAT inside the engine's own network namespace), curl;
+#                  iptables (dockerd's NAT inside the engine's own network namespace), curl,
+#                  rootlesskit and uidmap (newuidmap/newgidmap: rootless Docker);
 #                  postgresql and redis-server (the host services of locked-venv.test.ts)
 #  kube-tools/     kustomize and kubectl from Debian sid (the Kubernetes tests)
 #  rootfs/         Debian root filesystems that tests/support/images/* turn into stand-in images:
@@ -16,6 +17,8 @@
 #    postgres-18     sid's postgresql-18;  redis-8: sid's redis-server and redis-cli
 #  engine/         Docker Engine 28 (dockerd, containerd, docker-proxy, docker-init), the docker
 #                  CLI and its compose and buildx plugins, all from Debian sid's packages
+#  rootless/       dockerd-rootless.sh from sid's docker.io, the home and data root of the
+#                  unprivileged user cpda-rootless (created here, with subordinate IDs)
 #  frontend/       BuildKit's Dockerfile frontend compiled from the source Debian sid ships,
 #                  the stand-in for docker/dockerfile:1 (the `# syntax=` line of our Dockerfiles)
 #
@@ -44,7 +47,8 @@ rm -rf "$CACHE/rootfs-trixie"
 
 # --- host packages -------------------------------------------------------------------------
 need_apt=()
-for tool in debootstrap:debootstrap slirp4netns:slirp4netns runc:runc iptables:iptables curl:curl; do
+for tool in debootstrap:debootstrap slirp4netns:slirp4netns runc:runc iptables:iptables curl:curl \
+  rootlesskit:rootlesskit newuidmap:uidmap; do
   command -v "${tool%%:*}" >/dev/null || need_apt+=("${tool##*:}")
 done
 # PostgreSQL and Redis on the host, for tests/stack/locked-venv.test.ts (tests/support/services-setup.ts
@@ -258,29 +262,73 @@ else
   log "no CPython 3.12 under ${PYENV_ROOT:-$HOME/.pyenv}/versions: python 3.12 images are not built"
   rm -rf "$CACHE/rootfs/python-3.12"
 fi
+# `sid_debs DIR PACKAGES...`: downloads Debian sid's .deb of each package into DIR (no install).
+sid_debs() {
+  local out=$1 apt_dir
+  shift
+  apt_dir=$WORK/sid-apt
+  mkdir -p "$apt_dir/sources" "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$out"
+  printf 'Types: deb\nURIs: %s\nSuites: sid\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    "$MIRROR" > "$apt_dir/sources/sid.sources"
+  local apt_opts=(-o Dir::Etc::sourcelist=/dev/null -o "Dir::Etc::sourceparts=$apt_dir/sources" -o "Dir::State::Lists=$apt_dir/lists"
+    -o "Dir::Cache=$apt_dir/cache" -o APT::Sandbox::User=root)
+  if [ ! -f "$apt_dir/.updated" ]; then # once per setup run
+    apt-get "${apt_opts[@]}" update -qq
+    touch "$apt_dir/.updated"
+  fi
+  # pkg/sid: the host may have another package of the same name installed (a cloud SDK's kubectl).
+  # shellcheck disable=SC2046
+  (cd "$out" && apt-get "${apt_opts[@]}" download -qq $(printf '%s/sid ' "$@"))
+}
+
 # kustomize and kubectl (static Go binaries needing only libc) from Debian sid, unpacked into
 # $KUBE_TOOLS: the Kubernetes tests (fast group too, when present) build the generated overlays.
 KUBE_TOOLS=$CACHE/kube-tools
 KUBE_PACKAGES="kustomize kubectl"
 if [ ! -x "$KUBE_TOOLS/usr/bin/kustomize" ] || [ ! -x "$KUBE_TOOLS/usr/bin/kubectl" ]; then
   echo "setup-test-env: fetching $KUBE_PACKAGES from Debian sid into $KUBE_TOOLS" >&2
-  apt_dir=$WORK/kube-apt
-  mkdir -p "$apt_dir/sources" "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/debs"
-  printf 'Types: deb\nURIs: %s\nSuites: sid\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-    "$MIRROR" > "$apt_dir/sources/sid.sources"
-  apt_opts=(-o Dir::Etc::sourcelist=/dev/null -o "Dir::Etc::sourceparts=$apt_dir/sources" -o "Dir::State::Lists=$apt_dir/lists"
-    -o "Dir::Cache=$apt_dir/cache" -o APT::Sandbox::User=root)
-  apt-get "${apt_opts[@]}" update -qq
-  # pkg/sid: the host may have another package of the same name installed (a cloud SDK's kubectl).
-  # shellcheck disable=SC2046
-  (cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" download -qq $(printf '%s/sid ' $KUBE_PACKAGES))
+  # shellcheck disable=SC2086
+  sid_debs "$WORK/kube-debs" $KUBE_PACKAGES
   rm -rf "$KUBE_TOOLS.partial"
-  for deb in "$apt_dir"/debs/*.deb; do dpkg-deb -x "$deb" "$KUBE_TOOLS.partial"; done
+  for deb in "$WORK"/kube-debs/*.deb; do dpkg-deb -x "$deb" "$KUBE_TOOLS.partial"; done
   rm -rf "$KUBE_TOOLS"
   mv "$KUBE_TOOLS.partial" "$KUBE_TOOLS"
-  rm -rf "$apt_dir"
 fi
 
+# Rootless Docker (tests/stack-rootless.test.ts): an unprivileged user, $ROOTLESS_USER, with
+# 65536 subordinate UIDs and GIDs (a container's root and its users map into them), and
+# dockerd-rootless.sh from the same sid docker.io package as the engine (engine/ does not keep
+# it): the script a user's rootless install runs, which starts rootlesskit (user, mount and
+# network namespaces, slirp4netns for the network) and the engine's dockerd inside it.
+# $ROOTLESS/data is that engine's data root, kept between runs like engines/slot-N.
+ROOTLESS=$CACHE/rootless
+ROOTLESS_USER=cpda-rootless
+if [ ! -x "$ROOTLESS/bin/dockerd-rootless.sh" ]; then
+  echo "setup-test-env: fetching dockerd-rootless.sh (docker.io) from Debian sid into $ROOTLESS/bin" >&2
+  sid_debs "$WORK/rootless-debs" docker.io
+  dpkg-deb -x "$WORK"/rootless-debs/docker.io_*.deb "$WORK/rootless-deb"
+  mkdir -p "$ROOTLESS/bin"
+  install -m 755 "$WORK/rootless-deb/usr/share/docker.io/contrib/dockerd-rootless.sh" "$ROOTLESS/bin/.dockerd-rootless.sh.new"
+  basename "$WORK"/rootless-debs/docker.io_*.deb >"$ROOTLESS/bin/versions.txt"
+  mv "$ROOTLESS/bin/.dockerd-rootless.sh.new" "$ROOTLESS/bin/dockerd-rootless.sh"
+fi
+if ! id -u "$ROOTLESS_USER" >/dev/null 2>&1; then
+  log "adding the user $ROOTLESS_USER (rootless Docker)"
+  useradd --system --user-group --no-create-home --home-dir "$ROOTLESS/home" --shell /usr/sbin/nologin "$ROOTLESS_USER"
+fi
+touch /etc/subuid /etc/subgid
+if ! grep -q "^$ROOTLESS_USER:" /etc/subuid || ! grep -q "^$ROOTLESS_USER:" /etc/subgid; then
+  # The first 65536 IDs above every range already given out (and above login.defs' 100000).
+  first=$(awk -F: 'BEGIN { m = 100000 } NF == 3 && $2 + $3 > m { m = $2 + $3 } END { print m }' /etc/subuid /etc/subgid)
+  usermod --add-subuids "$first-$((first + 65535))" --add-subgids "$first-$((first + 65535))" "$ROOTLESS_USER"
+fi
+# rootlesskit's slirp4netns, run as the user, opens /dev/net/tun to make its tap device inside
+# the user's own network namespace. Debian's udev rules make the node 0666 (making a device still
+# takes CAP_NET_ADMIN in a namespace of one's own); some VMs' (these machines') have it 0600.
+if [ -c /dev/net/tun ]; then chmod 0666 /dev/net/tun; fi
+mkdir -p "$ROOTLESS/home" "$ROOTLESS/data"
+chown "$ROOTLESS_USER:$ROOTLESS_USER" "$ROOTLESS/home" "$ROOTLESS/data"
+chmod 700 "$ROOTLESS/home" "$ROOTLESS/data"
 
 declare -A BUILDERS=(
   [rootfs/python-3.13]="debian_python trixie 3.13"

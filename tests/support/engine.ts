@@ -71,20 +71,7 @@ export async function startEngine(): Promise<RunningEngine> {
     for (const child of children.reverse()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
   try {
-    // The namespace lives as long as this process (and dockerd) does.
-    const holder = spawn('unshare', ['--net', '--', 'sleep', 'infinity'], { stdio: 'ignore' });
-    children.push(holder);
-    const netPid = await ownNamespace(holder);
-    await must(run('nsenter', [`--net=/proc/${netPid}/ns/net`, 'ip', 'link', 'set', 'lo', 'up']), 'bring up lo');
-
-    const slirp = spawn('slirp4netns', ['--configure', '--mtu=65520', '--disable-host-loopback', String(netPid), 'tap0'], {
-      stdio: ['ignore', log, log],
-    });
-    children.push(slirp);
-    await waitFor('slirp4netns to configure tap0', slirp, async () => {
-      const r = await run('nsenter', [`--net=/proc/${netPid}/ns/net`, 'ip', '-4', '-o', 'addr', 'show', 'tap0']);
-      return r.code === 0 && r.stdout.includes('inet ');
-    });
+    const { netPid, holder, slirp } = await privateNetwork(children, log);
 
     const configDir = path.join(dir, 'config');
     mkdirSync(configDir);
@@ -134,6 +121,28 @@ export async function startEngine(): Promise<RunningEngine> {
   }
 }
 
+/**
+ * A network namespace of its own, reaching out through slirp4netns (see the top of this file):
+ * `unshare --net sleep` holds it as long as it runs; `netPid` is for nsenter. Both processes
+ * are pushed onto `children` as soon as they start, so a failure half-way kills them too.
+ */
+export async function privateNetwork(children: ChildProcess[], log: number): Promise<{ netPid: number; holder: ChildProcess; slirp: ChildProcess }> {
+  const holder = spawn('unshare', ['--net', '--', 'sleep', 'infinity'], { stdio: 'ignore' });
+  children.push(holder);
+  const netPid = await ownNamespace(holder);
+  await must(run('nsenter', [`--net=/proc/${netPid}/ns/net`, 'ip', 'link', 'set', 'lo', 'up']), 'bring up lo');
+
+  const slirp = spawn('slirp4netns', ['--configure', '--mtu=65520', '--disable-host-loopback', String(netPid), 'tap0'], {
+    stdio: ['ignore', log, log],
+  });
+  children.push(slirp);
+  await waitFor('slirp4netns to configure tap0', slirp, async () => {
+    const r = await run('nsenter', [`--net=/proc/${netPid}/ns/net`, 'ip', '-4', '-o', 'addr', 'show', 'tap0']);
+    return r.code === 0 && r.stdout.includes('inet ');
+  });
+  return { netPid, holder, slirp };
+}
+
 /** Containers, networks, volumes and untagged images no later run needs; build cache stays. */
 async function cleanUp(engine: EngineInfo): Promise<void> {
   const env = { DOCKER_HOST: engine.host };
@@ -165,7 +174,7 @@ async function ownNamespace(holder: ChildProcess): Promise<number> {
   throw new Error('unshare --net did not enter a new network namespace');
 }
 
-async function waitFor(what: string, child: ChildProcess, ready: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(what: string, child: ChildProcess, ready: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`waiting for ${what}: the process exited with ${child.exitCode}`);
@@ -175,7 +184,7 @@ async function waitFor(what: string, child: ChildProcess, ready: () => Promise<b
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-async function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
+export async function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
@@ -209,23 +218,25 @@ function lockDir(slot: number): string {
 
 function acquireSlot(): number {
   mkdirSync(SLOTS_DIR, { recursive: true });
-  for (let slot = 0; slot < MAX_SLOTS; slot++) {
-    const lock = lockDir(slot);
+  for (let slot = 0; slot < MAX_SLOTS; slot++) if (takeLock(lockDir(slot))) return slot;
+  throw new Error(`all ${MAX_SLOTS} engine slots in ${SLOTS_DIR} are in use`);
+}
+
+/** Creates the lock directory `lock` for this process; false when a live process holds it. */
+export function takeLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+  } catch {
+    if (ownerAlive(lock)) return false;
+    rmSync(lock, { recursive: true, force: true }); // its run died; take it over
     try {
       mkdirSync(lock);
     } catch {
-      if (ownerAlive(lock)) continue;
-      rmSync(lock, { recursive: true, force: true }); // its run died; take it over
-      try {
-        mkdirSync(lock);
-      } catch {
-        continue;
-      }
+      return false;
     }
-    writeFileSync(path.join(lock, 'pid'), String(process.pid));
-    return slot;
   }
-  throw new Error(`all ${MAX_SLOTS} engine slots in ${SLOTS_DIR} are in use`);
+  writeFileSync(path.join(lock, 'pid'), String(process.pid));
+  return true;
 }
 
 function ownerAlive(lock: string): boolean {
@@ -247,6 +258,6 @@ async function must(result: Promise<{ code: number; stderr: string }>, what: str
   if (r.code !== 0) throw new Error(`could not ${what}: ${r.stderr.trim()}`);
 }
 
-function tailOf(file: string): string {
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-20).join('\n') : '';
+export function tailOf(file: string, lines = 20): string {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n') : '';
 }
