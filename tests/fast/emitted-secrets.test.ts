@@ -29,7 +29,6 @@ import { listFiles, removeTempDirs, runMain, SYNTAX_PYTHON, tempDir } from '../s
 import { COMPOSE_BIN, composeConfig, createDotEnv } from '../support/compose-check.js';
 import { commandLines, createdPaths, holdsSecret, type CreatedPath } from '../support/created-paths.js';
 import { generateInto, render } from '../support/generate.js';
-import type { RenderedFile } from '../../src/engine/render.js';
 
 // CommonJS whose typings declare a default export: at run time the module itself or its
 // .default is the factory, depending on the loader.

@@ -13,7 +13,6 @@ import { allCombinations, comboId } from '../../src/options/table.js';
 import { COMPOSE_YAML_TAGS } from '../support/compose-check.js';
 import { SYNTAX_PYTHON } from '../support/cli-run.js';
 import { render } from '../support/generate.js';
-import type { RenderedFile } from '../../src/engine/render.js';
 
 const text = (files: RenderedFile[], p: string) => files.find((f) => f.path === p)?.contents ?? '';
 

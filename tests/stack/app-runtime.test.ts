@@ -27,7 +27,7 @@ import { generateInto } from '../support/generate.js';
 import { tail, type RunResult } from '../support/run.js';
 import { standinPythons } from '../support/standin-images.js';
 import { PytestServices } from '../support/pytest-services.js';
-import { pairwiseProjects, projectLabel, projectName } from './support/pairwise.js';
+import { pairwiseProjects, projectLabel, projectName } from '../support/pairwise.js';
 
 const state = inject('engines');
 const available = state.available ? standinPythons() : [];

@@ -37,8 +37,8 @@ import type { EngineInfo } from '../support/engine.js';
 import { copyFixture } from '../support/existing-app.js';
 import { kustomizeBuild, kustomizeUnavailable, parseObjects, type K8sObject } from '../support/kubernetes-check.js';
 import { createDatabase, databaseSocketUrl, redisSocketUrl, type ServicesState } from '../support/services.js';
-import { createFlags, pairwiseProjects, projectLabel, projectName, type StackProject } from './support/pairwise.js';
-import { constraintsBroken, missingConstraints, PROCESS_CONSTRAINTS_PY, type HostLimits, type ProcessConstraints } from './support/pod-constraints.js';
+import { createFlags, pairwiseProjects, projectLabel, projectName, type StackProject } from '../support/pairwise.js';
+import { constraintsBroken, missingConstraints, PROCESS_CONSTRAINTS_PY, type HostLimits, type ProcessConstraints } from '../support/pod-constraints.js';
 
 const parent = mkdtempSync(path.join(tmpdir(), 'cpda-k8s-docker-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));

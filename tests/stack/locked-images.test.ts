@@ -23,7 +23,7 @@ import { copyFixture } from '../support/existing-app.js';
 import { generateInto } from '../support/generate.js';
 import { mutate } from '../support/mutate.js';
 import { createDatabase, databaseSocketUrl, redisSocketUrl, type Services } from '../support/services.js';
-import { runUntilHealthy, type ImageHealth } from './support/image-health.js';
+import { runUntilHealthy, type ImageHealth } from '../support/image-health.js';
 
 const PYTHON = '3.13' as const;
 const SOCKETS_INSIDE = '/run/test-services';

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { allLockOptions, lockId, type LockOptions } from '../../src/features/locks.js';
 import { PACKAGE_MANAGERS, type PackageManager } from '../../src/options/table.js';
-import { CACHE, findPython, installUv, uvEnv, type UvTool } from '../scripts/lock/uv-tool.js';
+import { CACHE, findPython, installUv, uvEnv, type UvTool } from '../../scripts/lock/uv-tool.js';
 import { projectCommands } from '../../src/features/ci/index.js';
 import { generateInto } from '../support/generate.js';
 import { mutate } from '../support/mutate.js';

@@ -16,7 +16,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { docker, engineFor } from '../support/docker.js';
 import type { EngineInfo } from '../support/engine.js';
 import { runMain } from '../support/cli-run.js';
-import { runUntilHealthy, type ImageHealth } from './support/image-health.js';
+import { runUntilHealthy, type ImageHealth } from '../support/image-health.js';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures');
 const engines = inject('engines');

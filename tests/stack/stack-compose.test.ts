@@ -30,8 +30,8 @@ import { readFinalStage } from '../support/final-stage.js';
 import { holdReadmePorts } from '../support/readme-ports.js';
 import { generateInto } from '../support/generate.js';
 import { tail } from '../support/run.js';
-import { onePer, pairwiseProjects, projectLabel, projectName } from './support/pairwise.js';
-import { standinPythons } from './support/standin-images.js';
+import { onePer, pairwiseProjects, projectLabel, projectName } from '../support/pairwise.js';
+import { standinPythons } from '../support/standin-images.js';
 
 const state = inject('engines');
 // A covering array of the option table (tests/support/pairwise.ts): every pair of option values,
