@@ -159,7 +159,13 @@ describe.skipIf(unavailable !== null)(unavailable ? `rootless Docker (skipped: $
         // Compose says nothing of it; only the engine warns: `docker info` (and its log at start-up).
         expect(upOutput).not.toMatch(/limit|cgroup/i);
         const info = await docker(engine, ['info']);
-        expect(info.stdout + info.stderr).toContain('WARNING: Running in rootless-mode without cgroups');
+        const warning = 'Running in rootless-mode without cgroups';
+        expect(info.stdout + info.stderr).toContain(`WARNING: ${warning}`);
+        // The project's README says all of this, quoting that warning.
+        const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
+        const section = readme.slice(readme.indexOf('### Rootless Docker'), readme.indexOf('\n## ', readme.indexOf('### Rootless Docker'))).replace(/\s+/g, ' ');
+        expect(section).toContain(`only \`docker info\` warns ("${warning}")`);
+        expect(section).toContain('It does not refuse them: the stack starts and `docker inspect` shows them, but they are not enforced');
         // The same limit on a root engine (the machines' other engines) is in force.
         const root = state.available ? state.engines[0]! : engine;
         const python = PYTHON_IMAGES['3.13'];
