@@ -1,25 +1,25 @@
 // Rootless Docker (issue 23, item 3): generated projects, unchanged, run by an unprivileged user
 // with their own rootless engine (dockerd-rootless.sh: tests/support/rootless-engine.ts): the
-// default project (FastAPI, PostgreSQL, Redis, uv) and the same with Flask. The user creates the
-// project, and `docker compose up --build --wait` builds and starts it; an item created through
-// the API reads back; no process of the stack runs as the host's root, the app runs as its own
-// non-root user and writes where it must; after `down` and `up` the item is still there (the
-// named volumes). On cgroup v1, as on these machines, rootless Docker cannot enforce
-// compose.yaml's mem_limit and pids_limit: the engine accepts them, shows them in `docker
-// inspect`, and does not apply them (the stack starts; only `docker info` and the daemon's
-// start-up warn). One engine for both, its data root kept between runs.
+// default project (FastAPI, PostgreSQL, Redis, uv) and the same with Flask. The project is the
+// user's, and `docker compose up --build --wait`, as the user, builds and starts it; an item
+// created through the API reads back; no process of the stack runs as the host's root, the app
+// runs as its own non-root user and writes where it must; after `down` and `up` the item is
+// still there (the named volumes). On cgroup v1, as on these machines, rootless Docker cannot
+// enforce compose.yaml's mem_limit and pids_limit: the engine accepts them, shows them in
+// `docker inspect`, and does not apply them (the stack starts; only `docker info` and the
+// daemon's start-up warn). One engine for both, its data root kept between runs.
 
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, chownSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, inject, test } from 'vitest';
 import type { ExpectStatic } from 'vitest';
-import { SERVICE_IMAGES, PYTHON_IMAGES, UV_IMAGE } from '../src/engine/versions.js';
-import { BIN } from './support/cli-run.js';
-import { docker, http } from './support/docker.js';
-import { asRootlessUser, copyImages, rootlessUnavailable, searchableBy, startRootlessEngine, type RootlessEngine } from './support/rootless-engine.js';
-import { FRONTEND_IMAGE } from './support/standin-images.js';
-import { tail } from './support/run.js';
+import { SERVICE_IMAGES, PYTHON_IMAGES, UV_IMAGE } from '../../src/engine/versions.js';
+import { runMain } from '../support/cli-run.js';
+import { docker, http } from '../support/docker.js';
+import { asRootlessUser, copyImages, rootlessUnavailable, searchableBy, startRootlessEngine, type RootlessEngine } from '../support/rootless-engine.js';
+import { FRONTEND_IMAGE } from '../support/standin-images.js';
+import { run, tail } from '../support/run.js';
 
 const state = inject('engines');
 const unavailable = state.available ? await rootlessUnavailable() : state.reason;
@@ -32,7 +32,7 @@ const PROJECTS = [
 ];
 const url = (route: string) => `http://127.0.0.1:8000${route}`;
 /** cgroup v1 (these machines): rootless Docker has no cgroups to put limits in. */
-const CGROUP_V1 = !readdirSync('/sys/fs/cgroup').includes('cgroup.controllers');
+const CGROUP_V1 = !existsSync('/sys/fs/cgroup/cgroup.controllers');
 
 describe.skipIf(unavailable !== null)(unavailable ? `rootless Docker (skipped: ${unavailable})` : 'rootless Docker', () => {
   let engine: RootlessEngine;
@@ -83,9 +83,13 @@ describe.skipIf(unavailable !== null)(unavailable ? `rootless Docker (skipped: $
     beforeAll(async () => {
       if (!state.available) return;
       dir = path.join(parent, NAME);
-      // The user creates the project: every file is theirs, as on their machine.
-      const created = await asRootlessUser(engine, parent, [process.execPath, BIN, NAME, '--yes', ...flags]);
-      if (created.code !== 0) throw new Error(`create as ${engine.uid}: ${tail(created)}`);
+      // Created here, then given to the user, as if they had created it: every file is theirs.
+      // (Not `create` run as the user: the checkout, and with it dist/, may be where they
+      // cannot read, such as a CI clone under /root.)
+      const created = await runMain([NAME, '--yes', ...flags], { cwd: parent });
+      if (created.code !== 0) throw new Error(`create: ${created.stderr}`);
+      const chown = await run('chown', ['-R', `${engine.uid}:${engine.gid}`, dir]);
+      if (chown.code !== 0) throw new Error(`chown -R ${dir}: ${tail(chown)}`);
       // The stand-ins of the images the project names, from a root engine (no registry here).
       const named = readFileSync(path.join(dir, 'Dockerfile'), 'utf8') + readFileSync(path.join(dir, 'compose.yaml'), 'utf8');
       const images = [...Object.values(PYTHON_IMAGES), ...Object.values(SERVICE_IMAGES), UV_IMAGE, FRONTEND_IMAGE].filter((i) => named.includes(i));
@@ -98,7 +102,7 @@ describe.skipIf(unavailable !== null)(unavailable ? `rootless Docker (skipped: $
       if (engine && dir) await composeAsUser(['down', '-v', '--remove-orphans']);
     }, STEP_MS);
 
-    step('the project is the user\'s: `create` ran as them', 10_000, async (expect) => {
+    step("the project's files are the user's", 10_000, async (expect) => {
       expect(statSync(path.join(dir, 'compose.yaml')).uid).toBe(engine.uid);
     });
 
@@ -159,7 +163,13 @@ describe.skipIf(unavailable !== null)(unavailable ? `rootless Docker (skipped: $
         // Compose says nothing of it; only the engine warns: `docker info` (and its log at start-up).
         expect(upOutput).not.toMatch(/limit|cgroup/i);
         const info = await docker(engine, ['info']);
-        expect(info.stdout + info.stderr).toContain('WARNING: Running in rootless-mode without cgroups');
+        const warning = 'Running in rootless-mode without cgroups';
+        expect(info.stdout + info.stderr).toContain(`WARNING: ${warning}`);
+        // The project's README says all of this, quoting that warning.
+        const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
+        const section = readme.slice(readme.indexOf('### Rootless Docker'), readme.indexOf('\n## ', readme.indexOf('### Rootless Docker'))).replace(/\s+/g, ' ');
+        expect(section).toContain(`only \`docker info\` warns ("${warning}")`);
+        expect(section).toContain('It does not refuse them: the stack starts and `docker inspect` shows them, but they are not enforced');
         // The same limit on a root engine (the machines' other engines) is in force.
         const root = state.available ? state.engines[0]! : engine;
         const python = PYTHON_IMAGES['3.13'];

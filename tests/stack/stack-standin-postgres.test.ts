@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, inject, test } from 'vitest';
-import { SERVICE_IMAGES } from '../src/engine/versions.js';
-import { docker, engineFor } from './support/docker.js';
-import { tail } from './support/run.js';
+import { SERVICE_IMAGES } from '../../src/engine/versions.js';
+import { docker, engineFor } from '../support/docker.js';
+import { tail } from '../support/run.js';
 
 const state = inject('engines');
 const IMAGE = SERVICE_IMAGES.postgres;
