@@ -28,14 +28,14 @@ export function pairwiseCover<T>(candidates: readonly T[], keys: readonly (keyof
   const missing = new Set(candidates.flatMap((row) => pairsOf(row, keys)));
   const chosen: T[] = [];
   while (missing.size > 0) {
-    let best = candidates[0]!;
+    let best = 0;
     let bestGain = -1;
-    for (const row of candidates) {
+    for (const [i, row] of candidates.entries()) {
       const gain = pairsOf(row, keys).filter((pair) => missing.has(pair)).length;
-      if (gain > bestGain) [best, bestGain] = [row, gain];
+      if (gain > bestGain) [best, bestGain] = [i, gain];
     }
-    chosen.push(best);
-    for (const pair of pairsOf(best, keys)) missing.delete(pair);
+    chosen.push(candidates[best]!);
+    for (const pair of pairsOf(candidates[best]!, keys)) missing.delete(pair);
   }
   return chosen;
 }

@@ -4,7 +4,7 @@
 //
 // Every command a step runs is one of projectCommands(): the package manager's install command
 // and scripts the project ships, which its README documents and our tests run
-// (tests/ci-workflow.test.ts holds the workflow to that list). GitHub itself never runs here;
+// (tests/fast/ci-workflow.test.ts holds the workflow to that list). GitHub itself never runs here;
 // what the workflow does is tested through them.
 
 import { ACTIONS, CI_RUNNER, type ActionPin } from '../../engine/versions.js';
