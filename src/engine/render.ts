@@ -15,8 +15,6 @@ import { CliError } from '../errors.js';
 import type { RenderedFile } from './rendered-file.js';
 import type { ProjectOptions } from '../options/values.js';
 
-export type { RenderedFile } from './rendered-file.js';
-
 /**
  * The package root: templates/ and src/features/<feature>/templates/ ship beside dist/ in the
  * package (package.json `files`), and are beside src/ in the repository, so one lookup serves both.
