@@ -21,6 +21,7 @@ import { chosenServices } from '../features/services.js';
 import type { EnvVar, Feature, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceKey, ServiceNamespace, ServiceUrl } from '../features/types.js';
 import { LINUX_ENVIRONMENTS, REQUIRES_PYTHON } from '../features/uv/index.js';
 import { redisData, type RedisData } from '../features/redis/index.js';
+import { postgresData, type PostgresData } from '../features/postgres/index.js';
 import { appHardening, LOG_ROTATION, MIGRATE_HARDENING, SERVICE_HARDENING, type ComposeHardening } from '../features/compose-hardening.js';
 import { PYTHON_VERSIONS, type DockerfileVariant, type Framework, type PackageManager, type ProjectOptions, type PythonVersion } from '../options/table.js';
 import { compareText } from './sort.js';
@@ -41,7 +42,8 @@ export interface RenderContext {
   frameworkLabel: string;
   isFlask: boolean;
   isFastapi: boolean;
-  postgres: boolean;
+  /** PostgreSQL's own data (its folder src/features/postgres/ prints it); undefined without PostgreSQL. */
+  postgres: PostgresData | undefined;
   /** Redis's own data (its folder src/features/redis/ prints it); undefined without Redis. */
   redis: RedisData | undefined;
   dockerfile: DockerfileVariant;
@@ -308,7 +310,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     frameworkLabel: framework.label,
     isFlask: options.framework === 'flask',
     isFastapi: options.framework === 'fastapi',
-    postgres: options.postgres,
+    postgres: options.postgres ? postgresData() : undefined,
     redis: options.redis ? redisData() : undefined,
     dockerfile: options.dockerfile,
     python: {
