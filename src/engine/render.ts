@@ -38,12 +38,24 @@ export function allLayers(): string[] {
   return [SKELETON_LAYER, ...features.sort(compareText)];
 }
 
+/** Where a feature's slot contributions are: src/features/<feature>/slots/<slot>.ejs. */
+export function slotDir(layer: string): string {
+  return path.join(PACKAGE_ROOT, 'src', 'features', layer, 'slots');
+}
+
+/** In a template set copied by copyLayers, the folder holding each layer's slot contributions. */
+const COPIED_SLOTS = 'slots';
+
 /**
- * A template set in one directory, one folder per layer (`<dir>/<layer>/...`), for the tests
- * that render from an older or changed copy of the templates: the seam `templatesDir` below.
+ * A template set in one directory, one folder per layer (`<dir>/<layer>/...`) and the slot
+ * contributions in `<dir>/slots/<layer>/`, for the tests that render from an older or changed
+ * copy of the templates: the seam `templatesDir` below.
  */
 export function copyLayers(dir: string): void {
-  for (const layer of allLayers()) cpSync(layerDir(layer), path.join(dir, layer), { recursive: true });
+  for (const layer of allLayers()) {
+    cpSync(layerDir(layer), path.join(dir, layer), { recursive: true });
+    if (existsSync(slotDir(layer))) cpSync(slotDir(layer), path.join(dir, COPIED_SLOTS, layer), { recursive: true });
+  }
 }
 
 /** A template that is printed by other templates (through `part`) rather than copied. */
@@ -53,9 +65,19 @@ const PART_SUFFIX = '.part.ejs';
  * What a template sees: the render context, plus `part(layer, name, locals)` to print a layer's
  * part (<layer's folder>/<name>.part.ejs) with extra names in scope, e.g. `{ service }`, and
  * `fitYamlLine(line)` for a YAML line whose value may be too long for yamllint (yaml-line.ts).
+ *
+ * And the slots: a skeleton or framework file names an extension point, `slot('app.routers')`,
+ * and every layer being rendered may fill it from its own folder, src/features/<layer>/slots/
+ * <slot>.ejs, rendered with the same scope. `slot(name)` prints the contributions one after the
+ * other, in layer order (a block of lines each); `slotList(name)` gives their non-empty lines as
+ * items, for a template to join (`from . import a, b`) or sort as the file's own order wants.
+ * A slot nobody fills prints nothing. So a file of the skeleton never names a feature: a
+ * feature adds itself by what it puts in the slots.
  */
 export type TemplateScope<C extends object = RenderContext> = C & {
   part: (layer: string, name: string, locals?: object) => string;
+  slot: (name: string) => string;
+  slotList: (name: string) => string[];
   fitYamlLine: (line: string) => string;
 };
 
@@ -76,12 +98,18 @@ export function renderProject(options: ProjectOptions, generatorVersion: string,
  */
 export function renderLayers<C extends object = RenderContext>(context: C, layers: readonly string[], only?: (p: string) => boolean, templatesDir?: string): RenderedFile[] {
   const dirOf = (layer: string): string => (templatesDir === undefined ? layerDir(layer) : path.join(templatesDir, layer));
+  const slotsOf = (layer: string): string => (templatesDir === undefined ? slotDir(layer) : path.join(templatesDir, COPIED_SLOTS, layer));
+  const contributions = slotContributions(layers.map(slotsOf));
+  const fill = (name: string): string[] =>
+    (contributions.get(name) ?? []).map((file) => renderTemplate(readFileSync(file, 'utf8'), scope, file));
   const scope: TemplateScope<C> = {
     ...context,
     part: (layer, name, locals = {}) => {
       const file = path.join(dirOf(layer), `${name}${PART_SUFFIX}`);
       return renderTemplate(readFileSync(file, 'utf8'), { ...scope, ...locals }, file);
     },
+    slot: (name) => fill(name).join(''),
+    slotList: (name) => fill(name).flatMap((text) => text.split('\n').filter((line) => line.trim() !== '')),
     fitYamlLine,
   };
   const files = new Map<string, RenderedFile>();
@@ -113,6 +141,20 @@ function renderTemplate(template: string, scope: object, filename: string): stri
     if (error instanceof CliError) throw error;
     return ejs.render(template, scope, { filename, strict: false, compileDebug: true });
   }
+}
+
+/** Each slot's contribution files, in the order of the given slot folders (the layers' order). */
+function slotContributions(slotDirs: readonly string[]): Map<string, string[]> {
+  const bySlot = new Map<string, string[]>();
+  for (const dir of slotDirs) {
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir).sort(compareText)) {
+      if (!entry.endsWith('.ejs')) continue;
+      const name = entry.slice(0, -'.ejs'.length);
+      bySlot.set(name, [...(bySlot.get(name) ?? []), path.join(dir, entry)]);
+    }
+  }
+  return bySlot;
 }
 
 /** The templates of a layer that become files (parts are printed by other templates instead). */

@@ -2,7 +2,18 @@
 // service (./templates/compose-service.yaml.part.ejs).
 
 import { PINS, SERVICE_IMAGES } from '../../engine/versions.js';
+import { RUNTIME_LIMITS } from '../runtime-limits.js';
 import type { ServiceFeature } from '../types.js';
+
+/** What Redis's templates and slot contributions print, as the render context's `redis`. */
+export interface RedisData {
+  /** Seconds to connect to Redis and for one command (settings.py's default REDIS_TIMEOUT). */
+  timeout: number;
+}
+
+export function redisData(): RedisData {
+  return { timeout: RUNTIME_LIMITS.redisTimeout };
+}
 
 export const redis: ServiceFeature = {
   key: 'redis',
