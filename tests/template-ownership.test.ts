@@ -40,10 +40,6 @@ const FEATURE_DATA: Record<string, { context: string[]; options: string[] }> = {
  * (so the list only shrinks).
  */
 const NOT_YET_CONVERTED: Record<string, { features: string[]; why: string }> = {
-  'templates/common/README.md.ejs': {
-    features: ['ci', 'dependabot', 'kubernetes', 'lint', 'migrations', 'postgres', 'redis'],
-    why: 'the README describes every chosen feature in one running text; its sections are not slots yet',
-  },
   // PostgreSQL with or without migrations: the schema is made by Alembic, or by the store at
   // start-up. Migrations exist only with PostgreSQL, and the two ways differ throughout these
   // modules (imports, the schema check, the docstrings), which slots would scatter; they are the
