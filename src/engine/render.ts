@@ -15,8 +15,6 @@ import { CliError } from '../errors.js';
 import type { RenderedFile } from './rendered-file.js';
 import type { ProjectOptions } from '../options/values.js';
 
-export type { RenderedFile } from './rendered-file.js';
-
 /**
  * The package root: templates/ and src/features/<feature>/templates/ ship beside dist/ in the
  * package (package.json `files`), and are beside src/ in the repository, so one lookup serves both.
@@ -73,12 +71,13 @@ const PART_SUFFIX = '.part.ejs';
  * <slot>.ejs, rendered with the same scope. `slot(name)` prints the contributions one after the
  * other, in layer order (a block of lines each); `slotList(name)` gives their non-empty lines as
  * items, for a template to join (`from . import a, b`) or sort as the file's own order wants.
- * A slot nobody fills prints nothing. So a file of the skeleton never names a feature: a
- * feature adds itself by what it puts in the slots.
+ * A slot nobody fills prints nothing, or `slot(name, unfilled)`'s text for that case (a feature
+ * may fill a slot with an empty file to silence it). So a file of the skeleton never tests a
+ * feature: a feature adds itself by what it puts in the slots.
  */
 export type TemplateScope<C extends object = RenderContext> = C & {
   part: (layer: string, name: string, locals?: object) => string;
-  slot: (name: string) => string;
+  slot: (name: string, unfilled?: string) => string;
   slotList: (name: string) => string[];
   fitYamlLine: (line: string) => string;
 };
@@ -110,7 +109,7 @@ export function renderLayers<C extends object = RenderContext>(context: C, layer
       const file = path.join(dirOf(layer), `${name}${PART_SUFFIX}`);
       return renderTemplate(readFileSync(file, 'utf8'), { ...scope, ...locals }, file);
     },
-    slot: (name) => fill(name).join(''),
+    slot: (name, unfilled = '') => (contributions.has(name) ? fill(name).join('') : unfilled),
     slotList: (name) => fill(name).flatMap((text) => text.split('\n').filter((line) => line.trim() !== '')),
     fitYamlLine,
   };

@@ -9,6 +9,10 @@
 
 import { ACTIONS, CI_RUNNER, type ActionPin } from '../../engine/versions.js';
 import type { PackageManager } from '../../options/values.js';
+import type { Feature } from '../types.js';
+
+/** --ci: the workflow (./templates/); its schema hook in lint's pre-commit config (./slots/). */
+export const ciFeature: Feature = { layer: 'ci' };
 
 /** The commands the workflow's steps run, by what they do; each is in the README as it is here. */
 export interface ProjectCommands {
