@@ -19,7 +19,7 @@ import path from 'node:path';
 import ejs from 'ejs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { REPO } from './support/cli-run.js';
+import { REPO } from '../support/cli-run.js';
 
 /** Each optional feature, and the names of its data in the render context. */
 const FEATURE_DATA: Record<string, { context: string[]; options: string[] }> = {

@@ -9,9 +9,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { allLockOptions, lockFeatures, lockId, LOCKS_DIR, readLock, STORE, type LockOptions } from '../src/features/locks.js';
-import { storeLocks, type LockSet } from '../scripts/lock/store.js';
-import { mutate } from './support/mutate.js';
+import { allLockOptions, lockFeatures, lockId, LOCKS_DIR, readLock, STORE, type LockOptions } from '../../src/features/locks.js';
+import { storeLocks, type LockSet } from '../../scripts/lock/store.js';
+import { mutate } from '../support/mutate.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'cpda-locks-store-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
