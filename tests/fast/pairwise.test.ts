@@ -3,8 +3,8 @@
 // adds an option or a value adds stack runs only as pairwise coverage needs.
 
 import { describe, expect, it } from 'vitest';
-import { PROJECT_OPTIONS, type ProjectOptionSpec } from '../src/options/table.js';
-import { allowedByTable, everyCombination, missingPairs, pairwiseFactors, pairwiseProjects } from './support/pairwise.js';
+import { PROJECT_OPTIONS, type ProjectOptionSpec } from '../../src/options/table.js';
+import { allowedByTable, everyCombination, missingPairs, pairwiseFactors, pairwiseProjects } from '../support/pairwise.js';
 
 const rows = pairwiseProjects();
 
