@@ -4,10 +4,12 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import ejs from 'ejs';
 import { stampBaseRecord } from './base-record.js';
 import { buildContext, type RenderContext } from './context.js';
 import { packageRoot } from './package-version.js';
+import { PRECOMPILED_FILE } from './precompiled-templates.js';
 import { fitYamlLine } from './yaml-line.js';
 import { compareText } from './sort.js';
 import { CliError } from '../errors.js';
@@ -19,8 +21,10 @@ export interface RenderedFile {
   contents: string;
 }
 
+const PACKAGE_ROOT = packageRoot();
+
 /** templates/ ships beside dist/ in the package, and beside src/ in the repository. */
-export const TEMPLATES_DIR = path.join(packageRoot(), 'templates');
+export const TEMPLATES_DIR = path.join(PACKAGE_ROOT, 'templates');
 
 /** A template that is printed by other templates (through `part`) rather than copied. */
 const PART_SUFFIX = '.part.ejs';
@@ -54,19 +58,18 @@ export function renderLayers<C extends object = RenderContext>(context: C, layer
   const scope: TemplateScope<C> = {
     ...context,
     part: (layer, name, locals = {}) => {
-      const file = path.join(templatesDir, layer, `${name}${PART_SUFFIX}`);
-      return renderTemplate(readFileSync(file, 'utf8'), { ...scope, ...locals }, file);
+      return renderTemplate(path.join(templatesDir, layer, `${name}${PART_SUFFIX}`), { ...scope, ...locals });
     },
     fitYamlLine,
   };
   const files = new Map<string, RenderedFile>();
   for (const layer of layers) {
     const layerDir = path.join(templatesDir, layer);
-    for (const templatePath of listTemplates(layerDir)) {
-      const outPath = outputPath(path.relative(layerDir, templatePath));
+    for (const { file, relative } of listTemplates(layerDir)) {
+      const outPath = outputPath(relative);
       if (only && !only(outPath)) continue;
       if (files.has(outPath)) throw new Error(`template layers collide on ${outPath} (layer ${layer})`);
-      const contents = renderTemplate(readFileSync(templatePath, 'utf8'), scope, templatePath);
+      const contents = renderTemplate(file, scope);
       files.set(outPath, { path: outPath, contents });
     }
   }
@@ -76,29 +79,102 @@ export function renderLayers<C extends object = RenderContext>(context: C, layer
 /**
  * Renders without ejs's line-tracking code (`compileDebug`), which makes every render slower;
  * only when a template throws is it rendered again with line tracking, so the error still
- * names the template line. A template with no ejs delimiter in it (each one contains `<%` or
- * `%>`) renders to itself, so it skips ejs's compile altogether.
+ * names the template line. The bundled CLI runs the code the build compiled the template to
+ * (precompiled-templates.ts); from source, and for templates outside the package (a test's
+ * older copy), the file is read and compiled here. A template with no ejs delimiter in it
+ * (each one contains `<%` or `%>`) renders to itself, so it skips ejs's compile altogether.
  */
-function renderTemplate(template: string, scope: object, filename: string): string {
-  if (!template.includes('<%') && !template.includes('%>')) return template;
+function renderTemplate(file: string, scope: object): string {
+  let template: string | undefined;
   try {
-    return ejs.render(template, scope, { filename, strict: false, compileDebug: false });
+    const key = packageKey(file);
+    const compiled = key === undefined ? undefined : precompiledTemplates()[key];
+    if (compiled) return runCompiled(compiled, scope);
+    template = readFileSync(file, 'utf8');
+    if (!template.includes('<%') && !template.includes('%>')) return template;
+    return ejs.render(template, scope, { filename: file, ...RENDER_OPTIONS });
   } catch (error) {
     // A refusal from the render context (a project name uv cannot lock) is the user's to read.
     if (error instanceof CliError) throw error;
-    return ejs.render(template, scope, { filename, strict: false, compileDebug: true });
+    return ejs.render(template ?? readFileSync(file, 'utf8'), scope, { filename: file, ...RENDER_OPTIONS, compileDebug: true });
   }
 }
 
-/** The templates of a layer that become files (parts are printed by other templates instead). */
-function listTemplates(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listTemplates(full));
-    else if (entry.name.endsWith('.ejs') && !entry.name.endsWith(PART_SUFFIX)) out.push(full);
+/** What every template is compiled with; scripts/precompile-templates.ts compiles with the same. */
+const RENDER_OPTIONS = { strict: false, compileDebug: false } as const;
+
+/** A template as ejs compiles it: the function its Template builds from `source`. */
+type CompiledTemplate = (locals: object, escapeFn: (text: unknown) => string, include: (name: string) => never, rethrow: undefined) => string;
+
+let compiledByKey: Readonly<Record<string, CompiledTemplate>> | undefined;
+
+/**
+ * The templates the build compiled, by their '/'-separated path from the package root; none
+ * when running from source. Loaded on the first render, so --help or --version never reads them.
+ */
+function precompiledTemplates(): Readonly<Record<string, CompiledTemplate>> {
+  compiledByKey ??=
+    PRECOMPILED_FILE === undefined
+      ? {}
+      : Object.assign(Object.create(null) as object, createRequire(import.meta.url)(PRECOMPILED_FILE) as Record<string, CompiledTemplate>);
+  return compiledByKey;
+}
+
+/**
+ * Calls a compiled template as ejs calls it (the function ejs's Template.compile returns): on
+ * a copy of the data with no prototype, leaving out `__proto__` and `constructor`, with ejs's
+ * XML escape, and no `this`. Our templates print parts with `part`, never with ejs's `include`.
+ */
+function runCompiled(compiled: CompiledTemplate, data: object): string {
+  const locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const key in data) if (Object.hasOwn(data, key) && key !== '__proto__' && key !== 'constructor') locals[key] = (data as Record<string, unknown>)[key];
+  return compiled.call(undefined, locals, ejs.escapeXML, noInclude, undefined);
+}
+
+function noInclude(name: string): never {
+  throw new Error(`include(${JSON.stringify(name)}): templates print parts with part()`);
+}
+
+/** A template that becomes a file: its path, and its path relative to its layer's folder. */
+interface LayerTemplate {
+  file: string;
+  relative: string;
+}
+
+/**
+ * The templates of a layer that become files (parts are printed by other templates instead).
+ * The bundled CLI knows them from the build, which compiled every template in the package
+ * (precompiled-templates.ts), so it lists no folder; from source, or for a folder the build
+ * did not see, the folder is read.
+ */
+function listTemplates(dir: string): LayerTemplate[] {
+  const prefix = packageKey(dir);
+  const compiled =
+    prefix === undefined
+      ? []
+      : Object.keys(precompiledTemplates())
+          .filter((key) => key.startsWith(`${prefix}/`) && !key.endsWith(PART_SUFFIX))
+          .map((key) => {
+            const relative = key.slice(prefix.length + 1).split('/').join(path.sep);
+            return { file: path.join(dir, relative), relative };
+          });
+  return compiled.length > 0 ? compiled : listTemplateFiles(dir, '');
+}
+
+function listTemplateFiles(dir: string, under: string): LayerTemplate[] {
+  const out: LayerTemplate[] = [];
+  for (const entry of readdirSync(path.join(dir, under), { withFileTypes: true })) {
+    const relative = under === '' ? entry.name : path.join(under, entry.name);
+    if (entry.isDirectory()) out.push(...listTemplateFiles(dir, relative));
+    else if (entry.name.endsWith('.ejs') && !entry.name.endsWith(PART_SUFFIX)) out.push({ file: path.join(dir, relative), relative });
   }
   return out;
+}
+
+/** A path inside the package as precompiled-templates.ts keys it ('/'-separated, from the root); undefined outside. */
+function packageKey(file: string): string | undefined {
+  if (!file.startsWith(PACKAGE_ROOT + path.sep)) return undefined;
+  return file.slice(PACKAGE_ROOT.length + 1).split(path.sep).join('/');
 }
 
 /**
