@@ -34,6 +34,14 @@ describe('the published package', () => {
     expect(files).toContain(pkg.main);
   });
 
+  it('ships the templates compiled into dist/templates.cjs and the stored locks, not the .ejs files', () => {
+    assertBuilt();
+    const files = packedFiles();
+    expect(files).toContain('dist/templates.cjs');
+    expect(files.filter((f) => f.endsWith('.ejs'))).toEqual([]);
+    expect(files.some((f) => f.startsWith('templates/locks/'))).toBe(true);
+  });
+
   it('its bin is an executable script in dist/ that answers --version', () => {
     assertBuilt();
     const bin = path.join(REPO, pkg.bin['create-python-docker-app']!);

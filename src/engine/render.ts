@@ -2,7 +2,7 @@
 // through `renderLayers`, so what a project contains is decided in exactly one place: the layers
 // the render context lists, each a directory of EJS templates under templates/.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import ejs from 'ejs';
@@ -23,7 +23,10 @@ export interface RenderedFile {
 
 const PACKAGE_ROOT = packageRoot();
 
-/** templates/ ships beside dist/ in the package, and beside src/ in the repository. */
+/**
+ * templates/ is beside src/ in the repository. The package ships only its locks: dist/templates.cjs
+ * holds the templates as the build compiled them (precompiled-templates.ts).
+ */
 export const TEMPLATES_DIR = path.join(PACKAGE_ROOT, 'templates');
 
 /** A template that is printed by other templates (through `part`) rather than copied. */
@@ -96,7 +99,13 @@ function renderTemplate(file: string, scope: object): string {
   } catch (error) {
     // A refusal from the render context (a project name uv cannot lock) is the user's to read.
     if (error instanceof CliError) throw error;
-    return ejs.render(template ?? readFileSync(file, 'utf8'), scope, { filename: file, ...RENDER_OPTIONS, compileDebug: true });
+    // The package ships no template files: there, the error names the template without its line.
+    template ??= existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    if (template === undefined) {
+      if (error instanceof Error) error.message = `${packageKey(file) ?? file}: ${error.message}`;
+      throw error;
+    }
+    return ejs.render(template, scope, { filename: file, ...RENDER_OPTIONS, compileDebug: true });
   }
 }
 
