@@ -1,5 +1,6 @@
 // What `npm create python-docker-app` downloads: one package with no runtime dependencies,
-// holding only the bundle, the templates, README, LICENSE and package.json, and a bin that runs.
+// holding only the bundle (with the templates compiled into it), the stored locks, README, LICENSE and
+// package.json, and a bin that runs.
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
