@@ -10,7 +10,7 @@ import type { ServiceFeature, ServiceKey } from '../features/types.js';
 import { descriptionProblem, given, healthPathProblem, imageNameProblem, nameProblem, portProblem, targetProblem, uidProblem } from './names.js';
 
 export const FRAMEWORKS = ['fastapi', 'flask'] as const;
-export const PYTHON_VERSIONS = ['3.12', '3.13', '3.14'] as const;
+export const PYTHON_VERSIONS = ['3.12', '3.13', '3.14', '3.15'] as const;
 export const DOCKERFILE_VARIANTS = ['standard', 'multi-stage'] as const;
 export const PACKAGE_MANAGERS = ['uv', 'pip'] as const;
 /** Where the project is deployed besides Compose; a choice, so other targets can follow. */
