@@ -70,7 +70,7 @@ const CASES: Expectation[] = [
     framework: 'flask',
     app: 'blog:create_app()',
     port: 8000,
-    python: '3.13',
+    python: '3.14',
     postgres: true,
     redis: false,
     cmd: ['gunicorn', '--config', 'gunicorn.conf.py', 'blog:create_app()'],
