@@ -13,6 +13,7 @@
 #  rootfs/         Debian root filesystems that tests/support/images/* turn into stand-in images:
 #    python-3.13     trixie's python3.13 + venv, pip from PyPI on /usr/local/bin, like python:3.13-slim-trixie
 #    python-3.14     sid's python3.14, the same way (no Debian suite has 3.14 as a stable release)
+#    python-3.15     sid's python3.15, the same way
 #    python-3.12     trixie + the CPython 3.12 that pyenv built on this machine, if there is one
 #    postgres-18     sid's postgresql-18;  redis-8: sid's redis-server and redis-cli
 #  engine/         Docker Engine 28 (dockerd, containerd, docker-proxy, docker-init), the docker
@@ -251,6 +252,7 @@ PYENV_312=$(pyenv_312 || true)
 declare -A RECIPES=(
   [rootfs/python-3.13]="$RECIPE_VERSION trixie python3.13 adduser pip $PIP_VERSION"
   [rootfs/python-3.14]="$RECIPE_VERSION sid python3.14 adduser pip $PIP_VERSION"
+  [rootfs/python-3.15]="$RECIPE_VERSION sid python3.15 adduser pip $PIP_VERSION"
   [rootfs/postgres-18]="$RECIPE_VERSION sid postgresql-18"
   [rootfs/redis-8]="$RECIPE_VERSION sid redis-server"
   [engine]="$RECIPE_VERSION sid docker.io docker-compose docker-buildx"
@@ -333,6 +335,7 @@ chmod 700 "$ROOTLESS/home" "$ROOTLESS/data"
 declare -A BUILDERS=(
   [rootfs/python-3.13]="debian_python trixie 3.13"
   [rootfs/python-3.14]="debian_python sid 3.14"
+  [rootfs/python-3.15]="debian_python sid 3.15"
   [rootfs/python-3.12]="pyenv_python $PYENV_312"
   [rootfs/postgres-18]="postgres_fs"
   [rootfs/redis-8]="redis_fs"
@@ -342,7 +345,8 @@ declare -A BUILDERS=(
 
 # Where each builder leaves its result under $WORK.
 declare -A OUTPUTS=(
-  [rootfs/python-3.13]=python-3.13 [rootfs/python-3.14]=python-3.14 [rootfs/python-3.12]=python-3.12
+  [rootfs/python-3.13]=python-3.13 [rootfs/python-3.14]=python-3.14 [rootfs/python-3.15]=python-3.15
+  [rootfs/python-3.12]=python-3.12
   [rootfs/postgres-18]=postgres-18 [rootfs/redis-8]=redis-8 [engine]=engine-out [frontend]=frontend-out
 )
 

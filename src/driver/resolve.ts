@@ -64,7 +64,7 @@ function isAskable(spec: OptionSpec, command: CommandName): boolean {
 }
 
 /**
- * "Recommended setup: framework fastapi, python 3.13, postgres, ...": the documented defaults of
+ * "Recommended setup: framework fastapi, python 3.14, postgres, ...": the documented defaults of
  * the options no flag gave, on one line, as their flags would say them; an option that applies
  * only with another (migrations, with PostgreSQL) is shown only where the flags and defaults let it apply.
  */

@@ -9,6 +9,7 @@ export const PYTHON_RELEASES: Record<PythonVersion, string> = {
   '3.12': '3.12.14',
   '3.13': '3.13.15',
   '3.14': '3.14.7',
+  '3.15': '3.15.2',
 };
 
 /** The official image's variant: slim, on Debian 13 (trixie). */

@@ -226,8 +226,8 @@ const ROWS: readonly Row[] = [
     message: 'Python version',
     help: 'Python version of the image',
     commands: {
-      create: { default: '3.13' },
-      'add docker': { default: '3.13', detect: (d) => d.python, detectedFrom: 'detected' },
+      create: { default: '3.14' },
+      'add docker': { default: '3.14', detect: (d) => d.python, detectedFrom: 'detected' },
     },
   },
   // --postgres, --redis: one row per service, from what its feature module says of it.

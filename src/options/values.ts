@@ -6,7 +6,7 @@
 // importing the table, which imports them.
 
 export const FRAMEWORKS = ['fastapi', 'flask'] as const;
-export const PYTHON_VERSIONS = ['3.12', '3.13', '3.14'] as const;
+export const PYTHON_VERSIONS = ['3.12', '3.13', '3.14', '3.15'] as const;
 export const DOCKERFILE_VARIANTS = ['standard', 'multi-stage'] as const;
 export const PACKAGE_MANAGERS = ['uv', 'pip'] as const;
 /** Where the project is deployed besides Compose; a choice, so other targets can follow. */

@@ -50,12 +50,12 @@ describe('the Python version: the one the repository allows', () => {
   it.each([
     ['requires-python ">=3.10,<3.13"', { 'requirements.txt': REQS, 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.10,<3.13"\n' }, '3.12'],
     ['requires-python "~=3.12.0"', { 'requirements.txt': REQS, 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\nrequires-python = "~=3.12.0"\n' }, '3.12'],
-    ['requires-python ">=3.14"', { 'requirements.txt': REQS, 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.14"\n' }, '3.14'],
-    ['requires-python ">=3.12,!=3.13.*" (the default excluded: the newest that fits)', { 'requirements.txt': REQS, 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.12,!=3.13.*"\n' }, '3.14'],
-    ['requires-python ">=3.9" (a lower bound only: the newest offered)', { 'requirements.txt': REQS, 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.9"\n' }, '3.14'],
+    ['requires-python ">=3.14"', { 'requirements.txt': REQS, 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.14"\n' }, '3.15'],
+    ['requires-python ">=3.12,!=3.13.*" (the default excluded: the newest that fits)', { 'requirements.txt': REQS, 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.12,!=3.13.*"\n' }, '3.15'],
+    ['requires-python ">=3.9" (a lower bound only: the newest offered)', { 'requirements.txt': REQS, 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.9"\n' }, '3.15'],
     ["a Pipfile's python_version = \"3.12\"", { 'requirements.txt': REQS, Pipfile: '[packages]\nfastapi = "==0.163.2"\n\n[requires]\npython_version = "3.12"\n' }, '3.12'],
     ['Poetry\'s python = "~3.12"', { 'requirements.txt': REQS, 'pyproject.toml': '[tool.poetry.dependencies]\npython = "~3.12"\nfastapi = "0.163.2"\n' }, '3.12'],
-    ['Poetry\'s python = "^3.12"', { 'requirements.txt': REQS, 'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.12"\nfastapi = "0.163.2"\n' }, '3.14'],
+    ['Poetry\'s python = "^3.12"', { 'requirements.txt': REQS, 'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.12"\nfastapi = "0.163.2"\n' }, '3.15'],
     ['.python-version "3.12.3"', { 'requirements.txt': REQS, '.python-version': '3.12.3\n' }, '3.12'],
     ['.python-version "3.14" and requires-python ">=3.12"', { 'requirements.txt': REQS, '.python-version': '3.14\n', 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.12"\n' }, '3.14'],
   ].map(([label, files, python]) => ({ label: label as string, files: files as Record<string, string>, python: python as string })))('$label -> Python $python in the image', async ({ files, python }) => {

@@ -78,7 +78,7 @@ describe('update takes the flags the other commands take, with the same words', 
 
 describe('answers-file errors state the rule, as flag errors do', () => {
   const cases: [string, Record<string, unknown>, string][] = [
-    ['a JSON number for a choice', { python: 3.13 }, '"python" must be one of 3.12, 3.13, 3.14 (got the number 3.13); write it as a JSON string: "3.13"'],
+    ['a JSON number for a choice', { python: 3.13 }, '"python" must be one of 3.12, 3.13, 3.14, 3.15 (got the number 3.13); write it as a JSON string: "3.13"'],
     ['an unknown choice', { framework: 'django' }, '"framework" must be one of fastapi, flask (got "django")'],
     ['a string for a boolean', { postgres: 'true' }, '"postgres" must be true or false (got "true"); write it without quotes: true'],
     ['a number for a boolean', { redis: 1 }, '"redis" must be true or false (got the number 1)'],

@@ -78,7 +78,7 @@ describe('the generators', () => {
     const prompts = plop.getGenerator('docker').prompts as Array<{ name: string; default: unknown }>;
     const answers: Record<string, unknown> = { dir: '.' };
     for (const p of prompts.slice(1)) answers[p.name] = typeof p.default === 'function' ? p.default(answers) : p.default;
-    expect(answers).toEqual({ dir: '.', framework: 'flask', app: 'blog:create_app()', port: '8000', python: '3.13', postgres: true, redis: false, dockerfile: 'standard' });
+    expect(answers).toEqual({ dir: '.', framework: 'flask', app: 'blog:create_app()', port: '8000', python: '3.14', postgres: true, redis: false, dockerfile: 'standard' });
   });
 });
 

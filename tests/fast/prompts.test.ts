@@ -29,7 +29,7 @@ describe('injected prompter', () => {
     expect(setup).toMatchObject({ kind: 'select', default: SETUP_CHOICES.recommended, choices: [SETUP_CHOICES.recommended, CUSTOMISE] });
     // The one line names every default it stands for, as its flag says it.
     expect(setup.message).toBe(
-      'Recommended setup: description "A Python web service", framework fastapi, python 3.13, postgres, redis, dockerfile standard, package-manager uv, deploy none, ci, dependabot, lint, migrations',
+      'Recommended setup: description "A Python web service", framework fastapi, python 3.14, postgres, redis, dockerfile standard, package-manager uv, deploy none, ci, dependabot, lint, migrations',
     );
     const { name: _, ...options } = JSON.parse(run.stdout).options;
     expect(options).toEqual(Object.fromEntries(PROJECT_OPTIONS.map((s) => [s.key, s.default])));
@@ -42,7 +42,7 @@ describe('injected prompter', () => {
     expect(run.code, run.stderr).toBe(0);
     // Without PostgreSQL there is nothing to migrate: migrations is neither shown nor asked.
     expect(prompter.asked.map((q) => q.message)).toEqual([
-      'Recommended setup: python 3.13, redis, dockerfile standard, package-manager uv, deploy none, ci, dependabot, lint',
+      'Recommended setup: python 3.14, redis, dockerfile standard, package-manager uv, deploy none, ci, dependabot, lint',
     ]);
     expect(JSON.parse(run.stdout).options).toMatchObject({ framework: 'flask', postgres: false, migrations: false, redis: true });
   });
@@ -247,7 +247,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
         { expect: 'Recommended setup', send: '\x1b[B\r' }, // Down: customise
         { expect: 'One-line description', send: 'Typed on a "terminal"\r' },
         { expect: 'Web framework', send: '\x1b[B\r' }, // Down: flask
-        { expect: 'Python version', send: '\x1b[A\r' }, // Up from 3.13: 3.12
+        { expect: 'Python version', send: '\x1b[A\x1b[A\r' }, // Up twice from 3.14: 3.12
         { expect: 'PostgreSQL\\?', send: 'n\r' },
         { expect: 'Redis', send: '\r' },
         { expect: 'Dockerfile variant', send: '\x1b[B\r' }, // multi-stage

@@ -5,7 +5,7 @@
 // requirements-dev.txt`, hash-checked), every installed distribution exactly as the lock pins
 // it; `pip check`; then the project's own pytest suite against a real PostgreSQL 18 and Redis 8.
 //
-// Where: containers of the stand-in python images (Debian trixie's 3.13, sid's 3.14, and the
+// Where: containers of the stand-in python images (Debian trixie's 3.13, sid's 3.14 and 3.15, and the
 // CPython 3.12 pyenv built on this machine when there is one; tests/support/images/python),
 // on a private network with the stand-in postgres and redis images, in the engines of
 // tests/support/stack-setup.ts. The project is mounted read-only: neither pip nor pytest may
