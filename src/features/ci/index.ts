@@ -9,6 +9,7 @@
 
 import { ACTIONS, CI_RUNNER, type ActionPin } from '../../engine/versions.js';
 import type { PackageManager } from '../../options/values.js';
+import { releaseFacts, type ReleaseFacts } from './release.js';
 
 /** The commands the workflow's steps run, by what they do; each is in the README as it is here. */
 export interface ProjectCommands {
@@ -54,9 +55,11 @@ export interface CiFacts {
   image: string;
   /** Minutes after which a job is cancelled (GitHub's default is six hours). */
   timeoutMinutes: number;
+  /** The release workflow (release.yml), which calls this one before it builds, scans and publishes. */
+  release: ReleaseFacts;
 }
 
 export function ciFacts(image: string, packageManager: PackageManager): CiFacts {
   const uses = Object.fromEntries(Object.entries(ACTIONS).map(([key, pin]) => [key, usesLine(pin)])) as CiFacts['uses'];
-  return { runner: CI_RUNNER, uses, commands: projectCommands(packageManager), image, timeoutMinutes: 15 };
+  return { runner: CI_RUNNER, uses, commands: projectCommands(packageManager), image, timeoutMinutes: 15, release: releaseFacts(packageManager) };
 }
