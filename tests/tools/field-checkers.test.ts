@@ -226,7 +226,8 @@ describe.concurrent('the field’s checkers find nothing in what we emit', { tim
     const { files, run } = await check(skipUnlessInstalled(skip), 'check-jsonschema');
     const having = (file: string) => emitted.filter((e) => e.files.includes(file)).length;
     expect(having('.github/workflows/ci.yml')).toBeGreaterThan(0);
-    expect(files).toHaveLength(having('.github/workflows/ci.yml') + having('.github/dependabot.yml'));
+    expect(having('.github/workflows/release.yml')).toBe(having('.github/workflows/ci.yml'));
+    expect(files).toHaveLength(having('.github/workflows/ci.yml') + having('.github/workflows/release.yml') + having('.github/dependabot.yml'));
     expect(formatFindings(run.findings)).toBe('');
   });
 
