@@ -96,6 +96,13 @@ describe.each(PACKAGE_MANAGERS)('with %s', (packageManager) => {
     expect(text).not.toMatch(/COSIGN_(KEY|PASSWORD|PRIVATE)|--key\b/);
   });
 
+  test("Dependabot keeps the release workflow's actions current with ci.yml's", () => {
+    const config = parse(project.get('.github/dependabot.yml')!) as { updates: { 'package-ecosystem': string; directories: string[] }[] };
+    // Dependabot reads every workflow under .github/workflows/ when given the repository root.
+    expect(config.updates.find((u) => u['package-ecosystem'] === 'github-actions')?.directories).toEqual(['/']);
+    for (const line of text.split('\n').filter((l) => / uses: [\w-]+\//.test(l))) expect(line).toMatch(/@[0-9a-f]{40} {2}# v\d+\.\d+\.\d+$/);
+  });
+
   test('the README explains releasing, and names what only GitHub can prove', () => {
     const readme = project.get('README.md')!;
     expect(readme).toContain('## Releasing');
