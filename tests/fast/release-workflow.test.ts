@@ -91,7 +91,7 @@ describe.each(PACKAGE_MANAGERS)('with %s', (packageManager) => {
     expect(meta.with).toEqual({ images: 'ghcr.io/${{ github.repository }}', tags: 'type=semver,pattern={{version}}\ntype=semver,pattern={{major}}.{{minor}}\ntype=sha\n' });
     const runs = stepsOf(workflow, 'release').map((s) => s.run ?? '').join('\n');
     expect(runs).toContain('skopeo copy --all --preserve-digests --digestfile "$RUNNER_TEMP/digest" "oci-archive:$ARCHIVE" "docker://$tag"');
-    expect(runs).toContain('cosign sign --yes "${1%:*}@$(cat "$RUNNER_TEMP/digest")"');
+    expect(runs).toContain('cosign sign --yes "${first%:*}@$(cat "$RUNNER_TEMP/digest")"');
     // Keyless: no key and no password anywhere; the identity is the job's OIDC token.
     expect(text).not.toMatch(/COSIGN_(KEY|PASSWORD|PRIVATE)|--key\b/);
   });
