@@ -1,6 +1,8 @@
 // The project's own CI (--ci, on by default): .github/workflows/ci.yml (./templates/), with a
 // lint job (with --lint), the pytest suite against PostgreSQL and Redis service containers, and
-// the image built with a BuildKit cache then started with `docker compose up --wait`.
+// the image built with a BuildKit cache then started with `docker compose up --wait`; and
+// .github/workflows/release.yml, which calls ci.yml then scans, publishes and signs the image
+// (./release.ts: its facts; tests/fast/release-workflow.test.ts: its rules).
 //
 // Every command a step runs is one of projectCommands(): the package manager's install command
 // and scripts the project ships, which its README documents and our tests run
