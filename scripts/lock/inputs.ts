@@ -3,7 +3,8 @@
 
 import { buildContext } from '../../src/engine/context.js';
 import { packageVersion } from '../../src/engine/package-version.js';
-import { renderLayers, type RenderedFile } from '../../src/engine/render.js';
+import { renderLayers } from '../../src/engine/render.js';
+import type { RenderedFile } from '../../src/engine/rendered-file.js';
 import { LOCK_PROJECT_NAME, type LockOptions } from '../../src/features/locks.js';
 import type { PackageManager, ProjectOptions } from '../../src/options/table.js';
 

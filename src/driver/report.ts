@@ -109,7 +109,10 @@ function actionColour(action: PlannedWrite['action']): Colour {
  */
 function painter(stream: Output['stderr']): (colour: Colour, text: string) => string {
   if (process.env.NO_COLOR) return (_colour, text) => text;
-  return (colour, text) => styleText(colour, text, { stream: stream as NodeJS.WriteStream });
+  // Whether the stream takes colours is asked once, not for each of a project's 60 lines
+  // (each ask reads the environment again): a sample that comes back plain means it does not.
+  if (styleText('green', '.', { stream: stream as NodeJS.WriteStream }) === '.') return (_colour, text) => text;
+  return (colour, text) => styleText(colour, text, { validateStream: false });
 }
 
 function formatBytes(bytes: number): string {

@@ -1,12 +1,15 @@
 // Turns validated options into the render context every template sees. All decisions
 // (which features are on, which packages are pinned, how the server starts) are made here,
-// so templates only print values and test a few booleans.
+// so templates only print values and test a few booleans. The chosen features are one list
+// (`layers`, in order); an optional feature's own data is under its name (`redis`, `postgres`,
+// `migrations`, `lint`, `ci`, `dependabot`, `kubernetes`), undefined when it is not chosen,
+// and only its own folder's templates and slots test it (tests/template-ownership.test.ts).
 
 import { APP_HOST_PORT, appHostPort, DEV_BIND_ADDRESS, DEV_HOST } from '../features/development.js';
 import { DOCKER_FLOOR, START_COMMAND, VERSIONED_FEATURES, type DockerFloor, type VersionedFeature } from '../features/docker-floor.js';
 import { APP_UID, DEFAULT_WORKERS, DOCKERFILE_FEATURES, serverEnv } from '../features/dockerfile.js';
-import { ciFacts, projectCommands, type CiFacts, type ProjectCommands } from '../features/ci/index.js';
-import { COOLDOWN_DAYS, dependabotUpdates, type DependabotUpdate } from '../features/dependabot/index.js';
+import { ciFacts, ciFeature, projectCommands, type CiFacts, type ProjectCommands } from '../features/ci/index.js';
+import { COOLDOWN_DAYS, dependabotFeature, dependabotUpdates, type DependabotUpdate } from '../features/dependabot/index.js';
 import { APP_PORT, FRAMEWORK_FEATURES, serverFor, STOP_GRACE_PERIOD_SECONDS } from '../features/frameworks.js';
 import { ITEM_LIMITS } from '../features/items.js';
 import { RUNTIME_LIMITS } from '../features/runtime-limits.js';
@@ -21,6 +24,7 @@ import { chosenServices } from '../features/services.js';
 import type { EnvVar, Feature, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
 import { LINUX_ENVIRONMENTS, REQUIRES_PYTHON } from '../features/uv/index.js';
 import { redisData, type RedisData } from '../features/redis/index.js';
+import { postgresData, type PostgresData } from '../features/postgres/index.js';
 import { appHardening, LOG_ROTATION, MIGRATE_HARDENING, SERVICE_HARDENING, type ComposeHardening } from '../features/compose-hardening.js';
 import { PYTHON_VERSIONS, type DockerfileVariant, type Framework, type PackageManager, type ProjectOptions, type PythonVersion, type ServiceKey } from '../options/values.js';
 import { compareText } from './sort.js';
@@ -41,7 +45,8 @@ export interface RenderContext {
   frameworkLabel: string;
   isFlask: boolean;
   isFastapi: boolean;
-  postgres: boolean;
+  /** PostgreSQL's own data (its folder src/features/postgres/ prints it); undefined without PostgreSQL. */
+  postgres: PostgresData | undefined;
   /** Redis's own data (its folder src/features/redis/ prints it); undefined without Redis. */
   redis: RedisData | undefined;
   dockerfile: DockerfileVariant;
@@ -308,7 +313,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     frameworkLabel: framework.label,
     isFlask: options.framework === 'flask',
     isFastapi: options.framework === 'fastapi',
-    postgres: options.postgres,
+    postgres: options.postgres ? postgresData() : undefined,
     redis: options.redis ? redisData() : undefined,
     dockerfile: options.dockerfile,
     python: {
@@ -378,12 +383,15 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     pythonPath: runtime?.importRoot ? [pythonPathEntry(runtime.importRoot)] : [],
     env: [...features.flatMap((f) => f.env ?? []), ...serverEnv(workers, workerLimit), APP_HOST_PORT, DEV_BIND_ADDRESS],
     kubernetes,
+    // One list of the chosen features, in order: their templates are rendered, and their slot
+    // contributions printed, in this order. The project's own features first, then what is built
+    // around it (CI, Dependabot, and the Kubernetes layers its facts choose).
     layers: [
-      ...features.map((f) => f.layer),
-      ...(options.ci ? ['ci'] : []),
-      ...(options.dependabot ? ['dependabot'] : []),
-      ...(kubernetes ? kubernetesLayers(kubernetes) : []),
-    ],
+      ...features,
+      ...(options.ci ? [ciFeature] : []),
+      ...(options.dependabot ? [dependabotFeature] : []),
+      ...(kubernetes ? kubernetesLayers(kubernetes).map((layer): Feature => ({ layer })) : []),
+    ].map((f) => f.layer),
     serviceSettings: reached.flatMap((s) => [s.url.field, ...(s.namespace ? [s.namespace.field] : [])]),
     conftestImports: pythonImports([
       framework.appFactory,

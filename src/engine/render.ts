@@ -4,22 +4,24 @@
 // templates/common/, and each feature's own in src/features/<feature>/templates/.
 
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import ejs from 'ejs';
 import { stampBaseRecord } from './base-record.js';
 import { buildContext, type RenderContext } from './context.js';
 import { packageRoot } from './package-version.js';
+import { PRECOMPILED_FILE } from './precompiled-templates.js';
 import { fitYamlLine } from './yaml-line.js';
 import { compareText } from './sort.js';
 import { CliError } from '../errors.js';
 import type { RenderedFile } from './rendered-file.js';
 import type { ProjectOptions } from '../options/values.js';
 
-export type { RenderedFile } from './rendered-file.js';
-
 /**
- * The package root: templates/ and src/features/<feature>/templates/ ship beside dist/ in the
- * package (package.json `files`), and are beside src/ in the repository, so one lookup serves both.
+ * The package root. In the repository, templates/common/ and src/features/<feature>/templates/
+ * (and slots/) hold the templates; the package ships none of them: dist/templates.cjs holds
+ * every one as the build compiled it (scripts/precompile-templates.ts), keyed by the same path
+ * from this root, so one lookup serves both.
  */
 const PACKAGE_ROOT = packageRoot();
 
@@ -73,12 +75,13 @@ const PART_SUFFIX = '.part.ejs';
  * <slot>.ejs, rendered with the same scope. `slot(name)` prints the contributions one after the
  * other, in layer order (a block of lines each); `slotList(name)` gives their non-empty lines as
  * items, for a template to join (`from . import a, b`) or sort as the file's own order wants.
- * A slot nobody fills prints nothing. So a file of the skeleton never names a feature: a
- * feature adds itself by what it puts in the slots.
+ * A slot nobody fills prints nothing, or `slot(name, unfilled)`'s text for that case (a feature
+ * may fill a slot with an empty file to silence it). So a file of the skeleton never tests a
+ * feature: a feature adds itself by what it puts in the slots.
  */
 export type TemplateScope<C extends object = RenderContext> = C & {
   part: (layer: string, name: string, locals?: object) => string;
-  slot: (name: string) => string;
+  slot: (name: string, unfilled?: string) => string;
   slotList: (name: string) => string[];
   fitYamlLine: (line: string) => string;
 };
@@ -102,26 +105,24 @@ export function renderLayers<C extends object = RenderContext>(context: C, layer
   const dirOf = (layer: string): string => (templatesDir === undefined ? layerDir(layer) : path.join(templatesDir, layer));
   const slotsOf = (layer: string): string => (templatesDir === undefined ? slotDir(layer) : path.join(templatesDir, COPIED_SLOTS, layer));
   const contributions = slotContributions(layers.map(slotsOf));
-  const fill = (name: string): string[] =>
-    (contributions.get(name) ?? []).map((file) => renderTemplate(readFileSync(file, 'utf8'), scope, file));
+  const fill = (name: string): string[] => (contributions.get(name) ?? []).map((file) => renderTemplate(file, scope));
   const scope: TemplateScope<C> = {
     ...context,
     part: (layer, name, locals = {}) => {
-      const file = path.join(dirOf(layer), `${name}${PART_SUFFIX}`);
-      return renderTemplate(readFileSync(file, 'utf8'), { ...scope, ...locals }, file);
+      return renderTemplate(path.join(dirOf(layer), `${name}${PART_SUFFIX}`), { ...scope, ...locals });
     },
-    slot: (name) => fill(name).join(''),
+    slot: (name, unfilled = '') => (contributions.has(name) ? fill(name).join('') : unfilled),
     slotList: (name) => fill(name).flatMap((text) => text.split('\n').filter((line) => line.trim() !== '')),
     fitYamlLine,
   };
   const files = new Map<string, RenderedFile>();
   for (const layer of layers) {
     const dir = dirOf(layer);
-    for (const templatePath of listTemplates(dir)) {
-      const outPath = outputPath(path.relative(dir, templatePath));
+    for (const { file, relative } of listTemplates(dir)) {
+      const outPath = outputPath(relative);
       if (only && !only(outPath)) continue;
       if (files.has(outPath)) throw new Error(`template layers collide on ${outPath} (layer ${layer})`);
-      const contents = renderTemplate(readFileSync(templatePath, 'utf8'), scope, templatePath);
+      const contents = renderTemplate(file, scope);
       files.set(outPath, { path: outPath, contents });
     }
   }
@@ -131,27 +132,76 @@ export function renderLayers<C extends object = RenderContext>(context: C, layer
 /**
  * Renders without ejs's line-tracking code (`compileDebug`), which makes every render slower;
  * only when a template throws is it rendered again with line tracking, so the error still
- * names the template line. A template with no ejs delimiter in it (each one contains `<%` or
- * `%>`) renders to itself, so it skips ejs's compile altogether.
+ * names the template line. The bundled CLI runs the code the build compiled the template to
+ * (precompiled-templates.ts); from source, and for templates outside the package (a test's
+ * older copy), the file is read and compiled here. A template with no ejs delimiter in it
+ * (each one contains `<%` or `%>`) renders to itself, so it skips ejs's compile altogether.
  */
-function renderTemplate(template: string, scope: object, filename: string): string {
-  if (!template.includes('<%') && !template.includes('%>')) return template;
+function renderTemplate(file: string, scope: object): string {
+  let template: string | undefined;
   try {
-    return ejs.render(template, scope, { filename, strict: false, compileDebug: false });
+    const key = packageKey(file);
+    const compiled = key === undefined ? undefined : precompiledTemplates()[key];
+    if (compiled) return runCompiled(compiled, scope);
+    template = readFileSync(file, 'utf8');
+    if (!template.includes('<%') && !template.includes('%>')) return template;
+    return ejs.render(template, scope, { filename: file, ...RENDER_OPTIONS });
   } catch (error) {
     // A refusal from the render context (a project name uv cannot lock) is the user's to read.
     if (error instanceof CliError) throw error;
-    return ejs.render(template, scope, { filename, strict: false, compileDebug: true });
+    // The package ships no template files: there, the error names the template without its line.
+    template ??= existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    if (template === undefined) {
+      if (error instanceof Error) error.message = `${packageKey(file) ?? file}: ${error.message}`;
+      throw error;
+    }
+    return ejs.render(template, scope, { filename: file, ...RENDER_OPTIONS, compileDebug: true });
   }
 }
 
-/** Each slot's contribution files, in the order of the given slot folders (the layers' order). */
+/** What every template is compiled with; scripts/precompile-templates.ts compiles with the same. */
+const RENDER_OPTIONS = { strict: false, compileDebug: false } as const;
+
+/** A template as ejs compiles it: the function its Template builds from `source`. */
+type CompiledTemplate = (locals: object, escapeFn: (text: unknown) => string, include: (name: string) => never, rethrow: undefined) => string;
+
+let compiledByKey: Readonly<Record<string, CompiledTemplate>> | undefined;
+
+/**
+ * The templates the build compiled, by their '/'-separated path from the package root; none
+ * when running from source. Loaded on the first render, so --help or --version never reads them.
+ */
+function precompiledTemplates(): Readonly<Record<string, CompiledTemplate>> {
+  compiledByKey ??=
+    PRECOMPILED_FILE === undefined
+      ? {}
+      : Object.assign(Object.create(null) as object, createRequire(import.meta.url)(PRECOMPILED_FILE) as Record<string, CompiledTemplate>);
+  return compiledByKey;
+}
+
+/**
+ * Calls a compiled template as ejs calls it (the function ejs's Template.compile returns): on
+ * a copy of the data with no prototype, leaving out `__proto__` and `constructor`, with ejs's
+ * XML escape, and no `this`. Our templates print parts with `part`, never with ejs's `include`.
+ */
+function runCompiled(compiled: CompiledTemplate, data: object): string {
+  const locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const key in data) if (Object.hasOwn(data, key) && key !== '__proto__' && key !== 'constructor') locals[key] = (data as Record<string, unknown>)[key];
+  return compiled.call(undefined, locals, ejs.escapeXML, noInclude, undefined);
+}
+
+function noInclude(name: string): never {
+  throw new Error(`include(${JSON.stringify(name)}): templates print parts with part()`);
+}
+
+/**
+ * Each slot's contribution files, in the order of the given slot folders (the layers' order):
+ * from the build's list in the bundled CLI (the package ships no slot files), else the folder.
+ */
 function slotContributions(slotDirs: readonly string[]): Map<string, string[]> {
   const bySlot = new Map<string, string[]>();
   for (const dir of slotDirs) {
-    if (!existsSync(dir)) continue;
-    for (const entry of readdirSync(dir).sort(compareText)) {
-      if (!entry.endsWith('.ejs')) continue;
+    for (const entry of slotFiles(dir)) {
       const name = entry.slice(0, -'.ejs'.length);
       bySlot.set(name, [...(bySlot.get(name) ?? []), path.join(dir, entry)]);
     }
@@ -159,15 +209,59 @@ function slotContributions(slotDirs: readonly string[]): Map<string, string[]> {
   return bySlot;
 }
 
-/** The templates of a layer that become files (parts are printed by other templates instead). */
-function listTemplates(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listTemplates(full));
-    else if (entry.name.endsWith('.ejs') && !entry.name.endsWith(PART_SUFFIX)) out.push(full);
+/** The contribution files (`<slot>.ejs`) of one slot folder, sorted. */
+function slotFiles(dir: string): string[] {
+  const prefix = packageKey(dir);
+  const compiled =
+    prefix === undefined
+      ? []
+      : Object.keys(precompiledTemplates())
+          .filter((key) => key.startsWith(`${prefix}/`) && !key.slice(prefix.length + 1).includes('/'))
+          .map((key) => key.slice(prefix.length + 1));
+  const files = compiled.length > 0 ? compiled : existsSync(dir) ? readdirSync(dir).filter((entry) => entry.endsWith('.ejs')) : [];
+  return files.sort(compareText);
+}
+
+/** A template that becomes a file: its path, and its path relative to its layer's folder. */
+interface LayerTemplate {
+  file: string;
+  relative: string;
+}
+
+/**
+ * The templates of a layer that become files (parts are printed by other templates instead).
+ * The bundled CLI knows them from the build, which compiled every template in the package
+ * (precompiled-templates.ts), so it lists no folder; from source, or for a folder the build
+ * did not see, the folder is read.
+ */
+function listTemplates(dir: string): LayerTemplate[] {
+  const prefix = packageKey(dir);
+  const compiled =
+    prefix === undefined
+      ? []
+      : Object.keys(precompiledTemplates())
+          .filter((key) => key.startsWith(`${prefix}/`) && !key.endsWith(PART_SUFFIX))
+          .map((key) => {
+            const relative = key.slice(prefix.length + 1).split('/').join(path.sep);
+            return { file: path.join(dir, relative), relative };
+          });
+  return compiled.length > 0 ? compiled : listTemplateFiles(dir, '');
+}
+
+function listTemplateFiles(dir: string, under: string): LayerTemplate[] {
+  const out: LayerTemplate[] = [];
+  for (const entry of readdirSync(path.join(dir, under), { withFileTypes: true })) {
+    const relative = under === '' ? entry.name : path.join(under, entry.name);
+    if (entry.isDirectory()) out.push(...listTemplateFiles(dir, relative));
+    else if (entry.name.endsWith('.ejs') && !entry.name.endsWith(PART_SUFFIX)) out.push({ file: path.join(dir, relative), relative });
   }
   return out;
+}
+
+/** A path inside the package as precompiled-templates.ts keys it ('/'-separated, from the root); undefined outside. */
+function packageKey(file: string): string | undefined {
+  if (!file.startsWith(PACKAGE_ROOT + path.sep)) return undefined;
+  return file.slice(PACKAGE_ROOT.length + 1).split(path.sep).join('/');
 }
 
 /**

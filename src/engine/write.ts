@@ -137,9 +137,15 @@ export async function applyWrites(
     // the user's umask gives every other directory.
     if (!targetExisted) chmodSync(staging, 0o777 & ~process.umask());
     const slowdown = testSlowdownMs();
+    // Each folder of the staging directory is made once (a project's 60 files share 20).
+    const madeDirs = new Set<string>();
     for (const file of writes) {
       const staged = path.join(staging, file.path);
-      mkdirSync(path.dirname(staged), { recursive: true });
+      const dir = path.dirname(staged);
+      if (!madeDirs.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        madeDirs.add(dir);
+      }
       writeFileSync(staged, file.contents);
       if (slowdown > 0) await new Promise((r) => setTimeout(r, slowdown));
     }

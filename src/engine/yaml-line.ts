@@ -1,6 +1,6 @@
 // One line of a YAML template that prints a value of unbounded length (a project or image name,
 // a URL path), kept within yamllint's default line-length rule, which our YAML files pass
-// (tests/field-checkers.test.ts). The rule allows a longer line only when it is one word
+// (tests/tools/field-checkers.test.ts). The rule allows a longer line only when it is one word
 // (after its indentation, a `- ` or a `# `); so:
 //  - `key: value` (also `- key: value`) gets the value on a line of its own, indented under the
 //    key: the same plain scalar to every YAML parser, and one word however long it is;

@@ -3,6 +3,10 @@
 // first release that has it (Docker Engine and Compose release notes). The generated README
 // states the floor and scripts/check-docker enforces it before the first `docker compose up`.
 
+import type { SemVer } from 'semver';
+import semverCoerce from 'semver/functions/coerce.js';
+import semverCompare from 'semver/functions/compare.js';
+
 /** The project's POSIX shell script that checks the floor (templates/common/scripts/check-docker). */
 export const CHECK_SCRIPT = 'scripts/check-docker';
 
@@ -45,15 +49,16 @@ export const DOCKER_FLOOR: DockerFloor = {
   compose: highest(VERSIONED_FEATURES.flatMap((f) => (f.compose ? [f.compose] : []))),
 };
 
-/** Compares dotted numeric versions (`2.24.4` < `2.25.0`); a missing part counts as 0. */
+/** Compares Docker release numbers (`2.24.4` < `2.25.0`, `23.0` = `23.0.0`) as semver does. */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  return 0;
+  return semverCompare(release(a), release(b));
+}
+
+/** A release as semver reads it: Engine's `major.minor` gets its `.0` (semver's coerce). */
+function release(version: string): SemVer {
+  const parsed = semverCoerce(version);
+  if (parsed === null) throw new Error(`not a release number: ${version}`);
+  return parsed;
 }
 
 function highest(versions: string[]): string {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { RenderedFile } from '../engine/render.js';
+import type { RenderedFile } from '../engine/rendered-file.js';
 import { SERVICE_FEATURES } from './services.js';
 
 export const LOCAL_ENV = '.env';

@@ -300,7 +300,7 @@ export function normalizePackageName(name: string): string {
  * The stored uv.lock for a project named `projectName`. uv writes one `[[package]]` table per
  * package, in name order, the project among them; the stored lock has the project under
  * LOCK_PROJECT_NAME. Its table is renamed and moved to its place in name order, which is what
- * `uv lock` writes for that name (tests/locks.test.ts holds `uv lock --check` to it for names
+ * `uv lock` writes for that name (tests/tools/locks.test.ts holds `uv lock --check` to it for names
  * that sort first, last and in between). A project named like a package it installs cannot be
  * locked at all (uv refuses a project that shadows a dependency), so that name is refused.
  */

@@ -1,6 +1,6 @@
 // How long the generated app waits on PostgreSQL and Redis, how many connections it holds,
 // and how large a request body it takes. settings.py prints these as the defaults of its
-// environment variables; tests/capacity.test.ts adds up the connections they allow against
+// environment variables; tests/fast/capacity.test.ts adds up the connections they allow against
 // PostgreSQL's max_connections, and the outage journey times the answers they bound.
 
 export const RUNTIME_LIMITS = {

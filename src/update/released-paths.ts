@@ -3,7 +3,7 @@
 // is the same in most repositories, so its hash is easy to slip into a pull request), so it
 // is not trusted to say what is ours. This list is: every path any released version of the
 // generator can emit, for any answers and any `add` command. It is committed as
-// released-paths.json and shipped inside dist/ (bundled); tests/released-paths.test.ts checks
+// released-paths.json and shipped inside dist/ (bundled); tests/fast/released-paths.test.ts checks
 // that it equals what the current templates can emit plus what templates/ emitted in every
 // earlier commit, so a template that is removed or renamed keeps its old path here.
 

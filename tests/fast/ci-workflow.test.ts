@@ -12,11 +12,10 @@
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { renderProject } from '../../src/engine/render.js';
 import { ACTIONS } from '../../src/engine/versions.js';
 import { projectCommands } from '../../src/features/ci/index.js';
 import { allCombinations, comboId, type ProjectOptions } from '../../src/options/table.js';
-import { optionsFor, TEST_VERSION } from '../support/generate.js';
+import { render } from '../support/generate.js';
 import { mutate } from '../support/mutate.js';
 
 // Its ES module build calls require(); the CommonJS one works.
@@ -44,7 +43,7 @@ interface Workflow {
 }
 
 function files(overrides: Partial<ProjectOptions>): Map<string, string> {
-  return new Map(renderProject(optionsFor(overrides), TEST_VERSION).map((f) => [f.path, f.contents]));
+  return new Map(render(overrides).map((f) => [f.path, f.contents]));
 }
 
 /** The `run:` commands of a workflow that its README does not show as a command. */

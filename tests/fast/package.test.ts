@@ -1,5 +1,6 @@
 // What `npm create python-docker-app` downloads: one package with no runtime dependencies,
-// holding only the bundle, the templates, README, LICENSE and package.json, and a bin that runs.
+// holding only the bundle (with the templates compiled into it), the stored locks, README, LICENSE and
+// package.json, and a bin that runs.
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -32,6 +33,14 @@ describe('the published package', () => {
     expect(outside).toEqual([]);
     expect(files).toContain(pkg.bin['create-python-docker-app']);
     expect(files).toContain(pkg.main);
+  });
+
+  it('ships the templates compiled into dist/templates.cjs and the stored locks, not the .ejs files', () => {
+    assertBuilt();
+    const files = packedFiles();
+    expect(files).toContain('dist/templates.cjs');
+    expect(files.filter((f) => f.endsWith('.ejs'))).toEqual([]);
+    expect(files.some((f) => f.startsWith('templates/locks/'))).toBe(true);
   });
 
   it('its bin is an executable script in dist/ that answers --version', () => {

@@ -174,15 +174,19 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
-/** Fails with a clear message when dist/ is missing or older than src/ (run `npx tsup`). */
+/**
+ * Fails with a clear message when dist/ is missing or older than src/ or a template (run
+ * `npx tsup`): the build compiles the templates into dist/ (scripts/precompile-templates.ts).
+ */
 export function assertBuilt(): void {
   const dist = path.join(REPO, 'dist', 'cli.js');
   if (!existsSync(dist)) throw new Error('dist/cli.js is missing: run `npx tsup` (npm test builds first)');
   const built = statSync(dist).mtimeMs;
-  const stale = readdirSync(path.join(REPO, 'src'), { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts'))
-    .filter((f) => statSync(path.join(REPO, 'src', f)).mtimeMs > built);
-  if (stale.length > 0) throw new Error(`dist/ is older than src/${stale[0]}: run \`npx tsup\` first`);
+  const stale = ['src', 'templates']
+    .flatMap((dir) => readdirSync(path.join(REPO, dir), { recursive: true, encoding: 'utf8' }).map((f) => path.join(dir, f)))
+    .filter((f) => f.endsWith('.ts') || f.endsWith('.ejs'))
+    .filter((f) => statSync(path.join(REPO, f)).mtimeMs > built);
+  if (stale.length > 0) throw new Error(`dist/ is older than ${stale[0]}: run \`npx tsup\` first`);
 }
 
 /** Spawns the built bin with stdin closed (never a terminal); never waits longer than timeoutMs. */

@@ -12,8 +12,22 @@ export function optionsFor(overrides: Partial<ProjectOptions> = {}): ProjectOpti
   return { name: 'demo-api', ...defaultAnswers(), ...overrides };
 }
 
+/**
+ * Rendered projects by their options, kept for the worker's life: many test files render the
+ * same combinations, and the fast group's files share a worker (vitest.config.ts). Frozen, so a
+ * test that changed one in place would fail instead of changing what the next one reads.
+ */
+const rendered = new Map<string, readonly RenderedFile[]>();
+
 export function render(overrides: Partial<ProjectOptions> = {}): RenderedFile[] {
-  return renderProject(optionsFor(overrides), TEST_VERSION);
+  const options = optionsFor(overrides);
+  const key = JSON.stringify(Object.entries(options).sort(([a], [b]) => a.localeCompare(b)));
+  let files = rendered.get(key);
+  if (!files) {
+    files = Object.freeze(renderProject(options, TEST_VERSION).map((f) => Object.freeze({ ...f })));
+    rendered.set(key, files);
+  }
+  return files as RenderedFile[];
 }
 
 /** Writes the rendered project under a new temp dir and returns the project directory. */
@@ -21,7 +35,7 @@ export function generateInto(overrides: Partial<ProjectOptions> = {}, parent?: s
   const options = optionsFor(overrides);
   const base = parent ?? mkdtempSync(path.join(tmpdir(), 'cpda-test-'));
   const dir = path.join(base, options.name);
-  writeFiles(dir, renderProject(options, TEST_VERSION));
+  writeFiles(dir, render(options));
   return dir;
 }
 

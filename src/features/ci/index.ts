@@ -6,12 +6,16 @@
 //
 // Every command a step runs is one of projectCommands(): the package manager's install command
 // and scripts the project ships, which its README documents and our tests run
-// (tests/ci-workflow.test.ts holds the workflow to that list). GitHub itself never runs here;
+// (tests/fast/ci-workflow.test.ts holds the workflow to that list). GitHub itself never runs here;
 // what the workflow does is tested through them.
 
 import { ACTIONS, CI_RUNNER, type ActionPin } from '../../engine/versions.js';
 import type { PackageManager } from '../../options/values.js';
 import { releaseFacts, type ReleaseFacts } from './release.js';
+import type { Feature } from '../types.js';
+
+/** --ci: the workflow (./templates/); its schema hook in lint's pre-commit config (./slots/). */
+export const ciFeature: Feature = { layer: 'ci' };
 
 /** The commands the workflow's steps run, by what they do; each is in the README as it is here. */
 export interface ProjectCommands {

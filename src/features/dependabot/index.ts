@@ -5,6 +5,10 @@
 // ecosystem, and a cooldown so a release has a few days to be yanked before it is proposed.
 
 import type { PackageManager } from '../../options/values.js';
+import type { Feature } from '../types.js';
+
+/** --dependabot: .github/dependabot.yml, and its pre-commit schema hook (./slots/). */
+export const dependabotFeature: Feature = { layer: 'dependabot' };
 
 export interface DependabotUpdate {
   ecosystem: string;

@@ -52,7 +52,7 @@ export interface WritablePath {
 
 /**
  * The writable paths of the app container, found by running both servers in the image with
- * `docker diff` and a read-only root (tests/kubernetes-docker.test.ts runs them so):
+ * `docker diff` and a read-only root (tests/stack/kubernetes-docker.test.ts runs them so):
  *  - /tmp: Python's tempfile, where Werkzeug (over 500 kB) and Starlette (over 1 MB) spool
  *    request bodies, and where gunicorn keeps its worker heartbeat files when no
  *    worker_tmp_dir is set (an app served without our gunicorn.conf.py);

@@ -2,6 +2,7 @@
 // `db` Compose service (./templates/compose-service.yaml.part.ejs).
 
 import { PINS, SERVICE_IMAGES } from '../../engine/versions.js';
+import { RUNTIME_LIMITS } from '../runtime-limits.js';
 import type { EnvVar, ServiceFeature } from '../types.js';
 
 /**
@@ -19,6 +20,16 @@ const POSTGRES_PASSWORD: EnvVar = {
     'it is placed in DATABASE_URL as it is. PostgreSQL takes it only when its volume is first created (README: Configuration).',
   allowed: PASSWORD_CHARACTERS,
 };
+
+/** What PostgreSQL's templates and slot contributions print, as the render context's `postgres`. */
+export interface PostgresData {
+  /** The app's timeouts and connection pool (settings.py's defaults of the DATABASE_* variables). */
+  limits: typeof RUNTIME_LIMITS.database;
+}
+
+export function postgresData(): PostgresData {
+  return { limits: RUNTIME_LIMITS.database };
+}
 
 export const postgres: ServiceFeature = {
   key: 'postgres',

@@ -1,3 +1,0 @@
-"""Fastapi Nopg Noredis Ms Pip: a FastAPI service.
-
-The ASGI application is `app.main:app`."""

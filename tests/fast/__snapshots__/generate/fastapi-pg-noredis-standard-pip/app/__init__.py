@@ -1,3 +1,0 @@
-"""Fastapi Pg Noredis Standard Pip: a FastAPI service.
-
-The ASGI application is `app.main:app`."""

@@ -1,3 +1,0 @@
-"""Fastapi Pg Redis Standard Uv: a FastAPI service.
-
-The ASGI application is `app.main:app`."""

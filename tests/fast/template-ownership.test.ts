@@ -1,0 +1,157 @@
+// Every template's conditions test only its own feature's data (issue 22, "slots, not
+// cross-feature ifs"). A feature is a folder, src/features/<feature>/: its templates and slot
+// contributions may test its own data; the skeleton (templates/common) and every other feature
+// may not. They expose slots instead (render.ts), which the feature fills from its folder.
+//
+// What counts as a feature's data: the render context's entry named for an optional feature
+// (`redis`, `postgres`, `migrations`, `lint`, `ci`, `dependabot`, `kubernetes`) and the option
+// that turns it on (`options.redis`, `options.deploy`...). Everything else is core: what every
+// project has exactly one of (the framework, Python, the package manager and its installer,
+// the Dockerfile variant, the project's name) and the generic lists built from whichever
+// features were chosen (`services`, `reached`, `env`, `requirements`...). A folder named for two
+// features (`kubernetes-migrations`) is where they meet, and may test both.
+//
+// The conditions are read from the JavaScript ejs compiles each template to, parsed by
+// TypeScript: the test of every `if`, `? :`, `&&`, `||` and `??`.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import ejs from 'ejs';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { REPO } from '../support/cli-run.js';
+
+/** Each optional feature, and the names of its data in the render context. */
+const FEATURE_DATA: Record<string, { context: string[]; options: string[] }> = {
+  postgres: { context: ['postgres'], options: ['postgres'] },
+  redis: { context: ['redis'], options: ['redis'] },
+  // Not `testPrepare`: a map from a service to how another feature prepares it for the tests,
+  // read by the service's key like `services`, so the conftest never names the feature.
+  migrations: { context: ['migrations'], options: ['migrations'] },
+  lint: { context: ['lint'], options: ['lint'] },
+  ci: { context: ['ci'], options: ['ci'] },
+  dependabot: { context: ['dependabot'], options: ['dependabot'] },
+  kubernetes: { context: ['kubernetes'], options: ['deploy'] },
+};
+
+/**
+ * Templates not converted to slots yet, each with why it may still test another feature. The
+ * test fails on any cross-feature condition not listed here, and on a listed one that is gone
+ * (so the list only shrinks).
+ */
+const NOT_YET_CONVERTED: Record<string, { features: string[]; why: string }> = {
+  // PostgreSQL with or without migrations: the schema is made by Alembic, or by the store at
+  // start-up. Migrations exist only with PostgreSQL, and the two ways differ throughout these
+  // modules (imports, the schema check, the docstrings), which slots would scatter; they are the
+  // meeting of the two features and belong in a postgres-migrations folder once split.
+  'src/features/postgres/templates/app/models.py.ejs': { features: ['migrations'], why: 'the models\' docstring says who makes the tables' },
+  'src/features/postgres/templates/app/store.py.ejs': { features: ['migrations'], why: 'the store checks the schema Alembic made, or makes it itself' },
+  'src/features/postgres/templates/tests/test_store.py.ejs': { features: ['migrations'], why: 'the store\'s tests of either way' },
+};
+
+/** A template file and the features whose data it may test (none for the skeleton). */
+interface OwnedTemplate {
+  file: string;
+  owners: string[];
+}
+
+function ejsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ejs'))
+    .map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+function ownedTemplates(): OwnedTemplate[] {
+  const out: OwnedTemplate[] = ejsFiles(path.join(REPO, 'templates', 'common')).map((file) => ({ file, owners: [] }));
+  const featuresDir = path.join(REPO, 'src', 'features');
+  for (const folder of readdirSync(featuresDir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+    // `kubernetes-migrations` is owned by both; `dockerfile-standard` by neither optional feature.
+    const owners = Object.keys(FEATURE_DATA).filter((feature) => folder.name.split('-').includes(feature));
+    for (const sub of ['templates', 'slots']) {
+      const dir = path.join(featuresDir, folder.name, sub);
+      try {
+        for (const file of ejsFiles(dir)) out.push({ file, owners });
+      } catch {
+        // a feature without templates or without slots
+      }
+    }
+  }
+  return out;
+}
+
+/** The features whose data the template's conditions test. */
+function featuresTested(templateText: string): string[] {
+  const template = new ejs.Template(templateText, { strict: false }) as unknown as { generateSource(): void; source: string };
+  template.generateSource();
+  const source = ts.createSourceFile('template.js', `function t() {${template.source}\n}`, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const found = new Set<string>();
+  const byContext = new Map(Object.entries(FEATURE_DATA).flatMap(([feature, data]) => data.context.map((name) => [name, feature] as const)));
+  const byOption = new Map(Object.entries(FEATURE_DATA).flatMap(([feature, data]) => data.options.map((name) => [name, feature] as const)));
+  const collect = (condition: ts.Node): void => {
+    const visit = (node: ts.Node): void => {
+      if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'options') {
+        const feature = byOption.get(node.name.text);
+        if (feature) found.add(feature);
+        return;
+      }
+      if (ts.isIdentifier(node)) {
+        const parent = node.parent;
+        const isPropertyName = (ts.isPropertyAccessExpression(parent) && parent.name === node) || (ts.isPropertyAssignment(parent) && parent.name === node);
+        const feature = byContext.get(node.text);
+        if (feature && !isPropertyName) found.add(feature);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(condition);
+  };
+  const walk = (node: ts.Node): void => {
+    if (ts.isIfStatement(node) || ts.isWhileStatement(node)) collect(node.expression);
+    else if (ts.isConditionalExpression(node)) collect(node.condition);
+    else if (ts.isBinaryExpression(node) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(node.operatorToken.kind)) {
+      collect(node.left);
+      collect(node.right);
+    }
+    ts.forEachChild(node, walk);
+  };
+  walk(source);
+  return [...found].sort();
+}
+
+describe('template conditions test only their own feature\'s data', () => {
+  const templates = ownedTemplates();
+  const crossing = new Map<string, string[]>();
+  for (const { file, owners } of templates) {
+    const foreign = featuresTested(readFileSync(file, 'utf8')).filter((feature) => !owners.includes(feature));
+    if (foreign.length > 0) crossing.set(path.relative(REPO, file), foreign);
+  }
+
+  it('reads every template of the skeleton and of the features', () => {
+    expect(templates.some((t) => t.file.endsWith(path.join('templates', 'common', 'compose.yaml.ejs')))).toBe(true);
+    expect(templates.some((t) => t.file.endsWith(path.join('redis', 'slots', 'app.routers.ejs')))).toBe(true);
+    expect(templates.length).toBeGreaterThan(100);
+  });
+
+  it('finds a feature\'s data in if, ternary, && and ||, but not in what is only printed', () => {
+    expect(featuresTested('<% if (redis) { %>x<% } %>')).toEqual(['redis']);
+    expect(featuresTested('<%- postgres ? "a" : "b" %>')).toEqual(['postgres']);
+    expect(featuresTested('<%- [lint && "ruff"].join() %><% if (options.deploy === "kubernetes") { %><% } %>')).toEqual(['kubernetes', 'lint']);
+    expect(featuresTested('<% if (services.length > 0 && isFlask) { %><%- redis.timeout %><% } %>')).toEqual([]);
+    expect(featuresTested('<%- slot("app.routers") %><% for (const s of reached) { %><%- s.url.field %><% } %>')).toEqual([]);
+  });
+
+  it('no template tests another feature\'s data, except those listed as not converted yet (with why)', () => {
+    const unlisted = [...crossing].filter(([file, features]) => {
+      const listed = NOT_YET_CONVERTED[file];
+      return !listed || features.some((f) => !listed.features.includes(f));
+    });
+    expect(Object.fromEntries(unlisted)).toEqual({});
+  });
+
+  it('lists no template that no longer needs it (the list only shrinks)', () => {
+    const stale = Object.entries(NOT_YET_CONVERTED).flatMap(([file, listed]) => {
+      const features = crossing.get(file) ?? [];
+      return listed.features.filter((f) => !features.includes(f)).map((f) => `${file}: ${f}`);
+    });
+    expect(stale).toEqual([]);
+  });
+});
