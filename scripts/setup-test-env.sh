@@ -295,7 +295,7 @@ if [ ! -x "$KUBE_TOOLS/usr/bin/kustomize" ] || [ ! -x "$KUBE_TOOLS/usr/bin/kubec
   mv "$KUBE_TOOLS.partial" "$KUBE_TOOLS"
 fi
 
-# Rootless Docker (tests/stack-rootless.test.ts): an unprivileged user, $ROOTLESS_USER, with
+# Rootless Docker (tests/stack/stack-rootless.test.ts): an unprivileged user, $ROOTLESS_USER, with
 # 65536 subordinate UIDs and GIDs (a container's root and its users map into them), and
 # dockerd-rootless.sh from the same sid docker.io package as the engine (engine/ does not keep
 # it): the script a user's rootless install runs, which starts rootlesskit (user, mount and

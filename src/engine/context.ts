@@ -3,7 +3,7 @@
 // so templates only print values and test a few booleans. The chosen features are one list
 // (`layers`, in order); an optional feature's own data is under its name (`redis`, `postgres`,
 // `migrations`, `lint`, `ci`, `dependabot`, `kubernetes`), undefined when it is not chosen,
-// and only its own folder's templates and slots test it (tests/template-ownership.test.ts).
+// and only its own folder's templates and slots test it (tests/fast/template-ownership.test.ts).
 
 import { APP_HOST_PORT, appHostPort, DEV_BIND_ADDRESS, DEV_HOST } from '../features/development.js';
 import { DOCKER_FLOOR, START_COMMAND, VERSIONED_FEATURES, type DockerFloor, type VersionedFeature } from '../features/docker-floor.js';

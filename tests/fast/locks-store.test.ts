@@ -3,7 +3,7 @@
 // byte (scripts/lock/store.ts). These run offline on the shipped locks: the store written for
 // them is the shipped one, and locks that do not split by feature are refused with nothing
 // stored. (That the shipped locks are what uv and pip-compile write from scratch is
-// `npm run lock -- --check`, which needs PyPI; tests/locks.test.ts checks them against uv.)
+// `npm run lock -- --check`, which needs PyPI; tests/tools/locks.test.ts checks them against uv.)
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

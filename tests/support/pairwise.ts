@@ -10,7 +10,7 @@
 // touching this file. covertable builds the array (greedy, hash-sorted: the same table always
 // gives the same rows, so a failing project is built again by the next run). Its `preFilter`
 // is not used: covertable 2.5 counts the pairs of a row the filter rejects as covered, and left
-// three pairs of this table uncovered (tests/pairwise.test.ts would say which). Instead, an
+// three pairs of this table uncovered (tests/fast/pairwise.test.ts would say which). Instead, an
 // option with `onlyWhen` and the options its condition reads become one factor whose values are
 // their allowed combinations (PostgreSQL+migrations: with, without, no PostgreSQL), so no
 // generated row can break the rule and every allowed pair is still covered.

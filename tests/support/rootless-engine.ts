@@ -1,4 +1,4 @@
-// A rootless Docker Engine for tests/stack-rootless.test.ts (issue 23, item 3): the engine's
+// A rootless Docker Engine for tests/stack/stack-rootless.test.ts (issue 23, item 3): the engine's
 // own dockerd (scripts/setup-test-env.sh), started by Docker's dockerd-rootless.sh as the
 // unprivileged user cpda-rootless, the way a user's rootless install starts it: rootlesskit
 // makes a user namespace (the user's subordinate IDs, from /etc/subuid, become the containers'
