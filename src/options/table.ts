@@ -270,8 +270,8 @@ const ROWS: readonly Row[] = [
     key: 'ci',
     flag: 'ci',
     kind: 'boolean',
-    message: 'Add a GitHub Actions workflow (lint, tests, image build, smoke test)?',
-    help: '.github/workflows/ci.yml: lint, pytest against PostgreSQL/Redis, the image with BuildKit cache, `docker compose up --wait`',
+    message: 'Add GitHub Actions workflows (CI: lint, tests, image build, smoke test; a release on a version tag)?',
+    help: '.github/workflows/ci.yml: lint, pytest against PostgreSQL/Redis, the image with BuildKit cache, `docker compose up --wait`; release.yml: on a version tag, the image scanned, pushed to ghcr.io, signed',
     commands: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
   },
   {

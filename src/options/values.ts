@@ -39,7 +39,10 @@ export interface ProjectOptions extends Record<ServiceKey, boolean> {
   packageManager: PackageManager;
   /** Deployment manifests beside the Compose files: deploy/kubernetes/. */
   deploy: DeployTarget;
-  /** .github/workflows/ci.yml: lint, tests against PostgreSQL/Redis, image build, Compose smoke test. */
+  /**
+   * .github/workflows/ci.yml: lint, tests against PostgreSQL/Redis, image build, Compose smoke test;
+   * and release.yml: on a version tag, ci.yml, then the image scanned, pushed to ghcr.io and signed.
+   */
   ci: boolean;
   /** .github/dependabot.yml: update pull requests for packages, images and actions. */
   dependabot: boolean;

