@@ -6,7 +6,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { renderProject } from '../../src/engine/render.js';
-import { CHECKERS, checkovFrameworks, FILE_KINDS, filesFor, type ProjectFiles } from '../support/field-checkers.js';
+import { CHECKERS, CHECKOV_SKIPS, checkovFrameworks, FILE_KINDS, filesFor, skippedByCheckov, type ProjectFiles } from '../support/field-checkers.js';
 import { optionsFor, TEST_VERSION } from '../support/generate.js';
 
 /** A `--deploy kubernetes` project with every option on, and one without Kubernetes. */
@@ -44,5 +44,22 @@ describe('the files each field checker is given', () => {
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.filter((f) => !given.has(f))).toEqual([]);
     expect(given.size).toBe(expected.length);
+  });
+});
+
+describe('the checkov policies the run skips', () => {
+  test('a policy skipped only for the dev overlay’s PostgreSQL and Redis still applies to the app’s Deployment and migration Job', () => {
+    const scoped = Object.keys(CHECKOV_SKIPS).filter((id) => CHECKOV_SKIPS[id]!.files);
+    expect(scoped.length).toBeGreaterThan(0);
+    for (const id of scoped) {
+      expect(skippedByCheckov(id, 'kubernetes-project/deploy/kubernetes/overlays/dev/services.yaml'), id).toBe(true);
+      expect(skippedByCheckov(id, 'kubernetes-project/deploy/kubernetes/base/deployment.yaml'), id).toBe(false);
+      expect(skippedByCheckov(id, 'kubernetes-project/deploy/kubernetes/base/migration-job.yaml'), id).toBe(false);
+    }
+  });
+
+  test('a policy not in the list is never skipped', () => {
+    expect(skippedByCheckov('CKV_K8S_20', 'kubernetes-project/deploy/kubernetes/base/deployment.yaml')).toBe(false);
+    expect(skippedByCheckov('CKV_DOCKER_2', 'kubernetes-project/Dockerfile')).toBe(false);
   });
 });

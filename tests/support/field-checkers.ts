@@ -95,30 +95,59 @@ export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
   'migrations/script.py.mako': 'the Mako template `alembic revision` writes new migrations from; tests/stack/locked-venv.test.ts writes one and scripts/lint checks it',
 };
 
+/** The dev overlay's PostgreSQL and Redis StatefulSets, for a local cluster only. */
+const DEV_SERVICES = /^deploy\/kubernetes\/overlays\/dev\/services\.yaml$/;
+
 /**
  * checkov's Kubernetes policies that do not apply to the manifests we emit, and why; every other
- * policy of its frameworks runs (they are skipped for the whole run, and no other framework has
- * these ids). The manifests are a kustomize base and overlays, and checkov reads each file by
- * itself, not what `kubectl apply -k` makes of them.
+ * policy of its frameworks runs. The manifests are a kustomize base and overlays, and checkov
+ * reads each file by itself, not what `kubectl apply -k` makes of them. A finding of one of these
+ * is dropped from the run's findings, where `files` is given only in those files (a path in the
+ * project): the same policy still holds for the app's own objects.
  */
-export const CHECKOV_SKIPS: Readonly<Record<string, string>> = {
-  CKV_K8S_14:
-    "Image Tag should be fixed: base/ names the app's image without a tag on purpose; each overlay's kustomization.yaml sets it (dev: the locally built :dev, prod: a release tag or a digest)",
-  CKV_K8S_43:
-    "Image should use digest: the app's image is chosen by the overlays (prod's comment shows `kustomize edit set image ...@sha256:<digest>`; dev's is built locally and has no registry digest); the dev overlay's PostgreSQL and Redis are pinned to a version tag, for a local cluster only",
-  CKV_K8S_21:
-    'The default namespace should not be used: no object names a namespace because each overlay sets one (`namespace:` in its kustomization.yaml); checkov reads the base files without it',
-  CKV_K8S_35:
-    "Prefer secrets as files over environment variables: the app reads its settings (DATABASE_URL, ...) from its environment, as under Compose; the Secret is made from secret.env at deploy time, never committed",
-  CKV_K8S_15:
-    "Image Pull Policy should be Always: only the dev overlay's PostgreSQL and Redis (version-tagged) lack it, in a local cluster where IfNotPresent (the default for a tag) spares a registry pull on every restart",
-  CKV_K8S_40:
-    "Containers should run as a high UID: only the dev overlay's PostgreSQL and Redis, which run as their image's own user because that user owns the data directory (the app's own pods run as a UID above 10000)",
-  CKV_K8S_8:
-    "Liveness Probe should be configured: only the dev overlay's PostgreSQL and Redis, which have a readiness probe; a liveness probe would restart a database that is slow (in recovery, say) and gain nothing in a local cluster",
-  CKV2_K8S_6:
-    'Pods should have a NetworkPolicy: which traffic to allow depends on the cluster (its CNI must enforce NetworkPolicy, its ingress controller lives in a namespace we cannot know), so the manifests leave it to the cluster\'s owner',
+export const CHECKOV_SKIPS: Readonly<Record<string, { reason: string; files?: RegExp }>> = {
+  CKV_K8S_14: {
+    reason:
+      "Image Tag should be fixed: base/ names the app's image without a tag on purpose; each overlay's kustomization.yaml sets it (dev: the locally built :dev, prod: a release tag or a digest)",
+  },
+  CKV_K8S_43: {
+    reason:
+      "Image should use digest: the app's image is chosen by the overlays (prod's comment shows `kustomize edit set image ...@sha256:<digest>`; dev's is built locally and has no registry digest); the dev overlay's PostgreSQL and Redis are pinned to a version tag, for a local cluster only",
+  },
+  CKV_K8S_21: {
+    reason:
+      'The default namespace should not be used: no object names a namespace because each overlay sets one (`namespace:` in its kustomization.yaml); checkov reads the files without it',
+  },
+  CKV_K8S_35: {
+    reason:
+      'Prefer secrets as files over environment variables: the app reads its settings (DATABASE_URL, ...) from its environment, as under Compose; the Secret is made from secret.env at deploy time, never committed',
+  },
+  CKV2_K8S_6: {
+    reason:
+      "Pods should have a NetworkPolicy: which traffic to allow depends on the cluster (its CNI must enforce NetworkPolicy, its ingress controller lives in a namespace we cannot know), so the manifests leave it to the cluster's owner",
+  },
+  CKV_K8S_15: {
+    reason:
+      "Image Pull Policy should be Always: the dev overlay's PostgreSQL and Redis are version-tagged images in a local cluster, where IfNotPresent (the default for a tag) spares a registry pull on every restart",
+    files: DEV_SERVICES,
+  },
+  CKV_K8S_40: {
+    reason:
+      "Containers should run as a high UID: the dev overlay's PostgreSQL and Redis run as their image's own user (999), which owns the data directory",
+    files: DEV_SERVICES,
+  },
+  CKV_K8S_8: {
+    reason:
+      "Liveness Probe should be configured: the dev overlay's PostgreSQL and Redis have a readiness probe; a liveness probe would restart a database that is slow (in recovery, say) and gain nothing in a local cluster",
+    files: DEV_SERVICES,
+  },
 };
+
+/** Whether a checkov finding is one CHECKOV_SKIPS accepts. */
+export function skippedByCheckov(rule: string, file: string): boolean {
+  const skip = CHECKOV_SKIPS[rule];
+  return skip !== undefined && (skip.files === undefined || skip.files.test(pathInProject(file)));
+}
 
 /** One project in the directory the checkers run over: its folder there, and its files (relative to it). */
 export interface ProjectFiles {
@@ -341,8 +370,7 @@ export async function runChecker(tools: CheckerTools, checker: Checker, root: st
     }
     case 'checkov': {
       const frameworks = checkovFrameworks(files);
-      const skips = ['--skip-check', Object.keys(CHECKOV_SKIPS).join(',')];
-      const result = await exec(tools.python, ['-m', 'checkov.main', '--framework', ...frameworks, ...skips, '--skip-download', '--compact', '--quiet', '--output', 'json', '--file', ...files]);
+      const result = await exec(tools.python, ['-m', 'checkov.main', '--framework', ...frameworks, '--skip-download', '--compact', '--quiet', '--output', 'json', '--file', ...files]);
       type Report = {
         check_type: string;
         results: { failed_checks: { check_id: string; check_name: string; file_path: string; file_line_range: number[] }[] };
@@ -352,7 +380,7 @@ export async function runChecker(tools: CheckerTools, checker: Checker, root: st
       const reports = (Array.isArray(parsed) ? parsed : [parsed]).filter((r) => r.results);
       const findings: Finding[] = reports.flatMap((r) =>
         r.results.failed_checks.map((f) => ({ checker, rule: f.check_id, file: relative(f.file_path.replace(/^\//, '')), line: f.file_line_range[0] ?? 0, message: f.check_name })),
-      );
+      ).filter((f) => !skippedByCheckov(f.rule, f.file));
       for (const r of reports)
         if (r.summary.parsing_errors > 0) findings.push({ checker, rule: 'parsing-error', file: '', line: 0, message: `${r.check_type}: ${r.summary.parsing_errors} file(s) checkov could not parse` });
       const dockerfiles = reports.find((r) => r.check_type === 'dockerfile');

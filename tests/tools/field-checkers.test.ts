@@ -3,8 +3,9 @@
 // fixture repository with either Dockerfile variant. Each checker runs once over one directory
 // holding all of them. A finding we accept is ignored where it occurs, with the reason beside
 // it, in the emitted file (`# hadolint ignore=`, `# nosec`, pyproject.toml's [tool.bandit]);
-// checkov's Kubernetes policies that do not apply to a kustomize base are skipped for the whole
-// run, each with its reason (CHECKOV_SKIPS in tests/support/field-checkers.ts).
+// checkov's findings of the Kubernetes policies that do not apply to a kustomize base are
+// dropped, each policy with its reason and, where it applies to the app but not to the dev
+// overlay's PostgreSQL and Redis, in that file only (CHECKOV_SKIPS, tests/support/field-checkers.ts).
 // Then the same checkers catch a broken template: the faults our own Dockerfile rules used to
 // look for before these tools could run here.
 //
