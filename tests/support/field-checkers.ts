@@ -95,14 +95,87 @@ export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
   'migrations/script.py.mako': 'the Mako template `alembic revision` writes new migrations from; tests/stack/locked-venv.test.ts writes one and scripts/lint checks it',
 };
 
-/** What each checker gets from the kinds: its files, and for checkov its frameworks. */
-export function filesFor(checker: Checker, relativePaths: readonly string[]): string[] {
-  return relativePaths.filter((p) => usesOf(p).some((u) => u === checker || u.startsWith(`${checker}:`)));
+/** The dev overlay's PostgreSQL and Redis StatefulSets, for a local cluster only. */
+const DEV_SERVICES = /^deploy\/kubernetes\/overlays\/dev\/services\.yaml$/;
+
+/**
+ * checkov's Kubernetes policies that do not apply to the manifests we emit, and why; every other
+ * policy of its frameworks runs. The manifests are a kustomize base and overlays, and checkov
+ * reads each file by itself, not what `kubectl apply -k` makes of them. A finding of one of these
+ * is dropped from the run's findings, where `files` is given only in those files (a path in the
+ * project): the same policy still holds for the app's own objects.
+ */
+export const CHECKOV_SKIPS: Readonly<Record<string, { reason: string; files?: RegExp }>> = {
+  CKV_K8S_14: {
+    reason:
+      "Image Tag should be fixed: base/ names the app's image without a tag on purpose; each overlay's kustomization.yaml sets it (dev: the locally built :dev, prod: a release tag or a digest)",
+  },
+  CKV_K8S_43: {
+    reason:
+      "Image should use digest: the app's image is chosen by the overlays (prod's comment shows `kustomize edit set image ...@sha256:<digest>`; dev's is built locally and has no registry digest); the dev overlay's PostgreSQL and Redis are pinned to a version tag, for a local cluster only",
+  },
+  CKV_K8S_21: {
+    reason:
+      'The default namespace should not be used: no object names a namespace because each overlay sets one (`namespace:` in its kustomization.yaml); checkov reads the files without it',
+  },
+  CKV_K8S_35: {
+    reason:
+      'Prefer secrets as files over environment variables: the app reads its settings (DATABASE_URL, ...) from its environment, as under Compose; the Secret is made from secret.env at deploy time, never committed',
+  },
+  CKV2_K8S_6: {
+    reason:
+      "Pods should have a NetworkPolicy: which traffic to allow depends on the cluster (its CNI must enforce NetworkPolicy, its ingress controller lives in a namespace we cannot know), so the manifests leave it to the cluster's owner",
+  },
+  CKV_K8S_15: {
+    reason:
+      "Image Pull Policy should be Always: the dev overlay's PostgreSQL and Redis are version-tagged images in a local cluster, where IfNotPresent (the default for a tag) spares a registry pull on every restart",
+    files: DEV_SERVICES,
+  },
+  CKV_K8S_40: {
+    reason:
+      "Containers should run as a high UID: the dev overlay's PostgreSQL and Redis run as their image's own user (999), which owns the data directory",
+    files: DEV_SERVICES,
+  },
+  CKV_K8S_8: {
+    reason:
+      "Liveness Probe should be configured: the dev overlay's PostgreSQL and Redis have a readiness probe; a liveness probe would restart a database that is slow (in recovery, say) and gain nothing in a local cluster",
+    files: DEV_SERVICES,
+  },
+};
+
+/** Whether a checkov finding is one CHECKOV_SKIPS accepts. */
+export function skippedByCheckov(rule: string, file: string): boolean {
+  const skip = CHECKOV_SKIPS[rule];
+  return skip !== undefined && (skip.files === undefined || skip.files.test(pathInProject(file)));
 }
 
-export function checkovFrameworks(relativePaths: readonly string[]): CheckovFramework[] {
-  const frameworks = relativePaths.flatMap((p) => usesOf(p)).filter((u) => u.startsWith('checkov:'));
+/** One project in the directory the checkers run over: its folder there, and its files (relative to it). */
+export interface ProjectFiles {
+  dir: string;
+  files: readonly string[];
+}
+
+/**
+ * The files a checker reads in these projects, as `<project>/<path>` (relative to the directory
+ * the checker runs over). The kinds are matched on the path in the project, before the project's
+ * folder is put in front: a kind anchored at the project root (`^deploy/kubernetes/`) would
+ * never match `<project>/deploy/kubernetes/...`.
+ */
+export function filesFor(checker: Checker, projects: readonly ProjectFiles[]): string[] {
+  return projects.flatMap(({ dir, files }) =>
+    files.filter((p) => usesOf(p).some((u) => u === checker || u.startsWith(`${checker}:`))).map((p) => `${dir}/${p}`),
+  );
+}
+
+/** The checkov frameworks for files given as `<project>/<path>` (what filesFor returns). */
+export function checkovFrameworks(files: readonly string[]): CheckovFramework[] {
+  const frameworks = files.flatMap((f) => usesOf(pathInProject(f))).filter((u) => u.startsWith('checkov:'));
   return [...new Set(frameworks.map((u) => u.slice('checkov:'.length) as CheckovFramework))].sort();
+}
+
+/** `<project>/<path>` without its project folder: the path the kinds are matched on. */
+export function pathInProject(file: string): string {
+  return file.split('/').slice(1).join('/');
 }
 
 /** Whether any checker reads this file (path relative to its project). */
@@ -243,7 +316,7 @@ export interface CheckerRun {
 export function distinctFiles(root: string, files: readonly string[]): { distinct: string[]; copies: Map<string, string[]> } {
   const byKey = new Map<string, string[]>();
   for (const file of files) {
-    const inProject = file.split('/').slice(1).join('/');
+    const inProject = pathInProject(file);
     const key = `${inProject}\0${createHash('sha256').update(readFileSync(path.join(root, file))).digest('hex')}`;
     const same = byKey.get(key);
     if (same) same.push(file);
@@ -273,7 +346,10 @@ function checkerEnv(): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs one checker once over `files` (relative to `root`). Throws if the checker itself fails. */
+/**
+ * Runs one checker once over `files`, each `<project>/<path>` relative to `root` (what filesFor
+ * returns). Throws if the checker itself fails.
+ */
 export async function runChecker(tools: CheckerTools, checker: Checker, root: string, files: string[], options: { banditConfig?: string } = {}): Promise<CheckerRun> {
   if (files.length === 0) return { findings: [] };
   const env = checkerEnv();
@@ -304,7 +380,7 @@ export async function runChecker(tools: CheckerTools, checker: Checker, root: st
       const reports = (Array.isArray(parsed) ? parsed : [parsed]).filter((r) => r.results);
       const findings: Finding[] = reports.flatMap((r) =>
         r.results.failed_checks.map((f) => ({ checker, rule: f.check_id, file: relative(f.file_path.replace(/^\//, '')), line: f.file_line_range[0] ?? 0, message: f.check_name })),
-      );
+      ).filter((f) => !skippedByCheckov(f.rule, f.file));
       for (const r of reports)
         if (r.summary.parsing_errors > 0) findings.push({ checker, rule: 'parsing-error', file: '', line: 0, message: `${r.check_type}: ${r.summary.parsing_errors} file(s) checkov could not parse` });
       const dockerfiles = reports.find((r) => r.check_type === 'dockerfile');
@@ -340,7 +416,7 @@ export async function runChecker(tools: CheckerTools, checker: Checker, root: st
       // One run per schema, over the files it fits; no network: the schemas are the vendored ones.
       const findings: Finding[] = [];
       for (const { schema, path: fits } of JSON_SCHEMAS) {
-        const matching = files.filter((f) => fits.test(f));
+        const matching = files.filter((f) => fits.test(pathInProject(f)));
         if (matching.length === 0) continue;
         const result = await exec(tools.python, ['-m', 'check_jsonschema', '--builtin-schema', schema, '--output-format', 'json', ...matching]);
         type Report = { errors?: { filename: string; path: string; message: string }[]; parse_errors?: { filename: string; message: string }[] };

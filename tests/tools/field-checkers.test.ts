@@ -2,7 +2,10 @@
 // emit: every option combination for every Python version, and `add docker`'s output for each
 // fixture repository with either Dockerfile variant. Each checker runs once over one directory
 // holding all of them. A finding we accept is ignored where it occurs, with the reason beside
-// it, in the emitted file (`# hadolint ignore=`, `# nosec`, pyproject.toml's [tool.bandit]).
+// it, in the emitted file (`# hadolint ignore=`, `# nosec`, pyproject.toml's [tool.bandit]);
+// checkov's findings of the Kubernetes policies that do not apply to a kustomize base are
+// dropped, each policy with its reason and, where it applies to the app but not to the dev
+// overlay's PostgreSQL and Redis, in that file only (CHECKOV_SKIPS, tests/support/field-checkers.ts).
 // Then the same checkers catch a broken template: the faults our own Dockerfile rules used to
 // look for before these tools could run here.
 //
@@ -172,7 +175,6 @@ describe('which emitted files the field’s checkers read', () => {
 
 // Each checker reads every project at once; on two cores, side by side, that takes minutes.
 describe.concurrent('the field’s checkers find nothing in what we emit', { timeout: 300_000 }, () => {
-  const allFiles = () => emitted.flatMap((e) => e.files.map((f) => `${e.dir}/${f}`));
   const withImage = () => emitted.filter((e) => e.image);
 
   /**
@@ -182,7 +184,7 @@ describe.concurrent('the field’s checkers find nothing in what we emit', { tim
    * its own project's settings.
    */
   async function check(tools: CheckerTools, checker: Checker): Promise<{ files: string[]; given: string[]; run: CheckerRun }> {
-    const files = filesFor(checker, allFiles());
+    const files = filesFor(checker, emitted);
     const banditConfig = checker === 'bandit' ? projectBanditConfig() : undefined;
     if (checker === 'ruff') return { files, given: files, run: await runChecker(tools, checker, emittedRoot, files) };
     const { distinct, copies } = distinctFiles(emittedRoot, files);
@@ -196,12 +198,17 @@ describe.concurrent('the field’s checkers find nothing in what we emit', { tim
     expect(formatFindings(run.findings)).toBe('');
   });
 
-  test(`checkov ${CHECKER_PINS.checkov}: no finding in the Dockerfiles (dockerfile policies, secrets) or the compose files (secrets)`, async ({ skip, expect }) => {
+  test(`checkov ${CHECKER_PINS.checkov}: no finding in the Dockerfiles (dockerfile policies, secrets), the compose files (secrets) or the Kubernetes manifests (kubernetes policies but those CHECKOV_SKIPS gives a reason for, secrets)`, async ({ skip, expect }) => {
     const { files, given, run } = await check(skipUnlessInstalled(skip), 'checkov');
     expect(formatFindings(run.findings)).toBe('');
     // It did read every Dockerfile it was given: one "resource" each.
     expect(run.filesRead).toBe(given.filter((f) => f.endsWith('/Dockerfile')).length);
     expect(files.filter((f) => f.endsWith('/compose.yaml'))).toHaveLength(withImage().length);
+    // and every project's Kubernetes manifests, add kubernetes's migration Job among them.
+    const deployments = emitted.filter((e) => e.files.includes('deploy/kubernetes/base/deployment.yaml'));
+    expect(deployments.length).toBeGreaterThan(0);
+    expect(files.filter((f) => f.endsWith('/deploy/kubernetes/base/deployment.yaml'))).toHaveLength(deployments.length);
+    expect(files).toContain(`${ADD_KUBERNETES_RUNS[0]!.dir}/deploy/kubernetes/base/migration-job.yaml`);
   });
 
   test(`bandit ${CHECKER_PINS.bandit}: no finding in the Python code, with the projects’ own [tool.bandit] settings`, async ({ skip, expect }) => {
@@ -384,8 +391,8 @@ let brokenRuns: Promise<Map<Checker, CheckerRun>> | undefined;
 /** Every checker once over all the planted faults (started by the first test that needs it). */
 function checkBroken(tools: CheckerTools): Promise<Map<Checker, CheckerRun>> {
   brokenRuns ??= (async () => {
-    const files = FAULTS.map((f) => `${faultDir(f)}/${f.file}`);
-    const runs = await Promise.all(CHECKERS.map(async (c) => [c, await runChecker(tools, c, brokenRoot, filesFor(c, files))] as const));
+    const projects = FAULTS.map((f) => ({ dir: faultDir(f), files: [f.file] }));
+    const runs = await Promise.all(CHECKERS.map(async (c) => [c, await runChecker(tools, c, brokenRoot, filesFor(c, projects))] as const));
     return new Map(runs);
   })();
   return brokenRuns;
