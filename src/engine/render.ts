@@ -211,15 +211,21 @@ function slotContributions(slotDirs: readonly string[]): Map<string, string[]> {
 
 /** The contribution files (`<slot>.ejs`) of one slot folder, sorted. */
 function slotFiles(dir: string): string[] {
-  const prefix = packageKey(dir);
-  const compiled =
-    prefix === undefined
-      ? []
-      : Object.keys(precompiledTemplates())
-          .filter((key) => key.startsWith(`${prefix}/`) && !key.slice(prefix.length + 1).includes('/'))
-          .map((key) => key.slice(prefix.length + 1));
+  const compiled = compiledUnder(dir).filter((relative) => !relative.includes('/'));
   const files = compiled.length > 0 ? compiled : existsSync(dir) ? readdirSync(dir).filter((entry) => entry.endsWith('.ejs')) : [];
   return files.sort(compareText);
+}
+
+/**
+ * The templates the build compiled under a folder of the package, as '/'-separated paths
+ * relative to it; none from source, or for a folder outside the package (a test's copy).
+ */
+function compiledUnder(dir: string): string[] {
+  const prefix = packageKey(dir);
+  if (prefix === undefined) return [];
+  return Object.keys(precompiledTemplates())
+    .filter((key) => key.startsWith(`${prefix}/`))
+    .map((key) => key.slice(prefix.length + 1));
 }
 
 /** A template that becomes a file: its path, and its path relative to its layer's folder. */
@@ -235,16 +241,12 @@ interface LayerTemplate {
  * did not see, the folder is read.
  */
 function listTemplates(dir: string): LayerTemplate[] {
-  const prefix = packageKey(dir);
-  const compiled =
-    prefix === undefined
-      ? []
-      : Object.keys(precompiledTemplates())
-          .filter((key) => key.startsWith(`${prefix}/`) && !key.endsWith(PART_SUFFIX))
-          .map((key) => {
-            const relative = key.slice(prefix.length + 1).split('/').join(path.sep);
-            return { file: path.join(dir, relative), relative };
-          });
+  const compiled = compiledUnder(dir)
+    .filter((key) => !key.endsWith(PART_SUFFIX))
+    .map((key) => {
+      const relative = key.split('/').join(path.sep);
+      return { file: path.join(dir, relative), relative };
+    });
   return compiled.length > 0 ? compiled : listTemplateFiles(dir, '');
 }
 
