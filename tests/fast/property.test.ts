@@ -2,6 +2,7 @@
 // YAML parses, whose Python compiles and whose Dockerfile lints, with the values intact, or a
 // clean refusal (exit 2, one line, the error code of the field at fault, nothing written).
 
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { parse as parseYaml, parseDocument } from 'yaml';
@@ -78,7 +79,10 @@ describe('random names and descriptions through the CLI', () => {
         const run = await runMain(argv, { cwd });
         expect(treeSnapshot(cwd)).toEqual({}); // --dry-run never writes
         const doc = JSON.parse(run.stdout) as { ok: boolean; error?: { code: string; exitCode: number }; options?: ProjectOptions };
-        const expectedName = name === '.' ? path.basename(cwd) : name;
+        // The positional is the project's folder: the name is its last segment, as the CLI takes
+        // it (`a/b` is `b`, `.` the current folder's); a blank one is refused as it is.
+        const target = path.resolve(cwd, name);
+        const expectedName = name.trim() === '' ? name : path.basename(target);
 
         if (run.code !== 0) {
           // A clean refusal: exit 2, one line on stderr, blaming the field that is at fault.
@@ -86,9 +90,11 @@ describe('random names and descriptions through the CLI', () => {
           expect(run.stderr.split('\n').filter(Boolean)).toHaveLength(1);
           const badName = nameProblem(expectedName) !== undefined || shadowsLockedPackage(expectedName, s);
           const badDescription = descriptionProblem(description) !== undefined;
-          expect(badName || badDescription).toBe(true);
-          // Flag values are checked first, before the name (and before any prompt).
-          expect(doc.error!.code).toBe(badDescription ? 'invalid-value' : 'invalid-name');
+          // A folder that exists with files in it (`..`) is refused, named, after the name.
+          const occupied = existsSync(target) && readdirSync(target).length > 0;
+          expect(badName || badDescription || occupied).toBe(true);
+          // Flag values are checked first, then the name (before any prompt), then the folder.
+          expect(doc.error!.code).toBe(badDescription ? 'invalid-value' : badName ? 'invalid-name' : 'not-empty');
           return;
         }
         // Accepted: both values are valid, and were used exactly as given.
