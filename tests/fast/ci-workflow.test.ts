@@ -14,7 +14,8 @@ import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { ACTIONS } from '../../src/engine/versions.js';
 import { projectCommands } from '../../src/features/ci/index.js';
-import { allCombinations, comboId, type ProjectOptions } from '../../src/options/table.js';
+import { comboId, type ProjectOptions } from '../../src/options/table.js';
+import { combinationsUnderTest } from '../support/combinations.js';
 import { render } from '../support/generate.js';
 import { mutate } from '../support/mutate.js';
 
@@ -57,7 +58,7 @@ export function undocumentedCommands(workflow: Workflow, readme: string): string
 }
 
 /** Every combination, each with lint on and off (with and without PostgreSQL's migrations). */
-const CASES = allCombinations()
+const CASES = combinationsUnderTest()
   .filter((c) => c.dockerfile === 'standard')
   .flatMap((c) => [true, false].map((lint) => ({ ...c, lint })));
 

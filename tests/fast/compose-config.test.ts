@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { allCombinations, comboId, type ExtraOptionKey, type ProjectOptions } from '../../src/options/table.js';
+import { comboId, type ExtraOptionKey, type ProjectOptions } from '../../src/options/table.js';
+import { combinationsUnderTest } from '../support/combinations.js';
 import { COMPOSE_BIN, composeConfig, createDotEnv } from '../support/compose-check.js';
 import { generateInto } from '../support/generate.js';
 
@@ -72,7 +73,7 @@ const PRODUCTION = ['compose.yaml'];
 describe.skipIf(!existsSync(COMPOSE_BIN))(
   existsSync(COMPOSE_BIN) ? 'docker-compose config' : `docker-compose config (skipped: ${COMPOSE_BIN} missing; run scripts/setup-test-env.sh)`,
   () => {
-    describe.each(allCombinations().map((c) => [comboId(c), c] as const))('%s', (_id, combo) => {
+    describe.each(combinationsUnderTest().map((c) => [comboId(c), c] as const))('%s', (_id, combo) => {
       const devPorts = ['app 127.0.0.1:8000->8000', ...(combo.postgres ? ['db 127.0.0.1:5432->5432'] : []), ...(combo.redis ? ['redis 127.0.0.1:6379->6379'] : [])];
 
       it("development publishes every port on 127.0.0.1 only, the app's too", async () => {

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { allCombinations, comboId } from '../../src/options/table.js';
+import { comboId } from '../../src/options/table.js';
+import { combinationsUnderTest } from '../support/combinations.js';
 import { removeTempDirs, runMain } from '../support/cli-run.js';
 import { ENTRYPOINT_CAPS, hardeningProblems, overrideProblems } from '../support/compose-hardening.js';
 import { copyFixture, removeCopies, type FixtureName } from '../support/existing-app.js';
@@ -23,7 +24,7 @@ afterAll(() => {
 const file = (files: { path: string; contents: string }[], p: string) => files.find((f) => f.path === p)!.contents;
 
 describe('create: every service of compose.yaml is hardened; the override loosens nothing', () => {
-  it.each(allCombinations().map((c) => [comboId(c), c] as const))('%s', (_id, combo) => {
+  it.each(combinationsUnderTest().map((c) => [comboId(c), c] as const))('%s', (_id, combo) => {
     const files = render(combo);
     const compose = file(files, 'compose.yaml');
     expect(hardeningProblems(compose)).toEqual([]);

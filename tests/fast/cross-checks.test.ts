@@ -10,11 +10,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { applyWrites, planWrites, safeJoin } from '../../src/engine/write.js';
-import { allCombinations, comboId } from '../../src/options/table.js';
+import { comboId } from '../../src/options/table.js';
+import { combinationsUnderTest } from '../support/combinations.js';
 import { SYNTAX_PYTHON } from '../support/cli-run.js';
 import { render } from '../support/generate.js';
 
-const combos = allCombinations().map((o) => [comboId(o), o] as const);
+const combos = combinationsUnderTest().map((o) => [comboId(o), o] as const);
 const fileOf = (files: { path: string; contents: string }[], p: string) => {
   const file = files.find((f) => f.path === p);
   if (!file) throw new Error(`${p} is not emitted`);

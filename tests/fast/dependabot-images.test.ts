@@ -9,7 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { allCombinations, comboId, DOCKERFILE_VARIANTS, PYTHON_VERSIONS } from '../../src/options/table.js';
+import { comboId, DOCKERFILE_VARIANTS, PYTHON_VERSIONS } from '../../src/options/table.js';
+import { combinationsUnderTest } from '../support/combinations.js';
 import { PYTHON_IMAGES, SERVICE_IMAGES, UV_IMAGE } from '../../src/engine/versions.js';
 import { composeImageProblems, dockerfileImageProblems, readImageSpec } from '../support/dependabot-images.js';
 import { copyFixture, removeCopies, type FixtureName } from '../support/existing-app.js';
@@ -25,7 +26,7 @@ afterAll(() => {
 const file = (files: { path: string; contents: string }[], p: string) => files.find((f) => f.path === p)?.contents;
 
 describe('create: every image of every combination is one Dependabot updates', () => {
-  const cases = PYTHON_VERSIONS.flatMap((python) => allCombinations(python, 'kubernetes').map((c) => [`${python} ${comboId(c)}`, c] as const));
+  const cases = PYTHON_VERSIONS.flatMap((python) => combinationsUnderTest({ python, deploy: 'kubernetes' }).map((c) => [`${python} ${comboId(c)}`, c] as const));
 
   it.each(cases)('%s', (_id, combo) => {
     const files = render(combo);

@@ -11,13 +11,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { allCombinations, comboId } from '../../src/options/table.js';
+import { comboId } from '../../src/options/table.js';
+import { combinationsUnderTest } from '../support/combinations.js';
 import { COMPOSE_YAML_TAGS, composeSchemaErrors } from '../support/compose-check.js';
 import { lintDockerfile } from '../support/dockerfile-lint.js';
 import { generateInto } from '../support/generate.js';
 
 /** [id, options]: a tuple so that `%s` prints the id in test names. */
-const combos = allCombinations().map((options) => [comboId(options), options] as const);
+const combos = combinationsUnderTest().map((options) => [comboId(options), options] as const);
 const parent = mkdtempSync(path.join(tmpdir(), 'cpda-docker-test-'));
 const projects = new Map(combos.map(([id, options]) => [id, generateInto(options, path.join(parent, id))]));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));

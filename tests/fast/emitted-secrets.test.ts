@@ -24,7 +24,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { BASE_FILE } from '../../src/engine/base-record.js';
 import type { RenderedFile } from '../../src/engine/rendered-file.js';
 import { randomSecret, SECRET_ENV_NAMES } from '../../src/features/local-env.js';
-import { allCombinations, comboId, type ProjectOptions } from '../../src/options/table.js';
+import { comboId, type ProjectOptions } from '../../src/options/table.js';
+import { combinationsUnderTest } from '../support/combinations.js';
 import { listFiles, removeTempDirs, runMain, SYNTAX_PYTHON, tempDir } from '../support/cli-run.js';
 import { COMPOSE_BIN, composeConfig, createDotEnv } from '../support/compose-check.js';
 import { commandLines, createdPaths, holdsSecret, type CreatedPath } from '../support/created-paths.js';
@@ -37,7 +38,7 @@ const dockerignore = ((dockerignoreModule as unknown as { default?: typeof docke
 afterAll(() => removeTempDirs());
 
 type Variant = Partial<ProjectOptions>;
-const VARIANTS: [string, Variant][] = allCombinations().flatMap((o) => {
+const VARIANTS: [string, Variant][] = combinationsUnderTest({ keep: ['flask-pg-redis-standard-uv', 'fastapi-pg-redis-multi-stage-pip'] }).flatMap((o) => {
   const id = comboId(o);
   return [
     [id, o],

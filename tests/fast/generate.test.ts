@@ -18,6 +18,7 @@ import { randomSecret, SECRET_ENV_NAMES } from '../../src/features/local-env.js'
 import { SERVICE_FEATURES } from '../../src/features/services.js';
 import { renderDockerFiles } from '../../src/existing/docker-app.js';
 import { allCombinations, comboId, PROJECT_OPTIONS, PYTHON_VERSIONS, type PackageManager, type ExtraOptionKey, type ProjectOptions } from '../../src/options/table.js';
+import { combinationsUnderTest } from '../support/combinations.js';
 import { PINS, PYTHON_IMAGE_VARIANT, PYTHON_IMAGES, PYTHON_RELEASES, requirementLine, SERVICE_IMAGES, UV_IMAGE } from '../../src/engine/versions.js';
 import { COMPOSE_YAML_TAGS } from '../support/compose-check.js';
 import { lintDockerfile } from '../support/dockerfile-lint.js';
@@ -28,6 +29,8 @@ afterAll(removeTempDirs);
 
 type Combo = Omit<ProjectOptions, 'name' | 'description' | ExtraOptionKey>;
 const COMBOS = allCombinations();
+// Every combination in a full run, a covering array of them in test:fast (tests/support/combinations.ts).
+const UNDER_TEST = combinationsUnderTest();
 const DESCRIPTION = 'Combination test service';
 
 function flagsFor(c: Combo): string[] {
@@ -53,7 +56,9 @@ const parent = tempDir('cpda-combos-');
 const generated = new Map<string, Generated>();
 
 beforeAll(async () => {
-  for (const combo of COMBOS) {
+  // The snapshots' combinations too, whichever set is under test.
+  for (const combo of [...UNDER_TEST, ...SNAPSHOT_COMBOS]) {
+    if (generated.has(comboId(combo))) continue;
     const name = comboId(combo).replace('-multi-stage', '-ms');
     const run = await runMain([name, '--yes', ...flagsFor(combo)], { cwd: parent });
     if (run.code !== 0) throw new Error(`${comboId(combo)}: exit ${run.code}: ${run.stderr}`);
@@ -89,7 +94,7 @@ function declared(g: Generated, packageManager: PackageManager): { runtime: stri
   return { runtime: pyproject.project.dependencies, dev: pyproject['dependency-groups'].dev };
 }
 
-describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s', (id, combo) => {
+describe.each(UNDER_TEST.map((c) => [comboId(c), c] as const))('%s', (id, combo) => {
   const g = (): Generated => generated.get(id)!;
   const flask = combo.framework === 'flask';
   const server = FRAMEWORK_FEATURES[combo.framework].server;
@@ -410,12 +415,12 @@ describe('all YAML files of every combination parse', () => {
         count++;
       }
     }
-    expect(count).toBeGreaterThanOrEqual(COMBOS.length * 2);
+    expect(count).toBeGreaterThanOrEqual(UNDER_TEST.length * 2);
   });
 });
 
 describe('next steps', () => {
-  it.each(COMBOS.map((c) => [comboId(c), c] as const))(
+  it.each(UNDER_TEST.map((c) => [comboId(c), c] as const))(
     '%s: the CLI\'s first start checks Docker before Compose, with the command the README gives',
     async (_id, combo) => {
       const run = await runMain(['next', '--yes', '--dry-run', '--json', ...flagsFor(combo)], { cwd: tempDir() });

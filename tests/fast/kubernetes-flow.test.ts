@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allCombinations, comboId } from '../../src/options/table.js';
+import { comboId } from '../../src/options/table.js';
+import { combinationsUnderTest } from '../support/combinations.js';
 import { listFiles, removeTempDirs, runMain, tempDir } from '../support/cli-run.js';
 import { copyFixture, removeCopies } from '../support/existing-app.js';
 import { kustomizeUnavailable, type K8sObject } from '../support/kubernetes-check.js';
@@ -28,8 +29,7 @@ interface Case {
 // The manifests do not depend on the package manager (uv stands for both); two more with
 // PostgreSQL and --no-migrations (no Job: one apply).
 const CASES: Case[] = [
-  ...allCombinations('3.13', 'kubernetes')
-    .filter((c) => c.packageManager === 'uv')
+  ...combinationsUnderTest({ python: '3.13', deploy: 'kubernetes', where: (c) => c.packageManager === 'uv', keep: ['flask-pg-redis-standard-uv'] })
     .map((c) => ({
       id: comboId(c).replace(/-uv$/, ''),
       flags: ['--framework', c.framework, c.postgres ? '--postgres' : '--no-postgres', c.redis ? '--redis' : '--no-redis', '--dockerfile', c.dockerfile],

@@ -9,7 +9,8 @@ import { Lexer, type Tokens } from 'marked';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, test } from 'vitest';
 import type { RenderedFile } from '../../src/engine/rendered-file.js';
-import { allCombinations, comboId } from '../../src/options/table.js';
+import { comboId } from '../../src/options/table.js';
+import { combinationsUnderTest } from '../support/combinations.js';
 import { COMPOSE_YAML_TAGS } from '../support/compose-check.js';
 import { SYNTAX_PYTHON } from '../support/cli-run.js';
 import { render } from '../support/generate.js';
@@ -34,7 +35,7 @@ function portFindings(files: RenderedFile[]): string[] {
   return publishedHostPorts(files).filter((port) => !new RegExp(`\\b${port}\\b`).test(sentence)).map((port) => `port ${port} is published but not named`);
 }
 
-describe.each(allCombinations().map((o) => [comboId(o), o] as const))('%s', (id, options) => {
+describe.each(combinationsUnderTest().map((o) => [comboId(o), o] as const))('%s', (id, options) => {
   const files = render(options);
   const readme = text(files, 'README.md');
 

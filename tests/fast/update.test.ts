@@ -11,7 +11,8 @@ import { parseDocument } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../../src/options/answers-file.js';
 import { BASE_FILE, readBaseRecord, sha256, stampBaseRecord } from '../../src/engine/base-record.js';
-import { allCombinations, comboId, type ProjectOptions } from '../../src/options/table.js';
+import { comboId, type ProjectOptions } from '../../src/options/table.js';
+import { combinationsUnderTest } from '../support/combinations.js';
 import { isLockFile } from '../../src/features/locks.js';
 import { renderProject, copyLayers } from '../../src/engine/render.js';
 import { mergeThreeWay } from '../../src/update/three-way.js';
@@ -612,7 +613,7 @@ describe('line ends and modes', () => {
 });
 
 describe('the record of what was generated', () => {
-  it.each(allCombinations().map((c) => [comboId(c), c] as const))('%s: the sha256 and the text of every other file', (_id, combo) => {
+  it.each(combinationsUnderTest().map((c) => [comboId(c), c] as const))('%s: the sha256 and the text of every other file', (_id, combo) => {
     const files = renderProject({ ...OPTIONS, ...combo }, PACKAGE_VERSION);
     const dir = tempDir();
     writeFiles(dir, files);
