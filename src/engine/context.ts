@@ -294,6 +294,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
           services: services.map((s) => s.key),
           // Set by a migration tool's feature (Alembic's, with --migrations).
           migrations: features.find((f) => f.migrations)?.migrations,
+          // The generated app reads its secrets from /run/secrets (issue 23).
+          secretsAsFiles: true,
         })
       : undefined;
   // Only a new project's own store can cap the workers; an existing app keeps the default.

@@ -7,7 +7,8 @@
 //     comments say, so a URL's host in the Secret must be a Service too);
 //   - `docker`, `kind`, `minikube`: skipped (building and loading the image needs no check here);
 //   - `kubectl`: against a model of a cluster: `create namespace`, `create secret generic
-//     --from-env-file` (the Secret's keys are the file's), `delete job`, `apply -k DIR [-l
+//     --from-env-file` (the Secret's keys are the file's) or `--from-file=KEY=FILE` (one key
+//     per file, the project's secrets/ copied beside deploy/), `delete job`, `apply -k DIR [-l
 //     SELECTOR]` (the real `kubectl kustomize DIR`, then the selector applied to the objects as
 //     kubectl applies it), `wait job/NAME`, `rollout status deployment/NAME`.
 // On each apply, every object must find what it refers to among the objects applied in that
@@ -217,6 +218,8 @@ export interface FlowOptions {
 export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promise<FlowRun> {
   const root = mkdtempSync(path.join(tmpdir(), 'cpda-flow-'));
   cpSync(path.join(options.projectDir, 'deploy'), path.join(root, 'deploy'), { recursive: true });
+  // The project's secret files, which `create` made and a `--from-file` step reads.
+  if (existsSync(path.join(options.projectDir, 'secrets'))) cpSync(path.join(options.projectDir, 'secrets'), path.join(root, 'secrets'), { recursive: true });
   const state = { cwd: root, previous: root, release: 0 };
   const namespaces = new Set<string>(['default']);
   const objects = new Map<string, Stored>();
@@ -250,6 +253,7 @@ export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promi
         kustomize: { type: 'string', short: 'k' },
         selector: { type: 'string', short: 'l' },
         'from-env-file': { type: 'string' },
+        'from-file': { type: 'string', multiple: true },
         'ignore-not-found': { type: 'boolean' },
         for: { type: 'string' },
         timeout: { type: 'string' },
@@ -263,9 +267,24 @@ export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promi
     } else if (verb === 'create' && rest[0] === 'secret' && rest[1] === 'generic') {
       if (!ns || !namespaces.has(ns)) return say(`namespace ${ns} does not exist yet`);
       const file = values['from-env-file'];
-      if (!file) return say('no --from-env-file');
-      const text = readFileSync(path.resolve(state.cwd, file), 'utf8');
-      const data = Object.fromEntries([...text.matchAll(/^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+      const files = values['from-file'] ?? [];
+      // kubectl refuses --from-env-file with --from-file; each --from-file=KEY=FILE is one key.
+      if (file && files.length > 0) return say('--from-env-file cannot be combined with --from-file');
+      if (!file && files.length === 0) return say('no --from-env-file or --from-file');
+      let data: Record<string, string>;
+      if (file) {
+        const text = readFileSync(path.resolve(state.cwd, file), 'utf8');
+        data = Object.fromEntries([...text.matchAll(/^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+      } else {
+        data = {};
+        for (const source of files) {
+          const m = /^([-._a-zA-Z0-9]+)=(.+)$/.exec(source);
+          if (!m) return say(`--from-file=${source}: only the KEY=FILE form is modelled`);
+          const from = path.resolve(state.cwd, m[2]!);
+          if (!existsSync(from)) return say(`--from-file=${source}: ${m[2]} does not exist`);
+          data[m[1]!] = readFileSync(from, 'utf8');
+        }
+      }
       objects.set(keyOf(ns, 'Secret', rest[2]!), { object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: rest[2]!, namespace: ns }, data }, createdInRelease: state.release });
     } else if (verb === 'delete' && rest[0] === 'job') {
       const key = keyOf(ns, 'Job', rest[1]!);
