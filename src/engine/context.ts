@@ -21,7 +21,8 @@ import { FIRST_REVISION, MIGRATE_SERVICE, MIGRATION_LOCK_ID, migrationsFeature }
 import { installerFor, PACKAGE_MANAGER_FEATURES, type InstallFrom } from '../features/package-managers.js';
 import { PIP_COMPILE } from '../features/pip/index.js';
 import { chosenServices } from '../features/services.js';
-import type { EnvVar, Feature, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
+import { CONTAINER_SECRETS_DIR, containerSecretPath, hostSecretPath, SECRETS_DIR } from '../features/secret-files.js';
+import type { EnvVar, Feature, FileSecret, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
 import { LINUX_ENVIRONMENTS, REQUIRES_PYTHON } from '../features/uv/index.js';
 import { redisData, type RedisData } from '../features/redis/index.js';
 import { postgresData, type PostgresData } from '../features/postgres/index.js';
@@ -110,6 +111,10 @@ export interface RenderContext {
   awaited: ServiceFeature[];
   /** Those with a data volume. */
   stored: StoredService[];
+  /** The file secrets of the chosen services (src/features/secret-files.ts), with their paths. */
+  secrets: ContextSecret[];
+  /** Their folders: on the host (relative to the project) and in a container. */
+  secretsDir: { host: string; container: string };
   /** Those published on 127.0.0.1 by the development override. */
   published: PublishedService[];
   /** Prose built from the chosen services, for the README. */
@@ -189,6 +194,7 @@ export interface TestPrepare {
 export type CiService = ReachedService & { ci: ServiceCi; compose: { image: string; devPort: number } };
 /** `namespace.value` is the app's default for this project (`my-api:`). */
 export type NamespacedService = ReachedService & { namespace: ServiceNamespace & { value: string } };
+export type ContextSecret = FileSecret & { hostPath: string; containerPath: string };
 export type StoredService = ServiceFeature & { compose: { volume: { name: string; target: string } } };
 export type PublishedService = ServiceFeature & { compose: { devPort: number } };
 
@@ -363,6 +369,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     ),
     awaited: services.filter((s) => s.compose.appWaitsForIt),
     stored: services.filter((s): s is StoredService => s.compose.volume !== undefined),
+    secrets: services.flatMap((s) => s.secrets ?? []).map((secret) => ({ ...secret, hostPath: hostSecretPath(secret), containerPath: containerSecretPath(secret) })),
+    secretsDir: { host: SECRETS_DIR, container: CONTAINER_SECRETS_DIR },
     published: services.filter((s): s is PublishedService => s.compose.devPort !== undefined),
     text: serviceText(services),
     requirements: requirements.map(requirementLine),

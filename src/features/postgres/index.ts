@@ -3,22 +3,14 @@
 
 import { PINS, SERVICE_IMAGES } from '../../engine/versions.js';
 import { RUNTIME_LIMITS } from '../runtime-limits.js';
-import type { EnvVar, ServiceFeature } from '../types.js';
+import type { FileSecret, ServiceFeature } from '../types.js';
 
-/**
- * compose.yaml puts POSTGRES_PASSWORD into DATABASE_URL as it is. These characters need no
- * escaping there (the user part of a URL), in .env, or in a shell that sources .env.
- */
-const PASSWORD_CHARACTERS = { pattern: /^[A-Za-z0-9._-]+$/, description: 'letters, digits, "-", "." and "_"' };
-
-const POSTGRES_PASSWORD: EnvVar = {
-  name: 'POSTGRES_PASSWORD',
-  example: '',
-  secret: true,
-  comment:
-    `Required: compose.yaml refuses to start without it. A new project's .env has a random one. Use ${PASSWORD_CHARACTERS.description} only: ` +
-    'it is placed in DATABASE_URL as it is. PostgreSQL takes it only when its volume is first created (README: Configuration).',
-  allowed: PASSWORD_CHARACTERS,
+/** The database password: a file secret (src/features/secret-files.ts), never a variable of a container. */
+export const POSTGRES_PASSWORD_SECRET: FileSecret = {
+  name: 'postgres_password',
+  env: 'POSTGRES_PASSWORD',
+  fileEnv: 'POSTGRES_PASSWORD_FILE',
+  what: "the database role's password",
 };
 
 /** What PostgreSQL's templates and slot contributions print, as the render context's `postgres`. */
@@ -49,11 +41,12 @@ export const postgres: ServiceFeature = {
     volume: { name: 'postgres-data', target: '/var/lib/postgresql' },
     devPort: 5432,
   },
-  envSetup: `set POSTGRES_PASSWORD (${PASSWORD_CHARACTERS.description} only); DATABASE_URL reads it`,
+  secrets: [POSTGRES_PASSWORD_SECRET],
   url: {
     env: 'DATABASE_URL',
     field: 'database_url',
-    compose: 'postgresql+psycopg://${POSTGRES_USER:-app}:${POSTGRES_PASSWORD:?Set POSTGRES_PASSWORD in .env}@db:5432/${POSTGRES_DB:-app}',
+    // The parts the app builds its URL from; the password is the file secret.
+    compose: { POSTGRES_HOST: 'db', POSTGRES_PORT: '5432', POSTGRES_USER: '${POSTGRES_USER:-app}', POSTGRES_DB: '${POSTGRES_DB:-app}' },
     placeholder: 'postgresql+psycopg://USER:PASSWORD@HOST:5432/DB',
     // No password in either: no emitted file carries one (the app refuses the known placeholders).
     local: 'postgresql+psycopg://app:${POSTGRES_PASSWORD}@127.0.0.1:5432/app',
@@ -81,13 +74,17 @@ export const postgres: ServiceFeature = {
   requirements: [PINS.sqlalchemy, PINS.psycopg],
   env: [
     { name: 'POSTGRES_USER', example: 'app', comment: 'Database role Compose creates for the app.' },
-    POSTGRES_PASSWORD,
     { name: 'POSTGRES_DB', example: 'app', comment: 'Database Compose creates for the app.' },
     {
-      name: 'DATABASE_URL',
-      // A reference, not a value: Compose and `. ./.env` both fill it in from the line above.
-      example: `postgresql+psycopg://app:\${${POSTGRES_PASSWORD.name}}@127.0.0.1:5432/app`,
-      comment: 'Used when the app runs outside Compose (pytest, a local server); Compose sets its own.',
+      name: 'POSTGRES_HOST',
+      example: '127.0.0.1',
+      comment: 'Used when the app runs outside Compose (pytest, a local server), with POSTGRES_PORT; Compose sets its own.',
+    },
+    { name: 'POSTGRES_PORT', example: '5432', comment: "PostgreSQL's port outside Compose (compose.override.yaml publishes it on 127.0.0.1)." },
+    {
+      name: 'SECRETS_DIR',
+      example: 'secrets',
+      comment: 'Where the app reads secret files (postgres_password) outside Compose; in a container they are in /run/secrets.',
     },
   ],
 };

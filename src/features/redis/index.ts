@@ -30,7 +30,7 @@ export const redis: ServiceFeature = {
   url: {
     env: 'REDIS_URL',
     field: 'redis_url',
-    compose: 'redis://redis:6379/0',
+    compose: { REDIS_URL: 'redis://redis:6379/0' },
     placeholder: 'redis://HOST:6379/0',
     local: 'redis://127.0.0.1:6379/0',
     sample: 'redis://redis:6379/0',
