@@ -29,6 +29,8 @@ import { show } from '../options/names.js';
 import { applyUpdate, planUpdate, type UpdatePlan } from '../update/plan.js';
 import { planLines, printUpdateResult, type UpdateResult } from '../update/report.js';
 import { assertSafeTarget } from '../engine/write.js';
+import { chosenServices } from '../features/services.js';
+import { planSecretFiles } from '../update/secret-files.js';
 
 export const update: OwnStepsCommand = {
   name: 'update',
@@ -95,7 +97,11 @@ async function runUpdate(args: ParsedArgs, io: CliIo): Promise<number> {
 
   // 3. Render this version for the recorded answers; decide file by file (reading only).
   const fresh = renderProject(project.options, version);
-  const plan = planUpdate({ projectDir, record: project.record, fresh, theirsLabel: `${GENERATOR_NAME} ${version}` });
+  // The secrets this version keeps in files, from the project's .env (its password kept).
+  const secretMoves = planSecretFiles(projectDir, chosenServices(project.options).flatMap((s) => s.secrets ?? []), { dryRun });
+  const userFiles = secretMoves.flatMap((m) => (m.kind === 'write' ? [m.file] : []));
+  const plan = planUpdate({ projectDir, record: project.record, fresh, theirsLabel: `${GENERATOR_NAME} ${version}`, userFiles });
+  for (const move of secretMoves) if (move.kind === 'by-hand') warnings.push(move.message);
 
   // 4. Conflict markers left by an earlier update: merging over them would bury them.
   if (plan.unresolved.length > 0)
@@ -127,6 +133,7 @@ async function runUpdate(args: ParsedArgs, io: CliIo): Promise<number> {
     options: project.options,
     baseRecord: project.record !== undefined,
     plan,
+    notes: secretMoves.flatMap((m) => (m.kind === 'write' ? [m.message] : [])),
     warnings,
     nextSteps: nextSteps(plan, git.kind !== 'none', dryRun),
   };
