@@ -114,6 +114,15 @@ function podSpecOf(o: K8sObject): PodSpec | undefined {
   return spec.template?.spec ?? spec.jobTemplate?.spec.template.spec;
 }
 
+/**
+ * Hosts in a setting that name something in the cluster (no dot, not localhost): those of URLs
+ * in the value, or the value itself when the key names a host (POSTGRES_HOST=db).
+ */
+function settingHosts(key: string, value: string): string[] {
+  if (/_HOST$/.test(key) && /^[a-z][a-z0-9-]*$/.test(value) && value !== 'localhost') return [value];
+  return serviceHosts(value);
+}
+
 /** Hosts of URLs in a value that name something in the cluster: no dot, not localhost. */
 function serviceHosts(value: string): string[] {
   const hosts: string[] = [];
@@ -139,7 +148,11 @@ export function referencesOf(o: K8sObject): Reference[] {
     for (const s of pod.imagePullSecrets ?? []) refs.push({ kind: 'Secret', name: s.name, from: 'imagePullSecrets' });
     for (const v of pod.volumes ?? []) {
       if (v.configMap && !v.configMap.optional) refs.push({ kind: 'ConfigMap', name: v.configMap.name, from: `volume ${v.name}` });
-      if (v.secret && !v.secret.optional) refs.push({ kind: 'Secret', name: v.secret.secretName, from: `volume ${v.name}` });
+      if (v.secret && !v.secret.optional) {
+        refs.push({ kind: 'Secret', name: v.secret.secretName, from: `volume ${v.name}` });
+        // Each item names a key the Secret must have (the pod does not start without it).
+        for (const item of v.secret.items ?? []) refs.push({ kind: 'Secret', name: v.secret.secretName, key: item.key, from: `volume ${v.name}` });
+      }
     }
     for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
       const where = `container ${c.name}`;
@@ -152,7 +165,7 @@ export function referencesOf(o: K8sObject): Reference[] {
         const secret = e.valueFrom?.secretKeyRef;
         if (cm && !cm.optional) refs.push({ kind: 'ConfigMap', name: cm.name, key: cm.key, from: `${where} env ${e.name}` });
         if (secret && !secret.optional) refs.push({ kind: 'Secret', name: secret.name, key: secret.key, from: `${where} env ${e.name}` });
-        for (const host of serviceHosts(e.value ?? '')) refs.push({ kind: 'Service', name: host, from: `${where} env ${e.name}` });
+        for (const host of settingHosts(e.name, e.value ?? '')) refs.push({ kind: 'Service', name: host, from: `${where} env ${e.name}` });
       }
     }
   }
@@ -163,7 +176,7 @@ export function referencesOf(o: K8sObject): Reference[] {
   // Settings that name a Service (a URL in the ConfigMap's values).
   if (o.kind === 'ConfigMap')
     for (const [key, value] of Object.entries((o.data ?? {}) as Record<string, string>))
-      for (const host of serviceHosts(value)) refs.push({ kind: 'Service', name: host, from: `data ${key}` });
+      for (const host of settingHosts(key, value)) refs.push({ kind: 'Service', name: host, from: `data ${key}` });
   return refs;
 }
 
@@ -315,7 +328,7 @@ export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promi
           // The settings and secrets a pod reads whole: a URL in them names a Service too.
           if ((ref.kind === 'ConfigMap' || ref.kind === 'Secret') && ref.key === undefined)
             for (const [key, value] of Object.entries(data))
-              for (const host of serviceHosts(value))
+              for (const host of settingHosts(key, value))
                 if (!inStep(n, 'Service', host) && !find(n, 'Service', host)) say(`${what} reads ${key} of ${ref.kind}/${ref.name}, naming Service ${host}, which no step so far applied`);
         }
       }
