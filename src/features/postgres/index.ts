@@ -13,14 +13,21 @@ export const POSTGRES_PASSWORD_SECRET: FileSecret = {
   what: "the database role's password",
 };
 
+/**
+ * Where compose.yaml's db entry point writes its `postgres` launcher, which drops the password
+ * the image's entry point exports (a tmpfs: compose-hardening.ts).
+ */
+export const POSTGRES_LAUNCHER_DIR = '/run/postgres-launcher';
+
 /** What PostgreSQL's templates and slot contributions print, as the render context's `postgres`. */
 export interface PostgresData {
   /** The app's timeouts and connection pool (settings.py's defaults of the DATABASE_* variables). */
   limits: typeof RUNTIME_LIMITS.database;
+  launcherDir: string;
 }
 
 export function postgresData(): PostgresData {
-  return { limits: RUNTIME_LIMITS.database };
+  return { limits: RUNTIME_LIMITS.database, launcherDir: POSTGRES_LAUNCHER_DIR };
 }
 
 export const postgres: ServiceFeature = {
