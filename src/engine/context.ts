@@ -204,7 +204,7 @@ export interface ServiceText {
   devPorts: string;
   /** `db redis`: the published Compose services, for `docker compose up -d ...` before pytest. */
   composeServices: string;
-  /** `DATABASE_URL and REDIS_URL` */
+  /** `POSTGRES_HOST and REDIS_URL` */
   urlVars: string;
   /** The same, each in backticks. */
   urlVarsCode: string;
@@ -406,6 +406,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     conftestImports: pythonImports([
       framework.appFactory,
       { module: 'app.settings', name: 'Settings' },
+      ...services.flatMap((s) => (s.url?.read ? [{ module: 'app.settings', name: s.url.read }] : [])),
       ...services.flatMap((s) => (s.url && s.namespace ? [s.namespace.cleanup] : [])).map((c) => ({ module: c.module, name: c.function })),
       ...Object.values(testPrepare).map((p) => ({ module: p!.module, name: p!.function })),
       { module: 'tests.api', name: 'Api' },

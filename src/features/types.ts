@@ -130,8 +130,8 @@ export interface ServiceCi {
   env: Record<string, string>;
   /** Its health check command, which the job waits for before the first step. */
   health: string;
-  /** The URL variable's value for the tests on the runner. */
-  url: string;
+  /** The test job's environment: where the tests find the service on the runner. */
+  jobEnv: Record<string, string>;
 }
 
 /**
@@ -152,10 +152,16 @@ export interface FileSecret {
 
 /** The environment variable that tells the app where a service is. */
 export interface ServiceUrl {
-  /** Environment variable, e.g. DATABASE_URL. */
+  /** The environment variable that says where it is, e.g. REDIS_URL (or POSTGRES_HOST, with `read`). */
   env: string;
   /** The settings field that holds it, e.g. database_url. */
   field: string;
+  /**
+   * The function of app/settings.py (from a slot of the service) that builds the URL from the
+   * environment, when it is not one variable: PostgreSQL's reads its parts and a secret file.
+   */
+  read?: string;
+
   /**
    * The app's environment inside Compose (values may use ${...} from .env): one URL
    * (REDIS_URL), or the parts the app builds its URL from, the secret being a file.

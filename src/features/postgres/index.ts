@@ -13,14 +13,21 @@ export const POSTGRES_PASSWORD_SECRET: FileSecret = {
   what: "the database role's password",
 };
 
+/**
+ * Where compose.yaml's db entry point writes its `postgres` launcher, which drops the password
+ * the image's entry point exports (a tmpfs: compose-hardening.ts).
+ */
+export const POSTGRES_LAUNCHER_DIR = '/run/postgres-launcher';
+
 /** What PostgreSQL's templates and slot contributions print, as the render context's `postgres`. */
 export interface PostgresData {
   /** The app's timeouts and connection pool (settings.py's defaults of the DATABASE_* variables). */
   limits: typeof RUNTIME_LIMITS.database;
+  launcherDir: string;
 }
 
 export function postgresData(): PostgresData {
-  return { limits: RUNTIME_LIMITS.database };
+  return { limits: RUNTIME_LIMITS.database, launcherDir: POSTGRES_LAUNCHER_DIR };
 }
 
 export const postgres: ServiceFeature = {
@@ -43,16 +50,19 @@ export const postgres: ServiceFeature = {
   },
   secrets: [POSTGRES_PASSWORD_SECRET],
   url: {
-    env: 'DATABASE_URL',
+    env: 'POSTGRES_HOST',
     field: 'database_url',
+    // Built from the POSTGRES_* parts and the password's secret file (slot settings.url_builders).
+    read: 'database_url_from',
     // The parts the app builds its URL from; the password is the file secret.
     compose: { POSTGRES_HOST: 'db', POSTGRES_PORT: '5432', POSTGRES_USER: '${POSTGRES_USER:-app}', POSTGRES_DB: '${POSTGRES_DB:-app}' },
-    placeholder: 'postgresql+psycopg://USER:PASSWORD@HOST:5432/DB',
+    // The README's `docker run` line: the parts, and the secret folder mounted where Compose puts it.
+    placeholder: 'HOST -e POSTGRES_USER=USER -e POSTGRES_DB=DB -v "$PWD/secrets:/run/secrets:ro"',
     // No password in either: no emitted file carries one (the app refuses the known placeholders).
-    local: 'postgresql+psycopg://app:${POSTGRES_PASSWORD}@127.0.0.1:5432/app',
-    sample: 'postgresql+psycopg://app@db:5432/app',
+    local: '127.0.0.1 (with POSTGRES_PORT, POSTGRES_USER, POSTGRES_DB and the secret in SECRETS_DIR)',
+    sample: 'db',
     needs: 'a PostgreSQL database',
-    comment: 'SQLAlchemy URL, e.g. postgresql+psycopg://user:password@host:5432/dbname',
+    comment: 'SQLAlchemy URL, built by database_url_from() from POSTGRES_* and the secret postgres_password.',
   },
   namespace: {
     field: 'database_schema',
@@ -67,7 +77,8 @@ export const postgres: ServiceFeature = {
     // The container exists for one CI job and listens on the runner only: no password.
     env: { POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_HOST_AUTH_METHOD: 'trust' },
     health: 'pg_isready -U app -d app',
-    url: 'postgresql+psycopg://app@127.0.0.1:5432/app',
+    // Trust authentication ignores the password; the app still wants one (it refuses none).
+    jobEnv: { POSTGRES_HOST: '127.0.0.1', POSTGRES_PORT: '5432', POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_PASSWORD: 'unused-with-trust' },
   },
   driver: PINS.psycopg,
   drivers: ['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'asyncpg', 'pg8000'],
