@@ -89,7 +89,7 @@ interface PodSpec {
   imagePullSecrets?: { name: string }[];
   containers: ContainerSpec[];
   initContainers?: ContainerSpec[];
-  volumes?: { name: string; configMap?: { name: string; optional?: boolean }; secret?: { secretName: string; optional?: boolean } }[];
+  volumes?: { name: string; configMap?: { name: string; optional?: boolean }; secret?: { secretName: string; optional?: boolean; items?: { key: string; path: string }[] } }[];
 }
 interface ContainerSpec {
   name: string;
