@@ -67,6 +67,9 @@ Only files some version of the generator emits are ever deleted, never one
 in .git/ or another version-control folder, and every deletion is listed
 first (--dry-run, or the plan shown before the question). The answers file
 and ${BASE_FILE} are updated to this version.
+A project from before secret files gets secrets/postgres_password with the
+POSTGRES_PASSWORD of its .env (the one value read; .env is left as it is, an
+existing secret file never replaced); without one, the command to run is named.
 
 ${row('[directory]', 'the project (default: the current directory)')}
 ${controlRows(update).join('\n')}
