@@ -12,6 +12,8 @@ import { CliError } from '../errors.js';
 import { APP_PORT } from '../features/frameworks.js';
 import { KUBERNETES_DIR } from '../features/kubernetes/index.js';
 import { localEnvFile } from '../features/local-env.js';
+import { secretFiles } from '../features/secret-files.js';
+import { chosenServices } from '../features/services.js';
 import { NAME_RULE, nameProblem } from '../options/names.js';
 import { DEFAULT_NAME, inTableOrder, specFor, type OptionKey } from '../options/table.js';
 
@@ -67,8 +69,9 @@ export const create: Command = {
     const options = inTableOrder(answers);
     const files = renderProject(options, version);
     return {
-      // .env after the base record was stamped: it is the user's, never recorded for `update`.
-      files: [...files, ...localEnvFile(files, site.dir)],
+      // .env and the secret files after the base record was stamped: they are the user's,
+      // never recorded for `update`.
+      files: [...files, ...localEnvFile(files, site.dir), ...secretFiles(chosenServices(options).flatMap((s) => s.secrets ?? []), site.dir)],
       options,
       warnings: [],
       notes: [],

@@ -29,6 +29,8 @@ import { show } from '../options/names.js';
 import { applyUpdate, planUpdate, type UpdatePlan } from '../update/plan.js';
 import { planLines, printUpdateResult, type UpdateResult } from '../update/report.js';
 import { assertSafeTarget } from '../engine/write.js';
+import { chosenServices } from '../features/services.js';
+import { planSecretFiles } from '../update/secret-files.js';
 
 export const update: OwnStepsCommand = {
   name: 'update',
@@ -65,6 +67,9 @@ Only files some version of the generator emits are ever deleted, never one
 in .git/ or another version-control folder, and every deletion is listed
 first (--dry-run, or the plan shown before the question). The answers file
 and ${BASE_FILE} are updated to this version.
+A project from before secret files gets secrets/postgres_password with the
+POSTGRES_PASSWORD of its .env (the one value read; .env is left as it is, an
+existing secret file never replaced); without one, the command to run is named.
 
 ${row('[directory]', 'the project (default: the current directory)')}
 ${controlRows(update).join('\n')}
@@ -95,7 +100,11 @@ async function runUpdate(args: ParsedArgs, io: CliIo): Promise<number> {
 
   // 3. Render this version for the recorded answers; decide file by file (reading only).
   const fresh = renderProject(project.options, version);
-  const plan = planUpdate({ projectDir, record: project.record, fresh, theirsLabel: `${GENERATOR_NAME} ${version}` });
+  // The secrets this version keeps in files, from the project's .env (its password kept).
+  const secretMoves = planSecretFiles(projectDir, chosenServices(project.options).flatMap((s) => s.secrets ?? []), { dryRun });
+  const userFiles = secretMoves.flatMap((m) => (m.kind === 'write' ? [m.file] : []));
+  const plan = planUpdate({ projectDir, record: project.record, fresh, theirsLabel: `${GENERATOR_NAME} ${version}`, userFiles });
+  for (const move of secretMoves) if (move.kind === 'by-hand') warnings.push(move.message);
 
   // 4. Conflict markers left by an earlier update: merging over them would bury them.
   if (plan.unresolved.length > 0)
@@ -127,6 +136,7 @@ async function runUpdate(args: ParsedArgs, io: CliIo): Promise<number> {
     options: project.options,
     baseRecord: project.record !== undefined,
     plan,
+    notes: secretMoves.flatMap((m) => (m.kind === 'write' ? [m.message] : [])),
     warnings,
     nextSteps: nextSteps(plan, git.kind !== 'none', dryRun),
   };

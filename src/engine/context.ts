@@ -21,7 +21,8 @@ import { FIRST_REVISION, MIGRATE_SERVICE, MIGRATION_LOCK_ID, migrationsFeature }
 import { installerFor, PACKAGE_MANAGER_FEATURES, type InstallFrom } from '../features/package-managers.js';
 import { PIP_COMPILE } from '../features/pip/index.js';
 import { chosenServices } from '../features/services.js';
-import type { EnvVar, Feature, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
+import { CONTAINER_SECRETS_DIR, containerSecretPath, hostSecretPath, SECRETS_DIR } from '../features/secret-files.js';
+import type { EnvVar, Feature, FileSecret, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
 import { LINUX_ENVIRONMENTS, REQUIRES_PYTHON } from '../features/uv/index.js';
 import { redisData, type RedisData } from '../features/redis/index.js';
 import { postgresData, type PostgresData } from '../features/postgres/index.js';
@@ -110,6 +111,10 @@ export interface RenderContext {
   awaited: ServiceFeature[];
   /** Those with a data volume. */
   stored: StoredService[];
+  /** The file secrets of the chosen services (src/features/secret-files.ts), with their paths. */
+  secrets: ContextSecret[];
+  /** Their folders: on the host (relative to the project) and in a container. */
+  secretsDir: { host: string; container: string };
   /** Those published on 127.0.0.1 by the development override. */
   published: PublishedService[];
   /** Prose built from the chosen services, for the README. */
@@ -189,6 +194,7 @@ export interface TestPrepare {
 export type CiService = ReachedService & { ci: ServiceCi; compose: { image: string; devPort: number } };
 /** `namespace.value` is the app's default for this project (`my-api:`). */
 export type NamespacedService = ReachedService & { namespace: ServiceNamespace & { value: string } };
+export type ContextSecret = FileSecret & { hostPath: string; containerPath: string };
 export type StoredService = ServiceFeature & { compose: { volume: { name: string; target: string } } };
 export type PublishedService = ServiceFeature & { compose: { devPort: number } };
 
@@ -198,7 +204,7 @@ export interface ServiceText {
   devPorts: string;
   /** `db redis`: the published Compose services, for `docker compose up -d ...` before pytest. */
   composeServices: string;
-  /** `DATABASE_URL and REDIS_URL` */
+  /** `POSTGRES_HOST and REDIS_URL` */
   urlVars: string;
   /** The same, each in backticks. */
   urlVarsCode: string;
@@ -294,6 +300,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
           services: services.map((s) => s.key),
           // Set by a migration tool's feature (Alembic's, with --migrations).
           migrations: features.find((f) => f.migrations)?.migrations,
+          // The generated app reads its secrets from /run/secrets (issue 23).
+          secretsAsFiles: true,
         })
       : undefined;
   // Only a new project's own store can cap the workers; an existing app keeps the default.
@@ -361,6 +369,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     ),
     awaited: services.filter((s) => s.compose.appWaitsForIt),
     stored: services.filter((s): s is StoredService => s.compose.volume !== undefined),
+    secrets: services.flatMap((s) => s.secrets ?? []).map((secret) => ({ ...secret, hostPath: hostSecretPath(secret), containerPath: containerSecretPath(secret) })),
+    secretsDir: { host: SECRETS_DIR, container: CONTAINER_SECRETS_DIR },
     published: services.filter((s): s is PublishedService => s.compose.devPort !== undefined),
     text: serviceText(services),
     requirements: requirements.map(requirementLine),
@@ -396,6 +406,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     conftestImports: pythonImports([
       framework.appFactory,
       { module: 'app.settings', name: 'Settings' },
+      ...services.flatMap((s) => (s.url?.read ? [{ module: 'app.settings', name: s.url.read }] : [])),
       ...services.flatMap((s) => (s.url && s.namespace ? [s.namespace.cleanup] : [])).map((c) => ({ module: c.module, name: c.function })),
       ...Object.values(testPrepare).map((p) => ({ module: p!.module, name: p!.function })),
       { module: 'tests.api', name: 'Api' },

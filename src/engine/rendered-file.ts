@@ -6,4 +6,8 @@
 export interface RenderedFile {
   path: string;
   contents: string;
+  /** Its permission bits when not the umask's (a secret file: 0644 in a 0700 folder). */
+  mode?: number;
+  /** The permission bits of its folder, when the write makes that folder. */
+  dirMode?: number;
 }

@@ -147,6 +147,8 @@ export async function applyWrites(
         madeDirs.add(dir);
       }
       writeFileSync(staged, file.contents);
+      if (file.mode !== undefined) chmodSync(staged, file.mode);
+      if (file.dirMode !== undefined) chmodSync(dir, file.dirMode);
       if (slowdown > 0) await new Promise((r) => setTimeout(r, slowdown));
     }
     // A SIGINT/SIGTERM that arrived while staging is handled here (clean up, exit), not lost.
@@ -292,6 +294,7 @@ function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], 
     try {
       const step: MoveStep = { final, createdDir: mkdirSync(path.dirname(final), { recursive: true }) };
       done.push(step);
+      if (step.createdDir && file.dirMode !== undefined) chmodSync(path.dirname(final), file.dirMode);
       const staged = path.join(staging, file.path);
       if (existsSync(final)) {
         // The new text takes the old file's place with its mode: an executable bit, or a

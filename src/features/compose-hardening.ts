@@ -7,10 +7,11 @@
 
 import { DEV_STATEFULSETS, writablePaths } from './kubernetes/index.js';
 import type { ServiceKey } from '../options/values.js';
+import { POSTGRES_LAUNCHER_DIR } from './postgres/index.js';
 
 export interface ComposeHardening {
   /** A tmpfs for each path the service writes to besides its volume: `path:size=..`. */
-  tmpfs: { path: string; size: string; why: string }[];
+  tmpfs: { path: string; size: string; why: string; /** Mount options beyond the size: `exec`. */ options?: string }[];
   /** Capabilities added back after `cap_drop: [ALL]`, and why (one comment line). */
   capAdd: string[];
   capWhy?: string;
@@ -57,11 +58,21 @@ export const MIGRATE_HARDENING: ComposeHardening = { tmpfs: [{ path: '/tmp', siz
 export const SERVICE_HARDENING: Record<ServiceKey, ComposeHardening> = {
   postgres: {
     // The socket directory and /tmp, as the dev overlay's StatefulSet (kubernetes.ts).
-    tmpfs: DEV_STATEFULSETS.postgres.writable.map((w) => ({
-      path: w.mountPath,
-      size: w.mountPath === '/tmp' ? '64m' : '1m',
-      why: w.mountPath === '/tmp' ? 'temp files' : "the server's socket and its lock file",
-    })),
+    tmpfs: [
+      ...DEV_STATEFULSETS.postgres.writable.map((w) => ({
+        path: w.mountPath,
+        size: w.mountPath === '/tmp' ? '64m' : '1m',
+        why: w.mountPath === '/tmp' ? 'temp files' : "the server's socket and its lock file",
+      })),
+      {
+        // compose.yaml's entry point writes its `postgres` launcher here (it drops the password
+        // the image's entry point exports); a program, so not noexec as Docker's tmpfs default.
+        path: POSTGRES_LAUNCHER_DIR,
+        size: '64k',
+        why: 'the launcher the entry point above writes (a program: exec)',
+        options: 'exec',
+      },
+    ],
     capAdd: ENTRYPOINT_CAPS,
     capWhy: ENTRYPOINT_WHY,
     // A process per connection: 100 (max_connections) plus PostgreSQL's own.

@@ -104,6 +104,11 @@ export interface ServiceFeature extends Feature {
   /** How the app reaches the service; absent for one the app does not call (a worker). */
   url?: ServiceUrl;
   /**
+   * Secrets the service and the app read as files (Compose `secrets:`, mounted under
+   * /run/secrets/<name>), never as environment variables: src/features/secret-files.ts.
+   */
+  secrets?: FileSecret[];
+  /**
    * The setting that names the app's own part of the service (a PostgreSQL schema, a Redis
    * key prefix). The project's tests set their own, so they never touch the app's live data.
    */
@@ -125,18 +130,43 @@ export interface ServiceCi {
   env: Record<string, string>;
   /** Its health check command, which the job waits for before the first step. */
   health: string;
-  /** The URL variable's value for the tests on the runner. */
-  url: string;
+  /** The test job's environment: where the tests find the service on the runner. */
+  jobEnv: Record<string, string>;
+}
+
+/**
+ * A secret kept in a file: on the host `secrets/<name>` (git-ignored, out of the build context,
+ * written with a random value by `create` only when missing), in each container that needs it
+ * `/run/secrets/<name>` (Compose's top-level `secrets:`; a Kubernetes Secret mounted as files).
+ */
+export interface FileSecret {
+  /** The secret's name: its file name on the host and under /run/secrets/, and the settings field. */
+  name: string;
+  /** The variable a platform that can only inject variables (CI, ECS) sets instead of the file. */
+  env: string;
+  /** Its `*_FILE` variable in the service's own image (the official images' contract). */
+  fileEnv: string;
+  /** What it is, in prose. */
+  what: string;
 }
 
 /** The environment variable that tells the app where a service is. */
 export interface ServiceUrl {
-  /** Environment variable, e.g. DATABASE_URL. */
+  /** The environment variable that says where it is, e.g. REDIS_URL (or POSTGRES_HOST, with `read`). */
   env: string;
   /** The settings field that holds it, e.g. database_url. */
   field: string;
-  /** Its value inside Compose (may use ${...} from .env). */
-  compose: string;
+  /**
+   * The function of app/settings.py (from a slot of the service) that builds the URL from the
+   * environment, when it is not one variable: PostgreSQL's reads its parts and a secret file.
+   */
+  read?: string;
+
+  /**
+   * The app's environment inside Compose (values may use ${...} from .env): one URL
+   * (REDIS_URL), or the parts the app builds its URL from, the secret being a file.
+   */
+  compose: Record<string, string>;
   /** A value for a server on this machine, as the tests' docs show it. */
   local: string;
   /** A sample value for the settings tests. */

@@ -63,6 +63,8 @@ export type UpdateReason =
   | 'kept-removed'
   /** delete: the templates no longer generate it, and you had not changed it. */
   | 'removed'
+  /** create: a secret file, with the value your `.env` held (secret-files.ts); never recorded. */
+  | 'secret'
   /** overwrite/create: the answers file and the base record, now for this version. */
   | 'record';
 
@@ -99,6 +101,11 @@ export interface UpdateInput {
   fresh: RenderedFile[];
   /** Names the template's side of conflict markers, e.g. `create-python-docker-app 0.2.0`. */
   theirsLabel: string;
+  /**
+   * Files of the user's that the update makes where none is (the secret files, from `.env`:
+   * secret-files.ts): created only where the path is empty when written, never recorded.
+   */
+  userFiles?: RenderedFile[];
 }
 
 /** The user's side of conflict markers. */
@@ -110,7 +117,7 @@ type Current =
   /** `text` has '\n' line ends; `crlf`: the file on disk uses '\r\n' throughout. */
   | { kind: 'text'; text: string; crlf: boolean; executable: boolean; bytes: number; hash: string };
 
-export function planUpdate({ projectDir, record, fresh, theirsLabel }: UpdateInput): UpdatePlan {
+export function planUpdate({ projectDir, record, fresh, theirsLabel, userFiles = [] }: UpdateInput): UpdatePlan {
   const templates = new Map(fresh.filter((f) => !RECORD_FILES.has(f.path)).map((f) => [f.path, f]));
   const paths = new Set([...templates.keys(), ...(record?.hashes.keys() ?? [])]);
   const files: PlannedFile[] = [];
@@ -185,6 +192,12 @@ export function planUpdate({ projectDir, record, fresh, theirsLabel }: UpdateInp
     const current = readCurrent(projectDir, file.path);
     if (current.kind === 'text' && current.text === file.contents) plan(file.path, current, { action: 'unchanged', reason: 'up-to-date' });
     else plan(file.path, current, { action: current.kind === 'absent' ? 'create' : 'overwrite', reason: 'record' }, file);
+  }
+
+  for (const file of userFiles) {
+    const current = readCurrent(projectDir, file.path);
+    // Never over a file of the user's: the writer checks again that the path is still empty.
+    if (current.kind === 'absent') plan(file.path, current, { action: 'create', reason: 'secret' }, file);
   }
 
   files.sort((a, b) => compareText(a.path, b.path));

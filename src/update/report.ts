@@ -16,6 +16,8 @@ export interface UpdateResult {
   /** Whether the project had a record of what was generated (projects from 0.1.0 do not). */
   baseRecord: boolean;
   plan: UpdatePlan;
+  /** What happened besides the files, one line each (a secret moved from .env). */
+  notes: string[];
   warnings: string[];
   nextSteps: string[];
 }
@@ -35,6 +37,7 @@ const WHY: Record<PlannedFile['reason'], string> = {
   'not-text': 'not a regular text file: left alone',
   'kept-removed': 'no longer generated, but you changed it: kept',
   removed: 'no longer generated, and you had not changed it',
+  secret: 'your secret, now a file (see below)',
   record: 'the record of this version\'s answers and files',
 };
 
@@ -86,6 +89,7 @@ export function planLines(result: UpdateResult, paint = (_colour: Colour, text: 
   const unchanged = result.plan.files.length - shown.length;
   if (shown.length === 0) lines.push('  nothing to change: the project is up to date');
   else if (unchanged > 0) lines.push(paint('dim', `  ${unchanged} other file(s) already up to date`));
+  for (const note of result.notes) lines.push(note);
   for (const warning of result.warnings) lines.push(paint('yellow', `warning: ${warning}`));
   return lines;
 }

@@ -107,6 +107,13 @@ describe('secret files the texts have the user create', () => {
     expect(found.some((p) => p.how === 'cp' && p.file === 'deploy/kubernetes/README.md' && p.guarded)).toBe(true);
   });
 
+  test("the Kubernetes Secret of files is made from the project's own secret file, which git and the build ignore", () => {
+    const files = filesOf('flask-pg-redis-standard-uv --deploy kubernetes');
+    const found = createdPaths(files);
+    expect(found.some((p) => p.how === '--from-file' && p.path === 'secrets/postgres_password' && p.file === 'deploy/kubernetes/README.md')).toBe(true);
+    expect(leakFindings(files).filter((f) => f.startsWith('secrets/'))).toEqual([]);
+  });
+
   const k8s = 'fastapi-pg-redis-multi-stage-pip --deploy kubernetes';
   test('planted: a .gitignore without the Secret file pattern offers it to git', () => {
     const files = replaceIn(filesOf(k8s), '.gitignore', (t) => t.replace(/^\*secret\*\.env$/m, ''));

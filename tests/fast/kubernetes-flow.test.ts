@@ -165,12 +165,12 @@ describe.skipIf(noKustomize)('the flow check catches a broken manifest or flow',
     );
   });
 
-  it("the dev database's Secret key renamed: the Secret from secret.example has no such key", async () => {
+  it("the dev database's secret file renamed: the Secret made from secrets/ has no such key", async () => {
     const problems = await broken('dev', (o) => {
       const db = o.find((x) => x.kind === 'StatefulSet' && x.metadata.name === 'db') as K8sObject & { spec: any };
-      db.spec.template.spec.containers[0].env.find((e: any) => e.name === 'POSTGRES_PASSWORD').valueFrom.secretKeyRef.key = 'PGPASSWORD';
+      db.spec.template.spec.volumes.find((v: any) => v.name === 'secret-files').secret.items[0].key = 'PGPASSWORD';
     });
-    expect(problems).toMatch(/StatefulSet\/db \(container postgres env POSTGRES_PASSWORD\) reads key PGPASSWORD of Secret\/flask-pg-redis-standard, which has only DATABASE_URL, REDIS_URL, POSTGRES_PASSWORD/);
+    expect(problems).toMatch(/StatefulSet\/db \(volume secret-files\) reads key PGPASSWORD of Secret\/flask-pg-redis-standard-files, which has only postgres_password/);
   });
 
   it('a setting that names a Service no step applies; one that names the dev database is found', async () => {
@@ -179,12 +179,12 @@ describe.skipIf(noKustomize)('the flow check catches a broken manifest or flow',
     expect(await broken('dev', withUrl('postgresql://db:5432/app'))).toBe('');
   });
 
-  it("the dev database's Service renamed: the Secret's DATABASE_URL (db) names a Service no step applies", async () => {
+  it("the dev database's Service renamed: the Secret's POSTGRES_HOST (db) names a Service no step applies", async () => {
     const problems = await broken('dev', (o) => {
       for (const x of o.filter((x) => x.metadata.name === 'db')) x.metadata.name = 'postgres';
       (o.find((x) => x.kind === 'StatefulSet' && x.metadata.name === 'postgres')!.spec as { serviceName: string }).serviceName = 'postgres';
     });
-    expect(problems).toMatch(/Job\/\S+ reads DATABASE_URL of Secret\/flask-pg-redis-standard, naming Service db, which no step so far applied/);
+    expect(problems).toMatch(/Job\/\S+ reads POSTGRES_HOST of Secret\/flask-pg-redis-standard, naming Service db, which no step so far applied/);
   });
 
   it('a ServiceAccount no step makes', async () => {

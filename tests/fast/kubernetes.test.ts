@@ -24,6 +24,7 @@ import {
   type K8sObject,
 } from '../support/kubernetes-check.js';
 import { fieldErrors } from '../support/kubernetes-fields.js';
+import { passwordInEnvironment, secretFileProblems, type SecretFileSpec } from '../support/kubernetes-secret-files.js';
 import { expectedFromProject, kubernetesRuleFindings, type Expected } from '../support/kubernetes-rules.js';
 
 afterAll(removeTempDirs);
@@ -91,16 +92,19 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s --deploy kubernetes'
   });
 
   it('the Secret is only referenced: each secret.example lists its keys without values and the kubectl command', () => {
-    const app = [...(combo.postgres ? ['DATABASE_URL'] : []), ...(combo.redis ? ['REDIS_URL'] : [])];
+    // No password among them: it is the file of the Secret <name>-files (below).
+    const app = [...(combo.postgres ? ['POSTGRES_HOST', 'POSTGRES_PORT', 'POSTGRES_USER', 'POSTGRES_DB'] : []), ...(combo.redis ? ['REDIS_URL'] : [])];
     for (const [file, namespace, keys] of [
       ['base/secret.example', id, app],
-      ['overlays/dev/secret.example', `${id}-dev`, [...app, ...(combo.postgres ? ['POSTGRES_PASSWORD'] : [])]],
+      ['overlays/dev/secret.example', `${id}-dev`, app],
     ] as const) {
       const example = readFileSync(path.join(dir(), K8S, file), 'utf8');
       expect([...example.matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => m[1]), file).toEqual(keys);
       for (const m of example.matchAll(/^([A-Z_]+)=(.*)$/gm)) expect(m[2], `${file}: ${m[1]} has a value`).toBe('');
       const overlay = file.startsWith('base') ? 'prod' : 'dev';
       expect(example).toContain(`kubectl -n ${namespace} create secret generic ${id} --from-env-file=${K8S}/overlays/${overlay}/secret.env`);
+      if (combo.postgres) expect(example).toContain(`kubectl -n ${namespace} create secret generic ${id}-files --from-file=postgres_password=secrets/postgres_password`);
+      else expect(example).not.toContain('--from-file');
     }
     const deployment = readFileSync(path.join(dir(), K8S, 'base/deployment.yaml'), 'utf8');
     expect(deployment).toMatch(/secretRef:\n\s+name: /);
@@ -281,6 +285,64 @@ describe.skipIf(noKustomize)('the checks catch a broken manifest', () => {
   });
   it.each(schemaMutations)('the schema: %s', async (_what, change, finding) => {
     expect((await allSchemaErrors(broken(change))).join('\n')).toMatch(finding);
+  });
+});
+
+// Issue 23: the database password is a file in every pod that reads it, never a variable.
+describe.skipIf(noKustomize)('the database password is a mounted file, never in an environment', () => {
+  const withPostgres = COMBOS.filter((c) => c.postgres);
+  const spec = (id: string): SecretFileSpec => ({ secretName: `${id}-files`, key: 'postgres_password', path: '/run/secrets/postgres_password' });
+  /** The keys of the Secrets the flow creates, from each overlay's secret.example (secret.env is its filled-in copy). */
+  const secretKeys = (dir: string, id: string, overlay: 'dev' | 'prod'): Record<string, string[]> => {
+    const example = readFileSync(path.join(dir, K8S, overlay === 'prod' ? 'base/secret.example' : 'overlays/dev/secret.example'), 'utf8');
+    return { [id]: [...example.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)=/gm)].map((m) => m[1]!), [`${id}-files`]: ['postgres_password'] };
+  };
+  /** The containers that connect to the database, per build. */
+  const readers = (objects: K8sObject[]) =>
+    objects.flatMap((o) => {
+      const pod = (o.spec as any)?.template?.spec;
+      if (!pod || o.kind === 'StatefulSet' && o.metadata.name !== 'db') return [];
+      if (o.kind === 'StatefulSet') return [[o, 'postgres'] as const];
+      return [...(pod.initContainers ?? []), ...pod.containers].map((c: { name: string }) => [o, c.name] as const);
+    });
+
+  it.each(withPostgres.map((c) => [idOf(c), c] as const))('%s: no container has it in env or envFrom; the app, the migration Job and the dev PostgreSQL read /run/secrets/postgres_password', async (id, combo) => {
+    const dir = projects.get(id)!;
+    for (const overlay of ['dev', 'prod'] as const) {
+      const objects = await built(dir, `overlays/${overlay}`);
+      expect(passwordInEnvironment(objects, spec(id), secretKeys(dir, id, overlay)), overlay).toEqual([]);
+      const pairs = readers(objects);
+      expect(pairs.map(([o, c]) => `${o.kind}/${c}`).sort(), overlay).toEqual(
+        ['Deployment/app', ...(combo.migrations ? ['Job/migrate', 'Job/wait-for-database'] : []), ...(overlay === 'dev' ? ['StatefulSet/postgres'] : [])].sort(),
+      );
+      for (const [o, c] of pairs) expect(secretFileProblems(o, c, spec(id)), `${overlay} ${o.kind}/${c}`).toEqual([]);
+      const db = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'db') as any;
+      if (db) expect(db.spec.template.spec.containers[0].env).toContainEqual({ name: 'POSTGRES_PASSWORD_FILE', value: '/run/secrets/postgres_password' });
+    }
+  });
+
+  it('catches the password put back into a variable, a Secret with it read whole, a missing mount and an unreadable mode', async () => {
+    const combo = withPostgres.find((c) => c.migrations)!;
+    const id = idOf(combo);
+    const dir = projects.get(id)!;
+    const pristine = await built(dir, 'overlays/dev');
+    const keys = secretKeys(dir, id, 'dev');
+    const app = (o: K8sObject[]) => (o.find((x) => x.kind === 'Deployment') as any).spec.template.spec;
+    const breaks: [(o: K8sObject[]) => void, RegExp, 'env' | 'file'][] = [
+      [(o) => app(o).containers[0].env = [{ name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: `${id}-files`, key: 'postgres_password' } } }], /env POSTGRES_PASSWORD from Secret .*-files key postgres_password/, 'env'],
+      [(o) => app(o).containers[0].envFrom.push({ secretRef: { name: `${id}-files` } }), /envFrom Secret .*-files, which has postgres_password/, 'env'],
+      [(o) => (app(o).containers[0].volumeMounts = app(o).containers[0].volumeMounts.filter((m: any) => m.name !== 'secret-files')), /nothing mounts key postgres_password/, 'file'],
+      [(o) => delete app(o).securityContext.fsGroup, /mode 0440 \(fsGroup none\) cannot be read/, 'file'],
+      [(o) => delete app(o).containers[0].volumeMounts.find((m: any) => m.name === 'secret-files').readOnly, /is not mounted readOnly/, 'file'],
+    ];
+    expect(passwordInEnvironment(pristine, spec(id), keys)).toEqual([]);
+    for (const [change, finding, which] of breaks) {
+      const copy = structuredClone(pristine);
+      change(copy);
+      const deployment = copy.find((x) => x.kind === 'Deployment')!;
+      const found = which === 'env' ? passwordInEnvironment(copy, spec(id), keys) : secretFileProblems(deployment, 'app', spec(id));
+      expect(found.join('\n')).toMatch(finding);
+    }
   });
 });
 

@@ -11,6 +11,11 @@
 //   resources.limits             --memory, --cpus
 //   the ConfigMap's data         -e KEY=VALUE; the Secret's keys: the test services' URLs (or,
 //                                for a fixture that connects to nothing, secret.example's values)
+//   a `secret` volume            its items written as files (the item's mode or defaultMode,
+//                                group fsGroup) into a folder bind-mounted read-only at the
+//                                mountPath, --group-add fsGroup: a generated app's password
+//                                (the test PostgreSQL ignores it: trust over its socket), which
+//                                must then be in neither `docker inspect` nor /proc/*/environ
 //   terminationGracePeriod       --stop-timeout
 //   a container's own env           -e KEY=VALUE, after the ConfigMap's and Secret's
 // seccompProfile RuntimeDefault is Docker's default profile. With migrations the Job runs
@@ -25,7 +30,8 @@
 // are built from the project's Dockerfile as generated, installing from PyPI; the services are
 // the host's PostgreSQL and Redis of services-setup.ts, reached through their Unix sockets.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -67,10 +73,16 @@ interface Pod {
 }
 interface PodSpec {
   terminationGracePeriodSeconds?: number;
-  securityContext?: { runAsUser?: number; runAsGroup?: number };
+  securityContext?: { runAsUser?: number; runAsGroup?: number; fsGroup?: number };
   containers: ContainerSpec[];
   initContainers?: ContainerSpec[];
-  volumes?: { name: string; emptyDir?: { sizeLimit?: string } }[];
+  volumes?: { name: string; emptyDir?: { sizeLimit?: string }; secret?: { secretName: string; defaultMode?: number; items?: { key: string; path: string; mode?: number }[] } }[];
+}
+
+/** What the pods get from the Secrets the deploy flow creates: variables, and files by Secret name and key. */
+interface PodSecrets {
+  env: Record<string, string>;
+  files?: Record<string, Record<string, string>>;
 }
 interface ContainerSpec {
     name: string;
@@ -84,7 +96,7 @@ interface ContainerSpec {
     startupProbe?: { httpGet?: { path: string; port: number | string } };
     readinessProbe?: { httpGet?: { path: string; port: number | string } };
     livenessProbe?: { httpGet?: { path: string; port: number | string } };
-    volumeMounts?: { name: string; mountPath: string }[];
+    volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
 }
 
 /** The prod overlay's app Deployment and the data of the ConfigMap it reads. */
@@ -108,7 +120,7 @@ const cpus = (q: string) => (q.endsWith('m') ? String(Number(q.slice(0, -1)) / 1
  * `docker run` arguments that apply the pod's constraints (see the header) to one of its
  * containers (the first by default; an init container of a Job's pod for its own run).
  */
-function podRunArgs(pod: Pod, secretEnv: Record<string, string>, container?: ContainerSpec): string[] {
+function podRunArgs(pod: Pod, secrets: PodSecrets, container?: ContainerSpec): string[] {
   const spec = pod.deployment.spec.template.spec;
   const c = container ?? spec.containers[0]!;
   const sc = c.securityContext ?? {};
@@ -121,8 +133,14 @@ function podRunArgs(pod: Pod, secretEnv: Record<string, string>, container?: Con
   for (const cap of sc.capabilities?.add ?? []) args.push('--cap-add', cap);
   if (sc.allowPrivilegeEscalation === false) args.push('--security-opt', 'no-new-privileges');
   const volumes = new Map((spec.volumes ?? []).map((v) => [v.name, v]));
+  const fsGroup = spec.securityContext?.fsGroup;
+  if (fsGroup !== undefined) args.push('--group-add', String(fsGroup));
   for (const mount of c.volumeMounts ?? []) {
     const volume = volumes.get(mount.name);
+    if (volume?.secret) {
+      args.push('-v', `${secretVolumeDir(volume.secret, secrets, fsGroup)}:${mount.mountPath}:ro`);
+      continue;
+    }
     if (!volume?.emptyDir) throw new Error(`volume ${mount.name} is not an emptyDir: no Docker equivalent here`);
     args.push('--tmpfs', `${mount.mountPath}:rw,nosuid,nodev${volume.emptyDir.sizeLimit ? `,size=${bytes(volume.emptyDir.sizeLimit)}` : ''}`);
   }
@@ -130,10 +148,30 @@ function podRunArgs(pod: Pod, secretEnv: Record<string, string>, container?: Con
   if (c.resources?.limits?.cpu) args.push('--cpus', cpus(c.resources.limits.cpu));
   // envFrom (the ConfigMap, the Secret), then the container's own env, which wins as in a pod.
   const own = Object.fromEntries((c.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
-  for (const [key, value] of Object.entries({ ...pod.configMap, ...secretEnv, ...own })) args.push('-e', `${key}=${value}`);
+  for (const [key, value] of Object.entries({ ...pod.configMap, ...secrets.env, ...own })) args.push('-e', `${key}=${value}`);
   args.push('--stop-timeout', String(spec.terminationGracePeriodSeconds ?? 30));
   if (c.command) args.push('--entrypoint', c.command[0]!);
   return args;
+}
+
+/**
+ * A `secret` volume as the kubelet makes it: each item a file at its path, with its mode (or the
+ * volume's defaultMode, else 0644), owned by root and the pod's fsGroup.
+ */
+function secretVolumeDir(volume: NonNullable<NonNullable<PodSpec['volumes']>[number]['secret']>, secrets: PodSecrets, fsGroup: number | undefined): string {
+  const data = secrets.files?.[volume.secretName];
+  if (!data) throw new Error(`the pod mounts Secret ${volume.secretName}, which the test does not make`);
+  const dir = mkdtempSync(path.join(parent, 'secret-volume-'));
+  chmodSync(dir, 0o755);
+  for (const item of volume.items ?? Object.keys(data).map((key): { key: string; path: string; mode?: number } => ({ key, path: key }))) {
+    const value = data[item.key];
+    if (value === undefined) throw new Error(`Secret ${volume.secretName} has no key ${item.key}`);
+    const file = path.join(dir, item.path);
+    writeFileSync(file, value);
+    chownSync(file, 0, fsGroup ?? 0);
+    chmodSync(file, item.mode ?? volume.defaultMode ?? 0o644);
+  }
+  return dir;
 }
 
 type ProbeKind = 'startupProbe' | 'readinessProbe' | 'livenessProbe';
@@ -165,6 +203,14 @@ for url in sys.argv[1:]:
         bad.append(f"{url}: {e}"); continue
     if not 200 <= status < 400: bad.append(f"{url}: HTTP {status}")
 print("\\n".join(bad)); sys.exit(1 if bad else 0)`;
+
+/** Every process's environment in the container, as one text. */
+const ENVIRON_PY = `import glob
+out = []
+for f in glob.glob("/proc/[0-9]*/environ"):
+    try: out.append(open(f, "rb").read().decode("utf-8", "replace"))
+    except OSError: pass
+print("\\n".join(out))`;
 
 /** Listening TCP ports and their local address, from /proc/net/tcp{,6} (no ss/netstat in slim images). */
 const LISTEN_PY = `import sys
@@ -206,8 +252,8 @@ const WRITE_FAILURES = ['Read-only file system', 'Permission denied', 'Traceback
  * failureThreshold x periodSeconds, at most 60 s), then checks probes, interfaces, the temp
  * directory, the logs, and a clean stop within the grace period.
  */
-async function runAsPod(host: EngineInfo, name: string, image: string, pod: Pod, secretEnv: Record<string, string>, framework: 'flask' | 'fastapi', extra: string[] = [], probeKinds: ProbeKind[] = ALL_PROBES): Promise<PodRun> {
-  const args = podRunArgs(pod, secretEnv);
+async function runAsPod(host: EngineInfo, name: string, image: string, pod: Pod, secrets: PodSecrets, framework: 'flask' | 'fastapi', extra: string[] = [], probeKinds: ProbeKind[] = ALL_PROBES): Promise<PodRun> {
+  const args = podRunArgs(pod, secrets);
   // The required constraints, not the manifest's own (tests/support/pod-constraints.ts): a
   // manifest that lost one would otherwise weaken this run with it and still pass.
   const problems: string[] = missingConstraints(args);
@@ -227,6 +273,16 @@ async function runAsPod(host: EngineInfo, name: string, image: string, pod: Pod,
       const state = (await docker(host, ['inspect', '-f', '{{.State.Running}}', name])).stdout.trim();
       if (started.code === 0 || state !== 'true') break;
       await sleep(500);
+    }
+    // A secret file's value is in no environment: not the container's config, not a process's.
+    const fileValues = Object.values(secrets.files ?? {}).flatMap((d) => Object.values(d));
+    if (fileValues.length > 0) {
+      const inspect = await docker(host, ['inspect', name]);
+      const environs = await docker(host, ['exec', name, 'python', '-c', ENVIRON_PY]);
+      for (const value of fileValues) {
+        if (inspect.stdout.includes(value)) problems.push('a secret file\'s value is in `docker inspect`');
+        if (environs.code !== 0 || environs.stdout.includes(value)) problems.push(`a secret file's value is in a process's environment (or /proc/*/environ could not be read: ${environs.stderr.trim()})`);
+      }
     }
     const answer = await docker(host, ['exec', name, 'python', '-c', PROBE_PY, ...urls]);
     if (answer.code !== 0) problems.push(`the probes did not answer (${probes.map((p) => `${p.probe} ${p.url}`).join(', ')}): ${(answer.stdout + answer.stderr).trim()}`);
@@ -259,14 +315,14 @@ async function runAsPod(host: EngineInfo, name: string, image: string, pod: Pod,
  * arguments as the app's pod, from the Job's own spec), as a cluster runs it before the rollout
  * (deploy/kubernetes/README.md). Empty when it exited 0 and logged no write error.
  */
-async function runMigrationJob(host: EngineInfo, name: string, image: string, pod: Pod, secretEnv: Record<string, string>, extra: string[]): Promise<string> {
+async function runMigrationJob(host: EngineInfo, name: string, image: string, pod: Pod, secrets: PodSecrets, extra: string[]): Promise<string> {
   const job = pod.migrationJob;
   if (!job) return 'the build has no migration Job';
   // As the kubelet runs a pod: each init container to its end, in order, then the container.
   const spec = job.spec.template.spec;
   for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
     const argv = [...(c.command?.slice(1) ?? []), ...(c.args ?? [])];
-    const args = podRunArgs({ deployment: job, configMap: pod.configMap }, secretEnv, c);
+    const args = podRunArgs({ deployment: job, configMap: pod.configMap }, secrets, c);
     const missing = missingConstraints(args);
     if (missing.length > 0) return `the migration Job's container ${c.name}: ${missing.join('; ')}`;
     const r = await docker(host, ['run', '--rm', '--name', `${name}-${c.name}`, ...args, ...extra, image, ...argv], { timeoutMs: 300_000 });
@@ -283,11 +339,11 @@ async function runMigrationJob(host: EngineInfo, name: string, image: string, po
  * overlay, where PostgreSQL starts beside it): it must keep waiting, saying so, and exit 0
  * once the database is there. Empty when it did.
  */
-async function initWaitsForDatabase(host: EngineInfo, name: string, image: string, pod: Pod, secretEnv: Record<string, string>, extra: string[], createIt: () => Promise<void>): Promise<string> {
+async function initWaitsForDatabase(host: EngineInfo, name: string, image: string, pod: Pod, secrets: PodSecrets, extra: string[], createIt: () => Promise<void>): Promise<string> {
   const c = pod.migrationJob?.spec.template.spec.initContainers?.[0];
   if (!c) return 'the migration Job has no init container';
   const argv = [...(c.command?.slice(1) ?? []), ...(c.args ?? [])];
-  const args = podRunArgs({ deployment: pod.migrationJob!, configMap: pod.configMap }, secretEnv, c);
+  const args = podRunArgs({ deployment: pod.migrationJob!, configMap: pod.configMap }, secrets, c);
   const missing = missingConstraints(args);
   if (missing.length > 0) return `the init container ${c.name}: ${missing.join('; ')}`;
   const started = await docker(host, ['run', '-d', '--name', name, ...args, ...extra, image, ...argv]);
@@ -322,16 +378,24 @@ async function buildImage(host: EngineInfo, dir: string, image: string): Promise
  * The Secret's keys as the pods would get them: the test services, reached through their
  * sockets. The database is made by `createIt` (a Job's init container is shown waiting for it).
  */
-function secretEnvFor(id: string, combo: Combo, state: ServicesState): { env: Record<string, string>; mounts: string[]; createIt: () => Promise<void> } {
+function secretEnvFor(id: string, combo: Combo, state: ServicesState, pod: Pod): PodSecrets & { mounts: string[]; createIt: () => Promise<void> } {
   if (!combo.postgres && !combo.redis) return { env: {}, mounts: [], createIt: async () => {} };
   if (!state.ok) throw new Error(`no test PostgreSQL/Redis: ${state.reason}`);
   const env: Record<string, string> = {};
+  const files: Record<string, Record<string, string>> = {};
   // One per run: the database must not exist before createIt.
   const database = `k8s_${id.replace(/-/g, '_')}_${process.pid}`;
-  if (combo.postgres) env.DATABASE_URL = databaseSocketUrl(state.services, database, SOCKETS_INSIDE);
+  // A generated app reads the password from the Secret mounted as files (deploy/kubernetes/README.md).
+  const passwordSecret = pod.deployment.spec.template.spec.volumes?.find((v) => v.secret?.items?.some((i) => i.key === 'postgres_password'))?.secret;
+  if (combo.postgres && passwordSecret) {
+    const { port, user } = state.services.postgres;
+    Object.assign(env, { POSTGRES_HOST: SOCKETS_INSIDE, POSTGRES_PORT: String(port), POSTGRES_USER: user, POSTGRES_DB: database });
+    // Any value: the test PostgreSQL trusts its socket; it must reach the app only as a file.
+    files[passwordSecret.secretName] = { postgres_password: `${randomBytes(24).toString('hex')}\n` };
+  } else if (combo.postgres) env.DATABASE_URL = databaseSocketUrl(state.services, database, SOCKETS_INSIDE);
   if (combo.redis) env.REDIS_URL = redisSocketUrl(SOCKETS_INSIDE, 1);
   // A read-only bind mount of the sockets: it adds no writable path.
-  return { env, mounts: ['-v', `${state.services.socketDir}:${SOCKETS_INSIDE}:ro`], createIt: () => (combo.postgres ? createDatabase(state.services, database) : Promise.resolve()) };
+  return { env, files, mounts: ['-v', `${state.services.socketDir}:${SOCKETS_INSIDE}:ro`], createIt: () => (combo.postgres ? createDatabase(state.services, database) : Promise.resolve()) };
 }
 
 /**
@@ -367,18 +431,18 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
       expect(inImage.stdout.split('\n')).toContain('app');
       expect(inImage.stdout.split('\n'), 'deploy/ was copied into the image').not.toContain('deploy');
       const pod = await prodPod(dir);
-      const secrets = secretEnvFor(id, combo, services);
+      const secrets = secretEnvFor(id, combo, services, pod);
       // With migrations the schema is the Job's to make: its init container waits for the
       // database (made only now), the Job runs, and the app's pod after it.
       expect(pod.migrationJob !== undefined, `${id}: a migration Job in the build`).toBe(combo.migrations);
       if (combo.migrations) {
-        expect(await initWaitsForDatabase(host, `cpda-k8s-${id}-wait-${process.pid}`, image, pod, secrets.env, secrets.mounts, secrets.createIt), id).toBe('');
-        expect(await runMigrationJob(host, `cpda-k8s-${id}-migrate-${process.pid}`, image, pod, secrets.env, secrets.mounts), id).toBe('');
+        expect(await initWaitsForDatabase(host, `cpda-k8s-${id}-wait-${process.pid}`, image, pod, secrets, secrets.mounts, secrets.createIt), id).toBe('');
+        expect(await runMigrationJob(host, `cpda-k8s-${id}-migrate-${process.pid}`, image, pod, secrets, secrets.mounts), id).toBe('');
       } else await secrets.createIt();
       const probes = probesServed(dir, pod);
       if (probes.note) await annotate(probes.note);
-      const result = await runAsPod(host, `cpda-k8s-${id}-${process.pid}`, image, pod, secrets.env, combo.framework, secrets.mounts, probes.kinds);
-      expect(result.problems.join('\n'), `${id}: docker run ${podRunArgs(pod, secrets.env).join(' ')}`).toBe('');
+      const result = await runAsPod(host, `cpda-k8s-${id}-${process.pid}`, image, pod, secrets, combo.framework, secrets.mounts, probes.kinds);
+      expect(result.problems.join('\n'), `${id}: docker run ${podRunArgs(pod, secrets).join(' ')}`).toBe('');
     },
   );
 
@@ -437,9 +501,13 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
     await buildImage(host, dir, image);
     const pod = await prodPod(dir);
     const init = pod.migrationJob!.spec.template.spec.initContainers![0]!;
-    init.command = ['python', '-c', 'import os, sqlalchemy; sqlalchemy.create_engine(os.environ["DATABASE_URL"]).connect()'];
-    const secrets = secretEnvFor(`${id}-nowait`, combo, services);
-    const found = await initWaitsForDatabase(host, `cpda-k8s-nowait-${process.pid}`, image, pod, secrets.env, secrets.mounts, secrets.createIt);
+    init.command = [
+      'python',
+      '-c',
+      'import os, sqlalchemy; from sqlalchemy.engine import URL; sqlalchemy.create_engine(URL.create("postgresql+psycopg", username=os.environ["POSTGRES_USER"], host=os.environ["POSTGRES_HOST"], port=int(os.environ["POSTGRES_PORT"]), database=os.environ["POSTGRES_DB"])).connect()',
+    ];
+    const secrets = secretEnvFor(`${id}-nowait`, combo, services, pod);
+    const found = await initWaitsForDatabase(host, `cpda-k8s-nowait-${process.pid}`, image, pod, secrets, secrets.mounts, secrets.createIt);
     expect(found).toMatch(/it did not wait for the missing database/);
     expect(found).toMatch(/does not exist/);
   });
@@ -457,7 +525,7 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
     await fixtureImages.get(fixture);
     // The Secret's keys with secret.example's values: this app connects to nothing at start-up.
     const example = readFileSync(path.join(dir, 'deploy/kubernetes/base/secret.example'), 'utf8');
-    const secrets = Object.fromEntries([...example.matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const secrets: PodSecrets = { env: Object.fromEntries([...example.matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!])) };
     return { dir, image, pod: await prodPod(dir), secrets };
   }
 });

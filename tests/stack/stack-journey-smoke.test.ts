@@ -7,10 +7,11 @@
 // project holds none of the secret files. One project per framework, between them Postgres with
 // and without Redis, pip and uv, the standard and multi-stage Dockerfiles, with and without
 // Kubernetes' files. The smoke test of the previous version, run the same way, loses the item:
-// the check catches the fault it guards. And a stack started with a placeholder password
-// (an old .env's `change-me`) does not come up: the app refuses it, naming the variable.
+// the check catches the fault it guards. The database password is a file (issue 23): its value
+// is in no container's `docker inspect` nor any process's environment inside them, before and
+// after the README's rotation; a missing, empty or unreadable file stops the start, named.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Lexer, type Tokens } from 'marked';
@@ -22,6 +23,7 @@ import { asUser, compose, docker, engineFor, http } from '../support/docker.js';
 import { holdReadmePorts } from '../support/readme-ports.js';
 import type { EngineInfo } from '../support/engine.js';
 import { tail } from '../support/run.js';
+import { secretLeaks } from '../support/secret-leaks.js';
 
 const state = inject('engines');
 const STEP_MS = 300_000;
@@ -64,6 +66,9 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
       const url = (route: string) => `http://127.0.0.1:8000${route}`;
       let item: { id: number; name: string } | undefined;
       let envBefore = '';
+      let secretBefore = '';
+      const secretFile = path.join(dir, 'secrets', 'postgres_password');
+      const password = () => readFileSync(secretFile, 'utf8').replace(/\n+$/, '');
       const failed: string[] = [];
       const earlier = (expect: ExpectStatic) => expect(failed, `${id}: an earlier step failed`).toEqual([]);
       const step = (name: string, timeout: number, body: (expect: ExpectStatic) => Promise<void>) =>
@@ -83,7 +88,7 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
         try {
           if (!engine) return;
           await compose(engine, dir, ['down', '-v', '--remove-orphans'], { timeoutMs: STEP_MS });
-          await compose(engine, dir, ['-p', `${id}-placeholder`, '-f', 'compose.yaml', 'down', '-v'], { timeoutMs: STEP_MS });
+          await compose(engine, dir, ['-p', `${id}-missing`, '-f', 'compose.yaml', 'down', '-v'], { timeoutMs: STEP_MS });
         } finally {
           freePorts();
         }
@@ -93,6 +98,7 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
       async function whatWasLost(): Promise<string[]> {
         const lost: string[] = [];
         if (readFileSync(path.join(dir, '.env'), 'utf8') !== envBefore) lost.push('.env changed');
+        if (readFileSync(secretFile, 'utf8') !== secretBefore) lost.push('secrets/postgres_password changed');
         const health = await http(engine, 'GET', url('/health'));
         if (health.status !== 200) lost.push(`the development stack does not answer (${health.status})`);
         const got = await http(engine, 'GET', url(`/items/${item!.id}`));
@@ -102,18 +108,22 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
         return lost;
       }
 
-      step('`create` writes the project and a .env with a random POSTGRES_PASSWORD', 60_000, async (expect) => {
+      step('`create` writes the project and secrets/postgres_password with a random password (0644 in a 0700 folder); .env holds none', 60_000, async (expect) => {
         engine = engineFor(state.available ? state.engines : [], index);
         const created = await runMain([id, '--yes', ...flags], { cwd: parent });
         expect(created.code, created.stderr).toBe(0);
+        expect(readFileSync(secretFile, 'utf8')).toMatch(/^[A-Za-z0-9_-]{40,}\n$/);
+        expect((statSync(secretFile).mode & 0o777).toString(8)).toBe('644');
+        expect((statSync(path.dirname(secretFile)).mode & 0o777).toString(8)).toBe('700');
         const env = readFileSync(path.join(dir, '.env'), 'utf8');
-        expect(env).toMatch(/^POSTGRES_PASSWORD=[A-Za-z0-9_-]{40,}$/m);
+        expect(env).not.toMatch(/PASSWORD/);
+        expect(env).not.toContain(password());
       });
 
       step("the secret files the texts have the user create, made as they say, stay out of the image built from the project", BUILD_MS, async (expect) => {
         const files = listFiles(dir).map((p) => ({ path: p, contents: readFileSync(path.join(dir, p), 'utf8') }));
         const secrets = createdPaths(files).filter((p) => holdsSecret(p, files));
-        expect(secrets.map((p) => p.path)).toContain('.env');
+        expect(secrets.map((p) => p.path)).toEqual(expect.arrayContaining(['.env', 'secrets/postgres_password']));
         // As the texts say (the Kubernetes README's `cp ... secret.env`); every other one planted.
         for (const p of secrets.filter((s) => s.how === 'cp' && s.guarded)) {
           const r = await asUser(engine, dir, ['sh', '-c', p.command]);
@@ -139,7 +149,20 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
         expect(created.status, created.body).toBe(201);
         item = created.json as { id: number; name: string };
         envBefore = readFileSync(path.join(dir, '.env'), 'utf8');
+        secretBefore = readFileSync(secretFile, 'utf8');
         expect(await whatWasLost()).toEqual([]);
+      });
+
+      step("the password is in no container's `docker inspect` nor any process's environment in them; a process given it is caught", STEP_MS, async (expect) => {
+        expect(await secretLeaks(engine, dir, password())).toEqual([]);
+        // Planted: a process in the app's container with the password in its environment, as
+        // POSTGRES_PASSWORD in the app's `environment:` (or the entry point's export) would be.
+        const planted = await compose(engine, dir, ['exec', '-d', '-e', `POSTGRES_PASSWORD=${password()}`, 'app', 'sleep', '60']);
+        expect(planted.code, tail(planted)).toBe(0);
+        const leaks = await secretLeaks(engine, dir, password());
+        expect(leaks.length).toBe(1);
+        expect(leaks[0]).toMatch(new RegExp(`^${id}-app-1: /proc/\\d+/environ$`));
+        // It ends by itself; the rotation below restarts the app anyway, and checks a new password.
       });
 
       step("the README's smoke-test steps, run as written beside it, pass; the item, its volume and .env are kept, and nothing of the smoke test is left", STEP_MS, async (expect) => {
@@ -161,37 +184,70 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
         expect(volumes.stdout.split('\n').filter((p) => p.startsWith(`${id}-smoke`)), 'volumes left').toEqual([]);
       });
 
-      step("the README's password change: PostgreSQL's role and .env get a new password, the app reconnects with it, and the item is kept", STEP_MS, async (expect) => {
+      step("the README's password change: PostgreSQL's role and secrets/postgres_password get a new password, the app reconnects with it, the item is kept, and the new one leaks nowhere either", STEP_MS, async (expect) => {
         const lines = shBlockUnder(readFileSync(path.join(dir, 'README.md'), 'utf8'), 'Configuration');
         expect(lines.join('\n')).toContain('ALTER ROLE');
-        const before = readFileSync(path.join(dir, '.env'), 'utf8');
+        const before = password();
+        const env = readFileSync(path.join(dir, '.env'), 'utf8');
         // One shell, as a user pastes the block: its variable spans the lines.
         const r = await asUser(engine, dir, ['sh', '-c', `set -e\n${lines.join('\n')}`], { timeoutMs: STEP_MS });
         expect(r.code, tail(r, 30)).toBe(0);
-        envBefore = readFileSync(path.join(dir, '.env'), 'utf8');
-        const password = /^POSTGRES_PASSWORD=(.*)$/m.exec(envBefore)?.[1];
-        expect(password).toMatch(/^[0-9a-f]{48}$/);
-        // Only that line changed, and no backup of .env was left beside it.
-        expect(envBefore.replace(/^POSTGRES_PASSWORD=.*$/m, '')).toBe(before.replace(/^POSTGRES_PASSWORD=.*$/m, ''));
-        expect(listFiles(dir).filter((f) => f.startsWith('.env'))).toEqual(['.env', '.env.example']);
-        // The app was recreated with the new DATABASE_URL; it answers once it is up again.
+        expect(password()).toMatch(/^[0-9a-f]{48}$/);
+        expect(password()).not.toBe(before);
+        expect(readFileSync(path.join(dir, '.env'), 'utf8')).toBe(env);
+        expect(listFiles(dir).filter((f) => f.startsWith('secrets/'))).toEqual(['secrets/postgres_password']);
+        secretBefore = readFileSync(secretFile, 'utf8');
         const wait = await compose(engine, dir, ['up', '--wait', '--wait-timeout', '120'], { timeoutMs: STEP_MS });
         expect(wait.code, tail(wait, 30)).toBe(0);
-        const inspect = await compose(engine, dir, ['exec', '-T', 'app', 'printenv', 'DATABASE_URL']);
-        expect(inspect.stdout).toContain(`:${password}@`);
         expect(await whatWasLost()).toEqual([]);
+        // The app reads the file that very moment: the mount is the host file itself.
+        const inside = await compose(engine, dir, ['exec', '-T', 'app', 'cat', '/run/secrets/postgres_password']);
+        expect(inside.stdout).toBe(secretBefore);
+        expect(await secretLeaks(engine, dir, password())).toEqual([]);
       });
 
       if (id === 'journey-fastapi')
-        step('an old .env with the placeholder password: the stack does not come up, and the app says which variable to set', STEP_MS, async (expect) => {
-          const envFile = path.join(dir, '..', `${id}-old.env`);
-          writeFileSync(envFile, 'POSTGRES_PASSWORD=change-me\nAPP_PORT=0\n');
-          const args = ['-p', `${id}-placeholder`, '--env-file', envFile, '-f', 'compose.yaml'];
-          const up = await compose(engine, dir, [...args, 'up', '--wait', '--wait-timeout', '20'], { timeoutMs: STEP_MS });
-          expect(up.code, 'up --wait succeeded with the placeholder password').not.toBe(0);
-          const logs = await compose(engine, dir, [...args, 'logs', '--no-color', 'app']);
-          expect(logs.stdout + logs.stderr).toContain('DATABASE_URL has an empty or placeholder password: set a real one (Compose builds DATABASE_URL from POSTGRES_PASSWORD in .env)');
-          await compose(engine, dir, [...args, 'down', '-v'], { timeoutMs: STEP_MS });
+        step('a missing secret file: Compose refuses to start, naming it; an empty or unreadable one: the app stops at start-up, naming it', STEP_MS, async (expect) => {
+          // Missing: a second project from the same folder, so the running stack is untouched.
+          const aside = `${secretFile}.aside`;
+          renameSync(secretFile, aside);
+          const args = ['-p', `${id}-missing`, '-f', 'compose.yaml'];
+          try {
+            const up = await compose(engine, dir, [...args, 'up', '--no-build', '--wait', '--wait-timeout', '20'], { timeoutMs: STEP_MS, env: { APP_PORT: '0' } });
+            expect(up.code, 'up succeeded without the secret file').not.toBe(0);
+            expect(up.stderr + up.stdout).toMatch(/secrets\/postgres_password/);
+          } finally {
+            renameSync(aside, secretFile);
+            await compose(engine, dir, [...args, 'down', '-v'], { timeoutMs: STEP_MS });
+          }
+          // Empty, then unreadable to the app's user: the running app restarted with it exits,
+          // and its log names the file. The file is written in place (the mount is that inode).
+          const app = async (): Promise<string> => {
+            const restart = await compose(engine, dir, ['restart', 'app'], { timeoutMs: STEP_MS });
+            expect(restart.code, tail(restart)).toBe(0);
+            const deadline = Date.now() + 60_000;
+            for (;;) {
+              const state = await compose(engine, dir, ['ps', '-a', '--format', '{{.State}}', 'app']);
+              if (!state.stdout.includes('running') || Date.now() > deadline) break;
+              await new Promise((resolve) => setTimeout(resolve, 500));
+            }
+            const logs = await compose(engine, dir, ['logs', '--no-color', '--since', '60s', 'app']);
+            return logs.stdout + logs.stderr;
+          };
+          const value = readFileSync(secretFile, 'utf8');
+          try {
+            writeFileSync(secretFile, '\n');
+            expect(await app()).toContain('/run/secrets/postgres_password is empty');
+            writeFileSync(secretFile, value);
+            chmodSync(secretFile, 0o600);
+            expect(await app()).toMatch(/\/run\/secrets\/postgres_password cannot be read \(Permission denied\)/);
+          } finally {
+            writeFileSync(secretFile, value);
+            chmodSync(secretFile, 0o644);
+          }
+          const back = await compose(engine, dir, ['up', '--wait', '--wait-timeout', '120'], { timeoutMs: STEP_MS });
+          expect(back.code, tail(back, 30)).toBe(0);
+          expect(await whatWasLost()).toEqual([]);
         });
 
       if (id === 'journey-flask')

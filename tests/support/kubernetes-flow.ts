@@ -7,7 +7,8 @@
 //     comments say, so a URL's host in the Secret must be a Service too);
 //   - `docker`, `kind`, `minikube`: skipped (building and loading the image needs no check here);
 //   - `kubectl`: against a model of a cluster: `create namespace`, `create secret generic
-//     --from-env-file` (the Secret's keys are the file's), `delete job`, `apply -k DIR [-l
+//     --from-env-file` (the Secret's keys are the file's) or `--from-file=KEY=FILE` (one key
+//     per file, the project's secrets/ copied beside deploy/), `delete job`, `apply -k DIR [-l
 //     SELECTOR]` (the real `kubectl kustomize DIR`, then the selector applied to the objects as
 //     kubectl applies it), `wait job/NAME`, `rollout status deployment/NAME`.
 // On each apply, every object must find what it refers to among the objects applied in that
@@ -88,7 +89,7 @@ interface PodSpec {
   imagePullSecrets?: { name: string }[];
   containers: ContainerSpec[];
   initContainers?: ContainerSpec[];
-  volumes?: { name: string; configMap?: { name: string; optional?: boolean }; secret?: { secretName: string; optional?: boolean } }[];
+  volumes?: { name: string; configMap?: { name: string; optional?: boolean }; secret?: { secretName: string; optional?: boolean; items?: { key: string; path: string }[] } }[];
 }
 interface ContainerSpec {
   name: string;
@@ -111,6 +112,15 @@ function podSpecOf(o: K8sObject): PodSpec | undefined {
   if (!WORKLOADS.has(o.kind)) return undefined;
   const spec = o.spec as { template?: { spec: PodSpec }; jobTemplate?: { spec: { template: { spec: PodSpec } } } };
   return spec.template?.spec ?? spec.jobTemplate?.spec.template.spec;
+}
+
+/**
+ * Hosts in a setting that name something in the cluster (no dot, not localhost): those of URLs
+ * in the value, or the value itself when the key names a host (POSTGRES_HOST=db).
+ */
+function settingHosts(key: string, value: string): string[] {
+  if (/_HOST$/.test(key) && /^[a-z][a-z0-9-]*$/.test(value) && value !== 'localhost') return [value];
+  return serviceHosts(value);
 }
 
 /** Hosts of URLs in a value that name something in the cluster: no dot, not localhost. */
@@ -138,7 +148,11 @@ export function referencesOf(o: K8sObject): Reference[] {
     for (const s of pod.imagePullSecrets ?? []) refs.push({ kind: 'Secret', name: s.name, from: 'imagePullSecrets' });
     for (const v of pod.volumes ?? []) {
       if (v.configMap && !v.configMap.optional) refs.push({ kind: 'ConfigMap', name: v.configMap.name, from: `volume ${v.name}` });
-      if (v.secret && !v.secret.optional) refs.push({ kind: 'Secret', name: v.secret.secretName, from: `volume ${v.name}` });
+      if (v.secret && !v.secret.optional) {
+        refs.push({ kind: 'Secret', name: v.secret.secretName, from: `volume ${v.name}` });
+        // Each item names a key the Secret must have (the pod does not start without it).
+        for (const item of v.secret.items ?? []) refs.push({ kind: 'Secret', name: v.secret.secretName, key: item.key, from: `volume ${v.name}` });
+      }
     }
     for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
       const where = `container ${c.name}`;
@@ -151,7 +165,7 @@ export function referencesOf(o: K8sObject): Reference[] {
         const secret = e.valueFrom?.secretKeyRef;
         if (cm && !cm.optional) refs.push({ kind: 'ConfigMap', name: cm.name, key: cm.key, from: `${where} env ${e.name}` });
         if (secret && !secret.optional) refs.push({ kind: 'Secret', name: secret.name, key: secret.key, from: `${where} env ${e.name}` });
-        for (const host of serviceHosts(e.value ?? '')) refs.push({ kind: 'Service', name: host, from: `${where} env ${e.name}` });
+        for (const host of settingHosts(e.name, e.value ?? '')) refs.push({ kind: 'Service', name: host, from: `${where} env ${e.name}` });
       }
     }
   }
@@ -162,7 +176,7 @@ export function referencesOf(o: K8sObject): Reference[] {
   // Settings that name a Service (a URL in the ConfigMap's values).
   if (o.kind === 'ConfigMap')
     for (const [key, value] of Object.entries((o.data ?? {}) as Record<string, string>))
-      for (const host of serviceHosts(value)) refs.push({ kind: 'Service', name: host, from: `data ${key}` });
+      for (const host of settingHosts(key, value)) refs.push({ kind: 'Service', name: host, from: `data ${key}` });
   return refs;
 }
 
@@ -217,6 +231,8 @@ export interface FlowOptions {
 export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promise<FlowRun> {
   const root = mkdtempSync(path.join(tmpdir(), 'cpda-flow-'));
   cpSync(path.join(options.projectDir, 'deploy'), path.join(root, 'deploy'), { recursive: true });
+  // The project's secret files, which `create` made and a `--from-file` step reads.
+  if (existsSync(path.join(options.projectDir, 'secrets'))) cpSync(path.join(options.projectDir, 'secrets'), path.join(root, 'secrets'), { recursive: true });
   const state = { cwd: root, previous: root, release: 0 };
   const namespaces = new Set<string>(['default']);
   const objects = new Map<string, Stored>();
@@ -250,6 +266,7 @@ export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promi
         kustomize: { type: 'string', short: 'k' },
         selector: { type: 'string', short: 'l' },
         'from-env-file': { type: 'string' },
+        'from-file': { type: 'string', multiple: true },
         'ignore-not-found': { type: 'boolean' },
         for: { type: 'string' },
         timeout: { type: 'string' },
@@ -263,9 +280,24 @@ export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promi
     } else if (verb === 'create' && rest[0] === 'secret' && rest[1] === 'generic') {
       if (!ns || !namespaces.has(ns)) return say(`namespace ${ns} does not exist yet`);
       const file = values['from-env-file'];
-      if (!file) return say('no --from-env-file');
-      const text = readFileSync(path.resolve(state.cwd, file), 'utf8');
-      const data = Object.fromEntries([...text.matchAll(/^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+      const files = values['from-file'] ?? [];
+      // kubectl refuses --from-env-file with --from-file; each --from-file=KEY=FILE is one key.
+      if (file && files.length > 0) return say('--from-env-file cannot be combined with --from-file');
+      if (!file && files.length === 0) return say('no --from-env-file or --from-file');
+      let data: Record<string, string>;
+      if (file) {
+        const text = readFileSync(path.resolve(state.cwd, file), 'utf8');
+        data = Object.fromEntries([...text.matchAll(/^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+      } else {
+        data = {};
+        for (const source of files) {
+          const m = /^([-._a-zA-Z0-9]+)=(.+)$/.exec(source);
+          if (!m) return say(`--from-file=${source}: only the KEY=FILE form is modelled`);
+          const from = path.resolve(state.cwd, m[2]!);
+          if (!existsSync(from)) return say(`--from-file=${source}: ${m[2]} does not exist`);
+          data[m[1]!] = readFileSync(from, 'utf8');
+        }
+      }
       objects.set(keyOf(ns, 'Secret', rest[2]!), { object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: rest[2]!, namespace: ns }, data }, createdInRelease: state.release });
     } else if (verb === 'delete' && rest[0] === 'job') {
       const key = keyOf(ns, 'Job', rest[1]!);
@@ -296,7 +328,7 @@ export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promi
           // The settings and secrets a pod reads whole: a URL in them names a Service too.
           if ((ref.kind === 'ConfigMap' || ref.kind === 'Secret') && ref.key === undefined)
             for (const [key, value] of Object.entries(data))
-              for (const host of serviceHosts(value))
+              for (const host of settingHosts(key, value))
                 if (!inStep(n, 'Service', host) && !find(n, 'Service', host)) say(`${what} reads ${key} of ${ref.kind}/${ref.name}, naming Service ${host}, which no step so far applied`);
         }
       }

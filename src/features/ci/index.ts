@@ -23,7 +23,7 @@ export interface ProjectCommands {
   install: string;
   /** ruff check and ruff format --check (with --lint; README: Lint and format). */
   lint: string;
-  /** The pytest suite; DATABASE_URL and REDIS_URL say where the services are (README: Tests). */
+  /** The pytest suite; POSTGRES_HOST (with the other POSTGRES_* and the password) and REDIS_URL say where the services are (README: Tests). */
   test: string;
   /**
    * The production stack, up and healthy, answering /health; then down (README: CI). It runs as a

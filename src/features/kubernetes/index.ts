@@ -185,6 +185,62 @@ const DEV_POSTGRES_PASSWORD: SecretEntry = {
 };
 
 /**
+ * A generated app's settings per service when its secrets are files (issue 23): the parts of
+ * the database URL, never the password, which is a file of the `-files` Secret (SecretFile).
+ * They stay in the per-overlay env Secret because their values differ per overlay (the dev
+ * StatefulSet's `db`, a managed server in prod) and secret.env is the one per-overlay file the
+ * flow already has; none of them is secret.
+ */
+const FILE_MODE_SERVICE_SETTINGS: Record<ServiceKey, SecretEntry[]> = {
+  postgres: [
+    { name: 'POSTGRES_HOST', comment: "The database server's host name: <host>", devComment: 'The dev StatefulSet\'s Service: db' },
+    { name: 'POSTGRES_PORT', comment: 'Its port: 5432', devComment: 'Its port: 5432' },
+    { name: 'POSTGRES_USER', comment: "The app's database user: app", devComment: 'The user the StatefulSet creates: app' },
+    { name: 'POSTGRES_DB', comment: "The app's database: app", devComment: 'The database the StatefulSet creates: app' },
+  ],
+  redis: SERVICE_SECRETS.redis,
+};
+
+/**
+ * A secret a generated app reads as a file: a key of the Secret `<name>-files`, mounted
+ * read-only at /run/secrets/<key> in the app, the migration Job and (dev) PostgreSQL, created
+ * from the project's own secret file (`kubectl create secret generic --from-file=KEY=FILE`).
+ */
+export interface SecretFile {
+  key: string;
+  /** The file on the machine that deploys, relative to the project (git-ignored, dockerignored). */
+  hostFile: string;
+  /** Where the containers read it. */
+  path: string;
+  /** The official image's `*_FILE` variable, for the dev StatefulSet that reads it. */
+  fileEnv?: string;
+  what: string;
+}
+
+/** Where the files of the `-files` Secret are mounted (Compose's folder for its secrets too). */
+export const SECRET_FILES_MOUNT = '/run/secrets';
+
+/**
+ * The mode of the mounted files: read for the owner (root) and the group, which is the pod's
+ * fsGroup (the app's own group, its UID): the non-root app reads them through its group and no
+ * other user of the pod can. 0444 would work without an fsGroup but lets every user read.
+ */
+export const SECRET_FILES_MODE = 0o440;
+
+const SERVICE_SECRET_FILES: Record<ServiceKey, SecretFile[]> = {
+  postgres: [
+    {
+      key: 'postgres_password',
+      hostFile: 'secrets/postgres_password',
+      path: `${SECRET_FILES_MOUNT}/postgres_password`,
+      fileEnv: 'POSTGRES_PASSWORD_FILE',
+      what: "the database user's password",
+    },
+  ],
+  redis: [],
+};
+
+/**
  * Why an app without PostgreSQL runs one pod and no autoscaler: its items live in the memory of
  * its one server process (memory.ts), so two pods would be two stores behind one Service, ids
  * colliding and reads missing at random. Compose keeps one worker for the same reason.
@@ -230,7 +286,7 @@ export const SECRET_FILE_NAME = 'secret.env';
 export const WEB_SELECTOR = 'app.kubernetes.io/component=web';
 export const NOT_WEB_SELECTOR = 'app.kubernetes.io/component!=web';
 
-export function deployFlow(facts: Pick<KubernetesFacts, 'name' | 'image' | 'registryImage' | 'migrations'>, overlay: Overlay): DeployFlow {
+export function deployFlow(facts: Pick<KubernetesFacts, 'name' | 'image' | 'registryImage' | 'migrations'> & { secretFiles?: SecretFile[] }, overlay: Overlay): DeployFlow {
   const dir = `${KUBERNETES_DIR}/overlays/${overlay}`;
   const namespace = overlay === 'prod' ? facts.name : `${facts.name}-dev`;
   const secretFile = `${dir}/${SECRET_FILE_NAME}`;
@@ -265,6 +321,16 @@ export function deployFlow(facts: Pick<KubernetesFacts, 'name' | 'image' | 'regi
       step(`kubectl create namespace ${namespace}`),
       step(`[ -e ${secretFile} ] || cp ${secretExample} ${secretFile}`, 'git-ignored, never replaced: fill in the values'),
       step(`${ns} create secret generic ${facts.name} --from-env-file=${secretFile}`),
+      // The files the app reads under /run/secrets: from the project's own secret files (the
+      // one create made for Compose, or the managed database's password put there).
+      ...((facts.secretFiles ?? []).length > 0
+        ? [
+            step(
+              `${ns} create secret generic ${facts.name}-files ${facts.secretFiles!.map((f) => `--from-file=${f.key}=${f.hostFile}`).join(' ')}`,
+              overlay === 'prod' ? "each file holds the managed service's value" : 'the files Compose uses too',
+            ),
+          ]
+        : []),
     ],
     release: [...image, ...apply, step(`${ns} rollout status deployment/${facts.name}`)],
   };
@@ -291,6 +357,12 @@ export interface KubernetesInput {
   server: ServerKind;
   services: ServiceKey[];
   migrations?: Migrations;
+  /**
+   * The app reads its secrets as files under /run/secrets (a generated app: issue 23), so the
+   * password is a mounted file, never a variable. Off for `add kubernetes`'s existing app, which
+   * reads what it reads (its DATABASE_URL).
+   */
+  secretsAsFiles?: boolean;
 }
 
 /** Everything the templates of the kubernetes layers print. */
@@ -304,6 +376,11 @@ export interface KubernetesFacts extends KubernetesInput {
   /** The Secret's keys in the dev overlay: the app's plus the dev StatefulSets' own. */
   devSecrets: SecretEntry[];
   devServices: DevStatefulSet[];
+  /** The secrets mounted as files (secretsAsFiles), and the Secret that holds them. */
+  secretFiles: SecretFile[];
+  secretFilesName: string;
+  secretFilesMount: string;
+  secretFilesMode: string;
   /** One pod, no autoscaler (SINGLE_REPLICA_WHY): the app keeps its data in process memory. */
   singleReplica: boolean;
   /** The migration Job waits for PostgreSQL in an init container (the dev overlay starts both at once). */
@@ -319,11 +396,12 @@ export interface KubernetesFacts extends KubernetesInput {
 export function kubernetesFacts(input: KubernetesInput): KubernetesFacts {
   // An unknown server gets every path either server may write.
   const writable = input.server === 'unknown' ? writablePaths('gunicorn') : writablePaths(input.server);
-  const secrets = input.services.flatMap((key) => SERVICE_SECRETS[key]);
+  const secrets = input.services.flatMap((key) => (input.secretsAsFiles ? FILE_MODE_SERVICE_SETTINGS : SERVICE_SECRETS)[key]);
+  const secretFiles = input.secretsAsFiles ? input.services.flatMap((key) => SERVICE_SECRET_FILES[key]) : [];
   const devServices = input.services.map((key) => DEV_STATEFULSETS[key]);
   const name = resourceName(input.name);
   const registryImage = hasRegistry(input.image) ? input.image : `registry.example.com/${input.image}`;
-  const flowOf = (overlay: Overlay) => deployFlow({ name, image: input.image, registryImage, migrations: input.migrations }, overlay);
+  const flowOf = (overlay: Overlay) => deployFlow({ name, image: input.image, registryImage, migrations: input.migrations, secretFiles }, overlay);
   return {
     ...input,
     name,
@@ -362,7 +440,12 @@ export function kubernetesFacts(input: KubernetesInput): KubernetesFacts {
       },
     ],
     secrets,
-    devSecrets: input.services.includes('postgres') ? [...secrets, DEV_POSTGRES_PASSWORD] : secrets,
+    // The dev StatefulSet reads the password from the file Secret when there is one.
+    devSecrets: input.services.includes('postgres') && !input.secretsAsFiles ? [...secrets, DEV_POSTGRES_PASSWORD] : secrets,
+    secretFiles,
+    secretFilesName: `${name}-files`,
+    secretFilesMount: SECRET_FILES_MOUNT,
+    secretFilesMode: `0${SECRET_FILES_MODE.toString(8)}`,
     devServices,
     resources: APP_RESOURCES,
     gracePeriodSeconds: TERMINATION_GRACE_PERIOD_SECONDS,

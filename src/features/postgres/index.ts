@@ -3,32 +3,31 @@
 
 import { PINS, SERVICE_IMAGES } from '../../engine/versions.js';
 import { RUNTIME_LIMITS } from '../runtime-limits.js';
-import type { EnvVar, ServiceFeature } from '../types.js';
+import type { FileSecret, ServiceFeature } from '../types.js';
+
+/** The database password: a file secret (src/features/secret-files.ts), never a variable of a container. */
+export const POSTGRES_PASSWORD_SECRET: FileSecret = {
+  name: 'postgres_password',
+  env: 'POSTGRES_PASSWORD',
+  fileEnv: 'POSTGRES_PASSWORD_FILE',
+  what: "the database role's password",
+};
 
 /**
- * compose.yaml puts POSTGRES_PASSWORD into DATABASE_URL as it is. These characters need no
- * escaping there (the user part of a URL), in .env, or in a shell that sources .env.
+ * Where compose.yaml's db entry point writes its `postgres` launcher, which drops the password
+ * the image's entry point exports (a tmpfs: compose-hardening.ts).
  */
-const PASSWORD_CHARACTERS = { pattern: /^[A-Za-z0-9._-]+$/, description: 'letters, digits, "-", "." and "_"' };
-
-const POSTGRES_PASSWORD: EnvVar = {
-  name: 'POSTGRES_PASSWORD',
-  example: '',
-  secret: true,
-  comment:
-    `Required: compose.yaml refuses to start without it. A new project's .env has a random one. Use ${PASSWORD_CHARACTERS.description} only: ` +
-    'it is placed in DATABASE_URL as it is. PostgreSQL takes it only when its volume is first created (README: Configuration).',
-  allowed: PASSWORD_CHARACTERS,
-};
+export const POSTGRES_LAUNCHER_DIR = '/run/postgres-launcher';
 
 /** What PostgreSQL's templates and slot contributions print, as the render context's `postgres`. */
 export interface PostgresData {
   /** The app's timeouts and connection pool (settings.py's defaults of the DATABASE_* variables). */
   limits: typeof RUNTIME_LIMITS.database;
+  launcherDir: string;
 }
 
 export function postgresData(): PostgresData {
-  return { limits: RUNTIME_LIMITS.database };
+  return { limits: RUNTIME_LIMITS.database, launcherDir: POSTGRES_LAUNCHER_DIR };
 }
 
 export const postgres: ServiceFeature = {
@@ -49,17 +48,21 @@ export const postgres: ServiceFeature = {
     volume: { name: 'postgres-data', target: '/var/lib/postgresql' },
     devPort: 5432,
   },
-  envSetup: `set POSTGRES_PASSWORD (${PASSWORD_CHARACTERS.description} only); DATABASE_URL reads it`,
+  secrets: [POSTGRES_PASSWORD_SECRET],
   url: {
-    env: 'DATABASE_URL',
+    env: 'POSTGRES_HOST',
     field: 'database_url',
-    compose: 'postgresql+psycopg://${POSTGRES_USER:-app}:${POSTGRES_PASSWORD:?Set POSTGRES_PASSWORD in .env}@db:5432/${POSTGRES_DB:-app}',
-    placeholder: 'postgresql+psycopg://USER:PASSWORD@HOST:5432/DB',
+    // Built from the POSTGRES_* parts and the password's secret file (slot settings.url_builders).
+    read: 'database_url_from',
+    // The parts the app builds its URL from; the password is the file secret.
+    compose: { POSTGRES_HOST: 'db', POSTGRES_PORT: '5432', POSTGRES_USER: '${POSTGRES_USER:-app}', POSTGRES_DB: '${POSTGRES_DB:-app}' },
+    // The README's `docker run` line: the parts, and the secret folder mounted where Compose puts it.
+    placeholder: 'HOST -e POSTGRES_USER=USER -e POSTGRES_DB=DB -v "$PWD/secrets:/run/secrets:ro"',
     // No password in either: no emitted file carries one (the app refuses the known placeholders).
-    local: 'postgresql+psycopg://app:${POSTGRES_PASSWORD}@127.0.0.1:5432/app',
-    sample: 'postgresql+psycopg://app@db:5432/app',
+    local: '127.0.0.1 (with POSTGRES_PORT, POSTGRES_USER, POSTGRES_DB and the secret in SECRETS_DIR)',
+    sample: 'db',
     needs: 'a PostgreSQL database',
-    comment: 'SQLAlchemy URL, e.g. postgresql+psycopg://user:password@host:5432/dbname',
+    comment: 'SQLAlchemy URL, built by database_url_from() from POSTGRES_* and the secret postgres_password.',
   },
   namespace: {
     field: 'database_schema',
@@ -74,20 +77,25 @@ export const postgres: ServiceFeature = {
     // The container exists for one CI job and listens on the runner only: no password.
     env: { POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_HOST_AUTH_METHOD: 'trust' },
     health: 'pg_isready -U app -d app',
-    url: 'postgresql+psycopg://app@127.0.0.1:5432/app',
+    // Trust authentication ignores the password; the app still wants one (it refuses none).
+    jobEnv: { POSTGRES_HOST: '127.0.0.1', POSTGRES_PORT: '5432', POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_PASSWORD: 'unused-with-trust' },
   },
   driver: PINS.psycopg,
   drivers: ['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'asyncpg', 'pg8000'],
   requirements: [PINS.sqlalchemy, PINS.psycopg],
   env: [
     { name: 'POSTGRES_USER', example: 'app', comment: 'Database role Compose creates for the app.' },
-    POSTGRES_PASSWORD,
     { name: 'POSTGRES_DB', example: 'app', comment: 'Database Compose creates for the app.' },
     {
-      name: 'DATABASE_URL',
-      // A reference, not a value: Compose and `. ./.env` both fill it in from the line above.
-      example: `postgresql+psycopg://app:\${${POSTGRES_PASSWORD.name}}@127.0.0.1:5432/app`,
-      comment: 'Used when the app runs outside Compose (pytest, a local server); Compose sets its own.',
+      name: 'POSTGRES_HOST',
+      example: '127.0.0.1',
+      comment: 'Used when the app runs outside Compose (pytest, a local server), with POSTGRES_PORT; Compose sets its own.',
+    },
+    { name: 'POSTGRES_PORT', example: '5432', comment: "PostgreSQL's port outside Compose (compose.override.yaml publishes it on 127.0.0.1)." },
+    {
+      name: 'SECRETS_DIR',
+      example: 'secrets',
+      comment: 'Where the app reads secret files (postgres_password) outside Compose; in a container they are in /run/secrets.',
     },
   ],
 };

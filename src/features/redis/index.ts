@@ -30,7 +30,7 @@ export const redis: ServiceFeature = {
   url: {
     env: 'REDIS_URL',
     field: 'redis_url',
-    compose: 'redis://redis:6379/0',
+    compose: { REDIS_URL: 'redis://redis:6379/0' },
     placeholder: 'redis://HOST:6379/0',
     local: 'redis://127.0.0.1:6379/0',
     sample: 'redis://redis:6379/0',
@@ -46,7 +46,7 @@ export const redis: ServiceFeature = {
     testValue: 'f"test-{RUN_ID}:"',
     cleanup: { module: 'app.counter', function: 'delete_keys' },
   },
-  ci: { env: {}, health: 'redis-cli ping', url: 'redis://127.0.0.1:6379/0' },
+  ci: { env: {}, health: 'redis-cli ping', jobEnv: { REDIS_URL: 'redis://127.0.0.1:6379/0' } },
   driver: PINS.redis,
   drivers: ['redis', 'aioredis', 'hiredis'],
   requirements: [PINS.redis],

@@ -1,0 +1,52 @@
+// The project's secrets as files (issue 23), one convention everywhere:
+//  - on the host, `secrets/<name>` (git-ignored, out of the build context): `create` writes it
+//    with a random value when it is missing, and never replaces one;
+//  - in a container, `/run/secrets/<name>`: compose.yaml's top-level `secrets:` bind-mounts the
+//    host file there for the services that list it (a Kubernetes Secret is mounted the same way);
+//  - the app reads it from that folder (pydantic-settings' `secrets_dir`; Flask's settings by
+//    hand), or from the variable `FileSecret.env` where a platform can only inject variables.
+// Modes: Compose outside Swarm bind-mounts a file secret with the host file's owner and mode
+// (the long syntax's uid/gid/mode are ignored: docker/compose#9648), so the app's non-root user
+// reads it through the "other" bit: the file is 0644, and its 0700 folder keeps the host's
+// other users out. Under rootless Docker the same holds (the engine runs as the file's owner).
+
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { RenderedFile } from '../engine/rendered-file.js';
+import { SERVICE_FEATURES } from './services.js';
+import type { FileSecret } from './types.js';
+
+/** The host folder of the secret files, relative to the project. */
+export const SECRETS_DIR = 'secrets';
+/** Where Compose (and the Kubernetes manifests) mount them in a container. */
+export const CONTAINER_SECRETS_DIR = '/run/secrets';
+export const SECRET_FILE_MODE = 0o644;
+export const SECRETS_DIR_MODE = 0o700;
+
+/** Every file secret of every service, in service order. */
+export const FILE_SECRETS: readonly FileSecret[] = SERVICE_FEATURES.flatMap((s) => s.secrets ?? []);
+
+export function hostSecretPath(secret: FileSecret): string {
+  return `${SECRETS_DIR}/${secret.name}`;
+}
+
+export function containerSecretPath(secret: FileSecret): string {
+  return `${CONTAINER_SECRETS_DIR}/${secret.name}`;
+}
+
+/** 32 random bytes, URL-safe base64 (letters, digits, "-" and "_"): safe in a URL, a file and a shell. */
+export function randomSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * The secret files to write for a new project: each secret its services use, with a random
+ * value and a trailing newline (which the app and the official images strip), unless the folder
+ * already has that file.
+ */
+export function secretFiles(secrets: readonly FileSecret[], targetDir: string, secret: () => string = randomSecret): RenderedFile[] {
+  return secrets
+    .filter((s) => !existsSync(path.join(targetDir, hostSecretPath(s))))
+    .map((s) => ({ path: hostSecretPath(s), contents: `${secret()}\n`, mode: SECRET_FILE_MODE, dirMode: SECRETS_DIR_MODE }));
+}
