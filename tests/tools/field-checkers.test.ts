@@ -62,7 +62,7 @@ const ADD_KUBERNETES_RUNS: { dir: string; flags: string[] }[] = [
 ];
 
 /** Every option that only adds files of its own, off. */
-const BARE = { migrations: false, ci: false, dependabot: false, lint: false } as const;
+const BARE = { migrations: false, ci: 'none', dependabot: false, lint: false } as const;
 
 /** One emitted project: its directory under `emittedRoot` and the files we wrote in it. */
 interface Emitted {
