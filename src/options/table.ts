@@ -288,7 +288,7 @@ const ROWS: readonly Row[] = [
     key: 'dependabot',
     flag: 'dependabot',
     kind: 'boolean',
-    message: 'Add dependency update proposals (packages, images, CI pins)?',
+    message: 'Add dependency update proposals (Dependabot; Renovate with GitLab CI) for packages, images, CI pins?',
     help: '.github/dependabot.yml: weekly update pull requests for Python packages, Docker and Compose images, GitHub Actions; with --ci gitlab, renovate.json instead (Renovate; Dependabot runs only on GitHub)',
     commands: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
   },
