@@ -110,6 +110,14 @@ function writeEmitted(): void {
     for (const file of files) writeFile(path.join(emittedRoot, dir, file.path), file.contents);
     emitted.push({ dir, files: files.map((f) => f.path), image: true });
   }
+  // --ci gitlab: .gitlab-ci.yml and renovate.json (GitLab's and Renovate's schemas, yamllint),
+  // and everything else as with GitHub; every combination once.
+  for (const combo of allCombinations()) {
+    const dir = `${comboId(combo)}-gitlab`;
+    const files = renderProject(optionsFor({ ...combo, ci: 'gitlab' }), TEST_VERSION);
+    for (const file of files) writeFile(path.join(emittedRoot, dir, file.path), file.contents);
+    emitted.push({ dir, files: files.map((f) => f.path), image: true });
+  }
   // The Kubernetes manifests do not depend on the Python version: every combination once, with
   // the usual name and with the longest.
   for (const combo of allCombinations()) {
