@@ -26,7 +26,7 @@ import { packageVersion } from '../src/engine/package-version.js';
 import { CliError } from '../src/errors.js';
 import { detectApp } from '../src/existing/detect.js';
 import type { Detected } from '../src/existing/detected.js';
-import { DEFAULT_NAME, optionsOf, useOf, valueProblem, type Answers, type OptionSpec } from '../src/options/table.js';
+import { choiceOfBoolean, DEFAULT_NAME, optionsOf, useOf, valueProblem, type Answers, type ChoiceSpec, type OptionSpec } from '../src/options/table.js';
 
 type PlopAnswers = Record<string, unknown>;
 
@@ -94,6 +94,7 @@ function question(command: Command, spec: OptionSpec, detect?: (answers: PlopAns
     return (detected && use.detect?.(detected, known)) ?? use.suggest?.(detected, known) ?? use.default;
   };
   const base = { name: spec.flag, message: spec.message };
+  if (spec.kind === 'choice' && spec.wasBoolean) return { ...base, type: 'list', choices: [...spec.choices], default: offered, bypass: yesNoOrChoice(spec.choices, spec.wasBoolean) } as PromptQuestion;
   if (spec.kind === 'choice') return { ...base, type: 'list', choices: [...spec.choices], default: offered };
   if (spec.kind === 'boolean') return { ...base, type: 'confirm', default: offered };
   return {
@@ -104,6 +105,22 @@ function question(command: Command, spec: OptionSpec, detect?: (answers: PlopAns
       return value === undefined ? undefined : String(value);
     },
     validate: (value: string) => spec.problem(String(value)) ?? true,
+  };
+}
+
+/**
+ * The bypass of a choice that was a yes/no (ci): plop's words for yes and no (`--ci yes`, as
+ * scripts wrote it before) are the choices they meant; otherwise a choice by name or index, as
+ * plop's own list bypass takes it.
+ */
+function yesNoOrChoice(choices: readonly string[], wasBoolean: NonNullable<ChoiceSpec['wasBoolean']>): (value: string) => string {
+  return (value) => {
+    const word = value.toLowerCase();
+    if (['yes', 'y', 'true', 't'].includes(word)) return wasBoolean.true;
+    if (['no', 'n', 'false', 'f'].includes(word)) return wasBoolean.false;
+    const choice = choices.find((c) => c === word) ?? choices[Number(word)];
+    if (choice === undefined || word === '') throw new Error(`invalid choice (one of ${choices.join(', ')}, or yes/no)`);
+    return choice;
   };
 }
 
@@ -144,7 +161,7 @@ function toAnswers(command: Command, answers: PlopAnswers): Answers {
   for (const spec of optionsOf(command.name)) {
     const value = answers[spec.flag];
     if (value === undefined) continue;
-    const text = spec.kind === 'text' ? String(value) : value;
+    const text = spec.kind === 'text' ? String(value) : choiceOfBoolean(spec, value);
     const problem = valueProblem(spec, text);
     if (problem) throw new Error(`${spec.flag}: ${problem}`);
     out[spec.key] = parseValue(spec, text as string | boolean);

@@ -58,7 +58,7 @@ export function parseCommandArgs(command: Pick<Command, 'name' | 'controls' | 'h
   const specs = optionsOf(command.name);
   const optionFlags: Record<string, FlagConfig> = {};
   for (const spec of specs) optionFlags[spec.flag] = { type: spec.kind === 'boolean' ? 'boolean' : 'string' };
-  const { values, positionals } = parseFlags(argv, command.controls, command.helpHint, optionFlags);
+  const { values, positionals } = parseFlags(withBooleanFormsOfChoices(argv, specs), command.controls, command.helpHint, optionFlags);
   if (positionals.length > command.maxPositionals)
     throw new CliError(
       'usage',
@@ -90,6 +90,35 @@ export function parseCommandArgs(command: Pick<Command, 'name' | 'controls' | 'h
     answersFile: values.answers as string | undefined,
     allowDirty: values['allow-dirty'] === true,
   };
+}
+
+/**
+ * A choice that was a yes/no before (--ci) keeps its old forms, so scripts written for them work:
+ * `--ci` followed by one of its choices takes it; `--ci` alone, or followed by anything else (a
+ * positional, another flag), is the old yes; `--no-ci` the old no. Rewritten to `--ci=<choice>`
+ * before parsing, so the usual rules (contradictions, validation) apply to the choice.
+ */
+function withBooleanFormsOfChoices(argv: string[], specs: readonly OptionSpec[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const spec = specs.find((s) => s.kind === 'choice' && s.wasBoolean && (arg === `--${s.flag}` || arg === `--no-${s.flag}`));
+    if (spec?.kind !== 'choice' || !spec.wasBoolean) {
+      out.push(arg);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (arg.startsWith('--no-')) out.push(`--${spec.flag}=${spec.wasBoolean.false}`);
+    else if (next !== undefined && spec.choices.includes(next)) {
+      out.push(`--${spec.flag}=${next}`);
+      i++;
+    } else out.push(`--${spec.flag}=${spec.wasBoolean.true}`);
+  }
+  return out;
 }
 
 /**

@@ -66,6 +66,7 @@ export function helpDocument(command: HelpedCommand, version: string): object {
       return {
         flag: `--${spec.flag}`,
         ...(spec.kind === 'boolean' ? { negation: `--no-${spec.flag}` } : {}),
+        ...(spec.kind === 'choice' && spec.wasBoolean ? { negation: `--no-${spec.flag}`, alone: spec.wasBoolean.true } : {}),
         kind: spec.kind,
         ...(spec.kind === 'choice' ? { values: spec.choices } : {}),
         ...(use.default !== undefined ? { default: use.default } : {}),
@@ -81,6 +82,7 @@ export function helpDocument(command: HelpedCommand, version: string): object {
 
 function flagText(spec: OptionSpec): string {
   if (spec.kind === 'boolean') return `--${spec.flag}, --no-${spec.flag}`;
+  if (spec.kind === 'choice' && spec.wasBoolean) return `--${spec.flag} ${spec.choices.join('|')}, --${spec.flag}, --no-${spec.flag}`;
   return `--${spec.flag} ${spec.kind === 'choice' ? spec.choices.join('|') : spec.placeholder}`;
 }
 

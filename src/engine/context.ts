@@ -9,6 +9,8 @@ import { APP_HOST_PORT, appHostPort, DEV_BIND_ADDRESS, DEV_HOST } from '../featu
 import { DOCKER_FLOOR, START_COMMAND, VERSIONED_FEATURES, type DockerFloor, type VersionedFeature } from '../features/docker-floor.js';
 import { APP_UID, DEFAULT_WORKERS, DOCKERFILE_FEATURES, serverEnv } from '../features/dockerfile.js';
 import { ciFacts, ciFeature, projectCommands, type CiFacts, type ProjectCommands } from '../features/ci/index.js';
+import { gitlabCiFeature, gitlabFacts, gitlabServiceUrl, type GitlabFacts } from '../features/ci-gitlab/index.js';
+import { renovateConfig, renovateFeature, renovateGroups, type RenovateGroup } from '../features/renovate/index.js';
 import { COOLDOWN_DAYS, dependabotFeature, dependabotUpdates, type DependabotUpdate } from '../features/dependabot/index.js';
 import { APP_PORT, FRAMEWORK_FEATURES, serverFor, STOP_GRACE_PERIOD_SECONDS } from '../features/frameworks.js';
 import { ITEM_LIMITS } from '../features/items.js';
@@ -95,10 +97,14 @@ export interface RenderContext {
   commands: ProjectCommands;
   /** `uv run ` (uv) or nothing (pip, in an activated .venv): how the README runs a tool of the venv. */
   inEnv: string;
-  /** The GitHub Actions workflow (.github/workflows/ci.yml), with --ci. */
+  /** The GitHub Actions workflows (.github/workflows/ci.yml, release.yml), with --ci github. */
   ci: (CiFacts & { services: CiService[] }) | undefined;
-  /** .github/dependabot.yml, with --dependabot. */
+  /** .gitlab-ci.yml, with --ci gitlab. */
+  gitlab: (GitlabFacts & { services: (CiService & { gitlabUrl: string })[] }) | undefined;
+  /** .github/dependabot.yml, with --dependabot (unless --ci gitlab: Renovate's then). */
   dependabot: { updates: DependabotUpdate[]; cooldownDays: number } | undefined;
+  /** renovate.json, with --dependabot and --ci gitlab (Dependabot runs only on GitHub). */
+  renovate: { config: object; groups: RenovateGroup[]; cooldownDays: number } | undefined;
   /** ruff's settings, scripts/lint and .pre-commit-config.yaml, with --lint. */
   lint: { lineLength: number; rules: readonly string[]; targetVersion: string; preCommit: typeof PRE_COMMIT } | undefined;
   /** The chosen services, in file order, and the subsets the generic files loop over. */
@@ -313,6 +319,11 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     : {};
   const requirements = uniqueRequirements(features.flatMap((f) => f.requirements ?? []));
   const devRequirements = uniqueRequirements(features.flatMap((f) => f.devRequirements ?? []));
+  const ciServices = reached.filter((s): s is CiService => s.ci !== undefined && s.compose.image !== undefined && s.compose.devPort !== undefined);
+  const kubernetesImages = (kubernetes?.devServices.length ?? 0) > 0;
+  // Dependency updates: Dependabot's, except on GitLab, where it does not run: Renovate's there.
+  const dependabot = options.dependabot && options.ci !== 'gitlab';
+  const renovate = options.dependabot && options.ci === 'gitlab';
   return {
     generator: { name: GENERATOR_NAME, version: generatorVersion },
     project: { name: options.name, description: options.description, title: titleOf(options.name) },
@@ -354,11 +365,16 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     migrations: migrations ? { service: MIGRATE_SERVICE, firstRevision: FIRST_REVISION, lockId: MIGRATION_LOCK_ID } : undefined,
     commands: projectCommands(options.packageManager),
     inEnv: options.packageManager === 'uv' ? 'uv run ' : '',
-    ci: options.ci
-      ? { ...ciFacts(options.name, options.packageManager), services: reached.filter((s): s is CiService => s.ci !== undefined && s.compose.image !== undefined && s.compose.devPort !== undefined) }
+    ci: options.ci === 'github' ? { ...ciFacts(options.name, options.packageManager), services: ciServices } : undefined,
+    gitlab:
+      options.ci === 'gitlab'
+        ? { ...gitlabFacts(options.name, options.packageManager, options.python), services: ciServices.map((s) => ({ ...s, gitlabUrl: gitlabServiceUrl(s.ci.url, s.compose.service) })) }
+        : undefined,
+    dependabot: dependabot
+      ? { updates: dependabotUpdates({ packageManager: options.packageManager, ci: options.ci === 'github', kubernetesImages }), cooldownDays: COOLDOWN_DAYS }
       : undefined,
-    dependabot: options.dependabot
-      ? { updates: dependabotUpdates({ packageManager: options.packageManager, ci: options.ci, kubernetesImages: (kubernetes?.devServices.length ?? 0) > 0 }), cooldownDays: COOLDOWN_DAYS }
+    renovate: renovate
+      ? { config: renovateConfig({ packageManager: options.packageManager, kubernetesImages }), groups: renovateGroups({ packageManager: options.packageManager, kubernetesImages }), cooldownDays: COOLDOWN_DAYS }
       : undefined,
     // The oldest Python the lock allows, not the image's: the code runs on every one of them.
     lint: options.lint ? { lineLength: LINE_LENGTH, rules: RUFF_RULES, targetVersion: `py${PYTHON_VERSIONS[0].replace('.', '')}`, preCommit: PRE_COMMIT } : undefined,
@@ -398,8 +414,10 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     // around it (CI, Dependabot, and the Kubernetes layers its facts choose).
     layers: [
       ...features,
-      ...(options.ci ? [ciFeature] : []),
-      ...(options.dependabot ? [dependabotFeature] : []),
+      ...(options.ci === 'github' ? [ciFeature] : []),
+      ...(options.ci === 'gitlab' ? [gitlabCiFeature] : []),
+      ...(dependabot ? [dependabotFeature] : []),
+      ...(renovate ? [renovateFeature] : []),
       ...(kubernetes ? kubernetesLayers(kubernetes).map((layer): Feature => ({ layer })) : []),
     ].map((f) => f.layer),
     serviceSettings: reached.flatMap((s) => [s.url.field, ...(s.namespace ? [s.namespace.field] : [])]),

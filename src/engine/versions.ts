@@ -91,6 +91,19 @@ export const ACTIONS = {
   downloadArtifact: { action: 'actions/download-artifact', sha: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c', version: 'v8.0.1' },
 } as const satisfies Record<string, ActionPin>;
 
+/**
+ * The images .gitlab-ci.yml's jobs run in (--ci gitlab), each at a fixed release; Renovate
+ * (renovate.json) proposes new ones and pins their digests. Docker's is this suite's engine
+ * release; cosign and crane come from the release job's Alpine release branch.
+ */
+export const GITLAB_CI_IMAGES = {
+  docker: 'docker:28.5.2-cli',
+  dind: 'docker:28.5.2-dind',
+  trivy: 'aquasec/trivy:0.74.0',
+  binfmt: 'tonistiigi/binfmt:qemu-v9.2.2',
+  release: 'alpine:3.23.0',
+} as const;
+
 /** The GitHub-hosted runner image the workflow runs on (a fixed Ubuntu release, not -latest). */
 export const CI_RUNNER = 'ubuntu-24.04';
 

@@ -69,7 +69,7 @@ export function existingAppContext(options: DockerAppOptions, generatorVersion: 
     // deploy/kubernetes/.
     migrations: false,
     deploy: 'none',
-    ci: false,
+    ci: 'none',
     dependabot: false,
     lint: false,
   };

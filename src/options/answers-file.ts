@@ -7,7 +7,7 @@
 import { CliError } from '../errors.js';
 import { readUserJson } from '../user-files.js';
 import { jsonKind, nameProblem, nearest, show } from './names.js';
-import { PROJECT_OPTIONS, useOf, valueProblem, type ProjectOptions, type ProjectOptionSpec } from './table.js';
+import { choiceOfBoolean, PROJECT_OPTIONS, useOf, valueProblem, type ProjectOptions, type ProjectOptionSpec } from './table.js';
 
 export const ANSWERS_FILE = '.create-python-docker-app.json';
 
@@ -46,7 +46,8 @@ export function readAnswersFile(file: string, source = `--answers ${file}`, opts
   const out: Record<string, string | boolean> = {};
   for (const spec of PROJECT_OPTIONS) {
     // A file from before an option existed leaves it out, and means what was generated then.
-    const value = record.has(spec.key) ? record.get(spec.key) : useOf(spec, 'create').recordedBefore;
+    // And a file from before a yes/no became a choice (ci: true) means the choice it was then.
+    const value = choiceOfBoolean(spec, record.has(spec.key) ? record.get(spec.key) : useOf(spec, 'create').recordedBefore);
     if (value === undefined) continue;
     const problem = answerProblem(spec, value);
     if (problem) throw new CliError('invalid-value', `${source}: "${spec.key}" ${problem}`);

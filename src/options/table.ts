@@ -10,6 +10,7 @@ import { SERVICE_FEATURES, SERVICE_KEYS } from '../features/services.js';
 import type { ServiceFeature } from '../features/types.js';
 import { descriptionProblem, given, healthPathProblem, imageNameProblem, nameProblem, portProblem, targetProblem, uidProblem } from './names.js';
 import {
+  CI_PROVIDERS,
   DEPLOY_TARGETS,
   DOCKERFILE_VARIANTS,
   FRAMEWORKS,
@@ -87,6 +88,12 @@ interface BaseSpec<K extends OptionKey> {
 export interface ChoiceSpec<K extends OptionKey = OptionKey> extends BaseSpec<K> {
   kind: 'choice';
   choices: readonly string[];
+  /**
+   * The option was a yes/no before it became a choice: the choice each answer meant. `--flag`
+   * alone and `--no-flag` still parse (as true and false), and so does a recorded true or false
+   * in an answers file (--answers, update).
+   */
+  wasBoolean?: { true: string; false: string };
 }
 export interface BooleanSpec<K extends OptionKey = OptionKey> extends BaseSpec<K> {
   kind: 'boolean';
@@ -269,17 +276,20 @@ const ROWS: readonly Row[] = [
   {
     key: 'ci',
     flag: 'ci',
-    kind: 'boolean',
-    message: 'Add GitHub Actions workflows (CI: lint, tests, image build, smoke test; a release on a version tag)?',
-    help: '.github/workflows/ci.yml: lint, pytest against PostgreSQL/Redis, the image with BuildKit cache, `docker compose up --wait`; release.yml: on a version tag, the image scanned, pushed to ghcr.io, signed',
-    commands: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
+    kind: 'choice',
+    choices: CI_PROVIDERS,
+    // Was a yes/no until GitLab CI was added: yes was GitHub Actions.
+    wasBoolean: { true: 'github', false: 'none' },
+    message: 'CI pipeline (lint, tests, image build, smoke test; a scanned, signed release on a version tag)',
+    help: 'github: .github/workflows/ci.yml and release.yml (image to ghcr.io); gitlab: .gitlab-ci.yml (image to the GitLab container registry); each lints, runs pytest against PostgreSQL/Redis, builds the image with a cache, runs `docker compose up --wait`, and on a version tag scans, pushes and signs the image. --ci alone is github, --no-ci is none',
+    commands: { create: { default: 'github', defaultWithoutYes: true, recordedBefore: 'none' } },
   },
   {
     key: 'dependabot',
     flag: 'dependabot',
     kind: 'boolean',
-    message: 'Add a Dependabot config (packages, images, actions)?',
-    help: '.github/dependabot.yml: weekly update pull requests for Python packages, Docker and Compose images, GitHub Actions',
+    message: 'Add dependency update proposals (Dependabot; Renovate with GitLab CI) for packages, images, CI pins?',
+    help: '.github/dependabot.yml: weekly update pull requests for Python packages, Docker and Compose images, GitHub Actions; with --ci gitlab, renovate.json instead (Renovate; Dependabot runs only on GitHub)',
     commands: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
   },
   {
@@ -437,6 +447,11 @@ export function inTableOrder(options: object): ProjectOptions {
 /** The documented defaults of `create`, as used by --yes. */
 export function defaultAnswers(): Omit<ProjectOptions, 'name'> {
   return Object.fromEntries(PROJECT_OPTIONS.map((spec) => [spec.key, spec.default])) as unknown as Omit<ProjectOptions, 'name'>;
+}
+
+/** A yes/no given to an option that was one before it became a choice: the choice it meant (else the value as given). */
+export function choiceOfBoolean(spec: OptionSpec, value: unknown): unknown {
+  return spec.kind === 'choice' && spec.wasBoolean && typeof value === 'boolean' ? spec.wasBoolean[value ? 'true' : 'false'] : value;
 }
 
 /** Why `value` is not valid for the option, or undefined; choices and text rules alike. */

@@ -11,6 +11,8 @@ export const DOCKERFILE_VARIANTS = ['standard', 'multi-stage'] as const;
 export const PACKAGE_MANAGERS = ['uv', 'pip'] as const;
 /** Where the project is deployed besides Compose; a choice, so other targets can follow. */
 export const DEPLOY_TARGETS = ['none', 'kubernetes'] as const;
+/** The forge whose CI the project gets: GitHub Actions, GitLab CI, or none. Was a yes/no (yes: github). */
+export const CI_PROVIDERS = ['github', 'gitlab', 'none'] as const;
 
 /**
  * The option keys that turn a backing service on, one per service feature (src/features/services.ts
@@ -23,6 +25,7 @@ export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
 export type DockerfileVariant = (typeof DOCKERFILE_VARIANTS)[number];
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 export type DeployTarget = (typeof DEPLOY_TARGETS)[number];
+export type CiProvider = (typeof CI_PROVIDERS)[number];
 
 /** Everything that decides what a generated project contains: create's answers, the answers file's keys. */
 export interface ProjectOptions extends Record<ServiceKey, boolean> {
@@ -40,11 +43,15 @@ export interface ProjectOptions extends Record<ServiceKey, boolean> {
   /** Deployment manifests beside the Compose files: deploy/kubernetes/. */
   deploy: DeployTarget;
   /**
-   * .github/workflows/ci.yml: lint, tests against PostgreSQL/Redis, image build, Compose smoke test;
-   * and release.yml: on a version tag, ci.yml, then the image scanned, pushed to ghcr.io and signed.
+   * github: .github/workflows/ci.yml (lint, tests against PostgreSQL/Redis, image build, Compose
+   * smoke test) and release.yml (on a version tag, the image scanned, pushed to ghcr.io, signed);
+   * gitlab: .gitlab-ci.yml with the same stages, released to the GitLab container registry.
    */
-  ci: boolean;
-  /** .github/dependabot.yml: update pull requests for packages, images and actions. */
+  ci: CiProvider;
+  /**
+   * Dependency update proposals for packages, images and the CI's own pins: .github/dependabot.yml,
+   * or renovate.json with --ci gitlab (Dependabot runs only on GitHub).
+   */
   dependabot: boolean;
   /** ruff settings in pyproject.toml, scripts/lint and .pre-commit-config.yaml. */
   lint: boolean;

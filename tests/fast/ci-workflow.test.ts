@@ -127,7 +127,7 @@ describe.each(CASES.map((c) => [`${comboId(c)}${c.lint ? '' : '-nolint'}`, c] as
 
 describe('each optional file goes with its option', () => {
   test('--no-ci: no workflow, and Dependabot leaves out the actions', () => {
-    const project = files({ ci: false });
+    const project = files({ ci: 'none' });
     expect([...project.keys()].filter((p) => p.startsWith('.github/workflows/'))).toEqual([]);
     const config = parse(project.get(DEPENDABOT)!) as { updates: { 'package-ecosystem': string }[] };
     expect(config.updates.map((u) => u['package-ecosystem'])).not.toContain('github-actions');

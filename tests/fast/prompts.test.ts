@@ -29,7 +29,7 @@ describe('injected prompter', () => {
     expect(setup).toMatchObject({ kind: 'select', default: SETUP_CHOICES.recommended, choices: [SETUP_CHOICES.recommended, CUSTOMISE] });
     // The one line names every default it stands for, as its flag says it.
     expect(setup.message).toBe(
-      'Recommended setup: description "A Python web service", framework fastapi, python 3.14, postgres, redis, dockerfile standard, package-manager uv, deploy none, ci, dependabot, lint, migrations',
+      'Recommended setup: description "A Python web service", framework fastapi, python 3.14, postgres, redis, dockerfile standard, package-manager uv, deploy none, ci github, dependabot, lint, migrations',
     );
     const { name: _, ...options } = JSON.parse(run.stdout).options;
     expect(options).toEqual(Object.fromEntries(PROJECT_OPTIONS.map((s) => [s.key, s.default])));
@@ -42,7 +42,7 @@ describe('injected prompter', () => {
     expect(run.code, run.stderr).toBe(0);
     // Without PostgreSQL there is nothing to migrate: migrations is neither shown nor asked.
     expect(prompter.asked.map((q) => q.message)).toEqual([
-      'Recommended setup: python 3.14, redis, dockerfile standard, package-manager uv, deploy none, ci, dependabot, lint',
+      'Recommended setup: python 3.14, redis, dockerfile standard, package-manager uv, deploy none, ci github, dependabot, lint',
     ]);
     expect(JSON.parse(run.stdout).options).toMatchObject({ framework: 'flask', postgres: false, migrations: false, redis: true });
   });
@@ -91,7 +91,7 @@ describe('injected prompter', () => {
       dockerfile: 'multi-stage',
       packageManager: 'pip',
       deploy: 'none',
-      ci: true,
+      ci: 'github',
       dependabot: false,
       lint: true,
       migrations: false,
@@ -253,7 +253,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
         { expect: 'Dockerfile variant', send: '\x1b[B\r' }, // multi-stage
         { expect: 'Package manager', send: '\x1b[B\r' }, // pip
         { expect: 'Deployment manifests', send: '\x1b[B\r' }, // kubernetes
-        { expect: 'GitHub Actions workflow', send: '\r' },
+        { expect: 'CI pipeline', send: '\r' },
         { expect: 'Dependabot', send: 'n\r' },
         { expect: 'ruff', send: '\r' },
       ],
@@ -276,7 +276,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
       dockerfile: 'multi-stage',
       packageManager: 'pip',
       deploy: 'kubernetes',
-      ci: true,
+      ci: 'github',
       dependabot: false,
       lint: true,
       migrations: false,
@@ -287,7 +287,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
   it('with --json, the prompts draw on stderr and stdout gets the one JSON document only', async () => {
     const cwd = tempDir();
     const out = path.join(tempDir(), 'out.json');
-    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'GitHub Actions', 'Dependabot', 'ruff', 'Alembic'];
+    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'CI pipeline', 'Dependabot', 'ruff', 'Alembic'];
     const run = await runOnPty(['--json'], steps.map((expect, i) => ({ expect, send: answerOnPty(i, 'json-app') })), { cwd, stdoutFile: out });
     expect(run.failedStep, run.text).toBeNull();
     expect(run.status, run.text).toBe(0);
@@ -332,7 +332,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
 
   it('NO_COLOR: prompts and report without a single colour code on a terminal', async () => {
     const cwd = tempDir();
-    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'GitHub Actions', 'Dependabot', 'ruff', 'Alembic'];
+    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'CI pipeline', 'Dependabot', 'ruff', 'Alembic'];
     const plain = await runOnPty([], steps.map((expect, i) => ({ expect, send: answerOnPty(i, 'plain') })), { cwd, env: { NO_COLOR: '1' } });
     expect(plain.status, plain.text).toBe(0);
     expect(plain.text).toContain('Done:');

@@ -113,7 +113,7 @@ describe.each(PACKAGE_MANAGERS)('with %s', (packageManager) => {
 });
 
 test('--no-ci: no release workflow either', () => {
-  const project = files({ ci: false });
+  const project = files({ ci: 'none' });
   expect(project.has(RELEASE)).toBe(false);
   expect(project.get('README.md')).not.toContain('## Releasing');
 });

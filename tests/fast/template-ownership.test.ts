@@ -4,7 +4,7 @@
 // may not. They expose slots instead (render.ts), which the feature fills from its folder.
 //
 // What counts as a feature's data: the render context's entry named for an optional feature
-// (`redis`, `postgres`, `migrations`, `lint`, `ci`, `dependabot`, `kubernetes`) and the option
+// (`redis`, `postgres`, `migrations`, `lint`, `ci`, `gitlab`, `dependabot`, `renovate`, `kubernetes`) and the option
 // that turns it on (`options.redis`, `options.deploy`...). Everything else is core: what every
 // project has exactly one of (the framework, Python, the package manager and its installer,
 // the Dockerfile variant, the project's name) and the generic lists built from whichever
@@ -30,7 +30,11 @@ const FEATURE_DATA: Record<string, { context: string[]; options: string[] }> = {
   migrations: { context: ['migrations'], options: ['migrations'] },
   lint: { context: ['lint'], options: ['lint'] },
   ci: { context: ['ci'], options: ['ci'] },
+  // --ci gitlab: .gitlab-ci.yml (src/features/ci-gitlab, owned by both).
+  gitlab: { context: ['gitlab'], options: ['ci'] },
   dependabot: { context: ['dependabot'], options: ['dependabot'] },
+  // --dependabot with --ci gitlab.
+  renovate: { context: ['renovate'], options: ['dependabot'] },
   kubernetes: { context: ['kubernetes'], options: ['deploy'] },
 };
 

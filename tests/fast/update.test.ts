@@ -578,7 +578,7 @@ describe('line ends and modes', () => {
     migrations: ['alembic.ini', 'migrations/env.py', 'migrations/versions/0001_create_items.py'],
   } as const;
   it.each(Object.entries(LATER_OPTIONS))('a project from before --%s (no such answer) is updated without its files; set to true, the next update adds them', async (key, files) => {
-    const dir = generateOld(OLD, { ...OPTIONS, ci: false, dependabot: false, lint: false, migrations: false });
+    const dir = generateOld(OLD, { ...OPTIONS, ci: 'none', dependabot: false, lint: false, migrations: false });
     const answers = json(read(dir, ANSWERS_FILE));
     for (const later of Object.keys(LATER_OPTIONS)) delete answers.answers[later];
     writeFileSync(path.join(dir, ANSWERS_FILE), `${JSON.stringify(answers, null, 2)}\n`);
@@ -590,7 +590,8 @@ describe('line ends and modes', () => {
       expect(got[file], file).toBeUndefined();
       expect(existsSync(path.join(dir, file)), file).toBe(false);
     }
-    expect(json(read(dir, ANSWERS_FILE)).answers[key]).toBe(false);
+    // --ci became a choice: its "off" is none; a recorded true (below) still means github.
+    expect(json(read(dir, ANSWERS_FILE)).answers[key]).toBe(key === 'ci' ? 'none' : false);
 
     const turnedOn = json(read(dir, ANSWERS_FILE));
     turnedOn.answers[key] = true;

