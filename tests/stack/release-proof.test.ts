@@ -168,6 +168,16 @@ describe.skipIf(reason !== undefined)(`the image in a registry${reason ? ` (skip
   });
 });
 
+describe.skipIf(reason !== undefined)(`the FastAPI image${reason ? ` (skipped: ${reason})` : ''}`, () => {
+  test('carries neither websockets nor PyYAML, which uvicorn[standard] would bring and the app never imports', async () => {
+    const program = 'import importlib.util, json; print(json.dumps([m for m in ("websockets", "yaml", "uvloop", "httptools") if importlib.util.find_spec(m)]))';
+    const found = await docker(engine, ['run', '--rm', '--network', 'none', '--entrypoint', 'python', `${REPOSITORY}@${digest}`, '-c', program]);
+    expect(found.code, tail(found)).toBe(0);
+    // uvloop and httptools, the fast parts of the same extra, are there.
+    expect(JSON.parse(found.stdout)).toEqual(['uvloop', 'httptools']);
+  });
+});
+
 interface Referrer {
   digest: string;
   artifactType?: string;
