@@ -10,6 +10,8 @@
 #                  rootlesskit and uidmap (newuidmap/newgidmap: rootless Docker);
 #                  postgresql and redis-server (the host services of locked-venv.test.ts)
 #  kube-tools/     kustomize and kubectl from Debian sid (the Kubernetes tests)
+#  release-tools/  docker-registry, cosign and oras from Debian sid, cyclonedx-bom from PyPI
+#                  (the release proof)
 #  rootfs/         Debian root filesystems that tests/support/images/* turn into stand-in images:
 #    python-3.13     trixie's python3.13 + venv, pip from PyPI on /usr/local/bin, like python:3.13-slim-trixie
 #    python-3.14     sid's python3.14, the same way (no Debian suite has 3.14 as a stable release)
@@ -295,6 +297,33 @@ if [ ! -x "$KUBE_TOOLS/usr/bin/kustomize" ] || [ ! -x "$KUBE_TOOLS/usr/bin/kubec
   for deb in "$WORK"/kube-debs/*.deb; do dpkg-deb -x "$deb" "$KUBE_TOOLS.partial"; done
   rm -rf "$KUBE_TOOLS"
   mv "$KUBE_TOOLS.partial" "$KUBE_TOOLS"
+fi
+
+# The release proof (tests/stack/release-proof.test.ts): Debian sid's docker-registry (the
+# distribution registry 2.8), cosign 3.1 and oras, static Go binaries needing only libc, unpacked
+# into $RELEASE_TOOLS/usr/bin; and CycloneDX's SBOM generator from PyPI (pure Python), installed
+# with --target into $RELEASE_TOOLS/cyclonedx, which the test mounts into the app's image to read
+# its venv. The recipe file says which versions; a changed recipe fetches them again.
+RELEASE_TOOLS=$CACHE/release-tools
+RELEASE_PACKAGES="docker-registry cosign oras"
+CYCLONEDX_BOM=7.5.0
+CYCLONEDX_PYTHON=3.13
+RELEASE_RECIPE="$RECIPE_VERSION sid $RELEASE_PACKAGES cyclonedx-bom $CYCLONEDX_BOM python $CYCLONEDX_PYTHON"
+if ! current release-tools "$RELEASE_RECIPE"; then
+  log "fetching $RELEASE_PACKAGES from Debian sid and cyclonedx-bom $CYCLONEDX_BOM from PyPI into $RELEASE_TOOLS"
+  t=$SECONDS
+  # shellcheck disable=SC2086
+  sid_debs "$WORK/release-debs" $RELEASE_PACKAGES
+  rm -rf "$WORK/release-tools"
+  for deb in "$WORK"/release-debs/*.deb; do dpkg-deb -x "$deb" "$WORK/release-tools"; done
+  (cd "$WORK/release-debs" && ls ./*.deb) >"$WORK/release-tools/versions.txt"
+  # Wheels for the image's Python (3.13, the stand-in the test builds on), not the host's: some
+  # of its dependencies are compiled (rpds-py, mypyc's chardet).
+  python3 -m pip install -q --disable-pip-version-check --no-compile --target "$WORK/release-tools/cyclonedx" \
+    --only-binary=:all: --python-version "$CYCLONEDX_PYTHON" --implementation cp --platform manylinux2014_x86_64 \
+    --platform "manylinux_2_28_x86_64" "cyclonedx-bom==$CYCLONEDX_BOM"
+  publish release-tools "$RELEASE_RECIPE" "$WORK/release-tools"
+  log "release-tools: $((SECONDS - t)) s"
 fi
 
 # Rootless Docker (tests/stack/stack-rootless.test.ts): an unprivileged user, $ROOTLESS_USER, with

@@ -81,7 +81,7 @@ const flask: FrameworkFeature = {
 const fastapi: FrameworkFeature = {
   layer: 'fastapi',
   label: 'FastAPI',
-  requirements: [PINS.fastapi, PINS.uvicorn, PINS.pydanticSettings],
+  requirements: [PINS.fastapi, PINS.uvicornServer, PINS.uvloop, PINS.httptools, PINS.watchfiles, PINS.pydanticSettings],
   // jsonschema: the tests check each response against the OpenAPI document FastAPI generates.
   devRequirements: [PINS.pytest, PINS.httpx, PINS.jsonschema],
   server: serverFor('fastapi', DEFAULT_TARGETS.fastapi, APP_PORT),
