@@ -6,7 +6,7 @@
 // deploy ecs` writing what `--deploy ecs` writes. The ECS API's own model checks the same files
 // in tests/tools/ecs-model.test.ts; the container runs as Fargate would in tests/stack.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RenderedFile } from '../../src/engine/rendered-file.js';
@@ -153,7 +153,6 @@ describe('no secret value in deploy/ecs', () => {
     // The check finds a password written into the task definition.
     const task = path.join(dir, ECS, 'task-definition.json');
     const text = readFileSync(task, 'utf8').replace('"name": "POSTGRES_PORT"', `"name": "POSTGRES_PASSWORD", "value": "${secrets[0]}" }, { "name": "POSTGRES_PORT"`);
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(task, text);
     expect(holding(dir, secrets[0]!)).toEqual(['task-definition.json']);
   });
@@ -167,12 +166,12 @@ describe('broken task definitions fail the hardening check', () => {
     return copy;
   };
   it.each([
-    ['a root user', (app: Json) => (app.user = '0'), 'is not a non-root UID'],
-    ['no user', (app: Json) => delete app.user, 'is not a non-root UID'],
-    ['a writable root', (app: Json) => (app.readonlyRootFilesystem = false), 'writable'],
-    ['no port mapping', (app: Json) => delete app.portMappings, 'no port mapping'],
-    ['a stop timeout over Fargate\'s limit', (app: Json) => (app.stopTimeout = 180), 'stopTimeout'],
-    ['a stop timeout under the graceful stop', (app: Json) => (app.stopTimeout = 10), 'stopTimeout'],
+    ['a root user', (app: Json): void => void (app.user = '0'), 'is not a non-root UID'],
+    ['no user', (app: Json): void => void delete app.user, 'is not a non-root UID'],
+    ['a writable root', (app: Json): void => void (app.readonlyRootFilesystem = false), 'writable'],
+    ['no port mapping', (app: Json): void => void delete app.portMappings, 'no port mapping'],
+    ['a stop timeout over Fargate\'s limit', (app: Json): void => void (app.stopTimeout = 180), 'stopTimeout'],
+    ['a stop timeout under the graceful stop', (app: Json): void => void (app.stopTimeout = 10), 'stopTimeout'],
   ] as const)('%s', (_, change, finding) => {
     expect(hardeningFindings(broken(change)).join('\n')).toContain(finding);
   });
@@ -185,7 +184,7 @@ describe('add deploy ecs', () => {
     expect((await runMain(['plugh', '--yes', '--framework', 'flask', '--no-redis', '--deploy', 'ecs'], { cwd })).code).toBe(0);
     const added = await runMain(['add', 'deploy', 'ecs', '--dir', 'xyzzy', '--yes'], { cwd });
     expect(added.code, added.stderr).toBe(0);
-    const read = (name: string) => Object.fromEntries(listFiles(path.join(cwd, name, ECS)).map((f) => [f, readFileSync(path.join(cwd, name, ECS, f), 'utf8').replaceAll(name, 'NAME')]));
+    const read = (name: string): Record<string, string> => Object.fromEntries(listFiles(path.join(cwd, name, ECS)).map((f) => [f, readFileSync(path.join(cwd, name, ECS, f), 'utf8').replaceAll(name, 'NAME')]));
     expect(Object.keys(read('xyzzy')).length).toBeGreaterThan(0);
     expect(read('xyzzy')).toEqual(read('plugh'));
   });
