@@ -14,6 +14,7 @@ import { FARGATE_MAX_STOP_TIMEOUT_SECONDS, POSTGRES_CONNECTIONS } from '../../sr
 import { SERVER_GRACEFUL_TIMEOUT_SECONDS } from '../../src/features/kubernetes/index.js';
 import { FRAMEWORKS, type ProjectOptions } from '../../src/options/table.js';
 import { listFiles, removeTempDirs, runMain, tempDir } from '../support/cli-run.js';
+import { fargateRunArgs, missingTaskConstraints } from '../support/fargate-run.js';
 import { render } from '../support/generate.js';
 
 afterAll(removeTempDirs);
@@ -187,5 +188,30 @@ describe('add deploy ecs', () => {
     const read = (name: string): Record<string, string> => Object.fromEntries(listFiles(path.join(cwd, name, ECS)).map((f) => [f, readFileSync(path.join(cwd, name, ECS, f), 'utf8').replaceAll(name, 'NAME')]));
     expect(Object.keys(read('xyzzy')).length).toBeGreaterThan(0);
     expect(read('xyzzy')).toEqual(read('plugh'));
+  });
+});
+
+describe('the container run derives its arguments from the task definition (tests/support/fargate-run.ts)', () => {
+  const task = jsonOf(render({ deploy: ['ecs'] }), 'task-definition.json');
+  const values = { POSTGRES_HOST: '/run/test-services', POSTGRES_PASSWORD: 'p', REDIS_URL: 'unix:///run/test-services/redis.sock' };
+
+  it('as generated, the run carries every required constraint', () => {
+    const args = fargateRunArgs(task, values);
+    expect(missingTaskConstraints(args)).toEqual([]);
+    expect(args).toEqual(expect.arrayContaining(['--user', '10001', '--read-only', '--init', '--stop-timeout', '45', '-e', 'POSTGRES_PASSWORD=p']));
+  });
+
+  it.each([
+    ['a root user', (app: Json): void => void (app.user = '0'), 'non-root user'],
+    ['a writable root', (app: Json): void => void (app.readonlyRootFilesystem = false), 'read-only root'],
+    ['capabilities kept', (app: Json): void => void delete app.linuxParameters.capabilities, 'every capability dropped'],
+  ] as const)('with %s, the run is missing that constraint and fails', (_, change, finding) => {
+    const copy = structuredClone(task);
+    change(copy.containerDefinitions[0]);
+    expect(missingTaskConstraints(fargateRunArgs(copy, values)).join('\n')).toContain(finding);
+  });
+
+  it('a secret without a value for the run is an error, not an empty variable', () => {
+    expect(() => fargateRunArgs(task, { POSTGRES_HOST: 'x', REDIS_URL: 'y' })).toThrow(/no value for the secret POSTGRES_PASSWORD/);
   });
 });
