@@ -198,7 +198,7 @@ describe('the container run derives its arguments from the task definition (test
   it('as generated, the run carries every required constraint', () => {
     const args = fargateRunArgs(task, values);
     expect(missingTaskConstraints(args)).toEqual([]);
-    expect(args).toEqual(expect.arrayContaining(['--user', '10001', '--read-only', '--init', '--stop-timeout', '45', '-e', 'POSTGRES_PASSWORD=p']));
+    expect(args).toEqual(expect.arrayContaining(['--user', '10001', '--read-only', '--stop-timeout', '45', '-e', 'POSTGRES_PASSWORD=p']));
   });
 
   it.each([

@@ -83,6 +83,8 @@ export interface EcsFacts {
   maxTasks: number;
   /** How maxTasks was found, for the README. */
   budget: string;
+  /** The paths the server writes, each a task volume. */
+  writable: { name: string; mountPath: string }[];
   variables: EcsVariable[];
   taskDefinition: object;
   service: object;
@@ -130,7 +132,9 @@ export function ecsFacts(input: DeployInput): EcsFacts {
   const budget = postgres
     ? `${maxTasks} tasks x ${MAXIMUM_PERCENT} % during a deployment x ${workers} worker(s) x ${perWorker} connections (DATABASE_POOL_SIZE + DATABASE_MAX_OVERFLOW) + ${MIGRATION_CONNECTIONS} migration = ${maxTasks * (MAXIMUM_PERCENT / 100) * perTask + MIGRATION_CONNECTIONS} of PostgreSQL's ${POSTGRES_CONNECTIONS} (max_connections 100 less 3 reserved)`
     : '';
-  const writable = writablePaths(input.server === 'unknown' ? 'gunicorn' : input.server).filter((w) => w.mountPath === '/tmp');
+  // /tmp, and for gunicorn /dev/shm (its worker_tmp_dir): the local run (tests/stack) showed
+  // gunicorn refusing to start where the runtime gives no /dev/shm, so it is a task volume too.
+  const writable = writablePaths(input.server === 'unknown' ? 'gunicorn' : input.server);
   const migrations = input.migrations && postgres ? input.migrations.command : undefined;
   const variables = [
     VARIABLES.AWS_REGION!,
@@ -189,7 +193,9 @@ export function ecsFacts(input: DeployInput): EcsFacts {
         environment,
         ...(postgres ? { secrets: [{ name: 'POSTGRES_PASSWORD', valueFrom: '${DB_SECRET_ARN}:password::' }] } : {}),
         mountPoints: writable.map((w) => ({ sourceVolume: w.name, containerPath: w.mountPath, readOnly: false })),
-        linuxParameters: { initProcessEnabled: true, capabilities: { drop: ['ALL'] } },
+        // No init process: the server is PID 1 and handles SIGTERM itself, as in the Kubernetes
+        // pod and under Compose (with an init, uvicorn's re-raised SIGTERM made the exit 143).
+        linuxParameters: { capabilities: { drop: ['ALL'] } },
         healthCheck: {
           command: ['CMD', 'python', '-c', `import urllib.request; urllib.request.urlopen('${healthUrl}', timeout=2)`],
           interval: 10,
@@ -256,6 +262,7 @@ export function ecsFacts(input: DeployInput): EcsFacts {
     desiredCount,
     maxTasks,
     budget,
+    writable: writable.map((w) => ({ name: w.name, mountPath: w.mountPath })),
     variables,
     taskDefinition,
     service,
