@@ -12,6 +12,7 @@ import { optionRows, row } from '../driver/help.js';
 import { displayDir } from '../driver/report.js';
 import { GENERATOR_NAME, QUOTERS } from '../engine/context.js';
 import { renderLayers } from '../engine/render.js';
+import { wrap } from '../engine/text.js';
 import { ALEMBIC_MIGRATIONS } from '../features/kubernetes/index.js';
 import { SERVICE_KEYS } from '../features/services.js';
 import type { DeployInput, DeployTargetFeature } from '../features/deploy-targets.js';
@@ -55,7 +56,7 @@ export function addDeploy(target: DeployTargetFeature): Command {
 function addDeployHelp(target: DeployTargetFeature): string {
   return `Usage: create-python-docker-app add deploy ${target.key} [--dir <path>] [flags]
 
-Adds ${target.dir}/ to a repository whose Dockerfile builds the app: ${target.summary}.
+${wrap(`Adds ${target.dir}/ to a repository whose Dockerfile builds the app: ${target.summary}.`, 79).join('\n')}
 What the files must agree with is read as add kubernetes reads it: the port,
 the UID, the health path and the server from the Dockerfile (EXPOSE, USER,
 HEALTHCHECK, CMD), the image name and the services from compose.yaml and, in a
