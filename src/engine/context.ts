@@ -9,12 +9,13 @@ import { APP_HOST_PORT, appHostPort, DEV_BIND_ADDRESS, DEV_HOST } from '../featu
 import { DOCKER_FLOOR, START_COMMAND, VERSIONED_FEATURES, type DockerFloor, type VersionedFeature } from '../features/docker-floor.js';
 import { APP_UID, DEFAULT_WORKERS, DOCKERFILE_FEATURES, serverEnv } from '../features/dockerfile.js';
 import { ciFacts, ciFeature, projectCommands, type CiFacts, type ProjectCommands } from '../features/ci/index.js';
-import { gitlabCiFeature, gitlabFacts, gitlabServiceUrl, type GitlabFacts } from '../features/ci-gitlab/index.js';
+import { gitlabCiFeature, gitlabFacts, gitlabJobEnv, type GitlabFacts } from '../features/ci-gitlab/index.js';
 import { renovateConfig, renovateFeature, renovateGroups, type RenovateGroup } from '../features/renovate/index.js';
 import { COOLDOWN_DAYS, dependabotFeature, dependabotUpdates, type DependabotUpdate } from '../features/dependabot/index.js';
 import { APP_PORT, FRAMEWORK_FEATURES, serverFor, STOP_GRACE_PERIOD_SECONDS } from '../features/frameworks.js';
 import { ITEM_LIMITS } from '../features/items.js';
 import { RUNTIME_LIMITS } from '../features/runtime-limits.js';
+import { chosenDeployTargets, type DeployInput } from '../features/deploy-targets.js';
 import { kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes/index.js';
 import { LINE_LENGTH, lintFeature, PRE_COMMIT, RUFF_RULES } from '../features/lint/index.js';
 import { projectUvLock, readLock, type StoredLockFile } from '../features/locks.js';
@@ -100,7 +101,7 @@ export interface RenderContext {
   /** The GitHub Actions workflows (.github/workflows/ci.yml, release.yml), with --ci github. */
   ci: (CiFacts & { services: CiService[] }) | undefined;
   /** .gitlab-ci.yml, with --ci gitlab. */
-  gitlab: (GitlabFacts & { services: (CiService & { gitlabUrl: string })[] }) | undefined;
+  gitlab: (GitlabFacts & { services: (CiService & { gitlabEnv: Record<string, string> })[] }) | undefined;
   /** .github/dependabot.yml, with --dependabot (unless --ci gitlab: Renovate's then). */
   dependabot: { updates: DependabotUpdate[]; cooldownDays: number } | undefined;
   /** renovate.json, with --dependabot and --ci gitlab (Dependabot runs only on GitHub). */
@@ -293,23 +294,23 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     DOCKERFILE_FEATURES[options.dockerfile],
   ];
   const server = runtime ? serverFor(options.framework, runtime.target, port) : framework.server;
-  const kubernetes =
-    options.deploy === 'kubernetes'
-      ? kubernetesFacts({
-          name: options.name,
-          image: options.name,
-          port,
-          uid: APP_UID,
-          healthPath: HEALTH_PATH,
-          readyPath: READY_PATH,
-          server: server.package === 'gunicorn' ? 'gunicorn' : 'uvicorn',
-          services: services.map((s) => s.key),
-          // Set by a migration tool's feature (Alembic's, with --migrations).
-          migrations: features.find((f) => f.migrations)?.migrations,
-          // The generated app reads its secrets from /run/secrets (issue 23).
-          secretsAsFiles: true,
-        })
-      : undefined;
+  // What every deployment target's files agree with: this project's image and how it runs.
+  const deployInput: DeployInput = {
+    name: options.name,
+    image: options.name,
+    port,
+    uid: APP_UID,
+    healthPath: HEALTH_PATH,
+    readyPath: READY_PATH,
+    server: server.package === 'gunicorn' ? 'gunicorn' : 'uvicorn',
+    services: services.map((s) => s.key),
+    // Set by a migration tool's feature (Alembic's, with --migrations).
+    migrations: features.find((f) => f.migrations)?.migrations,
+  };
+  // The generated app reads its secrets from /run/secrets (issue 23).
+  const kubernetes = options.deploy.includes('kubernetes') ? kubernetesFacts({ ...deployInput, secretsAsFiles: true }) : undefined;
+  // Each other target's facts under its own name (`ecs`), which only its folder's templates read.
+  const deployTargets = chosenDeployTargets(options.deploy).map((target) => ({ target, facts: target.facts(deployInput) }));
   // Only a new project's own store can cap the workers; an existing app keeps the default.
   const workerLimit = runtime ? undefined : features.find((f) => f.workers)?.workers;
   const workers = workerLimit?.max ?? DEFAULT_WORKERS;
@@ -368,7 +369,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     ci: options.ci === 'github' ? { ...ciFacts(options.name, options.packageManager), services: ciServices } : undefined,
     gitlab:
       options.ci === 'gitlab'
-        ? { ...gitlabFacts(options.name, options.packageManager, options.python), services: ciServices.map((s) => ({ ...s, gitlabUrl: gitlabServiceUrl(s.ci.url, s.compose.service) })) }
+        ? { ...gitlabFacts(options.name, options.packageManager, options.python), services: ciServices.map((s) => ({ ...s, gitlabEnv: gitlabJobEnv(s.ci.jobEnv, s.compose.service) })) }
         : undefined,
     dependabot: dependabot
       ? { updates: dependabotUpdates({ packageManager: options.packageManager, ci: options.ci === 'github', kubernetesImages }), cooldownDays: COOLDOWN_DAYS }
@@ -419,7 +420,9 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
       ...(dependabot ? [dependabotFeature] : []),
       ...(renovate ? [renovateFeature] : []),
       ...(kubernetes ? kubernetesLayers(kubernetes).map((layer): Feature => ({ layer })) : []),
+      ...deployTargets.flatMap(({ target, facts }) => target.layers(facts).map((layer): Feature => ({ layer }))),
     ].map((f) => f.layer),
+    ...Object.fromEntries(deployTargets.map(({ target, facts }) => [target.contextKey, facts])),
     serviceSettings: reached.flatMap((s) => [s.url.field, ...(s.namespace ? [s.namespace.field] : [])]),
     conftestImports: pythonImports([
       framework.appFactory,

@@ -42,8 +42,8 @@ const VARIANTS: [string, Variant][] = combinationsUnderTest({ keep: ['flask-pg-r
   const id = comboId(o);
   return [
     [id, o],
-    [`${id} --deploy kubernetes`, { ...o, deploy: 'kubernetes' }],
-    ...(o.postgres ? ([[`${id} --no-migrations --deploy kubernetes`, { ...o, migrations: false, deploy: 'kubernetes' }]] as [string, Variant][]) : []),
+    [`${id} --deploy kubernetes`, { ...o, deploy: ['kubernetes'] }],
+    ...(o.postgres ? ([[`${id} --no-migrations --deploy kubernetes`, { ...o, migrations: false, deploy: ['kubernetes'] }]] as [string, Variant][]) : []),
     [`${id} --no-ci --no-lint --no-dependabot`, { ...o, ci: false, lint: false, dependabot: false }],
   ] as [string, Variant][];
 });

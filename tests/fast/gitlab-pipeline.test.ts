@@ -49,7 +49,7 @@ describe.each(PACKAGE_MANAGERS)('--ci gitlab with %s', (packageManager) => {
   test('the stages of the GitHub flavour: lint, tests with PostgreSQL and Redis services, the image with a cache and the smoke test', () => {
     expect(jobs.lint!.script).toContain(`${packageManager === 'uv' ? 'uv run ' : ''}sh scripts/lint`);
     expect(jobs.test!.services!.map((s) => (typeof s === 'string' ? s : s.name)).join(' ')).toMatch(/^postgres:\S+ redis:\S+$/);
-    expect(jobs.test!.variables).toMatchObject({ DATABASE_URL: expect.stringContaining('@db:5432/'), REDIS_URL: 'redis://redis:6379/0' });
+    expect(jobs.test!.variables).toMatchObject({ POSTGRES_HOST: 'db', POSTGRES_PORT: '5432', REDIS_URL: 'redis://redis:6379/0' });
     expect(jobs.build!.script!.join('\n')).toMatch(/--cache-from type=local,src=\.buildkit-cache[\s\S]*\nsh scripts\/smoke-test$/);
   });
 

@@ -29,7 +29,7 @@ interface Case {
 // The manifests do not depend on the package manager (uv stands for both); two more with
 // PostgreSQL and --no-migrations (no Job: one apply).
 const CASES: Case[] = [
-  ...combinationsUnderTest({ python: '3.13', deploy: 'kubernetes', where: (c) => c.packageManager === 'uv', keep: ['flask-pg-redis-standard-uv'] })
+  ...combinationsUnderTest({ python: '3.13', deploy: ['kubernetes'], where: (c) => c.packageManager === 'uv', keep: ['flask-pg-redis-standard-uv'] })
     .map((c) => ({
       id: comboId(c).replace(/-uv$/, ''),
       flags: ['--framework', c.framework, c.postgres ? '--postgres' : '--no-postgres', c.redis ? '--redis' : '--no-redis', '--dockerfile', c.dockerfile],

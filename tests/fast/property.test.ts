@@ -101,7 +101,7 @@ describe('random names and descriptions through the CLI', () => {
         expect(nameProblem(expectedName)).toBeUndefined();
         expect(descriptionProblem(description)).toBeUndefined();
         const defaults = { migrations: s.postgres, ci: 'github', dependabot: true, lint: true };
-        expect(doc.options).toEqual({ ...s, ...defaults, python: '3.14', deploy: 'none', name: expectedName, description });
+        expect(doc.options).toEqual({ ...s, ...defaults, python: '3.14', deploy: [], name: expectedName, description });
         checkProject(doc.options!);
       }),
       { numRuns: 120 },

@@ -36,6 +36,7 @@ const FEATURE_DATA: Record<string, { context: string[]; options: string[] }> = {
   // --dependabot with --ci gitlab.
   renovate: { context: ['renovate'], options: ['dependabot'] },
   kubernetes: { context: ['kubernetes'], options: ['deploy'] },
+  ecs: { context: ['ecs'], options: [] },
 };
 
 /**

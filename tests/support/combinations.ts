@@ -19,7 +19,7 @@ function varied(all: readonly Combination[]): Record<string, unknown[]> {
 
 export interface UnderTest {
   python?: PythonVersion;
-  deploy?: DeployTarget;
+  deploy?: DeployTarget[];
   /** Only these (e.g. one package manager, for files that do not depend on it); pairs are then taken among them. */
   where?: (c: Combination) => boolean;
   /** comboIds a test names on its own (a fixture, a planted fault): always in the set. */

@@ -48,7 +48,7 @@ export function gitlabFacts(image: string, packageManager: PackageManager, pytho
   };
 }
 
-/** A CI service's URL as a GitLab job reaches it: by the service's alias, not 127.0.0.1. */
-export function gitlabServiceUrl(url: string, alias: string): string {
-  return url.replace('127.0.0.1', alias);
+/** A CI service's settings as a GitLab job reaches it: by the service's alias, not 127.0.0.1. */
+export function gitlabJobEnv(jobEnv: Record<string, string>, alias: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(jobEnv).map(([name, value]) => [name, value.replace('127.0.0.1', alias)]));
 }

@@ -1,0 +1,32 @@
+// The deployment targets besides Kubernetes (`--deploy ecs`, `add deploy ecs`): each a feature
+// folder, src/features/deploy-<target>/, whose index.ts exports a DeployTargetFeature and whose
+// templates/ write deploy/<target>/. A new project and `add deploy <target>` build a target's
+// files from the same DeployInput (the image and how it runs), as Kubernetes does from its
+// KubernetesInput (same fields), so `add deploy` on a generated project writes what `--deploy`
+// would have. Kubernetes keeps its own module and command (`add kubernetes`, which `add deploy
+// kubernetes` runs): it came first and has more to say (overlays, dev services).
+//
+// A target is offered (`--deploy`'s values, the answers file's) only once it is registered here:
+// a listed target without files would be a promise the generator does not keep.
+
+import type { DeployTarget } from '../options/values.js';
+import { ecsTarget } from './deploy-ecs/index.js';
+import type { DeployTargetFeature } from './deploy-input.js';
+
+export type { DeployInput, DeployTargetFeature } from './deploy-input.js';
+
+/** The registered targets besides Kubernetes, by key; the other helpers' targets join here. */
+export const DEPLOY_TARGET_FEATURES: Partial<Record<DeployTarget, DeployTargetFeature<any>>> = { ecs: ecsTarget };
+
+/** The targets `--deploy` offers: Kubernetes and every registered one, in DEPLOY_TARGETS order. */
+export function offeredDeployTargets(all: readonly DeployTarget[]): DeployTarget[] {
+  return all.filter((target) => target === 'kubernetes' || DEPLOY_TARGET_FEATURES[target] !== undefined);
+}
+
+/** The registered features of a project's chosen targets (Kubernetes is built by its own module). */
+export function chosenDeployTargets(deploy: readonly DeployTarget[]): DeployTargetFeature[] {
+  return deploy.flatMap((target) => {
+    const feature = DEPLOY_TARGET_FEATURES[target];
+    return feature ? [feature] : [];
+  });
+}
