@@ -77,8 +77,9 @@ export const postgres: ServiceFeature = {
     // The container exists for one CI job and listens on the runner only: no password.
     env: { POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_HOST_AUTH_METHOD: 'trust' },
     health: 'pg_isready -U app -d app',
-    // Trust authentication ignores the password; the app still wants one (it refuses none).
-    jobEnv: { POSTGRES_HOST: '127.0.0.1', POSTGRES_PORT: '5432', POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_PASSWORD: 'unused-with-trust' },
+    // Trust authentication ignores the password, but the app wants one (no secret file on the
+    // runner: the variable). The run's id: no value written in the workflow file.
+    jobEnv: { POSTGRES_HOST: '127.0.0.1', POSTGRES_PORT: '5432', POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_PASSWORD: '${{ github.run_id }}' },
   },
   driver: PINS.psycopg,
   drivers: ['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'asyncpg', 'pg8000'],
