@@ -143,9 +143,10 @@ const SECRET_NAME = /^[A-Z][A-Z0-9_]*(PASSWORD|SECRET|TOKEN|PASSWD|API_KEY|PRIVA
 /**
  * Not a value: empty, a variable or command substitution (`${NAME}`, `$name`, `$(...)`), a sed
  * pattern's end anchor or wildcard (`s/^NAME=\$/.../`), or the start of a code collection
- * (the app's own list of refused placeholders).
+ * (the app's own list of refused placeholders), or a value made at run time by Python's `secrets`
+ * (the settings tests' samples).
  */
-const isReference = (value: string) => value === '' || /^(\$|\\\$$|\.\*|[{[(])/.test(value);
+const isReference = (value: string) => value === '' || /^(\$|\\\$$|\.\*|[{[(])/.test(value) || /^secrets\.token_\w+\(\)[,}]?$/.test(value);
 
 function secretValues(files: RenderedFile[]): SecretValue[] {
   const found: SecretValue[] = [];

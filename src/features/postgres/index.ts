@@ -60,9 +60,9 @@ export const postgres: ServiceFeature = {
     placeholder: 'HOST -e POSTGRES_USER=USER -e POSTGRES_DB=DB -v "$PWD/secrets:/run/secrets:ro"',
     // No password in either: no emitted file carries one (the app refuses the known placeholders).
     local: '127.0.0.1 (with POSTGRES_PORT, POSTGRES_USER, POSTGRES_DB and the secret in SECRETS_DIR)',
-    // The password as a variable here; tests.settings.secrets reads it from a file.
-    sample: { POSTGRES_HOST: 'db', POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_PASSWORD: 'a-sample-password-1' },
-    sampleUrl: 'postgresql+psycopg://app:a-sample-password-1@db:5432/app',
+    // The password as a variable here (random: no value written in a file); tests.settings.secrets reads it from a file.
+    sample: { POSTGRES_HOST: '"db"', POSTGRES_USER: '"app"', POSTGRES_DB: '"app"', POSTGRES_PASSWORD: 'secrets.token_urlsafe()' },
+    sampleUrl: 'f"postgresql+psycopg://app:{FULL_ENV[\'POSTGRES_PASSWORD\']}@db:5432/app"',
     needs: 'a PostgreSQL database',
     comment: 'SQLAlchemy URL, built by database_url_from() from POSTGRES_* and the secret postgres_password.',
   },

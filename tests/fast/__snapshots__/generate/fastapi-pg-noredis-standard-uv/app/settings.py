@@ -112,12 +112,16 @@ def database_url_from(environ: Mapping[str, str]) -> str:
     port = environ.get("POSTGRES_PORT", "").strip() or "5432"
     if not port.isdigit():
         raise SettingsError(f"POSTGRES_PORT={port!r} is not a port number")
+    host = parts["POSTGRES_HOST"]
+    # A folder is a Unix socket's (a Cloud SQL proxy's, say): libpq takes it as ?host=.
+    socket = {"host": host, "port": port} if host.startswith("/") else {}
     url = URL.create(
         "postgresql+psycopg",
         username=parts["POSTGRES_USER"],
         password=password,
-        host=parts["POSTGRES_HOST"],
-        port=int(port),
+        host=None if socket else host,
+        port=None if socket else int(port),
         database=parts["POSTGRES_DB"],
+        query=socket,
     )
     return url.render_as_string(hide_password=False)

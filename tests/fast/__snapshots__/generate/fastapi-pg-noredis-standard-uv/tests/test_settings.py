@@ -14,7 +14,7 @@ FULL_ENV = {
     "POSTGRES_HOST": "db",
     "POSTGRES_USER": "app",
     "POSTGRES_DB": "app",
-    "POSTGRES_PASSWORD": "a-sample-password-1",
+    "POSTGRES_PASSWORD": secrets.token_urlsafe(),
 }
 # The variables that are a whole URL (a password may be in it).
 URL_ENV = []
@@ -38,7 +38,7 @@ def full_env(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("full_env")
 def test_reads_the_environment() -> None:
     settings = load_settings()
-    assert settings.database_url == "postgresql+psycopg://app:a-sample-password-1@db:5432/app"
+    assert settings.database_url == f"postgresql+psycopg://app:{FULL_ENV['POSTGRES_PASSWORD']}@db:5432/app"
 
 
 # Optional settings naming the app's own data on a server: variable -> (field, default).
@@ -94,8 +94,8 @@ def test_the_password_is_read_from_its_file_trailing_newlines_stripped(tmp_path:
 
 
 def test_the_variable_takes_the_place_of_the_file(tmp_path: Path) -> None:
-    env = {**with_secret(tmp_path, "from-the-file-1234\n"), "POSTGRES_PASSWORD": "from-the-variable-1234"}
-    assert ":from-the-variable-1234@" in load(env).database_url
+    env = {**with_secret(tmp_path, f"{secrets.token_urlsafe()}\n"), "POSTGRES_PASSWORD": secrets.token_urlsafe()}
+    assert f":{env['POSTGRES_PASSWORD']}@" in load(env).database_url
 
 
 def test_a_missing_secret_file_stops_with_its_path(tmp_path: Path) -> None:
