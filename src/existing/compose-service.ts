@@ -61,7 +61,13 @@ export function addServiceFiles(dir: string, service: ServiceKey, generatorVersi
   }
   if (feature.url) {
     ensureMap(compose, rendered, ['services', 'app', 'environment']);
-    copyEntry(rendered, compose, ['services', 'app', 'environment'], feature.url.env);
+    for (const name of Object.keys(feature.url.compose)) copyEntry(rendered, compose, ['services', 'app', 'environment'], name);
+  }
+  // Its file secrets: the top-level entries, and the app's list (when the app has none yet).
+  if (feature.secrets?.length) {
+    ensureMap(compose, rendered, ['secrets']);
+    for (const secret of feature.secrets) copyEntry(rendered, compose, ['secrets'], secret.name);
+    copyEntry(rendered, compose, ['services', 'app'], 'secrets');
   }
   if (appWaitsForIt) {
     ensureMap(compose, rendered, ['services', 'app', 'depends_on']);

@@ -153,11 +153,13 @@ describe('--answers FILE newdir reproduces the project', () => {
     const reproduced = path.join(cwd, 'elsewhere/copy');
     expect(listFiles(reproduced)).toEqual(listFiles(original));
     expect(listFiles(original).length).toBeGreaterThan(40);
-    // Every generated file, byte for byte; .env is the user's, not generated: each project gets a
-    // password of its own (it is never recorded, so it cannot be reproduced, and must not be).
-    const generated = listFiles(original).filter((f) => f !== '.env');
+    // Every generated file, byte for byte; .env and the secret files are the user's, not
+    // generated: each project gets a password of its own (it is never recorded, so it cannot be
+    // reproduced, and must not be).
+    const generated = listFiles(original).filter((f) => f !== '.env' && !f.startsWith('secrets/'));
     for (const file of generated) expect(readFileSync(path.join(reproduced, file)).equals(readFileSync(path.join(original, file))), file).toBe(true);
-    expect(readFileSync(path.join(reproduced, '.env'), 'utf8')).not.toBe(readFileSync(path.join(original, '.env'), 'utf8'));
+    const secret = 'secrets/postgres_password';
+    expect(readFileSync(path.join(reproduced, secret), 'utf8')).not.toBe(readFileSync(path.join(original, secret), 'utf8'));
   });
 
   it('with --name, the project takes the new name', () => {

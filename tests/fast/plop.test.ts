@@ -252,7 +252,7 @@ describe('service generator', () => {
     expect(read(dir, 'compose.override.yaml')).toContain('ports: !override');
     expect(read(dir, '.env.example')).toBe(expected['.env.example']);
     // Compose's $-syntax never went through Handlebars.
-    expect(read(dir, 'compose.yaml')).toContain('${POSTGRES_PASSWORD:?Set POSTGRES_PASSWORD in .env}');
+    expect(read(dir, 'compose.yaml')).toContain('${POSTGRES_USER:-app}');
     expect(read(dir, 'compose.yaml')).toContain('$${POSTGRES_USER}');
     expect(composeFindings(dir)).toEqual([]);
     composeChecks.push({ label: 'Postgres added by the service generator', dir });

@@ -6,7 +6,8 @@
 // in the container's configuration; a missing file stops the start with an error naming it,
 // and so does setting a variable both ways. As with the official entry point (docker-library's
 // file_env exports the value before it execs the server), the value is in PID 1's environment:
-// a check that no secret is in any /proc/*/environ must expect it there, or wrap the entry point.
+// the generated compose.yaml therefore starts the server through a `postgres` launcher first on
+// PATH that unsets it (the journey and stack-compose check every /proc/*/environ by value).
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
