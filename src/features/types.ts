@@ -169,8 +169,10 @@ export interface ServiceUrl {
   compose: Record<string, string>;
   /** A value for a server on this machine, as the tests' docs show it. */
   local: string;
-  /** A sample value for the settings tests. */
-  sample: string;
+  /** Sample variables for the settings tests: the URL's, or (with `read`) the parts'. */
+  sample: Record<string, string>;
+  /** With `read`: the URL the sample's parts build. */
+  sampleUrl?: string;
   /** How the README's `docker run` line shows it. */
   placeholder: string;
   /** The comment above the settings field. */

@@ -9,24 +9,26 @@
 //  - no emitted file carries a secret value: secret-named assignments are empty or a reference,
 //    and every password in an emitted URL is one the app refuses (the real settings module, run
 //    with Python);
-//  - `create` writes a new project's .env with random secrets, never replaces one, and never
-//    records it for `update`; the README's command for a fresh clone makes one the same way;
+//  - `create` writes a new project's secret files (secrets/postgres_password, issue 23) with
+//    random values, never replaces one, and never records them for `update`; .env and
+//    .env.example carry no password; the README's commands for a fresh clone make them the
+//    same way;
 //  - no emitted script removes anything of the default Compose project (scripts/smoke-test runs
 //    as a project of its own, and reads and writes no .env).
 // Each check is shown to fail on the fault it guards.
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import dockerignoreModule from '@balena/dockerignore';
 import { parse as parseShell } from 'shell-quote';
 import { afterAll, describe, expect, test } from 'vitest';
 import { BASE_FILE } from '../../src/engine/base-record.js';
 import type { RenderedFile } from '../../src/engine/rendered-file.js';
-import { randomSecret, SECRET_ENV_NAMES } from '../../src/features/local-env.js';
+import { SECRET_ENV_NAMES } from '../../src/features/local-env.js';
+import { randomSecret } from '../../src/features/secret-files.js';
 import { allCombinations, comboId, type ProjectOptions } from '../../src/options/table.js';
 import { listFiles, removeTempDirs, runMain, SYNTAX_PYTHON, tempDir } from '../support/cli-run.js';
-import { COMPOSE_BIN, composeConfig, createDotEnv } from '../support/compose-check.js';
 import { commandLines, createdPaths, holdsSecret, type CreatedPath } from '../support/created-paths.js';
 import { generateInto, render } from '../support/generate.js';
 
@@ -101,7 +103,8 @@ describe('secret files the texts have the user create', () => {
 
   test("the parser finds .env and the Kubernetes Secret's file with the command that makes them", () => {
     const found = createdPaths(filesOf('flask-pg-redis-standard-uv --deploy kubernetes'));
-    expect(found.some((p) => p.path === '.env' && p.file === 'README.md' && p.how === '>' && p.guarded)).toBe(true);
+    expect(found.some((p) => p.path === '.env' && p.file === 'README.md' && p.how === 'cp' && p.guarded)).toBe(true);
+    expect(found.some((p) => p.path === 'secrets/postgres_password' && p.file === 'README.md' && p.how === '>' && p.guarded)).toBe(true);
     expect(found.some((p) => p.how === '--from-env-file' && p.file === 'deploy/kubernetes/README.md')).toBe(true);
     expect(found.some((p) => p.how === 'cp' && p.file === 'deploy/kubernetes/README.md' && p.guarded)).toBe(true);
   });
@@ -165,16 +168,26 @@ function secretValues(files: RenderedFile[]): SecretValue[] {
   return found;
 }
 
-/** The values the rendered app refuses, as its own settings module says (Flask's needs only the standard library). */
+/**
+ * The passwords the rendered app refuses, each written to its secret file, as its own settings
+ * module says. Flask's needs the standard library and SQLAlchemy's URL only: a stand-in
+ * `sqlalchemy` module gives it one, so no package is installed for this.
+ */
 function refusedByTheApp(values: string[]): Map<string, string> {
   const dir = generateInto({ name: 'refuses', framework: 'flask', postgres: true, redis: true }, tempDir('cpda-refuse-'));
+  mkdirSync(path.join(dir, 'stub', 'sqlalchemy'), { recursive: true });
+  writeFileSync(path.join(dir, 'stub', 'sqlalchemy', '__init__.py'), 'class URL:\n    @staticmethod\n    def create(*a, **k):\n        return URL()\n\n    def render_as_string(self, hide_password=True):\n        return "postgresql+psycopg://"\n');
   const script = [
-    'import importlib.util, json, sys',
+    'import importlib.util, json, os, sys, tempfile',
+    'sys.path.insert(0, "stub")',
     'spec = importlib.util.spec_from_file_location("settings", "app/settings.py")',
     'settings = importlib.util.module_from_spec(spec); spec.loader.exec_module(settings)',
     'out = {}',
     'for value in json.loads(sys.stdin.read()):',
-    '    env = {"DATABASE_URL": f"postgresql+psycopg://app:{value}@db:5432/app", "REDIS_URL": "redis://redis:6379/0"}',
+    '    secrets = tempfile.mkdtemp()',
+    '    with open(os.path.join(secrets, "postgres_password"), "w") as f:',
+    '        f.write(value + "\\n")',
+    '    env = {"POSTGRES_HOST": "db", "POSTGRES_USER": "app", "POSTGRES_DB": "app", "SECRETS_DIR": secrets, "REDIS_URL": "redis://redis:6379/0"}',
     '    try:',
     '        settings.Settings.from_env(env); out[value] = ""',
     '    except settings.SettingsError as error:',
@@ -206,81 +219,80 @@ describe('no emitted file carries a secret value', () => {
     }
   });
 
-  test('every password written in an emitted URL, and every one that ever shipped, is refused by the app, naming the variable', () => {
+  test('every password in an emitted URL is a placeholder the app refuses, and .env.example names no password at all', () => {
     const shown = [...new Set(all.filter((v) => v.what === 'a URL password' && !isReference(v.value)).map((v) => v.value))];
-    // The README's `-e DATABASE_URL=postgresql+psycopg://USER:PASSWORD@...` at least.
+    // test_store.py's normalisation samples at least (`postgresql://USER:PASSWORD@...`).
     expect(shown.length).toBeGreaterThan(0);
-    const shipped = ['change-me', 'CHANGE-ME', 'secret', ''];
+    const verdicts = refusedByTheApp(shown);
+    for (const value of shown) expect(verdicts.get(value), `the app takes the password ${JSON.stringify(value)}`).toBe('postgres_password is a placeholder password: set a real one');
+    for (const [id] of VARIANTS) expect(textOf(filesOf(id), '.env.example'), id).not.toMatch(/PASSWORD/);
+  });
+
+  test('every password that ever shipped, in the secret file, is refused by the app, naming the file; a random one is taken', () => {
+    const shipped = ['change-me', 'CHANGE-ME', 'secret'];
     const random = randomSecret();
-    const verdicts = refusedByTheApp([...shown, ...shipped, random]);
-    for (const value of [...shown, ...shipped]) expect(verdicts.get(value), `the app takes the password ${JSON.stringify(value)}`).toMatch(/^DATABASE_URL has an empty or placeholder password: set a real one .*POSTGRES_PASSWORD/);
+    const verdicts = refusedByTheApp([...shipped, '', random]);
+    for (const value of shipped) expect(verdicts.get(value), `the app takes the password ${JSON.stringify(value)}`).toBe('postgres_password is a placeholder password: set a real one');
+    // An empty file (a newline only): named by its path.
+    expect(verdicts.get('')).toMatch(/\/postgres_password is empty: the secret postgres_password needs a value$/);
     expect(verdicts.get(random), 'a random password').toBe('');
   });
 
-  test.skipIf(!existsSync(COMPOSE_BIN))('Compose refuses to start with .env.example as it is: an empty POSTGRES_PASSWORD, named', async () => {
-    const dir = generateInto({ name: 'unset', postgres: true }, tempDir('cpda-unset-'));
-    copyFileSync(path.join(dir, '.env.example'), path.join(dir, '.env'));
-    const refused = await composeConfig(dir, ['compose.yaml'], 'quiet');
-    expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toMatch(/POSTGRES_PASSWORD.*Set POSTGRES_PASSWORD in \.env/);
-    // With the .env `create` writes, it is accepted: the refusal is the empty value's.
-    createDotEnv(dir);
-    expect((await composeConfig(dir, ['compose.yaml'], 'quiet')).code).toBe(0);
+  test('planted: a password back in .env.example, or a value in a URL, is found', () => {
+    const files = replaceIn(filesOf('flask-pg-redis-standard-uv'), '.env.example', (t) => `${t}POSTGRES_PASSWORD=change-me\n`.replace(/^REDIS_URL=.*$/m, 'REDIS_URL=redis://:hunter2hunter2@127.0.0.1:6379/0'));
+    const values = secretValues(files).filter((v) => v.file === '.env.example' && !isReference(v.value)).map((v) => v.value);
+    expect(values.sort()).toEqual(['change-me', 'hunter2hunter2']);
   });
 
-  test('planted: a placeholder back in .env.example, or a value in a URL the app takes, is found', () => {
-    const files = replaceIn(filesOf('flask-pg-redis-standard-uv'), '.env.example', (t) => t.replace(/^POSTGRES_PASSWORD=$/m, 'POSTGRES_PASSWORD=change-me').replace(/^REDIS_URL=.*$/m, 'REDIS_URL=redis://:hunter2hunter2@127.0.0.1:6379/0'));
-    const values = secretValues(files).filter((v) => v.file === '.env.example' && !isReference(v.value)).map((v) => v.value);
-    expect(values).toEqual(['change-me', 'hunter2hunter2']);
-    expect(refusedByTheApp(['hunter2hunter2']).get('hunter2hunter2'), 'the app takes it: the URL check must report it').toBe('');
+  test("planted: the password back in the app's Compose environment is found in compose.yaml", () => {
+    const files = replaceIn(filesOf('flask-pg-redis-standard-uv'), 'compose.yaml', (t) => t.replace('      POSTGRES_HOST: "db"\n', '      POSTGRES_HOST: "db"\n      POSTGRES_PASSWORD: "hunter2hunter2"\n'));
+    expect(secretValues(files).filter((v) => v.file === 'compose.yaml' && !isReference(v.value)).map((v) => v.value)).toEqual(['hunter2hunter2']);
   });
 });
 
-describe('the .env of a new project', () => {
-  const readEnv = (dir: string) => readFileSync(path.join(dir, '.env'), 'utf8');
-  const valueOf = (text: string, name: string) => new RegExp(`^${name}=(.*)$`, 'm').exec(text)?.[1];
+describe('the secret files of a new project', () => {
+  const secretOf = (dir: string) => readFileSync(path.join(dir, 'secrets', 'postgres_password'), 'utf8');
 
-  test('create writes .env with a random, URL-safe POSTGRES_PASSWORD, different each time, recorded nowhere', async () => {
-    const parent = tempDir('cpda-dotenv-');
+  test('create writes secrets/postgres_password with a random, URL-safe password (0644 in a 0700 folder), different each time, recorded nowhere; .env has none', async () => {
+    const parent = tempDir('cpda-secret-');
     for (const name of ['one', 'two']) expect((await runMain([name, '--yes'], { cwd: parent })).code).toBe(0);
-    const [one, two] = ['one', 'two'].map((n) => readEnv(path.join(parent, n)));
-    const password = valueOf(one!, 'POSTGRES_PASSWORD')!;
-    expect(password).toMatch(/^[A-Za-z0-9_-]{40,}$/);
-    expect(valueOf(two!, 'POSTGRES_PASSWORD')).not.toBe(password);
-    // Otherwise the example, line for line.
-    expect(one!.replace(password, '')).toBe(readFileSync(path.join(parent, 'one', '.env.example'), 'utf8'));
-    for (const record of ['.create-python-docker-app.json', '.create-python-docker-app.base.json'])
-      expect(readFileSync(path.join(parent, 'one', record), 'utf8'), record).not.toContain(password);
-    expect(JSON.parse(readFileSync(path.join(parent, 'one', '.create-python-docker-app.base.json'), 'utf8')).files).not.toHaveProperty('.env');
+    const [one, two] = ['one', 'two'].map((n) => secretOf(path.join(parent, n)));
+    expect(one).toMatch(/^[A-Za-z0-9_-]{40,}\n$/);
+    expect(two).not.toBe(one);
+    const password = one!.trim();
+    expect((statSync(path.join(parent, 'one', 'secrets', 'postgres_password')).mode & 0o777).toString(8)).toBe('644');
+    expect((statSync(path.join(parent, 'one', 'secrets')).mode & 0o777).toString(8)).toBe('700');
+    // .env is the example, line for line: no password in it.
+    expect(readFileSync(path.join(parent, 'one', '.env'), 'utf8')).toBe(readFileSync(path.join(parent, 'one', '.env.example'), 'utf8'));
+    for (const file of listFiles(path.join(parent, 'one')).filter((f) => f !== 'secrets/postgres_password'))
+      expect(readFileSync(path.join(parent, 'one', file), 'utf8'), file).not.toContain(password);
+    expect(JSON.parse(readFileSync(path.join(parent, 'one', '.create-python-docker-app.base.json'), 'utf8')).files).not.toHaveProperty('secrets/postgres_password');
   });
 
-  test("create --overwrite and update leave an existing .env as it is", async () => {
-    const parent = tempDir('cpda-dotenv-');
+  test('create --overwrite and update leave an existing .env and secret file as they are', async () => {
+    const parent = tempDir('cpda-secret-');
     const dir = path.join(parent, 'mine');
-    mkdirSync(dir);
-    writeFileSync(path.join(dir, '.env'), 'POSTGRES_PASSWORD=my-own-one-kept\n');
+    mkdirSync(path.join(dir, 'secrets'), { recursive: true });
+    writeFileSync(path.join(dir, '.env'), 'APP_PORT=8001\n');
+    writeFileSync(path.join(dir, 'secrets', 'postgres_password'), 'my-own-one-kept\n');
     expect((await runMain(['mine', '--yes', '--overwrite'], { cwd: parent })).code).toBe(0);
-    expect(readEnv(dir)).toBe('POSTGRES_PASSWORD=my-own-one-kept\n');
     const update = await runMain(['update', '--yes'], { cwd: dir });
     expect(update.code, update.stderr).toBe(0);
-    expect(readEnv(dir)).toBe('POSTGRES_PASSWORD=my-own-one-kept\n');
+    expect(readFileSync(path.join(dir, '.env'), 'utf8')).toBe('APP_PORT=8001\n');
+    expect(secretOf(dir)).toBe('my-own-one-kept\n');
     expect(listFiles(dir)).toContain('.env.example');
   });
 
-  test("the README's command for a fresh clone makes .env with a random password, and never replaces one", () => {
+  test("the README's commands for a fresh clone make the secret file with a random password, and never replace one", () => {
     const files = render({ postgres: true });
-    const made = createdPaths(files).find((p) => p.path === '.env' && p.file === 'README.md')!;
+    const made = createdPaths(files).find((p) => p.path === 'secrets/postgres_password' && p.file === 'README.md')!;
     const dir = tempDir('cpda-clone-');
-    writeFileSync(path.join(dir, '.env.example'), textOf(files, '.env.example'));
-    const run = () => spawnSync('sh', ['-c', made.command], { cwd: dir, encoding: 'utf8' });
+    const run = () => spawnSync('sh', ['-c', `mkdir -p secrets && chmod 0700 secrets\n${made.command}`], { cwd: dir, encoding: 'utf8' });
     expect(run().status).toBe(0);
-    const first = readEnv(dir);
-    expect(valueOf(first, 'POSTGRES_PASSWORD')).toMatch(/^[0-9a-f]{48}$/);
-    // Sourced as the README's Tests section does, DATABASE_URL carries it.
-    const url = spawnSync('sh', ['-c', 'set -a; . ./.env; set +a; printf %s "$DATABASE_URL"'], { cwd: dir, encoding: 'utf8' }).stdout;
-    expect(url).toBe(`postgresql+psycopg://app:${valueOf(first, 'POSTGRES_PASSWORD')}@127.0.0.1:5432/app`);
+    const first = secretOf(dir);
+    expect(first).toMatch(/^[0-9a-f]{48}\n$/);
     expect(run().status).toBe(0);
-    expect(readEnv(dir)).toBe(first);
+    expect(secretOf(dir)).toBe(first);
   });
 });
 

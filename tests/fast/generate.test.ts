@@ -181,12 +181,16 @@ describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s', (id, combo) => 
     const services = Object.keys(compose.services).sort();
     expect(services).toEqual(['app', ...(combo.postgres ? ['db'] : []), ...(combo.migrations ? ['migrate'] : []), ...(combo.redis ? ['redis'] : [])].sort());
     const env = compose.services.app.environment ?? {};
-    expect('DATABASE_URL' in env).toBe(combo.postgres);
+    // PostgreSQL's parts, the password being a file secret (issue 23).
+    expect('POSTGRES_HOST' in env).toBe(combo.postgres);
+    expect('POSTGRES_PASSWORD' in env).toBe(false);
+    expect((compose.services.app.secrets ?? []).includes('postgres_password')).toBe(combo.postgres);
     expect('REDIS_URL' in env).toBe(combo.redis);
     expect(Object.keys(compose.services.app.depends_on ?? {}).sort()).toEqual(services.filter((s) => s !== 'app'));
     if (combo.postgres) {
       expect(compose.services.db.image).toBe(SERVICE_IMAGES.postgres);
-      expect(env.DATABASE_URL).toMatch(/^postgresql\+psycopg:\/\/.*@db:5432\//);
+      expect(env).toMatchObject({ POSTGRES_HOST: 'db', POSTGRES_PORT: '5432' });
+      expect(compose.secrets.postgres_password.file).toBe('./secrets/postgres_password');
     }
     if (combo.redis) {
       expect(compose.services.redis.image).toBe(SERVICE_IMAGES.redis);
@@ -273,8 +277,11 @@ describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s', (id, combo) => 
   it('.env.example lists the variables of the chosen services, and nothing secret is ignored by git', () => {
     const { read } = g();
     const env = read('.env.example');
-    expect(/^POSTGRES_PASSWORD=/m.test(env)).toBe(combo.postgres);
-    expect(/^DATABASE_URL=/m.test(env)).toBe(combo.postgres);
+    // No password: it is the file secrets/postgres_password, ignored by git and Docker too.
+    expect(env).not.toMatch(/PASSWORD/);
+    expect(/^POSTGRES_HOST=/m.test(env)).toBe(combo.postgres);
+    expect(read('.gitignore')).toMatch(/^secrets\/$/m);
+    expect(read('.dockerignore')).toMatch(/^\*\*\/secrets\/$/m);
     expect(/^REDIS_URL=/m.test(env)).toBe(combo.redis);
     expect(read('.gitignore')).toMatch(/^\.env$/m);
     expect(read('.dockerignore')).toMatch(/^\*\*\/\.env$/m);
@@ -538,7 +545,10 @@ describe('snapshots', () => {
     // the list shows.
     const snapshotNames = files.map((f) => (LOCK_FILES.includes(f) ? `${f}.pins` : path.basename(f) === '.gitignore' ? `${f}.txt` : f));
     await expect(`${snapshotNames.join('\n')}\n`).toMatchFileSnapshot(`__snapshots__/generate/${id}.files.txt`);
-    for (const [i, f] of files.entries())
-      await expect.soft(lockSummary(f, g.read(f)) ?? mask(g.read(f))).toMatchFileSnapshot(`__snapshots__/generate/${id}/${snapshotNames[i]}`);
+    for (const [i, f] of files.entries()) {
+      // A secret file holds a random value: its shape only (a value, a newline).
+      const text = f.startsWith('secrets/') ? g.read(f).replace(/^[A-Za-z0-9_-]{40,}\n$/, '<random>\n') : g.read(f);
+      await expect.soft(lockSummary(f, text) ?? mask(text)).toMatchFileSnapshot(`__snapshots__/generate/${id}/${snapshotNames[i]}`);
+    }
   });
 });

@@ -54,8 +54,9 @@ const LIVE_ITEMS_QUERY = 'SELECT id, name, description FROM public.items ORDER B
 /** The app's own item, added through its own store, as the running app would. */
 const SEED_ITEM = `
 import os
+from app.settings import database_url_from
 from app.store import ItemStore
-store = ItemStore(os.environ["DATABASE_URL"])
+store = ItemStore(database_url_from(os.environ))
 store.add("live item", "the app's own")
 store.close()
 `;
@@ -144,7 +145,8 @@ describe.skipIf(!state.available)(title, () => {
       test.sequential("its own pytest suite passes against PostgreSQL 18 and Redis 8, nothing skipped, the app's own data untouched, none of its own left", async ({ expect }) => {
         expect(installed, `${where}: the requirements did not install`).toBe(true);
         const env = {
-          ...(options.postgres ? { DATABASE_URL: services.databaseUrl(database) } : {}),
+          // The password as the variable, as a CI runner gives it (no secret file there).
+          ...(options.postgres ? services.databaseEnv(database) : {}),
           ...(options.redis ? { REDIS_URL: services.redisUrl(redisDb) } : {}),
         };
         // The app's own data on the same servers, put there as the running app would: its row
@@ -183,7 +185,7 @@ describe.skipIf(!state.available)(title, () => {
         if (options.redis) expect(await services.redisKeys(engine, redisDb, 'test*'), `${where}: test keys left in Redis`).toEqual([]);
       });
 
-      test.sequential('without DATABASE_URL/REDIS_URL its pytest suite skips the service tests, with reasons', async ({ expect }) => {
+      test.sequential('without POSTGRES_HOST/REDIS_URL its pytest suite skips the service tests, with reasons', async ({ expect }) => {
         expect(installed, `${where}: the requirements did not install`).toBe(true);
         const result = await pytest(exec, {});
         const summary = pytestSummary(result.stdout);
@@ -191,7 +193,7 @@ describe.skipIf(!state.available)(title, () => {
         expect(summary.failed + summary.errors, `${where}\n${tail(result, 60)}`).toBe(0);
         if (options.postgres || options.redis) {
           expect(summary.skipped, `${where}: nothing skipped without services\n${tail(result, 60)}`).toBeGreaterThan(0);
-          for (const name of [...(options.postgres ? ['DATABASE_URL'] : []), ...(options.redis ? ['REDIS_URL'] : [])])
+          for (const name of [...(options.postgres ? ['POSTGRES_HOST'] : []), ...(options.redis ? ['REDIS_URL'] : [])])
             expect(result.stdout, `${where}: no skip reason names ${name}`).toMatch(new RegExp(`SKIPPED.*${name} is not set`));
         } else {
           expect(summary.skipped, `${where}: tests skipped in a project without services\n${tail(result, 60)}`).toBe(0);

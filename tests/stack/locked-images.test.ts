@@ -22,7 +22,7 @@ import { runMain } from '../support/cli-run.js';
 import { copyFixture } from '../support/existing-app.js';
 import { generateInto } from '../support/generate.js';
 import { mutate } from '../support/mutate.js';
-import { createDatabase, databaseSocketUrl, redisSocketUrl, type Services } from '../support/services.js';
+import { createDatabase, databaseEnv, redisSocketUrl, type Services } from '../support/services.js';
 import { runUntilHealthy, type ImageHealth } from '../support/image-health.js';
 
 const PYTHON = '3.13' as const;
@@ -57,7 +57,7 @@ async function runHealthy(engine: EngineInfo, services: Services, image: string,
   const database = `cpda_image_${index}`;
   if (combo.postgres) await createDatabase(services, database);
   const env = [
-    ...(combo.postgres ? ['-e', `DATABASE_URL=${databaseSocketUrl(services, database, SOCKETS_INSIDE)}`] : []),
+    ...(combo.postgres ? Object.entries(databaseEnv(services, database, SOCKETS_INSIDE)).flatMap(([k, v]) => ['-e', `${k}=${v}`]) : []),
     ...(combo.redis ? ['-e', `REDIS_URL=${redisSocketUrl(SOCKETS_INSIDE, 100 + index)}`] : []),
   ];
   return runUntilHealthy(engine, image, ['--network', 'none', '-v', `${services.socketDir}:${SOCKETS_INSIDE}:ro`, ...env]);

@@ -20,7 +20,7 @@ import { CACHE, findPython, installUv, uvEnv, type UvTool } from '../../scripts/
 import { projectCommands } from '../../src/features/ci/index.js';
 import { generateInto } from '../support/generate.js';
 import { mutate } from '../support/mutate.js';
-import { createDatabase, databaseUrl, queryRows, redisKeys, redisUrl, type Services } from '../support/services.js';
+import { createDatabase, databaseEnv, queryRows, redisKeys, redisUrl, type Services } from '../support/services.js';
 
 const state = inject('services');
 const work = mkdtempSync(path.join(tmpdir(), 'cpda-locked-venv-'));
@@ -99,7 +99,7 @@ describe.concurrent('the project’s pytest passes in a venv made from its lock'
     expect(install.run.code, `${id}: installing from the lock failed\n${install.run.output}`).toBe(0);
 
     const urls = {
-      ...(c.o.postgres ? { DATABASE_URL: databaseUrl(services, database) } : {}),
+      ...(c.o.postgres ? databaseEnv(services, database) : {}),
       ...(c.o.redis ? { REDIS_URL: redisUrl(services, redisDb) } : {}),
     };
     // The test command of the README and the CI workflow (`uv run sh scripts/test`, or
@@ -176,8 +176,8 @@ describe('a new migration adds a column, and upgrade and downgrade apply and und
     const install = await installFromLock('pip', dir, tools.uv, tools.python, undefined);
     expect(install.run.code, install.run.output).toBe(0);
 
-    // As the README says: in the activated .venv, with DATABASE_URL set.
-    const env = { PATH: `${path.join(dir, '.venv', 'bin')}:${process.env.PATH}`, HOME: process.env.HOME, DATABASE_URL: databaseUrl(services, database) };
+    // As the README says: in the activated .venv, with the POSTGRES_* variables set.
+    const env = { PATH: `${path.join(dir, '.venv', 'bin')}:${process.env.PATH}`, HOME: process.env.HOME, ...databaseEnv(services, database) };
     const alembic = async (...args: string[]) => {
       const r = await run('alembic', args, dir, env);
       expect(r.code, `alembic ${args.join(' ')}\n${r.output}`).toBe(0);

@@ -21,6 +21,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, inject, test } from 'vitest';
+import { secretLeaks } from '../support/secret-leaks.js';
 import type { ExpectStatic } from 'vitest';
 import { allCombinations, comboId } from '../../src/options/table.js';
 import { createDotEnv } from '../support/compose-check.js';
@@ -209,6 +210,13 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
           const [app, migrate] = [await container('app'), await container('migrate')];
           expect(migrate.image, `${id}: migrate and app run different images`).toBe(app.image);
           expect(migrate.finished, `${id}: migrate finished after the app started`).toBeLessThanOrEqual(app.started);
+        });
+
+      if (options.postgres)
+        test.sequential("production: the database password is in no container's `docker inspect` nor any process's environment in them", async ({ expect }) => {
+          earlierStepsPassed(expect);
+          const password = readFileSync(path.join(dir, 'secrets', 'postgres_password'), 'utf8').replace(/\n+$/, '');
+          expect(await secretLeaks(engine, dir, password, PRODUCTION), id).toEqual([]);
         });
 
       test.sequential("production: every service runs hardened: read-only root, no capability but its entry point's, no new privileges, memory and pids limits (enforced), rotated logs", async ({ expect }) => {
@@ -473,6 +481,13 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
         const health = await get('/health');
         expect([health.status, health.json], `${id}: GET /health`).toEqual([200, { status: 'ok' }]);
       });
+
+      if (options.postgres)
+        test.sequential("development: the database password is in no container's `docker inspect` nor any process's environment in them", async ({ expect }) => {
+          earlierStepsPassed(expect, 'development');
+          const password = readFileSync(path.join(dir, 'secrets', 'postgres_password'), 'utf8').replace(/\n+$/, '');
+          expect(await secretLeaks(engine, dir, password, DEVELOPMENT), id).toEqual([]);
+        });
 
       test.sequential('development: the app and the services publish their ports on 127.0.0.1 only', async ({ expect }) => {
         earlierStepsPassed(expect, 'development');

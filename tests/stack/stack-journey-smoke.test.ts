@@ -245,6 +245,8 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
             writeFileSync(secretFile, value);
             chmodSync(secretFile, 0o644);
           }
+          // The crashed app is in Docker's restart back-off: restarted at once with the file back.
+          await compose(engine, dir, ['restart', 'app'], { timeoutMs: STEP_MS });
           const back = await compose(engine, dir, ['up', '--wait', '--wait-timeout', '120'], { timeoutMs: STEP_MS });
           expect(back.code, tail(back, 30)).toBe(0);
           expect(await whatWasLost()).toEqual([]);

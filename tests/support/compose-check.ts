@@ -6,13 +6,14 @@
 //    interpolation (${VAR:?}), undefined services/volumes, and the merge of compose.yaml with
 //    compose.override.yaml.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse, YAMLMap, YAMLSeq, type CollectionTag } from 'yaml';
 import { fillSecrets } from '../../src/features/local-env.js';
+import { FILE_SECRETS, hostSecretPath, secretFiles } from '../../src/features/secret-files.js';
 import { ENGINE_PLUGINS } from './cache.js';
 import { run, type RunResult } from './run.js';
 
@@ -52,12 +53,22 @@ function compileSchema(): ValidateFunction {
 }
 
 /**
- * Writes the .env `create` gives a new project (src/features/local-env.ts): .env.example with a
- * random value for each secret it leaves empty. Stacks never run on a value an emitted file holds.
+ * Writes the .env and the secret files `create` gives a new project (src/features/local-env.ts,
+ * secret-files.ts): .env.example with a random value for each secret it leaves empty, and
+ * secrets/<name> with a random value (its modes too) for each secret compose.yaml names. Stacks
+ * never run on a value an emitted file holds.
  */
 export function createDotEnv(projectDir: string): void {
   const example = path.join(projectDir, '.env.example');
   if (existsSync(example)) writeFileSync(path.join(projectDir, '.env'), fillSecrets(readFileSync(example, 'utf8')));
+  const compose = readFileSync(path.join(projectDir, 'compose.yaml'), 'utf8');
+  for (const file of secretFiles(FILE_SECRETS.filter((s) => compose.includes(`./${hostSecretPath(s)}`)), projectDir)) {
+    const target = path.join(projectDir, file.path);
+    mkdirSync(path.dirname(target), { recursive: true, mode: file.dirMode });
+    writeFileSync(target, file.contents, { mode: file.mode });
+    chmodSync(path.dirname(target), file.dirMode!);
+    chmodSync(target, file.mode!);
+  }
 }
 
 /**

@@ -52,9 +52,9 @@ export class PytestServices {
     await must(docker(engine, ['exec', PG, 'createdb', '-U', 'postgres', name]), `create database ${name}`);
   }
 
-  /** Password authentication over TCP, as compose.yaml's DATABASE_URL does. */
-  databaseUrl(database: string): string {
-    return `postgresql+psycopg://postgres:${PASSWORD}@postgres:5432/${database}`;
+  /** Password authentication over TCP, as the app connects under Compose: the variables it builds its URL from. */
+  databaseEnv(database: string): Record<string, string> {
+    return { POSTGRES_HOST: 'postgres', POSTGRES_PORT: '5432', POSTGRES_USER: 'postgres', POSTGRES_DB: database, POSTGRES_PASSWORD: PASSWORD };
   }
 
   redisUrl(db: number): string {

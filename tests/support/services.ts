@@ -47,6 +47,16 @@ export function databaseUrl(services: Services, database: string): string {
   return `postgresql+psycopg://${user}@${host}:${port}/${database}`;
 }
 
+/**
+ * The variables the generated apps build their database URL from (over TCP, or with
+ * `socketDirInside`, through the Unix socket): trust authentication, so any password will do,
+ * and the apps want one.
+ */
+export function databaseEnv(services: Services, database: string, socketDirInside?: string): Record<string, string> {
+  const { host, port, user } = services.postgres;
+  return { POSTGRES_HOST: socketDirInside ?? host, POSTGRES_PORT: String(port), POSTGRES_USER: user, POSTGRES_DB: database, POSTGRES_PASSWORD: 'unused-with-trust' };
+}
+
 /** The same database through the Unix socket, with the socket directory seen at `socketDirInside`. */
 export function databaseSocketUrl(services: Services, database: string, socketDirInside: string): string {
   const { port, user } = services.postgres;

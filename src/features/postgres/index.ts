@@ -60,7 +60,9 @@ export const postgres: ServiceFeature = {
     placeholder: 'HOST -e POSTGRES_USER=USER -e POSTGRES_DB=DB -v "$PWD/secrets:/run/secrets:ro"',
     // No password in either: no emitted file carries one (the app refuses the known placeholders).
     local: '127.0.0.1 (with POSTGRES_PORT, POSTGRES_USER, POSTGRES_DB and the secret in SECRETS_DIR)',
-    sample: 'db',
+    // The password as a variable here; tests.settings.secrets reads it from a file.
+    sample: { POSTGRES_HOST: 'db', POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_PASSWORD: 'a-sample-password-1' },
+    sampleUrl: 'postgresql+psycopg://app:a-sample-password-1@db:5432/app',
     needs: 'a PostgreSQL database',
     comment: 'SQLAlchemy URL, built by database_url_from() from POSTGRES_* and the secret postgres_password.',
   },
@@ -77,8 +79,9 @@ export const postgres: ServiceFeature = {
     // The container exists for one CI job and listens on the runner only: no password.
     env: { POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_HOST_AUTH_METHOD: 'trust' },
     health: 'pg_isready -U app -d app',
-    // Trust authentication ignores the password; the app still wants one (it refuses none).
-    jobEnv: { POSTGRES_HOST: '127.0.0.1', POSTGRES_PORT: '5432', POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_PASSWORD: 'unused-with-trust' },
+    // Trust authentication ignores the password, but the app wants one (no secret file on the
+    // runner: the variable). The run's id: no value written in the workflow file.
+    jobEnv: { POSTGRES_HOST: '127.0.0.1', POSTGRES_PORT: '5432', POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_PASSWORD: '${{ github.run_id }}' },
   },
   driver: PINS.psycopg,
   drivers: ['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'asyncpg', 'pg8000'],

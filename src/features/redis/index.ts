@@ -33,7 +33,7 @@ export const redis: ServiceFeature = {
     compose: { REDIS_URL: 'redis://redis:6379/0' },
     placeholder: 'redis://HOST:6379/0',
     local: 'redis://127.0.0.1:6379/0',
-    sample: 'redis://redis:6379/0',
+    sample: { REDIS_URL: 'redis://redis:6379/0' },
     needs: 'a Redis server',
     comment: 'e.g. redis://host:6379/0',
   },

@@ -10,6 +10,8 @@ from app.settings import SettingsError, load_settings
 FULL_ENV = {
     "REDIS_URL": "redis://redis:6379/0",
 }
+# The variables that are a whole URL (a password may be in it).
+URL_ENV = ["REDIS_URL"]
 
 # An empty password, the examples this template once shipped, and the obvious ones.
 PLACEHOLDERS = ["", "change-me", "CHANGE-ME", "secret", "PASSWORD", "postgres"]
@@ -61,7 +63,7 @@ def test_missing_variable_stops_with_its_name(monkeypatch: pytest.MonkeyPatch, n
         load_settings()
 
 
-@pytest.mark.parametrize("name", sorted(FULL_ENV))
+@pytest.mark.parametrize("name", URL_ENV)
 @pytest.mark.parametrize("password", PLACEHOLDERS)
 @pytest.mark.usefixtures("full_env")
 def test_a_placeholder_password_stops_with_its_name(monkeypatch: pytest.MonkeyPatch, name: str, password: str) -> None:
@@ -70,7 +72,7 @@ def test_a_placeholder_password_stops_with_its_name(monkeypatch: pytest.MonkeyPa
         load_settings()
 
 
-@pytest.mark.parametrize("name", sorted(FULL_ENV))
+@pytest.mark.parametrize("name", URL_ENV)
 @pytest.mark.usefixtures("full_env")
 def test_a_random_password_is_taken(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     url = with_password(FULL_ENV[name], secrets.token_urlsafe())

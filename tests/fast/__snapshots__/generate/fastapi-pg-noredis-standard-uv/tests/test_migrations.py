@@ -1,4 +1,4 @@
-"""The migrations, against the real database at DATABASE_URL (skipped when it is not set), in
+"""The migrations, against the real database at POSTGRES_HOST (skipped when it is not set), in
 a schema of this module's own: they build the tables the models describe, and undo cleanly."""
 
 from collections.abc import Iterator

@@ -1,8 +1,9 @@
 """How Alembic reaches the database: `alembic upgrade head` (the migrate service, the
 Kubernetes Job, you) and the tests' fixtures all run through here.
 
-The database is DATABASE_URL's, and the schema DATABASE_SCHEMA's (empty: public), as for the
-app; the tests pass their own in `config.attributes` instead.
+The database is the app's (POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_DB and the secret
+file postgres_password, read as app/settings.py reads them), and the schema DATABASE_SCHEMA's
+(empty: public); the tests pass their own in `config.attributes` instead.
 """
 
 import os
@@ -15,6 +16,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.schema import CreateSchema
 
 from app.models import Base
+from app.settings import SettingsError, database_url_from
 from app.store import normalise_database_url
 
 config = context.config
@@ -28,9 +30,12 @@ MIGRATION_LOCK_ID = 7_301_456
 
 
 def database_url() -> str:
-    url = config.attributes.get("database_url") or os.environ.get("DATABASE_URL", "").strip()
+    url = config.attributes.get("database_url")
     if not url:
-        raise SystemExit("DATABASE_URL is not set: it names the database to migrate (see .env.example)")
+        try:
+            url = database_url_from(os.environ)
+        except SettingsError as error:
+            raise SystemExit(f"{error}: it names the database to migrate") from None
     return normalise_database_url(url)
 
 

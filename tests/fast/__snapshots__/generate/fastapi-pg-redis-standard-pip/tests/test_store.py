@@ -1,4 +1,4 @@
-"""The PostgreSQL item store, against the real database at DATABASE_URL (skipped when it is
+"""The PostgreSQL item store, against the real database at POSTGRES_HOST (skipped when it is
 not set) and in the tests' own schema (see conftest.py), plus the URL normalisation, which
 needs no database."""
 

@@ -10,6 +10,8 @@ from app.settings import Settings, SettingsError
 FULL_ENV = {
     "REDIS_URL": "redis://redis:6379/0",
 }
+# The variables that are a whole URL (a password may be in it).
+URL_ENV = ["REDIS_URL"]
 
 # An empty password, the examples this template once shipped, and the obvious ones.
 PLACEHOLDERS = ["", "change-me", "CHANGE-ME", "secret", "PASSWORD", "postgres"]
@@ -51,14 +53,14 @@ def test_missing_variable_stops_with_its_name(name: str, value: str | None) -> N
         Settings.from_env(env)
 
 
-@pytest.mark.parametrize("name", sorted(FULL_ENV))
+@pytest.mark.parametrize("name", URL_ENV)
 @pytest.mark.parametrize("password", PLACEHOLDERS)
 def test_a_placeholder_password_stops_with_its_name(name: str, password: str) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({**FULL_ENV, name: with_password(FULL_ENV[name], password)})
 
 
-@pytest.mark.parametrize("name", sorted(FULL_ENV))
+@pytest.mark.parametrize("name", URL_ENV)
 def test_a_random_password_is_taken(name: str) -> None:
     url = with_password(FULL_ENV[name], secrets.token_urlsafe())
     assert getattr(Settings.from_env({**FULL_ENV, name: url}), name.lower()) == url

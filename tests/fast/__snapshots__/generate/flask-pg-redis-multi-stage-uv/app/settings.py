@@ -9,7 +9,10 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
+
+from sqlalchemy import URL
 
 
 class SettingsError(RuntimeError):
@@ -18,7 +21,7 @@ class SettingsError(RuntimeError):
 
 @dataclass(frozen=True)
 class Settings:
-    # SQLAlchemy URL, e.g. postgresql+psycopg://user:password@host:5432/dbname
+    # SQLAlchemy URL, built by database_url_from() from POSTGRES_* and the secret postgres_password.
     database_url: str
     # e.g. redis://host:6379/0
     redis_url: str
@@ -46,7 +49,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
         return cls(
-            database_url=_required(environ, "DATABASE_URL"),
+            database_url=database_url_from(environ),
             redis_url=_required(environ, "REDIS_URL"),
             database_schema=environ.get("DATABASE_SCHEMA", cls.database_schema).strip(),
             redis_key_prefix=environ.get("REDIS_KEY_PREFIX", cls.redis_key_prefix).strip(),
@@ -101,13 +104,57 @@ def _required(environ: Mapping[str, str], name: str) -> str:
 # PASSWORD) or are guessed first: a URL with one of these, or an empty one, stops the app, so it
 # never runs on a password published in a repository. A URL without a password is fine.
 PLACEHOLDER_PASSWORDS = {"change-me", "changeme", "change_me", "replace-me", "secret", "password", "passwd", "postgres"}
-# Where the password of a variable comes from with Compose, for the error message.
-_PASSWORD_SOURCE = {"DATABASE_URL": " (Compose builds DATABASE_URL from POSTGRES_PASSWORD in .env)"}
 
 
 def _refuse_placeholder_password(name: str, url: str) -> None:
     password = urlsplit(url).password
     if password is not None and (not password or password.lower() in PLACEHOLDER_PASSWORDS):
-        raise SettingsError(
-            f"{name} has an empty or placeholder password: set a real one{_PASSWORD_SOURCE.get(name, '')}"
-        )
+        raise SettingsError(f"{name} has an empty or placeholder password: set a real one")
+
+
+def read_secret(name: str, variable: str, environ: Mapping[str, str]) -> str:
+    """A secret: the variable when a platform can only inject variables (CI, ECS), else the file
+    `name` in SECRETS_DIR (default /run/secrets, where Compose and Kubernetes mount it).
+
+    Trailing newlines are stripped, as the official images' entry points do (`$(< file)`), so
+    the app and PostgreSQL read the same password. A missing, unreadable or empty file stops
+    the app with the file's path.
+    """
+    value = environ.get(variable, "")
+    if value.strip():
+        return value
+    path = Path(environ.get("SECRETS_DIR", "").strip() or "/run/secrets") / name
+    try:
+        value = path.read_text(encoding="utf-8").rstrip("\n")
+    except FileNotFoundError:
+        raise SettingsError(f"{path} is missing: the secret {name} (or the variable {variable}) is required") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path} cannot be read ({getattr(error, 'strerror', None) or error})") from None
+    if not value.strip():
+        raise SettingsError(f"{path} is empty: the secret {name} needs a value")
+    return value
+
+
+def database_url_from(environ: Mapping[str, str]) -> str:
+    """The SQLAlchemy URL from POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_DB and the
+    password's secret file: no container's environment carries the password."""
+    password = read_secret("postgres_password", "POSTGRES_PASSWORD", environ)
+    if password.lower() in PLACEHOLDER_PASSWORDS:
+        raise SettingsError("postgres_password is a placeholder password: set a real one")
+    parts = {}
+    for name in ("POSTGRES_HOST", "POSTGRES_USER", "POSTGRES_DB"):
+        parts[name] = environ.get(name, "").strip()
+        if not parts[name]:
+            raise SettingsError(f"{name} is not set: the app cannot start without it (see .env.example)")
+    port = environ.get("POSTGRES_PORT", "").strip() or "5432"
+    if not port.isdigit():
+        raise SettingsError(f"POSTGRES_PORT={port!r} is not a port number")
+    url = URL.create(
+        "postgresql+psycopg",
+        username=parts["POSTGRES_USER"],
+        password=password,
+        host=parts["POSTGRES_HOST"],
+        port=int(port),
+        database=parts["POSTGRES_DB"],
+    )
+    return url.render_as_string(hide_password=False)

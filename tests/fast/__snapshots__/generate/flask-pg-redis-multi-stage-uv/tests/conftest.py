@@ -2,7 +2,7 @@
 
 The app connects to its servers at start-up, so the tests that use it, and the store and
 counter tests, need real ones, named by environment variables:
-  DATABASE_URL  PostgreSQL, e.g. postgresql+psycopg://app:${POSTGRES_PASSWORD}@127.0.0.1:5432/app
+  POSTGRES_HOST PostgreSQL, e.g. 127.0.0.1 (with POSTGRES_PORT, POSTGRES_USER, POSTGRES_DB and the secret in SECRETS_DIR)
   REDIS_URL     Redis, e.g. redis://127.0.0.1:6379/0
 When a variable is not set, those tests are SKIPPED with the reason printed, so a bare
 `pytest` still runs the rest; CI sets the variables and runs every test.
@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.counter import delete_keys
-from app.settings import Settings
+from app.settings import database_url_from, Settings
 from app.store import drop_schema
 from tests.api import Api
 from tests.migrations import upgrade
@@ -48,7 +48,8 @@ def database_schema() -> str:
 
 @pytest.fixture(scope="session")
 def database_url(database_schema: str) -> Iterator[str]:
-    url = env_or_skip("DATABASE_URL", "a PostgreSQL database")
+    env_or_skip("POSTGRES_HOST", "a PostgreSQL database")
+    url = database_url_from(os.environ)
     # The tables, as `alembic upgrade head` makes them for the app.
     upgrade(url, database_schema)
     yield url

@@ -11,7 +11,7 @@ ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
 
 def alembic_config(database_url: str, schema: str) -> Config:
     config = Config(str(ALEMBIC_INI))
-    # migrations/env.py takes these before DATABASE_URL and DATABASE_SCHEMA.
+    # migrations/env.py takes these before the app's database and DATABASE_SCHEMA.
     config.attributes["database_url"] = database_url
     config.attributes["schema"] = schema
     return config
