@@ -82,6 +82,8 @@ export const addKubernetes: Command = {
       server: deployment.server,
       services: SERVICE_KEYS.filter((key) => a[key]),
       ...(a.migrations ? { migrations: ALEMBIC_MIGRATIONS } : {}),
+      // A project whose compose.yaml mounts the password as a file: its app reads it there.
+      ...(deployment.secretsAsFiles ? { secretsAsFiles: true } : {}),
     });
     const context: KubernetesContext = { generator: { name: GENERATOR_NAME, version }, kubernetes: facts, q: QUOTERS };
     const warnings = [...deployment.warnings];

@@ -59,6 +59,7 @@ export function detectDeployment(dir: string): DeploymentDetected {
     ...(hasAlembic || answers?.migrations ? { migrations: true } : {}),
     ...(answers?.postgres !== undefined || compose.postgres ? { postgres: answers?.postgres ?? compose.postgres } : {}),
     ...(answers?.redis !== undefined || compose.redis ? { redis: answers?.redis ?? compose.redis } : {}),
+    ...(compose.secretsAsFiles ? { secretsAsFiles: true } : {}),
     hasDockerfile: dockerfileText !== undefined,
     notes,
     warnings,
@@ -176,7 +177,7 @@ function createdUid(user: string, instructions: Instruction[], args: (i: Instruc
 
 // --- compose.yaml -----------------------------------------------------------------------
 
-function readCompose(root: string, notes: string[]): { image?: string; postgres?: boolean; redis?: boolean } {
+function readCompose(root: string, notes: string[]): { image?: string; postgres?: boolean; redis?: boolean; secretsAsFiles?: boolean } {
   const text = readIfFile(path.join(root, 'compose.yaml')) ?? readIfFile(path.join(root, 'compose.yml'));
   if (text === undefined) return {};
   let doc: unknown;
@@ -193,7 +194,11 @@ function readCompose(root: string, notes: string[]): { image?: string; postgres?
   // The app: the service built from this repository.
   const app = entries.find(([, s]) => s?.build !== undefined)?.[1];
   const image = typeof app?.image === 'string' ? app.image.replace(/@.*$/, '').replace(/:[^/:]*$/, '') : undefined;
-  const out = { postgres: uses('postgres'), redis: uses('redis') };
+  // Our convention (issue 23): the password is the file secret postgres_password, which the app reads.
+  const secrets = (doc as { secrets?: unknown }).secrets;
+  const secretsAsFiles = typeof secrets === 'object' && secrets !== null && 'postgres_password' in secrets ? true : undefined;
+  if (secretsAsFiles) notes.push('the database password: the secret file postgres_password of compose.yaml (mounted from a Secret)');
+  const out = { postgres: uses('postgres'), redis: uses('redis'), ...(secretsAsFiles ? { secretsAsFiles } : {}) };
   if (image && !imageNameProblem(image)) {
     notes.push(`image ${image}: compose.yaml`);
     return { image, ...out };

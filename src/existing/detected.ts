@@ -79,6 +79,11 @@ export interface DeploymentDetected {
   server: ServerKind;
   migrations?: boolean;
   postgres?: boolean;
+  /**
+   * compose.yaml gives the app its database password as the secret file postgres_password (a
+   * project generated since issue 23): the manifests mount it the same way.
+   */
+  secretsAsFiles?: boolean;
   redis?: boolean;
   /** The repository has a Dockerfile (the manifests run its image). */
   hasDockerfile: boolean;

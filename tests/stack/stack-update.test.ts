@@ -83,69 +83,24 @@ describe.skipIf(!state.available)(state.available ? 'an updated project under Do
     });
   });
 
-  // Issue 23: a project made by the generator from before secret files (its password in .env,
-  // its database initialised with it) holds data; `update` moves the password to
-  // secrets/postgres_password, and the stack comes up on the same volume with the data there
-  // and the password in no container's environment.
-  test('a project from before secret files, with data: update writes its password to secrets/postgres_password; up --wait, the data is there, the password in no environment', { timeout: 900_000 }, async () => {
+  // A project without migrations (from before them, or --no-migrations) whose database already
+  // holds items, turned on later as the README says: `"migrations": true` in the answers file,
+  // `update`, then `alembic stamp head` once through the migrate service.
+  // The same journey carries issue 23's (one pair of image builds for both): the project is made
+  // by the generator from before secret files (built from git), its password in .env and its
+  // database initialised with it; `update` moves the password to secrets/postgres_password, and
+  // after it the items are there and the password is in no container's environment.
+  test('migrations turned on later, in a project from before secret files: update writes .env\'s password to secrets/postgres_password; the first migration fails on the existing table until `alembic stamp head`; then the stack is healthy, the items are kept, the password is in no environment', { timeout: 900_000 }, async () => {
     if (!state.available) return;
-    const engine = engineFor(state.engines, COMBOS.length + 1);
-    const parent = tempDir('cpda-stack-update-secret-');
-    const name = 'secret-move';
+    const engine = engineFor(state.engines, COMBOS.length);
+    const parent = tempDir('cpda-stack-update-');
+    const name = 'later-migrations';
     const oldCli = buildOldGenerator(BEFORE_SECRET_FILES);
-    execFileSync('node', [oldCli, name, '--yes', '--framework', 'fastapi', '--postgres', '--no-redis', '--dockerfile', 'standard', '--package-manager', 'uv'], { cwd: parent, stdio: 'pipe' });
+    execFileSync('node', [oldCli, name, '--yes', '--framework', 'flask', '--postgres', '--no-redis', '--dockerfile', 'standard', '--package-manager', 'uv', '--no-migrations'], { cwd: parent, stdio: 'pipe' });
     const dir = path.join(parent, name);
     const envBefore = readFileSync(path.join(dir, '.env'), 'utf8');
     const password = parseDotenv(envBefore).POSTGRES_PASSWORD!;
     expect(password, 'the old generator wrote a password into .env').toMatch(/^[A-Za-z0-9_-]{20,}$/);
-    const port = HOST_PORT + COMBOS.length + 1;
-    writeFileSync(path.join(dir, 'ports.yaml'), `services:\n  app:\n    ports: !override\n      - "${port}:8000"\n`);
-    const files = ['-f', 'compose.yaml', '-f', 'ports.yaml'];
-    const url = `http://127.0.0.1:${port}`;
-    const up = () => compose(engine, dir, [...files, 'up', '--build', '--wait', '--wait-timeout', '150'], { timeoutMs: 800_000 });
-    try {
-      const before = await up();
-      expect(before.code, `the old project: up --build --wait\n${tail(before, 40)}`).toBe(0);
-      const created = await http(engine, 'POST', `${url}/items`, { name: 'made before the update' });
-      expect(created.status, `POST /items: ${created.body}`).toBe(201);
-
-      const update = await runMain(['update', '--yes'], { cwd: dir });
-      expect(update.code, `update\n${update.stderr}`).toBe(0);
-      expect(update.stderr).toMatch(/^secrets\/postgres_password written with the POSTGRES_PASSWORD of \.env, so your database keeps its password; .*$/m);
-      expect(readFileSync(path.join(dir, 'secrets/postgres_password'), 'utf8')).toBe(`${password}\n`);
-      expect(statSync(path.join(dir, 'secrets')).mode & 0o777).toBe(0o700);
-      expect(readFileSync(path.join(dir, '.env'), 'utf8'), '.env is left as it was').toBe(envBefore);
-
-      const after = await up();
-      expect(after.code, `after the update: up --build --wait\n${tail(after, 40)}`).toBe(0);
-      const kept = await http(engine, 'GET', `${url}/items/${(created.json as { id: number }).id}`);
-      expect([kept.status, kept.json], 'the item made before the update').toEqual([200, created.json]);
-      const ids = (await compose(engine, dir, [...files, 'ps', '-q'])).stdout.trim().split('\n').filter(Boolean);
-      expect(ids.length, 'the running containers').toBeGreaterThan(1);
-      for (const id of ids) {
-        const inspect = await docker(engine, ['inspect', id]);
-        expect(inspect.stdout.includes(password), `docker inspect ${id} holds the password`).toBe(false);
-      }
-      const app = (await compose(engine, dir, [...files, 'ps', '-q', 'app'])).stdout.trim();
-      const environs = await docker(engine, ['exec', app, 'python', '-c', 'import glob\nfor f in glob.glob("/proc/[0-9]*/environ"):\n    print(open(f, "rb").read())']);
-      expect(environs.code, environs.stderr).toBe(0);
-      expect(environs.stdout, "the app's processes").toContain('POSTGRES_HOST');
-      expect(environs.stdout.includes(password), "an app process's environment holds the password").toBe(false);
-    } finally {
-      await compose(engine, dir, [...files, 'down', '-v', '--remove-orphans'], { timeoutMs: 180_000 });
-    }
-  });
-
-  // A project without migrations (from before them, or --no-migrations) whose database already
-  // holds items, turned on later as the README says: `"migrations": true` in the answers file,
-  // `update`, then `alembic stamp head` once through the migrate service.
-  test('migrations turned on later: the first migration fails on the existing table until `alembic stamp head`; then the stack is healthy and the items are kept', { timeout: 900_000 }, async () => {
-    if (!state.available) return;
-    const options = optionsFor({ name: 'later-migrations', framework: 'flask', postgres: true, redis: false, dockerfile: 'standard', packageManager: 'uv', migrations: false });
-    const engine = engineFor(state.engines, COMBOS.length);
-    const dir = path.join(tempDir('cpda-stack-update-'), options.name);
-    writeFiles(dir, renderProject(options, OLD_VERSION));
-    createDotEnv(dir);
     const port = HOST_PORT + COMBOS.length;
     writeFileSync(path.join(dir, 'ports.yaml'), `services:\n  app:\n    ports: !override\n      - "${port}:8000"\n`);
     const files = ['-f', 'compose.yaml', '-f', 'ports.yaml'];
@@ -164,6 +119,10 @@ describe.skipIf(!state.available)(state.available ? 'an updated project under Do
       const update = await runMain(['update', '--yes'], { cwd: dir });
       expect(update.code, `update\n${update.stdout}${update.stderr}`).toBe(0);
       expect(readFileSync(path.join(dir, 'compose.yaml'), 'utf8'), 'compose.yaml after the update').toMatch(/^ {2}migrate:$/m);
+      expect(update.stderr).toMatch(/^secrets\/postgres_password written with the POSTGRES_PASSWORD of \.env, so your database keeps its password; .*$/m);
+      expect(readFileSync(path.join(dir, 'secrets/postgres_password'), 'utf8')).toBe(`${password}\n`);
+      expect(statSync(path.join(dir, 'secrets')).mode & 0o777).toBe(0o700);
+      expect(readFileSync(path.join(dir, '.env'), 'utf8'), '.env is left as it was').toBe(envBefore);
 
       const unstamped = await up();
       expect(unstamped.code, `up --wait succeeded although the first migration meets an existing table\n${tail(unstamped, 40)}`).not.toBe(0);
@@ -176,6 +135,15 @@ describe.skipIf(!state.available)(state.available ? 'an updated project under Do
       expect(after.code, `docker compose up --build --wait, after the stamp\n${tail(after, 40)}`).toBe(0);
       const kept = await http(engine, 'GET', `${url}/items/${(created.json as { id: number }).id}`);
       expect([kept.status, kept.json], 'the item made before migrations').toEqual([200, created.json]);
+      // The password reached PostgreSQL's volume through .env once; now it is in no environment.
+      const ids = (await compose(engine, dir, [...files, 'ps', '-a', '-q'])).stdout.trim().split('\n').filter(Boolean);
+      expect(ids.length, 'the containers').toBeGreaterThan(2);
+      for (const id of ids) expect((await docker(engine, ['inspect', id])).stdout.includes(password), `docker inspect ${id} holds the password`).toBe(false);
+      const app = (await compose(engine, dir, [...files, 'ps', '-q', 'app'])).stdout.trim();
+      const environs = await docker(engine, ['exec', app, 'python', '-c', 'import glob\nfor f in glob.glob("/proc/[0-9]*/environ"):\n    print(open(f, "rb").read())']);
+      expect(environs.code, environs.stderr).toBe(0);
+      expect(environs.stdout, "the app's processes").toContain('POSTGRES_HOST');
+      expect(environs.stdout.includes(password), "an app process's environment holds the password").toBe(false);
     } finally {
       await compose(engine, dir, [...files, 'down', '-v', '--remove-orphans'], { timeoutMs: 180_000 });
     }
