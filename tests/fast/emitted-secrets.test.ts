@@ -46,7 +46,7 @@ const VARIANTS: [string, Variant][] = combinationsUnderTest({ keep: ['flask-pg-r
     [id, o],
     [`${id} --deploy kubernetes`, { ...o, deploy: ['kubernetes'] }],
     ...(o.postgres ? ([[`${id} --no-migrations --deploy kubernetes`, { ...o, migrations: false, deploy: ['kubernetes'] }]] as [string, Variant][]) : []),
-    [`${id} --no-ci --no-lint --no-dependabot`, { ...o, ci: false, lint: false, dependabot: false }],
+    [`${id} --no-ci --no-lint --no-dependabot`, { ...o, ci: 'none', lint: false, dependabot: false }],
   ] as [string, Variant][];
 });
 const rendered = new Map(VARIANTS.map(([id, options]) => [id, render(options)]));
