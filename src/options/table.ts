@@ -291,6 +291,14 @@ const ROWS: readonly Row[] = [
     commands: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
   },
   {
+    key: 'devcontainer',
+    flag: 'devcontainer',
+    kind: 'boolean',
+    message: 'Add a dev container and a debugger (debugpy, attached from VS Code or any DAP client)?',
+    help: '.devcontainer/: the development stack with the dev dependencies and the app under debugpy (127.0.0.1:5678); .vscode/launch.json attaches to it',
+    commands: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
+  },
+  {
     key: 'image',
     flag: 'image',
     kind: 'text',

@@ -306,7 +306,7 @@ describe.each(COMBOS.map((c) => [comboId(c), c] as const))('%s', (id, combo) => 
       generator: 'create-python-docker-app',
       version: PACKAGE_VERSION,
       // The options that only add files are on by default.
-      answers: { name: path.basename(g().dir), description: DESCRIPTION, ...combo, ci: true, dependabot: true, lint: true },
+      answers: { name: path.basename(g().dir), description: DESCRIPTION, ...combo, ci: true, dependabot: true, lint: true, devcontainer: true },
     });
   });
 
