@@ -30,7 +30,7 @@ export * from './values.js';
 export { allCombinations, comboId } from './combinations.js';
 
 /** The commands, each with the options it takes from the table (`add service` is the plop `service` generator's; `update` takes none: it reads the project's answers file). */
-export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add service' | 'update';
+export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add devcontainer' | 'add service' | 'update';
 
 /** How one command uses an option. */
 export interface OptionUse<K extends OptionKey = OptionKey> {
@@ -140,6 +140,7 @@ const ROWS: readonly Row[] = [
     commands: {
       'add docker': { default: '.', ask: false },
       'add kubernetes': { default: '.', ask: false },
+      'add devcontainer': { default: '.', ask: false },
       'add service': { default: '.', ask: false },
     },
   },
