@@ -80,7 +80,7 @@ describe('injected prompter', () => {
     const run = await runMain(['shop', '--framework', 'flask', '--no-postgres', '--dockerfile', 'multi-stage', '--json', '--dry-run'], { cwd, tty: true, prompter });
     expect(run.code, run.stderr).toBe(0);
     // Without PostgreSQL, migrations are not asked: there is nothing to migrate.
-    expect(prompter.asked.map((q) => q.key)).toEqual(['setup', 'description', 'python', 'redis', 'packageManager', 'deploy', 'ci', 'dependabot', 'lint']);
+    expect(prompter.asked.map((q) => q.key)).toEqual(['setup', 'description', 'python', 'redis', 'packageManager', 'deploy', 'ci', 'dependabot', 'lint', 'devcontainer']);
     expect(JSON.parse(run.stdout).options).toEqual({
       name: 'shop',
       description: 'A Python web service',
@@ -94,6 +94,7 @@ describe('injected prompter', () => {
       ci: true,
       dependabot: false,
       lint: true,
+      devcontainer: true,
       migrations: false,
     });
   });
@@ -101,7 +102,7 @@ describe('injected prompter', () => {
   it('asks nothing when every option is a flag', async () => {
     const cwd = tempDir();
     const prompter = scriptedPrompter({});
-    const argv = ['shop', '--description', 'd', '--framework', 'fastapi', '--python', '3.12', '--redis', '--postgres', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--ci', '--no-dependabot', '--lint', '--migrations', '--dry-run'];
+    const argv = ['shop', '--description', 'd', '--framework', 'fastapi', '--python', '3.12', '--redis', '--postgres', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--ci', '--no-dependabot', '--lint', '--devcontainer', '--migrations', '--dry-run'];
     const run = await runMain(argv, { cwd, tty: true, prompter });
     expect(run.code, run.stderr).toBe(0);
     expect(prompter.asked).toEqual([]);
@@ -279,6 +280,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
       ci: true,
       dependabot: false,
       lint: true,
+      devcontainer: true,
       migrations: false,
     });
     expect(listFiles(path.join(cwd, 'pty-app'))).toContain('deploy/kubernetes/base/deployment.yaml');
@@ -287,7 +289,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
   it('with --json, the prompts draw on stderr and stdout gets the one JSON document only', async () => {
     const cwd = tempDir();
     const out = path.join(tempDir(), 'out.json');
-    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'GitHub Actions', 'Dependabot', 'ruff', 'Alembic'];
+    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'GitHub Actions', 'Dependabot', 'ruff', 'dev container', 'Alembic'];
     const run = await runOnPty(['--json'], steps.map((expect, i) => ({ expect, send: answerOnPty(i, 'json-app') })), { cwd, stdoutFile: out });
     expect(run.failedStep, run.text).toBeNull();
     expect(run.status, run.text).toBe(0);
@@ -332,7 +334,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
 
   it('NO_COLOR: prompts and report without a single colour code on a terminal', async () => {
     const cwd = tempDir();
-    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'GitHub Actions', 'Dependabot', 'ruff', 'Alembic'];
+    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'GitHub Actions', 'Dependabot', 'ruff', 'dev container', 'Alembic'];
     const plain = await runOnPty([], steps.map((expect, i) => ({ expect, send: answerOnPty(i, 'plain') })), { cwd, env: { NO_COLOR: '1' } });
     expect(plain.status, plain.text).toBe(0);
     expect(plain.text).toContain('Done:');

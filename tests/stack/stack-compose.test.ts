@@ -46,7 +46,7 @@ const IN_FLIGHT = onePer(projects, 'framework');
  * stacks that run each framework's server (its debug command) and each package manager's
  * install (its Dockerfile branch).
  */
-const DEBUGGED = coverEach(projects, ['framework', 'packageManager']);
+const DEBUGGED = coverEach(projects.filter((p) => p.devcontainer), ['framework', 'packageManager']);
 /** The failing migration rebuilds the image: one stack with migrations per framework. */
 const FAILING_MIGRATION = onePer(projects, 'framework', (o) => o.migrations);
 const pythons = state.available ? standinPythons() : [];
@@ -526,7 +526,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
       });
 
       if (DEBUGGED.has(options))
-        test.sequential("development: under .devcontainer/compose.yaml debugpy is published on 127.0.0.1 only; a DAP client attaches with launch.json's path mapping, a breakpoint in the health route stops a request, which answers once continued", { timeout: BUILD_MS }, async ({ expect }) => {
+        test.sequential("development: under .devcontainer/compose.yaml debugpy is published on 127.0.0.1 only; a DAP client attaches with launch.json's path mapping, a breakpoint in the readiness route stops a request, which answers once continued", { timeout: BUILD_MS }, async ({ expect }) => {
           earlierStepsPassed(expect, 'development');
           const started = Date.now();
           const up = await composeIn(DEBUGGER, ['up', '--build', '--wait', '--wait-timeout', '150'], BUILD_MS);
@@ -539,15 +539,16 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
           expect(published.stdout.trim(), `${id}: docker compose port app ${debugPort}: ${tail(published)}`).toBe(`127.0.0.1:${debugPort}`);
           const [mapping] = attach.pathMappings;
           const localRoot = mapping!.localRoot.replace('${workspaceFolder}', dir);
+          // /ready, which Docker's health check (/health) never asks: only the client's request stops there.
           const file = healthRouteFile(dir);
-          const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('"ok"')) + 1;
-          const session = await inEngineNetwork(engine, ['python3', DAP_CLIENT, String(debugPort), url('/health'), file, String(line), localRoot, mapping!.remoteRoot], { timeoutMs: 120_000 });
+          const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('"status": "ready"')) + 1;
+          const session = await inEngineNetwork(engine, ['python3', DAP_CLIENT, String(debugPort), url('/ready'), file, String(line), localRoot, mapping!.remoteRoot], { timeoutMs: 120_000 });
           expect(session.code, `${id}: the DAP client:\n${tail(session)}\n${await logs(DEBUGGER)}`).toBe(0);
           expect(JSON.parse(session.stdout), `${id}: what the DAP client saw`).toEqual({
             breakpoint: { verified: true, line },
             stopped: { reason: 'breakpoint', path: file, line },
             answered_while_stopped: false,
-            answer: { status: 200, body: { status: 'ok' } },
+            answer: { status: 200, body: { status: 'ready' } },
           });
           console.log(`[stack] ${id}: the debugger's step took ${((Date.now() - started) / 1000).toFixed(1)} s`);
         });

@@ -41,6 +41,7 @@ def send(command: str, arguments: dict) -> int:
     sequence += 1
     body = json.dumps({"seq": sequence, "type": "request", "command": command, "arguments": arguments}).encode()
     sock.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    print(f"-> {command}", file=sys.stderr, flush=True)
     return sequence
 
 
@@ -56,7 +57,10 @@ def receive() -> dict:
         name, _, value = header.partition(b":")
         if name.lower() == b"content-length":
             length = int(value)
-    return json.loads(stream.read(length))
+    message = json.loads(stream.read(length))
+    # What arrived, on stderr: a failing run shows how far the session got.
+    print(f"<- {message.get('type')} {message.get('event') or message.get('command')}", file=sys.stderr, flush=True)
+    return message
 
 
 def wait_for(predicate, what: str) -> dict:
