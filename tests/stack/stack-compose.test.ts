@@ -26,11 +26,11 @@ import type { ExpectStatic } from 'vitest';
 import { allCombinations, comboId } from '../../src/options/table.js';
 import { createDotEnv } from '../support/compose-check.js';
 import { asUser, compose, docker, engineFor, http, inEngineNetwork, type HttpResponse } from '../support/docker.js';
-import type { EngineInfo } from '../support/engine.js';
+import { DOCKER_CLI, type EngineInfo } from '../support/engine.js';
 import { readFinalStage } from '../support/final-stage.js';
 import { holdReadmePorts } from '../support/readme-ports.js';
 import { generateInto } from '../support/generate.js';
-import { tail } from '../support/run.js';
+import { run, tail } from '../support/run.js';
 import { onePer, pairwiseProjects, projectLabel, projectName } from '../support/pairwise.js';
 import { standinPythons } from '../support/standin-images.js';
 
@@ -88,6 +88,8 @@ const DEVELOPMENT: string[] = []; // compose.yaml + compose.override.yaml, as `d
 const DEBUGGER = ['-f', 'compose.yaml', '-f', 'compose.override.yaml', '-f', '.devcontainer/compose.yaml'];
 /** A Debug Adapter Protocol client, run in the engine's network namespace as VS Code would attach from the host. */
 const DAP_CLIENT = fileURLToPath(new URL('../support/dap-attach.py', import.meta.url));
+/** @devcontainers/cli, a devDependency: the reference implementation of devcontainer.json. */
+const DEVCONTAINER_CLI = fileURLToPath(new URL('../../node_modules/@devcontainers/cli/devcontainer.js', import.meta.url));
 const STEP_MS = 180_000;
 const BUILD_MS = 900_000;
 const BUILD_STEP = 'production: the image builds from the project as generated';
@@ -532,6 +534,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
           const up = await composeIn(DEBUGGER, ['up', '--build', '--wait', '--wait-timeout', '150'], BUILD_MS);
           expect(up.code, `${id}: docker compose ${DEBUGGER.join(' ')} up --build --wait:\n${tail(up, 40)}\n${await logs(DEBUGGER)}`).toBe(0);
           console.log(`[stack] ${id}: the debugger's stack built and up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+          port = await publishedPort(DEBUGGER);
           const launch = JSON.parse(readFileSync(path.join(dir, '.vscode', 'launch.json'), 'utf8')) as LaunchJson;
           const attach = launch.configurations.find((c) => c.request === 'attach')!;
           const debugPort = attach.connect.port;
@@ -549,6 +552,18 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
             stopped: { reason: 'breakpoint', path: file, line },
             answered_while_stopped: false,
             answer: { status: 200, body: { status: 'ready' } },
+          });
+          // The Dev Containers CLI reads devcontainer.json as VS Code would (it asks the engine
+          // whether the dev container exists): the stack it names is the one debugged above.
+          const read = await run(process.execPath, [DEVCONTAINER_CLI, 'read-configuration', '--workspace-folder', dir, '--docker-path', DOCKER_CLI], {
+            env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_HOST: engine.host, DOCKER_CONFIG: engine.configDir },
+            timeoutMs: 60_000,
+          });
+          expect(read.code, `${id}: devcontainer read-configuration:\n${tail(read)}`).toBe(0);
+          expect(JSON.parse(read.stdout).configuration, `${id}: devcontainer.json as the Dev Containers CLI reads it`).toMatchObject({
+            dockerComposeFile: ['../compose.yaml', '../compose.override.yaml', 'compose.yaml'],
+            service: 'app',
+            overrideCommand: false,
           });
           console.log(`[stack] ${id}: the debugger's step took ${((Date.now() - started) / 1000).toFixed(1)} s`);
         });

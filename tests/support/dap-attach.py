@@ -59,7 +59,7 @@ def receive() -> dict:
             length = int(value)
     message = json.loads(stream.read(length))
     # What arrived, on stderr: a failing run shows how far the session got.
-    print(f"<- {message.get('type')} {message.get('event') or message.get('command')}", file=sys.stderr, flush=True)
+    print(f"<- {message.get('type')} {message.get('event') or message.get('command')} {json.dumps(message.get('body'))[:200]}", file=sys.stderr, flush=True)
     return message
 
 
