@@ -25,6 +25,7 @@ export { VERSION };
 const ADD_COMMANDS: Record<string, () => Promise<Command>> = {
   docker: async () => (await import('./commands/add-docker.js')).addDocker,
   kubernetes: async () => (await import('./commands/add-kubernetes.js')).addKubernetes,
+  devcontainer: async () => (await import('./commands/add-devcontainer.js')).addDevcontainer,
 };
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

@@ -17,6 +17,7 @@ import { ITEM_LIMITS } from '../features/items.js';
 import { RUNTIME_LIMITS } from '../features/runtime-limits.js';
 import { chosenDeployTargets, type DeployInput } from '../features/deploy-targets.js';
 import { kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes/index.js';
+import { DEBUG_PORT, debugCommand, devcontainerFeature, devImage, EXTENSIONS } from '../features/devcontainer/index.js';
 import { LINE_LENGTH, lintFeature, PRE_COMMIT, RUFF_RULES } from '../features/lint/index.js';
 import { projectUvLock, readLock, type StoredLockFile } from '../features/locks.js';
 import { memoryStore } from '../features/memory/index.js';
@@ -106,6 +107,8 @@ export interface RenderContext {
   dependabot: { updates: DependabotUpdate[]; cooldownDays: number } | undefined;
   /** renovate.json, with --dependabot and --ci gitlab (Dependabot runs only on GitHub). */
   renovate: { config: object; groups: RenovateGroup[]; cooldownDays: number } | undefined;
+  /** .devcontainer/ and .vscode/launch.json, with --devcontainer: debugpy's port, the development image and command. */
+  devcontainer: { port: number; image: string; command: string[]; extensions: readonly string[]; interpreter: string } | undefined;
   /** ruff's settings, scripts/lint and .pre-commit-config.yaml, with --lint. */
   lint: { lineLength: number; rules: readonly string[]; targetVersion: string; preCommit: typeof PRE_COMMIT } | undefined;
   /** The chosen services, in file order, and the subsets the generic files loop over. */
@@ -377,6 +380,16 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     renovate: renovate
       ? { config: renovateConfig({ packageManager: options.packageManager, kubernetesImages }), groups: renovateGroups({ packageManager: options.packageManager, kubernetesImages }), cooldownDays: COOLDOWN_DAYS }
       : undefined,
+    devcontainer: options.devcontainer
+      ? {
+          port: DEBUG_PORT,
+          image: devImage(options.name),
+          command: debugCommand(server.devCommand, DEBUG_PORT),
+          extensions: EXTENSIONS,
+          // uv's venv; pip installs into the image's Python.
+          interpreter: options.packageManager === 'uv' ? '/app/.venv/bin/python' : '/usr/local/bin/python',
+        }
+      : undefined,
     // The oldest Python the lock allows, not the image's: the code runs on every one of them.
     lint: options.lint ? { lineLength: LINE_LENGTH, rules: RUFF_RULES, targetVersion: `py${PYTHON_VERSIONS[0].replace('.', '')}`, preCommit: PRE_COMMIT } : undefined,
     services,
@@ -419,6 +432,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
       ...(options.ci === 'gitlab' ? [gitlabCiFeature] : []),
       ...(dependabot ? [dependabotFeature] : []),
       ...(renovate ? [renovateFeature] : []),
+      ...(options.devcontainer ? [devcontainerFeature] : []),
       ...(kubernetes ? kubernetesLayers(kubernetes).map((layer): Feature => ({ layer })) : []),
       ...deployTargets.flatMap(({ target, facts }) => target.layers(facts).map((layer): Feature => ({ layer }))),
     ].map((f) => f.layer),

@@ -74,6 +74,10 @@ export const PINS = {
   // Lint and format (scripts/lint, .pre-commit-config.yaml); the same release as the
   // ruff-pre-commit rev below and the ruff our own checks run (tests/support/field-checkers.ts).
   ruff: { name: 'ruff', version: '0.17.5' },
+  // The debugger the development image starts the app under (.devcontainer/, --devcontainer);
+  // a development dependency only: never in the production image. One py2.py3-none-any wheel
+  // serves every Python we offer (3.12-3.15).
+  debugpy: { name: 'debugpy', version: '1.8.22' },
 } as const satisfies Record<string, Requirement>;
 
 /**

@@ -72,6 +72,7 @@ export function existingAppContext(options: DockerAppOptions, generatorVersion: 
     ci: 'none',
     dependabot: false,
     lint: false,
+    devcontainer: false,
   };
   return buildContext(project, generatorVersion, {
     target: options.app,

@@ -72,8 +72,9 @@ const flask: FrameworkFeature = {
   layer: 'flask',
   label: 'Flask',
   requirements: [PINS.flask, PINS.gunicorn],
-  // jsonschema: the tests check each response against the OpenAPI document (app/openapi.json).
-  devRequirements: [PINS.pytest, PINS.jsonschema],
+  // jsonschema: the tests check each response against the OpenAPI document (app/openapi.json);
+  // debugpy: the development image's debugger (.devcontainer/).
+  devRequirements: [PINS.pytest, PINS.jsonschema, PINS.debugpy],
   server: serverFor('flask', DEFAULT_TARGETS.flask, APP_PORT),
   appFactory: { module: 'app', name: 'create_app' },
 };
@@ -82,8 +83,9 @@ const fastapi: FrameworkFeature = {
   layer: 'fastapi',
   label: 'FastAPI',
   requirements: [PINS.fastapi, PINS.uvicornServer, PINS.uvloop, PINS.httptools, PINS.watchfiles, PINS.pydanticSettings],
-  // jsonschema: the tests check each response against the OpenAPI document FastAPI generates.
-  devRequirements: [PINS.pytest, PINS.httpx, PINS.jsonschema],
+  // jsonschema: the tests check each response against the OpenAPI document FastAPI generates;
+  // debugpy: the development image's debugger (.devcontainer/).
+  devRequirements: [PINS.pytest, PINS.httpx, PINS.jsonschema, PINS.debugpy],
   server: serverFor('fastapi', DEFAULT_TARGETS.fastapi, APP_PORT),
   appFactory: { module: 'app.main', name: 'create_app' },
 };

@@ -33,7 +33,7 @@ export * from './values.js';
 export { allCombinations, comboId } from './combinations.js';
 
 /** The commands, each with the options it takes from the table (`add service` is the plop `service` generator's; `update` takes none: it reads the project's answers file). */
-export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add deploy' | 'add service' | 'update';
+export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add deploy' | 'add devcontainer' | 'add service' | 'update';
 
 /** How one command uses an option. */
 export interface OptionUse<K extends OptionKey = OptionKey> {
@@ -161,6 +161,7 @@ const ROWS: readonly Row[] = [
     commands: {
       'add docker': { default: '.', ask: false },
       'add kubernetes': { default: '.', ask: false },
+      'add devcontainer': { default: '.', ask: false },
       'add service': { default: '.', ask: false },
     },
   },
@@ -314,6 +315,14 @@ const ROWS: readonly Row[] = [
     kind: 'boolean',
     message: 'Configure ruff (lint and format) with a pre-commit hook?',
     help: 'ruff settings in pyproject.toml, scripts/lint and .pre-commit-config.yaml',
+    commands: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
+  },
+  {
+    key: 'devcontainer',
+    flag: 'devcontainer',
+    kind: 'boolean',
+    message: 'Add a dev container and a debugger (debugpy, attached from VS Code or any DAP client)?',
+    help: '.devcontainer/: the development stack with the dev dependencies and the app under debugpy (127.0.0.1:5678); .vscode/launch.json attaches to it',
     commands: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
   },
   {

@@ -60,6 +60,11 @@ export interface ProjectOptions extends Record<ServiceKey, boolean> {
   dependabot: boolean;
   /** ruff settings in pyproject.toml, scripts/lint and .pre-commit-config.yaml. */
   lint: boolean;
+  /**
+   * .devcontainer/ (a development image with the dev dependencies, the app under debugpy on
+   * 127.0.0.1:5678) and .vscode/launch.json, which attaches to it.
+   */
+  devcontainer: boolean;
 }
 
 /** What the `add` commands also need to know of an existing repository. */
@@ -92,7 +97,7 @@ export type AnswerKey = Exclude<keyof ProjectOptions, 'name'>;
 export type Answers = Partial<OptionValues>;
 
 /** The options that only add files of their own (each defaults to on); the combinations leave them at that. */
-export type ExtraOptionKey = 'ci' | 'dependabot' | 'lint';
+export type ExtraOptionKey = 'ci' | 'dependabot' | 'lint' | 'devcontainer';
 
 /** A project's structural options: what the combination tests, snapshots and the lock store vary. */
 export type Combination = Omit<ProjectOptions, 'name' | 'description' | ExtraOptionKey>;

@@ -198,6 +198,7 @@ describe('without a terminal it never asks', () => {
       ci: 'github',
       dependabot: true,
       lint: true,
+      devcontainer: true,
     });
   });
 
@@ -417,7 +418,7 @@ describe('the answers file', () => {
     expect(stamped).toEqual({
       generator: 'create-python-docker-app',
       version: PACKAGE_VERSION,
-      answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: [], migrations: true, ci: 'github', dependabot: true, lint: true },
+      answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: [], migrations: true, ci: 'github', dependabot: true, lint: true, devcontainer: true },
     });
     // The record `update` merges against: every other file, by its sha256 (and BASE_FILE, its text).
     // .env is the user's (random secrets): never recorded, and never reproduced.

@@ -69,6 +69,8 @@ function published(config: Config): string[] {
 
 const DEVELOPMENT = ['compose.yaml', 'compose.override.yaml'];
 const PRODUCTION = ['compose.yaml'];
+/** The development stack with the app under debugpy (.devcontainer/compose.yaml, --devcontainer). */
+const DEBUGGER = [...DEVELOPMENT, '.devcontainer/compose.yaml'];
 
 describe.skipIf(!existsSync(COMPOSE_BIN))(
   existsSync(COMPOSE_BIN) ? 'docker-compose config' : `docker-compose config (skipped: ${COMPOSE_BIN} missing; run scripts/setup-test-env.sh)`,
@@ -83,6 +85,14 @@ describe.skipIf(!existsSync(COMPOSE_BIN))(
       it('DEV_BIND_ADDRESS=0.0.0.0 in .env opens them to every interface', async () => {
         const open = devPorts.map((p) => p.replace('127.0.0.1', '0.0.0.0'));
         expect(published((await sharedConfig(combo, DEVELOPMENT, 'DEV_BIND_ADDRESS=0.0.0.0')).config).sort()).toEqual(open.sort());
+      });
+
+      it("the debugger's stack publishes debugpy's port on 127.0.0.1 only, even with DEV_BIND_ADDRESS=0.0.0.0, and tags its image apart from production's", async () => {
+        const { config: debugging } = await sharedConfig(combo, DEBUGGER, 'DEV_BIND_ADDRESS=0.0.0.0');
+        expect(published(debugging).filter((p) => p.endsWith('->5678'))).toEqual(['app 127.0.0.1:5678->5678']);
+        const images = await Promise.all([sharedConfig(combo, PRODUCTION), sharedConfig(combo, DEBUGGER, 'DEV_BIND_ADDRESS=0.0.0.0')]);
+        const [production, debugged] = images.map(({ config }) => (config.services.app as { image?: string }).image);
+        expect(debugged).toBe(`${production}-dev`);
       });
 
       it('production (compose.yaml alone) publishes the app only', async () => {

@@ -319,7 +319,7 @@ describe.each(UNDER_TEST.map((c) => [comboId(c), c] as const))('%s', (id, combo)
       generator: 'create-python-docker-app',
       version: PACKAGE_VERSION,
       // The options that only add files are on by default.
-      answers: { name: path.basename(g().dir), description: DESCRIPTION, ...combo, ci: 'github', dependabot: true, lint: true },
+      answers: { name: path.basename(g().dir), description: DESCRIPTION, ...combo, ci: 'github', dependabot: true, lint: true, devcontainer: true },
     });
   });
 

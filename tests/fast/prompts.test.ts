@@ -29,7 +29,7 @@ describe('injected prompter', () => {
     expect(setup).toMatchObject({ kind: 'select', default: SETUP_CHOICES.recommended, choices: [SETUP_CHOICES.recommended, CUSTOMISE] });
     // The one line names every default it stands for, as its flag says it.
     expect(setup.message).toBe(
-      'Recommended setup: description "A Python web service", framework fastapi, python 3.14, postgres, redis, dockerfile standard, package-manager uv, deploy none, ci github, dependabot, lint, migrations',
+      'Recommended setup: description "A Python web service", framework fastapi, python 3.14, postgres, redis, dockerfile standard, package-manager uv, deploy none, ci github, dependabot, lint, devcontainer, migrations',
     );
     const { name: _, ...options } = JSON.parse(run.stdout).options;
     expect(options).toEqual(Object.fromEntries(PROJECT_OPTIONS.map((s) => [s.key, s.default])));
@@ -42,7 +42,7 @@ describe('injected prompter', () => {
     expect(run.code, run.stderr).toBe(0);
     // Without PostgreSQL there is nothing to migrate: migrations is neither shown nor asked.
     expect(prompter.asked.map((q) => q.message)).toEqual([
-      'Recommended setup: python 3.14, redis, dockerfile standard, package-manager uv, deploy none, ci github, dependabot, lint',
+      'Recommended setup: python 3.14, redis, dockerfile standard, package-manager uv, deploy none, ci github, dependabot, lint, devcontainer',
     ]);
     expect(JSON.parse(run.stdout).options).toMatchObject({ framework: 'flask', postgres: false, migrations: false, redis: true });
   });
@@ -50,7 +50,7 @@ describe('injected prompter', () => {
   it('one option left to ask is asked directly, without the recommended line', async () => {
     const cwd = tempDir();
     const prompter = scriptedPrompter({ lint: false });
-    const argv = ['shop', '--description', 'd', '--framework', 'fastapi', '--python', '3.12', '--redis', '--postgres', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--ci', '--no-dependabot', '--migrations', '--dry-run'];
+    const argv = ['shop', '--description', 'd', '--framework', 'fastapi', '--python', '3.12', '--redis', '--postgres', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--ci', '--no-dependabot', '--devcontainer', '--migrations', '--dry-run'];
     const run = await runMain(argv, { cwd, tty: true, prompter });
     expect(run.code, run.stderr).toBe(0);
     expect(prompter.asked.map((q) => q.key)).toEqual(['lint']);
@@ -77,11 +77,11 @@ describe('injected prompter', () => {
 
   it('asks only what the flags did not give', async () => {
     const cwd = tempDir();
-    const prompter = scriptedPrompter({ setup: CUSTOMISE, python: '3.14', redis: false, description: ENTER, packageManager: 'pip', deploy: ENTER, ci: ENTER, dependabot: false, lint: ENTER });
+    const prompter = scriptedPrompter({ setup: CUSTOMISE, python: '3.14', redis: false, description: ENTER, packageManager: 'pip', deploy: ENTER, ci: ENTER, dependabot: false, lint: ENTER, devcontainer: ENTER });
     const run = await runMain(['shop', '--framework', 'flask', '--no-postgres', '--dockerfile', 'multi-stage', '--json', '--dry-run'], { cwd, tty: true, prompter });
     expect(run.code, run.stderr).toBe(0);
     // Without PostgreSQL, migrations are not asked: there is nothing to migrate.
-    expect(prompter.asked.map((q) => q.key)).toEqual(['setup', 'description', 'python', 'redis', 'packageManager', 'deploy', 'ci', 'dependabot', 'lint']);
+    expect(prompter.asked.map((q) => q.key)).toEqual(['setup', 'description', 'python', 'redis', 'packageManager', 'deploy', 'ci', 'dependabot', 'lint', 'devcontainer']);
     expect(JSON.parse(run.stdout).options).toEqual({
       name: 'shop',
       description: 'A Python web service',
@@ -95,6 +95,7 @@ describe('injected prompter', () => {
       ci: 'github',
       dependabot: false,
       lint: true,
+      devcontainer: true,
       migrations: false,
     });
   });
@@ -102,7 +103,7 @@ describe('injected prompter', () => {
   it('asks nothing when every option is a flag', async () => {
     const cwd = tempDir();
     const prompter = scriptedPrompter({});
-    const argv = ['shop', '--description', 'd', '--framework', 'fastapi', '--python', '3.12', '--redis', '--postgres', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--ci', '--no-dependabot', '--lint', '--migrations', '--dry-run'];
+    const argv = ['shop', '--description', 'd', '--framework', 'fastapi', '--python', '3.12', '--redis', '--postgres', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--ci', '--no-dependabot', '--lint', '--devcontainer', '--migrations', '--dry-run'];
     const run = await runMain(argv, { cwd, tty: true, prompter });
     expect(run.code, run.stderr).toBe(0);
     expect(prompter.asked).toEqual([]);
@@ -163,7 +164,7 @@ describe('injected prompter', () => {
   it('an interactive run is reproduced byte for byte by --answers without a terminal', async () => {
     const cwd = tempDir();
     // Some options by flag, the rest asked: the order the answers arrive in must not matter.
-    const prompter = scriptedPrompter({ name: 'shop', setup: CUSTOMISE, description: 'Asked "politely"', framework: 'flask', python: ENTER, postgres: false, dockerfile: 'multi-stage', packageManager: ENTER, deploy: ENTER, ci: ENTER, dependabot: ENTER, lint: ENTER });
+    const prompter = scriptedPrompter({ name: 'shop', setup: CUSTOMISE, description: 'Asked "politely"', framework: 'flask', python: ENTER, postgres: false, dockerfile: 'multi-stage', packageManager: ENTER, deploy: ENTER, ci: ENTER, dependabot: ENTER, lint: ENTER, devcontainer: ENTER });
     const first = await runMain(['--redis'], { cwd, tty: true, prompter });
     expect(first.code, first.stderr).toBe(0);
     const elsewhere = tempDir();
@@ -257,6 +258,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
         { expect: 'CI pipeline', send: '\r' },
         { expect: 'Dependabot', send: 'n\r' },
         { expect: 'ruff', send: '\r' },
+        { expect: 'dev container', send: '\r' },
       ],
       { cwd },
     );
@@ -280,6 +282,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
       ci: 'github',
       dependabot: false,
       lint: true,
+      devcontainer: true,
       migrations: false,
     });
     expect(listFiles(path.join(cwd, 'pty-app'))).toContain('deploy/kubernetes/base/deployment.yaml');
@@ -288,7 +291,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
   it('with --json, the prompts draw on stderr and stdout gets the one JSON document only', async () => {
     const cwd = tempDir();
     const out = path.join(tempDir(), 'out.json');
-    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'CI pipeline', 'Dependabot', 'ruff', 'Alembic'];
+    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'CI pipeline', 'Dependabot', 'ruff', 'dev container', 'Alembic'];
     const run = await runOnPty(['--json'], steps.map((expect, i) => ({ expect, send: answerOnPty(i, 'json-app') })), { cwd, stdoutFile: out });
     expect(run.failedStep, run.text).toBeNull();
     expect(run.status, run.text).toBe(0);
@@ -320,7 +323,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
   it('re-asks an invalid name offering the normalized one, which Enter accepts', async () => {
     const cwd = tempDir();
     const run = await runOnPty(
-      ['My Shop!', '--no-postgres', '--no-redis', '--framework', 'fastapi', '--python', '3.13', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--ci', '--dependabot', '--lint', '--description', 'd'],
+      ['My Shop!', '--no-postgres', '--no-redis', '--framework', 'fastapi', '--python', '3.13', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--ci', '--dependabot', '--lint', '--devcontainer', '--description', 'd'],
       [{ expect: 'Project name \\(my-shop\\)', send: '\r' }],
       { cwd },
     );
@@ -333,7 +336,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
 
   it('NO_COLOR: prompts and report without a single colour code on a terminal', async () => {
     const cwd = tempDir();
-    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'CI pipeline', 'Dependabot', 'ruff', 'Alembic'];
+    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'CI pipeline', 'Dependabot', 'ruff', 'dev container', 'Alembic'];
     const plain = await runOnPty([], steps.map((expect, i) => ({ expect, send: answerOnPty(i, 'plain') })), { cwd, env: { NO_COLOR: '1' } });
     expect(plain.status, plain.text).toBe(0);
     expect(plain.text).toContain('Done:');

@@ -20,17 +20,18 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, inject, test } from 'vitest';
 import { secretLeaks } from '../support/secret-leaks.js';
 import type { ExpectStatic } from 'vitest';
 import { allCombinations, comboId } from '../../src/options/table.js';
 import { createDotEnv } from '../support/compose-check.js';
-import { asUser, compose, docker, engineFor, http, type HttpResponse } from '../support/docker.js';
-import type { EngineInfo } from '../support/engine.js';
+import { asUser, compose, docker, engineFor, http, inEngineNetwork, type HttpResponse } from '../support/docker.js';
+import { DOCKER_CLI, type EngineInfo } from '../support/engine.js';
 import { readFinalStage } from '../support/final-stage.js';
 import { holdReadmePorts } from '../support/readme-ports.js';
 import { generateInto } from '../support/generate.js';
-import { tail } from '../support/run.js';
+import { run, tail } from '../support/run.js';
 import { onePer, pairwiseProjects, projectLabel, projectName } from '../support/pairwise.js';
 import { standinPythons } from '../support/standin-images.js';
 
@@ -41,6 +42,12 @@ const projects = pairwiseProjects();
 const combos = projects.map((options, index) => [projectName(index), options] as const);
 /** The in-flight stop keeps the server busy for its whole graceful time: one stack per framework (the server's CMD). */
 const IN_FLIGHT = onePer(projects, 'framework');
+/**
+ * The debugger's stack builds the development image (.devcontainer/Dockerfile): the fewest
+ * stacks that run each framework's server (its debug command) and each package manager's
+ * install (its Dockerfile branch).
+ */
+const DEBUGGED = coverEach(projects.filter((p) => p.devcontainer), ['framework', 'packageManager']);
 /** The failing migration rebuilds the image: one stack with migrations per framework. */
 const FAILING_MIGRATION = onePer(projects, 'framework', (o) => o.migrations);
 const pythons = state.available ? standinPythons() : [];
@@ -78,6 +85,12 @@ const queues = new EngineQueues(state.available ? state.engines : []);
 
 const PRODUCTION = ['-f', 'compose.yaml'];
 const DEVELOPMENT: string[] = []; // compose.yaml + compose.override.yaml, as `docker compose` reads them by default
+/** The development stack with the app under debugpy, as the README's Debugging section starts it. */
+const DEBUGGER = ['-f', 'compose.yaml', '-f', 'compose.override.yaml', '-f', '.devcontainer/compose.yaml'];
+/** A Debug Adapter Protocol client, run in the engine's network namespace as VS Code would attach from the host. */
+const DAP_CLIENT = fileURLToPath(new URL('../support/dap-attach.py', import.meta.url));
+/** @devcontainers/cli, a devDependency: the reference implementation of devcontainer.json. */
+const DEVCONTAINER_CLI = fileURLToPath(new URL('../../node_modules/@devcontainers/cli/devcontainer.js', import.meta.url));
 const STEP_MS = 180_000;
 const BUILD_MS = 900_000;
 const BUILD_STEP = 'production: the image builds from the project as generated';
@@ -129,7 +142,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
 
       afterAll(async () => {
         if (!engine) return;
-        for (const files of [DEVELOPMENT, PRODUCTION]) await composeIn(files, ['down', '-v', '--remove-orphans']);
+        for (const files of [DEBUGGER, DEVELOPMENT, PRODUCTION]) await composeIn(files, ['down', '-v', '--remove-orphans']);
         release();
       }, STEP_MS);
 
@@ -260,7 +273,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
         }
       });
 
-      test.sequential('production: the app runs as UID 10001 and cannot write its code; .env, tests/ and working-copy junk stay out of the image', async ({ expect }) => {
+      test.sequential('production: the app runs as UID 10001 and cannot write its code; .env, tests/, working-copy junk and the debugger stay out of the image', async ({ expect }) => {
         earlierStepsPassed(expect);
         const script = [
           'test "$(id -u)" = 10001 || echo "runs as uid $(id -u)"',
@@ -270,6 +283,9 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
           'for p in /app /app/app; do test -e $p || echo "$p is missing"; test ! -w $p || echo "$p is writable by the app user"; done',
           'test ! -e /app/.env || echo ".env was copied into the image"',
           'test ! -e /app/tests || echo "tests/ was copied into the image"',
+          // The development dependencies (debugpy, the dev container's debugger) are the development image's only.
+          '! python -c "import debugpy" 2>/dev/null || echo "debugpy is in the production image"',
+          'test ! -e /app/.devcontainer || echo ".devcontainer/ was copied into the image"',
           // The image's own venv (uv's is /app/.venv) is no junk; anything else of the kind is.
           `junk=$(find /app -path ${venvOf(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')) ?? '/nonexistent'} -prune -o \\( -name .git -o -name .venv -o -name __pycache__ -o -name '*.egg-info' -o -name .pytest_cache \\) -print | tr '\\n' ' '); test -z "$junk" || echo "copied into the image: $junk"`,
           // What plantWorkingCopyJunk wrote, wherever it would have landed.
@@ -525,9 +541,63 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
           writeFileSync(file, original);
         }
       });
+
+      if (DEBUGGED.has(options))
+        test.sequential("development: under .devcontainer/compose.yaml debugpy is published on 127.0.0.1 only; a DAP client attaches with launch.json's path mapping, a breakpoint in the readiness route stops a request, which answers once continued", { timeout: BUILD_MS }, async ({ expect }) => {
+          earlierStepsPassed(expect, 'development');
+          const started = Date.now();
+          const up = await composeIn(DEBUGGER, ['up', '--build', '--wait', '--wait-timeout', '150'], BUILD_MS);
+          expect(up.code, `${id}: docker compose ${DEBUGGER.join(' ')} up --build --wait:\n${tail(up, 40)}\n${await logs(DEBUGGER)}`).toBe(0);
+          console.log(`[stack] ${id}: the debugger's stack built and up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+          port = await publishedPort(DEBUGGER);
+          const launch = JSON.parse(readFileSync(path.join(dir, '.vscode', 'launch.json'), 'utf8')) as LaunchJson;
+          const attach = launch.configurations.find((c) => c.request === 'attach')!;
+          const debugPort = attach.connect.port;
+          const published = await composeIn(DEBUGGER, ['port', 'app', String(debugPort)]);
+          expect(published.stdout.trim(), `${id}: docker compose port app ${debugPort}: ${tail(published)}`).toBe(`127.0.0.1:${debugPort}`);
+          const [mapping] = attach.pathMappings;
+          const localRoot = mapping!.localRoot.replace('${workspaceFolder}', dir);
+          // /ready, which Docker's health check (/health) never asks: only the client's request stops there.
+          const file = healthRouteFile(dir);
+          const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('"status": "ready"')) + 1;
+          const session = await inEngineNetwork(engine, ['python3', DAP_CLIENT, String(debugPort), url('/ready'), file, String(line), localRoot, mapping!.remoteRoot], { timeoutMs: 120_000 });
+          expect(session.code, `${id}: the DAP client:\n${tail(session)}\n${await logs(DEBUGGER)}`).toBe(0);
+          expect(JSON.parse(session.stdout), `${id}: what the DAP client saw`).toEqual({
+            breakpoint: { verified: true, line },
+            stopped: { reason: 'breakpoint', path: file, line },
+            answered_while_stopped: false,
+            answer: { status: 200, body: { status: 'ready' } },
+          });
+          // The Dev Containers CLI reads devcontainer.json as VS Code would (it asks the engine
+          // whether the dev container exists): the stack it names is the one debugged above.
+          const read = await run(process.execPath, [DEVCONTAINER_CLI, 'read-configuration', '--workspace-folder', dir, '--docker-path', DOCKER_CLI], {
+            env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_HOST: engine.host, DOCKER_CONFIG: engine.configDir },
+            timeoutMs: 60_000,
+          });
+          expect(read.code, `${id}: devcontainer read-configuration:\n${tail(read)}`).toBe(0);
+          expect(JSON.parse(read.stdout).configuration, `${id}: devcontainer.json as the Dev Containers CLI reads it`).toMatchObject({
+            dockerComposeFile: ['../compose.yaml', '../compose.override.yaml', 'compose.yaml'],
+            service: 'app',
+            overrideCommand: false,
+          });
+          console.log(`[stack] ${id}: the debugger's step took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        });
     });
   });
 });
+
+/** The fewest rows (greedily) in which every value of each key appears at least once. */
+function coverEach<K extends keyof (typeof projects)[number]>(rows: typeof projects, keys: K[]): Set<(typeof projects)[number]> {
+  const missing = new Set(rows.flatMap((r) => keys.map((k) => `${String(k)}=${String(r[k])}`)));
+  const picked = new Set<(typeof projects)[number]>();
+  while (missing.size > 0) {
+    const gain = (r: (typeof projects)[number]) => keys.filter((k) => missing.has(`${String(k)}=${String(r[k])}`)).length;
+    const best = rows.reduce((a, b) => (gain(b) > gain(a) ? b : a));
+    picked.add(best);
+    for (const k of keys) missing.delete(`${String(k)}=${String(best[k])}`);
+  }
+  return picked;
+}
 
 /**
  * Two POSTs from a client: both send their headers and part of the body, then wait; once the
@@ -561,6 +631,9 @@ except OSError:
     pass
 `;
 
+interface LaunchJson {
+  configurations: { request: string; connect: { port: number }; pathMappings: { localRoot: string; remoteRoot: string }[] }[];
+}
 interface ComposePs {
   ID: string;
   Service: string;

@@ -97,6 +97,9 @@ export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
   'requirements-dev.in': 'the same for requirements-dev.txt',
   'uv.lock': 'written by uv (npm run lock); tests/tools/locks.test.ts checks it with `uv lock --check`',
   'alembic.ini': "Alembic's settings (INI); the project's migration tests run alembic with it",
+  '.devcontainer/devcontainer.json':
+    "the dev container's configuration (JSON); the Dev Containers CLI reads it (read-configuration) in tests/stack/stack-compose.test.ts, and no schema ships with that CLI",
+  '.vscode/launch.json': "VS Code's attach configuration (JSON); tests/stack/stack-compose.test.ts attaches with its port and path mapping",
   'migrations/script.py.mako': 'the Mako template `alembic revision` writes new migrations from; tests/stack/locked-venv.test.ts writes one and scripts/lint checks it',
 };
 

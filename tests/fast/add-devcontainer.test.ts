@@ -1,0 +1,72 @@
+// `create-python-docker-app add devcontainer`: .devcontainer/ and .vscode/launch.json for a
+// project we generated without them, rendered from its answers file exactly as `create
+// --devcontainer` writes them; what the project's own files lack is named, never edited. In-process (fast).
+
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listFiles, removeTempDirs, runMain, tempDir } from '../support/cli-run.js';
+import { generateInto, render } from '../support/generate.js';
+
+afterAll(() => removeTempDirs());
+
+const FEATURE_FILES = ['.devcontainer/Dockerfile', '.devcontainer/compose.yaml', '.devcontainer/devcontainer.json', '.vscode/launch.json'];
+const add = (dir: string, ...flags: string[]) => runMain(['add', 'devcontainer', '--dir', dir, '--json', ...flags], { cwd: path.dirname(dir) });
+const report = (stdout: string) => JSON.parse(stdout) as { ok: boolean; files: { path: string; action: string }[]; warnings: string[] };
+
+describe.each([
+  ['fastapi', 'uv'],
+  ['flask', 'pip'],
+] as const)('add devcontainer on a %s project with %s made without it', (framework, packageManager) => {
+  const made = () => generateInto({ framework, packageManager, devcontainer: false }, tempDir('cpda-add-devcontainer-'));
+
+  it('writes the four files `create --devcontainer` writes, byte for byte, and no other', async () => {
+    const dir = made();
+    const before = listFiles(dir);
+    const r = await add(dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(listFiles(dir).filter((f) => !before.includes(f)).sort()).toEqual(FEATURE_FILES);
+    const created = render({ framework, packageManager, devcontainer: true });
+    for (const file of FEATURE_FILES) expect(readFileSync(path.join(dir, file), 'utf8'), file).toBe(created.find((f) => f.path === file)?.contents);
+    expect(report(r.stdout).warnings).toEqual([]);
+  });
+
+  it('names what an older project lacks (debugpy in its lock, .vscode/ wholly ignored, .devcontainer not in .dockerignore) and edits none of it', async () => {
+    const dir = made();
+    const lock = packageManager === 'uv' ? 'uv.lock' : 'requirements-dev.txt';
+    const older = {
+      [lock]: readFileSync(path.join(dir, lock), 'utf8').replace(/debugpy/g, 'not-a-debugger'),
+      '.gitignore': readFileSync(path.join(dir, '.gitignore'), 'utf8').replace('.vscode/*\n', '.vscode/\n'),
+      '.dockerignore': readFileSync(path.join(dir, '.dockerignore'), 'utf8').replace('.devcontainer\n', ''),
+    };
+    for (const [file, text] of Object.entries(older)) writeFileSync(path.join(dir, file), text);
+    const r = await add(dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(report(r.stdout).warnings).toEqual([
+      expect.stringMatching(packageManager === 'uv' ? /^uv\.lock has no debugpy.*`uv add --dev debugpy==\d/ : /^requirements-dev\.txt has no debugpy.*requirements-dev\.in/),
+      expect.stringMatching(/^\.gitignore ignores the whole \.vscode\/ folder.*`!\.vscode\/launch\.json`/),
+      expect.stringMatching(/^\.dockerignore does not leave out \.devcontainer\//),
+    ]);
+    for (const [file, text] of Object.entries(older)) expect(readFileSync(path.join(dir, file), 'utf8'), file).toBe(text);
+  });
+});
+
+describe('add devcontainer refuses', () => {
+  it('a folder without an answers file (not a project create-python-docker-app made): exit 1, nothing written', async () => {
+    const dir = tempDir('cpda-add-devcontainer-');
+    const r = await add(dir);
+    expect([r.code, JSON.parse(r.stdout).error?.message]).toEqual([1, expect.stringMatching(/has no \.create-python-docker-app\.json/)]);
+    expect(listFiles(dir)).toEqual([]);
+  });
+
+  it('to replace a launch.json of the user’s without --force: a conflict, nothing written', async () => {
+    const dir = generateInto({ devcontainer: false }, tempDir('cpda-add-devcontainer-'));
+    const mine = '{"version": "0.2.0", "configurations": []}\n';
+    mkdirSync(path.join(dir, '.vscode'));
+    writeFileSync(path.join(dir, '.vscode', 'launch.json'), mine);
+    const r = await add(dir);
+    expect(r.code).toBe(1);
+    expect(readFileSync(path.join(dir, '.vscode', 'launch.json'), 'utf8')).toBe(mine);
+    expect(listFiles(dir).filter((f) => f.startsWith('.devcontainer/'))).toEqual([]);
+  });
+});
