@@ -38,7 +38,7 @@ export function allCombinations(python: PythonVersion = '3.13', deploy: DeployTa
       for (const redis of [true, false])
         for (const dockerfile of DOCKERFILE_VARIANTS)
           for (const packageManager of PACKAGE_MANAGERS)
-            out.push({ framework, python, postgres, redis, dockerfile, migrations: postgres, packageManager, deploy });
+            out.push({ framework, python, postgres, redis, dockerfile, migrations: postgres, packageManager, deploy, worker: 'none' });
   return out;
 }
 

@@ -11,6 +11,8 @@ export const DOCKERFILE_VARIANTS = ['standard', 'multi-stage'] as const;
 export const PACKAGE_MANAGERS = ['uv', 'pip'] as const;
 /** Where the project is deployed besides Compose; a choice, so other targets can follow. */
 export const DEPLOY_TARGETS = ['none', 'kubernetes'] as const;
+/** What runs background tasks beside the app: nothing, or a Celery worker on Redis (src/features/worker-celery/). */
+export const WORKER_KINDS = ['none', 'celery'] as const;
 
 /**
  * The option keys that turn a backing service on, one per service feature (src/features/services.ts
@@ -23,6 +25,7 @@ export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
 export type DockerfileVariant = (typeof DOCKERFILE_VARIANTS)[number];
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 export type DeployTarget = (typeof DEPLOY_TARGETS)[number];
+export type WorkerKind = (typeof WORKER_KINDS)[number];
 
 /** Everything that decides what a generated project contains: create's answers, the answers file's keys. */
 export interface ProjectOptions extends Record<ServiceKey, boolean> {
@@ -39,6 +42,8 @@ export interface ProjectOptions extends Record<ServiceKey, boolean> {
   packageManager: PackageManager;
   /** Deployment manifests beside the Compose files: deploy/kubernetes/. */
   deploy: DeployTarget;
+  /** A background worker (Celery, Redis as its broker; only with PostgreSQL and Redis). */
+  worker: WorkerKind;
   /**
    * .github/workflows/ci.yml: lint, tests against PostgreSQL/Redis, image build, Compose smoke test;
    * and release.yml: on a version tag, ci.yml, then the image scanned, pushed to ghcr.io and signed.
