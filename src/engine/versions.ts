@@ -56,6 +56,8 @@ export const PINS = {
   // --worker celery: the worker and its task queue (kombu's Redis transport uses redis-py above;
   // not `celery[redis]`, whose extra caps redis-py below the pin we ship).
   celery: { name: 'celery', version: '5.7.0' },
+  // kombu's Redis transport imports packaging, which kombu declares only in its `redis` extra.
+  packaging: { name: 'packaging', version: '26.4' },
   // --worker celery: the development override restarts the worker when the code changes (uvicorn's
   // own reloader already installs it with FastAPI).
   watchfiles: { name: 'watchfiles', version: '1.3.0' },

@@ -74,7 +74,7 @@ export function workerData(): WorkerData {
 
 export const workerCelery: Feature = {
   layer: 'worker-celery',
-  requirements: [PINS.celery, PINS.watchfiles],
+  requirements: [PINS.celery, PINS.packaging, PINS.watchfiles],
   env: [
     {
       name: 'WORKER_CONCURRENCY',
