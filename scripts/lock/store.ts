@@ -112,8 +112,11 @@ function featureFragments(parts: Map<LockOptions, { keys: Set<string>; lists: Re
 function withoutFeature(o: LockOptions, feature: string): LockOptions | undefined {
   switch (feature) {
     case 'postgres':
-      return { ...o, postgres: false, migrations: false };
+      return { ...o, postgres: false, migrations: false, worker: 'none' };
+    case 'worker':
+      return { ...o, worker: 'none' };
     case 'redis':
+      return { ...o, redis: false, worker: 'none' };
     case 'migrations':
     case 'lint':
       return { ...o, [feature]: false };

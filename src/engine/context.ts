@@ -30,6 +30,7 @@ import type { EnvVar, Feature, FileSecret, InstallerFeature, ServerSpec, Service
 import { LINUX_ENVIRONMENTS, REQUIRES_PYTHON } from '../features/uv/index.js';
 import { redisData, type RedisData } from '../features/redis/index.js';
 import { postgresData, type PostgresData } from '../features/postgres/index.js';
+import { workerCelery, workerData, type WorkerData } from '../features/worker-celery/index.js';
 import { appHardening, LOG_ROTATION, MIGRATE_HARDENING, SERVICE_HARDENING, type ComposeHardening } from '../features/compose-hardening.js';
 import { PYTHON_VERSIONS, type DockerfileVariant, type Framework, type PackageManager, type ProjectOptions, type PythonVersion, type ServiceKey } from '../options/values.js';
 import { compareText } from './sort.js';
@@ -54,6 +55,8 @@ export interface RenderContext {
   postgres: PostgresData | undefined;
   /** Redis's own data (its folder src/features/redis/ prints it); undefined without Redis. */
   redis: RedisData | undefined;
+  /** The Celery worker's own data (src/features/worker-celery/ prints it); undefined without --worker celery. */
+  worker: WorkerData | undefined;
   dockerfile: DockerfileVariant;
   /**
    * `release` is the patch release (3.13.15), `variant` the image variant (slim-trixie), `image`
@@ -282,6 +285,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
   const services = chosenServices(options);
   if (options.migrations && !options.postgres) throw new Error('migrations need PostgreSQL (the option table refuses --migrations without --postgres)');
   const migrations = options.migrations ? migrationsFeature : undefined;
+  if (options.worker !== 'none' && !(options.postgres && options.redis)) throw new Error('a worker needs PostgreSQL and Redis (the option table refuses --worker without them)');
+  const worker = options.worker === 'celery' ? workerCelery : undefined;
   // A new project installs from its package manager's lock; an existing app from what add docker found.
   const installFrom = runtime?.installFrom ?? (options.packageManager === 'uv' ? 'uv.lock' : 'requirements.txt');
   const installer = runtime ? installerFor(installFrom) : PACKAGE_MANAGER_FEATURES[options.packageManager];
@@ -292,6 +297,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     ...(options.postgres ? [] : [memoryStore]),
     ...services,
     ...(migrations ? [migrations] : []),
+    ...(worker ? [worker] : []),
     ...(options.lint ? [lintFeature] : []),
     installer,
     DOCKERFILE_FEATURES[options.dockerfile],
@@ -338,6 +344,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     isFastapi: options.framework === 'fastapi',
     postgres: options.postgres ? postgresData() : undefined,
     redis: options.redis ? redisData() : undefined,
+    worker: worker ? workerData() : undefined,
     dockerfile: options.dockerfile,
     python: {
       version: options.python,
@@ -435,6 +442,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
       ...(options.devcontainer ? [devcontainerFeature] : []),
       ...(kubernetes ? kubernetesLayers(kubernetes).map((layer): Feature => ({ layer })) : []),
       ...deployTargets.flatMap(({ target, facts }) => target.layers(facts).map((layer): Feature => ({ layer }))),
+      // Where the worker meets Kubernetes: its Deployment and PodDisruptionBudget.
+      ...(kubernetes && worker ? [{ layer: 'kubernetes-worker' }] : []),
     ].map((f) => f.layer),
     ...Object.fromEntries(deployTargets.map(({ target, facts }) => [target.contextKey, facts])),
     serviceSettings: reached.flatMap((s) => [s.url.field, ...(s.namespace ? [s.namespace.field] : [])]),
@@ -446,7 +455,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
       ...Object.values(testPrepare).map((p) => ({ module: p!.module, name: p!.function })),
       { module: 'tests.api', name: 'Api' },
       // FastAPI's routers, whose routes the OpenAPI test compares with the document.
-      ...(options.framework === 'fastapi' ? ['health', 'items', ...(options.redis ? ['visits'] : [])].map((name) => ({ module: 'app', name })) : []),
+      ...(options.framework === 'fastapi' ? ['health', 'items', ...(options.redis ? ['visits'] : []), ...(worker ? ['tasks'] : [])].map((name) => ({ module: 'app', name })) : []),
     ]),
     testPrepare,
     q: QUOTERS,

@@ -67,6 +67,11 @@ export const PINS = {
   alembic: { name: 'alembic', version: '1.20.1' },
   psycopg: { name: 'psycopg', extras: ['binary'], version: '3.3.9' },
   redis: { name: 'redis', version: '8.1.0' },
+  // --worker celery: the worker and its task queue (kombu's Redis transport uses redis-py above;
+  // not `celery[redis]`, whose extra caps redis-py below the pin we ship).
+  celery: { name: 'celery', version: '5.7.0' },
+  // kombu's Redis transport imports packaging, which kombu declares only in its `redis` extra.
+  packaging: { name: 'packaging', version: '26.4' },
   pytest: { name: 'pytest', version: '9.2.0' },
   httpx: { name: 'httpx', version: '0.28.1' },
   // The tests check each response against the OpenAPI document's schemas.

@@ -58,6 +58,7 @@ export function existingAppContext(options: DockerAppOptions, generatorVersion: 
     description: '',
     framework: options.framework,
     python: options.python,
+    worker: 'none',
     postgres: options.postgres,
     redis: options.redis,
     dockerfile: options.dockerfile,

@@ -29,10 +29,10 @@ import path from 'node:path';
 import { packageRoot } from '../engine/package-version.js';
 import { CliError } from '../errors.js';
 import { combinationId } from '../options/combinations.js';
-import { FRAMEWORKS, type ProjectOptions } from '../options/values.js';
+import { FRAMEWORKS, WORKER_KINDS, type ProjectOptions, type WorkerKind } from '../options/values.js';
 
 /** The options a lock depends on: those whose features declare requirements. */
-export type LockOptions = Pick<ProjectOptions, 'framework' | 'postgres' | 'redis' | 'migrations' | 'lint'>;
+export type LockOptions = Pick<ProjectOptions, 'framework' | 'postgres' | 'redis' | 'migrations' | 'lint' | 'worker'>;
 
 export const LOCKS_DIR = path.join(packageRoot(), 'templates', 'locks');
 
@@ -47,7 +47,9 @@ export const LOCK_PROJECT_NAME = 'create-python-docker-app-lock-placeholder';
  * combination's locks (alembic/noalembic only with PostgreSQL, the only store migrations apply to).
  */
 export function lockId(o: LockOptions): string {
-  return combinationId(o, o.postgres ? ['framework', 'postgres', 'redis', 'migrations', 'lint'] : ['framework', 'postgres', 'redis', 'lint']);
+  const id = combinationId(o, o.postgres ? ['framework', 'postgres', 'redis', 'migrations', 'lint'] : ['framework', 'postgres', 'redis', 'lint']);
+  // A worker's locks are named by it; the ids of those without one stay what they were.
+  return o.worker === 'none' ? id : `${id}-${o.worker}`;
 }
 
 /** Every combination that has locks, in a fixed order (migrations only with PostgreSQL). */
@@ -55,14 +57,23 @@ export function allLockOptions(): LockOptions[] {
   const bools = [true, false];
   return FRAMEWORKS.flatMap((framework) =>
     bools.flatMap((postgres) =>
-      bools.flatMap((redis) => (postgres ? bools : [false]).flatMap((migrations) => bools.map((lint) => ({ framework, postgres, redis, migrations, lint })))),
+      bools.flatMap((redis) =>
+        (postgres ? bools : [false]).flatMap((migrations) =>
+          bools.flatMap((lint) => workersWith(postgres, redis).map((worker) => ({ framework, postgres, redis, migrations, lint, worker }))),
+        ),
+      ),
     ),
   );
 }
 
+/** A worker needs PostgreSQL and Redis (the option table refuses it otherwise). */
+function workersWith(postgres: boolean, redis: boolean): WorkerKind[] {
+  return postgres && redis ? [...WORKER_KINDS] : ['none'];
+}
+
 /** Only the options a lock depends on (a ProjectOptions holds many more). */
 export function lockOptionsOf(o: LockOptions): LockOptions {
-  return { framework: o.framework, postgres: o.postgres, redis: o.redis, migrations: o.postgres && o.migrations, lint: o.lint };
+  return { framework: o.framework, postgres: o.postgres, redis: o.redis, migrations: o.postgres && o.migrations, lint: o.lint, worker: o.postgres && o.redis ? o.worker : 'none' };
 }
 
 export type StoredLockFile = 'uv.lock' | 'requirements.txt' | 'requirements-dev.txt';
@@ -97,7 +108,7 @@ export type PipIndex = Record<string, Record<PipLockFile, string>>;
  * that adds requirements (migrations only with PostgreSQL).
  */
 export function lockFeatures(o: LockOptions): string[] {
-  const on = { postgres: o.postgres, redis: o.redis, migrations: o.postgres && o.migrations, lint: o.lint };
+  const on = { postgres: o.postgres, redis: o.redis, migrations: o.postgres && o.migrations, lint: o.lint, worker: o.postgres && o.redis && o.worker !== 'none' };
   return ['base', o.framework, ...Object.entries(on).flatMap(([feature, enabled]) => (enabled ? [feature] : []))];
 }
 

@@ -18,6 +18,7 @@ import {
   FRAMEWORKS,
   PACKAGE_MANAGERS,
   PYTHON_VERSIONS,
+  WORKER_KINDS,
   type Answers,
   type AnswerKey,
   type Framework,
@@ -395,6 +396,27 @@ const ROWS: readonly Row[] = [
         onlyWhen: { holds: (a) => a.postgres === true, otherwise: false, needs: '--postgres: Alembic migrates the PostgreSQL schema, and without PostgreSQL the items live in memory' },
       },
       'add kubernetes': { default: false, detect: (d) => d.deployment?.migrations, detectedFrom: 'alembic.ini or the answers file', ask: false },
+    },
+  },
+  {
+    key: 'worker',
+    flag: 'worker',
+    kind: 'choice',
+    choices: WORKER_KINDS,
+    message: 'Background worker (Celery, on Redis, for the data in PostgreSQL)',
+    help: 'celery: a `worker` service running Celery tasks from Redis, with an example task behind POST /items/{id}/process',
+    commands: {
+      // Added after 0.1 and off by default: scripts and answers files from before keep their project.
+      create: {
+        default: 'none',
+        defaultWithoutYes: true,
+        recordedBefore: 'none',
+        onlyWhen: {
+          holds: (a) => a.postgres === true && a.redis === true,
+          otherwise: 'none',
+          needs: '--postgres and --redis: Redis carries the tasks to the worker, and the example task reads its item from PostgreSQL',
+        },
+      },
     },
   },
 ];

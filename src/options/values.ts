@@ -18,6 +18,8 @@ export const DEPLOY_TARGETS = ['kubernetes', 'cloud-run', 'ecs', 'aci'] as const
 export const NO_DEPLOY = 'none';
 /** The forge whose CI the project gets: GitHub Actions, GitLab CI, or none. Was a yes/no (yes: github). */
 export const CI_PROVIDERS = ['github', 'gitlab', 'none'] as const;
+/** What runs background tasks beside the app: nothing, or a Celery worker on Redis (src/features/worker-celery/). */
+export const WORKER_KINDS = ['none', 'celery'] as const;
 
 /**
  * The option keys that turn a backing service on, one per service feature (src/features/services.ts
@@ -31,6 +33,7 @@ export type DockerfileVariant = (typeof DOCKERFILE_VARIANTS)[number];
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 export type DeployTarget = (typeof DEPLOY_TARGETS)[number];
 export type CiProvider = (typeof CI_PROVIDERS)[number];
+export type WorkerKind = (typeof WORKER_KINDS)[number];
 
 /** Everything that decides what a generated project contains: create's answers, the answers file's keys. */
 export interface ProjectOptions extends Record<ServiceKey, boolean> {
@@ -47,6 +50,8 @@ export interface ProjectOptions extends Record<ServiceKey, boolean> {
   packageManager: PackageManager;
   /** Deployment files beside the Compose files, one folder per target (deploy/<target>/), in DEPLOY_TARGETS order. */
   deploy: DeployTarget[];
+  /** A background worker (Celery, Redis as its broker; only with PostgreSQL and Redis). */
+  worker: WorkerKind;
   /**
    * github: .github/workflows/ci.yml (lint, tests against PostgreSQL/Redis, image build, Compose
    * smoke test) and release.yml (on a version tag, the image scanned, pushed to ghcr.io, signed);

@@ -199,7 +199,16 @@ describe('without a terminal it never asks', () => {
       dependabot: true,
       lint: true,
       devcontainer: true,
+      // Added later still, and off by default (a worker needs PostgreSQL and Redis anyway).
+      worker: 'none',
     });
+  });
+
+  it.each([['--no-redis'], ['--no-postgres']])('--worker celery with %s is refused in one line naming what the worker needs (exit 2)', async (without) => {
+    const cwd = tempDir();
+    const run = await runMain(['app', '--yes', '--worker', 'celery', without], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual(['error: --worker celery needs --postgres and --redis: Redis carries the tasks to the worker, and the example task reads its item from PostgreSQL']);
   });
 
   it('--yes fills every unanswered option with the documented default', async () => {
@@ -418,7 +427,7 @@ describe('the answers file', () => {
     expect(stamped).toEqual({
       generator: 'create-python-docker-app',
       version: PACKAGE_VERSION,
-      answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: [], migrations: true, ci: 'github', dependabot: true, lint: true, devcontainer: true },
+      answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: [], migrations: true, ci: 'github', dependabot: true, lint: true, devcontainer: true, worker: 'none' },
     });
     // The record `update` merges against: every other file, by its sha256 (and BASE_FILE, its text).
     // .env is the user's (random secrets): never recorded, and never reproduced.

@@ -41,6 +41,7 @@ function flagsFor(c: Combo): string[] {
     c.redis ? '--redis' : '--no-redis',
     '--dockerfile', c.dockerfile,
     '--package-manager', c.packageManager,
+    '--worker', c.worker,
     '--description', DESCRIPTION,
   ];
 }
@@ -184,14 +185,22 @@ describe.each(UNDER_TEST.map((c) => [comboId(c), c] as const))('%s', (id, combo)
     const compose = doc.toJS() as any;
     expect(compose.name).toBe(path.basename(g().dir));
     const services = Object.keys(compose.services).sort();
-    expect(services).toEqual(['app', ...(combo.postgres ? ['db'] : []), ...(combo.migrations ? ['migrate'] : []), ...(combo.redis ? ['redis'] : [])].sort());
+    const worker = combo.worker === 'celery' ? ['worker'] : [];
+    expect(services).toEqual(['app', ...(combo.postgres ? ['db'] : []), ...(combo.migrations ? ['migrate'] : []), ...(combo.redis ? ['redis'] : []), ...worker].sort());
     const env = compose.services.app.environment ?? {};
     // PostgreSQL's parts, the password being a file secret (issue 23).
     expect('POSTGRES_HOST' in env).toBe(combo.postgres);
     expect('POSTGRES_PASSWORD' in env).toBe(false);
     expect((compose.services.app.secrets ?? []).includes('postgres_password')).toBe(combo.postgres);
     expect('REDIS_URL' in env).toBe(combo.redis);
-    expect(Object.keys(compose.services.app.depends_on ?? {}).sort()).toEqual(services.filter((s) => s !== 'app'));
+    const backing = services.filter((s) => s !== 'app' && s !== 'worker');
+    expect(Object.keys(compose.services.app.depends_on ?? {}).sort()).toEqual(backing);
+    // The worker: the app's image, its own command, after the same services as the app.
+    if (combo.worker === 'celery') {
+      expect(compose.services.worker.image).toBe(compose.services.app.image);
+      expect(compose.services.worker.command.slice(0, 4)).toEqual(['celery', '--app', 'app.worker_app', 'worker']);
+      expect(Object.keys(compose.services.worker.depends_on).sort()).toEqual(backing);
+    }
     if (combo.postgres) {
       expect(compose.services.db.image).toBe(SERVICE_IMAGES.postgres);
       expect(env).toMatchObject({ POSTGRES_HOST: 'db', POSTGRES_PORT: '5432' });

@@ -32,7 +32,7 @@ const CASES: Case[] = [
   ...combinationsUnderTest({ python: '3.13', deploy: ['kubernetes'], where: (c) => c.packageManager === 'uv', keep: ['flask-pg-redis-standard-uv'] })
     .map((c) => ({
       id: comboId(c).replace(/-uv$/, ''),
-      flags: ['--framework', c.framework, c.postgres ? '--postgres' : '--no-postgres', c.redis ? '--redis' : '--no-redis', '--dockerfile', c.dockerfile],
+      flags: ['--framework', c.framework, c.postgres ? '--postgres' : '--no-postgres', c.redis ? '--redis' : '--no-redis', '--dockerfile', c.dockerfile, '--worker', c.worker],
       migrations: c.migrations,
     })),
   ...(['flask', 'fastapi'] as const).map((framework) => ({

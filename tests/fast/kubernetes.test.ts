@@ -43,7 +43,7 @@ const projects = new Map<string, string>();
 beforeAll(async () => {
   for (const combo of COMBOS) {
     const id = idOf(combo);
-    const flags = ['--framework', combo.framework, combo.postgres ? '--postgres' : '--no-postgres', combo.redis ? '--redis' : '--no-redis'];
+    const flags = ['--framework', combo.framework, combo.postgres ? '--postgres' : '--no-postgres', combo.redis ? '--redis' : '--no-redis', '--worker', combo.worker];
     const run = await runMain([id, '--yes', ...flags, '--dockerfile', combo.dockerfile, '--deploy', 'kubernetes'], { cwd: parent });
     if (run.code !== 0) throw new Error(`${id}: exit ${run.code}: ${run.stderr}`);
     projects.set(id, path.join(parent, id));
@@ -78,6 +78,8 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s --deploy kubernetes'
         'base/secret.example', 'base/service.yaml', 'overlays/dev/kustomization.yaml', 'overlays/dev/secret.example',
         ...(devServices ? ['overlays/dev/services.yaml'] : []), 'overlays/prod/ingress.yaml', 'overlays/prod/kustomization.yaml',
         'README.md',
+        // The worker's own Deployment and PodDisruptionBudget, no Service.
+        ...(combo.worker === 'celery' ? ['base/worker-deployment.yaml', 'base/worker-pdb.yaml'] : []),
       ].map((f) => `${K8S}/${f}`).sort(),
     );
     const answers = JSON.parse(readFileSync(path.join(dir(), ANSWERS_FILE), 'utf8')) as { answers: { deploy: string[] } };
@@ -86,7 +88,8 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s --deploy kubernetes'
 
   it('the base files validate against the Kubernetes 1.36 schemas and our rules', async () => {
     const objects = baseObjects(dir());
-    expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', ...(combo.postgres ? ['HorizontalPodAutoscaler'] : []), ...(combo.migrations ? ['Job'] : []), 'PodDisruptionBudget', 'Service']);
+    const worker = combo.worker === 'celery' ? ['Deployment', 'PodDisruptionBudget'] : [];
+    expect(objects.map((o) => o.kind).sort()).toEqual([...worker, 'Deployment', ...(combo.postgres ? ['HorizontalPodAutoscaler'] : []), ...(combo.migrations ? ['Job'] : []), 'PodDisruptionBudget', 'Service'].sort());
     expect(await allSchemaErrors(objects)).toEqual([]);
     expect(kubernetesRuleFindings(objects, expectedFromProject(dir(), combo.framework, 'base', combo.migrations))).toEqual([]);
   });

@@ -55,7 +55,7 @@ describe('the stack projects cover every pair of option values', () => {
   });
 
   it('grows with pairs, not combinations, as features add options and values', () => {
-    const withSwitches = [...PROJECT_OPTIONS, newSwitch('worker'), newSwitch('celery'), newSwitch('sentry'), newSwitch('otel')];
+    const withSwitches = [...PROJECT_OPTIONS, newSwitch('beat'), newSwitch('search'), newSwitch('sentry'), newSwitch('otel')];
     const python = PROJECT_OPTIONS.find((s) => s.key === 'python')!;
     const withPython = PROJECT_OPTIONS.map((s) => (s === python ? { ...s, choices: [...(s as unknown as { choices: string[] }).choices, '3.15'] } : s)) as ProjectOptionSpec[];
     for (const specs of [withSwitches, withPython]) {

@@ -54,10 +54,10 @@ const structure = fc.record({
 });
 
 /** A name uv refuses for a project: a package the project's uv.lock installs. */
-function shadowsLockedPackage(name: string, s: Omit<LockOptions, 'migrations' | 'lint'> & { packageManager: string }): boolean {
+function shadowsLockedPackage(name: string, s: Omit<LockOptions, 'migrations' | 'lint' | 'worker'> & { packageManager: string }): boolean {
   if (s.packageManager !== 'uv') return false;
   // Migrations (with PostgreSQL) and ruff are on by default; the CLI below gives neither flag.
-  const locked = splitUvLock(readLock({ ...s, migrations: s.postgres, lint: true }, 'uv.lock')).tables.map((t) => tableKey(t).split(' ')[0]);
+  const locked = splitUvLock(readLock({ ...s, migrations: s.postgres, lint: true, worker: 'none' }, 'uv.lock')).tables.map((t) => tableKey(t).split(' ')[0]);
   return locked.includes(normalizePackageName(name));
 }
 

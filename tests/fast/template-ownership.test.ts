@@ -37,6 +37,7 @@ const FEATURE_DATA: Record<string, { context: string[]; options: string[] }> = {
   renovate: { context: ['renovate'], options: ['dependabot'] },
   kubernetes: { context: ['kubernetes'], options: ['deploy'] },
   ecs: { context: ['ecs'], options: [] },
+  worker: { context: ['worker'], options: ['worker'] },
 };
 
 /**

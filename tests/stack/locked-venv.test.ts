@@ -128,7 +128,7 @@ describe.concurrent('the project’s pytest passes in a venv made from its lock'
 });
 
 describe.concurrent('the lock is honoured: one distribution’s hashes changed, the install fails', { timeout: 900_000 }, () => {
-  const o: LockOptions = { framework: 'flask', postgres: false, redis: false, migrations: false, lint: true };
+  const o: LockOptions = { framework: 'flask', postgres: false, redis: false, migrations: false, lint: true, worker: 'none' };
   /** Every sha256 in `text` (one distribution's entry: blinker, which Flask needs) replaced by zeros. */
   const tamper = (text: string, pattern: RegExp) => {
     const hashes = [...text.matchAll(pattern)].map((m) => m[1]!);

@@ -109,7 +109,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
       let release = () => {};
       let dir = '';
       let port = 0;
-      const services = ['app', ...(options.postgres ? ['db'] : []), ...(options.redis ? ['redis'] : [])].sort();
+      const services = ['app', ...(options.postgres ? ['db'] : []), ...(options.redis ? ['redis'] : []), ...(options.worker === 'celery' ? ['worker'] : [])].sort();
       // What `docker compose ps --all` should show once `up --wait` returns: the long-running
       // services healthy, the one-shot `migrate` (with migrations) exited 0.
       const upStates = Object.fromEntries([...services.map((s) => [s, 'running healthy, restarted 0x']), ...(options.migrations ? [['migrate', 'exited 0, restarted 0x']] : [])]);

@@ -102,7 +102,12 @@ export function kubernetesRuleFindings(objects: K8sObject[], expected: Expected)
     }
     if (o.kind === 'PodDisruptionBudget') {
       const selector = ((spec?.selector as { matchLabels?: Record<string, string> }) ?? {}).matchLabels ?? {};
-      if (!selects(selector, appLabels)) say(o, "its selector does not select the app's pods");
+      // Each budget guards the pods of the Deployment of its component: the app's (web), or
+      // another's (the worker's).
+      const component = o.metadata.labels?.['app.kubernetes.io/component'];
+      const guarded = component === 'web' ? apps[0] : objects.find((d) => d.kind === 'Deployment' && d.metadata.labels?.['app.kubernetes.io/component'] === component);
+      const guardedLabels = component === 'web' ? appLabels : guarded ? (podTemplate(guarded)?.metadata?.labels ?? {}) : undefined;
+      if (!guardedLabels || !selects(selector, guardedLabels)) say(o, component === 'web' ? "its selector does not select the app's pods" : `its selector does not select the pods of the ${component} Deployment`);
       if (spec?.maxUnavailable === undefined && spec?.minAvailable === undefined) say(o, 'sets neither maxUnavailable nor minAvailable');
       // A drain must be able to evict a pod at the fewest pods the app runs (one, without an
       // autoscaler), and pods that are not ready (an outage /ready reports) at any time.

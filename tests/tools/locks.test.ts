@@ -123,7 +123,7 @@ describe('a project gets the stored uv.lock with its own name in it', () => {
   // Names that sort before every locked package, after all of them, and in between; `_` and
   // `-` are the same name to uv.
   const NAMES = ['a-first', 'zz-last', 'my-api', 'orders_service', 'httpx-client'];
-  const o: LockOptions = { framework: 'fastapi', postgres: true, redis: true, migrations: true, lint: true };
+  const o: LockOptions = { framework: 'fastapi', postgres: true, redis: true, migrations: true, lint: true, worker: 'none' };
 
   test.for(NAMES)('%s: `uv lock --check --offline` accepts the generated project', (name, { skip }) => {
     const { uv, python } = need(skip);
@@ -188,7 +188,7 @@ describe('every locked distribution has a wheel for each platform and Python the
 
   test('a lock without the aarch64 wheels of one package is caught', ({ skip }) => {
     const { uv } = need(skip);
-    const o: LockOptions = { framework: 'fastapi', postgres: true, redis: false, migrations: true, lint: true };
+    const o: LockOptions = { framework: 'fastapi', postgres: true, redis: false, migrations: true, lint: true, worker: 'none' };
     const dir = storedUvProject(o, '-no-arm');
     const lock = path.join(dir, 'uv.lock');
     // Drop every aarch64 wheel of pydantic-core (a compiled package) from the lock.
