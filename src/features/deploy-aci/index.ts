@@ -1,0 +1,42 @@
+// Azure Container Instances (`--deploy aci`): deploy/aci/ holds a container group YAML for
+// `az container create --file` (./templates/) and, with migrations, a group that runs them once
+// (`restartPolicy: Never`, src/features/deploy-aci-migrations/templates/). The database is
+// Azure Database for PostgreSQL (flexible server), Redis is Azure Cache for Redis; the password
+// comes from Key Vault at deploy time into a secret volume (/run/secrets/postgres_password), the
+// Redis URL (it carries the cache's access key) into a secure environment value.
+
+import { platformFacts, type PlatformFacts, type PlatformInput } from '../managed-platforms.js';
+
+export const ACI_LAYER = 'deploy-aci';
+export const ACI_MIGRATIONS_LAYER = 'deploy-aci-migrations';
+export const ACI_DIR = 'deploy/aci';
+
+/** The container group API version the files are written for (azure-mgmt-containerinstance 10.1.0's). */
+export const ACI_API_VERSION = '2023-05-01';
+
+export interface AciFacts extends PlatformFacts {
+  dir: string;
+  apiVersion: string;
+  /** A group is one instance: ACI has no autoscaling, so the connection budget holds by itself. */
+  resources: { cpu: number; memoryInGB: number };
+  /** Key Vault secret names. */
+  passwordSecret: string;
+  redisSecret: string;
+  migrateName: string;
+}
+
+export function aciFacts(input: PlatformInput): AciFacts {
+  return {
+    ...platformFacts(input),
+    dir: ACI_DIR,
+    apiVersion: ACI_API_VERSION,
+    resources: { cpu: 1, memoryInGB: 1 },
+    passwordSecret: `${input.name}-postgres-password`,
+    redisSecret: `${input.name}-redis-url`,
+    migrateName: `${input.name}-migrate`,
+  };
+}
+
+export function aciLayers(facts: Pick<AciFacts, 'migrations'>): string[] {
+  return [ACI_LAYER, ...(facts.migrations ? [ACI_MIGRATIONS_LAYER] : [])];
+}

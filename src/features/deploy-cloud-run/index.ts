@@ -1,0 +1,48 @@
+// Google Cloud Run (`--deploy cloud-run`): deploy/cloud-run/ holds a Knative Service for
+// `gcloud run services replace` (./templates/) and, with migrations, a Cloud Run Job that runs
+// them (src/features/deploy-cloud-run-migrations/templates/). The database is Cloud SQL through
+// its Unix socket, Redis is Memorystore through the VPC; the database password is a Secret
+// Manager secret mounted as the file /run/secrets/postgres_password.
+
+import { maxInstancesFor, platformFacts, type PlatformFacts, type PlatformInput } from '../managed-platforms.js';
+
+export const CLOUD_RUN_LAYER = 'deploy-cloud-run';
+export const CLOUD_RUN_MIGRATIONS_LAYER = 'deploy-cloud-run-migrations';
+export const CLOUD_RUN_DIR = 'deploy/cloud-run';
+
+/** What the Cloud Run templates print. */
+export interface CloudRunFacts extends PlatformFacts {
+  dir: string;
+  /** autoscaling.knative.dev/maxScale of a revision (maxInstancesFor, or 1: singleInstance). */
+  maxInstances: number;
+  /** Requests one instance takes at once: gunicorn's workers x threads, FastAPI's thread pool. */
+  concurrency: number;
+  resources: { cpu: string; memory: string };
+  /** The Secret Manager secret holding the database password. */
+  passwordSecret: string;
+  jobName: string;
+}
+
+/** gunicorn.conf.py's threads per worker (GUNICORN_THREADS' default). */
+const GUNICORN_THREADS = 4;
+/** Starlette runs sync endpoints in a pool of 40 threads (anyio's default). */
+const FASTAPI_THREADS = 40;
+
+export function cloudRunFacts(input: PlatformInput): CloudRunFacts {
+  const facts = platformFacts(input);
+  return {
+    ...facts,
+    dir: CLOUD_RUN_DIR,
+    maxInstances: facts.singleInstance ? 1 : maxInstancesFor(facts.workers),
+    concurrency: input.server === 'gunicorn' ? facts.workers * GUNICORN_THREADS : FASTAPI_THREADS,
+    // One CPU and the Kubernetes pod's memory limit; always allocated (no CPU throttling
+    // between requests), which the connection pools and gunicorn's heartbeats need.
+    resources: { cpu: '1', memory: '512Mi' },
+    passwordSecret: `${input.name}-postgres-password`,
+    jobName: `${input.name}-migrate`,
+  };
+}
+
+export function cloudRunLayers(facts: Pick<CloudRunFacts, 'migrations'>): string[] {
+  return [CLOUD_RUN_LAYER, ...(facts.migrations ? [CLOUD_RUN_MIGRATIONS_LAYER] : [])];
+}
