@@ -26,7 +26,7 @@ import { packageVersion } from '../src/engine/package-version.js';
 import { CliError } from '../src/errors.js';
 import { detectApp } from '../src/existing/detect.js';
 import type { Detected } from '../src/existing/detected.js';
-import { DEFAULT_NAME, optionsOf, useOf, valueProblem, type Answers, type OptionSpec } from '../src/options/table.js';
+import { DEFAULT_NAME, listText, optionsOf, useOf, valueProblem, type Answers, type OptionSpec } from '../src/options/table.js';
 
 type PlopAnswers = Record<string, unknown>;
 
@@ -96,6 +96,13 @@ function question(command: Command, spec: OptionSpec, detect?: (answers: PlopAns
   const base = { name: spec.flag, message: spec.message };
   if (spec.kind === 'choice') return { ...base, type: 'list', choices: [...spec.choices], default: offered };
   if (spec.kind === 'boolean') return { ...base, type: 'confirm', default: offered };
+  if (spec.kind === 'list')
+    return {
+      ...base,
+      type: 'input',
+      default: (answers: PlopAnswers) => listText(spec, (offered(answers) as string[] | undefined) ?? []),
+      validate: (value: string) => valueProblem(spec, value) ?? true,
+    };
   return {
     ...base,
     type: 'input',

@@ -3,6 +3,8 @@
 //   create-python-docker-app [directory] [flags]        a new project      (commands/create.ts)
 //   create-python-docker-app add docker [flags]         an existing app    (commands/add-docker.ts)
 //   create-python-docker-app add kubernetes [flags]     its manifests      (commands/add-kubernetes.ts)
+//   create-python-docker-app add deploy <target> [flags]  a deployment target's files
+//                                                       (commands/add-deploy.ts; kubernetes: add kubernetes)
 //   create-python-docker-app update [dir] [flags]       a generated project brought up to date
 //                                                       (commands/update.ts)
 
@@ -13,6 +15,8 @@ import { show } from './options/names.js';
 import { runCommand, VERSION } from './driver/run.js';
 import { CliError } from './errors.js';
 import { create } from './commands/create.js';
+import { DEPLOY_TARGET_FEATURES, offeredDeployTargets } from './features/deploy-targets.js';
+import { DEPLOY_TARGETS, type DeployTarget } from './options/values.js';
 
 export type { CliIo } from './driver/command.js';
 export { VERSION };
@@ -27,6 +31,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   if (argv[0] === 'update') return runCommand((await import('./commands/update.js')).update, argv.slice(1), io);
   if (argv[0] !== 'add') return runCommand(create, argv, io);
   const [what, ...rest] = argv.slice(1);
+  if (what === 'deploy') return addDeployTarget(rest, io);
   const load = what === undefined ? undefined : ADD_COMMANDS[what];
   if (load) return runCommand(await load(), rest, io);
   // `add --help` (with --json or not): the help of every add command.
@@ -40,6 +45,20 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const known = Object.keys(ADD_COMMANDS).map((name) => `\`add ${name}\``).join(' or ');
   const got = argv.slice(1).join(' ');
   return printError(new CliError('usage', `expected ${known}, got ${got.length > 80 ? show(`add ${got}`) : `\`add ${got}\``}; see add --help`), json, io);
+}
+
+/**
+ * `add deploy <target> [flags]`: the target's own command (`add deploy kubernetes` is `add
+ * kubernetes`); a missing or unknown target is one line naming the targets, exit 2.
+ */
+async function addDeployTarget(argv: string[], io: CliIo): Promise<number> {
+  const [target, ...rest] = argv;
+  const targets = offeredDeployTargets(DEPLOY_TARGETS);
+  if (target === 'kubernetes') return runCommand((await import('./commands/add-kubernetes.js')).addKubernetes, rest, io);
+  const feature = target === undefined ? undefined : DEPLOY_TARGET_FEATURES[target as DeployTarget];
+  if (feature) return runCommand((await import('./commands/add-deploy.js')).addDeploy(feature), rest, io);
+  const got = target === undefined || target.startsWith('-') ? 'no target' : target.length > 80 ? show(target) : `"${target}"`;
+  return printError(new CliError('usage', `add deploy needs a target, one of ${targets.join(', ')} (got ${got}); see add --help`), argv.includes('--json'), io);
 }
 
 /**

@@ -1,5 +1,7 @@
 // `create-python-docker-app [directory] [flags]`: a new project in a new (or empty) folder.
 
+import { chosenDeployTargets, offeredDeployTargets } from '../features/deploy-targets.js';
+import { DEPLOY_TARGETS } from '../options/values.js';
 import path from 'node:path';
 import type { Command } from '../driver/command.js';
 import { controlRows, optionRows } from '../driver/help.js';
@@ -74,7 +76,8 @@ export const create: Command = {
       notes: [],
       nextSteps: (cwd) => [
         ...dockerNextSteps({ dir: site.dir, cwd }, { postgres: options.postgres, port: APP_PORT, healthPath: '/health', hasEnv: true }),
-        ...(options.deploy === 'kubernetes' ? [`# Kubernetes: ${KUBERNETES_DIR}/README.md`] : []),
+        ...(options.deploy.includes('kubernetes') ? [`# Kubernetes: ${KUBERNETES_DIR}/README.md`] : []),
+        ...chosenDeployTargets(options.deploy).map((target) => `# ${target.key}: ${target.dir}/README.md`),
       ],
     };
   },
@@ -97,6 +100,8 @@ Usage:
                                    bring a generated project up to this version
   create-python-docker-app add kubernetes [--dir <path>] [flags]
                                    add Kubernetes manifests for its image
+  create-python-docker-app add deploy <target> [--dir <path>] [flags]
+                                   add a deployment target's files (${offeredDeployTargets(DEPLOY_TARGETS).join(', ')})
 
 The directory is where the project goes: a path (missing parents are created),
 "." for the current directory; default: ${DEFAULT_NAME}. Its last part is the project

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { CliError } from '../errors.js';
 import { brief, given, nearest, show } from '../options/names.js';
-import { optionsOf, valueProblem, type Answers, type OptionSpec } from '../options/table.js';
+import { optionsOf, parseList, valueProblem, type Answers, type OptionSpec } from '../options/table.js';
 import type { Command, ControlFlag, ParsedArgs } from './command.js';
 
 type FlagConfig = { type: 'string' | 'boolean'; short?: string };
@@ -73,7 +73,7 @@ export function parseCommandArgs(command: Pick<Command, 'name' | 'controls' | 'h
     if (value === undefined) continue;
     // Checked here, before any prompt, so a bad flag never costs the user an answer.
     const problem = valueProblem(spec, value);
-    if (problem) throw new CliError('invalid-value', `--${spec.flag}${spec.kind === 'choice' ? ' ' : ': '}${problem}`);
+    if (problem) throw new CliError('invalid-value', `--${spec.flag}${spec.kind === 'choice' || spec.kind === 'list' ? ' ' : ': '}${problem}`);
     answers[spec.key] = parseValue(spec, value as string | boolean);
   }
   return {
@@ -116,6 +116,7 @@ function refuseContradictions(tokens: NonNullable<ReturnType<typeof parseArgs>['
 }
 
 export function parseValue(spec: OptionSpec, value: string | boolean): unknown {
+  if (spec.kind === 'list') return parseList(spec, value);
   return spec.kind === 'text' && spec.parse ? spec.parse(value as string) : value;
 }
 

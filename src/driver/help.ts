@@ -4,7 +4,7 @@
 // in its own words.
 
 import { wrap } from '../engine/text.js';
-import { optionsOf, useOf, type CommandName, type OptionSpec, type OptionUse } from '../options/table.js';
+import { listText, optionsOf, useOf, type CommandName, type OptionSpec, type OptionUse } from '../options/table.js';
 import type { Command, ControlFlag, OwnStepsCommand } from './command.js';
 
 /** What help reads of a command. */
@@ -67,7 +67,7 @@ export function helpDocument(command: HelpedCommand, version: string): object {
         flag: `--${spec.flag}`,
         ...(spec.kind === 'boolean' ? { negation: `--no-${spec.flag}` } : {}),
         kind: spec.kind,
-        ...(spec.kind === 'choice' ? { values: spec.choices } : {}),
+        ...(spec.kind === 'choice' || spec.kind === 'list' ? { values: spec.choices } : {}),
         ...(use.default !== undefined ? { default: use.default } : {}),
         ...(use.detectedFrom ? { detectedFrom: use.detectedFrom } : {}),
         required: use.default === undefined && !use.detect,
@@ -81,11 +81,12 @@ export function helpDocument(command: HelpedCommand, version: string): object {
 
 function flagText(spec: OptionSpec): string {
   if (spec.kind === 'boolean') return `--${spec.flag}, --no-${spec.flag}`;
+  if (spec.kind === 'list') return `--${spec.flag} ${spec.none}|<${spec.choices.join('|')}>[,...]`;
   return `--${spec.flag} ${spec.kind === 'choice' ? spec.choices.join('|') : spec.placeholder}`;
 }
 
 function defaultText(spec: OptionSpec, use: OptionUse): string {
-  const shown = use.default === undefined ? undefined : spec.kind === 'text' && typeof use.default === 'string' ? JSON.stringify(use.default) : String(use.default);
+  const shown = use.default === undefined ? undefined : spec.kind === 'list' ? listText(spec, use.default as string[]) : spec.kind === 'text' && typeof use.default === 'string' ? JSON.stringify(use.default) : String(use.default);
   if (use.detectedFrom && shown !== undefined) return `default: ${use.detectedFrom}, else ${shown}`;
   if (use.detectedFrom) return `default: ${use.detectedFrom}`;
   return shown === undefined ? 'required' : `default: ${shown}`;

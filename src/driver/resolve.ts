@@ -4,7 +4,7 @@
 
 import { CliError } from '../errors.js';
 import type { Detected } from '../existing/detected.js';
-import { optionsOf, useOf, type Answers, type CommandName, type OptionSpec, type OptionUse } from '../options/table.js';
+import { listText, optionsOf, useOf, valueProblem, type Answers, type CommandName, type OptionSpec, type OptionUse } from '../options/table.js';
 import { parseValue } from './args.js';
 import type { Prompter } from './prompts.js';
 
@@ -78,6 +78,7 @@ async function askRecommended(prompter: Prompter, open: OptionSpec[], command: C
     defaults[spec.key] = value;
     if (!open.includes(spec) || !applies || value === undefined) continue;
     if (spec.kind === 'boolean') shown.push(value === true ? spec.flag : `no ${spec.flag}`);
+    else if (spec.kind === 'list') shown.push(`${spec.flag} ${listText(spec, value as string[])}`);
     else shown.push(`${spec.flag} ${spec.kind === 'choice' ? String(value) : JSON.stringify(value)}`);
   }
   return prompter.select({
@@ -93,6 +94,11 @@ async function ask(spec: OptionSpec, use: OptionUse, prompter: Prompter, detecte
   const offered = use.suggest?.(detected, answers) ?? use.default;
   if (spec.kind === 'boolean') return prompter.confirm({ message, default: offered === true });
   if (spec.kind === 'choice') return prompter.select({ message, choices: spec.choices, default: String(offered ?? spec.choices[0]) });
+  if (spec.kind === 'list') {
+    // Several of a few words: typed as the flag takes them (the prompter has no multi-select).
+    const text = await prompter.text({ message, default: listText(spec, (offered as string[] | undefined) ?? []), validate: (value) => valueProblem(spec, value) ?? true });
+    return parseValue(spec, text);
+  }
   const text = await prompter.text({ message, default: offered === undefined ? '' : String(offered), validate: (value) => spec.problem(value) ?? true });
   return parseValue(spec, text);
 }
@@ -100,6 +106,7 @@ async function ask(spec: OptionSpec, use: OptionUse, prompter: Prompter, detecte
 /** An option as it was given: `--migrations`, `--no-migrations`, `--framework flask`. */
 function optionText(spec: OptionSpec, value: unknown): string {
   if (spec.kind === 'boolean') return value === true ? `--${spec.flag}` : `--no-${spec.flag}`;
+  if (spec.kind === 'list') return `--${spec.flag} ${listText(spec, value as string[])}`;
   return `--${spec.flag} ${String(value)}`;
 }
 

@@ -13,6 +13,7 @@ import { COOLDOWN_DAYS, dependabotFeature, dependabotUpdates, type DependabotUpd
 import { APP_PORT, FRAMEWORK_FEATURES, serverFor, STOP_GRACE_PERIOD_SECONDS } from '../features/frameworks.js';
 import { ITEM_LIMITS } from '../features/items.js';
 import { RUNTIME_LIMITS } from '../features/runtime-limits.js';
+import { chosenDeployTargets, type DeployInput } from '../features/deploy-targets.js';
 import { kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes/index.js';
 import { LINE_LENGTH, lintFeature, PRE_COMMIT, RUFF_RULES } from '../features/lint/index.js';
 import { projectUvLock, readLock, type StoredLockFile } from '../features/locks.js';
@@ -281,21 +282,22 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     DOCKERFILE_FEATURES[options.dockerfile],
   ];
   const server = runtime ? serverFor(options.framework, runtime.target, port) : framework.server;
-  const kubernetes =
-    options.deploy === 'kubernetes'
-      ? kubernetesFacts({
-          name: options.name,
-          image: options.name,
-          port,
-          uid: APP_UID,
-          healthPath: HEALTH_PATH,
-          readyPath: READY_PATH,
-          server: server.package === 'gunicorn' ? 'gunicorn' : 'uvicorn',
-          services: services.map((s) => s.key),
-          // Set by a migration tool's feature (Alembic's, with --migrations).
-          migrations: features.find((f) => f.migrations)?.migrations,
-        })
-      : undefined;
+  // What every deployment target's files agree with: this project's image and how it runs.
+  const deployInput: DeployInput = {
+    name: options.name,
+    image: options.name,
+    port,
+    uid: APP_UID,
+    healthPath: HEALTH_PATH,
+    readyPath: READY_PATH,
+    server: server.package === 'gunicorn' ? 'gunicorn' : 'uvicorn',
+    services: services.map((s) => s.key),
+    // Set by a migration tool's feature (Alembic's, with --migrations).
+    migrations: features.find((f) => f.migrations)?.migrations,
+  };
+  const kubernetes = options.deploy.includes('kubernetes') ? kubernetesFacts(deployInput) : undefined;
+  // Each other target's facts under its own name (`ecs`), which only its folder's templates read.
+  const deployTargets = chosenDeployTargets(options.deploy).map((target) => ({ target, facts: target.facts(deployInput) }));
   // Only a new project's own store can cap the workers; an existing app keeps the default.
   const workerLimit = runtime ? undefined : features.find((f) => f.workers)?.workers;
   const workers = workerLimit?.max ?? DEFAULT_WORKERS;
@@ -391,7 +393,9 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
       ...(options.ci ? [ciFeature] : []),
       ...(options.dependabot ? [dependabotFeature] : []),
       ...(kubernetes ? kubernetesLayers(kubernetes).map((layer): Feature => ({ layer })) : []),
+      ...deployTargets.flatMap(({ target, facts }) => target.layers(facts).map((layer): Feature => ({ layer }))),
     ].map((f) => f.layer),
+    ...Object.fromEntries(deployTargets.map(({ target, facts }) => [target.contextKey, facts])),
     serviceSettings: reached.flatMap((s) => [s.url.field, ...(s.namespace ? [s.namespace.field] : [])]),
     conftestImports: pythonImports([
       framework.appFactory,

@@ -68,7 +68,7 @@ export function existingAppContext(options: DockerAppOptions, generatorVersion: 
     // app's alembic.ini for its Job), no workflow, no lint settings; add kubernetes writes
     // deploy/kubernetes/.
     migrations: false,
-    deploy: 'none',
+    deploy: [],
     ci: false,
     dependabot: false,
     lint: false,

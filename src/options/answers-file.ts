@@ -7,7 +7,7 @@
 import { CliError } from '../errors.js';
 import { readUserJson } from '../user-files.js';
 import { jsonKind, nameProblem, nearest, show } from './names.js';
-import { PROJECT_OPTIONS, useOf, valueProblem, type ProjectOptions, type ProjectOptionSpec } from './table.js';
+import { parseList, PROJECT_OPTIONS, useOf, valueProblem, type ProjectOptions, type ProjectOptionSpec } from './table.js';
 
 export const ANSWERS_FILE = '.create-python-docker-app.json';
 
@@ -43,14 +43,16 @@ export function readAnswersFile(file: string, source = `--answers ${file}`, opts
   const known = ['name', ...PROJECT_OPTIONS.map((spec) => spec.key)];
   for (const key of record.keys())
     if (!known.includes(key)) throw new CliError('invalid-value', `${source}: unknown key ${show(key)}${didYouMean(key, known)}; the keys are ${known.join(', ')}`);
-  const out: Record<string, string | boolean> = {};
+  const out: Record<string, string | boolean | string[]> = {};
   for (const spec of PROJECT_OPTIONS) {
     // A file from before an option existed leaves it out, and means what was generated then.
     const value = record.has(spec.key) ? record.get(spec.key) : useOf(spec, 'create').recordedBefore;
     if (value === undefined) continue;
     const problem = answerProblem(spec, value);
     if (problem) throw new CliError('invalid-value', `${source}: "${spec.key}" ${problem}`);
-    out[spec.key] = value as string | boolean;
+    // A list is kept in its one stored form, whichever form the file had (a file written before
+    // deploy was a list records one word: "kubernetes", "none").
+    out[spec.key] = spec.kind === 'list' ? parseList(spec, value) : (value as string | boolean);
   }
   const name = record.get('name');
   if (record.has('name')) {

@@ -31,7 +31,7 @@ const COMBINATION_AXES = ['framework', 'postgres', 'redis', 'dockerfile', 'packa
  * package manager), for one Python version and deployment target, with migrations wherever
  * there is PostgreSQL, as a new project has them.
  */
-export function allCombinations(python: PythonVersion = '3.13', deploy: DeployTarget = 'none'): Combination[] {
+export function allCombinations(python: PythonVersion = '3.13', deploy: DeployTarget[] = []): Combination[] {
   const out: Combination[] = [];
   for (const framework of FRAMEWORKS)
     for (const postgres of [true, false])

@@ -5,6 +5,7 @@
 // uses it). Which rows a command takes, and in what order, is the command's own list.
 
 import type { Detected } from '../existing/detected.js';
+import { offeredDeployTargets } from '../features/deploy-targets.js';
 import { DEFAULT_TARGETS } from '../features/frameworks.js';
 import { SERVICE_FEATURES, SERVICE_KEYS } from '../features/services.js';
 import type { ServiceFeature } from '../features/types.js';
@@ -12,6 +13,7 @@ import { descriptionProblem, given, healthPathProblem, imageNameProblem, namePro
 import {
   DEPLOY_TARGETS,
   DOCKERFILE_VARIANTS,
+  NO_DEPLOY,
   FRAMEWORKS,
   PACKAGE_MANAGERS,
   PYTHON_VERSIONS,
@@ -30,7 +32,7 @@ export * from './values.js';
 export { allCombinations, comboId } from './combinations.js';
 
 /** The commands, each with the options it takes from the table (`add service` is the plop `service` generator's; `update` takes none: it reads the project's answers file). */
-export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add service' | 'update';
+export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add deploy' | 'add service' | 'update';
 
 /** How one command uses an option. */
 export interface OptionUse<K extends OptionKey = OptionKey> {
@@ -100,7 +102,17 @@ export interface TextSpec<K extends OptionKey = OptionKey> extends BaseSpec<K> {
   /** Turns the accepted text into the stored value (`port`: a number). */
   parse?: (value: string) => OptionValues[K];
 }
-export type OptionSpec = ChoiceSpec | BooleanSpec | TextSpec;
+/**
+ * Several of a few words (`--deploy kubernetes,ecs`): given as one comma-separated flag value
+ * (`none` for none of them), stored as a list in `choices` order without repeats.
+ */
+export interface ListSpec<K extends OptionKey = OptionKey> extends BaseSpec<K> {
+  kind: 'list';
+  choices: readonly string[];
+  /** The word that means the empty list. */
+  none: string;
+}
+export type OptionSpec = ChoiceSpec | BooleanSpec | TextSpec | ListSpec;
 
 /**
  * The row the table must have for a key, by the key's value type (values.ts): a boolean is a
@@ -109,6 +121,8 @@ export type OptionSpec = ChoiceSpec | BooleanSpec | TextSpec;
  */
 type RowOf<K extends OptionKey> = OptionValues[K] extends boolean
   ? BooleanSpec<K>
+  : OptionValues[K] extends readonly (infer W)[]
+    ? ListSpec<K> & { choices: readonly W[] }
   : OptionValues[K] extends number
     ? TextSpec<K> & { parse: (value: string) => OptionValues[K] }
     : string extends OptionValues[K]
@@ -257,11 +271,13 @@ const ROWS: readonly Row[] = [
   {
     key: 'deploy',
     flag: 'deploy',
-    kind: 'choice',
-    choices: DEPLOY_TARGETS,
-    message: 'Deployment manifests',
-    help: 'kubernetes: deploy/kubernetes/, a kustomize base with dev and prod overlays',
-    commands: { create: { default: 'none', defaultWithoutYes: true } },
+    kind: 'list',
+    // Only the targets that write files (features/deploy-targets.ts registers them).
+    choices: offeredDeployTargets(DEPLOY_TARGETS),
+    none: NO_DEPLOY,
+    message: `Deployment manifests: targets, comma-separated (${offeredDeployTargets(DEPLOY_TARGETS).join(', ')}; or ${NO_DEPLOY})`,
+    help: `where to deploy besides Compose, comma-separated, each writing deploy/<target>/: kubernetes (a kustomize base with dev and prod overlays), cloud-run, ecs (Fargate task and service definitions), aci; ${NO_DEPLOY} for none`,
+    commands: { create: { default: [], defaultWithoutYes: true } },
   },
   // Added after 0.1, on by default even without --yes (see migrations): files a project may do
   // without, each its own question. Off for a project whose answers file predates them, so
@@ -390,7 +406,17 @@ function serviceOption(service: ServiceFeature): Row {
   return row as Row;
 }
 
-export const OPTION_TABLE: readonly OptionSpec[] = ROWS;
+/**
+ * `add deploy <target>` needs what `add kubernetes` needs of a repository (the image's port, UID,
+ * health path, name, services, migrations), found and asked the same way: every target's files
+ * must agree with the same image.
+ */
+function withAddDeploy(row: Row): Row {
+  const kubernetes = row.commands['add kubernetes'];
+  return kubernetes ? ({ ...row, commands: { ...row.commands, 'add deploy': kubernetes } } as Row) : row;
+}
+
+export const OPTION_TABLE: readonly OptionSpec[] = ROWS.map(withAddDeploy);
 
 
 export function specFor(key: OptionKey): OptionSpec {
@@ -441,10 +467,44 @@ export function defaultAnswers(): Omit<ProjectOptions, 'name'> {
 
 /** Why `value` is not valid for the option, or undefined; choices and text rules alike. */
 export function valueProblem(spec: OptionSpec, value: unknown): string | undefined {
+  if (spec.kind === 'list') return listProblem(spec, value);
   if (spec.kind === 'boolean') return typeof value === 'boolean' ? undefined : `must be true or false (got ${given(value)})`;
   if (spec.kind === 'choice')
     return typeof value === 'string' && spec.choices.includes(value) ? undefined : `must be one of ${spec.choices.join(', ')} (got ${given(value)})`;
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string') return `must be text (got ${given(value)})`;
   return spec.problem(text);
+}
+
+/**
+ * A list option's value: a flag's comma-separated text (`kubernetes,ecs`, `none`), or, from an
+ * answers file, a JSON list of the words or one word (as files written before it was a list
+ * recorded it: `"kubernetes"`, `"none"`).
+ */
+function listProblem(spec: ListSpec, value: unknown): string | undefined {
+  const words = listWords(spec, value);
+  const allowed = `${spec.choices.join(', ')}, a comma-separated list of them, or ${spec.none}`;
+  if (words === undefined) return `must be ${allowed} (got ${given(value)})`;
+  const bad = words.find((word) => !spec.choices.includes(word));
+  if (bad !== undefined) return `must be ${allowed} (got ${given(bad)})`;
+  return undefined;
+}
+
+/** The words of a list option's value, or undefined when it is not text or a list of text. */
+function listWords(spec: ListSpec, value: unknown): string[] | undefined {
+  if (Array.isArray(value)) return value.every((w) => typeof w === 'string') ? (value as string[]) : undefined;
+  if (typeof value !== 'string') return undefined;
+  if (value.trim() === spec.none) return [];
+  return value.split(',').map((word) => word.trim());
+}
+
+/** A valid list option's value as it is stored: its words in `choices` order, each once. */
+export function parseList(spec: ListSpec, value: unknown): string[] {
+  const words = new Set(listWords(spec, value) ?? []);
+  return spec.choices.filter((choice) => words.has(choice));
+}
+
+/** A list as a flag says it: `kubernetes,ecs`, or `none`. */
+export function listText(spec: ListSpec, value: readonly string[]): string {
+  return value.length === 0 ? spec.none : value.join(',');
 }

@@ -9,8 +9,13 @@ export const FRAMEWORKS = ['fastapi', 'flask'] as const;
 export const PYTHON_VERSIONS = ['3.12', '3.13', '3.14', '3.15'] as const;
 export const DOCKERFILE_VARIANTS = ['standard', 'multi-stage'] as const;
 export const PACKAGE_MANAGERS = ['uv', 'pip'] as const;
-/** Where the project is deployed besides Compose; a choice, so other targets can follow. */
-export const DEPLOY_TARGETS = ['none', 'kubernetes'] as const;
+/**
+ * Where the project is deployed besides Compose: any number of targets (`--deploy
+ * kubernetes,ecs`), each writing deploy/<target>/. `none` is how a flag or an old answers file
+ * says the empty list.
+ */
+export const DEPLOY_TARGETS = ['kubernetes', 'cloud-run', 'ecs', 'aci'] as const;
+export const NO_DEPLOY = 'none';
 
 /**
  * The option keys that turn a backing service on, one per service feature (src/features/services.ts
@@ -37,8 +42,8 @@ export interface ProjectOptions extends Record<ServiceKey, boolean> {
   migrations: boolean;
   /** How dependencies are declared and locked: uv (pyproject.toml + uv.lock) or pip (requirements.in + hashed requirements.txt). */
   packageManager: PackageManager;
-  /** Deployment manifests beside the Compose files: deploy/kubernetes/. */
-  deploy: DeployTarget;
+  /** Deployment files beside the Compose files, one folder per target (deploy/<target>/), in DEPLOY_TARGETS order. */
+  deploy: DeployTarget[];
   /**
    * .github/workflows/ci.yml: lint, tests against PostgreSQL/Redis, image build, Compose smoke test;
    * and release.yml: on a version tag, ci.yml, then the image scanned, pushed to ghcr.io and signed.

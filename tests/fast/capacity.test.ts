@@ -34,7 +34,7 @@ const COMBOS = (['fastapi', 'flask'] as const).flatMap((framework) =>
 const idOf = (c: (typeof COMBOS)[number]) => `${c.framework}-${c.migrations ? 'migrations' : 'nomigrations'}-${c.redis ? 'redis' : 'noredis'}`;
 
 function project(combo: (typeof COMBOS)[number]): string {
-  return generateInto({ ...combo, postgres: true, deploy: 'kubernetes', name: idOf(combo) });
+  return generateInto({ ...combo, postgres: true, deploy: ['kubernetes'], name: idOf(combo) });
 }
 
 /** A default of settings.py: `name: int = 2` (Flask) or `name: int = Field(default=2, ...)` (FastAPI). */

@@ -146,7 +146,7 @@ describe('each optional file goes with its option', () => {
   });
 
   test('--deploy kubernetes: Dependabot also updates the dev overlay\'s images', () => {
-    const config = parse(files({ deploy: 'kubernetes' }).get(DEPENDABOT)!) as { updates: { 'package-ecosystem': string; directories: string[] }[] };
+    const config = parse(files({ deploy: ['kubernetes'] }).get(DEPENDABOT)!) as { updates: { 'package-ecosystem': string; directories: string[] }[] };
     expect(config.updates.find((u) => u['package-ecosystem'] === 'docker')!.directories).toEqual(['/', '/deploy/kubernetes/overlays/dev']);
   });
 });

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSy
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../../src/options/answers-file.js';
-import { DOCKERFILE_VARIANTS, FRAMEWORKS, PROJECT_OPTIONS, PYTHON_VERSIONS, defaultAnswers, useOf } from '../../src/options/table.js';
+import { DOCKERFILE_VARIANTS, FRAMEWORKS, PROJECT_OPTIONS, PYTHON_VERSIONS, defaultAnswers, listText, useOf } from '../../src/options/table.js';
 import { assertBuilt, BIN, cleanEnv, listFiles, PACKAGE_VERSION, runBin, runMain, tempDir, treeSnapshot, removeTempDirs } from '../support/cli-run.js';
 import { BASE_FILE } from '../../src/engine/base-record.js';
 
@@ -33,7 +33,7 @@ describe('help and version', () => {
       for (const spec of PROJECT_OPTIONS) {
         const line = entries.find((l) => l.trimStart().startsWith(`--${spec.flag}`));
         expect(line, `help entry for --${spec.flag}`).toBeDefined();
-        const shown = spec.kind === 'text' ? JSON.stringify(spec.default) : String(spec.default);
+        const shown = spec.kind === 'text' ? JSON.stringify(spec.default) : spec.kind === 'list' ? listText(spec, spec.default as unknown as string[]) : String(spec.default);
         expect(line).toContain(`(default: ${shown})`);
         if (spec.kind === 'choice') expect(line).toContain(spec.choices.join('|'));
         if (spec.kind === 'boolean') expect(line).toContain(`--no-${spec.flag}`);
@@ -192,7 +192,7 @@ describe('without a terminal it never asks', () => {
       redis: true,
       dockerfile: 'standard',
       packageManager: 'pip',
-      deploy: 'none',
+      deploy: [],
       // Added after 0.1, so on by default even without --yes (migrations only with PostgreSQL).
       migrations: false,
       ci: true,
@@ -417,7 +417,7 @@ describe('the answers file', () => {
     expect(stamped).toEqual({
       generator: 'create-python-docker-app',
       version: PACKAGE_VERSION,
-      answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: 'none', migrations: true, ci: true, dependabot: true, lint: true },
+      answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: [], migrations: true, ci: true, dependabot: true, lint: true },
     });
     // The record `update` merges against: every other file, by its sha256 (and BASE_FILE, its text).
     // .env is the user's (random secrets): never recorded, and never reproduced.

@@ -25,7 +25,7 @@ afterAll(() => {
 const file = (files: { path: string; contents: string }[], p: string) => files.find((f) => f.path === p)?.contents;
 
 describe('create: every image of every combination is one Dependabot updates', () => {
-  const cases = PYTHON_VERSIONS.flatMap((python) => allCombinations(python, 'kubernetes').map((c) => [`${python} ${comboId(c)}`, c] as const));
+  const cases = PYTHON_VERSIONS.flatMap((python) => allCombinations(python, ['kubernetes']).map((c) => [`${python} ${comboId(c)}`, c] as const));
 
   it.each(cases)('%s', (_id, combo) => {
     const files = render(combo);

@@ -41,8 +41,8 @@ const VARIANTS: [string, Variant][] = allCombinations().flatMap((o) => {
   const id = comboId(o);
   return [
     [id, o],
-    [`${id} --deploy kubernetes`, { ...o, deploy: 'kubernetes' }],
-    ...(o.postgres ? ([[`${id} --no-migrations --deploy kubernetes`, { ...o, migrations: false, deploy: 'kubernetes' }]] as [string, Variant][]) : []),
+    [`${id} --deploy kubernetes`, { ...o, deploy: ['kubernetes'] }],
+    ...(o.postgres ? ([[`${id} --no-migrations --deploy kubernetes`, { ...o, migrations: false, deploy: ['kubernetes'] }]] as [string, Variant][]) : []),
     [`${id} --no-ci --no-lint --no-dependabot`, { ...o, ci: false, lint: false, dependabot: false }],
   ] as [string, Variant][];
 });

@@ -28,7 +28,7 @@ interface Case {
 // The manifests do not depend on the package manager (uv stands for both); two more with
 // PostgreSQL and --no-migrations (no Job: one apply).
 const CASES: Case[] = [
-  ...allCombinations('3.13', 'kubernetes')
+  ...allCombinations('3.13', ['kubernetes'])
     .filter((c) => c.packageManager === 'uv')
     .map((c) => ({
       id: comboId(c).replace(/-uv$/, ''),

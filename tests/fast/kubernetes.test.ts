@@ -29,7 +29,7 @@ afterAll(removeTempDirs);
 
 type Combo = Omit<ProjectOptions, 'name' | 'description' | ExtraOptionKey>;
 // The manifests do not depend on the package manager: the default one (uv) stands for both.
-const COMBOS = allCombinations('3.13', 'kubernetes').filter((c) => c.packageManager === 'uv');
+const COMBOS = allCombinations('3.13', ['kubernetes']).filter((c) => c.packageManager === 'uv');
 const idOf = (c: Combo) => comboId(c).replace(/-uv$/, '');
 const K8S = 'deploy/kubernetes';
 const BUILDS = ['base', 'overlays/dev', 'overlays/prod'] as const;
@@ -78,8 +78,8 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s --deploy kubernetes'
         'README.md',
       ].map((f) => `${K8S}/${f}`).sort(),
     );
-    const answers = JSON.parse(readFileSync(path.join(dir(), ANSWERS_FILE), 'utf8')) as { answers: { deploy: string } };
-    expect(answers.answers.deploy).toBe('kubernetes');
+    const answers = JSON.parse(readFileSync(path.join(dir(), ANSWERS_FILE), 'utf8')) as { answers: { deploy: string[] } };
+    expect(answers.answers.deploy).toEqual(['kubernetes']);
   });
 
   it('the base files validate against the Kubernetes 1.36 schemas and our rules', async () => {
@@ -150,21 +150,21 @@ describe.skipIf(noKustomize)('unknown fields', () => {
 });
 
 describe('without --deploy', () => {
-  it('a project has no deploy/ folder and its answers file records deploy "none"', async () => {
+  it('a project has no deploy/ folder and its answers file records deploy as an empty list', async () => {
     const cwd = tempDir();
     const run = await runMain(['plain', '--yes'], { cwd });
     expect(run.code, run.stderr).toBe(0);
     expect(listFiles(path.join(cwd, 'plain')).filter((f) => f.startsWith('deploy/'))).toEqual([]);
-    const answers = JSON.parse(readFileSync(path.join(cwd, 'plain', ANSWERS_FILE), 'utf8')) as { answers: { deploy: string } };
-    expect(answers.answers.deploy).toBe('none');
+    const answers = JSON.parse(readFileSync(path.join(cwd, 'plain', ANSWERS_FILE), 'utf8')) as { answers: { deploy: string[] } };
+    expect(answers.answers.deploy).toEqual([]);
   });
 
-  it('a script that gives every other flag but not --deploy still generates (deploy defaults to none)', async () => {
+  it('a script that gives every other flag but not --deploy still generates (deploy defaults to none, the empty list)', async () => {
     const cwd = tempDir();
     const flags = ['--description', 'x', '--framework', 'flask', '--python', '3.13', '--postgres', '--no-redis', '--dockerfile', 'standard', '--package-manager', 'pip'];
     const run = await runMain(['scripted', ...flags, '--json', '--dry-run'], { cwd });
     expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout).options.deploy).toBe('none');
+    expect(JSON.parse(run.stdout).options.deploy).toEqual([]);
   });
 
   it.skipIf(noKustomize)('a project name with underscores becomes valid Kubernetes names (DNS-1123 labels), the image keeps it', async () => {
@@ -176,10 +176,11 @@ describe('without --deploy', () => {
     expect(JSON.stringify(objects)).toContain('"image":"registry.example.com/shop_api_2:0.1.0"');
   });
 
-  it('--deploy accepts only none or kubernetes', async () => {
+  it('--deploy accepts only none or its targets', async () => {
     const run = await runMain(['x', '--yes', '--deploy', 'nomad'], { cwd: tempDir() });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--deploy must be one of none, kubernetes (got "nomad")');
+    expect(run.stderr).toContain('--deploy must be kubernetes');
+    expect(run.stderr).toContain('or none (got "nomad")');
   });
 });
 

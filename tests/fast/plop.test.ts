@@ -11,7 +11,7 @@ import { parse as parseYamlText } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import plopfile, { plopCliForce } from '../../generators/plopfile.js';
 import { renderDockerFiles, type DockerAppOptions } from '../../src/existing/docker-app.js';
-import { PROJECT_OPTIONS } from '../../src/options/table.js';
+import { PROJECT_OPTIONS, type DeployTarget } from '../../src/options/table.js';
 import { renderProject } from '../../src/engine/render.js';
 import { PACKAGE_VERSION, removeTempDirs, runMain, tempDir, treeSnapshot } from '../support/cli-run.js';
 import { COMPOSE_YAML_TAGS } from '../support/compose-check.js';
@@ -207,7 +207,7 @@ describe('python-app generator', () => {
     const bypass = ['shop-api', 'A shop', 'flask', '3.13', 'yes', 'no', 'multi-stage', 'uv', 'none', 'yes', 'yes', 'yes', 'yes'];
     const result = await run((await pack(base)).getGenerator('python-app'), bypass);
     expect(result.failures).toEqual([]);
-    const options = { name: 'shop-api', description: 'A shop', framework: 'flask', python: '3.13', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: 'none', ci: true, dependabot: true, lint: true, migrations: true } as const;
+    const options = { name: 'shop-api', description: 'A shop', framework: 'flask', python: '3.13', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: [] as DeployTarget[], ci: true, dependabot: true, lint: true, migrations: true } as const;
     const files = renderProject(options, PACKAGE_VERSION);
     for (const f of files) expect(read(path.join(base, 'shop-api'), f.path), f.path).toBe(f.contents);
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../../src/options/answers-file.js';
-import { PROJECT_OPTIONS } from '../../src/options/table.js';
+import { listText, PROJECT_OPTIONS } from '../../src/options/table.js';
 import type { Prompter } from '../../src/driver/prompts.js';
 import { SETUP_CHOICES } from '../../src/driver/resolve.js';
 import { assertBuilt, ENTER, hasPython, listFiles, runBin, runMain, runOnPty, scriptedPrompter, tempDir, treeSnapshot, removeTempDirs } from '../support/cli-run.js';
@@ -66,7 +66,8 @@ describe('injected prompter', () => {
     for (const spec of PROJECT_OPTIONS) {
       const q = prompter.asked.find((a) => a.key === spec.key)!;
       expect(q.kind).toBe(spec.kind === 'boolean' ? 'confirm' : spec.kind === 'choice' ? 'select' : 'text');
-      expect(q.default).toBe(spec.default);
+      // A list is typed as the flag takes it (`none`, `kubernetes,ecs`).
+      expect(q.default).toBe(spec.kind === 'list' ? listText(spec, spec.default as unknown as string[]) : spec.default);
       if (spec.kind === 'choice') expect(q.choices).toEqual(spec.choices);
     }
     const doc = JSON.parse(run.stdout);
@@ -90,7 +91,7 @@ describe('injected prompter', () => {
       redis: false,
       dockerfile: 'multi-stage',
       packageManager: 'pip',
-      deploy: 'none',
+      deploy: [],
       ci: true,
       dependabot: false,
       lint: true,
@@ -252,7 +253,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
         { expect: 'Redis', send: '\r' },
         { expect: 'Dockerfile variant', send: '\x1b[B\r' }, // multi-stage
         { expect: 'Package manager', send: '\x1b[B\r' }, // pip
-        { expect: 'Deployment manifests', send: '\x1b[B\r' }, // kubernetes
+        { expect: 'Deployment manifests', send: 'kubernetes\r' }, // typed: several may be given, comma-separated
         { expect: 'GitHub Actions workflow', send: '\r' },
         { expect: 'Dependabot', send: 'n\r' },
         { expect: 'ruff', send: '\r' },
@@ -275,7 +276,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
       redis: true,
       dockerfile: 'multi-stage',
       packageManager: 'pip',
-      deploy: 'kubernetes',
+      deploy: ['kubernetes'],
       ci: true,
       dependabot: false,
       lint: true,

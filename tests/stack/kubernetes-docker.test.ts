@@ -53,7 +53,7 @@ type Combo = StackProject;
  */
 const COMBOS: [id: string, combo: Combo][] = pairwiseProjects()
   .map((combo, index) => [projectName(index), combo] as [string, Combo])
-  .filter(([, combo]) => combo.deploy === 'kubernetes');
+  .filter(([, combo]) => combo.deploy.includes('kubernetes'));
 
 const engines = inject('engines');
 const services: ServicesState = inject('services') ?? { ok: false, reason: 'tests/support/services-setup.ts did not run' };

@@ -16,7 +16,8 @@ export function everyAnswerCombination(): ProjectOptions[] {
   let combos: Record<string, unknown>[] = [{ name: 'shop', description: 'A Python web service' }];
   for (const spec of PROJECT_OPTIONS) {
     if (spec.kind === 'text') continue;
-    const values: readonly unknown[] = spec.kind === 'boolean' ? [true, false] : spec.choices;
+    // A list: none, and every target at once (each target's files do not depend on the others).
+    const values: readonly unknown[] = spec.kind === 'boolean' ? [true, false] : spec.kind === 'list' ? [[], [...spec.choices]] : spec.choices;
     combos = combos.flatMap((c) => values.map((v) => ({ ...c, [spec.key]: v })));
   }
   // Migrations exist only with PostgreSQL (the option table's onlyWhen).

@@ -16,7 +16,7 @@
 // generated row can break the rule and every allowed pair is still covered.
 
 import { make } from 'covertable';
-import { PROJECT_OPTIONS, useOf, type ProjectOptionSpec, type ProjectOptions } from '../../src/options/table.js';
+import { listText, parseList, PROJECT_OPTIONS, useOf, type ListSpec, type ProjectOptionSpec, type ProjectOptions } from '../../src/options/table.js';
 
 /** What a stack project is made from: every answer of `create` but the free-text ones. */
 export type StackProject = Omit<ProjectOptions, 'name' | 'description'>;
@@ -28,6 +28,9 @@ export function pairwiseFactors(specs: readonly ProjectOptionSpec[] = PROJECT_OP
   const factors: Record<string, readonly Value[]> = {};
   for (const spec of specs) {
     if (spec.kind === 'choice') factors[spec.key] = spec.choices;
+    // A list (deploy): none, or every target at once, written as the flag does; each target's
+    // files depend on the other options, not on one another, so this covers each target's pairs.
+    else if (spec.kind === 'list') factors[spec.key] = [listText(spec, []), listText(spec, spec.choices)];
     else if (spec.kind === 'boolean') factors[spec.key] = [true, false];
   }
   return factors;
@@ -44,6 +47,7 @@ export function allowedByTable(row: Record<string, unknown>, specs: readonly Pro
 /** Every pair of option values the stack tests run at least once, as a covering array. */
 export function pairwiseProjects(specs: readonly ProjectOptionSpec[] = PROJECT_OPTIONS): StackProject[] {
   const factors = pairwiseFactors(specs);
+  const lists = listSpecs(specs);
   const groups = constrainedGroups(factors, specs);
   const grouped = new Set(groups.flat());
   // Each constrained group is one factor, `postgres+migrations`, whose values are indexes into
@@ -62,7 +66,7 @@ export function pairwiseProjects(specs: readonly ProjectOptionSpec[] = PROJECT_O
     const flat: Row = {};
     for (const [key, value] of Object.entries(row)) Object.assign(flat, groupRows.get(key)?.[Number(value)] ?? { [key]: value });
     // Back in the table's order, whatever order covertable filled them in.
-    return Object.fromEntries(Object.keys(factors).map((key) => [key, flat[key]])) as unknown as StackProject;
+    return Object.fromEntries(Object.keys(factors).map((key) => [key, lists.has(key) ? parseList(lists.get(key)!, flat[key]) : flat[key]])) as unknown as StackProject;
   });
 }
 
@@ -113,12 +117,14 @@ function oneValueApart(factors: Record<string, readonly Value[]>): Row[] {
 export function missingPairs(rows: readonly object[], specs: readonly ProjectOptionSpec[] = PROJECT_OPTIONS): string[] {
   const factors = pairwiseFactors(specs);
   const keys = Object.keys(factors);
+  const lists = listSpecs(specs);
   // A pair as one number (option a, its value, option b, its value), so that walking every
   // combination of a grown table stays quick; spelled out only when missing.
   const width = Math.max(...keys.map((k) => factors[k]!.length));
   const id = (a: number, va: number, b: number, vb: number) => ((a * keys.length + b) * width + va) * width + vb;
   const pairsOf = (row: Record<string, unknown>): number[] => {
-    const at = keys.map((k) => factors[k]!.indexOf(row[k] as Value));
+    // A project holds a list as a list; its factor, as the flag writes it.
+    const at = keys.map((k) => factors[k]!.indexOf((lists.has(k) && Array.isArray(row[k]) ? listText(lists.get(k)!, row[k] as string[]) : row[k]) as Value));
     const out: number[] = [];
     for (let a = 0; a < keys.length; a++) for (let b = a + 1; b < keys.length; b++) out.push(id(a, at[a]!, b, at[b]!));
     return out;
@@ -176,4 +182,9 @@ export function createFlags(project: StackProject): string[] {
     if (typeof value === 'boolean') return [value ? `--${spec.flag}` : `--no-${spec.flag}`];
     return [`--${spec.flag}`, value];
   });
+}
+
+/** The list options (deploy), by key. */
+function listSpecs(specs: readonly ProjectOptionSpec[]): Map<string, ListSpec> {
+  return new Map(specs.flatMap((spec) => (spec.kind === 'list' ? [[spec.key as string, spec as ListSpec] as const] : [])));
 }

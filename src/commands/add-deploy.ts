@@ -1,0 +1,77 @@
+// `create-python-docker-app add deploy <target> [--dir PATH] [flags]`: a deployment target's
+// files (deploy/<target>/) for a repository whose Dockerfile builds the app's image. What the
+// files must agree with is found as `add kubernetes` finds it (the same detection, the same
+// option rows: src/options/table.ts gives `add deploy` every row of `add kubernetes`), and the
+// files are built from the same DeployInput a new project's are, so on a generated project
+// `add deploy ecs` writes what `--deploy ecs` would have. `add deploy kubernetes` is `add
+// kubernetes` (cli.ts).
+
+import path from 'node:path';
+import type { Command } from '../driver/command.js';
+import { optionRows, row } from '../driver/help.js';
+import { displayDir } from '../driver/report.js';
+import { GENERATOR_NAME, QUOTERS } from '../engine/context.js';
+import { renderLayers } from '../engine/render.js';
+import { ALEMBIC_MIGRATIONS } from '../features/kubernetes/index.js';
+import { SERVICE_KEYS } from '../features/services.js';
+import type { DeployInput, DeployTargetFeature } from '../features/deploy-targets.js';
+import type { OptionValues } from '../options/table.js';
+import { addKubernetes } from './add-kubernetes.js';
+
+/** The `add deploy <target>` command of one registered target. */
+export function addDeploy(target: DeployTargetFeature): Command {
+  return {
+    ...addKubernetes,
+    name: 'add deploy',
+    help: () => addDeployHelp(target),
+    helpHint: `see add deploy ${target.key} --help`,
+    render(answers, site, { version }) {
+      const a = answers as OptionValues;
+      const deployment = site.detected!.deployment!;
+      const input: DeployInput = {
+        name: deployment.name,
+        image: a.image,
+        port: a.port,
+        uid: a.uid,
+        healthPath: a.healthPath,
+        readyPath: deployment.readyPath ?? a.healthPath,
+        server: deployment.server,
+        services: SERVICE_KEYS.filter((key) => a[key]),
+        ...(a.migrations ? { migrations: ALEMBIC_MIGRATIONS } : {}),
+      };
+      const facts = target.facts(input);
+      const context = { generator: { name: GENERATOR_NAME, version }, [target.contextKey]: facts, q: QUOTERS };
+      return {
+        files: renderLayers(context, target.layers(facts)),
+        options: { dir: site.dir, target: target.key, ...input, detected: [...site.detected!.notes, ...deployment.notes] },
+        warnings: [...deployment.warnings, ...target.warnings(facts)],
+        notes: deployment.notes,
+        nextSteps: (cwd) => [...(path.resolve(site.dir) !== path.resolve(cwd) ? [`cd ${displayDir(site.dir, cwd)}`] : []), ...target.nextSteps(facts)],
+      };
+    },
+  };
+}
+
+function addDeployHelp(target: DeployTargetFeature): string {
+  return `Usage: create-python-docker-app add deploy ${target.key} [--dir <path>] [flags]
+
+Adds ${target.dir}/ to a repository whose Dockerfile builds the app: ${target.summary}.
+What the files must agree with is read as add kubernetes reads it: the port,
+the UID, the health path and the server from the Dockerfile (EXPOSE, USER,
+HEALTHCHECK, CMD), the image name and the services from compose.yaml and, in a
+project create-python-docker-app made, from its answers file. Flags override
+what was detected; only what could not be detected is asked.
+
+${optionRows('add deploy').join('\n')}
+${row('--force', 'overwrite files that exist and differ')}
+${row('--dry-run', 'print the plan (create/overwrite/unchanged/conflict), write nothing')}
+${row('--json', 'print one JSON document on stdout')}
+${row('-y, --yes', 'never prompt: detected values, then the defaults')}
+${row('--interactive, --no-interactive', 'force prompts on or off (default: on with a terminal)')}
+${row('-h, --help', 'show this help')}
+
+Exit codes: 0 done, 1 refused (conflict, no Dockerfile, unsafe target; nothing
+was changed), 2 usage error, 130 cancelled, 143 terminated before the files
+were complete (nothing was left behind).
+`;
+}

@@ -1,0 +1,122 @@
+// `--deploy` takes several targets, as one comma-separated value (`--deploy kubernetes,ecs`;
+// `none` for none); the answers file records them as a list, and reads a record written when
+// deploy was one word ("kubernetes", "none") as that one target or none. `add deploy <target>`
+// adds a target's files to an existing project (`add deploy kubernetes` is `add kubernetes`).
+// In-process (fast): each test makes at most two small projects.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ANSWERS_FILE } from '../../src/options/answers-file.js';
+import { DEPLOY_TARGETS, listText, parseList, specFor, valueProblem, type ListSpec } from '../../src/options/table.js';
+import { listFiles, removeTempDirs, runMain, tempDir } from '../support/cli-run.js';
+
+afterAll(removeTempDirs);
+
+const deploy = specFor('deploy') as ListSpec;
+const FLAGS = ['--yes', '--framework', 'flask', '--no-redis', '--no-ci', '--no-dependabot'];
+const deployFiles = (dir: string) =>
+  Object.fromEntries(listFiles(dir).filter((f) => f.startsWith('deploy/')).map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
+const answersOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, ANSWERS_FILE), 'utf8')) as { answers: Record<string, unknown> };
+
+describe('--deploy as a list', () => {
+  it('offers only the targets that write files, each of the issue\'s four names', () => {
+    expect(deploy.choices.length).toBeGreaterThan(0);
+    for (const target of deploy.choices) expect(DEPLOY_TARGETS).toContain(target);
+    expect(deploy.choices).toContain('kubernetes');
+  });
+
+  it('a comma-separated value is stored in the table\'s order, each target once; none is the empty list', () => {
+    const all = [...deploy.choices];
+    expect(parseList(deploy, [...all].reverse().join(', '))).toEqual(all);
+    expect(parseList(deploy, 'kubernetes,kubernetes')).toEqual(['kubernetes']);
+    expect(parseList(deploy, 'none')).toEqual([]);
+    expect(listText(deploy, [])).toBe('none');
+    expect(listText(deploy, all)).toBe(all.join(','));
+  });
+
+  it('a value that is not a target, or a list with one, is refused naming it; so is a JSON number', () => {
+    expect(valueProblem(deploy, 'kubernetes,nomad')).toMatch(/got "nomad"/);
+    expect(valueProblem(deploy, 'kubernetes,')).toMatch(/got ""/);
+    expect(valueProblem(deploy, ['kubernetes', 3])).toMatch(/must be/);
+    expect(valueProblem(deploy, 'kubernetes')).toBeUndefined();
+    expect(valueProblem(deploy, ['kubernetes'])).toBeUndefined();
+  });
+
+  it('a bad target on the command line is one line of error and exit 2, nothing written', async () => {
+    const cwd = tempDir();
+    const run = await runMain(['shop', '--yes', '--deploy', 'kubernetes,nomad'], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/--deploy must be .* \(got "nomad"\)/);
+    expect(listFiles(cwd)).toEqual([]);
+  });
+
+  it('--deploy given twice with different values is refused: a list is one value', async () => {
+    const run = await runMain(['shop', '--yes', '--deploy', 'kubernetes', '--deploy', 'none'], { cwd: tempDir() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--deploy is given twice with different values');
+  });
+
+  it('the answers file records the list, and --answers reproduces the project from it', async () => {
+    const cwd = tempDir();
+    const made = await runMain(['shop', ...FLAGS, '--deploy', listText(deploy, deploy.choices)], { cwd });
+    expect(made.code, made.stderr).toBe(0);
+    expect(answersOf(path.join(cwd, 'shop')).answers.deploy).toEqual([...deploy.choices]);
+    const again = await runMain(['--answers', path.join(cwd, 'shop', ANSWERS_FILE), path.join(cwd, 'copy')], { cwd });
+    expect(again.code, again.stderr).toBe(0);
+    expect(deployFiles(path.join(cwd, 'copy'))).toEqual(deployFiles(path.join(cwd, 'shop')));
+  });
+});
+
+describe('answers files from when deploy was one word', () => {
+  it.each([
+    ['"kubernetes"', 'kubernetes', ['kubernetes']],
+    ['"none"', 'none', []],
+  ] as const)('deploy %s reads as %j: --answers makes the same project', async (_, word, list) => {
+    const cwd = tempDir();
+    expect((await runMain(['shop', ...FLAGS, '--deploy', listText(deploy, list)], { cwd })).code).toBe(0);
+    const record = answersOf(path.join(cwd, 'shop'));
+    record.answers.deploy = word;
+    const old = path.join(cwd, 'old.json');
+    writeFileSync(old, JSON.stringify(record));
+    const run = await runMain(['--answers', old, path.join(cwd, 'copy'), '--json'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).options.deploy).toEqual(list);
+    expect(deployFiles(path.join(cwd, 'copy'))).toEqual(deployFiles(path.join(cwd, 'shop')));
+  });
+
+  it('update carries a one-word record over: the same files, and the record rewritten as a list', async () => {
+    const cwd = tempDir();
+    const dir = path.join(cwd, 'shop');
+    expect((await runMain(['shop', ...FLAGS, '--deploy', 'kubernetes'], { cwd })).code).toBe(0);
+    const before = deployFiles(dir);
+    const record = JSON.parse(readFileSync(path.join(dir, ANSWERS_FILE), 'utf8')) as { answers: Record<string, unknown> };
+    record.answers.deploy = 'kubernetes';
+    writeFileSync(path.join(dir, ANSWERS_FILE), `${JSON.stringify(record, null, 2)}\n`);
+    const run = await runMain(['update', dir, '--yes', '--json'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    expect(deployFiles(dir)).toEqual(before);
+    expect(answersOf(dir).answers.deploy).toEqual(['kubernetes']);
+  });
+});
+
+describe('add deploy <target>', () => {
+  it('add deploy kubernetes writes what add kubernetes writes', async () => {
+    const cwd = tempDir();
+    for (const name of ['xyzzy', 'plugh']) expect((await runMain([name, ...FLAGS], { cwd })).code).toBe(0);
+    const viaDeploy = await runMain(['add', 'deploy', 'kubernetes', '--dir', 'xyzzy', '--yes'], { cwd });
+    expect(viaDeploy.code, viaDeploy.stderr).toBe(0);
+    expect((await runMain(['add', 'kubernetes', '--dir', 'plugh', '--yes'], { cwd })).code).toBe(0);
+    const one = deployFiles(path.join(cwd, 'xyzzy'));
+    expect(Object.keys(one).length).toBeGreaterThan(0);
+    expect(Object.fromEntries(Object.entries(deployFiles(path.join(cwd, 'plugh'))).map(([f, text]) => [f, text.replaceAll('plugh', 'xyzzy')]))).toEqual(one);
+  });
+
+  it.each([['nomad'], ['--yes']])('add deploy %s is one line naming the targets, exit 2', async (arg) => {
+    const run = await runMain(['add', 'deploy', arg], { cwd: tempDir() });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(`add deploy needs a target, one of ${deploy.choices.join(', ')}`);
+  });
+});
