@@ -294,6 +294,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     services: services.map((s) => s.key),
     // Set by a migration tool's feature (Alembic's, with --migrations).
     migrations: features.find((f) => f.migrations)?.migrations,
+    command: server.command,
   };
   const kubernetes = options.deploy.includes('kubernetes') ? kubernetesFacts(deployInput) : undefined;
   // Each other target's facts under its own name (`ecs`), which only its folder's templates read.

@@ -4,9 +4,9 @@
 // emits are in src/features/deploy-cloud-run/ and src/features/deploy-aci/; the facts that
 // differ per platform are in their index.ts.
 
-import type { ServiceKey } from '../options/values.js';
+import type { DeployInput } from './deploy-target-types.js';
+import { resourceName, type ServerKind } from './kubernetes/index.js';
 import { RUNTIME_LIMITS } from './runtime-limits.js';
-import type { Migrations } from './types.js';
 
 /**
  * Seconds the server gives requests in flight after SIGTERM on these platforms. Cloud Run sends
@@ -31,13 +31,11 @@ export const MAX_INSTANCES_CAP = 10;
 export const SECRETS_DIR = '/run/secrets';
 export const POSTGRES_PASSWORD_FILE = 'postgres_password';
 
-/** The server a container runs, as far as its stop and its worker count go. */
-export type PlatformServer = 'gunicorn' | 'uvicorn';
-
 /** Worker processes per instance, as in the Kubernetes pods: scale with instances, not processes. */
-export function platformWorkers(server: PlatformServer, postgres: boolean): number {
-  // Without PostgreSQL each worker process would be a store of its own.
-  if (!postgres) return 1;
+export function platformWorkers(server: ServerKind, postgres: boolean): number {
+  // Without PostgreSQL each worker process would be a store of its own; an unknown server keeps
+  // its own default, which WEB_CONCURRENCY=1 asks to be one.
+  if (!postgres || server === 'unknown') return 1;
   return server === 'gunicorn' ? 2 : 1;
 }
 
@@ -56,9 +54,11 @@ export function maxInstancesFor(workers: number): number {
 /**
  * The image's own command with the platform's graceful stop: the image is unchanged, its CMD
  * is given again with one option changed (gunicorn reads its command line after gunicorn.conf.py,
- * so `--graceful-timeout` there wins; uvicorn's flag is replaced in place).
+ * so `--graceful-timeout` there wins; uvicorn's flag is replaced in place). Unknown (an app
+ * `add deploy` did not generate): none, and a warning says the stop is the image's own.
  */
-export function stopCommand(server: PlatformServer, command: readonly string[]): string[] {
+export function stopCommand(server: ServerKind, command: readonly string[] | undefined): string[] | undefined {
+  if (!command || server === 'unknown') return undefined;
   const seconds = String(PLATFORM_GRACEFUL_SECONDS);
   if (server === 'uvicorn') {
     const at = command.indexOf('--timeout-graceful-shutdown');
@@ -68,37 +68,16 @@ export function stopCommand(server: PlatformServer, command: readonly string[]):
   return [command[0]!, '--graceful-timeout', seconds, ...command.slice(1)];
 }
 
-/** One environment variable of the app that is not secret. */
-export interface PlatformEnv {
-  name: string;
-  value: string;
-  comment: string;
-}
-
-/** What both platforms' files are built from. */
-export interface PlatformInput {
-  /** The project's name as a resource name (resourceName: DNS-1035, at most 50 characters). */
-  name: string;
-  port: number;
-  uid: number;
-  healthPath: string;
-  readyPath: string;
-  server: PlatformServer;
-  /** The image's CMD, exec form. */
-  serverCommand: readonly string[];
-  services: ServiceKey[];
-  migrations?: Migrations;
-}
-
 /** The facts both platforms print the same way. */
-export interface PlatformFacts extends PlatformInput {
+export interface PlatformFacts extends DeployInput {
   postgres: boolean;
   redis: boolean;
   workers: number;
   /** One instance: the app keeps its data in process memory (SINGLE_INSTANCE_WHY). */
   singleInstance: boolean;
   singleInstanceWhy: string;
-  command: string[];
+  /** The container's command: the image's CMD with a short graceful stop; undefined: the image's own. */
+  command?: string[];
   graceSeconds: number;
   gracefulSeconds: number;
   secretsDir: string;
@@ -110,16 +89,25 @@ export interface PlatformFacts extends PlatformInput {
 export const SINGLE_INSTANCE_WHY =
   'without PostgreSQL the app keeps its data in the memory of its one process: a second instance would be a second, separate store behind the same address';
 
-export function platformFacts(input: PlatformInput): PlatformFacts {
+/** What the user should know about a platform's files: a constraint, and why. */
+export function platformWarnings(facts: PlatformFacts, platform: string): string[] {
+  return [
+    ...(facts.singleInstance ? [`${platform}: one instance at most: ${facts.singleInstanceWhy}`] : []),
+    ...(facts.command ? [] : [`${platform}: the image's own command and graceful stop are kept (its server is not one this generator knows): check that it stops within ${PLATFORM_GRACE_SECONDS} s of SIGTERM`]),
+  ];
+}
+
+export function platformFacts(input: DeployInput): PlatformFacts {
   const postgres = input.services.includes('postgres');
   return {
     ...input,
+    name: resourceName(input.name),
     postgres,
     redis: input.services.includes('redis'),
     workers: platformWorkers(input.server, postgres),
     singleInstance: !postgres,
     singleInstanceWhy: SINGLE_INSTANCE_WHY,
-    command: stopCommand(input.server, input.serverCommand),
+    command: stopCommand(input.server, input.command),
     graceSeconds: PLATFORM_GRACE_SECONDS,
     gracefulSeconds: PLATFORM_GRACEFUL_SECONDS,
     secretsDir: SECRETS_DIR,

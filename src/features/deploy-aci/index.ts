@@ -5,7 +5,8 @@
 // comes from Key Vault at deploy time into a secret volume (/run/secrets/postgres_password), the
 // Redis URL (it carries the cache's access key) into a secure environment value.
 
-import { platformFacts, type PlatformFacts, type PlatformInput } from '../managed-platforms.js';
+import type { DeployInput, DeployTargetFeature } from '../deploy-target-types.js';
+import { platformFacts, platformWarnings, type PlatformFacts } from '../managed-platforms.js';
 
 export const ACI_LAYER = 'deploy-aci';
 export const ACI_MIGRATIONS_LAYER = 'deploy-aci-migrations';
@@ -25,18 +26,30 @@ export interface AciFacts extends PlatformFacts {
   migrateName: string;
 }
 
-export function aciFacts(input: PlatformInput): AciFacts {
+export function aciFacts(input: DeployInput): AciFacts {
+  const facts = platformFacts(input);
   return {
-    ...platformFacts(input),
+    ...facts,
     dir: ACI_DIR,
     apiVersion: ACI_API_VERSION,
     resources: { cpu: 1, memoryInGB: 1 },
-    passwordSecret: `${input.name}-postgres-password`,
-    redisSecret: `${input.name}-redis-url`,
-    migrateName: `${input.name}-migrate`,
+    passwordSecret: `${facts.name}-postgres-password`,
+    redisSecret: `${facts.name}-redis-url`,
+    migrateName: `${facts.name}-migrate`,
   };
 }
 
 export function aciLayers(facts: Pick<AciFacts, 'migrations'>): string[] {
   return [ACI_LAYER, ...(facts.migrations ? [ACI_MIGRATIONS_LAYER] : [])];
 }
+
+export const aciTarget: DeployTargetFeature<AciFacts> = {
+  key: 'aci',
+  dir: ACI_DIR,
+  contextKey: 'aci',
+  summary: 'a container group for az container create --file, and a run-once group for the migrations',
+  facts: aciFacts,
+  layers: aciLayers,
+  warnings: (facts) => platformWarnings(facts, 'ACI'),
+  nextSteps: (facts) => [`# ACI: fill in ${facts.dir}/settings.env, then follow ${facts.dir}/README.md`],
+};

@@ -4,7 +4,8 @@
 // its Unix socket, Redis is Memorystore through the VPC; the database password is a Secret
 // Manager secret mounted as the file /run/secrets/postgres_password.
 
-import { maxInstancesFor, platformFacts, type PlatformFacts, type PlatformInput } from '../managed-platforms.js';
+import type { DeployInput, DeployTargetFeature } from '../deploy-target-types.js';
+import { maxInstancesFor, platformFacts, platformWarnings, type PlatformFacts } from '../managed-platforms.js';
 
 export const CLOUD_RUN_LAYER = 'deploy-cloud-run';
 export const CLOUD_RUN_MIGRATIONS_LAYER = 'deploy-cloud-run-migrations';
@@ -28,21 +29,32 @@ const GUNICORN_THREADS = 4;
 /** Starlette runs sync endpoints in a pool of 40 threads (anyio's default). */
 const FASTAPI_THREADS = 40;
 
-export function cloudRunFacts(input: PlatformInput): CloudRunFacts {
+export function cloudRunFacts(input: DeployInput): CloudRunFacts {
   const facts = platformFacts(input);
   return {
     ...facts,
     dir: CLOUD_RUN_DIR,
     maxInstances: facts.singleInstance ? 1 : maxInstancesFor(facts.workers),
-    concurrency: input.server === 'gunicorn' ? facts.workers * GUNICORN_THREADS : FASTAPI_THREADS,
+    concurrency: input.server === 'uvicorn' ? FASTAPI_THREADS : facts.workers * GUNICORN_THREADS,
     // One CPU and the Kubernetes pod's memory limit; always allocated (no CPU throttling
     // between requests), which the connection pools and gunicorn's heartbeats need.
     resources: { cpu: '1', memory: '512Mi' },
-    passwordSecret: `${input.name}-postgres-password`,
-    jobName: `${input.name}-migrate`,
+    passwordSecret: `${facts.name}-postgres-password`,
+    jobName: `${facts.name}-migrate`,
   };
 }
 
 export function cloudRunLayers(facts: Pick<CloudRunFacts, 'migrations'>): string[] {
   return [CLOUD_RUN_LAYER, ...(facts.migrations ? [CLOUD_RUN_MIGRATIONS_LAYER] : [])];
 }
+
+export const cloudRunTarget: DeployTargetFeature<CloudRunFacts> = {
+  key: 'cloud-run',
+  dir: CLOUD_RUN_DIR,
+  contextKey: 'cloudRun',
+  summary: 'a Knative Service for gcloud run services replace, and a Cloud Run Job for the migrations',
+  facts: cloudRunFacts,
+  layers: cloudRunLayers,
+  warnings: (facts) => platformWarnings(facts, 'Cloud Run'),
+  nextSteps: (facts) => [`# Cloud Run: fill in ${facts.dir}/settings.env, then follow ${facts.dir}/README.md`],
+};

@@ -1,0 +1,47 @@
+// The shape of a deployment target (src/features/deploy-targets.ts registers them): a module
+// of its own, below both the registry and the targets' folders, so that a target names the
+// types without importing the registry that imports it.
+
+import type { DeployTarget, ServiceKey } from '../options/values.js';
+import type { ServerKind } from './kubernetes/index.js';
+import type { Migrations } from './types.js';
+
+/** What every target's files are built from: the image and how it runs. */
+export interface DeployInput {
+  /** The project name: the service, task family and log group are named after it. */
+  name: string;
+  /** The image name, without registry or tag (the target's files name where it is pushed, once). */
+  image: string;
+  port: number;
+  uid: number;
+  /** GET answers 200 with no I/O: the liveness/health check. */
+  healthPath: string;
+  /** GET checks the database and Redis (a generated app's /ready), else healthPath. */
+  readyPath: string;
+  server: ServerKind;
+  services: ServiceKey[];
+  migrations?: Migrations;
+  /**
+   * The image's CMD, exec form, when known (a new project's server command; `add deploy` on a
+   * repository leaves it out): Cloud Run and ACI give it again with a shorter graceful stop.
+   */
+  command?: readonly string[];
+}
+
+/** A deployment target: its facts, its template layers, and what `add deploy` says after writing them. */
+export interface DeployTargetFeature<F = unknown> {
+  key: Exclude<DeployTarget, 'kubernetes'>;
+  /** Where its files go in the project: deploy/<target>. */
+  dir: string;
+  /** The render context's entry its templates print (`ecs`); only its own folder's templates read it. */
+  contextKey: string;
+  /** One line for `add deploy --help`. */
+  summary: string;
+  facts: (input: DeployInput) => F;
+  layers: (facts: F) => string[];
+  /** What the user should know about these files (a constrained combination, and why). */
+  warnings: (facts: F) => string[];
+  /** The commands to run next (the target's README has them all). */
+  nextSteps: (facts: F) => string[];
+}
+
