@@ -93,7 +93,7 @@ export const SINGLE_INSTANCE_WHY =
 export function platformWarnings(facts: PlatformFacts, platform: string): string[] {
   return [
     ...(facts.singleInstance ? [`${platform}: one instance at most: ${facts.singleInstanceWhy}`] : []),
-    ...(facts.command ? [] : [`${platform}: the image's own command and graceful stop are kept (its server is not one this generator knows): check that it stops within ${PLATFORM_GRACE_SECONDS} s of SIGTERM`]),
+    ...(facts.command ? [] : [`${platform}: the image's own command and graceful stop are kept (its CMD is not known here, so it cannot be given again with a shorter stop): check that it stops within ${PLATFORM_GRACE_SECONDS} s of SIGTERM`]),
   ];
 }
 

@@ -17,7 +17,9 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listFiles, removeTempDirs, runMain, tempDir } from '../support/cli-run.js';
 import type { RenderedFile } from '../../src/engine/rendered-file.js';
 import { CONNECTION_BUDGET, PLATFORM_GRACE_SECONDS } from '../../src/features/managed-platforms.js';
 import { RUNTIME_LIMITS } from '../../src/features/runtime-limits.js';
@@ -92,6 +94,10 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s', (_id, combo) => {
     const annotations = (service as { spec: { template: { metadata: { annotations: Record<string, string> } } } }).spec.template.metadata.annotations;
     if (combo.postgres) expect(cloudRunConnections(service)).toBeLessThanOrEqual(CONNECTION_BUDGET);
     else {
+      // Constrained, and saying why, where the user reads it: the file and the README.
+      expect(fileOf(files['cloud-run'], 'service.yaml').contents).toMatch(/One instance at most: without PostgreSQL the app keeps its data in the memory of/);
+      expect(fileOf(files['cloud-run'], 'README.md').contents).toContain('At most one instance');
+      expect(fileOf(files.aci, 'container-group.yaml').contents).toMatch(/Keep it one group: without PostgreSQL/);
       expect(annotations['autoscaling.knative.dev/maxScale']).toBe('1');
       expect(containersOf(service)[0]!.env.WEB_CONCURRENCY).toBe('1');
     }
@@ -106,6 +112,23 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s', (_id, combo) => {
       expect(result.stderr, block).toBe('');
       expect(result.status).toBe(0);
     }
+  });
+});
+
+describe('add deploy on a generated project', () => {
+  afterAll(removeTempDirs);
+
+  it.each(PLATFORMS)('add deploy %s writes what --deploy would have, file for file', async (platform) => {
+    const cwd = tempDir();
+    const flags = ['--yes', '--framework', 'fastapi', '--postgres', '--redis', '--no-ci', '--no-dependabot'];
+    expect((await runMain(['plain', ...flags, '--deploy', 'none'], { cwd })).code).toBe(0);
+    expect((await runMain(['withit', ...flags, '--deploy', platform], { cwd })).code).toBe(0);
+    const added = await runMain(['add', 'deploy', platform, '--dir', path.join(cwd, 'plain'), '--yes'], { cwd });
+    expect(added.code, added.stderr).toBe(0);
+    const deployFiles = (dir: string) => Object.fromEntries(listFiles(dir).filter((f) => f.startsWith('deploy/')).map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
+    const withIt = deployFiles(path.join(cwd, 'withit'));
+    expect(Object.keys(withIt).length).toBeGreaterThan(2);
+    expect(deployFiles(path.join(cwd, 'plain'))).toEqual(JSON.parse(JSON.stringify(withIt).replaceAll('withit', 'plain')));
   });
 });
 
