@@ -89,6 +89,15 @@ export interface PlatformFacts extends DeployInput {
 export const SINGLE_INSTANCE_WHY =
   'without PostgreSQL the app keeps its data in the memory of its one process: a second instance would be a second, separate store behind the same address';
 
+/**
+ * A resource name cut to a platform's limit (whole at most `max` characters, no trailing '-'):
+ * resourceName keeps 50, and some names are shorter (a Cloud Run service 49, a Google service
+ * account ID 30, a Key Vault 24).
+ */
+export function cutName(name: string, max: number): string {
+  return name.slice(0, max).replace(/-+$/, '');
+}
+
 /** What the user should know about a platform's files: a constraint, and why. */
 export function platformWarnings(facts: PlatformFacts, platform: string): string[] {
   return [

@@ -23,6 +23,7 @@ import { listFiles, removeTempDirs, runMain, tempDir } from '../support/cli-run.
 import type { RenderedFile } from '../../src/engine/rendered-file.js';
 import { CONNECTION_BUDGET, PLATFORM_GRACE_SECONDS } from '../../src/features/managed-platforms.js';
 import { RUNTIME_LIMITS } from '../../src/features/runtime-limits.js';
+import { MAX_NAME_LENGTH } from '../../src/options/names.js';
 import type { ProjectOptions } from '../../src/options/table.js';
 import { discoveryValidator } from '../support/discovery-schema.js';
 import type { K8sObject } from '../support/kubernetes-check.js';
@@ -113,6 +114,18 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s', (_id, combo) => {
       expect(result.status).toBe(0);
     }
   });
+});
+
+it("the longest project name fits each platform's name limits", () => {
+  const name = 'a'.repeat(MAX_NAME_LENGTH);
+  const settings = (platform: Platform) => Object.fromEntries(fileOf(renderPlatform(platform, { name, postgres: true }), 'settings.env').contents.split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.split('=')[0]!, l.slice(l.indexOf('=') + 1)]));
+  const service = docOf(fileOf(renderPlatform('cloud-run', { name }), 'service.yaml').contents) as { metadata: { name: string } };
+  expect(service.metadata.name.length).toBeLessThanOrEqual(49);
+  const account = settings('cloud-run').SERVICE_ACCOUNT!.split('@')[0]!;
+  expect(account.length).toBeGreaterThanOrEqual(6);
+  expect(account.length).toBeLessThanOrEqual(30);
+  expect(settings('aci').KEY_VAULT!.length).toBeLessThanOrEqual(24);
+  expect(settings('aci').REGISTRY!.split('.')[0]).toMatch(/^[a-z0-9]{5,50}$/);
 });
 
 describe('add deploy on a generated project', () => {

@@ -13,7 +13,7 @@ import { optionsFor, TEST_VERSION } from '../support/generate.js';
 const PROJECTS: ProjectFiles[] = [
   {
     dir: 'kubernetes-project',
-    files: renderProject(optionsFor({ postgres: true, redis: true, migrations: true, ci: true, dependabot: true, lint: true, deploy: ['kubernetes'] }), TEST_VERSION).map((f) => f.path),
+    files: renderProject(optionsFor({ postgres: true, redis: true, migrations: true, ci: true, dependabot: true, lint: true, deploy: ['kubernetes', 'cloud-run', 'aci'] }), TEST_VERSION).map((f) => f.path),
   },
   { dir: 'plain-project', files: renderProject(optionsFor({ deploy: [] }), TEST_VERSION).map((f) => f.path) },
 ];

@@ -61,6 +61,10 @@ export const FILE_KINDS: readonly FileKind[] = [
   { kind: 'YAML', path: /\.ya?ml$/, checkers: ['yamllint'] },
   // kustomization.yaml files are kustomize's own configuration, not objects for the cluster.
   { kind: 'Kubernetes manifest', path: /^deploy\/kubernetes\/(?:.*\/)?(?!kustomization\.ya?ml$)[^/]+\.ya?ml$/, checkers: ['checkov:kubernetes', 'checkov:secrets'] },
+  // Cloud Run's Knative Service and Job, ACI's container groups: no checkov framework reads
+  // them as objects (tests/fast/deploy-platforms.test.ts checks them by the platforms' own
+  // definitions); its secrets scan does.
+  { kind: 'Cloud Run or ACI file', path: /^deploy\/(?:cloud-run|aci)\/[^/]+\.ya?ml$/, checkers: ['checkov:secrets'] },
   { kind: 'Python', path: /\.py$/, checkers: ['ruff', 'bandit'] },
   // The projects' scripts/ (check-docker, test, lint, smoke-test) have no extension.
   { kind: 'POSIX shell script', path: /(^|\/)scripts\/[a-z-]+$|\.sh$/, checkers: ['shellcheck'] },
@@ -79,6 +83,10 @@ export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
   'deploy/kubernetes/base/secret.example': "the Secret's keys without values, for a KEY=value file (never applied); no checker here reads env files",
   'deploy/kubernetes/overlays/dev/secret.example': 'the same for the dev overlay',
   'deploy/kubernetes/.gitignore': 'no checker reads it (git check-ignore does: the secret files it names)',
+  'deploy/cloud-run/README.md': 'prose; none of these checkers reads Markdown (tests/fast/deploy-platforms.test.ts parses its shell blocks)',
+  'deploy/aci/README.md': 'the same for ACI',
+  'deploy/cloud-run/settings.env': 'KEY=value lines the README sources, no secret (tests/fast/deploy-platforms.test.ts holds it to that); no checker here reads env files',
+  'deploy/aci/settings.env': 'the same for ACI',
   '.create-python-docker-app.base.json': 'the generated text recorded for `update` (JSON lines); no checker here lints it',
   '.env.example':
     'settings with every secret left empty (tests/fast/emitted-secrets.test.ts holds it to that); KEY=value lines, which no checker here reads',

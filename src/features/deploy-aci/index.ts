@@ -6,7 +6,7 @@
 // Redis URL (it carries the cache's access key) into a secure environment value.
 
 import type { DeployInput, DeployTargetFeature } from '../deploy-target-types.js';
-import { platformFacts, platformWarnings, type PlatformFacts } from '../managed-platforms.js';
+import { cutName, platformFacts, platformWarnings, type PlatformFacts } from '../managed-platforms.js';
 
 export const ACI_LAYER = 'deploy-aci';
 export const ACI_MIGRATIONS_LAYER = 'deploy-aci-migrations';
@@ -24,6 +24,9 @@ export interface AciFacts extends PlatformFacts {
   passwordSecret: string;
   redisSecret: string;
   migrateName: string;
+  /** Key Vault's name (3 to 24 characters) and the registry's (5 to 50 letters and digits). */
+  keyVault: string;
+  registry: string;
 }
 
 export function aciFacts(input: DeployInput): AciFacts {
@@ -36,6 +39,8 @@ export function aciFacts(input: DeployInput): AciFacts {
     passwordSecret: `${facts.name}-postgres-password`,
     redisSecret: `${facts.name}-redis-url`,
     migrateName: `${facts.name}-migrate`,
+    keyVault: `${cutName(facts.name, 21)}-kv`,
+    registry: `${facts.name.replace(/-/g, '')}acr`.slice(0, 50),
   };
 }
 

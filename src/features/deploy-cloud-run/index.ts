@@ -5,7 +5,7 @@
 // Manager secret mounted as the file /run/secrets/postgres_password.
 
 import type { DeployInput, DeployTargetFeature } from '../deploy-target-types.js';
-import { maxInstancesFor, platformFacts, platformWarnings, type PlatformFacts } from '../managed-platforms.js';
+import { cutName, maxInstancesFor, platformFacts, platformWarnings, type PlatformFacts } from '../managed-platforms.js';
 
 export const CLOUD_RUN_LAYER = 'deploy-cloud-run';
 export const CLOUD_RUN_MIGRATIONS_LAYER = 'deploy-cloud-run-migrations';
@@ -22,6 +22,8 @@ export interface CloudRunFacts extends PlatformFacts {
   /** The Secret Manager secret holding the database password. */
   passwordSecret: string;
   jobName: string;
+  /** The service account's ID (6 to 30 characters). */
+  serviceAccount: string;
 }
 
 /** gunicorn.conf.py's threads per worker (GUNICORN_THREADS' default). */
@@ -30,9 +32,12 @@ const GUNICORN_THREADS = 4;
 const FASTAPI_THREADS = 40;
 
 export function cloudRunFacts(input: DeployInput): CloudRunFacts {
-  const facts = platformFacts(input);
+  const platform = platformFacts(input);
+  // Cloud Run's service names are at most 49 characters.
+  const facts = { ...platform, name: cutName(platform.name, 49) };
   return {
     ...facts,
+    serviceAccount: `${cutName(facts.name, 26)}-run`,
     dir: CLOUD_RUN_DIR,
     maxInstances: facts.singleInstance ? 1 : maxInstancesFor(facts.workers),
     concurrency: input.server === 'uvicorn' ? FASTAPI_THREADS : facts.workers * GUNICORN_THREADS,
