@@ -392,11 +392,13 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
       const result = await runAsPod(host, `cpda-k8s-${id}-${process.pid}`, image, pod, secrets.env, combo.framework, secrets.mounts, probes.kinds);
       expect(result.problems.join('\n'), `${id}: docker run ${podRunArgs(pod, secrets.env).join(' ')}`).toBe('');
       // The same image as Cloud Run and ACI run it, from their files (tests/support/platform-run.ts).
+      const platformsStarted = Date.now();
       for (const platform of PLATFORMS) {
         const spec = containerRunOf(platform, renderPlatform(platform, { ...combo, name: id }), placeholderValues(image, secrets.env));
         const problems = await runAsPlatform(host, `cpda-${platform}-${id}-${process.pid}`, image, spec, { env: secrets.env, args: secrets.mounts });
         expect(problems.join('\n'), `${id} as ${platform} runs it`).toBe('');
       }
+      await annotate(`Cloud Run and ACI runs: ${((Date.now() - platformsStarted) / 1000).toFixed(1)} s`);
       // A broken file fails the run: Cloud Run's service.yaml with a root user, in the first project.
       if (id === COMBOS[0]![0]) {
         const broken = renderPlatform('cloud-run', { ...combo, name: id }).map((f) => (f.path.endsWith('/service.yaml') ? { ...f, contents: mutate(f.contents, /runAsUser: \d+/, 'runAsUser: 0') } : f));
