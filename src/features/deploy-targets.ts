@@ -12,13 +12,15 @@
 import type { DeployTarget } from '../options/values.js';
 import { aciTarget } from './deploy-aci/index.js';
 import { cloudRunTarget } from './deploy-cloud-run/index.js';
+import { ecsTarget } from './deploy-ecs/index.js';
+import type { DeployTargetFeature } from './deploy-input.js';
 
-export type { DeployInput, DeployTargetFeature } from './deploy-target-types.js';
-import type { DeployTargetFeature } from './deploy-target-types.js';
+export type { DeployInput, DeployTargetFeature } from './deploy-input.js';
 
 /** The registered targets besides Kubernetes, by key; the other helpers' targets join here. */
 export const DEPLOY_TARGET_FEATURES: Partial<Record<DeployTarget, DeployTargetFeature<any>>> = {
   'cloud-run': cloudRunTarget,
+  ecs: ecsTarget,
   aci: aciTarget,
 };
 

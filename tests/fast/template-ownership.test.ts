@@ -32,6 +32,7 @@ const FEATURE_DATA: Record<string, { context: string[]; options: string[] }> = {
   ci: { context: ['ci'], options: ['ci'] },
   dependabot: { context: ['dependabot'], options: ['dependabot'] },
   kubernetes: { context: ['kubernetes'], options: ['deploy'] },
+  ecs: { context: ['ecs'], options: [] },
 };
 
 /**

@@ -26,6 +26,7 @@
 // the host's PostgreSQL and Redis of services-setup.ts, reached through their Unix sockets.
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,6 +39,7 @@ import { copyFixture } from '../support/existing-app.js';
 import { kustomizeBuild, kustomizeUnavailable, parseObjects, type K8sObject } from '../support/kubernetes-check.js';
 import { createDatabase, databaseSocketUrl, redisSocketUrl, type ServicesState } from '../support/services.js';
 import { createFlags, pairwiseProjects, projectLabel, projectName, type StackProject } from '../support/pairwise.js';
+import { appContainer, fargateRunArgs, healthCommand, missingTaskConstraints } from '../support/fargate-run.js';
 import { mutate } from '../support/mutate.js';
 import { containerRunOf, runAsPlatform } from '../support/platform-run.js';
 import { PLATFORMS, renderPlatform } from '../support/platforms.js';
@@ -358,6 +360,74 @@ function probesServed(dir: string, pod: Pod): { kinds: ProbeKind[]; note?: strin
   return { kinds: ['startupProbe', 'livenessProbe'], note: `the app has no ${path_} route yet: readinessProbe not asked` };
 }
 
+/**
+ * What the task definition's placeholders and secrets stand for here: the test services through
+ * their sockets (POSTGRES_HOST as libpq's socket directory, REDIS_URL as the socket URL) and a
+ * random password (the test PostgreSQL trusts its socket). An app that still reads DATABASE_URL
+ * (before the secrets convention's POSTGRES_* settings, issue 23) is given it too, and the run
+ * says so.
+ */
+function fargateValues(dir: string, combo: Combo, secretEnv: Record<string, string>): { values: Record<string, string>; note?: string } {
+  const values: Record<string, string> = {};
+  let note: string | undefined;
+  if (combo.postgres) {
+    values.POSTGRES_HOST = SOCKETS_INSIDE;
+    values.POSTGRES_PASSWORD = randomBytes(12).toString('hex');
+    const settings = readFileSync(path.join(dir, 'app/settings.py'), 'utf8');
+    if (!/postgres_host/i.test(settings)) {
+      values.DATABASE_URL = secretEnv.DATABASE_URL!;
+      note = 'ECS run: this app reads DATABASE_URL (not yet POSTGRES_*), given beside the task definition\'s variables';
+    }
+  }
+  if (combo.redis) values.REDIS_URL = secretEnv.REDIS_URL!;
+  return { values, ...(note ? { note } : {}) };
+}
+
+/**
+ * Runs the image as the task definition says (tests/support/fargate-run.ts), runs its health
+ * command inside the container as the ECS agent does until it passes (within startPeriod +
+ * interval x retries), checks the server's user, root mount and capabilities, then stops it
+ * within stopTimeout. Empty when all held; otherwise what failed, with the logs.
+ */
+async function runAsFargateTask(host: EngineInfo, name: string, image: string, task: Record<string, any>, values: Record<string, string>, extra: string[]): Promise<string[]> {
+  const args = fargateRunArgs(task, values);
+  const problems = missingTaskConstraints(args);
+  // DATABASE_URL only for an app from before the secrets convention (fargateValues).
+  const bridge = values.DATABASE_URL ? ['-e', `DATABASE_URL=${values.DATABASE_URL}`] : [];
+  const run = await docker(host, ['run', '-d', '--name', name, ...args, ...bridge, ...extra, image]);
+  if (run.code !== 0) return [...problems, `docker run failed: ${run.stderr.trim()}`];
+  try {
+    const seen = await docker(host, ['exec', name, 'python', '-c', PROCESS_CONSTRAINTS_PY]);
+    const limits = await docker(host, ['inspect', '-f', '{{json .HostConfig}}', name]);
+    if (seen.code !== 0 || limits.code !== 0) problems.push(`could not read what the server runs under: ${seen.stderr.trim()}`);
+    // Fargate has no no-new-privileges setting: not claimed (fargate-run.ts).
+    else problems.push(...constraintsBroken(JSON.parse(seen.stdout) as ProcessConstraints, JSON.parse(limits.stdout) as HostLimits).filter((p) => !p.includes('may gain privileges')));
+    const check = appContainer(task).healthCheck as { interval: number; retries: number; startPeriod: number };
+    const deadline = Date.now() + (check.startPeriod + check.interval * check.retries) * 1000;
+    let healthy = false;
+    while (!healthy && Date.now() < deadline) {
+      healthy = (await docker(host, ['exec', name, ...healthCommand(task)])).code === 0;
+      if (!healthy) await sleep(500);
+    }
+    if (!healthy) problems.push(`the health command never passed: ${healthCommand(task).join(' ')}`);
+    else {
+      const timeout = appContainer(task).stopTimeout as number;
+      const started = Date.now();
+      await docker(host, ['stop', '-t', String(timeout), name], { timeoutMs: (timeout + 15) * 1000 });
+      const seconds = (Date.now() - started) / 1000;
+      const exit = (await docker(host, ['inspect', '-f', '{{.State.ExitCode}}', name])).stdout.trim();
+      if (exit !== '0' || seconds >= timeout) problems.push(`after SIGTERM the server exited with ${exit} in ${seconds.toFixed(1)} s (stopTimeout ${timeout} s), not 0 within it`);
+    }
+    const logs = await docker(host, ['logs', name]);
+    const text = logs.stdout + logs.stderr;
+    for (const sign of [...WRITE_FAILURES, 'No usable temporary directory']) if (text.includes(sign)) problems.push(`the logs show "${sign}"`);
+    if (problems.length > 0) problems.push(`--- docker logs (last 25 lines):\n${text.split('\n').slice(-25).join('\n')}`);
+    return problems;
+  } finally {
+    await docker(host, ['rm', '-f', name]);
+  }
+}
+
 describe.skipIf(!engines.available || noKustomize)(title, () => {
   let host: EngineInfo;
   beforeAll(() => {
@@ -391,16 +461,27 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
       if (probes.note) await annotate(probes.note);
       const result = await runAsPod(host, `cpda-k8s-${id}-${process.pid}`, image, pod, secrets.env, combo.framework, secrets.mounts, probes.kinds);
       expect(result.problems.join('\n'), `${id}: docker run ${podRunArgs(pod, secrets.env).join(' ')}`).toBe('');
+      // The same image as ECS on Fargate runs it (deploy/ecs/task-definition.json), folded into
+      // this run: the covering array's projects with Kubernetes have every deploy target.
+      if (combo.deploy.includes('ecs')) {
+        const task = JSON.parse(readFileSync(path.join(dir, 'deploy/ecs/task-definition.json'), 'utf8')) as Record<string, any>;
+        const values = fargateValues(dir, combo, secrets.env);
+        if (values.note) await annotate(values.note);
+        const started = Date.now();
+        const fargate = await runAsFargateTask(host, `cpda-ecs-${id}-${process.pid}`, image, task, values.values, secrets.mounts);
+        console.info(`[stack] ${id}: the ECS task run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        expect(fargate.join('\n'), `${id}: docker run ${fargateRunArgs(task, values.values).join(' ')}`).toBe('');
+      }
       // The same image as Cloud Run and ACI run it, from their files (tests/support/platform-run.ts).
       const platformsStarted = Date.now();
-      for (const platform of PLATFORMS) {
+      for (const platform of PLATFORMS.filter((p) => combo.deploy.includes(p))) {
         const spec = containerRunOf(platform, renderPlatform(platform, { ...combo, name: id }), placeholderValues(image, secrets.env));
         const problems = await runAsPlatform(host, `cpda-${platform}-${id}-${process.pid}`, image, spec, { env: secrets.env, args: secrets.mounts });
         expect(problems.join('\n'), `${id} as ${platform} runs it`).toBe('');
       }
       await annotate(`Cloud Run and ACI runs: ${((Date.now() - platformsStarted) / 1000).toFixed(1)} s`);
       // A broken file fails the run: Cloud Run's service.yaml with a root user, in the first project.
-      if (id === COMBOS[0]![0]) {
+      if (id === COMBOS[0]![0] && combo.deploy.includes('cloud-run')) {
         const broken = renderPlatform('cloud-run', { ...combo, name: id }).map((f) => (f.path.endsWith('/service.yaml') ? { ...f, contents: mutate(f.contents, /runAsUser: \d+/, 'runAsUser: 0') } : f));
         const problems = await runAsPlatform(host, `cpda-cloud-run-root-${id}-${process.pid}`, image, containerRunOf('cloud-run', broken, placeholderValues(image, secrets.env)), { env: secrets.env, args: secrets.mounts });
         expect(problems[0], 'a root user in service.yaml').toMatch(/^the server runs as uid 0/);

@@ -158,7 +158,7 @@ export function projectName(index: number): string {
 export function projectLabel(project: StackProject): string {
   const row = project as unknown as Row;
   return Object.keys(pairwiseFactors())
-    .map((key) => (typeof row[key] === 'boolean' ? (row[key] ? key : `no-${key}`) : String(row[key])))
+    .map((key) => (typeof row[key] === 'boolean' ? (row[key] ? key : `no-${key}`) : Array.isArray(row[key]) ? `deploy ${(row[key] as string[]).join(',') || 'none'}` : String(row[key])))
     .join(' ');
 }
 
@@ -180,6 +180,7 @@ export function createFlags(project: StackProject): string[] {
   return PROJECT_OPTIONS.filter((spec) => spec.key in row).flatMap((spec) => {
     const value = row[spec.key]!;
     if (typeof value === 'boolean') return [value ? `--${spec.flag}` : `--no-${spec.flag}`];
+    if (spec.kind === 'list') return [`--${spec.flag}`, listText(spec, value as unknown as string[])];
     return [`--${spec.flag}`, value];
   });
 }

@@ -5,7 +5,7 @@
 // comes from Key Vault at deploy time into a secret volume (/run/secrets/postgres_password), the
 // Redis URL (it carries the cache's access key) into a secure environment value.
 
-import type { DeployInput, DeployTargetFeature } from '../deploy-target-types.js';
+import type { DeployInput, DeployTargetFeature } from '../deploy-input.js';
 import { cutName, platformFacts, platformWarnings, type PlatformFacts } from '../managed-platforms.js';
 
 export const ACI_LAYER = 'deploy-aci';

@@ -4,7 +4,7 @@
 // its Unix socket, Redis is Memorystore through the VPC; the database password is a Secret
 // Manager secret mounted as the file /run/secrets/postgres_password.
 
-import type { DeployInput, DeployTargetFeature } from '../deploy-target-types.js';
+import type { DeployInput, DeployTargetFeature } from '../deploy-input.js';
 import { cutName, maxInstancesFor, platformFacts, platformWarnings, type PlatformFacts } from '../managed-platforms.js';
 
 export const CLOUD_RUN_LAYER = 'deploy-cloud-run';

@@ -1,6 +1,6 @@
-// The shape of a deployment target (src/features/deploy-targets.ts registers them): a module
-// of its own, below both the registry and the targets' folders, so that a target names the
-// types without importing the registry that imports it.
+// What a deployment target is made of (src/features/deploy-targets.ts registers them), apart from
+// the registry so that a target's own module can name these types without importing the list
+// that imports it.
 
 import type { DeployTarget, ServiceKey } from '../options/values.js';
 import type { ServerKind } from './kubernetes/index.js';
@@ -22,8 +22,9 @@ export interface DeployInput {
   services: ServiceKey[];
   migrations?: Migrations;
   /**
-   * The image's CMD, exec form, when known (a new project's server command; `add deploy` on a
-   * repository leaves it out): Cloud Run and ACI give it again with a shorter graceful stop.
+   * The image's CMD, exec form, when known (a new project's server command; `add deploy` reads
+   * the Dockerfile's exec-form CMD when it has no ENTRYPOINT): Cloud Run and ACI give it again
+   * with a shorter graceful stop.
    */
   command?: readonly string[];
 }
