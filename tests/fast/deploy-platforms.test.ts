@@ -96,9 +96,9 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s', (_id, combo) => {
     if (combo.postgres) expect(cloudRunConnections(service)).toBeLessThanOrEqual(CONNECTION_BUDGET);
     else {
       // Constrained, and saying why, where the user reads it: the file and the README.
-      expect(fileOf(files['cloud-run'], 'service.yaml').contents).toMatch(/One instance at most: without PostgreSQL the app keeps its data in the memory of/);
+      expect(fileOf(files['cloud-run'], 'service.yaml').contents).toMatch(/One instance at most: without PostgreSQL the app keeps its data in the\s+# memory of its one process/);
       expect(fileOf(files['cloud-run'], 'README.md').contents).toContain('At most one instance');
-      expect(fileOf(files.aci, 'container-group.yaml').contents).toMatch(/Keep it one group: without PostgreSQL/);
+      expect(fileOf(files.aci, 'container-group.yaml').contents).toMatch(/Keep it one group: without PostgreSQL the app keeps its data in the memory/);
       expect(annotations['autoscaling.knative.dev/maxScale']).toBe('1');
       expect(containersOf(service)[0]!.env.WEB_CONCURRENCY).toBe('1');
     }

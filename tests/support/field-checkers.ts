@@ -103,6 +103,14 @@ export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
   'migrations/script.py.mako': 'the Mako template `alembic revision` writes new migrations from; tests/stack/locked-venv.test.ts writes one and scripts/lint checks it',
 };
 
+/**
+ * Cloud Run's Job (apiVersion run.googleapis.com/v1), which checkov's kubernetes framework takes
+ * for a Kubernetes Job by its `kind`: Cloud Run's task spec has no pod securityContext, seccomp
+ * profile or service-account token to set (the Admin API's TaskSpec: containers, maxRetries,
+ * serviceAccountName, timeoutSeconds, volumes).
+ */
+const CLOUD_RUN_JOB = /^deploy\/cloud-run\/migrate-job\.yaml$/;
+
 /** The dev overlay's PostgreSQL and Redis StatefulSets, for a local cluster only. */
 const DEV_SERVICES = /^deploy\/kubernetes\/overlays\/dev\/services\.yaml$/;
 
@@ -138,6 +146,18 @@ export const CHECKOV_SKIPS: Readonly<Record<string, { reason: string; files?: Re
     reason:
       "Image Pull Policy should be Always: the dev overlay's PostgreSQL and Redis are version-tagged images in a local cluster, where IfNotPresent (the default for a tag) spares a registry pull on every restart",
     files: DEV_SERVICES,
+  },
+  CKV_K8S_29: {
+    reason: "Apply a security context to pods: Cloud Run's Job has no pod securityContext (its container's runAsUser is set)",
+    files: CLOUD_RUN_JOB,
+  },
+  CKV_K8S_31: {
+    reason: "Seccomp profile RuntimeDefault: Cloud Run's Job has no seccomp setting; Cloud Run's sandbox (gVisor or its second generation) applies its own",
+    files: CLOUD_RUN_JOB,
+  },
+  CKV_K8S_38: {
+    reason: "Service account tokens only where needed: Cloud Run mounts no Kubernetes token; its Job names a Google service account for Secret Manager and Cloud SQL",
+    files: CLOUD_RUN_JOB,
   },
   CKV_K8S_40: {
     reason:
