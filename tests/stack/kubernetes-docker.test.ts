@@ -479,7 +479,7 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
         const problems = await runAsPlatform(host, `cpda-${platform}-${id}-${process.pid}`, image, spec, { env: secrets.env, args: secrets.mounts });
         expect(problems.join('\n'), `${id} as ${platform} runs it`).toBe('');
       }
-      await annotate(`Cloud Run and ACI runs: ${((Date.now() - platformsStarted) / 1000).toFixed(1)} s`);
+      console.info(`[stack] ${id}: the Cloud Run and ACI runs took ${((Date.now() - platformsStarted) / 1000).toFixed(1)} s`);
       // A broken file fails the run: Cloud Run's service.yaml with a root user, in the first project.
       if (id === COMBOS[0]![0] && combo.deploy.includes('cloud-run')) {
         const broken = renderPlatform('cloud-run', { ...combo, name: id }).map((f) => (f.path.endsWith('/service.yaml') ? { ...f, contents: mutate(f.contents, /runAsUser: \d+/, 'runAsUser: 0') } : f));
