@@ -39,6 +39,7 @@ export function addDeploy(target: DeployTargetFeature): Command {
         server: deployment.server,
         services: SERVICE_KEYS.filter((key) => a[key]),
         ...(a.migrations ? { migrations: ALEMBIC_MIGRATIONS } : {}),
+        ...(deployment.command ? { command: deployment.command } : {}),
       };
       const facts = target.facts(input);
       const context = { generator: { name: GENERATOR_NAME, version }, [target.contextKey]: facts, q: QUOTERS };

@@ -104,7 +104,8 @@ Usage:
   create-python-docker-app add kubernetes [--dir <path>] [flags]
                                    add Kubernetes manifests for its image
   create-python-docker-app add deploy <target> [--dir <path>] [flags]
-                                   add a target's files: ${offeredDeployTargets(DEPLOY_TARGETS).join(', ')}
+                                   add a deployment target's files, one of:
+                                   ${offeredDeployTargets(DEPLOY_TARGETS).join(', ')}
 
 The directory is where the project goes: a path (missing parents are created),
 "." for the current directory; default: ${DEFAULT_NAME}. Its last part is the project

@@ -315,6 +315,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     services: services.map((s) => s.key),
     // Set by a migration tool's feature (Alembic's, with --migrations).
     migrations: features.find((f) => f.migrations)?.migrations,
+    command: server.command,
   };
   // The generated app reads its secrets from /run/secrets (issue 23).
   const kubernetes = options.deploy.includes('kubernetes') ? kubernetesFacts({ ...deployInput, secretsAsFiles: true }) : undefined;

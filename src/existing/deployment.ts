@@ -11,7 +11,7 @@
 
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, JSONInstruction, type Instruction } from 'dockerfile-ast';
 import { parse as parseYaml } from 'yaml';
 import { READY_PATH } from '../engine/context.js';
 import { APP_UID } from '../features/dockerfile.js';
@@ -56,6 +56,7 @@ export function detectDeployment(dir: string): DeploymentDetected {
     ...(healthPath !== undefined ? { healthPath } : {}),
     ...(answers ? { readyPath: READY_PATH } : {}),
     server,
+    ...(image?.command ? { command: image.command } : {}),
     ...(hasAlembic || answers?.migrations ? { migrations: true } : {}),
     ...(answers?.postgres !== undefined || compose.postgres ? { postgres: answers?.postgres ?? compose.postgres } : {}),
     ...(answers?.redis !== undefined || compose.redis ? { redis: answers?.redis ?? compose.redis } : {}),
@@ -108,6 +109,7 @@ interface ImageFacts {
   /** A project we generated answers GET /ready (database and Redis checked); another app: its health path. */
   readyPath?: string;
   server: ServerKind;
+  command?: string[];
 }
 
 function readDockerfile(text: string, notes: string[], warnings: string[]): ImageFacts {
@@ -122,6 +124,10 @@ function readDockerfile(text: string, notes: string[], warnings: string[]): Imag
   const run = [last('ENTRYPOINT'), last('CMD')].filter((i): i is Instruction => i !== undefined).map((i) => args(i).join(' ')).join(' ');
   facts.server = /\bgunicorn\b/.test(run) ? 'gunicorn' : /\b(uvicorn|fastapi)\b/.test(run) ? 'uvicorn' : 'unknown';
   if (facts.server !== 'unknown') notes.push(`server ${facts.server}: the Dockerfile's CMD`);
+  // The exec-form CMD as the runtime gets it (a JSON array), only without an ENTRYPOINT: a
+  // platform's `command` replaces the ENTRYPOINT, so it can stand for the CMD alone.
+  const cmd = last('CMD');
+  if (cmd && !last('ENTRYPOINT') && cmd instanceof JSONInstruction && cmd.getJSONStrings().length > 0) facts.command = cmd.getJSONStrings().map((a) => a.getJSONValue());
 
   const expose = stage.find((i) => i.getKeyword() === 'EXPOSE');
   const exposed = expose ? Number(/^(\d{1,5})(\/tcp)?$/.exec(args(expose)[0] ?? '')?.[1]) : NaN;

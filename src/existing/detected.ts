@@ -77,6 +77,8 @@ export interface DeploymentDetected {
   /** A project we generated answers GET /ready (database and Redis checked); another app: its health path. */
   readyPath?: string;
   server: ServerKind;
+  /** The image's CMD in exec form, when the Dockerfile has one and no ENTRYPOINT (Cloud Run and ACI give it again). */
+  command?: string[];
   migrations?: boolean;
   postgres?: boolean;
   /**

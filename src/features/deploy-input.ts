@@ -21,6 +21,12 @@ export interface DeployInput {
   server: ServerKind;
   services: ServiceKey[];
   migrations?: Migrations;
+  /**
+   * The image's CMD, exec form, when known (a new project's server command; `add deploy` reads
+   * the Dockerfile's exec-form CMD when it has no ENTRYPOINT): Cloud Run and ACI give it again
+   * with a shorter graceful stop.
+   */
+  command?: readonly string[];
 }
 
 /** A deployment target: its facts, its template layers, and what `add deploy` says after writing them. */

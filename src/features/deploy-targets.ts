@@ -10,13 +10,19 @@
 // a listed target without files would be a promise the generator does not keep.
 
 import type { DeployTarget } from '../options/values.js';
+import { aciTarget } from './deploy-aci/index.js';
+import { cloudRunTarget } from './deploy-cloud-run/index.js';
 import { ecsTarget } from './deploy-ecs/index.js';
 import type { DeployTargetFeature } from './deploy-input.js';
 
 export type { DeployInput, DeployTargetFeature } from './deploy-input.js';
 
 /** The registered targets besides Kubernetes, by key; the other helpers' targets join here. */
-export const DEPLOY_TARGET_FEATURES: Partial<Record<DeployTarget, DeployTargetFeature<any>>> = { ecs: ecsTarget };
+export const DEPLOY_TARGET_FEATURES: Partial<Record<DeployTarget, DeployTargetFeature<any>>> = {
+  'cloud-run': cloudRunTarget,
+  ecs: ecsTarget,
+  aci: aciTarget,
+};
 
 /** The targets `--deploy` offers: Kubernetes and every registered one, in DEPLOY_TARGETS order. */
 export function offeredDeployTargets(all: readonly DeployTarget[]): DeployTarget[] {

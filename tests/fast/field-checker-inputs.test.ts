@@ -13,7 +13,7 @@ import { optionsFor, TEST_VERSION } from '../support/generate.js';
 const PROJECTS: ProjectFiles[] = [
   {
     dir: 'kubernetes-project',
-    files: renderProject(optionsFor({ postgres: true, redis: true, migrations: true, ci: 'github', dependabot: true, lint: true, deploy: ['kubernetes'] }), TEST_VERSION).map((f) => f.path),
+    files: renderProject(optionsFor({ postgres: true, redis: true, migrations: true, ci: 'github', dependabot: true, lint: true, deploy: ['kubernetes', 'cloud-run', 'aci'] }), TEST_VERSION).map((f) => f.path),
   },
   { dir: 'plain-project', files: renderProject(optionsFor({ deploy: [] }), TEST_VERSION).map((f) => f.path) },
   { dir: 'gitlab-project', files: renderProject(optionsFor({ ci: 'gitlab' }), TEST_VERSION).map((f) => f.path) },
@@ -49,11 +49,12 @@ describe('the files each field checker is given', () => {
 });
 
 describe('the checkov policies the run skips', () => {
-  test('a policy skipped only for the dev overlay’s PostgreSQL and Redis still applies to the app’s Deployment and migration Job', () => {
+  test('a policy skipped only for the dev overlay’s PostgreSQL and Redis, or for Cloud Run’s Job, still applies to the app’s Deployment and migration Job', () => {
     const scoped = Object.keys(CHECKOV_SKIPS).filter((id) => CHECKOV_SKIPS[id]!.files);
     expect(scoped.length).toBeGreaterThan(0);
     for (const id of scoped) {
-      expect(skippedByCheckov(id, 'kubernetes-project/deploy/kubernetes/overlays/dev/services.yaml'), id).toBe(true);
+      const where = ['kubernetes-project/deploy/kubernetes/overlays/dev/services.yaml', 'kubernetes-project/deploy/cloud-run/migrate-job.yaml'];
+      expect(where.some((file) => skippedByCheckov(id, file)), id).toBe(true);
       expect(skippedByCheckov(id, 'kubernetes-project/deploy/kubernetes/base/deployment.yaml'), id).toBe(false);
       expect(skippedByCheckov(id, 'kubernetes-project/deploy/kubernetes/base/migration-job.yaml'), id).toBe(false);
     }

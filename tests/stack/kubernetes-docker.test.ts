@@ -45,6 +45,9 @@ import { kustomizeBuild, kustomizeUnavailable, parseObjects, type K8sObject } fr
 import { createDatabase, databaseSocketUrl, redisSocketUrl, type ServicesState } from '../support/services.js';
 import { createFlags, pairwiseProjects, projectLabel, projectName, type StackProject } from '../support/pairwise.js';
 import { appContainer, fargateRunArgs, healthCommand, missingTaskConstraints } from '../support/fargate-run.js';
+import { mutate } from '../support/mutate.js';
+import { containerRunOf, runAsPlatform } from '../support/platform-run.js';
+import { PLATFORMS, renderPlatform } from '../support/platforms.js';
 import { constraintsBroken, missingConstraints, PROCESS_CONSTRAINTS_PY, type HostLimits, type ProcessConstraints } from '../support/pod-constraints.js';
 
 const parent = mkdtempSync(path.join(tmpdir(), 'cpda-k8s-docker-'));
@@ -98,6 +101,15 @@ interface ContainerSpec {
     readinessProbe?: { httpGet?: { path: string; port: number | string } };
     livenessProbe?: { httpGet?: { path: string; port: number | string } };
     volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+}
+
+/**
+ * What envsubst fills into the Cloud Run and ACI files for a local run: the image under test;
+ * the account's names, unreachable stand-ins (the test services are reached by the URLs the
+ * run adds); the secure values from the test services.
+ */
+function placeholderValues(image: string, secretEnv: Record<string, string>): Record<string, string> {
+  return { IMAGE: image, CLOUD_SQL_INSTANCE: 'project:region:instance', REDIS_HOST: 'redis.invalid', POSTGRES_SERVER: 'postgres.invalid', REDIS_URL: secretEnv.REDIS_URL ?? '', SERVICE_ACCOUNT: 'run@project.iam.gserviceaccount.com', LOCATION: 'westeurope' };
 }
 
 /** The prod overlay's app Deployment and the data of the ConfigMap it reads. */
@@ -527,6 +539,20 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
         const fargate = await runAsFargateTask(host, `cpda-ecs-${id}-${process.pid}`, image, task, values.values, secrets.mounts);
         console.info(`[stack] ${id}: the ECS task run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
         expect(fargate.join('\n'), `${id}: docker run ${fargateRunArgs(task, values.values).join(' ')}`).toBe('');
+      }
+      // The same image as Cloud Run and ACI run it, from their files (tests/support/platform-run.ts).
+      const platformsStarted = Date.now();
+      for (const platform of PLATFORMS.filter((p) => combo.deploy.includes(p))) {
+        const spec = containerRunOf(platform, renderPlatform(platform, { ...combo, name: id }), placeholderValues(image, secrets.env));
+        const problems = await runAsPlatform(host, `cpda-${platform}-${id}-${process.pid}`, image, spec, { env: secrets.env, args: secrets.mounts });
+        expect(problems.join('\n'), `${id} as ${platform} runs it`).toBe('');
+      }
+      console.info(`[stack] ${id}: the Cloud Run and ACI runs took ${((Date.now() - platformsStarted) / 1000).toFixed(1)} s`);
+      // A broken file fails the run: Cloud Run's service.yaml with a root user, in the first project.
+      if (id === COMBOS[0]![0] && combo.deploy.includes('cloud-run')) {
+        const broken = renderPlatform('cloud-run', { ...combo, name: id }).map((f) => (f.path.endsWith('/service.yaml') ? { ...f, contents: mutate(f.contents, /runAsUser: \d+/, 'runAsUser: 0') } : f));
+        const problems = await runAsPlatform(host, `cpda-cloud-run-root-${id}-${process.pid}`, image, containerRunOf('cloud-run', broken, placeholderValues(image, secrets.env)), { env: secrets.env, args: secrets.mounts });
+        expect(problems[0], 'a root user in service.yaml').toMatch(/^the server runs as uid 0/);
       }
     },
   );

@@ -64,6 +64,10 @@ export const FILE_KINDS: readonly FileKind[] = [
   { kind: 'YAML', path: /\.ya?ml$/, checkers: ['yamllint'] },
   // kustomization.yaml files are kustomize's own configuration, not objects for the cluster.
   { kind: 'Kubernetes manifest', path: /^deploy\/kubernetes\/(?:.*\/)?(?!kustomization\.ya?ml$)[^/]+\.ya?ml$/, checkers: ['checkov:kubernetes', 'checkov:secrets'] },
+  // Cloud Run's Knative Service and Job, ACI's container groups: no checkov framework reads
+  // them as objects (tests/fast/deploy-platforms.test.ts checks them by the platforms' own
+  // definitions); its secrets scan does.
+  { kind: 'Cloud Run or ACI file', path: /^deploy\/(?:cloud-run|aci)\/[^/]+\.ya?ml$/, checkers: ['checkov:secrets'] },
   { kind: 'Python', path: /\.py$/, checkers: ['ruff', 'bandit'] },
   // The projects' scripts/ (check-docker, test, lint, smoke-test) have no extension.
   { kind: 'POSIX shell script', path: /(^|\/)scripts\/[a-z-]+$|\.sh$/, checkers: ['shellcheck'] },
@@ -84,6 +88,10 @@ export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
   'deploy/kubernetes/base/secret.example': "the Secret's keys without values, for a KEY=value file (never applied); no checker here reads env files",
   'deploy/kubernetes/overlays/dev/secret.example': 'the same for the dev overlay',
   'deploy/kubernetes/.gitignore': 'no checker reads it (git check-ignore does: the secret files it names)',
+  'deploy/cloud-run/README.md': 'prose; none of these checkers reads Markdown (tests/fast/deploy-platforms.test.ts parses its shell blocks)',
+  'deploy/aci/README.md': 'the same for ACI',
+  'deploy/cloud-run/settings.env': 'KEY=value lines the README sources, no secret (tests/fast/deploy-platforms.test.ts holds it to that); no checker here reads env files',
+  'deploy/aci/settings.env': 'the same for ACI',
   '.create-python-docker-app.base.json': 'the generated text recorded for `update` (JSON lines); no checker here lints it',
   '.env.example':
     'settings with every secret left empty (tests/fast/emitted-secrets.test.ts holds it to that); KEY=value lines, which no checker here reads',
@@ -102,6 +110,14 @@ export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
   '.vscode/launch.json': "VS Code's attach configuration (JSON); tests/stack/stack-compose.test.ts attaches with its port and path mapping",
   'migrations/script.py.mako': 'the Mako template `alembic revision` writes new migrations from; tests/stack/locked-venv.test.ts writes one and scripts/lint checks it',
 };
+
+/**
+ * Cloud Run's Job (apiVersion run.googleapis.com/v1), which checkov's kubernetes framework takes
+ * for a Kubernetes Job by its `kind`: Cloud Run's task spec has no pod securityContext, seccomp
+ * profile or service-account token to set (the Admin API's TaskSpec: containers, maxRetries,
+ * serviceAccountName, timeoutSeconds, volumes).
+ */
+const CLOUD_RUN_JOB = /^deploy\/cloud-run\/migrate-job\.yaml$/;
 
 /** The dev overlay's PostgreSQL and Redis StatefulSets, for a local cluster only. */
 const DEV_SERVICES = /^deploy\/kubernetes\/overlays\/dev\/services\.yaml$/;
@@ -139,10 +155,22 @@ export const CHECKOV_SKIPS: Readonly<Record<string, { reason: string; files?: Re
       "Image Pull Policy should be Always: the dev overlay's PostgreSQL and Redis are version-tagged images in a local cluster, where IfNotPresent (the default for a tag) spares a registry pull on every restart",
     files: DEV_SERVICES,
   },
+  CKV_K8S_29: {
+    reason: "Apply a security context to pods: Cloud Run's Job has no pod securityContext (its container's runAsUser is set)",
+    files: CLOUD_RUN_JOB,
+  },
+  CKV_K8S_31: {
+    reason: "Seccomp profile RuntimeDefault: Cloud Run's Job has no seccomp setting; Cloud Run's sandbox (gVisor or its second generation) applies its own",
+    files: CLOUD_RUN_JOB,
+  },
+  CKV_K8S_38: {
+    reason: "Service account tokens only where needed: Cloud Run mounts no Kubernetes token; its Job names a Google service account for Secret Manager and Cloud SQL",
+    files: CLOUD_RUN_JOB,
+  },
   CKV_K8S_40: {
     reason:
-      "Containers should run as a high UID: the dev overlay's PostgreSQL and Redis run as their image's own user (999), which owns the data directory",
-    files: DEV_SERVICES,
+      "Containers should run as a high UID: the dev overlay's PostgreSQL and Redis run as their image's own user (999), which owns the data directory; Cloud Run's Job sets runAsUser (the image's UID) one level deeper than a Kubernetes Job, where checkov does not look",
+    files: new RegExp(`${DEV_SERVICES.source}|${CLOUD_RUN_JOB.source}`),
   },
   CKV_K8S_8: {
     reason:

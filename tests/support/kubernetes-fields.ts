@@ -24,12 +24,21 @@ const OPTIONS: ts.CompilerOptions = {
 };
 
 /**
+ * The package whose interfaces describe an API group: Kubernetes' own, or Knative's (Cloud Run's
+ * Service), which @kubernetes-models/knative generates from knative.dev/serving's Go API types
+ * the same way, its pod spec being Kubernetes' own.
+ */
+function modelsPackage(apiVersion: string): string {
+  return apiVersion.endsWith('.knative.dev/v1') ? '@kubernetes-models/knative' : 'kubernetes-models';
+}
+
+/**
  * One line per unknown field or wrongly typed value: `Deployment/shop: Object literal may only
  * specify known properties, and 'bogus' ...`, prefixed with the object's label when given (its
  * project and build). One compiler run for all the objects: each costs about 1.5 s.
  */
 export function fieldErrors(objects: K8sObject[], labels: string[] = []): string[] {
-  const imports = objects.map((o, i) => `import type { I${o.kind} as T${i} } from 'kubernetes-models/${o.apiVersion}/${o.kind}';`);
+  const imports = objects.map((o, i) => `import type { I${o.kind} as T${i} } from '${modelsPackage(o.apiVersion)}/${o.apiVersion}/${o.kind}';`);
   // One object a line, so a diagnostic's line says which object it is about.
   const header = imports.length;
   const source = [...imports, ...objects.map((o, i) => `export const o${i}: T${i} = ${JSON.stringify(o)};`)].join('\n');

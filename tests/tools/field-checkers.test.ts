@@ -124,7 +124,7 @@ function writeEmitted(): void {
   for (const combo of allCombinations()) {
     for (const [suffix, name] of [['kubernetes', 'demo-api'], ['kubernetes-longest-name', LONGEST_NAME]] as const) {
       const dir = `${comboId(combo)}-${suffix}`;
-      const files = renderProject(optionsFor({ ...combo, name, deploy: ['kubernetes'] }), TEST_VERSION);
+      const files = renderProject(optionsFor({ ...combo, name, deploy: ['kubernetes', 'cloud-run', 'aci'] }), TEST_VERSION);
       for (const file of files) writeFile(path.join(emittedRoot, dir, file.path), file.contents);
       emitted.push({ dir, files: files.map((f) => f.path), image: true });
     }

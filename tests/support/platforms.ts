@@ -1,0 +1,13 @@
+// A project's managed-platform files (deploy/cloud-run/, deploy/aci/), rendered as `create
+// --deploy <target>` writes them, for the platform tests.
+
+import type { RenderedFile } from '../../src/engine/rendered-file.js';
+import type { ProjectOptions } from '../../src/options/table.js';
+import { render } from './generate.js';
+
+export type Platform = 'cloud-run' | 'aci';
+export const PLATFORMS: readonly Platform[] = ['cloud-run', 'aci'];
+
+export function renderPlatform(platform: Platform, overrides: Partial<ProjectOptions> = {}): RenderedFile[] {
+  return render({ ...overrides, deploy: [platform] }).filter((f) => f.path.startsWith(`deploy/${platform}/`));
+}
