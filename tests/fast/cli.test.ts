@@ -430,18 +430,18 @@ describe('the answers file', () => {
       answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: [], migrations: true, ci: 'github', dependabot: true, lint: true, devcontainer: true, worker: 'none' },
     });
     // The record `update` merges against: every other file, by its sha256 (and BASE_FILE, its text).
-    // .env is the user's (random secrets): never recorded, and never reproduced.
-    expect(Object.keys(recorded).sort()).toEqual(listFiles(path.join(cwd, 'orders')).filter((f) => f !== ANSWERS_FILE && f !== BASE_FILE && f !== '.env').sort());
+    // .env and the secret files are the user's: never recorded, and never reproduced.
+    expect(Object.keys(recorded).sort()).toEqual(listFiles(path.join(cwd, 'orders')).filter((f) => f !== ANSWERS_FILE && f !== BASE_FILE && f !== '.env' && !f.startsWith('secrets/')).sort());
 
     const elsewhere = tempDir();
     const run = await runMain(['--answers', path.join(cwd, 'orders', ANSWERS_FILE)], { cwd: elsewhere });
     expect(run.code, run.stderr).toBe(0);
-    const withoutEnv = (tree: Record<string, unknown>) => Object.fromEntries(Object.entries(tree).filter(([f]) => f !== '.env'));
+    const withoutEnv = (tree: Record<string, unknown>) => Object.fromEntries(Object.entries(tree).filter(([f]) => f !== '.env' && !f.startsWith('secrets/')));
     const original = treeSnapshot(path.join(cwd, 'orders'));
     expect(Object.keys(original).length).toBeGreaterThan(5);
     expect(withoutEnv(treeSnapshot(path.join(elsewhere, 'orders')))).toEqual(withoutEnv(original));
-    // Each .env has a password of its own.
-    const password = (dir: string) => /^POSTGRES_PASSWORD=(.+)$/m.exec(readFileSync(path.join(dir, 'orders', '.env'), 'utf8'))?.[1];
+    // Each project has a password of its own.
+    const password = (dir: string) => readFileSync(path.join(dir, 'orders', 'secrets', 'postgres_password'), 'utf8');
     expect(password(elsewhere)).not.toBe(password(cwd));
   });
 

@@ -21,7 +21,7 @@ export function hardeningProblems(text: string): string[] {
   for (const [name, s] of Object.entries(services(text))) {
     const fault = (what: string) => problems.push(`${name}: ${what}`);
     if (s.read_only !== true) fault('read_only is not true');
-    for (const entry of (s.tmpfs as string[] | undefined) ?? []) if (!/^\/\S*:size=\d+[kmg]$/.test(entry)) fault(`tmpfs ${entry} has no size`);
+    for (const entry of (s.tmpfs as string[] | undefined) ?? []) if (!/^\/\S*:size=\d+[kmg](,exec)?$/.test(entry)) fault(`tmpfs ${entry} has no size`);
     if (JSON.stringify(s.cap_drop) !== '["ALL"]') fault(`cap_drop is ${JSON.stringify(s.cap_drop)}, not [ALL]`);
     const added = (s.cap_add as string[] | undefined) ?? [];
     // Our own image runs as its own user from the start: it needs no capability at all.
