@@ -234,7 +234,9 @@ function storedUvLock(o: LockOptions, locksDir: string): { header: string; proje
   });
   const lists: Record<string, string[]> = {};
   for (const fragment of fragments) for (const [list, lines] of Object.entries(fragment.lists)) (lists[list] ??= []).push(...lines);
-  for (const lines of Object.values(lists)) lines.sort();
+  // Two features may add the same line (watchfiles: FastAPI's dev server and the worker's
+  // reloader); uv writes each once.
+  for (const [list, lines] of Object.entries(lists)) lists[list] = [...new Set(lines)].sort();
   const { header, project } = stored.project;
   // In the pool's order, which is uv's (by name).
   const packages = tables.sort((a, b) => a.at - b.at).map((t) => t.table);
