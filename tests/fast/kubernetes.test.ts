@@ -317,7 +317,7 @@ describe.skipIf(noKustomize)('the database password is a mounted file, never in 
       expect(passwordInEnvironment(objects, spec(id), secretKeys(dir, id, overlay)), overlay).toEqual([]);
       const pairs = readers(objects);
       expect(pairs.map(([o, c]) => `${o.kind}/${c}`).sort(), overlay).toEqual(
-        ['Deployment/app', ...(combo.migrations ? ['Job/migrate', 'Job/wait-for-database'] : []), ...(overlay === 'dev' ? ['StatefulSet/postgres'] : [])].sort(),
+        ['Deployment/app', ...(combo.worker === 'celery' ? ['Deployment/worker'] : []), ...(combo.migrations ? ['Job/migrate', 'Job/wait-for-database'] : []), ...(overlay === 'dev' ? ['StatefulSet/postgres'] : [])].sort(),
       );
       for (const [o, c] of pairs) expect(secretFileProblems(o, c, spec(id)), `${overlay} ${o.kind}/${c}`).toEqual([]);
       const db = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'db') as any;

@@ -10,6 +10,7 @@ import { dockerFilePaths } from '../../src/existing/docker-app.js';
 import { kubernetesLayers } from '../../src/features/kubernetes/index.js';
 import { FRAMEWORKS, PROJECT_OPTIONS, type ProjectOptions } from '../../src/options/table.js';
 import { REPO } from './cli-run.js';
+import { allowedByTable } from './pairwise.js';
 
 /** Every combination of the options that take a fixed set of values (text options held fixed). */
 export function everyAnswerCombination(): ProjectOptions[] {
@@ -20,8 +21,8 @@ export function everyAnswerCombination(): ProjectOptions[] {
     const values: readonly unknown[] = spec.kind === 'boolean' ? [true, false] : spec.kind === 'list' ? [[], [...spec.choices]] : spec.choices;
     combos = combos.flatMap((c) => values.map((v) => ({ ...c, [spec.key]: v })));
   }
-  // Migrations exist only with PostgreSQL (the option table's onlyWhen).
-  return combos.filter((c) => c.postgres === true || c.migrations === false) as unknown as ProjectOptions[];
+  // Only what the option table allows (its onlyWhen: migrations need PostgreSQL, a worker PostgreSQL and Redis).
+  return combos.filter((c) => allowedByTable(c)) as unknown as ProjectOptions[];
 }
 
 /** The paths the layers emit, without rendering a template (renderLayers' filter sees each path first). */
