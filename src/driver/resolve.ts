@@ -26,7 +26,10 @@ export async function resolveAnswers(
   let prompter = how.prompter;
   if (prompter && command === 'create' && !how.detected) {
     const open = optionsOf(command).filter((spec) => given[spec.key] === undefined && isAskable(spec, command));
-    if (open.length > 1 && (await askRecommended(prompter, open, command, given)) === SETUP_CHOICES.recommended) prompter = undefined;
+    // Counted as the line shows them: an option that cannot apply (a worker without PostgreSQL)
+    // is never asked, so one applicable option left is asked directly.
+    const shown = recommendedSetup(open, command, given);
+    if (shown.length > 1 && (await askRecommended(prompter, shown)) === SETUP_CHOICES.recommended) prompter = undefined;
   }
   for (const spec of optionsOf(command)) {
     const use = useOf(spec, command);
@@ -68,7 +71,7 @@ function isAskable(spec: OptionSpec, command: CommandName): boolean {
  * the options no flag gave, on one line, as their flags would say them; an option that applies
  * only with another (migrations, with PostgreSQL) is shown only where the flags and defaults let it apply.
  */
-async function askRecommended(prompter: Prompter, open: OptionSpec[], command: CommandName, given: Answers): Promise<string> {
+function recommendedSetup(open: OptionSpec[], command: CommandName, given: Answers): string[] {
   const defaults: Record<string, unknown> = {};
   const shown: string[] = [];
   for (const spec of optionsOf(command)) {
@@ -81,6 +84,10 @@ async function askRecommended(prompter: Prompter, open: OptionSpec[], command: C
     else if (spec.kind === 'list') shown.push(`${spec.flag} ${listText(spec, value as string[])}`);
     else shown.push(`${spec.flag} ${spec.kind === 'choice' ? String(value) : JSON.stringify(value)}`);
   }
+  return shown;
+}
+
+async function askRecommended(prompter: Prompter, shown: string[]): Promise<string> {
   return prompter.select({
     message: `${SETUP_QUESTION}: ${shown.join(', ')}`,
     choices: [SETUP_CHOICES.recommended, SETUP_CHOICES.customise],

@@ -2,7 +2,7 @@
 // PostgreSQL, Redis, migrations), read from the rendered files: the same guarantees as the
 // Kubernetes Deployment, in the ECS API's terms (src/features/deploy-ecs/index.ts), the
 // connection budget, the one-task constraint without PostgreSQL, the image named once, no
-// secret value in any file (by value: the random password `create` put in .env), and `add
+// secret value in any file (by value: the random password `create` put in secrets/), and `add
 // deploy ecs` writing what `--deploy ecs` writes. The ECS API's own model checks the same files
 // in tests/tools/ecs-model.test.ts; the container runs as Fargate would in tests/stack.
 
@@ -144,11 +144,11 @@ describe('no secret value in deploy/ecs', () => {
   /** The files of deploy/ecs that contain `value`. */
   const holding = (dir: string, value: string) => listFiles(path.join(dir, ECS)).filter((f) => readFileSync(path.join(dir, ECS, f), 'utf8').includes(value));
 
-  it('holds none of the values of the new project\'s .env (its random password); a planted one is found', async () => {
+  it('holds none of the new project\'s secret values (its random password in secrets/); a planted one is found', async () => {
     const cwd = tempDir();
     expect((await runMain(['shop', '--yes', '--deploy', 'ecs'], { cwd })).code).toBe(0);
     const dir = path.join(cwd, 'shop');
-    const secrets = readFileSync(path.join(dir, '.env'), 'utf8').split('\n').flatMap((line) => /^[A-Z_]*(PASSWORD|SECRET|KEY)[A-Z_]*=(.{8,})$/.exec(line)?.[2] ?? []);
+    const secrets = listFiles(path.join(dir, 'secrets')).map((f) => readFileSync(path.join(dir, 'secrets', f), 'utf8').trim()).filter((v) => v.length >= 8);
     expect(secrets.length).toBeGreaterThan(0);
     for (const value of secrets) expect(holding(dir, value)).toEqual([]);
     // The check finds a password written into the task definition.

@@ -29,7 +29,7 @@ describe('injected prompter', () => {
     expect(setup).toMatchObject({ kind: 'select', default: SETUP_CHOICES.recommended, choices: [SETUP_CHOICES.recommended, CUSTOMISE] });
     // The one line names every default it stands for, as its flag says it.
     expect(setup.message).toBe(
-      'Recommended setup: description "A Python web service", framework fastapi, python 3.14, postgres, redis, dockerfile standard, package-manager uv, deploy none, ci github, dependabot, lint, devcontainer, migrations',
+      'Recommended setup: description "A Python web service", framework fastapi, python 3.14, postgres, redis, dockerfile standard, package-manager uv, deploy none, ci github, dependabot, lint, devcontainer, migrations, worker none',
     );
     const { name: _, ...options } = JSON.parse(run.stdout).options;
     expect(options).toEqual(Object.fromEntries(PROJECT_OPTIONS.map((s) => [s.key, s.default])));
@@ -50,7 +50,7 @@ describe('injected prompter', () => {
   it('one option left to ask is asked directly, without the recommended line', async () => {
     const cwd = tempDir();
     const prompter = scriptedPrompter({ lint: false });
-    const argv = ['shop', '--description', 'd', '--framework', 'fastapi', '--python', '3.12', '--redis', '--postgres', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--ci', '--no-dependabot', '--devcontainer', '--migrations', '--dry-run'];
+    const argv = ['shop', '--description', 'd', '--framework', 'fastapi', '--python', '3.12', '--redis', '--postgres', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--ci', '--no-dependabot', '--devcontainer', '--migrations', '--worker', 'none', '--dry-run'];
     const run = await runMain(argv, { cwd, tty: true, prompter });
     expect(run.code, run.stderr).toBe(0);
     expect(prompter.asked.map((q) => q.key)).toEqual(['lint']);
@@ -97,13 +97,14 @@ describe('injected prompter', () => {
       lint: true,
       devcontainer: true,
       migrations: false,
+      worker: 'none',
     });
   });
 
   it('asks nothing when every option is a flag', async () => {
     const cwd = tempDir();
     const prompter = scriptedPrompter({});
-    const argv = ['shop', '--description', 'd', '--framework', 'fastapi', '--python', '3.12', '--redis', '--postgres', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--ci', '--no-dependabot', '--lint', '--devcontainer', '--migrations', '--dry-run'];
+    const argv = ['shop', '--description', 'd', '--framework', 'fastapi', '--python', '3.12', '--redis', '--postgres', '--dockerfile', 'standard', '--package-manager', 'uv', '--deploy', 'none', '--ci', '--no-dependabot', '--lint', '--devcontainer', '--migrations', '--worker', 'none', '--dry-run'];
     const run = await runMain(argv, { cwd, tty: true, prompter });
     expect(run.code, run.stderr).toBe(0);
     expect(prompter.asked).toEqual([]);
@@ -284,6 +285,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
       lint: true,
       devcontainer: true,
       migrations: false,
+      worker: 'none',
     });
     expect(listFiles(path.join(cwd, 'pty-app'))).toContain('deploy/kubernetes/base/deployment.yaml');
   });
@@ -291,7 +293,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
   it('with --json, the prompts draw on stderr and stdout gets the one JSON document only', async () => {
     const cwd = tempDir();
     const out = path.join(tempDir(), 'out.json');
-    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'CI pipeline', 'Dependabot', 'ruff', 'dev container', 'Alembic'];
+    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'CI pipeline', 'Dependabot', 'ruff', 'dev container', 'Alembic', 'Background worker'];
     const run = await runOnPty(['--json'], steps.map((expect, i) => ({ expect, send: answerOnPty(i, 'json-app') })), { cwd, stdoutFile: out });
     expect(run.failedStep, run.text).toBeNull();
     expect(run.status, run.text).toBe(0);
@@ -336,7 +338,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
 
   it('NO_COLOR: prompts and report without a single colour code on a terminal', async () => {
     const cwd = tempDir();
-    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'CI pipeline', 'Dependabot', 'ruff', 'dev container', 'Alembic'];
+    const steps = ['Project name', 'Recommended setup', 'description', 'Web framework', 'Python version', 'PostgreSQL', 'Redis', 'Dockerfile variant', 'Package manager', 'Deployment manifests', 'CI pipeline', 'Dependabot', 'ruff', 'dev container', 'Alembic', 'Background worker'];
     const plain = await runOnPty([], steps.map((expect, i) => ({ expect, send: answerOnPty(i, 'plain') })), { cwd, env: { NO_COLOR: '1' } });
     expect(plain.status, plain.text).toBe(0);
     expect(plain.text).toContain('Done:');
