@@ -321,7 +321,15 @@ describe.skipIf(noKustomize)('the database password is a mounted file, never in 
       );
       for (const [o, c] of pairs) expect(secretFileProblems(o, c, spec(id)), `${overlay} ${o.kind}/${c}`).toEqual([]);
       const db = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'db') as any;
-      if (db) expect(db.spec.template.spec.containers[0].env).toContainEqual({ name: 'POSTGRES_PASSWORD_FILE', value: '/run/secrets/postgres_password' });
+      if (db) {
+        const postgres = db.spec.template.spec.containers[0];
+        expect(postgres.env).toContainEqual({ name: 'POSTGRES_PASSWORD_FILE', value: '/run/secrets/postgres_password' });
+        // The entry point exports what it read; the server is started by a launcher that drops
+        // it, as compose.yaml's db does, with the image's own entry point and command.
+        expect(postgres.command.slice(0, 2)).toEqual(['sh', '-c']);
+        expect(postgres.command[2]).toMatch(/unset POSTGRES_PASSWORD\\n[\s\S]*exec docker-entrypoint\.sh "\$@"/);
+        expect(postgres.args).toEqual(['postgres']);
+      }
     }
   });
 
