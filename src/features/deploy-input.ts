@@ -3,8 +3,10 @@
 // that imports it.
 
 import type { DeployTarget, ServiceKey } from '../options/values.js';
-import type { ServerKind } from './kubernetes/index.js';
 import type { Migrations } from './types.js';
+
+/** The server a container runs, as far as its writable paths and worker count go. */
+export type ServerKind = 'gunicorn' | 'uvicorn' | 'unknown';
 
 /** What every target's files are built from: the image and how it runs. */
 export interface DeployInput {

@@ -8,6 +8,7 @@
 import { SERVICE_IMAGES } from '../../engine/versions.js';
 import type { ServiceKey } from '../../options/values.js';
 import type { Migrations } from '../types.js';
+import type { DeployInput } from '../deploy-input.js';
 
 export const KUBERNETES_LAYER = 'kubernetes';
 export const MIGRATIONS_LAYER = 'kubernetes-migrations';
@@ -340,23 +341,15 @@ function step(command: string, comment?: string): DeployStep {
   return { command, ...(comment ? { comment } : {}), line: comment ? `${command}    # ${comment}` : command };
 }
 
-/** The server a container runs, as far as its writable paths and worker count go. */
-export type ServerKind = 'gunicorn' | 'uvicorn' | 'unknown';
+// The server a container runs: the same for every deployment target (deploy-input.ts).
+export type { ServerKind } from '../deploy-input.js';
 
-/** What the manifests are built from; `kubernetesFacts` turns it into what templates print. */
-export interface KubernetesInput {
-  /** Resource names and the `app.kubernetes.io/name` label. */
-  name: string;
-  /** The image name in the manifests; each overlay's `images:` sets its registry, tag or digest. */
-  image: string;
-  port: number;
-  uid: number;
-  healthPath: string;
-  /** The readinessProbe's path: the app's /ready (database and Redis checked) when it has one, else healthPath. */
-  readyPath: string;
-  server: ServerKind;
-  services: ServiceKey[];
-  migrations?: Migrations;
+/**
+ * What the manifests are built from (what every target's files are built from, DeployInput);
+ * `kubernetesFacts` turns it into what templates print. `name` names the resources and the
+ * `app.kubernetes.io/name` label; each overlay's `images:` sets the image's registry, tag or digest.
+ */
+export interface KubernetesInput extends DeployInput {
   /**
    * The app reads its secrets as files under /run/secrets (a generated app: issue 23), so the
    * password is a mounted file, never a variable. Off for `add kubernetes`'s existing app, which
