@@ -4,7 +4,7 @@
 // command must get as far as connecting, which the CLI does only once it has accepted the
 // command's options, their shorthand values and the --cli-input-json files (rendered next to
 // the README, as a project has them). A misspelt option and a wrong value type are shown to be
-// refused before that. What this cannot show: that the commands work against a real account.
+// refused before that, and a step left out to stop the run (bash runs with `set -u`). What this cannot show: that the commands work against a real account.
 
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { ProjectOptions } from '../../src/options/table.js';
@@ -57,5 +57,15 @@ describe('deploy/ecs/README.md, its AWS CLI commands by the AWS CLI', () => {
     expect(messages).toHaveLength(2);
     expect(messages.join('\n')).toMatch(/Unknown options: --task-definitonn/);
     expect(messages.join('\n')).toMatch(/--min-capacity.*two/);
+  });
+
+  test('a variable the steps never set stops the run', async (context) => {
+    if (!install.ok) return context.skip(install.reason);
+    const combo = COMBOS[0]!;
+    const broken = readmeOf(combo).replace(/^DATA_SG=.*\n/m, '');
+    expect(broken).not.toBe(readmeOf(combo));
+    const result = await runAwsReadme(install.python, broken, ecsFiles(combo));
+    expect(result.shell.code).not.toBe(0);
+    expect(result.shell.stderr).toMatch(/DATA_SG: unbound variable/);
   });
 });
