@@ -7,8 +7,9 @@ import { defineConfig } from 'vitest/config';
  *    worker processes (isolate: false): each file re-imports src/ and the harness otherwise,
  *    which cost more than half a second a file; tests/support/private-tmpdir.ts keeps each
  *    file's temp folder its own;
- *  - tests/tools/: the field's checkers (hadolint, checkov, bandit, ruff, ...) and uv, run on
- *    what we emit and on the shipped locks; installed from PyPI into $CPDA_CACHE on first use
+ *  - tests/tools/: the field's checkers (hadolint, checkov, bandit, ruff, ...), uv, the platforms'
+ *    models and the AWS CLI (deploy/ecs/README.md's commands), run on what we emit and on the
+ *    shipped locks; installed from PyPI into $CPDA_CACHE on first use
  *    (root, network), each over every combination (`npm run test:tools`, about a minute);
  *  - tests/pack/: the packed tarball installed with plop into a fresh npm project (the npm
  *    registry or npm's cache: about 30 s of `npm install`);

@@ -1,0 +1,116 @@
+// The AWS CLI commands of a README, run for their syntax only, offline: the README's own ```sh
+// blocks (and the `aws ...` commands quoted in its prose), taken out with marked, run by bash as
+// the user would paste them, with `aws` a function that records its arguments; then each
+// recorded command goes through the real AWS CLI (awscli from PyPI, pinned, in a venv of its
+// own; tests/support/aws-cli-syntax.py), pointed at a closed local port. The CLI parses a command's
+// arguments, its shorthand and its --cli-input-json against the service's model before it
+// sends anything, so a command it accepts ends in "Could not connect to the endpoint URL" and
+// one it rejects in a usage or validation error. The function prints a stand-in value, so
+// `X=$(aws ...)` gives the next commands a non-empty argument, as a real account would.
+// docker and curl are no-ops: only the aws commands are under test.
+
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Lexer, type Token, type Tokens } from 'marked';
+import type { RenderedFile } from '../../src/engine/rendered-file.js';
+import { installPinnedVenv, type VenvInstall } from './pinned-venv.js';
+import { REPO } from './cli-run.js';
+import { run } from './run.js';
+
+/** awscli v1 from PyPI: the same botocore service models as the CLI v2 the READMEs name. */
+export const AWS_CLI_PIN = 'awscli==1.45.11';
+
+export function installAwsCli(): Promise<VenvInstall> {
+  return installPinnedVenv('aws-cli', [AWS_CLI_PIN]);
+}
+
+/** What a command that the CLI accepted says when it cannot reach the (closed) endpoint. */
+export const ACCEPTED = /Could not connect to the endpoint URL/;
+
+export interface AwsCall {
+  args: string[];
+  code: number;
+  stderr: string;
+}
+
+export interface ReadmeRun {
+  /** bash's own exit and stderr: an unset variable (`set -u`) or a shell error ends up here. */
+  shell: { code: number; stderr: string };
+  calls: AwsCall[];
+  /** How many `aws <service> <command>` the shell text holds: every one must have run. */
+  written: number;
+}
+
+/** The README's ```sh blocks and the `aws ...` code spans of its prose, as one script. */
+export function awsScriptOf(markdown: string): string {
+  const blocks: string[] = [];
+  const spans: string[] = [];
+  const walk = (tokens: readonly Token[]): void => {
+    for (const token of tokens) {
+      if (token.type === 'code' && (token as Tokens.Code).lang === 'sh') blocks.push((token as Tokens.Code).text);
+      else if (token.type === 'codespan' && /^aws [a-z]/.test((token as Tokens.Codespan).text)) spans.push((token as Tokens.Codespan).text);
+      const children = (token as { tokens?: Token[] }).tokens;
+      if (children) walk(children);
+      if (token.type === 'table') for (const row of [(token as Tokens.Table).header, ...(token as Tokens.Table).rows]) for (const cell of row) walk(cell.tokens);
+      if (token.type === 'list') for (const item of (token as Tokens.List).items) walk(item.tokens);
+    }
+  };
+  walk(new Lexer().lex(markdown));
+  return [...blocks, ...spans].join('\n');
+}
+
+/** `aws` records its arguments (run afterwards, tests/support/aws-cli-syntax.py) and prints a stand-in value. */
+const PRELUDE = `set -u
+aws() {
+  printf '%s\\0' "$@" > "$(mktemp "$CALLS/XXXXXXXX")"
+  echo stub-0123456789abcdef0
+}
+docker() { :; }
+curl() { :; }
+`;
+
+/**
+ * Runs the README's aws commands in a project folder holding `files` (the JSON that
+ * --cli-input-json reads through envsubst), with dummy credentials and no configuration.
+ */
+export async function runAwsReadme(python: string, markdown: string, files: readonly RenderedFile[]): Promise<ReadmeRun> {
+  const base = mkdtempSync(path.join(tmpdir(), 'cpda-aws-cli-'));
+  try {
+    const project = path.join(base, 'project');
+    const calls = path.join(base, 'calls');
+    mkdirSync(calls);
+    for (const file of files) {
+      mkdirSync(path.dirname(path.join(project, file.path)), { recursive: true });
+      writeFileSync(path.join(project, file.path), file.contents);
+    }
+    const script = awsScriptOf(markdown);
+    const env = {
+      PATH: process.env.PATH,
+      HOME: base,
+      CALLS: calls,
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'not-a-real-secret',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      // One attempt: a refused connection is the answer, not a reason to retry.
+      AWS_MAX_ATTEMPTS: '1',
+      AWS_RETRY_MODE: 'standard',
+    };
+    const shell = await run('bash', ['--noprofile', '--norc', '-c', PRELUDE + script], { cwd: project, env, timeoutMs: 60_000 });
+    const argLists = readdirSync(calls).map((name) => readFileSync(path.join(calls, name), 'utf8').split('\0').slice(0, -1));
+    // The venv's interpreter, not its bin/aws: that script names the path it was installed at, before the rename.
+    const cli = await run(python, [path.join(REPO, 'tests/support/aws-cli-syntax.py')], { cwd: project, env, input: JSON.stringify(argLists), timeoutMs: 240_000 });
+    if (cli.code !== 0) throw new Error(`aws-cli-syntax.py: ${cli.stderr}`);
+    const outcomes = JSON.parse(cli.stdout) as { code: number; stderr: string }[];
+    return {
+      shell: { code: shell.code, stderr: shell.stderr },
+      calls: argLists.map((args, i) => ({ args, ...outcomes[i]! })),
+      written: (script.match(/(?<![\w-])aws [a-z0-9-]+ [a-z0-9-]+/g) ?? []).length,
+    };
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+}
