@@ -87,6 +87,12 @@ interface BaseSpec<K extends OptionKey> {
   help: string;
   /** The commands that take it, each with its own default and detection. */
   commands: Partial<Record<CommandName, OptionUse<K>>>;
+  /**
+   * Only adds files that nothing in the running stack reads (a pipeline, an update bot's config,
+   * lint settings): checked statically for every combination, and left out of the covering array
+   * of the stack runs (tests/support/pairwise.ts), whose every row costs a real build and run.
+   */
+  filesOnly?: boolean;
 }
 export interface ChoiceSpec<K extends OptionKey = OptionKey> extends BaseSpec<K> {
   kind: 'choice';
@@ -293,6 +299,7 @@ const ROWS: readonly Row[] = [
   // update brings it no files it did not ask for.
   {
     key: 'ci',
+    filesOnly: true,
     flag: 'ci',
     kind: 'choice',
     choices: CI_PROVIDERS,
@@ -304,6 +311,7 @@ const ROWS: readonly Row[] = [
   },
   {
     key: 'dependabot',
+    filesOnly: true,
     flag: 'dependabot',
     kind: 'boolean',
     message: 'Add dependency update proposals (Dependabot; Renovate with GitLab CI) for packages, images, CI pins?',
@@ -312,6 +320,7 @@ const ROWS: readonly Row[] = [
   },
   {
     key: 'lint',
+    filesOnly: true,
     flag: 'lint',
     kind: 'boolean',
     message: 'Configure ruff (lint and format) with a pre-commit hook?',

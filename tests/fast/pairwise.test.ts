@@ -22,9 +22,12 @@ function newSwitch(key: string): ProjectOptionSpec {
 }
 
 describe('the stack projects cover every pair of option values', () => {
-  it('ranges over every choice and on/off option of create, free text left out', () => {
+  it('ranges over every choice and on/off option of create, free text and files-only options left out', () => {
     const keys = Object.keys(pairwiseFactors());
-    expect(keys).toEqual(PROJECT_OPTIONS.filter((s) => s.kind !== 'text').map((s) => s.key));
+    expect(keys).toEqual(PROJECT_OPTIONS.filter((s) => s.kind !== 'text' && !s.filesOnly).map((s) => s.key));
+    // The pipeline, the update bot and lint settings: static checks only.
+    expect(keys).not.toEqual(expect.arrayContaining(['ci']));
+    expect(keys).not.toEqual(expect.arrayContaining(['lint']));
     expect(keys).toEqual(expect.arrayContaining(['framework', 'python', 'postgres', 'redis', 'dockerfile', 'packageManager', 'deploy', 'migrations']));
   });
 

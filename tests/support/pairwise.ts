@@ -28,6 +28,9 @@ type Row = Record<string, Value>;
 export function pairwiseFactors(specs: readonly ProjectOptionSpec[] = PROJECT_OPTIONS): Record<string, readonly Value[]> {
   const factors: Record<string, readonly Value[]> = {};
   for (const spec of specs) {
+    // Files nothing running reads (the CI pipeline, the update bot, lint settings): their
+    // static checks walk every combination; a stack run would check nothing more of them.
+    if (spec.filesOnly) continue;
     if (spec.kind === 'choice') factors[spec.key] = spec.choices;
     // A list (deploy): none, or every target at once, written as the flag does; each target's
     // files depend on the other options, not on one another, so this covers each target's pairs.
