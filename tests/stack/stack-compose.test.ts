@@ -23,6 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, inject, test } from 'vitest';
 import { secretLeaks } from '../support/secret-leaks.js';
+import { parse as parseYaml } from 'yaml';
 import type { ExpectStatic } from 'vitest';
 import { allCombinations, comboId } from '../../src/options/table.js';
 import { createDotEnv } from '../support/compose-check.js';
@@ -48,6 +49,14 @@ const IN_FLIGHT = onePer(projects, 'framework');
  * install (its Dockerfile branch).
  */
 const DEBUGGED = coverEach(projects.filter((p) => p.devcontainer), ['framework', 'packageManager']);
+/** The worker's journey: one stack with the worker per framework (the API's task routes are the framework's). */
+const WORKER_JOURNEY = onePer(projects, 'framework', (o) => o.worker === 'celery');
+/** WORKER_VISIBILITY_TIMEOUT for the journey: low, and above the tasks' length (a longer task is handed out twice). */
+const JOURNEY_VISIBILITY_SECONDS = 10;
+/** How often kombu gives unacknowledged tasks older than the visibility timeout back to the queue. */
+const RESTORE_EVERY_SECONDS = 10;
+const KILLED_TASK_SECONDS = 6;
+const STOPPED_TASK_SECONDS = 5;
 /** The failing migration rebuilds the image: one stack with migrations per framework. */
 const FAILING_MIGRATION = onePer(projects, 'framework', (o) => o.migrations);
 const pythons = state.available ? standinPythons() : [];
@@ -372,6 +381,84 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
           expect([one.status, one.json], `${id}: GET /items/${created!.id} after restart app`).toEqual([200, created]);
         });
 
+      // One worker stack per framework (each has its own API code for tasks): enqueue through the
+      // API, SIGKILL the worker mid-task, stop it mid-task; every task ends SUCCESS exactly once.
+      if (WORKER_JOURNEY.has(options))
+        test.sequential('production: a task queued through the API succeeds; one whose worker is SIGKILLed mid-task is completed by the restarted worker within the stated time; on `docker compose stop worker` the running task finishes and the worker exits 0 before stop_grace_period; each task succeeded exactly once', { timeout: STEP_MS }, async ({ expect }) => {
+          earlierStepsPassed(expect);
+          expect(created, `${id}: no item was created`).toBeDefined();
+          const started = Date.now();
+          // A low visibility timeout for this run (the variable compose.yaml reads, default 60 s), above
+          // the tasks' length: a task running longer than it is handed out again while it still runs.
+          const env = { WORKER_VISIBILITY_TIMEOUT: String(JOURNEY_VISIBILITY_SECONDS) };
+          const worker = (args: string[], timeoutMs = STEP_MS) => compose(engine, dir, [...PRODUCTION, ...args], { timeoutMs, env });
+          const up = await worker(['up', '-d', '--wait', '--wait-timeout', '120', 'worker']);
+          expect(up.code, `${id}: docker compose up -d --wait worker (WORKER_VISIBILITY_TIMEOUT=${JOURNEY_VISIBILITY_SECONDS}):\n${tail(up)}`).toBe(0);
+          const item = created!;
+          const expected = { id: item.id, words: `${item.name} ${item.description ?? ''}`.split(/\s+/).filter(Boolean).length };
+          const enqueue = async (seconds: number): Promise<string> => {
+            const r = await http(engine, 'POST', url(`/items/${item.id}/process?seconds=${seconds}`));
+            expect([r.status, (r.json as Task | undefined)?.state], `${id}: POST /items/${item.id}/process?seconds=${seconds}: ${r.body}`).toEqual([202, 'PENDING']);
+            return (r.json as Task).id;
+          };
+          /** Polls GET /tasks/{id} until its state is `state`; the last answer. */
+          const waitFor = async (task: string, state: string, ms: number): Promise<Task | undefined> => {
+            let last: Task | undefined;
+            for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+              last = (await get(`/tasks/${task}`)).json as Task | undefined;
+              if (last?.state === state) break;
+            }
+            return last;
+          };
+          const enqueued: string[] = [];
+
+          // 1. Through the API, to the worker and back.
+          const quick = await enqueue(0);
+          enqueued.push(quick);
+          expect(await waitFor(quick, 'SUCCESS', 30_000), `${id}: GET /tasks/${quick}\n${await logs(PRODUCTION)}`).toMatchObject({ id: quick, state: 'SUCCESS', result: expected });
+
+          // 2. SIGKILL mid-task: nothing is acknowledged, Redis hands the task out again once the
+          // visibility timeout has passed (kombu looks every 10 s), to the restarted worker.
+          const killed = await enqueue(KILLED_TASK_SECONDS);
+          enqueued.push(killed);
+          expect((await waitFor(killed, 'STARTED', 30_000))?.state, `${id}: GET /tasks/${killed} before the kill`).toBe('STARTED');
+          const kill = await worker(['kill', '-s', 'SIGKILL', 'worker']);
+          expect(kill.code, `${id}: docker compose kill -s SIGKILL worker:\n${tail(kill)}`).toBe(0);
+          const killedAt = Date.now();
+          // Started again by hand, at once: the test does not rely on what `restart: unless-stopped`
+          // does after `docker kill` (not checked here).
+          const restart = await worker(['up', '-d', '--wait', '--wait-timeout', '120', 'worker']);
+          expect(restart.code, `${id}: docker compose up -d --wait worker after the kill:\n${tail(restart)}`).toBe(0);
+          const bound = JOURNEY_VISIBILITY_SECONDS + RESTORE_EVERY_SECONDS + KILLED_TASK_SECONDS + 15;
+          const redone = await waitFor(killed, 'SUCCESS', killedAt + bound * 1000 - Date.now());
+          const redoneSeconds = (Date.now() - killedAt) / 1000;
+          expect(redone, `${id}: GET /tasks/${killed} ${redoneSeconds.toFixed(1)} s after the SIGKILL\n${await logs(PRODUCTION)}`).toMatchObject({ state: 'SUCCESS', result: expected });
+          console.log(`[stack] ${id}: the SIGKILLed task (${KILLED_TASK_SECONDS} s) completed ${redoneSeconds.toFixed(1)} s after the kill (WORKER_VISIBILITY_TIMEOUT=${JOURNEY_VISIBILITY_SECONDS}; bound ${bound} s)`);
+
+          // 3. `docker compose stop worker` with a task running: Celery's warm shutdown finishes it
+          // (Redis, still up, records the result) and exits 0 within the grace period.
+          const grace = Number(/^(\d+)s$/.exec(String((parseYaml(readFileSync(path.join(dir, 'compose.yaml'), 'utf8')) as ComposeFile).services.worker?.stop_grace_period))?.[1]);
+          expect(grace, `${id}: compose.yaml's worker has no stop_grace_period`).toBeGreaterThan(0);
+          const running = await enqueue(STOPPED_TASK_SECONDS);
+          enqueued.push(running);
+          expect((await waitFor(running, 'STARTED', 30_000))?.state, `${id}: GET /tasks/${running} before the stop`).toBe('STARTED');
+          const stopStarted = Date.now();
+          const stop = await worker(['stop', 'worker'], (grace + 30) * 1000);
+          const stopSeconds = (Date.now() - stopStarted) / 1000;
+          expect(stop.code, `${id}: docker compose stop worker:\n${tail(stop)}`).toBe(0);
+          expect(stopSeconds, `${id}: the worker took ${stopSeconds} s to stop; Compose kills at ${grace} s`).toBeLessThan(grace);
+          const ps = await worker(['ps', '--all', '--format', 'json', 'worker']);
+          const row = JSON.parse(ps.stdout.trim().split('\n')[0] ?? '{}') as ComposePs;
+          expect(`${row.State} ${row.ExitCode}`, `${id}: the worker after docker compose stop\n${await logs(PRODUCTION)}`).toBe('exited 0');
+          expect(((await get(`/tasks/${running}`)).json as Task | undefined), `${id}: GET /tasks/${running} once the worker stopped`).toMatchObject({ state: 'SUCCESS', result: expected });
+
+          // Every task enqueued succeeded exactly once: none lost, the redone one not run twice to the end.
+          const workerLogs = (await worker(['logs', '--no-color', 'worker'])).stdout;
+          const successes = Object.fromEntries(enqueued.map((task) => [task, workerLogs.split('\n').filter((l) => l.includes(`[${task}] succeeded`)).length]));
+          expect(successes, `${id}: "succeeded" lines per task in the worker's log\n${workerLogs.slice(-4000)}`).toEqual(Object.fromEntries(enqueued.map((task) => [task, 1])));
+          console.log(`[stack] ${id}: the worker's journey took ${((Date.now() - started) / 1000).toFixed(1)} s (stop with a task running: ${stopSeconds.toFixed(1)} s)`);
+        });
+
       // One stack per framework (the server's CMD is the same in every combination): the stalled
       // request keeps the server busy for its whole graceful time, about 30 s.
       if (IN_FLIGHT.has(options))
@@ -633,6 +720,14 @@ except OSError:
 
 interface LaunchJson {
   configurations: { request: string; connect: { port: number }; pathMappings: { localRoot: string; remoteRoot: string }[] }[];
+}
+interface Task {
+  id: string;
+  state: string;
+  result?: unknown;
+}
+interface ComposeFile {
+  services: Record<string, { stop_grace_period?: string } | undefined>;
 }
 interface ComposePs {
   ID: string;
