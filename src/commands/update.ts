@@ -88,14 +88,17 @@ conflicts written (named), 2 usage error or a damaged answers file or record,
 }
 
 async function runUpdate(args: ParsedArgs, io: CliIo): Promise<number> {
-  return runUpdatePlan(args, io, { projectDir: path.resolve(io.cwd, args.positionals[0] ?? '.'), confirmFirst: true });
+  return runUpdatePlan(args, io, { command: 'update', projectDir: path.resolve(io.cwd, args.positionals[0] ?? '.'), confirmFirst: true });
 }
 
 /** What a command that adds an option through update's plan (add worker) changes in its steps. */
 export interface UpdateRun {
+  command: UpdateResult['command'];
   projectDir: string;
   /** The options to render, from the recorded ones (default: as recorded); may refuse. */
   withOption?: (recorded: ProjectOptions, recordedVersion: string | undefined, shownDir: string) => ProjectOptions;
+  /** What the user's own files (never written by the plan, e.g. .env) lack for the options rendered. */
+  userFileWarnings?: (projectDir: string) => string[];
   /** Whether to show the plan and ask before writing (update); an add command writes at once. */
   confirmFirst: boolean;
 }
@@ -113,8 +116,8 @@ export async function runUpdatePlan(args: ParsedArgs, io: CliIo, run: UpdateRun)
 
   // 2. What the project recorded.
   const project = readProject(projectDir, shownDir, version);
-  const warnings = [...project.warnings];
   const options = run.withOption ? inTableOrder(run.withOption(project.options, project.version, shownDir)) : project.options;
+  const warnings = [...project.warnings, ...(run.userFileWarnings?.(projectDir) ?? [])];
 
   // 3. Render this version for the recorded answers; decide file by file (reading only).
   const fresh = renderProject(options, version);
@@ -147,6 +150,7 @@ export async function runUpdatePlan(args: ParsedArgs, io: CliIo, run: UpdateRun)
 
   if (dryRun && plan.conflicts.length > 0) warnings.push(`a real run would write conflict markers into ${plan.conflicts.join(', ')} and exit 1`);
   const result: UpdateResult = {
+    command: run.command,
     dryRun,
     projectDir,
     fromVersion: project.version,
