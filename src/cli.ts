@@ -8,7 +8,7 @@
 //   create-python-docker-app update [dir] [flags]       a generated project brought up to date
 //                                                       (commands/update.ts)
 
-import type { CliIo, Command } from './driver/command.js';
+import type { CliIo, Command, OwnStepsCommand } from './driver/command.js';
 import { helpDocument } from './driver/help.js';
 import { jsonDocument, printError } from './driver/report.js';
 import { show } from './options/names.js';
@@ -22,10 +22,11 @@ export type { CliIo } from './driver/command.js';
 export { VERSION };
 
 /** The `add <what>` commands, loaded only when asked for. */
-const ADD_COMMANDS: Record<string, () => Promise<Command>> = {
+const ADD_COMMANDS: Record<string, () => Promise<Command | OwnStepsCommand>> = {
   docker: async () => (await import('./commands/add-docker.js')).addDocker,
   kubernetes: async () => (await import('./commands/add-kubernetes.js')).addKubernetes,
   devcontainer: async () => (await import('./commands/add-devcontainer.js')).addDevcontainer,
+  worker: async () => (await import('./commands/add-worker.js')).addWorker,
 };
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

@@ -45,7 +45,8 @@ export const addDevcontainer: Command = {
     const options = { name: path.basename(site.dir), ...recorded.options, devcontainer: true } as ProjectOptions;
     const context = buildContext(options, version);
     return {
-      files: renderLayers(context, [devcontainerFeature.layer]),
+      // Its own layer, and where it meets another feature the project has (devcontainer-worker).
+      files: renderLayers(context, context.layers.filter((layer) => layer === devcontainerFeature.layer || layer.startsWith(`${devcontainerFeature.layer}-`))),
       options: { dir: site.dir, framework: options.framework, python: options.python, packageManager: options.packageManager },
       warnings: sharedFileWarnings(site.dir, options),
       notes: [],

@@ -88,20 +88,41 @@ conflicts written (named), 2 usage error or a damaged answers file or record,
 }
 
 async function runUpdate(args: ParsedArgs, io: CliIo): Promise<number> {
+  return runUpdatePlan(args, io, { command: 'update', projectDir: path.resolve(io.cwd, args.positionals[0] ?? '.'), confirmFirst: true });
+}
+
+/** What a command that adds an option through update's plan (add worker) changes in its steps. */
+export interface UpdateRun {
+  command: UpdateResult['command'];
+  projectDir: string;
+  /** The options to render, from the recorded ones (default: as recorded); may refuse. */
+  withOption?: (recorded: ProjectOptions, recordedVersion: string | undefined, shownDir: string) => ProjectOptions;
+  /** What the user's own files (never written by the plan, e.g. .env) lack for the options rendered. */
+  userFileWarnings?: (projectDir: string) => string[];
+  /** Whether to show the plan and ask before writing (update); an add command writes at once. */
+  confirmFirst: boolean;
+}
+
+/**
+ * Update's steps 2-7 for a project: render this version for its answers (or for them with an
+ * option added), merge that into the files file by file, write it all or nothing, report.
+ */
+export async function runUpdatePlan(args: ParsedArgs, io: CliIo, run: UpdateRun): Promise<number> {
   const version = packageVersion();
   const dryRun = args.dryRun;
-  const projectDir = path.resolve(io.cwd, args.positionals[0] ?? '.');
+  const { projectDir } = run;
   // How messages name the project: as the user would type it, or in words for ".".
   const shownDir = projectDir === path.resolve(io.cwd) ? 'the current directory' : displayDir(projectDir, io.cwd);
 
   // 2. What the project recorded.
   const project = readProject(projectDir, shownDir, version);
-  const warnings = [...project.warnings];
+  const options = run.withOption ? inTableOrder(run.withOption(project.options, project.version, shownDir)) : project.options;
+  const warnings = [...project.warnings, ...(run.userFileWarnings?.(projectDir) ?? [])];
 
   // 3. Render this version for the recorded answers; decide file by file (reading only).
-  const fresh = renderProject(project.options, version);
+  const fresh = renderProject(options, version);
   // The secrets this version keeps in files, from the project's .env (its password kept).
-  const secretMoves = planSecretFiles(projectDir, chosenServices(project.options).flatMap((s) => s.secrets ?? []), { dryRun });
+  const secretMoves = planSecretFiles(projectDir, chosenServices(options).flatMap((s) => s.secrets ?? []), { dryRun });
   const userFiles = secretMoves.flatMap((m) => (m.kind === 'write' ? [m.file] : []));
   const plan = planUpdate({ projectDir, record: project.record, fresh, theirsLabel: `${GENERATOR_NAME} ${version}`, userFiles });
   for (const move of secretMoves) if (move.kind === 'by-hand') warnings.push(move.message);
@@ -129,22 +150,23 @@ async function runUpdate(args: ParsedArgs, io: CliIo): Promise<number> {
 
   if (dryRun && plan.conflicts.length > 0) warnings.push(`a real run would write conflict markers into ${plan.conflicts.join(', ')} and exit 1`);
   const result: UpdateResult = {
+    command: run.command,
     dryRun,
     projectDir,
     fromVersion: project.version,
     toVersion: version,
-    options: project.options,
+    options,
     baseRecord: project.record !== undefined,
     plan,
     notes: secretMoves.flatMap((m) => (m.kind === 'write' ? [m.message] : [])),
     warnings,
-    nextSteps: nextSteps(plan, git.kind !== 'none', dryRun),
+    nextSteps: nextSteps(plan, git.kind !== 'none', dryRun, run.confirmFirst),
   };
 
   // 6. Confirm (the plan, deletions included, is shown first), then write everything or nothing.
   const changes = plan.writes.length + plan.removals.length;
   if (!dryRun && changes > 0) {
-    if (!args.yes) await confirm(result, io, args.interactive);
+    if (run.confirmFirst && !args.yes) await confirm(result, io, args.interactive);
     await applyUpdate(projectDir, plan);
   }
 
@@ -211,8 +233,8 @@ async function confirm(result: UpdateResult, io: CliIo, interactive: boolean | u
   if (!(await prompter.confirm({ message: 'Apply this update?', default: true }))) throw new CliError('cancelled', 'cancelled; nothing was written');
 }
 
-function nextSteps(plan: UpdatePlan, inGit: boolean, dryRun: boolean): string[] {
-  if (dryRun) return plan.writes.length + plan.removals.length > 0 ? ['run again without --dry-run to apply (add --yes without a terminal)'] : [];
+function nextSteps(plan: UpdatePlan, inGit: boolean, dryRun: boolean, asks: boolean): string[] {
+  if (dryRun) return plan.writes.length + plan.removals.length > 0 ? [`run again without --dry-run to apply${asks ? ' (add --yes without a terminal)' : ''}`] : [];
   const steps: string[] = [];
   if (plan.conflicts.length > 0) steps.push(`resolve the conflict markers in ${plan.conflicts.join(', ')}`);
   if (inGit && plan.writes.length + plan.removals.length > 0) steps.push('git diff    # review the update, then commit it');

@@ -17,7 +17,7 @@ import { ITEM_LIMITS } from '../features/items.js';
 import { RUNTIME_LIMITS } from '../features/runtime-limits.js';
 import { chosenDeployTargets, type DeployInput } from '../features/deploy-targets.js';
 import { kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes/index.js';
-import { DEBUG_PORT, debugCommand, devcontainerFeature, devImage, EXTENSIONS } from '../features/devcontainer/index.js';
+import { DEBUG_PORT, debugCommand, debugWorkerCommand, devcontainerFeature, devImage, EXTENSIONS, WORKER_DEBUG_PORT } from '../features/devcontainer/index.js';
 import { LINE_LENGTH, lintFeature, PRE_COMMIT, RUFF_RULES } from '../features/lint/index.js';
 import { projectUvLock, readLock, type StoredLockFile } from '../features/locks.js';
 import { memoryStore } from '../features/memory/index.js';
@@ -112,6 +112,8 @@ export interface RenderContext {
   renovate: { config: object; groups: RenovateGroup[]; cooldownDays: number } | undefined;
   /** .devcontainer/ and .vscode/launch.json, with --devcontainer: debugpy's port, the development image and command. */
   devcontainer: { port: number; image: string; command: string[]; extensions: readonly string[]; interpreter: string } | undefined;
+  /** The worker under the debugger, with --devcontainer and --worker celery (src/features/devcontainer-worker/ prints it). */
+  workerDebugger: { port: number; command: string[] } | undefined;
   /** ruff's settings, scripts/lint and .pre-commit-config.yaml, with --lint. */
   lint: { lineLength: number; rules: readonly string[]; targetVersion: string; preCommit: typeof PRE_COMMIT } | undefined;
   /** The chosen services, in file order, and the subsets the generic files loop over. */
@@ -398,6 +400,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
           interpreter: options.packageManager === 'uv' ? '/app/.venv/bin/python' : '/usr/local/bin/python',
         }
       : undefined,
+    workerDebugger:
+      options.devcontainer && worker ? { port: WORKER_DEBUG_PORT, command: debugWorkerCommand(workerData().command, WORKER_DEBUG_PORT) } : undefined,
     // The oldest Python the lock allows, not the image's: the code runs on every one of them.
     lint: options.lint ? { lineLength: LINE_LENGTH, rules: RUFF_RULES, targetVersion: `py${PYTHON_VERSIONS[0].replace('.', '')}`, preCommit: PRE_COMMIT } : undefined,
     services,
@@ -441,6 +445,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
       ...(dependabot ? [dependabotFeature] : []),
       ...(renovate ? [renovateFeature] : []),
       ...(options.devcontainer ? [devcontainerFeature] : []),
+      // Where the worker meets the debugger: its service under debugpy, a second attach configuration.
+      ...(options.devcontainer && worker ? [{ layer: 'devcontainer-worker' }] : []),
       ...(kubernetes ? kubernetesLayers(kubernetes).map((layer): Feature => ({ layer })) : []),
       ...deployTargets.flatMap(({ target, facts }) => target.layers(facts).map((layer): Feature => ({ layer }))),
       // Where the worker meets Kubernetes: its Deployment and PodDisruptionBudget.

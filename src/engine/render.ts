@@ -247,7 +247,9 @@ function listTemplates(dir: string): LayerTemplate[] {
       const relative = key.split('/').join(path.sep);
       return { file: path.join(dir, relative), relative };
     });
-  return compiled.length > 0 ? compiled : listTemplateFiles(dir, '');
+  if (compiled.length > 0) return compiled;
+  // A layer may only fill slots (devcontainer-worker): it has no templates folder.
+  return existsSync(dir) ? listTemplateFiles(dir, '') : [];
 }
 
 function listTemplateFiles(dir: string, under: string): LayerTemplate[] {

@@ -34,7 +34,7 @@ export * from './values.js';
 export { allCombinations, comboId } from './combinations.js';
 
 /** The commands, each with the options it takes from the table (`add service` is the plop `service` generator's; `update` takes none: it reads the project's answers file). */
-export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add deploy' | 'add devcontainer' | 'add service' | 'update';
+export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add deploy' | 'add devcontainer' | 'add worker' | 'add service' | 'update';
 
 /** How one command uses an option. */
 export interface OptionUse<K extends OptionKey = OptionKey> {
@@ -169,6 +169,7 @@ const ROWS: readonly Row[] = [
       'add docker': { default: '.', ask: false },
       'add kubernetes': { default: '.', ask: false },
       'add devcontainer': { default: '.', ask: false },
+      'add worker': { default: '.', ask: false },
       'add service': { default: '.', ask: false },
     },
   },

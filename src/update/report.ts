@@ -7,6 +7,8 @@ import { JSON_SCHEMA_VERSION, type Output } from '../driver/report.js';
 import type { PlannedFile, UpdateAction, UpdatePlan } from './plan.js';
 
 export interface UpdateResult {
+  /** The command whose plan this is: update, or an add command that goes through it (add worker). */
+  command: 'update' | 'add worker';
   dryRun: boolean;
   projectDir: string;
   /** The version that generated the project (from its answers file), if it says. */
@@ -54,7 +56,6 @@ export function printUpdateResult(result: UpdateResult, json: boolean, out: Outp
     const document = {
       schemaVersion: JSON_SCHEMA_VERSION,
       ok: !error,
-      command: 'update',
       ...rest,
       files: plan.files,
       conflicts: plan.conflicts,
@@ -82,7 +83,8 @@ export function printUpdateResult(result: UpdateResult, json: boolean, out: Outp
 /** The plan as a person reads it: every file that changes or is kept, then the warnings. */
 export function planLines(result: UpdateResult, paint = (_colour: Colour, text: string) => text): string[] {
   const from = result.fromVersion ?? '(unknown version)';
-  const lines = [`${result.dryRun ? 'Dry run: nothing was written. ' : ''}Update ${result.projectDir} from ${from} to ${result.toVersion}:`];
+  const what = result.command === 'update' ? `Update ${result.projectDir} from ${from} to ${result.toVersion}` : `${result.command}: ${result.projectDir} (${result.toVersion}), through update's plan`;
+  const lines = [`${result.dryRun ? 'Dry run: nothing was written. ' : ''}${what}:`];
   const shown = result.plan.files.filter((f) => f.action !== 'unchanged');
   const width = Math.max(10, ...shown.map((f) => f.path.length));
   for (const file of shown) lines.push(`  ${paint(colourOf(file.action), file.action.padEnd(9))} ${file.path.padEnd(width)}  ${WHY[file.reason]}`);

@@ -51,6 +51,22 @@ describe.each([
   });
 });
 
+describe('add devcontainer on a project with a Celery worker', () => {
+  it('writes the worker under debugpy and its attach configuration too, as `create --devcontainer --worker celery` does', async () => {
+    const options = { framework: 'fastapi', packageManager: 'uv', postgres: true, redis: true, worker: 'celery' } as const;
+    const dir = generateInto({ ...options, devcontainer: false }, tempDir('cpda-add-devcontainer-'));
+    const r = await add(dir);
+    expect(r.code, r.stderr).toBe(0);
+    const created = render({ ...options, devcontainer: true });
+    for (const file of FEATURE_FILES) expect(readFileSync(path.join(dir, file), 'utf8'), file).toBe(created.find((f) => f.path === file)?.contents);
+    const launch = JSON.parse(readFileSync(path.join(dir, '.vscode', 'launch.json'), 'utf8')) as { configurations: { name: string; connect: { port: number } }[] };
+    expect(launch.configurations.map((c) => [c.name, c.connect.port])).toEqual([
+      ['Attach to the app', 5678],
+      ['Attach to the worker', 5679],
+    ]);
+  });
+});
+
 describe('add devcontainer refuses', () => {
   it('a folder without an answers file (not a project create-python-docker-app made): exit 1, nothing written', async () => {
     const dir = tempDir('cpda-add-devcontainer-');

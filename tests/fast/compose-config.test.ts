@@ -87,9 +87,10 @@ describe.skipIf(!existsSync(COMPOSE_BIN))(
         expect(published((await sharedConfig(combo, DEVELOPMENT, 'DEV_BIND_ADDRESS=0.0.0.0')).config).sort()).toEqual(open.sort());
       });
 
-      it("the debugger's stack publishes debugpy's port on 127.0.0.1 only, even with DEV_BIND_ADDRESS=0.0.0.0, and tags its image apart from production's", async () => {
+      it(`the debugger's stack publishes debugpy's port${combo.worker === 'celery' ? ' and the worker’s' : ''} on 127.0.0.1 only, even with DEV_BIND_ADDRESS=0.0.0.0, and tags its image apart from production's`, async () => {
         const { config: debugging } = await sharedConfig(combo, DEBUGGER, 'DEV_BIND_ADDRESS=0.0.0.0');
-        expect(published(debugging).filter((p) => p.endsWith('->5678'))).toEqual(['app 127.0.0.1:5678->5678']);
+        const debuggers = ['app 127.0.0.1:5678->5678', ...(combo.worker === 'celery' ? ['worker 127.0.0.1:5679->5679'] : [])];
+        expect(published(debugging).filter((p) => /->567[89]$/.test(p)).sort()).toEqual(debuggers.sort());
         const images = await Promise.all([sharedConfig(combo, PRODUCTION), sharedConfig(combo, DEBUGGER, 'DEV_BIND_ADDRESS=0.0.0.0')]);
         const [production, debugged] = images.map(({ config }) => (config.services.app as { image?: string }).image);
         expect(debugged).toBe(`${production}-dev`);

@@ -655,6 +655,41 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
             answered_while_stopped: false,
             answer: { status: 200, body: { status: 'ready' } },
           });
+          // With a worker, "Attach to the worker" the same way: its own port, on 127.0.0.1 only;
+          // a breakpoint in the example task stops it in the worker once the API has queued it
+          // (the API answered 202 already), and the task completes once continued.
+          const workerAttach = launch.configurations.find((c) => c.name === 'Attach to the worker');
+          expect(workerAttach !== undefined, `${id}: launch.json has "Attach to the worker" exactly when there is a worker`).toBe(options.worker === 'celery');
+          if (workerAttach) {
+            const workerPort = workerAttach.connect.port;
+            const workerPublished = await composeIn(DEBUGGER, ['port', 'worker', String(workerPort)]);
+            expect(workerPublished.stdout.trim(), `${id}: docker compose port worker ${workerPort}: ${tail(workerPublished)}`).toBe(`127.0.0.1:${workerPort}`);
+            const item = await http(engine, 'POST', url('/items'), { name: 'debugged', description: 'stopped in the worker' });
+            expect(item.status, `${id}: POST /items: ${item.body}`).toBe(201);
+            const taskFile = path.join(dir, 'app', 'worker.py');
+            const taskLine = readFileSync(taskFile, 'utf8').split('\n').findIndex((l) => l.includes('return {"id": item.id, "words": words}')) + 1;
+            const workerMapping = workerAttach.pathMappings[0]!;
+            const workerSession = await inEngineNetwork(
+              engine,
+              ['python3', DAP_CLIENT, String(workerPort), url(`/items/${(item.json as Item).id}/process`), taskFile, String(taskLine), workerMapping.localRoot.replace('${workspaceFolder}', dir), workerMapping.remoteRoot, 'POST'],
+              { timeoutMs: 120_000 },
+            );
+            expect(workerSession.code, `${id}: the DAP client, attached to the worker:\n${tail(workerSession)}\n${await logs(DEBUGGER)}`).toBe(0);
+            const seenInWorker = JSON.parse(workerSession.stdout) as { answer: { body: { id: string } } };
+            expect(seenInWorker, `${id}: what the DAP client attached to the worker saw`).toEqual({
+              breakpoint: { verified: true, line: taskLine },
+              stopped: { reason: 'breakpoint', path: taskFile, line: taskLine },
+              answered_while_stopped: true,
+              // FastAPI's answer model also names result and error (null while pending).
+              answer: { status: 202, body: expect.objectContaining({ id: expect.any(String), state: 'PENDING' }) },
+            });
+            let state: unknown;
+            for (let i = 0; i < 30 && (state as { state?: string } | undefined)?.state !== 'SUCCESS'; i++) {
+              state = (await get(`/tasks/${seenInWorker.answer.body.id}`)).json;
+              if ((state as { state?: string }).state !== 'SUCCESS') await new Promise((r) => setTimeout(r, 1000));
+            }
+            expect(state, `${id}: GET /tasks/{id} once continued`).toMatchObject({ state: 'SUCCESS' });
+          }
           // The Dev Containers CLI reads devcontainer.json as VS Code would (it asks the engine
           // whether the dev container exists): the stack it names is the one debugged above.
           const read = await run(process.execPath, [DEVCONTAINER_CLI, 'read-configuration', '--workspace-folder', dir, '--docker-path', DOCKER_CLI], {
@@ -719,7 +754,7 @@ except OSError:
 `;
 
 interface LaunchJson {
-  configurations: { request: string; connect: { port: number }; pathMappings: { localRoot: string; remoteRoot: string }[] }[];
+  configurations: { name: string; request: string; connect: { port: number }; pathMappings: { localRoot: string; remoteRoot: string }[] }[];
 }
 interface Task {
   id: string;

@@ -1,11 +1,13 @@
 """A debugger client speaking the Debug Adapter Protocol to debugpy, as VS Code does.
 
-Usage: dap-attach.py PORT URL FILE LINE LOCAL_ROOT REMOTE_ROOT
+Usage: dap-attach.py PORT URL FILE LINE LOCAL_ROOT REMOTE_ROOT [METHOD]
 
 Connects to debugpy on 127.0.0.1:PORT, attaches with the path mapping LOCAL_ROOT -> REMOTE_ROOT,
 sets a breakpoint at FILE:LINE (a local path), finishes the configuration, then GETs URL in a
 thread. It waits for the `stopped` event, reads the top frame, checks that the request is still
 unanswered, continues, and waits for the answer. Prints one JSON object of what it saw.
+METHOD (default GET) is the request's: POST, with an empty body, for a route that hands the work
+to another process (a Celery worker), which is then the debuggee and the one that stops.
 """
 
 import json
@@ -16,6 +18,7 @@ import time
 import urllib.request
 
 port, url, file, line, local_root, remote_root = sys.argv[1:7]
+method = sys.argv[7] if len(sys.argv) > 7 else "GET"
 line = int(line)
 seen = {}
 
@@ -95,7 +98,8 @@ answer = {}
 
 def request() -> None:
     try:
-        with urllib.request.urlopen(url, timeout=60) as r:
+        sent = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
+        with urllib.request.urlopen(sent, timeout=60) as r:
             answer.update(status=r.status, body=json.loads(r.read()))
     except Exception as error:  # noqa: BLE001 - reported, not raised, from the thread
         answer.update(error=repr(error))

@@ -13,6 +13,9 @@ export const devcontainerFeature: Feature = { layer: 'devcontainer' };
 /** The port debugpy listens on in the container and is published on, on the host's 127.0.0.1 only. */
 export const DEBUG_PORT = 5678;
 
+/** The Celery worker's debugpy port (--worker celery), the next one: two debuggees, two listeners. */
+export const WORKER_DEBUG_PORT = 5679;
+
 /** The VS Code extensions the dev container installs: Python (with its debugger) and ruff. */
 export const EXTENSIONS = ['ms-python.python', 'ms-python.debugpy', 'charliermarsh.ruff'] as const;
 
@@ -30,6 +33,16 @@ export function debugCommand(devCommand: readonly string[], port: number): strin
   const flags = module === 'flask' ? insertAfter(withoutReload, 'run', ['--no-reload']) : withoutReload;
   // Frozen standard-library modules can make debugpy miss breakpoints (it warns so at start).
   return ['python', '-Xfrozen_modules=off', '-m', 'debugpy', '--listen', `0.0.0.0:${port}`, '-m', module!, ...flags];
+}
+
+/**
+ * The Celery worker under the debugger: debugpy runs `celery`, with the solo pool, so the task
+ * runs in the process the debugger is attached to (the prefork pool runs it in a child a plain
+ * DAP client never sees), as the app runs without its reloader.
+ */
+export function debugWorkerCommand(command: readonly string[], port: number): string[] {
+  const [module, ...args] = command;
+  return ['python', '-Xfrozen_modules=off', '-m', 'debugpy', '--listen', `0.0.0.0:${port}`, '-m', module!, ...args, '--pool', 'solo'];
 }
 
 function insertAfter(args: string[], word: string, extra: string[]): string[] {
