@@ -497,7 +497,16 @@ function pythonImports(imports: { module: string; name: string }[]): string[] {
   for (const { module, name } of imports) byModule.set(module, [...(byModule.get(module) ?? []), name]);
   return [...byModule.keys()]
     .sort(compareText)
-    .map((module) => `from ${module} import ${[...new Set(byModule.get(module))].sort(compareText).join(', ')}`);
+    .map((module) => `from ${module} import ${[...new Set(byModule.get(module))].sort(compareImportedNames).join(', ')}`);
+}
+
+/**
+ * ruff's (isort's) order of the names of one import, order-by-type: CONSTANTS, then Classes,
+ * then functions and modules (`Settings, database_url_from`), each group by compareText.
+ */
+function compareImportedNames(a: string, b: string): number {
+  const kind = (name: string) => (name.length > 1 && name === name.toUpperCase() ? 0 : /^[A-Z]/.test(name) ? 1 : 2);
+  return kind(a) - kind(b) || compareText(a, b);
 }
 
 

@@ -504,7 +504,9 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
 
   test.concurrent.for(COMBOS.map(([id, combo]) => [`${id}: ${projectLabel(combo)}`, id, combo] as const))(
     '%s: the image, without deploy/, runs as the prod Deployment constrains it and its probes answer',
-    { timeout: 300_000 },
+    // A build, the Job, the pod run and each deploy target's run (ECS, Cloud Run, ACI), while
+    // the other projects do the same on the same engine.
+    { timeout: 600_000 },
     async ([, id, combo], { expect, annotate }) => {
       const run = await runMain([id, '--yes', ...createFlags(combo)], { cwd: parent });
       expect(run.code, run.stderr).toBe(0);

@@ -59,7 +59,7 @@ export const postgres: ServiceFeature = {
     // The README's `docker run` line: the parts, and the secret folder mounted where Compose puts it.
     placeholder: 'HOST -e POSTGRES_USER=USER -e POSTGRES_DB=DB -v "$PWD/secrets:/run/secrets:ro"',
     // No password in either: no emitted file carries one (the app refuses the known placeholders).
-    local: '127.0.0.1 (with POSTGRES_PORT, POSTGRES_USER, POSTGRES_DB and the secret in SECRETS_DIR)',
+    local: '127.0.0.1 (with POSTGRES_PORT/USER/DB; the password in SECRETS_DIR)',
     // The password as a variable here (random: no value written in a file); tests.settings.secrets reads it from a file.
     sample: { POSTGRES_HOST: '"db"', POSTGRES_USER: '"app"', POSTGRES_DB: '"app"', POSTGRES_PASSWORD: 'secrets.token_urlsafe()' },
     sampleUrl: 'f"postgresql+psycopg://app:{FULL_ENV[\'POSTGRES_PASSWORD\']}@db:5432/app"',

@@ -69,8 +69,6 @@ def test_missing_variable_stops_with_its_name(monkeypatch: pytest.MonkeyPatch, n
         load_settings()
 
 
-
-
 def load(env: dict[str, str]) -> Settings:
     """The settings from exactly these variables."""
     with mock.patch.dict(os.environ, env, clear=True):

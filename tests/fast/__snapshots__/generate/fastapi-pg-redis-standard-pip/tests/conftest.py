@@ -2,7 +2,7 @@
 
 The app connects to its servers at start-up, so the tests that use it, and the store and
 counter tests, need real ones, named by environment variables:
-  POSTGRES_HOST PostgreSQL, e.g. 127.0.0.1 (with POSTGRES_PORT, POSTGRES_USER, POSTGRES_DB and the secret in SECRETS_DIR)
+  POSTGRES_HOST PostgreSQL, e.g. 127.0.0.1 (with POSTGRES_PORT/USER/DB; the password in SECRETS_DIR)
   REDIS_URL     Redis, e.g. redis://127.0.0.1:6379/0
 When a variable is not set, those tests are SKIPPED with the reason printed, so a bare
 `pytest` still runs the rest; CI sets the variables and runs every test.
@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 from app import health, items, visits
 from app.counter import delete_keys
 from app.main import create_app
-from app.settings import database_url_from, Settings
+from app.settings import Settings, database_url_from
 from app.store import drop_schema
 from tests.api import Api
 from tests.migrations import upgrade
