@@ -1,5 +1,6 @@
 """Settings come from the environment and fail fast when a required one is missing."""
 
+import os
 import secrets
 from urllib.parse import urlsplit, urlunsplit
 
@@ -25,6 +26,9 @@ def with_password(url: str, password: str) -> str:
 
 @pytest.fixture
 def full_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Exactly these variables: one the shell exports (POSTGRES_PORT, say) must not leak in.
+    for name in list(os.environ):
+        monkeypatch.delenv(name)
     for name, value in FULL_ENV.items():
         monkeypatch.setenv(name, value)
 

@@ -32,6 +32,9 @@ def with_password(url: str, password: str) -> str:
 
 @pytest.fixture
 def full_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Exactly these variables: one the shell exports (POSTGRES_PORT, say) must not leak in.
+    for name in list(os.environ):
+        monkeypatch.delenv(name)
     for name, value in FULL_ENV.items():
         monkeypatch.setenv(name, value)
 
