@@ -13,11 +13,9 @@ import { displayDir } from '../driver/report.js';
 import { GENERATOR_NAME, QUOTERS } from '../engine/context.js';
 import { renderLayers } from '../engine/render.js';
 import { wrap } from '../engine/text.js';
-import { ALEMBIC_MIGRATIONS } from '../features/kubernetes/index.js';
-import { SERVICE_KEYS } from '../features/services.js';
-import type { DeployInput, DeployTargetFeature } from '../features/deploy-targets.js';
+import type { DeployTargetFeature } from '../features/deploy-targets.js';
 import type { OptionValues } from '../options/table.js';
-import { addKubernetes } from './add-kubernetes.js';
+import { addKubernetes, deployInputOf } from './add-kubernetes.js';
 
 /** The `add deploy <target>` command of one registered target. */
 export function addDeploy(target: DeployTargetFeature): Command {
@@ -29,18 +27,7 @@ export function addDeploy(target: DeployTargetFeature): Command {
     render(answers, site, { version }) {
       const a = answers as OptionValues;
       const deployment = site.detected!.deployment!;
-      const input: DeployInput = {
-        name: deployment.name,
-        image: a.image,
-        port: a.port,
-        uid: a.uid,
-        healthPath: a.healthPath,
-        readyPath: deployment.readyPath ?? a.healthPath,
-        server: deployment.server,
-        services: SERVICE_KEYS.filter((key) => a[key]),
-        ...(a.migrations ? { migrations: ALEMBIC_MIGRATIONS } : {}),
-        ...(deployment.command ? { command: deployment.command } : {}),
-      };
+      const input = deployInputOf(a, deployment);
       const facts = target.facts(input);
       const context = { generator: { name: GENERATOR_NAME, version }, [target.contextKey]: facts, q: QUOTERS };
       return {

@@ -16,9 +16,10 @@ import { renderLayers } from '../engine/render.js';
 import { assertSafeTarget } from '../engine/write.js';
 import { CliError } from '../errors.js';
 import { detectApp } from '../existing/detect.js';
-import type { Detected } from '../existing/detected.js';
+import type { Detected, DeploymentDetected } from '../existing/detected.js';
 import { detectDeployment } from '../existing/deployment.js';
 import { ALEMBIC_MIGRATIONS, KUBERNETES_DIR, SECRET_FILE_NAME, SINGLE_REPLICA_WHY, kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes/index.js';
+import type { DeployInput } from '../features/deploy-input.js';
 import { SERVICE_KEYS } from '../features/services.js';
 import { specFor, type OptionKey, type OptionValues } from '../options/table.js';
 
@@ -73,15 +74,7 @@ export const addKubernetes: Command = {
     const a = answers as OptionValues;
     const deployment = site.detected!.deployment!;
     const facts = kubernetesFacts({
-      name: deployment.name,
-      image: a.image,
-      port: a.port,
-      uid: a.uid,
-      healthPath: a.healthPath,
-      readyPath: deployment.readyPath ?? a.healthPath,
-      server: deployment.server,
-      services: SERVICE_KEYS.filter((key) => a[key]),
-      ...(a.migrations ? { migrations: ALEMBIC_MIGRATIONS } : {}),
+      ...deployInputOf(a, deployment),
       // A project whose compose.yaml mounts the password as a file: its app reads it there.
       ...(deployment.secretsAsFiles ? { secretsAsFiles: true } : {}),
     });
@@ -182,4 +175,24 @@ function isDirectory(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * What any deployment target's files are built from, for an existing repository: the answers
+ * (flags, detection) and what detection found in its Dockerfile and compose.yaml. `add
+ * kubernetes` and `add deploy <target>` both start from it.
+ */
+export function deployInputOf(a: OptionValues, deployment: DeploymentDetected): DeployInput {
+  return {
+    name: deployment.name,
+    image: a.image,
+    port: a.port,
+    uid: a.uid,
+    healthPath: a.healthPath,
+    readyPath: deployment.readyPath ?? a.healthPath,
+    server: deployment.server,
+    services: SERVICE_KEYS.filter((key) => a[key]),
+    ...(a.migrations ? { migrations: ALEMBIC_MIGRATIONS } : {}),
+    ...(deployment.command ? { command: deployment.command } : {}),
+  };
 }
