@@ -24,26 +24,19 @@ import type { RenderedFile } from '../../src/engine/rendered-file.js';
 import { CONNECTION_BUDGET, PLATFORM_GRACE_SECONDS } from '../../src/features/managed-platforms.js';
 import { RUNTIME_LIMITS } from '../../src/features/runtime-limits.js';
 import { MAX_NAME_LENGTH } from '../../src/options/names.js';
-import type { ProjectOptions } from '../../src/options/table.js';
 import { discoveryValidator } from '../support/discovery-schema.js';
 import type { K8sObject } from '../support/kubernetes-check.js';
 import { fieldErrors } from '../support/kubernetes-fields.js';
 import { mutate } from '../support/mutate.js';
 import { appContainerFaults, containersOf, documentsOf, gracefulSeconds, literalSecrets } from '../support/platform-rules.js';
-import { PLATFORMS, renderPlatform, type Platform } from '../support/platforms.js';
+import { PLATFORMS, renderPlatform, type Platform, PLATFORM_COMBOS, type PlatformCombo } from '../support/platforms.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const validateJob = discoveryValidator(path.join(HERE, '../support/schemas/cloud-run-admin-v1.discovery.json'), 'Job');
 const PORT = 8000;
 
-type Combo = Pick<ProjectOptions, 'framework' | 'postgres' | 'redis' | 'migrations'>;
-const COMBOS: Combo[] = (['flask', 'fastapi'] as const).flatMap((framework) =>
-  [
-    { postgres: true, migrations: true },
-    { postgres: true, migrations: false },
-    { postgres: false, migrations: false },
-  ].flatMap((db) => [true, false].map((redis) => ({ framework, redis, ...db }))),
-);
+type Combo = PlatformCombo;
+const COMBOS = PLATFORM_COMBOS;
 const idOf = (c: Combo) => `${c.framework}${c.postgres ? '+postgres' : ''}${c.migrations ? '+migrations' : ''}${c.redis ? '+redis' : ''}`;
 
 const fileOf = (files: readonly RenderedFile[], name: string): RenderedFile => {

@@ -11,3 +11,13 @@ export const PLATFORMS: readonly Platform[] = ['cloud-run', 'aci'];
 export function renderPlatform(platform: Platform, overrides: Partial<ProjectOptions> = {}): RenderedFile[] {
   return render({ ...overrides, deploy: [platform] }).filter((f) => f.path.startsWith(`deploy/${platform}/`));
 }
+
+/** What a target's files vary with: both frameworks, with and without PostgreSQL (and migrations) and Redis. */
+export type PlatformCombo = Pick<ProjectOptions, 'framework' | 'postgres' | 'redis' | 'migrations'>;
+export const PLATFORM_COMBOS: PlatformCombo[] = (['flask', 'fastapi'] as const).flatMap((framework) =>
+  [
+    { postgres: true, migrations: true },
+    { postgres: true, migrations: false },
+    { postgres: false, migrations: false },
+  ].flatMap((db) => [true, false].map((redis) => ({ framework, redis, ...db }))),
+);

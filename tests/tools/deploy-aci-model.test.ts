@@ -9,11 +9,10 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { ProjectOptions } from '../../src/options/table.js';
 import { REPO } from '../support/cli-run.js';
 import { installAciModel, type AciModelInstall } from '../support/aci-model.js';
 import { documentsOf } from '../support/platform-rules.js';
-import { renderPlatform } from '../support/platforms.js';
+import { renderPlatform, PLATFORM_COMBOS, type PlatformCombo } from '../support/platforms.js';
 
 let install: AciModelInstall = { ok: false, reason: 'beforeAll did not run' };
 beforeAll(async () => {
@@ -31,14 +30,8 @@ function modelErrors(groups: { label: string; group: Group }[]): Record<string, 
   return JSON.parse(result.stdout) as Record<string, string[]>;
 }
 
-type Combo = Pick<ProjectOptions, 'framework' | 'postgres' | 'redis' | 'migrations'>;
-const COMBOS: Combo[] = (['flask', 'fastapi'] as const).flatMap((framework) =>
-  [
-    { postgres: true, migrations: true },
-    { postgres: true, migrations: false },
-    { postgres: false, migrations: false },
-  ].flatMap((db) => [true, false].map((redis) => ({ framework, redis, ...db }))),
-);
+type Combo = PlatformCombo;
+const COMBOS = PLATFORM_COMBOS;
 
 const groupsOf = (combo: Combo) =>
   renderPlatform('aci', combo)
