@@ -59,15 +59,9 @@ export interface TaskSize {
   memory: string;
 }
 
-export interface EcsFacts {
+/** What the ECS files print: the image and how it runs (DeployInput's), and what Fargate adds. */
+export interface EcsFacts extends Pick<DeployInput, 'name' | 'image' | 'port' | 'uid' | 'healthPath' | 'readyPath' | 'server'> {
   dir: string;
-  name: string;
-  image: string;
-  port: number;
-  uid: number;
-  healthPath: string;
-  readyPath: string;
-  server: ServerKind;
   postgres: boolean;
   redis: boolean;
   migrations: string[] | undefined;
