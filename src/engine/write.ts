@@ -171,7 +171,7 @@ export async function applyWrites(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     holdLateSignals();
-    if (slowdown > 0) await new Promise((r) => setTimeout(r, slowdown * 4));
+    pauseAt('write-complete');
   } catch (error) {
     cleanUp();
     if (error instanceof CliError) throw error;

@@ -3,52 +3,20 @@
 // a named point through the test-only seam (CPDA_TEST_PAUSE_AT + CPDA_TEST_PAUSE_DIR, see
 // src/engine/test-pause.ts), run B goes to completion, then A is released.
 
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import nodePlop from 'node-plop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import plopfile from '../../generators/plopfile.js';
-import { assertBuilt, BIN, cleanEnv, listFiles, removeTempDirs, runBin, tempDir, treeSnapshot } from '../support/cli-run.js';
+import { assertBuilt, listFiles, removeTempDirs, runBin, tempDir, treeSnapshot } from '../support/cli-run.js';
+import { holdAt } from '../support/hold.js';
 
 afterAll(removeTempDirs);
 beforeAll(() => assertBuilt());
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures');
 const LOCK = '.create-python-docker-app.lock';
-
-interface Held {
-  /** Lets the held run go on; resolves with its exit code and stderr. */
-  release(): Promise<{ code: number | null; stderr: string }>;
-}
-
-/** Starts the CLI and resolves once it is held at `point` (it wrote the marker). */
-async function holdAt(point: string, argv: string[], cwd: string): Promise<Held> {
-  const seam = tempDir('cpda-seam-');
-  const child = spawn(process.execPath, [BIN, ...argv], {
-    cwd,
-    env: cleanEnv({ CPDA_TEST_PAUSE_AT: point, CPDA_TEST_PAUSE_DIR: seam }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
-  const deadline = Date.now() + 20_000;
-  while (!existsSync(path.join(seam, `${point}.reached`))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the run never reached ${point}: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return {
-    release() {
-      writeFileSync(path.join(seam, `${point}.release`), '');
-      return done;
-    },
-  };
-}
 
 /** The tree under `dir`, without the held run's staging directory (it is that run's own, and goes with it). */
 function settled(dir: string): Record<string, string> {

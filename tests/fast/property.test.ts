@@ -13,6 +13,7 @@ import { descriptionProblem, MAX_NAME_LENGTH, nameProblem, normalizeName } from 
 import { DOCKERFILE_VARIANTS, FRAMEWORKS, PACKAGE_MANAGERS, type ProjectOptions } from '../../src/options/table.js';
 import { normalizePackageName, readLock, splitUvLock, tableKey, type LockOptions } from '../../src/features/locks.js';
 import { renderProject } from '../../src/engine/render.js';
+import { propertyRuns } from '../support/combinations.js';
 import { COMPOSE_YAML_TAGS } from '../support/compose-check.js';
 import { lintDockerfile } from '../support/dockerfile-lint.js';
 import { markdownBlockProblem, PACKAGE_VERSION, pythonStringConstants, runMain, SYNTAX_PYTHON, tempDir, treeSnapshot, removeTempDirs } from '../support/cli-run.js';
@@ -104,7 +105,7 @@ describe('random names and descriptions through the CLI', () => {
         expect(doc.options).toEqual({ ...s, ...defaults, python: '3.14', deploy: [], name: expectedName, description });
         checkProject(doc.options!);
       }),
-      { numRuns: 120 },
+      { numRuns: propertyRuns(120) },
     );
   });
 });
@@ -192,7 +193,7 @@ describe('quoters', () => {
         expect(result.stderr).toBe('');
         expect(JSON.parse(result.stdout)).toEqual(list);
       }),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40) },
     );
   });
 });

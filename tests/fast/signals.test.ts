@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, BIN, cleanEnv, hasPython, runOnPty, tempDir, treeSnapshot, removeTempDirs } from '../support/cli-run.js';
+import { holdAt } from '../support/hold.js';
 
 afterAll(removeTempDirs);
 
@@ -129,25 +130,14 @@ describe('a signal while writing leaves nothing behind', () => {
   });
 
   it('SIGTERM once the project is complete changes nothing: exit 0, the whole project, the report', async () => {
-    // The slow-down seam also waits after the final rename, before the report; the signal is
-    // sent while it waits.
+    // Held just after the final rename, with the write's own handlers gone; the signal arrives
+    // while it is held and is handled when it goes on.
     const cwd = tempDir();
     const expected = countPlannedFiles(['svc', '--yes']);
-    const child = spawn(process.execPath, [BIN, 'svc', '--yes'], { cwd, env: cleanEnv({ CPDA_TEST_SLOW_WRITE_MS: '100' }), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    let signalled = false;
-    const watcher = watch(cwd, (_event, name) => {
-      if (name === 'svc' && !signalled) {
-        signalled = true;
-        // Well inside the 400 ms the seam waits after the rename, and after the write's own
-        // handlers are gone (a signal that lands before that is swallowed with them).
-        setTimeout(() => child.kill('SIGTERM'), 150);
-      }
-    });
-    const code = await new Promise<number | string | null>((resolve) => child.on('close', (c, sig) => resolve(c ?? sig)));
-    watcher.close();
-    expect(signalled).toBe(true);
+    const held = await holdAt('write-complete', ['svc', '--yes'], cwd);
+    expect(countFiles(path.join(cwd, 'svc'))).toBe(expected);
+    held.child.kill('SIGTERM');
+    const { code, stderr } = await held.release();
     expect(code, stderr).toBe(0);
     expect(countFiles(path.join(cwd, 'svc'))).toBe(expected);
     expect(stderr).toContain('Done:');

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../../src/options/answers-file.js';
 import { BASE_FILE, readBaseRecord, sha256, stampBaseRecord } from '../../src/engine/base-record.js';
 import { comboId, type ProjectOptions } from '../../src/options/table.js';
-import { combinationsUnderTest } from '../support/combinations.js';
+import { combinationsUnderTest, propertyRuns } from '../support/combinations.js';
 import { isLockFile } from '../../src/features/locks.js';
 import { renderProject, copyLayers } from '../../src/engine/render.js';
 import { mergeThreeWay } from '../../src/update/three-way.js';
@@ -804,7 +804,7 @@ describe('random user edits (property)', () => {
         expect(readdirSync(path.dirname(dir))).toEqual(['shop']);
         rmSync(path.dirname(dir), { recursive: true, force: true });
       }),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 });

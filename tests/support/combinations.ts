@@ -11,6 +11,14 @@ import { allCombinations, comboId, type Combination, type DeployTarget, type Pyt
 /** Whether this run walks pairs (test:fast) rather than every combination. */
 export const PAIRS_ONLY = process.env.CPDA_PAIRS === '1';
 
+/**
+ * How many random cases a property test draws: `full` in the whole run (`npm test`, .ci/run),
+ * a quarter of it in the quick loop (test:fast), where the property still runs on every change.
+ */
+export function propertyRuns(full: number): number {
+  return PAIRS_ONLY ? Math.ceil(full / 4) : full;
+}
+
 /** The options allCombinations() varies, each with the values it takes there. */
 function varied(all: readonly Combination[]): Record<string, unknown[]> {
   const axes = ['framework', 'postgres', 'redis', 'dockerfile', 'packageManager'] as const;

@@ -40,17 +40,20 @@ function layerPaths(context: object, layers: readonly string[], templatesDir: st
   return seen;
 }
 
+let chosenLayers: string[] | undefined;
+
+/** Every template layer some answer combination chooses (12,000-odd contexts: built once per run). */
+function everyChosenLayer(): string[] {
+  chosenLayers ??= [...new Set(everyAnswerCombination().flatMap((options) => buildContext(options, '0.0.0').layers))];
+  return chosenLayers;
+}
+
 /** `templatesDir`: a seam for the test that shows a new template is caught (one folder per layer, see copyLayers). */
 export function currentEmittablePaths(templatesDir?: string): string[] {
   const paths = new Set<string>([BASE_FILE]);
-  const layerSets = new Set<string>();
-  for (const options of everyAnswerCombination()) {
-    const context = buildContext(options, '0.0.0');
-    const key = context.layers.join(',');
-    if (layerSets.has(key)) continue;
-    layerSets.add(key);
-    for (const p of layerPaths(context, context.layers, templatesDir)) paths.add(p);
-  }
+  // A layer emits the same paths whichever layers come with it (the filter sees each path before
+  // anything renders), so each layer any combination chooses is listed once.
+  for (const layer of everyChosenLayer()) for (const p of layerPaths({}, [layer], templatesDir)) paths.add(p);
   // add docker: the Docker files of either framework.
   for (const framework of FRAMEWORKS) for (const p of dockerFilePaths(framework)) paths.add(p);
   // add kubernetes: the kubernetes layers for every set of facts that chooses them.
