@@ -244,7 +244,7 @@ export function runOnPty(
     ? ['sh', '-c', 'out="$1"; shift; exec "$@" > "$out"', 'sh', opts.stdoutFile, process.execPath, BIN, ...argv]
     : [process.execPath, BIN, ...argv];
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', [PTY_DRIVER, JSON.stringify(steps), String(timeoutMs / 1000), '--', ...command], {
+    const child = spawn(resolvedPython3() ?? 'python3', [PTY_DRIVER, JSON.stringify(steps), String(timeoutMs / 1000), '--', ...command], {
       cwd: opts.cwd,
       env: cleanEnv({ TERM: 'xterm-256color', ...opts.env }),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -264,8 +264,22 @@ export function runOnPty(
   });
 }
 
+let python3: string | null | undefined;
+
+/**
+ * The python3 on PATH, resolved to its executable once (undefined when there is none, or it has
+ * no `pty`): through pyenv's shims every call would first run pyenv's bash scripts.
+ */
+function resolvedPython3(): string | undefined {
+  if (python3 === undefined) {
+    const found = spawnSync('python3', ['-c', 'import pty, sys; print(sys.executable)'], { encoding: 'utf8' });
+    python3 = found.status === 0 && found.stdout.trim() !== '' ? found.stdout.trim() : null;
+  }
+  return python3 ?? undefined;
+}
+
 export function hasPython(): boolean {
-  return spawnSync('python3', ['-c', 'import pty'], { encoding: 'utf8' }).status === 0;
+  return resolvedPython3() !== undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
