@@ -35,6 +35,10 @@ export function serverFor(framework: Framework, target: string, port: number): S
       // gunicorn.conf.py holds bind, workers and logging so the CMD stays short.
       command: ['gunicorn', '--config', 'gunicorn.conf.py', target],
       devCommand: ['flask', '--app', flaskAppArg(target), 'run', '--debug', '--host', '0.0.0.0', '--port', String(port)],
+      // `flask run` handles Ctrl-C only: as the container's PID 1 it never hears SIGTERM (the
+      // kernel drops a signal PID 1 has no handler for), so `docker compose down` or a
+      // restart would wait out the whole stop_grace_period before killing it.
+      devStopSignal: 'SIGINT',
     };
   // uvicorn calls a factory itself with --factory and takes the bare `module:function`.
   const factory = target.endsWith('()');

@@ -210,6 +210,11 @@ export interface ServerSpec {
   command: string[];
   /** Exec-form command of the development override (auto-reload). */
   devCommand: string[];
+  /**
+   * The signal the development server stops on, when it is not Docker's SIGTERM (the override's
+   * `stop_signal`).
+   */
+  devStopSignal?: 'SIGINT';
   /** The ASGI/WSGI target, e.g. `app.main:app`. */
   target: string;
   /** Seconds the server gives requests in flight after SIGTERM before it cancels them and exits. */
