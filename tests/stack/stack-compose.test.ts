@@ -25,8 +25,9 @@ import { afterAll, beforeAll, beforeEach, describe, inject, test } from 'vitest'
 import { secretLeaks } from '../support/secret-leaks.js';
 import { parse as parseYaml } from 'yaml';
 import type { ExpectStatic } from 'vitest';
+import { STOP_GRACE_PERIOD_SECONDS } from '../../src/features/frameworks.js';
 import { allCombinations, comboId } from '../../src/options/table.js';
-import { createDotEnv } from '../support/compose-check.js';
+import { COMPOSE_BIN, createDotEnv } from '../support/compose-check.js';
 import { asUser, compose, docker, engineFor, http, inEngineNetwork, type HttpResponse } from '../support/docker.js';
 import { DOCKER_CLI, type EngineInfo } from '../support/engine.js';
 import { readFinalStage } from '../support/final-stage.js';
@@ -629,6 +630,15 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
         }
       });
 
+      test.sequential('development: `docker compose stop` stops every service well within its grace period: the development server hears the signal', { timeout: STEP_MS }, async ({ expect }) => {
+        earlierStepsPassed(expect, 'development');
+        const started = Date.now();
+        const stop = await composeIn(DEVELOPMENT, ['stop']);
+        const seconds = (Date.now() - started) / 1000;
+        expect(stop.code, `${id}: docker compose stop:\n${tail(stop)}`).toBe(0);
+        expect(seconds, `${id}: seconds docker compose stop took (stop_grace_period ${STOP_GRACE_PERIOD_SECONDS} s)`).toBeLessThan(STOP_GRACE_PERIOD_SECONDS / 2);
+      });
+
       if (DEBUGGED.has(options))
         test.sequential("development: under .devcontainer/compose.yaml debugpy is published on 127.0.0.1 only; a DAP client attaches with launch.json's path mapping, a breakpoint in the readiness route stops a request, which answers once continued", { timeout: BUILD_MS }, async ({ expect }) => {
           earlierStepsPassed(expect, 'development');
@@ -702,6 +712,39 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
             service: 'app',
             overrideCommand: false,
           });
+          // `devcontainer up`, as VS Code's "Reopen in Container" starts it (its own Compose
+          // project, on the same ports: the stack above goes first): the app service comes up
+          // from the same files, and a shell in it is the remote user in the workspace, with
+          // the project's venv and debugpy.
+          // The server under debugpy hears the stop signal too: Docker never waits out the grace period.
+          const downStarted = Date.now();
+          const down = await composeIn(DEBUGGER, ['down']);
+          const downSeconds = (Date.now() - downStarted) / 1000;
+          expect(down.code, `${id}: docker compose down (the debugger's stack):\n${tail(down)}`).toBe(0);
+          expect(downSeconds, `${id}: seconds docker compose down took (stop_grace_period ${STOP_GRACE_PERIOD_SECONDS} s)`).toBeLessThan(STOP_GRACE_PERIOD_SECONDS / 2);
+          const cliEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_HOST: engine.host, DOCKER_CONFIG: engine.configDir };
+          // Its options go before a command's own arguments (`exec ... sh -c`).
+          const devcontainer = (command: 'up' | 'exec', args: string[]) =>
+            run(process.execPath, [DEVCONTAINER_CLI, command, '--workspace-folder', dir, '--docker-path', DOCKER_CLI, '--docker-compose-path', COMPOSE_BIN, ...args], { env: cliEnv, timeoutMs: BUILD_MS });
+          const devUpStarted = Date.now();
+          const devUp = await devcontainer('up', ['--log-format', 'json']);
+          console.log(`[stack] ${id}: devcontainer up ${((Date.now() - devUpStarted) / 1000).toFixed(1)} s`);
+          const outcome = JSON.parse(devUp.stdout.trim().split('\n').at(-1) ?? '{}') as { outcome?: string; containerId?: string; remoteUser?: string; remoteWorkspaceFolder?: string };
+          try {
+            expect(devUp.code, `${id}: devcontainer up:\n${tail(devUp, 40)}`).toBe(0);
+            expect(outcome, `${id}: what devcontainer up reports`).toMatchObject({ outcome: 'success', remoteUser: 'app', remoteWorkspaceFolder: '/workspace' });
+            // The interpreter devcontainer.json points VS Code at (the venv's with uv, the image's with pip).
+            const interpreter = (JSON.parse(readFileSync(path.join(dir, '.devcontainer', 'devcontainer.json'), 'utf8')) as { customizations: { vscode: { settings: Record<string, string> } } }).customizations.vscode.settings['python.defaultInterpreterPath'];
+            const inside = await devcontainer('exec', ['sh', '-c', `id -un; pwd; test -f pyproject.toml && echo workspace; ${interpreter} -c "import debugpy, app; print('imports')"`]);
+            expect(inside.code, `${id}: devcontainer exec:\n${tail(inside)}`).toBe(0);
+            expect(inside.stdout.trim().split('\n').slice(-4), `${id}: a shell in the dev container`).toEqual(['app', '/workspace', 'workspace', 'imports']);
+          } finally {
+            // Its Compose project is the label on the container it started.
+            if (outcome.containerId) {
+              const project = (await docker(engine, ['inspect', '-f', '{{index .Config.Labels "com.docker.compose.project"}}', outcome.containerId])).stdout.trim();
+              if (project) await run(DOCKER_CLI, ['compose', '-p', project, 'down', '-v', '--remove-orphans'], { env: cliEnv, timeoutMs: STEP_MS });
+            }
+          }
           console.log(`[stack] ${id}: the debugger's step took ${((Date.now() - started) / 1000).toFixed(1)} s`);
         });
     });
