@@ -3,7 +3,7 @@
 // 400 MB). The key is the pins and the Python version, so a new pin is a new venv. Written
 // under a temporary name and renamed when complete, so a killed install leaves no half venv.
 // pip by default; uv when a package set is too large for pip's time (the Azure CLI: pip took
-// 169 s, uv a few seconds, as uv neither compiles bytecode nor downloads one wheel at a time).
+// 169 s, uv 8 s cold, on the same machine).
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
