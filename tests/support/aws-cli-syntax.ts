@@ -12,10 +12,10 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Lexer, type Token, type Tokens } from 'marked';
 import type { RenderedFile } from '../../src/engine/rendered-file.js';
 import { installPinnedVenv, type VenvInstall } from './pinned-venv.js';
 import { REPO } from './cli-run.js';
+import { commandsWritten, shellScriptOf } from './readme-shell.js';
 import { run } from './run.js';
 
 /** awscli v1 from PyPI: the same botocore service models as the CLI v2 the READMEs name. */
@@ -42,24 +42,6 @@ export interface ReadmeRun {
   written: number;
 }
 
-/** The README's ```sh blocks and the `aws ...` code spans of its prose, as one script. */
-export function awsScriptOf(markdown: string): string {
-  const blocks: string[] = [];
-  const spans: string[] = [];
-  const walk = (tokens: readonly Token[]): void => {
-    for (const token of tokens) {
-      if (token.type === 'code' && (token as Tokens.Code).lang === 'sh') blocks.push((token as Tokens.Code).text);
-      else if (token.type === 'codespan' && /^aws [a-z]/.test((token as Tokens.Codespan).text)) spans.push((token as Tokens.Codespan).text);
-      const children = (token as { tokens?: Token[] }).tokens;
-      if (children) walk(children);
-      if (token.type === 'table') for (const row of [(token as Tokens.Table).header, ...(token as Tokens.Table).rows]) for (const cell of row) walk(cell.tokens);
-      if (token.type === 'list') for (const item of (token as Tokens.List).items) walk(item.tokens);
-    }
-  };
-  walk(new Lexer().lex(markdown));
-  return [...blocks, ...spans].join('\n');
-}
-
 /** `aws` records its arguments (run afterwards, tests/support/aws-cli-syntax.py) and prints a stand-in value. */
 const PRELUDE = `set -u
 aws() {
@@ -84,7 +66,7 @@ export async function runAwsReadme(python: string, markdown: string, files: read
       mkdirSync(path.dirname(path.join(project, file.path)), { recursive: true });
       writeFileSync(path.join(project, file.path), file.contents);
     }
-    const script = awsScriptOf(markdown);
+    const script = shellScriptOf(markdown, 'aws');
     const env = {
       PATH: process.env.PATH,
       HOME: base,
@@ -108,7 +90,7 @@ export async function runAwsReadme(python: string, markdown: string, files: read
     return {
       shell: { code: shell.code, stderr: shell.stderr },
       calls: argLists.map((args, i) => ({ args, ...outcomes[i]! })),
-      written: (script.match(/(?<![\w-])aws [a-z0-9-]+ [a-z0-9-]+/g) ?? []).length,
+      written: commandsWritten(script, 'aws'),
     };
   } finally {
     rmSync(base, { recursive: true, force: true });

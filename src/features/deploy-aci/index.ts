@@ -15,9 +15,13 @@ export const ACI_DIR = 'deploy/aci';
 /** The container group API version the files are written for (azure-mgmt-containerinstance 10.1.0's). */
 export const ACI_API_VERSION = '2023-05-01';
 
+/** The Azure CLI whose parser accepts every `az` command of the README (tests/tools/aci-cli-syntax.test.ts). */
+export const ACI_CLI_VERSION = '2.91.0';
+
 export interface AciFacts extends PlatformFacts {
   dir: string;
   apiVersion: string;
+  cliVersion: string;
   /** A group is one instance: ACI has no autoscaling, so the connection budget holds by itself. */
   resources: { cpu: number; memoryInGB: number };
   /** Key Vault secret names. */
@@ -35,6 +39,7 @@ export function aciFacts(input: DeployInput): AciFacts {
     ...facts,
     dir: ACI_DIR,
     apiVersion: ACI_API_VERSION,
+    cliVersion: ACI_CLI_VERSION,
     resources: { cpu: 1, memoryInGB: 1 },
     passwordSecret: `${facts.name}-postgres-password`,
     redisSecret: `${facts.name}-redis-url`,
