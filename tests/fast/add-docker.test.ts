@@ -467,6 +467,7 @@ describe('detection details', () => {
       gracefulSeconds: 30,
       command: ['gunicorn', '--config', 'gunicorn.conf.py', 'app:create_app()'],
       devCommand: ['flask', '--app', 'app', 'run', '--debug', '--host', '0.0.0.0', '--port', '8000'],
+      devStopSignal: 'SIGINT',
     });
     expect(FRAMEWORK_FEATURES.fastapi.server).toEqual({
       package: 'uvicorn',

@@ -39,11 +39,12 @@ export function hardeningProblems(text: string): string[] {
 }
 
 /**
- * What compose.override.yaml may set on a service: the dev server's command, its ports, the
- * code mounted read-only for reload, and watch rules. Anything else (read_only, cap_add,
- * tmpfs, limits, logging, a writable mount...) would loosen production's hardening.
+ * What compose.override.yaml may set on a service: the dev server's command, the signal it
+ * stops on, its ports, the code mounted read-only for reload, and watch rules. Anything else
+ * (read_only, cap_add, tmpfs, limits, logging, a writable mount...) would loosen production's
+ * hardening.
  */
-const DEV_KEYS = new Set(['command', 'ports', 'volumes', 'develop']);
+const DEV_KEYS = new Set(['command', 'stop_signal', 'ports', 'volumes', 'develop']);
 
 export function overrideProblems(text: string): string[] {
   const problems: string[] = [];
