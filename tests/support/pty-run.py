@@ -32,12 +32,11 @@ def main() -> None:
     raw = b""
     eof = False
 
-    def read(timeout: float) -> bool:
-        """Reads what arrives within timeout; False when nothing did."""
+    def read(timeout: float) -> None:
         nonlocal raw, eof
         ready, _, _ = select.select([fd], [], [], timeout)
         if not ready:
-            return False
+            return
         try:
             data = os.read(fd, 65536)
         except OSError:  # EIO: the child closed the terminal
@@ -46,7 +45,6 @@ def main() -> None:
             raw += data
         else:
             eof = True
-        return bool(data)
 
     position = 0
     failed = None
@@ -64,10 +62,7 @@ def main() -> None:
             read(0.05)
         if failed:
             break
-        # Let the prompt finish drawing before typing: until the terminal has been quiet for
-        # 50 ms (a fixed pause cost 0.15 s a question).
-        while not eof and time.monotonic() < deadline and read(0.05):
-            pass
+        time.sleep(0.15)  # let the prompt finish drawing before typing
         os.write(fd, step["send"].encode("utf-8"))
 
     while not eof and time.monotonic() < deadline:
