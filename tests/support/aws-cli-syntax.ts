@@ -9,13 +9,11 @@
 // `X=$(aws ...)` gives the next commands a non-empty argument, as a real account would.
 // docker and curl are no-ops: only the aws commands are under test.
 
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RenderedFile } from '../../src/engine/rendered-file.js';
 import { installPinnedVenv, type VenvInstall } from './pinned-venv.js';
 import { REPO } from './cli-run.js';
-import { commandsWritten, shellScriptOf } from './readme-shell.js';
+import { withRecordedReadme } from './readme-shell.js';
 import { run } from './run.js';
 
 /** awscli v1 from PyPI: the same botocore service models as the CLI v2 the READMEs name. */
@@ -42,10 +40,13 @@ export interface ReadmeRun {
   written: number;
 }
 
-/** `aws` records its arguments (run afterwards, tests/support/aws-cli-syntax.py) and prints a stand-in value. */
+/**
+ * `aws` records its arguments (run afterwards, tests/support/aws-cli-syntax.py; the file names
+ * start with the time, so they sort in call order) and prints a stand-in value.
+ */
 const PRELUDE = `set -u
 aws() {
-  printf '%s\\0' "$@" > "$(mktemp "$CALLS/XXXXXXXX")"
+  printf '%s\\0' "$@" > "$(mktemp "$CALLS/$(date +%s%N)-XXXX")"
   echo stub-0123456789abcdef0
 }
 docker() { :; }
@@ -56,43 +57,25 @@ curl() { :; }
  * Runs the README's aws commands in a project folder holding `files` (the JSON that
  * --cli-input-json reads through envsubst), with dummy credentials and no configuration.
  */
-export async function runAwsReadme(python: string, markdown: string, files: readonly RenderedFile[]): Promise<ReadmeRun> {
-  const base = mkdtempSync(path.join(tmpdir(), 'cpda-aws-cli-'));
-  try {
-    const project = path.join(base, 'project');
-    const calls = path.join(base, 'calls');
-    mkdirSync(calls);
-    for (const file of files) {
-      mkdirSync(path.dirname(path.join(project, file.path)), { recursive: true });
-      writeFileSync(path.join(project, file.path), file.contents);
-    }
-    const script = shellScriptOf(markdown, 'aws');
-    const env = {
-      PATH: process.env.PATH,
-      HOME: base,
-      CALLS: calls,
-      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'not-a-real-secret',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      // One attempt: a refused connection is the answer, not a reason to retry.
-      AWS_MAX_ATTEMPTS: '1',
-      AWS_RETRY_MODE: 'standard',
-    };
-    const shell = await run('bash', ['--noprofile', '--norc', '-c', PRELUDE + script], { cwd: project, env, timeoutMs: 60_000 });
-    const argLists = readdirSync(calls).map((name) => readFileSync(path.join(calls, name), 'utf8').split('\0').slice(0, -1));
+export function runAwsReadme(python: string, markdown: string, files: readonly RenderedFile[]): Promise<ReadmeRun> {
+  const env = (base: string) => ({
+    PATH: process.env.PATH,
+    HOME: base,
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'not-a-real-secret',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    // One attempt: a refused connection is the answer, not a reason to retry.
+    AWS_MAX_ATTEMPTS: '1',
+    AWS_RETRY_MODE: 'standard',
+  });
+  return withRecordedReadme('aws', markdown, files, PRELUDE, env, async ({ project, base, shell, argLists, written }) => {
     // The venv's interpreter, not its bin/aws: that script names the path it was installed at, before the rename.
-    const cli = await run(python, [path.join(REPO, 'tests/support/aws-cli-syntax.py')], { cwd: project, env, input: JSON.stringify(argLists), timeoutMs: 240_000 });
+    const cli = await run(python, [path.join(REPO, 'tests/support/aws-cli-syntax.py')], { cwd: project, env: env(base), input: JSON.stringify(argLists), timeoutMs: 240_000 });
     if (cli.code !== 0) throw new Error(`aws-cli-syntax.py: ${cli.stderr}`);
     const outcomes = JSON.parse(cli.stdout) as { code: number; stderr: string }[];
-    return {
-      shell: { code: shell.code, stderr: shell.stderr },
-      calls: argLists.map((args, i) => ({ args, ...outcomes[i]! })),
-      written: commandsWritten(script, 'aws'),
-    };
-  } finally {
-    rmSync(base, { recursive: true, force: true });
-  }
+    return { shell, calls: argLists.map((args, i) => ({ args, ...outcomes[i]! })), written };
+  });
 }

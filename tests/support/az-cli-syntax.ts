@@ -11,15 +11,13 @@
 // and the migration's wait loop sees the state it waits for. docker, openssl and sleep are
 // stand-ins: only the az commands are under test.
 
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { installUv } from '../../scripts/lock/uv-tool.js';
 import type { RenderedFile } from '../../src/engine/rendered-file.js';
 import { ACI_CLI_VERSION } from '../../src/features/deploy-aci/index.js';
 import { REPO } from './cli-run.js';
 import { installPinnedVenv, type VenvInstall } from './pinned-venv.js';
-import { commandsWritten, shellScriptOf } from './readme-shell.js';
+import { withRecordedReadme } from './readme-shell.js';
 import { run } from './run.js';
 
 /** The whole Azure CLI as `pip install azure-cli` gives it, every SDK at the version it pins; the README names the version. */
@@ -66,33 +64,14 @@ sleep() { :; }
 `;
 
 /** Runs the README's az commands in a project folder holding `files` (what the README reads). */
-export async function runAzReadme(python: string, markdown: string, files: readonly RenderedFile[]): Promise<ReadmeRun> {
-  const base = mkdtempSync(path.join(tmpdir(), 'cpda-az-cli-'));
-  try {
-    const project = path.join(base, 'project');
-    const calls = path.join(base, 'calls');
-    mkdirSync(calls);
-    for (const file of files) {
-      mkdirSync(path.dirname(path.join(project, file.path)), { recursive: true });
-      writeFileSync(path.join(project, file.path), file.contents);
-    }
-    const script = shellScriptOf(markdown, 'az');
-    const env = { PATH: process.env.PATH, HOME: base, TMPDIR: base, CALLS: calls };
-    const shell = await run('bash', ['--noprofile', '--norc', '-c', PRELUDE + script], { cwd: project, env, timeoutMs: 60_000 });
-    const argLists = readdirSync(calls)
-      .sort()
-      .map((name) => readFileSync(path.join(calls, name), 'utf8').split('\0').slice(0, -1));
+export function runAzReadme(python: string, markdown: string, files: readonly RenderedFile[]): Promise<ReadmeRun> {
+  const env = (base: string) => ({ PATH: process.env.PATH, HOME: base, TMPDIR: base });
+  return withRecordedReadme('az', markdown, files, PRELUDE, env, async ({ project, base, shell, argLists, written }) => {
     // No configuration or login of the user's, no telemetry: a fresh configuration folder.
-    const cliEnv = { ...env, AZURE_CONFIG_DIR: path.join(base, 'azure'), AZURE_CORE_COLLECT_TELEMETRY: 'false', AZURE_CORE_NO_COLOR: 'true' };
+    const cliEnv = { ...env(base), AZURE_CONFIG_DIR: path.join(base, 'azure'), AZURE_CORE_COLLECT_TELEMETRY: 'false', AZURE_CORE_NO_COLOR: 'true' };
     const cli = await run(python, [path.join(REPO, 'tests/support/az-cli-syntax.py')], { cwd: project, env: cliEnv, input: JSON.stringify(argLists), timeoutMs: 240_000 });
     if (cli.code !== 0) throw new Error(`az-cli-syntax.py: ${cli.stderr}`);
     const outcomes = JSON.parse(cli.stdout) as { code: number; parsed: boolean; stderr: string }[];
-    return {
-      shell: { code: shell.code, stderr: shell.stderr },
-      calls: argLists.map((args, i) => ({ args, ...outcomes[i]! })),
-      written: commandsWritten(script, 'az'),
-    };
-  } finally {
-    rmSync(base, { recursive: true, force: true });
-  }
+    return { shell, calls: argLists.map((args, i) => ({ args, ...outcomes[i]! })), written };
+  });
 }
