@@ -218,7 +218,7 @@ describe('python-app generator', () => {
     const bypass = ['shop-api', 'A shop', 'flask', '3.13', 'yes', 'no', 'multi-stage', 'uv', 'none', 'yes', 'yes', 'yes', 'yes', 'yes', 'none'];
     const result = await run((await pack(base)).getGenerator('python-app'), bypass);
     expect(result.failures).toEqual([]);
-    const options = { name: 'shop-api', description: 'A shop', framework: 'flask', python: '3.13', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: [] as DeployTarget[], ci: 'github', dependabot: true, lint: true, devcontainer: true, migrations: true, worker: 'none' } as const;
+    const options = { name: 'shop-api', description: 'A shop', framework: 'flask', python: '3.13', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: [] as DeployTarget[], ci: 'github', dependabot: true, lint: true, devcontainer: true, migrations: true, worker: 'none', beat: false } as const;
     const files = renderProject(options, PACKAGE_VERSION);
     for (const f of files) expect(read(path.join(base, 'shop-api'), f.path), f.path).toBe(f.contents);
 
