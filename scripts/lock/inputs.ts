@@ -15,8 +15,9 @@ export const LOCK_INPUTS: Record<PackageManager, string[]> = {
 
 export function lockInputs(o: LockOptions, packageManager: PackageManager): RenderedFile[] {
   // Neither the Python version nor the Dockerfile variant changes these files.
-  // Neither do the options that only add files of their own (the workflow, Dependabot, the dev container).
-  const options: ProjectOptions = { name: LOCK_PROJECT_NAME, description: 'lock inputs', python: '3.13', dockerfile: 'standard', packageManager, deploy: [], ci: 'none', dependabot: false, devcontainer: false, ...o };
+  // Neither do the options that only add files of their own (the workflow, Dependabot, the dev
+  // container), nor beat (Celery has it: the worker's packages are beat's).
+  const options: ProjectOptions = { name: LOCK_PROJECT_NAME, description: 'lock inputs', python: '3.13', dockerfile: 'standard', packageManager, deploy: [], ci: 'none', dependabot: false, devcontainer: false, beat: false, ...o };
   const context = buildContext(options, packageVersion());
   return renderLayers(context, context.layers, (p) => LOCK_INPUTS[packageManager].includes(p));
 }

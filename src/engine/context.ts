@@ -28,9 +28,10 @@ import { chosenServices } from '../features/services.js';
 import { CONTAINER_SECRETS_DIR, containerSecretPath, hostSecretPath, SECRETS_DIR } from '../features/secret-files.js';
 import type { EnvVar, Feature, FileSecret, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
 import { LINUX_ENVIRONMENTS, REQUIRES_PYTHON } from '../features/uv/index.js';
-import { redisData, type RedisData } from '../features/redis/index.js';
+import { redis as redisFeature, redisData, type RedisData } from '../features/redis/index.js';
 import { postgresData, type PostgresData } from '../features/postgres/index.js';
 import { workerCelery, workerData, type WorkerData } from '../features/worker-celery/index.js';
+import { beatData, celeryBeat, type BeatData } from '../features/celery-beat/index.js';
 import { appHardening, LOG_ROTATION, MIGRATE_HARDENING, SERVICE_HARDENING, type ComposeHardening } from '../features/compose-hardening.js';
 import { PYTHON_VERSIONS, type DockerfileVariant, type Framework, type PackageManager, type ProjectOptions, type PythonVersion, type ServiceKey } from '../options/values.js';
 import { compareText } from './sort.js';
@@ -57,6 +58,8 @@ export interface RenderContext {
   redis: RedisData | undefined;
   /** The Celery worker's own data (src/features/worker-celery/ prints it); undefined without --worker celery. */
   worker: WorkerData | undefined;
+  /** Celery beat's own data (src/features/celery-beat/ prints it); undefined without --beat. */
+  beat: BeatData | undefined;
   dockerfile: DockerfileVariant;
   /**
    * `release` is the patch release (3.13.15), `variant` the image variant (slim-trixie), `image`
@@ -289,6 +292,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
   const migrations = options.migrations ? migrationsFeature : undefined;
   if (options.worker !== 'none' && !(options.postgres && options.redis)) throw new Error('a worker needs PostgreSQL and Redis (the option table refuses --worker without them)');
   const worker = options.worker === 'celery' ? workerCelery : undefined;
+  if (options.beat && !worker) throw new Error('beat needs the Celery worker (the option table refuses --beat without --worker celery)');
+  const beat = options.beat && worker ? celeryBeat : undefined;
   // A new project installs from its package manager's lock; an existing app from what add docker found.
   const installFrom = runtime?.installFrom ?? (options.packageManager === 'uv' ? 'uv.lock' : 'requirements.txt');
   const installer = runtime ? installerFor(installFrom) : PACKAGE_MANAGER_FEATURES[options.packageManager];
@@ -300,6 +305,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     ...services,
     ...(migrations ? [migrations] : []),
     ...(worker ? [worker] : []),
+    ...(beat ? [beat] : []),
     ...(options.lint ? [lintFeature] : []),
     installer,
     DOCKERFILE_FEATURES[options.dockerfile],
@@ -348,6 +354,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     postgres: options.postgres ? postgresData() : undefined,
     redis: options.redis ? redisData() : undefined,
     worker: worker ? workerData() : undefined,
+    beat: beat ? beatData(workerData(), redisFeature.compose.service) : undefined,
     dockerfile: options.dockerfile,
     python: {
       version: options.python,
@@ -451,6 +458,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
       ...deployTargets.flatMap(({ target, facts }) => target.layers(facts).map((layer): Feature => ({ layer }))),
       // Where the worker meets Kubernetes: its Deployment and PodDisruptionBudget.
       ...(kubernetes && worker ? [{ layer: 'kubernetes-worker' }] : []),
+      // Where beat meets Kubernetes: its Deployment of one pod, replaced with Recreate.
+      ...(kubernetes && beat ? [{ layer: 'kubernetes-beat' }] : []),
     ].map((f) => f.layer),
     ...Object.fromEntries(deployTargets.map(({ target, facts }) => [target.contextKey, facts])),
     serviceSettings: reached.flatMap((s) => [s.url.field, ...(s.namespace ? [s.namespace.field] : [])]),

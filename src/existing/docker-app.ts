@@ -59,6 +59,7 @@ export function existingAppContext(options: DockerAppOptions, generatorVersion: 
     framework: options.framework,
     python: options.python,
     worker: 'none',
+    beat: false,
     postgres: options.postgres,
     redis: options.redis,
     dockerfile: options.dockerfile,

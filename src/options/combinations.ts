@@ -30,7 +30,7 @@ const COMBINATION_AXES = ['framework', 'postgres', 'redis', 'dockerfile', 'packa
  * Every combination of the structural options (framework x postgres x redis x dockerfile x
  * package manager), for one Python version and deployment target, with migrations wherever
  * there is PostgreSQL, as a new project has them, and no worker; then the four with a Celery
- * worker (see below).
+ * worker, two of them with its beat (see below).
  */
 export function allCombinations(python: PythonVersion = '3.13', deploy: DeployTarget[] = []): Combination[] {
   const out: Combination[] = [];
@@ -39,18 +39,21 @@ export function allCombinations(python: PythonVersion = '3.13', deploy: DeployTa
       for (const redis of [true, false])
         for (const dockerfile of DOCKERFILE_VARIANTS)
           for (const packageManager of PACKAGE_MANAGERS)
-            out.push({ framework, python, postgres, redis, dockerfile, migrations: postgres, packageManager, deploy, worker: 'none' });
+            out.push({ framework, python, postgres, redis, dockerfile, migrations: postgres, packageManager, deploy, worker: 'none', beat: false });
   // The worker where it applies (PostgreSQL and Redis), for each framework and package manager.
   // One Dockerfile variant: the worker is the app's image with another command, so the variant
-  // changes nothing of it.
+  // changes nothing of it. Celery beat with uv (the default, which the Kubernetes tests take for
+  // both), none with pip: each framework's worker is walked with and without it; beat, another
+  // command of the same image and packages, changes nothing the package manager does.
   for (const framework of FRAMEWORKS)
     for (const packageManager of PACKAGE_MANAGERS)
-      out.push({ framework, python, postgres: true, redis: true, dockerfile: 'standard', migrations: true, packageManager, deploy, worker: 'celery' });
+      out.push({ framework, python, postgres: true, redis: true, dockerfile: 'standard', migrations: true, packageManager, deploy, worker: 'celery', beat: packageManager === 'uv' });
   return out;
 }
 
-/** `fastapi-pg-redis-standard-uv` (`-celery` with a worker): one of allCombinations(), by the options it varies. */
-export function comboId(o: Pick<ProjectOptions, (typeof COMBINATION_AXES)[number]> & Partial<Pick<ProjectOptions, 'worker'>>): string {
+/** `fastapi-pg-redis-standard-uv` (`-celery` with a worker, `-celery-beat` with its beat): one of allCombinations(), by the options it varies. */
+export function comboId(o: Pick<ProjectOptions, (typeof COMBINATION_AXES)[number]> & Partial<Pick<ProjectOptions, 'worker' | 'beat'>>): string {
   const id = combinationId(o, COMBINATION_AXES);
-  return o.worker === undefined || o.worker === 'none' ? id : `${id}-${o.worker}`;
+  if (o.worker === undefined || o.worker === 'none') return id;
+  return o.beat ? `${id}-${o.worker}-beat` : `${id}-${o.worker}`;
 }

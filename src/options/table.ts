@@ -429,6 +429,26 @@ const ROWS: readonly Row[] = [
       },
     },
   },
+  {
+    key: 'beat',
+    flag: 'beat',
+    kind: 'boolean',
+    // Its own flag, never on by default with the worker: a second beat (a second project
+    // sharing the Redis, a copy started by hand) would send every periodic task twice.
+    message: 'Add Celery beat (one service sending a periodic example task to the worker)?',
+    help: 'a `beat` service (exactly one) that sends the example periodic task to the Celery worker every BEAT_INTERVAL_SECONDS; needs --worker celery',
+    commands: {
+      // Added after the worker and off by default: scripts and answers files from before keep their project.
+      create: {
+        default: false,
+        defaultWithoutYes: true,
+        recordedBefore: false,
+        onlyWhen: { holds: (a) => a.worker === 'celery', otherwise: false, needs: '--worker celery: beat only sends tasks, the Celery worker runs them' },
+      },
+      // add worker --beat: the worker with its beat, or the beat for a project that has the worker.
+      'add worker': { default: false, ask: false, help: 'Celery beat too (the `beat` service, exactly one, and the example periodic task); to a project with the worker, beat alone' },
+    },
+  },
 ];
 
 /**

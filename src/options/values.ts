@@ -53,6 +53,11 @@ export interface ProjectOptions extends Record<ServiceKey, boolean> {
   /** A background worker (Celery, Redis as its broker; only with PostgreSQL and Redis). */
   worker: WorkerKind;
   /**
+   * Celery beat (src/features/celery-beat/): a `beat` service that sends the example periodic
+   * task on a schedule; only with the Celery worker, and always exactly one of it.
+   */
+  beat: boolean;
+  /**
    * github: .github/workflows/ci.yml (lint, tests against PostgreSQL/Redis, image build, Compose
    * smoke test) and release.yml (on a version tag, the image scanned, pushed to ghcr.io, signed);
    * gitlab: .gitlab-ci.yml with the same stages, released to the GitLab container registry.

@@ -78,3 +78,38 @@ describe('add worker --dry-run', () => {
     expect(treeSnapshot(dir)).toEqual(before);
   });
 });
+
+describe('add worker --beat', () => {
+  const services = { framework: 'flask', packageManager: 'uv', postgres: true, redis: true, migrations: true } as const;
+  /** The project exactly as `create` writes it with these options. */
+  const expectCreated = (dir: string, overrides: Partial<ProjectOptions>) => {
+    const created = renderProject(optionsFor(overrides), PACKAGE_VERSION);
+    expect(listFiles(dir).sort()).toEqual(created.map((f) => f.path).sort());
+    for (const file of created) expect(readFileSync(path.join(dir, file.path), 'utf8'), file.path).toBe(file.contents);
+  };
+
+  it('adds the worker and its beat, as `create --worker celery --beat` writes them', async () => {
+    const dir = made({ ...services, worker: 'none' });
+    const r = await add(dir, '--beat');
+    expect(r.code, r.stderr).toBe(0);
+    expectCreated(dir, { ...services, worker: 'celery', beat: true });
+  });
+
+  it('adds beat alone to a project that has the worker', async () => {
+    const dir = made({ ...services, worker: 'celery' });
+    const r = await add(dir, '--beat');
+    expect(r.code, r.stderr).toBe(0);
+    expectCreated(dir, { ...services, worker: 'celery', beat: true });
+  });
+
+  it.each([
+    ['without --beat, a project that has the worker', { worker: 'celery' }, [], '--beat adds its beat'],
+    ['with --beat, a project that has both', { worker: 'celery', beat: true }, ['--beat'], 'worker: celery, beat: true'],
+  ] as const)('refuses, %s: one line naming what it has, exit 1, nothing written', async (_what, has, flags, says) => {
+    const dir = made({ ...services, ...has });
+    const before = treeSnapshot(dir);
+    const r = await add(dir, ...flags);
+    expect([r.code, r.stderr.trim().split('\n')]).toEqual([1, [expect.stringContaining(says)]]);
+    expect(treeSnapshot(dir)).toEqual(before);
+  });
+});

@@ -201,6 +201,8 @@ describe('without a terminal it never asks', () => {
       devcontainer: true,
       // Added later still, and off by default (a worker needs PostgreSQL and Redis anyway).
       worker: 'none',
+      // Beat only with the worker: off.
+      beat: false,
     });
   });
 
@@ -427,7 +429,7 @@ describe('the answers file', () => {
     expect(stamped).toEqual({
       generator: 'create-python-docker-app',
       version: PACKAGE_VERSION,
-      answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: [], migrations: true, ci: 'github', dependabot: true, lint: true, devcontainer: true, worker: 'none' },
+      answers: { name: 'orders', description: 'Orders: "quoted" # not a comment', framework: 'flask', python: '3.14', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: [], migrations: true, ci: 'github', dependabot: true, lint: true, devcontainer: true, worker: 'none', beat: false },
     });
     // The record `update` merges against: every other file, by its sha256 (and BASE_FILE, its text).
     // .env and the secret files are the user's: never recorded, and never reproduced.

@@ -110,11 +110,11 @@ describe.skipIf(!existsSync(COMPOSE_BIN))(
           expect(readFileSync(path.join(dir, 'gunicorn.conf.py'), 'utf8')).toContain(`os.environ.get("WEB_CONCURRENCY", "${expected}")`);
       });
 
-      it.runIf(combo.postgres)('the password is a file secret of db, app and the migration service, in no environment: the app gets the parts', async () => {
+      it.runIf(combo.postgres)('the password is a file secret of db, app, the migration service (and the worker and beat, whose settings read it), in no environment: the app gets the parts', async () => {
         const { config: production } = await sharedConfig(combo, PRODUCTION);
         const services = production.services as Record<string, { environment?: Record<string, string>; secrets?: { source: string; target?: string }[] }>;
         const withSecret = Object.entries(services).filter(([, s]) => (s.secrets ?? []).some((x) => x.source === 'postgres_password')).map(([name]) => name);
-        expect(withSecret.sort()).toEqual(['app', 'db', ...(combo.migrations === false ? [] : ['migrate']), ...(combo.worker === 'celery' ? ['worker'] : [])].sort());
+        expect(withSecret.sort()).toEqual(['app', 'db', ...(combo.migrations === false ? [] : ['migrate']), ...(combo.worker === 'celery' ? ['worker'] : []), ...(combo.beat ? ['beat'] : [])].sort());
         for (const [name, service] of Object.entries(services)) expect(Object.keys(service.environment ?? {}), name).not.toContain('POSTGRES_PASSWORD');
         expect(services.db!.environment?.POSTGRES_PASSWORD_FILE).toBe('/run/secrets/postgres_password');
         expect(services.app!.environment).toMatchObject({ POSTGRES_HOST: 'db', POSTGRES_PORT: '5432', POSTGRES_USER: 'app', POSTGRES_DB: 'app' });

@@ -29,9 +29,9 @@ describe('create: every service of compose.yaml is hardened; the override loosen
     const compose = file(files, 'compose.yaml');
     expect(hardeningProblems(compose)).toEqual([]);
     expect(overrideProblems(file(files, 'compose.override.yaml'))).toEqual([]);
-    // Every service is there to be checked: the app, migrate, the worker, db and redis as chosen.
+    // Every service is there to be checked: the app, migrate, the worker, beat, db and redis as chosen.
     const names = Object.keys((parseYaml(compose) as { services: object }).services);
-    expect(names).toEqual(['app', ...(combo.migrations ? ['migrate'] : []), ...(combo.worker === 'celery' ? ['worker'] : []), ...(combo.postgres ? ['db'] : []), ...(combo.redis ? ['redis'] : [])]);
+    expect(names).toEqual(['app', ...(combo.migrations ? ['migrate'] : []), ...(combo.worker === 'celery' ? ['worker'] : []), ...(combo.beat ? ['beat'] : []), ...(combo.postgres ? ['db'] : []), ...(combo.redis ? ['redis'] : [])]);
   });
 });
 

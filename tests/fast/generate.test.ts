@@ -42,6 +42,7 @@ function flagsFor(c: Combo): string[] {
     '--dockerfile', c.dockerfile,
     '--package-manager', c.packageManager,
     '--worker', c.worker,
+    c.beat ? '--beat' : '--no-beat',
     '--description', DESCRIPTION,
   ];
 }
@@ -185,7 +186,7 @@ describe.each(UNDER_TEST.map((c) => [comboId(c), c] as const))('%s', (id, combo)
     const compose = doc.toJS() as any;
     expect(compose.name).toBe(path.basename(g().dir));
     const services = Object.keys(compose.services).sort();
-    const worker = combo.worker === 'celery' ? ['worker'] : [];
+    const worker = [...(combo.worker === 'celery' ? ['worker'] : []), ...(combo.beat ? ['beat'] : [])];
     expect(services).toEqual(['app', ...(combo.postgres ? ['db'] : []), ...(combo.migrations ? ['migrate'] : []), ...(combo.redis ? ['redis'] : []), ...worker].sort());
     const env = compose.services.app.environment ?? {};
     // PostgreSQL's parts, the password being a file secret (issue 23).
@@ -193,7 +194,7 @@ describe.each(UNDER_TEST.map((c) => [comboId(c), c] as const))('%s', (id, combo)
     expect('POSTGRES_PASSWORD' in env).toBe(false);
     expect((compose.services.app.secrets ?? []).includes('postgres_password')).toBe(combo.postgres);
     expect('REDIS_URL' in env).toBe(combo.redis);
-    const backing = services.filter((s) => s !== 'app' && s !== 'worker');
+    const backing = services.filter((s) => !['app', 'worker', 'beat'].includes(s));
     expect(Object.keys(compose.services.app.depends_on ?? {}).sort()).toEqual(backing);
     // The worker: the app's image, its own command, after the same services as the app.
     if (combo.worker === 'celery') {

@@ -43,7 +43,7 @@ const projects = new Map<string, string>();
 beforeAll(async () => {
   for (const combo of COMBOS) {
     const id = idOf(combo);
-    const flags = ['--framework', combo.framework, combo.postgres ? '--postgres' : '--no-postgres', combo.redis ? '--redis' : '--no-redis', '--worker', combo.worker];
+    const flags = ['--framework', combo.framework, combo.postgres ? '--postgres' : '--no-postgres', combo.redis ? '--redis' : '--no-redis', '--worker', combo.worker, combo.beat ? '--beat' : '--no-beat'];
     const run = await runMain([id, '--yes', ...flags, '--dockerfile', combo.dockerfile, '--deploy', 'kubernetes'], { cwd: parent });
     if (run.code !== 0) throw new Error(`${id}: exit ${run.code}: ${run.stderr}`);
     projects.set(id, path.join(parent, id));
@@ -80,6 +80,8 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s --deploy kubernetes'
         'README.md',
         // The worker's own Deployment and PodDisruptionBudget, no Service.
         ...(combo.worker === 'celery' ? ['base/worker-deployment.yaml', 'base/worker-pdb.yaml'] : []),
+        // Beat's Deployment alone: no Service, no PodDisruptionBudget, no autoscaler.
+        ...(combo.beat ? ['base/beat-deployment.yaml'] : []),
       ].map((f) => `${K8S}/${f}`).sort(),
     );
     const answers = JSON.parse(readFileSync(path.join(dir(), ANSWERS_FILE), 'utf8')) as { answers: { deploy: string[] } };
@@ -89,7 +91,8 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s --deploy kubernetes'
   it('the base files validate against the Kubernetes 1.36 schemas and our rules', async () => {
     const objects = baseObjects(dir());
     const worker = combo.worker === 'celery' ? ['Deployment', 'PodDisruptionBudget'] : [];
-    expect(objects.map((o) => o.kind).sort()).toEqual([...worker, 'Deployment', ...(combo.postgres ? ['HorizontalPodAutoscaler'] : []), ...(combo.migrations ? ['Job'] : []), 'PodDisruptionBudget', 'Service'].sort());
+    const beat = combo.beat ? ['Deployment'] : [];
+    expect(objects.map((o) => o.kind).sort()).toEqual([...worker, ...beat, 'Deployment', ...(combo.postgres ? ['HorizontalPodAutoscaler'] : []), ...(combo.migrations ? ['Job'] : []), 'PodDisruptionBudget', 'Service'].sort());
     expect(await allSchemaErrors(objects)).toEqual([]);
     expect(kubernetesRuleFindings(objects, expectedFromProject(dir(), combo.framework, 'base', combo.migrations))).toEqual([]);
   });
@@ -317,7 +320,7 @@ describe.skipIf(noKustomize)('the database password is a mounted file, never in 
       expect(passwordInEnvironment(objects, spec(id), secretKeys(dir, id, overlay)), overlay).toEqual([]);
       const pairs = readers(objects);
       expect(pairs.map(([o, c]) => `${o.kind}/${c}`).sort(), overlay).toEqual(
-        ['Deployment/app', ...(combo.worker === 'celery' ? ['Deployment/worker'] : []), ...(combo.migrations ? ['Job/migrate', 'Job/wait-for-database'] : []), ...(overlay === 'dev' ? ['StatefulSet/postgres'] : [])].sort(),
+        ['Deployment/app', ...(combo.worker === 'celery' ? ['Deployment/worker'] : []), ...(combo.beat ? ['Deployment/beat'] : []), ...(combo.migrations ? ['Job/migrate', 'Job/wait-for-database'] : []), ...(overlay === 'dev' ? ['StatefulSet/postgres'] : [])].sort(),
       );
       for (const [o, c] of pairs) expect(secretFileProblems(o, c, spec(id)), `${overlay} ${o.kind}/${c}`).toEqual([]);
       const db = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'db') as any;

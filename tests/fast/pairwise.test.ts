@@ -47,6 +47,18 @@ describe('the stack projects cover every pair of option values', () => {
     expect(rows.some((r) => r.postgres && !r.migrations)).toBe(true);
   });
 
+  it('runs beat only beside the Celery worker, and the worker both with and without it (beat’s condition reads the worker, filled first)', () => {
+    expect(rows.filter((r) => r.beat).every((r) => r.worker === 'celery')).toBe(true);
+    expect(rows.some((r) => r.worker === 'celery' && r.beat)).toBe(true);
+    expect(rows.some((r) => r.worker === 'celery' && !r.beat)).toBe(true);
+    expect(missingPairs([])).not.toContain('worker=none beat=true');
+  });
+
+  it('beat, an option on an option with a condition, costs at most one real build more than the table without it', () => {
+    const withoutBeat = pairwiseProjects(PROJECT_OPTIONS.filter((s) => s.key !== 'beat'));
+    expect(rows.length).toBeLessThanOrEqual(withoutBeat.length + 1);
+  });
+
   it('is the same list on every run, so a failing project is built again next time', () => {
     expect(pairwiseProjects()).toEqual(rows);
   });
@@ -58,7 +70,7 @@ describe('the stack projects cover every pair of option values', () => {
   });
 
   it('grows with pairs, not combinations, as features add options and values', () => {
-    const withSwitches = [...PROJECT_OPTIONS, newSwitch('beat'), newSwitch('search'), newSwitch('sentry'), newSwitch('otel')];
+    const withSwitches = [...PROJECT_OPTIONS, newSwitch('queue'), newSwitch('search'), newSwitch('sentry'), newSwitch('otel')];
     const python = PROJECT_OPTIONS.find((s) => s.key === 'python')!;
     const withPython = PROJECT_OPTIONS.map((s) => (s === python ? { ...s, choices: [...(s as unknown as { choices: string[] }).choices, '3.15'] } : s)) as ProjectOptionSpec[];
     for (const specs of [withSwitches, withPython]) {

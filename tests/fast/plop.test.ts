@@ -209,16 +209,16 @@ describe('python-app generator', () => {
     ['none', 'none'],
   ])('--ci bypassed as %s (a yes/no before it was a choice) answers %s', async (given, ci) => {
     const gen = (await pack(tempDir('cpda-plop-ci-'))).getGenerator('python-app');
-    const answers = await gen.runPrompts(['shop-api', 'A shop', 'flask', '3.13', 'yes', 'no', 'multi-stage', 'uv', 'none', given, 'yes', 'yes', 'yes', 'yes', 'none']);
+    const answers = await gen.runPrompts(['shop-api', 'A shop', 'flask', '3.13', 'yes', 'no', 'multi-stage', 'uv', 'none', given, 'yes', 'yes', 'yes', 'yes', 'none', 'no']);
     expect(answers.ci).toBe(ci);
   });
 
   it('writes the same project as the CLI into a sub-folder; refuses a non-empty folder unless forced', async () => {
     const base = tempDir('cpda-plop-app-');
-    const bypass = ['shop-api', 'A shop', 'flask', '3.13', 'yes', 'no', 'multi-stage', 'uv', 'none', 'yes', 'yes', 'yes', 'yes', 'yes', 'none'];
+    const bypass = ['shop-api', 'A shop', 'flask', '3.13', 'yes', 'no', 'multi-stage', 'uv', 'none', 'yes', 'yes', 'yes', 'yes', 'yes', 'none', 'no'];
     const result = await run((await pack(base)).getGenerator('python-app'), bypass);
     expect(result.failures).toEqual([]);
-    const options = { name: 'shop-api', description: 'A shop', framework: 'flask', python: '3.13', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: [] as DeployTarget[], ci: 'github', dependabot: true, lint: true, devcontainer: true, migrations: true, worker: 'none' } as const;
+    const options = { name: 'shop-api', description: 'A shop', framework: 'flask', python: '3.13', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: [] as DeployTarget[], ci: 'github', dependabot: true, lint: true, devcontainer: true, migrations: true, worker: 'none', beat: false } as const;
     const files = renderProject(options, PACKAGE_VERSION);
     for (const f of files) expect(read(path.join(base, 'shop-api'), f.path), f.path).toBe(f.contents);
 

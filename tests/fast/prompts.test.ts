@@ -61,9 +61,11 @@ describe('injected prompter', () => {
     const prompter = scriptedPrompter({ name: 'shop', ...ENTER_ALL });
     const run = await runMain(['--json'], { cwd, tty: true, prompter });
     expect(run.code, run.stderr).toBe(0);
-    expect(prompter.asked.map((q) => q.key)).toEqual(['name', 'setup', ...PROJECT_OPTIONS.map((s) => s.key)]);
+    // All but beat, which only the Celery worker has (the default is none).
+    const asked = PROJECT_OPTIONS.filter((s) => s.key !== 'beat');
+    expect(prompter.asked.map((q) => q.key)).toEqual(['name', 'setup', ...asked.map((s) => s.key)]);
     expect(prompter.asked[0]).toMatchObject({ kind: 'text', default: 'my-api' });
-    for (const spec of PROJECT_OPTIONS) {
+    for (const spec of asked) {
       const q = prompter.asked.find((a) => a.key === spec.key)!;
       expect(q.kind).toBe(spec.kind === 'boolean' ? 'confirm' : spec.kind === 'choice' ? 'select' : 'text');
       // A list is typed as the flag takes it (`none`, `kubernetes,ecs`).
@@ -73,6 +75,16 @@ describe('injected prompter', () => {
     const doc = JSON.parse(run.stdout);
     expect(doc.options.name).toBe('shop');
     expect(listFiles(path.join(cwd, 'shop'))).toContain('Dockerfile');
+  });
+
+  it('asks about Celery beat right after the worker, and only when the worker is Celery', async () => {
+    const cwd = tempDir();
+    const prompter = scriptedPrompter({ name: 'shop', ...ENTER_ALL, worker: 'celery', beat: true });
+    const run = await runMain(['--json', '--dry-run'], { cwd, tty: true, prompter });
+    expect(run.code, run.stderr).toBe(0);
+    expect(prompter.asked.map((q) => q.key).slice(-2)).toEqual(['worker', 'beat']);
+    expect(prompter.asked.at(-1)).toMatchObject({ kind: 'confirm', default: false });
+    expect(JSON.parse(run.stdout).options).toMatchObject({ worker: 'celery', beat: true });
   });
 
   it('asks only what the flags did not give', async () => {
@@ -98,6 +110,7 @@ describe('injected prompter', () => {
       devcontainer: true,
       migrations: false,
       worker: 'none',
+      beat: false,
     });
   });
 
@@ -286,6 +299,7 @@ describe.skipIf(!hasPython())('@inquirer/prompts on a pseudo-terminal', () => {
       devcontainer: true,
       migrations: false,
       worker: 'none',
+      beat: false,
     });
     expect(listFiles(path.join(cwd, 'pty-app'))).toContain('deploy/kubernetes/base/deployment.yaml');
   });

@@ -101,7 +101,7 @@ describe('random names and descriptions through the CLI', () => {
         // Accepted: both values are valid, and were used exactly as given.
         expect(nameProblem(expectedName)).toBeUndefined();
         expect(descriptionProblem(description)).toBeUndefined();
-        const defaults = { migrations: s.postgres, ci: 'github', dependabot: true, lint: true, devcontainer: true, worker: 'none' };
+        const defaults = { migrations: s.postgres, ci: 'github', dependabot: true, lint: true, devcontainer: true, worker: 'none', beat: false };
         expect(doc.options).toEqual({ ...s, ...defaults, python: '3.14', deploy: [], name: expectedName, description });
         checkProject(doc.options!);
       }),

@@ -38,6 +38,8 @@ const FEATURE_DATA: Record<string, { context: string[]; options: string[] }> = {
   kubernetes: { context: ['kubernetes'], options: ['deploy'] },
   ecs: { context: ['ecs'], options: [] },
   worker: { context: ['worker'], options: ['worker'] },
+  // --beat: src/features/celery-beat (and kubernetes-beat, owned by both).
+  beat: { context: ['beat'], options: ['beat'] },
 };
 
 /**

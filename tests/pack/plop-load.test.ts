@@ -92,9 +92,9 @@ describe('plop.load from the packed package', () => {
   });
 
   it('npx plop python-app -- writes the same project as the CLI into a sub-folder', () => {
-    const run = plop('python-app', '--', '--name', 'shop', '--description', 'A shop', '--framework', 'flask', '--python', '3.13', '--postgres', 'yes', '--redis', 'no', '--dockerfile', 'multi-stage', '--package-manager', 'uv', '--deploy', 'none', '--migrations', 'yes', '--ci', 'yes', '--dependabot', 'yes', '--lint', 'yes', '--devcontainer', 'yes', '--worker', 'none');
+    const run = plop('python-app', '--', '--name', 'shop', '--description', 'A shop', '--framework', 'flask', '--python', '3.13', '--postgres', 'yes', '--redis', 'no', '--dockerfile', 'multi-stage', '--package-manager', 'uv', '--deploy', 'none', '--migrations', 'yes', '--ci', 'yes', '--dependabot', 'yes', '--lint', 'yes', '--devcontainer', 'yes', '--worker', 'none', '--beat', 'no');
     expect(run.status, run.out).toBe(0);
-    const files = renderProject({ name: 'shop', description: 'A shop', framework: 'flask', python: '3.13', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: [], ci: 'github', dependabot: true, lint: true, devcontainer: true, migrations: true, worker: 'none' }, PACKAGE_VERSION);
+    const files = renderProject({ name: 'shop', description: 'A shop', framework: 'flask', python: '3.13', postgres: true, redis: false, dockerfile: 'multi-stage', packageManager: 'uv', deploy: [], ci: 'github', dependabot: true, lint: true, devcontainer: true, migrations: true, worker: 'none', beat: false }, PACKAGE_VERSION);
     for (const f of files) expect(read(path.join(consumer, 'shop'), f.path), f.path).toBe(f.contents);
   });
 

@@ -64,7 +64,7 @@ async function runHealthy(engine: EngineInfo, services: Services, image: string,
 }
 
 describe.concurrent('a changed hash in the lock fails the build', { timeout: 1_200_000 }, () => {
-  const combo: Combo = { framework: 'flask', python: PYTHON, postgres: false, redis: false, dockerfile: 'standard', migrations: false, packageManager: 'uv', deploy: [], worker: 'none' };
+  const combo: Combo = { framework: 'flask', python: PYTHON, postgres: false, redis: false, dockerfile: 'standard', migrations: false, packageManager: 'uv', deploy: [], worker: 'none', beat: false };
   it.for([['uv'], ['pip']] as const)('%s', async ([packageManager], { skip, expect }) => {
     if (reason || !ENGINE) return skip(reason);
     const dir = generateInto({ name: 'tampered-app', ...combo, packageManager }, mkdtempSync(path.join(work, `tamper-${packageManager}-`)));
@@ -101,7 +101,7 @@ describe.concurrent('add docker: a repository locked with uv, Poetry or Pipenv g
     const tools = await docker(ENGINE, ['run', '--rm', '--network', 'none', tag, 'sh', '-c', 'command -v poetry pipenv; ls /tmp /opt']);
     expect(tools.stdout).not.toMatch(/poetry|pipenv/);
     const services = (state as { ok: true; services: Services }).services;
-    const health = await runHealthy(ENGINE, services, tag, { framework: 'fastapi', python: PYTHON, postgres: false, redis: false, dockerfile, migrations: false, packageManager: 'uv', deploy: [], worker: 'none' }, 90);
+    const health = await runHealthy(ENGINE, services, tag, { framework: 'fastapi', python: PYTHON, postgres: false, redis: false, dockerfile, migrations: false, packageManager: 'uv', deploy: [], worker: 'none', beat: false }, 90);
     expect(health.status, `${fixture} ${dockerfile}: the container did not get healthy\n${health.logs}`).toBe('healthy');
   });
 });

@@ -57,6 +57,10 @@ const JOURNEY_VISIBILITY_SECONDS = 10;
 /** How often kombu gives unacknowledged tasks older than the visibility timeout back to the queue. */
 const RESTORE_EVERY_SECONDS = 10;
 const KILLED_TASK_SECONDS = 6;
+/** Beat's journey: one stack with beat per framework (each reads BEAT_INTERVAL_SECONDS with its own settings code). */
+const BEAT_JOURNEY = onePer(projects, 'framework', (o) => o.beat);
+/** BEAT_INTERVAL_SECONDS for beat's journey: short, so two runs take seconds. */
+const BEAT_JOURNEY_INTERVAL = 4;
 const STOPPED_TASK_SECONDS = 5;
 /** The failing migration rebuilds the image: one stack with migrations per framework. */
 const FAILING_MIGRATION = onePer(projects, 'framework', (o) => o.migrations);
@@ -119,7 +123,7 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
       let release = () => {};
       let dir = '';
       let port = 0;
-      const services = ['app', ...(options.postgres ? ['db'] : []), ...(options.redis ? ['redis'] : []), ...(options.worker === 'celery' ? ['worker'] : [])].sort();
+      const services = ['app', ...(options.postgres ? ['db'] : []), ...(options.redis ? ['redis'] : []), ...(options.worker === 'celery' ? ['worker'] : []), ...(options.beat ? ['beat'] : [])].sort();
       // What `docker compose ps --all` should show once `up --wait` returns: the long-running
       // services healthy, the one-shot `migrate` (with migrations) exited 0.
       const upStates = Object.fromEntries([...services.map((s) => [s, 'running healthy, restarted 0x']), ...(options.migrations ? [['migrate', 'exited 0, restarted 0x']] : [])]);
@@ -380,6 +384,39 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
           expect(await upAndWait(PRODUCTION), id).toBe('');
           const one = await get(`/items/${created!.id}`);
           expect([one.status, one.json], `${id}: GET /items/${created!.id} after restart app`).toEqual([200, created]);
+        });
+
+      // One stack with beat per framework (no build of its own): beat, started again with a short
+      // interval, sends the example periodic task, and the worker runs it, counting the items the
+      // API lists. Every stack with beat brings it up healthy and hardened (the steps above).
+      if (BEAT_JOURNEY.has(options))
+        test.sequential(`production: one beat sends the periodic task every BEAT_INTERVAL_SECONDS (${BEAT_JOURNEY_INTERVAL} s here): the worker runs it within 2 intervals of beat starting and again an interval later, counting the items the API lists`, { timeout: STEP_MS }, async ({ expect }) => {
+          earlierStepsPassed(expect);
+          const started = Date.now();
+          const env = { BEAT_INTERVAL_SECONDS: String(BEAT_JOURNEY_INTERVAL) };
+          const beat = (args: string[]) => compose(engine, dir, [...PRODUCTION, ...args], { timeoutMs: STEP_MS, env });
+          const total = ((await get('/items')).json as Page).total;
+          const ran = async () => (await beat(['logs', '--no-color', 'worker'])).stdout.split('\n').filter((l) => /Task app\.count_items\[[^\]]+\] succeeded/.test(l));
+          const before = (await ran()).length;
+          // Recreated with the short interval (the variable compose.yaml reads, default 60 s).
+          const up = await beat(['up', '-d', '--wait', '--wait-timeout', '60', 'beat']);
+          expect(up.code, `${id}: docker compose up -d --wait beat (BEAT_INTERVAL_SECONDS=${BEAT_JOURNEY_INTERVAL}):\n${tail(up)}`).toBe(0);
+          const healthyAt = Date.now();
+          const beats = (await beat(['ps', '-q', 'beat'])).stdout.trim().split('\n').filter(Boolean);
+          expect(beats.length, `${id}: beat containers`).toBe(1);
+          /** Waits until the worker has logged `runs` more runs than before; the seconds since beat was healthy, or undefined. */
+          const runsWithin = async (runs: number, seconds: number): Promise<number | undefined> => {
+            for (const deadline = healthyAt + seconds * 1000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250)))
+              if ((await ran()).length >= before + runs) return (Date.now() - healthyAt) / 1000;
+            return undefined;
+          };
+          const first = await runsWithin(1, 2 * BEAT_JOURNEY_INTERVAL);
+          expect(first, `${id}: no run of app.count_items within 2 intervals (${2 * BEAT_JOURNEY_INTERVAL} s) of beat starting\n${(await beat(['logs', '--no-color', '--tail', '20', 'beat', 'worker'])).stdout}`).toBeDefined();
+          const second = await runsWithin(2, first! + BEAT_JOURNEY_INTERVAL + 2);
+          expect(second, `${id}: no second run of app.count_items an interval after the first (at ${first} s)`).toBeDefined();
+          // What it did: the count of the items in PostgreSQL, as GET /items totals them.
+          expect((await ran()).slice(before, before + 2).map((l) => /succeeded in [\d.]+s: (.*)$/.exec(l)?.[1]), `${id}: the periodic task's results`).toEqual([`{'items': ${total}}`, `{'items': ${total}}`]);
+          console.log(`[stack] ${id}: beat's journey took ${((Date.now() - started) / 1000).toFixed(1)} s (runs ${first!.toFixed(1)} s and ${second!.toFixed(1)} s after beat was healthy; interval ${BEAT_JOURNEY_INTERVAL} s)`);
         });
 
       // One worker stack per framework (each has its own API code for tasks): enqueue through the
