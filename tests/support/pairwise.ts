@@ -267,3 +267,25 @@ export function createFlags(project: StackProject): string[] {
 function listSpecs(specs: readonly ProjectOptionSpec[]): Map<string, ListSpec> {
   return new Map(specs.flatMap((spec) => (spec.kind === 'list' ? [[spec.key as string, spec as ListSpec] as const] : [])));
 }
+
+/**
+ * The fewest rows (greedily) of `rows` in which every pair of values of `keys` that some row
+ * holds appears at least once: a covering array drawn from a set that is already constrained
+ * (the locks: migrations only with PostgreSQL, a worker only with PostgreSQL and Redis).
+ */
+export function coverPairsOf<T extends object>(rows: readonly T[], keys: readonly (keyof T)[]): T[] {
+  const pairsOf = (row: T): string[] => {
+    const out: string[] = [];
+    for (let a = 0; a < keys.length; a++) for (let b = a + 1; b < keys.length; b++) out.push(`${String(keys[a])}=${String(row[keys[a]!])} ${String(keys[b])}=${String(row[keys[b]!])}`);
+    return out;
+  };
+  const missing = new Set(rows.flatMap(pairsOf));
+  const picked: T[] = [];
+  while (missing.size > 0) {
+    const gain = (row: T) => pairsOf(row).filter((p) => missing.has(p)).length;
+    const best = rows.reduce((a, b) => (gain(b) > gain(a) ? b : a));
+    picked.push(best);
+    for (const p of pairsOf(best)) missing.delete(p);
+  }
+  return picked;
+}
