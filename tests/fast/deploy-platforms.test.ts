@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listFiles, removeTempDirs, runMain, tempDir } from '../support/cli-run.js';
 import type { RenderedFile } from '../../src/engine/rendered-file.js';
+import { READY_PATH } from '../../src/engine/context.js';
 import { CONNECTION_BUDGET, PLATFORM_GRACE_SECONDS } from '../../src/features/managed-platforms.js';
 import { RUNTIME_LIMITS } from '../../src/features/runtime-limits.js';
 import { MAX_NAME_LENGTH } from '../../src/options/names.js';
@@ -29,6 +30,7 @@ import type { K8sObject } from '../support/kubernetes-check.js';
 import { fieldErrors } from '../support/kubernetes-fields.js';
 import { mutate } from '../support/mutate.js';
 import { appContainerFaults, containersOf, documentsOf, gracefulSeconds, literalSecrets } from '../support/platform-rules.js';
+import { containerRunOf } from '../support/platform-run.js';
 import { PLATFORMS, renderPlatform, type Platform, PLATFORM_COMBOS, type PlatformCombo } from '../support/platforms.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -75,6 +77,12 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s', (_id, combo) => {
     for (const file of files[platform].filter((f) => f.path.endsWith('.yaml'))) expect(appContainerFaults(docOf(file.contents), PORT)).toEqual([]);
     const images = files[platform].flatMap((f) => [...f.contents.matchAll(/^\s*IMAGE=|image: .*/gm)].map((m) => m[0].trim()));
     expect(new Set(images.filter((i) => i !== 'IMAGE=')), 'every image: line reads ${IMAGE}').toEqual(new Set(['image: ${IMAGE}']));
+  });
+
+  // The container run asks the probes the file names (containerRunOf, liveness first), so it
+  // cannot see a probe moved or dropped: the paths are pinned here, against the app's routes.
+  it.each(['cloud-run', 'aci'] as const)('%s: liveness asks /health and readiness the readiness route', (platform) => {
+    expect(containerRunOf(platform, files[platform], {}).probes).toEqual([`http://127.0.0.1:${PORT}/health`, `http://127.0.0.1:${PORT}${READY_PATH}`]);
   });
 
   it.each(PLATFORMS)('%s: the server stops inside the platform grace period', (platform) => {
