@@ -21,3 +21,14 @@ export const PLATFORM_COMBOS: PlatformCombo[] = (['flask', 'fastapi'] as const).
     { postgres: false, migrations: false },
   ].flatMap((db) => [true, false].map((redis) => ({ framework, redis, ...db }))),
 );
+
+/**
+ * A deploy README's sections as they come and go: PostgreSQL with its migration step, Redis,
+ * neither (the framework changes no command). The CLI syntax checks run each README once per row.
+ */
+export const README_SECTION_COMBOS: PlatformCombo[] = [
+  { framework: 'flask', postgres: true, redis: true, migrations: true },
+  { framework: 'fastapi', postgres: true, redis: false, migrations: false },
+  { framework: 'fastapi', postgres: false, redis: true, migrations: false },
+  { framework: 'flask', postgres: false, redis: false, migrations: false },
+];

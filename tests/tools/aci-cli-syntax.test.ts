@@ -11,7 +11,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { AZURE_CLI_PIN, installAzureCli, runAzReadme, type ReadmeRun } from '../support/az-cli-syntax.js';
 import type { VenvInstall } from '../support/pinned-venv.js';
-import { renderPlatform, type PlatformCombo } from '../support/platforms.js';
+import { README_SECTION_COMBOS, renderPlatform, type PlatformCombo } from '../support/platforms.js';
 
 let install: VenvInstall = { ok: false, reason: 'beforeAll did not run' };
 beforeAll(async () => {
@@ -19,13 +19,7 @@ beforeAll(async () => {
   if (install.ok) console.log(`${AZURE_CLI_PIN} venv: ${install.seconds === 'cached' ? 'cached' : `installed in ${install.seconds} s`}`);
 }, 600_000);
 
-/** Each section the README adds or leaves out: PostgreSQL, Redis, the migration group (the framework changes no command). */
-const COMBOS: PlatformCombo[] = [
-  { framework: 'flask', postgres: true, redis: true, migrations: true },
-  { framework: 'fastapi', postgres: true, redis: false, migrations: false },
-  { framework: 'fastapi', postgres: false, redis: true, migrations: false },
-  { framework: 'flask', postgres: false, redis: false, migrations: false },
-];
+const COMBOS = README_SECTION_COMBOS;
 
 const aciFiles = (combo: PlatformCombo) => renderPlatform('aci', combo);
 const readmeOf = (combo: PlatformCombo) => aciFiles(combo).find((f) => f.path === 'deploy/aci/README.md')!.contents;

@@ -7,10 +7,10 @@
 // refused before that, and a step left out to stop the run (bash runs with `set -u`). What this cannot show: that the commands work against a real account.
 
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { ProjectOptions } from '../../src/options/table.js';
 import { ACCEPTED, installAwsCli, runAwsReadme, type ReadmeRun } from '../support/aws-cli-syntax.js';
 import type { VenvInstall } from '../support/pinned-venv.js';
 import { render } from '../support/generate.js';
+import { README_SECTION_COMBOS, type PlatformCombo } from '../support/platforms.js';
 
 let install: VenvInstall = { ok: false, reason: 'beforeAll did not run' };
 beforeAll(async () => {
@@ -18,17 +18,10 @@ beforeAll(async () => {
   if (install.ok) console.log(`awscli venv: ${install.seconds === 'cached' ? 'cached' : `installed in ${install.seconds} s`}`);
 }, 600_000);
 
-type Combo = Pick<ProjectOptions, 'framework' | 'postgres' | 'redis' | 'migrations'>;
-/** Each section the README adds or leaves out: RDS, ElastiCache, the migration task, auto scaling (with PostgreSQL). */
-const COMBOS: Combo[] = [
-  { framework: 'flask', postgres: true, redis: true, migrations: true },
-  { framework: 'fastapi', postgres: true, redis: false, migrations: false },
-  { framework: 'fastapi', postgres: false, redis: true, migrations: false },
-  { framework: 'flask', postgres: false, redis: false, migrations: false },
-];
+const COMBOS = README_SECTION_COMBOS;
 
-const ecsFiles = (combo: Combo) => render({ ...combo, deploy: ['ecs'] }).filter((f) => f.path.startsWith('deploy/ecs/'));
-const readmeOf = (combo: Combo) => ecsFiles(combo).find((f) => f.path === 'deploy/ecs/README.md')!.contents;
+const ecsFiles = (combo: PlatformCombo) => render({ ...combo, deploy: ['ecs'] }).filter((f) => f.path.startsWith('deploy/ecs/'));
+const readmeOf = (combo: PlatformCombo) => ecsFiles(combo).find((f) => f.path === 'deploy/ecs/README.md')!.contents;
 
 /** The commands the CLI did not accept, with what it said. */
 const refused = (result: ReadmeRun) => result.calls.filter((c) => !ACCEPTED.test(c.stderr)).map((c) => `aws ${c.args.join(' ')}\n  -> exit ${c.code}: ${c.stderr}`);
