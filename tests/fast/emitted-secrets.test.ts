@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import dockerignoreModule from '@balena/dockerignore';
 import { parse as parseShell } from 'shell-quote';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, describe, expect, test } from 'vitest';
 import { BASE_FILE } from '../../src/engine/base-record.js';
 import type { RenderedFile } from '../../src/engine/rendered-file.js';
@@ -351,5 +352,22 @@ describe("emitted scripts leave the user's stack and files alone", () => {
   test('commands are read from Markdown code and from comments (inline code in them too), not from prose', () => {
     expect(commandLines({ path: 'x.md', contents: 'cp a b\n\n```sh\ncp c d\n```\n\nRun `cp e f`.\n' })).toEqual(['cp c d', 'cp e f']);
     expect(commandLines({ path: 'x.yaml', contents: 'a: 1  # cp g h\n# Copy: `cp i j`.\n' })).toContain('cp i j');
+  });
+});
+
+// The README's password change restarts every service that read the old password at start-up
+// (each one mounting the secret, but the database itself and the one-shot migrate): a service
+// left out keeps the old one in memory and fails at its next connection.
+describe("the README's password change restarts every service that reads the password", () => {
+  test.each(combinationsUnderTest({ where: (c) => c.postgres }).map((c) => [comboId(c), c] as const))('%s', (_id, combo) => {
+    const files = render(combo);
+    const compose = parseYaml(files.find((f) => f.path === 'compose.yaml')!.contents) as { services: Record<string, { secrets?: unknown[]; restart?: string }> };
+    const readers = Object.entries(compose.services)
+      .filter(([name, s]) => (s.secrets ?? []).length > 0 && name !== 'db' && s.restart !== 'no')
+      .map(([name]) => name)
+      .sort();
+    const readme = files.find((f) => f.path === 'README.md')!.contents;
+    const restart = /^docker compose restart (.+)$/m.exec(readme.slice(readme.indexOf('ALTER ROLE')));
+    expect(restart?.[1]!.split(' ').sort(), 'the restart after ALTER ROLE').toEqual(readers);
   });
 });
