@@ -7,12 +7,14 @@
 
 import { APP_HOST_PORT, appHostPort, DEV_BIND_ADDRESS, DEV_HOST } from '../features/development.js';
 import { DOCKER_FLOOR, START_COMMAND, VERSIONED_FEATURES, type DockerFloor, type VersionedFeature } from '../features/docker-floor.js';
-import { APP_UID, DEFAULT_WORKERS, DOCKERFILE_FEATURES, serverEnv } from '../features/dockerfile.js';
+import { APP_PORT, APP_UID, DEFAULT_WORKERS, serverEnv, STOP_GRACE_PERIOD_SECONDS } from '../features/app-server.js';
+import { dockerfileMultiStage } from '../features/dockerfile-multi-stage/index.js';
+import { dockerfileStandard } from '../features/dockerfile-standard/index.js';
 import { ciFacts, ciFeature, projectCommands, type CiFacts, type ProjectCommands } from '../features/ci/index.js';
 import { gitlabCiFeature, gitlabFacts, gitlabJobEnv, type GitlabFacts } from '../features/ci-gitlab/index.js';
 import { renovateConfig, renovateFeature, renovateGroups, type RenovateGroup } from '../features/renovate/index.js';
 import { COOLDOWN_DAYS, dependabotFeature, dependabotUpdates, type DependabotUpdate } from '../features/dependabot/index.js';
-import { APP_PORT, FRAMEWORK_FEATURES, serverFor, STOP_GRACE_PERIOD_SECONDS } from '../features/frameworks.js';
+import { FRAMEWORK_FEATURES } from '../features/frameworks.js';
 import { ITEM_LIMITS } from '../features/items.js';
 import { RUNTIME_LIMITS } from '../features/runtime-limits.js';
 import { chosenDeployTargets, type DeployInput } from '../features/deploy-targets.js';
@@ -308,9 +310,9 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     ...(beat ? [beat] : []),
     ...(options.lint ? [lintFeature] : []),
     installer,
-    DOCKERFILE_FEATURES[options.dockerfile],
+    options.dockerfile === 'standard' ? dockerfileStandard : dockerfileMultiStage,
   ];
-  const server = runtime ? serverFor(options.framework, runtime.target, port) : framework.server;
+  const server = runtime ? framework.serverFor(runtime.target, port) : framework.server;
   // What every deployment target's files agree with: this project's image and how it runs.
   const deployInput: DeployInput = {
     name: options.name,

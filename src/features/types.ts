@@ -3,7 +3,7 @@
 // relative path (a file named *.part.ejs is not copied: it is a part other templates print).
 
 import type { Requirement } from '../engine/versions.js';
-import type { ServiceKey } from '../options/values.js';
+import type { Framework, ServiceKey } from '../options/values.js';
 
 /** An environment variable the app or Compose reads; it is listed in `.env.example`. */
 export interface EnvVar {
@@ -200,6 +200,21 @@ export interface ServiceNamespace {
   testValue: string;
   /** The app function the tests call, with the URL and their value, to remove their data. */
   cleanup: { module: string; function: string };
+}
+
+/** A web framework (src/features/flask/, src/features/fastapi/): its packages and how its server starts. */
+export interface FrameworkFeature extends Feature {
+  key: Framework;
+  /** Its name in prose: `FastAPI`. */
+  label: string;
+  /** The app target a new project's code defines (and add docker's suggestion). */
+  defaultTarget: string;
+  /** How the server starts for an app target on a port (`add docker` passes what it detected). */
+  serverFor: (target: string, port: number) => ServerSpec;
+  /** The server of a new project: its defaultTarget on APP_PORT. */
+  server: ServerSpec;
+  /** Where the tests import the application factory from. */
+  appFactory: { module: string; name: string };
 }
 
 /** How the production and development servers are started. */
