@@ -1,17 +1,16 @@
 // Turns validated options into the render context every template sees. All decisions
 // (which features are on, which packages are pinned, how the server starts) are made here,
 // so templates only print values and test a few booleans. The chosen features are one list
-// (`layers`, in order); an optional feature's own data is under its name (`redis`, `postgres`,
+// (`layers`, in the order of src/features/registry.ts, each feature saying whether it is
+// chosen); an optional feature's own data is under its name (`redis`, `postgres`,
 // `migrations`, `lint`, `ci`, `dependabot`, `kubernetes`), undefined when it is not chosen,
 // and only its own folder's templates and slots test it (tests/fast/template-ownership.test.ts).
 
 import { APP_HOST_PORT, appHostPort, DEV_BIND_ADDRESS, DEV_HOST } from '../features/development.js';
 import { DOCKER_FLOOR, START_COMMAND, VERSIONED_FEATURES, type DockerFloor, type VersionedFeature } from '../features/docker-floor.js';
 import { APP_PORT, APP_UID, DEFAULT_WORKERS, serverEnv, STOP_GRACE_PERIOD_SECONDS } from '../features/app-server.js';
-import { dockerfileMultiStage } from '../features/dockerfile-multi-stage/index.js';
-import { dockerfileStandard } from '../features/dockerfile-standard/index.js';
-import { ciFacts, ciFeature, projectCommands, type CiFacts, type ProjectCommands } from '../features/ci/index.js';
-import { gitlabCiFeature, gitlabFacts, gitlabJobEnv, type GitlabFacts } from '../features/ci-gitlab/index.js';
+import { ciFacts, projectCommands, type CiFacts, type ProjectCommands } from '../features/ci/index.js';
+import { gitlabFacts, gitlabJobEnv, type GitlabFacts } from '../features/ci-gitlab/index.js';
 import { renovateConfig, renovateFeature, renovateGroups, type RenovateGroup } from '../features/renovate/index.js';
 import { COOLDOWN_DAYS, dependabotFeature, dependabotUpdates, type DependabotUpdate } from '../features/dependabot/index.js';
 import { FRAMEWORK_FEATURES } from '../features/frameworks.js';
@@ -19,16 +18,17 @@ import { ITEM_LIMITS } from '../features/items.js';
 import { RUNTIME_LIMITS } from '../features/runtime-limits.js';
 import { chosenDeployTargets, type DeployInput } from '../features/deploy-targets.js';
 import { kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes/index.js';
+import { devcontainerWorker } from '../features/devcontainer-worker/index.js';
 import { DEBUG_PORT, debugCommand, debugWorkerCommand, devcontainerFeature, devImage, EXTENSIONS, WORKER_DEBUG_PORT } from '../features/devcontainer/index.js';
-import { LINE_LENGTH, lintFeature, PRE_COMMIT, RUFF_RULES } from '../features/lint/index.js';
+import { LINE_LENGTH, PRE_COMMIT, RUFF_RULES } from '../features/lint/index.js';
 import { projectUvLock, readLock, type StoredLockFile } from '../features/locks.js';
-import { memoryStore } from '../features/memory/index.js';
 import { FIRST_REVISION, MIGRATE_SERVICE, MIGRATION_LOCK_ID, migrationsFeature } from '../features/migrations/index.js';
 import { installerFor, PACKAGE_MANAGER_FEATURES, type InstallFrom } from '../features/package-managers.js';
 import { PIP_COMPILE } from '../features/pip/index.js';
+import { chosenLayers, chosenProjectFeatures } from '../features/registry.js';
 import { chosenServices } from '../features/services.js';
 import { CONTAINER_SECRETS_DIR, containerSecretPath, hostSecretPath, SECRETS_DIR } from '../features/secret-files.js';
-import type { EnvVar, Feature, FileSecret, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
+import type { EnvVar, FeatureChoice, FileSecret, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
 import { LINUX_ENVIRONMENTS, REQUIRES_PYTHON } from '../features/uv/index.js';
 import { redis as redisFeature, redisData, type RedisData } from '../features/redis/index.js';
 import { postgresData, type PostgresData } from '../features/postgres/index.js';
@@ -291,27 +291,17 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
   const port = runtime?.port ?? APP_PORT;
   const services = chosenServices(options);
   if (options.migrations && !options.postgres) throw new Error('migrations need PostgreSQL (the option table refuses --migrations without --postgres)');
-  const migrations = options.migrations ? migrationsFeature : undefined;
   if (options.worker !== 'none' && !(options.postgres && options.redis)) throw new Error('a worker needs PostgreSQL and Redis (the option table refuses --worker without them)');
-  const worker = options.worker === 'celery' ? workerCelery : undefined;
-  if (options.beat && !worker) throw new Error('beat needs the Celery worker (the option table refuses --beat without --worker celery)');
-  const beat = options.beat && worker ? celeryBeat : undefined;
+  if (options.beat && options.worker !== 'celery') throw new Error('beat needs the Celery worker (the option table refuses --beat without --worker celery)');
   // A new project installs from its package manager's lock; an existing app from what add docker found.
   const installFrom = runtime?.installFrom ?? (options.packageManager === 'uv' ? 'uv.lock' : 'requirements.txt');
   const installer = runtime ? installerFor(installFrom) : PACKAGE_MANAGER_FEATURES[options.packageManager];
-  // The item store: PostgreSQL's when it is chosen, else the in-memory one.
-  const features: Feature[] = [
-    { layer: 'common' },
-    framework,
-    ...(options.postgres ? [] : [memoryStore]),
-    ...services,
-    ...(migrations ? [migrations] : []),
-    ...(worker ? [worker] : []),
-    ...(beat ? [beat] : []),
-    ...(options.lint ? [lintFeature] : []),
-    installer,
-    options.dockerfile === 'standard' ? dockerfileStandard : dockerfileMultiStage,
-  ];
+  const choice: FeatureChoice = { options, installer: installer.key };
+  // The project's own features, in order (src/features/registry.ts): what it installs and sets.
+  const features = chosenProjectFeatures(choice);
+  const migrations = migrationsFeature.chosen(choice);
+  const worker = workerCelery.chosen(choice);
+  const beat = celeryBeat.chosen(choice);
   const server = runtime ? framework.serverFor(runtime.target, port) : framework.server;
   // What every deployment target's files agree with: this project's image and how it runs.
   const deployInput: DeployInput = {
@@ -343,8 +333,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
   const ciServices = reached.filter((s): s is CiService => s.ci !== undefined && s.compose.image !== undefined && s.compose.devPort !== undefined);
   const kubernetesImages = (kubernetes?.devServices.length ?? 0) > 0;
   // Dependency updates: Dependabot's, except on GitLab, where it does not run: Renovate's there.
-  const dependabot = options.dependabot && options.ci !== 'gitlab';
-  const renovate = options.dependabot && options.ci === 'gitlab';
+  const dependabot = dependabotFeature.chosen(choice);
+  const renovate = renovateFeature.chosen(choice);
   return {
     generator: { name: GENERATOR_NAME, version: generatorVersion },
     project: { name: options.name, description: options.description, title: titleOf(options.name) },
@@ -399,7 +389,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     renovate: renovate
       ? { config: renovateConfig({ packageManager: options.packageManager, kubernetesImages }), groups: renovateGroups({ packageManager: options.packageManager, kubernetesImages }), cooldownDays: COOLDOWN_DAYS }
       : undefined,
-    devcontainer: options.devcontainer
+    devcontainer: devcontainerFeature.chosen(choice)
       ? {
           port: DEBUG_PORT,
           image: devImage(options.name),
@@ -410,7 +400,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
         }
       : undefined,
     workerDebugger:
-      options.devcontainer && worker ? { port: WORKER_DEBUG_PORT, command: debugWorkerCommand(workerData().command, WORKER_DEBUG_PORT) } : undefined,
+      devcontainerWorker.chosen(choice) ? { port: WORKER_DEBUG_PORT, command: debugWorkerCommand(workerData().command, WORKER_DEBUG_PORT) } : undefined,
     // The oldest Python the lock allows, not the image's: the code runs on every one of them.
     lint: options.lint ? { lineLength: LINE_LENGTH, rules: RUFF_RULES, targetVersion: `py${PYTHON_VERSIONS[0].replace('.', '')}`, preCommit: PRE_COMMIT } : undefined,
     services,
@@ -444,25 +434,13 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     pythonPath: runtime?.importRoot ? [pythonPathEntry(runtime.importRoot)] : [],
     env: [...features.flatMap((f) => f.env ?? []), ...serverEnv(workers, workerLimit), APP_HOST_PORT, DEV_BIND_ADDRESS],
     kubernetes,
-    // One list of the chosen features, in order: their templates are rendered, and their slot
-    // contributions printed, in this order. The project's own features first, then what is built
-    // around it (CI, Dependabot, and the Kubernetes layers its facts choose).
-    layers: [
-      ...features,
-      ...(options.ci === 'github' ? [ciFeature] : []),
-      ...(options.ci === 'gitlab' ? [gitlabCiFeature] : []),
-      ...(dependabot ? [dependabotFeature] : []),
-      ...(renovate ? [renovateFeature] : []),
-      ...(options.devcontainer ? [devcontainerFeature] : []),
-      // Where the worker meets the debugger: its service under debugpy, a second attach configuration.
-      ...(options.devcontainer && worker ? [{ layer: 'devcontainer-worker' }] : []),
-      ...(kubernetes ? kubernetesLayers(kubernetes).map((layer): Feature => ({ layer })) : []),
-      ...deployTargets.flatMap(({ target, facts }) => target.layers(facts).map((layer): Feature => ({ layer }))),
-      // Where the worker meets Kubernetes: its Deployment and PodDisruptionBudget.
-      ...(kubernetes && worker ? [{ layer: 'kubernetes-worker' }] : []),
-      // Where beat meets Kubernetes: its Deployment of one pod, replaced with Recreate.
-      ...(kubernetes && beat ? [{ layer: 'kubernetes-beat' }] : []),
-    ].map((f) => f.layer),
+    // One list of the chosen features, in the registry's order (src/features/registry.ts): their
+    // templates are rendered, and their slot contributions printed, in this order. The
+    // deployments' layers are the ones their facts pick.
+    layers: chosenLayers(choice, [
+      ...(kubernetes ? kubernetesLayers(kubernetes) : []),
+      ...deployTargets.flatMap(({ target, facts }) => target.layers(facts)),
+    ]),
     ...Object.fromEntries(deployTargets.map(({ target, facts }) => [target.contextKey, facts])),
     serviceSettings: reached.flatMap((s) => [s.url.field, ...(s.namespace ? [s.namespace.field] : [])]),
     conftestImports: pythonImports([

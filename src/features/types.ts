@@ -3,7 +3,7 @@
 // relative path (a file named *.part.ejs is not copied: it is a part other templates print).
 
 import type { Requirement } from '../engine/versions.js';
-import type { Framework, ServiceKey } from '../options/values.js';
+import type { Framework, ProjectOptions, ServiceKey } from '../options/values.js';
 
 /** An environment variable the app or Compose reads; it is listed in `.env.example`. */
 export interface EnvVar {
@@ -21,10 +21,22 @@ export interface EnvVar {
   allowed?: { pattern: RegExp; description: string };
 }
 
+/** What decides which features a project has (each feature's `chosen`). */
+export interface FeatureChoice {
+  options: ProjectOptions;
+  /**
+   * The key of the tool that installs the dependencies in the image (InstallerFeature.key):
+   * a new project's package manager, or the one whose lock `add docker` found.
+   */
+  installer: string;
+}
+
 /** A framework, a store, a Dockerfile variant: the files of its layer and what it installs. */
 export interface Feature {
   /** The layer of this feature's files: src/features/<layer>/templates/ (templates/common/ for the skeleton). */
   layer: string;
+  /** Whether a project has it; src/features/registry.ts lists every feature in order and asks each. */
+  chosen: (choice: FeatureChoice) => boolean;
   requirements?: Requirement[];
   devRequirements?: Requirement[];
   env?: EnvVar[];

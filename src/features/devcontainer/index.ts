@@ -8,7 +8,7 @@
 
 import type { Feature } from '../types.js';
 
-export const devcontainerFeature: Feature = { layer: 'devcontainer' };
+export const devcontainerFeature: Feature = { layer: 'devcontainer', chosen: ({ options }) => options.devcontainer };
 
 /** The port debugpy listens on in the container and is published on, on the host's 127.0.0.1 only. */
 export const DEBUG_PORT = 5678;

@@ -5,4 +5,7 @@
 
 import type { Feature } from '../types.js';
 
-export const dockerfileMultiStage: Feature = { layer: 'dockerfile-multi-stage' };
+export const dockerfileMultiStage: Feature = {
+  layer: 'dockerfile-multi-stage',
+  chosen: ({ options }) => options.dockerfile === 'multi-stage',
+};

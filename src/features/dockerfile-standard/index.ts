@@ -4,4 +4,7 @@
 
 import type { Feature } from '../types.js';
 
-export const dockerfileStandard: Feature = { layer: 'dockerfile-standard' };
+export const dockerfileStandard: Feature = {
+  layer: 'dockerfile-standard',
+  chosen: ({ options }) => options.dockerfile === 'standard',
+};

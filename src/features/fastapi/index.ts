@@ -35,6 +35,7 @@ export const fastapi: FrameworkFeature = {
   key: 'fastapi',
   layer: 'fastapi',
   label: 'FastAPI',
+  chosen: ({ options }) => options.framework === 'fastapi',
   requirements: [PINS.fastapi, PINS.uvicornServer, PINS.uvloop, PINS.httptools, PINS.watchfiles, PINS.pydanticSettings],
   // jsonschema: the tests check each response against the OpenAPI document FastAPI generates;
   // debugpy: the development image's debugger (.devcontainer/).

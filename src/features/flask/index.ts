@@ -37,6 +37,7 @@ export const flask: FrameworkFeature = {
   key: 'flask',
   layer: 'flask',
   label: 'Flask',
+  chosen: ({ options }) => options.framework === 'flask',
   requirements: [PINS.flask, PINS.gunicorn],
   // jsonschema: the tests check each response against the OpenAPI document (app/openapi.json);
   // debugpy: the development image's debugger (.devcontainer/).

@@ -8,6 +8,7 @@ import type { Feature } from '../types.js';
 
 export const lintFeature: Feature = {
   layer: 'lint',
+  chosen: ({ options }) => options.lint,
   devRequirements: [PINS.ruff],
 };
 

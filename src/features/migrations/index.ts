@@ -11,6 +11,7 @@ import type { Feature } from '../types.js';
 
 export const migrationsFeature: Feature = {
   layer: 'migrations',
+  chosen: ({ options }) => options.migrations,
   requirements: [PINS.alembic],
   migrations: ALEMBIC_MIGRATIONS,
 };
