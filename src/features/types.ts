@@ -227,12 +227,18 @@ export interface FrameworkFeature extends Feature {
   server: ServerSpec;
   /** Where the tests import the application factory from. */
   appFactory: { module: string; name: string };
+  /** The class an app is an instance of (`Flask`): how add docker finds the app in the code. */
+  appClass: string;
+  /** The server add docker tells an app that has none to add (the image runs it). */
+  serverRequirement: Requirement;
+  /** Files of its layer the image needs beside the Docker files (the CMD's config): add docker writes them too. */
+  imageFiles: string[];
 }
 
 /** How the production and development servers are started. */
 export interface ServerSpec {
   /** The package that provides the server binary; it must be in requirements.txt. */
-  package: string;
+  package: 'gunicorn' | 'uvicorn';
   /** Exec-form CMD of the image. */
   command: string[];
   /** Exec-form command of the development override (auto-reload). */

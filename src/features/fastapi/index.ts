@@ -44,4 +44,8 @@ export const fastapi: FrameworkFeature = {
   serverFor: uvicornServer,
   server: uvicornServer(DEFAULT_TARGET, APP_PORT),
   appFactory: { module: 'app.main', name: 'create_app' },
+  appClass: 'FastAPI',
+  // uvicorn[standard]: an existing app may use WebSockets.
+  serverRequirement: PINS.uvicorn,
+  imageFiles: [],
 };

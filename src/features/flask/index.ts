@@ -46,4 +46,8 @@ export const flask: FrameworkFeature = {
   serverFor: flaskServer,
   server: flaskServer(DEFAULT_TARGET, APP_PORT),
   appFactory: { module: 'app', name: 'create_app' },
+  appClass: 'Flask',
+  serverRequirement: PINS.gunicorn,
+  // The CMD names it.
+  imageFiles: ['gunicorn.conf.py'],
 };
