@@ -450,8 +450,6 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
       ...services.flatMap((s) => (s.url && s.namespace ? [s.namespace.cleanup] : [])).map((c) => ({ module: c.module, name: c.function })),
       ...Object.values(testPrepare).map((p) => ({ module: p!.module, name: p!.function })),
       { module: 'tests.api', name: 'Api' },
-      // FastAPI's routers, whose routes the OpenAPI test compares with the document.
-      ...(options.framework === 'fastapi' ? ['health', 'items', ...(options.redis ? ['visits'] : []), ...(worker ? ['tasks'] : [])].map((name) => ({ module: 'app', name })) : []),
     ]),
     testPrepare,
     q: QUOTERS,
