@@ -28,7 +28,7 @@ import { PIP_COMPILE } from '../features/pip/index.js';
 import { chosenLayers, chosenProjectFeatures } from '../features/registry.js';
 import { chosenServices } from '../features/services.js';
 import { CONTAINER_SECRETS_DIR, containerSecretPath, hostSecretPath, SECRETS_DIR } from '../features/secret-files.js';
-import type { EnvVar, FeatureChoice, FileSecret, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
+import type { EnvVar, FeatureChoice, FileSecret, TestPrepare, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
 import { LINUX_ENVIRONMENTS, REQUIRES_PYTHON } from '../features/uv/index.js';
 import { redis as redisFeature, redisData, type RedisData } from '../features/redis/index.js';
 import { postgresData, type PostgresData } from '../features/postgres/index.js';
@@ -203,13 +203,6 @@ export interface RenderContext {
 }
 
 export type ReachedService = ServiceFeature & { url: ServiceUrl };
-/** A function of the tests, called with a service's URL and the tests' namespace in it. */
-export interface TestPrepare {
-  module: string;
-  function: string;
-  /** The comment above the call. */
-  why: string;
-}
 /** A service container of the CI workflow's test job. */
 export type CiService = ReachedService & { ci: ServiceCi; compose: { image: string; devPort: number } };
 /** `namespace.value` is the app's default for this project (`my-api:`). */
@@ -325,9 +318,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
   const workerLimit = runtime ? undefined : features.find((f) => f.workers)?.workers;
   const workers = workerLimit?.max ?? DEFAULT_WORKERS;
   const reached = services.filter((s): s is ReachedService => s.url !== undefined);
-  const testPrepare: Partial<Record<string, TestPrepare>> = migrations
-    ? { postgres: { module: 'tests.migrations', function: 'upgrade', why: 'The tables, as `alembic upgrade head` makes them for the app.' } }
-    : {};
+  const testPrepare: Partial<Record<string, TestPrepare>> = Object.assign({}, ...features.map((f) => f.testPrepare ?? {}));
   const requirements = uniqueRequirements(features.flatMap((f) => f.requirements ?? []));
   const devRequirements = uniqueRequirements(features.flatMap((f) => f.devRequirements ?? []));
   const ciServices = reached.filter((s): s is CiService => s.ci !== undefined && s.compose.image !== undefined && s.compose.devPort !== undefined);

@@ -48,6 +48,17 @@ export interface Feature {
 
   /** The app's schema migrations (a migration tool's feature sets it): Kubernetes runs them in a Job before each rollout. */
   migrations?: Migrations;
+
+  /** What the tests do to a service's namespace before using it, by service key (the conftest's fixtures call it). */
+  testPrepare?: Partial<Record<ServiceKey, TestPrepare>>;
+}
+
+/** A function of the tests, called with a service's URL and the tests' namespace in it. */
+export interface TestPrepare {
+  module: string;
+  function: string;
+  /** The comment above the call. */
+  why: string;
 }
 
 /** How the app's schema migrations run: in its own image, before the new version starts. */

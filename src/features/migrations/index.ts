@@ -14,6 +14,8 @@ export const migrationsFeature: Feature = {
   chosen: ({ options }) => options.migrations,
   requirements: [PINS.alembic],
   migrations: ALEMBIC_MIGRATIONS,
+  // PostgreSQL's test schema gets the tables the migrations make.
+  testPrepare: { postgres: { module: 'tests.migrations', function: 'upgrade', why: 'The tables, as `alembic upgrade head` makes them for the app.' } },
 };
 
 /** The Compose service that runs the migrations and exits; the app waits for it to succeed. */
