@@ -18,11 +18,11 @@ import { ITEM_LIMITS } from '../features/items.js';
 import { RUNTIME_LIMITS } from '../features/runtime-limits.js';
 import { chosenDeployTargets, type DeployInput } from '../features/deploy-targets.js';
 import { kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes/index.js';
-import { devcontainerWorker } from '../features/devcontainer-worker/index.js';
-import { DEBUG_PORT, debugCommand, debugWorkerCommand, devcontainerFeature, devImage, EXTENSIONS, WORKER_DEBUG_PORT } from '../features/devcontainer/index.js';
-import { LINE_LENGTH, PRE_COMMIT, RUFF_RULES } from '../features/lint/index.js';
+import { devcontainerWorker, workerDebuggerData, type WorkerDebuggerData } from '../features/devcontainer-worker/index.js';
+import { devcontainerData, devcontainerFeature, type DevcontainerData } from '../features/devcontainer/index.js';
+import { lintData, lintFeature, type LintData } from '../features/lint/index.js';
 import { projectUvLock, readLock, type StoredLockFile } from '../features/locks.js';
-import { FIRST_REVISION, MIGRATE_SERVICE, MIGRATION_LOCK_ID, migrationsFeature } from '../features/migrations/index.js';
+import { migrationsData, migrationsFeature, type MigrationsData } from '../features/migrations/index.js';
 import { installerFor, PACKAGE_MANAGER_FEATURES, type InstallFrom } from '../features/package-managers.js';
 import { PIP_COMPILE } from '../features/pip/index.js';
 import { chosenLayers, chosenProjectFeatures } from '../features/registry.js';
@@ -102,7 +102,7 @@ export interface RenderContext {
    */
   image: string;
   /** Alembic migrations (only with PostgreSQL), run by a one-shot Compose service before the app. */
-  migrations: { service: string; firstRevision: string; lockId: number } | undefined;
+  migrations: MigrationsData | undefined;
   /** The commands the README documents and the workflow runs: install, lint, test, smoke test. */
   commands: ProjectCommands;
   /** `uv run ` (uv) or nothing (pip, in an activated .venv): how the README runs a tool of the venv. */
@@ -116,11 +116,11 @@ export interface RenderContext {
   /** renovate.json, with --dependabot and --ci gitlab (Dependabot runs only on GitHub). */
   renovate: { config: object; groups: RenovateGroup[]; cooldownDays: number } | undefined;
   /** .devcontainer/ and .vscode/launch.json, with --devcontainer: debugpy's port, the development image and command. */
-  devcontainer: { port: number; image: string; command: string[]; extensions: readonly string[]; interpreter: string } | undefined;
+  devcontainer: DevcontainerData | undefined;
   /** The worker under the debugger, with --devcontainer and --worker celery (src/features/devcontainer-worker/ prints it). */
-  workerDebugger: { port: number; command: string[] } | undefined;
+  workerDebugger: WorkerDebuggerData | undefined;
   /** ruff's settings, scripts/lint and .pre-commit-config.yaml, with --lint. */
-  lint: { lineLength: number; rules: readonly string[]; targetVersion: string; preCommit: typeof PRE_COMMIT } | undefined;
+  lint: LintData | undefined;
   /** The chosen services, in file order, and the subsets the generic files loop over. */
   services: ServiceFeature[];
   /** Those the app reaches through a URL variable: Compose environment, settings, test fixtures. */
@@ -366,7 +366,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     items: ITEM_LIMITS,
     limits: RUNTIME_LIMITS,
     image: options.name,
-    migrations: migrations ? { service: MIGRATE_SERVICE, firstRevision: FIRST_REVISION, lockId: MIGRATION_LOCK_ID } : undefined,
+    migrations: migrations ? migrationsData() : undefined,
     commands: projectCommands(options.packageManager),
     inEnv: options.packageManager === 'uv' ? 'uv run ' : '',
     ci: options.ci === 'github' ? { ...ciFacts(options.name, options.packageManager), services: ciServices } : undefined,
@@ -380,20 +380,9 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     renovate: renovate
       ? { config: renovateConfig({ packageManager: options.packageManager, kubernetesImages }), groups: renovateGroups({ packageManager: options.packageManager, kubernetesImages }), cooldownDays: COOLDOWN_DAYS }
       : undefined,
-    devcontainer: devcontainerFeature.chosen(choice)
-      ? {
-          port: DEBUG_PORT,
-          image: devImage(options.name),
-          command: debugCommand(server.devCommand, DEBUG_PORT),
-          extensions: EXTENSIONS,
-          // uv's venv; pip installs into the image's Python.
-          interpreter: options.packageManager === 'uv' ? '/app/.venv/bin/python' : '/usr/local/bin/python',
-        }
-      : undefined,
-    workerDebugger:
-      devcontainerWorker.chosen(choice) ? { port: WORKER_DEBUG_PORT, command: debugWorkerCommand(workerData().command, WORKER_DEBUG_PORT) } : undefined,
-    // The oldest Python the lock allows, not the image's: the code runs on every one of them.
-    lint: options.lint ? { lineLength: LINE_LENGTH, rules: RUFF_RULES, targetVersion: `py${PYTHON_VERSIONS[0].replace('.', '')}`, preCommit: PRE_COMMIT } : undefined,
+    devcontainer: devcontainerFeature.chosen(choice) ? devcontainerData(options.name, server.devCommand, options.packageManager) : undefined,
+    workerDebugger: devcontainerWorker.chosen(choice) ? workerDebuggerData(workerData().command) : undefined,
+    lint: lintFeature.chosen(choice) ? lintData() : undefined,
     services,
     reached,
     namespaced: reached.flatMap((s) =>

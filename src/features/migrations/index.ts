@@ -30,3 +30,14 @@ export const FIRST_REVISION = '0001';
  * only has to be the same in every run.
  */
 export const MIGRATION_LOCK_ID = 7_301_456;
+
+/** What the migrations' templates and slot contributions print, as the render context's `migrations`. */
+export interface MigrationsData {
+  service: string;
+  firstRevision: string;
+  lockId: number;
+}
+
+export function migrationsData(): MigrationsData {
+  return { service: MIGRATE_SERVICE, firstRevision: FIRST_REVISION, lockId: MIGRATION_LOCK_ID };
+}
