@@ -1,6 +1,6 @@
 // Every feature, listed once, in the one order a project's features take: their templates
 // render, and their slot contributions print, in this order. Each feature's index.ts says when
-// a project has it (Feature.chosen); src/engine/context.ts asks them and names none.
+// a project has it (Feature.chosen); src/engine/context.ts asks them rather than listing any by hand.
 
 import { celeryBeat } from './celery-beat/index.js';
 import { ciFeature } from './ci/index.js';
