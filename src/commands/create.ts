@@ -11,7 +11,7 @@ import { flagName } from '../driver/resolve.js';
 import { renderProject } from '../engine/render.js';
 import { assertSafeTarget, existingEntries } from '../engine/write.js';
 import { CliError } from '../errors.js';
-import { APP_PORT } from '../features/frameworks.js';
+import { APP_PORT } from '../features/app-server.js';
 import { KUBERNETES_DIR } from '../features/kubernetes/index.js';
 import { localEnvFile } from '../features/local-env.js';
 import { secretFiles } from '../features/secret-files.js';

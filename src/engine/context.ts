@@ -1,33 +1,34 @@
 // Turns validated options into the render context every template sees. All decisions
 // (which features are on, which packages are pinned, how the server starts) are made here,
 // so templates only print values and test a few booleans. The chosen features are one list
-// (`layers`, in order); an optional feature's own data is under its name (`redis`, `postgres`,
+// (`layers`, in the order of src/features/registry.ts, each feature saying whether it is
+// chosen); an optional feature's own data is under its name (`redis`, `postgres`,
 // `migrations`, `lint`, `ci`, `dependabot`, `kubernetes`), undefined when it is not chosen,
 // and only its own folder's templates and slots test it (tests/fast/template-ownership.test.ts).
 
 import { APP_HOST_PORT, appHostPort, DEV_BIND_ADDRESS, DEV_HOST } from '../features/development.js';
 import { DOCKER_FLOOR, START_COMMAND, VERSIONED_FEATURES, type DockerFloor, type VersionedFeature } from '../features/docker-floor.js';
-import { APP_UID, DEFAULT_WORKERS, DOCKERFILE_FEATURES, serverEnv } from '../features/dockerfile.js';
-import { ciFacts, ciFeature, projectCommands, type CiFacts, type ProjectCommands } from '../features/ci/index.js';
-import { gitlabCiFeature, gitlabFacts, gitlabJobEnv, type GitlabFacts } from '../features/ci-gitlab/index.js';
+import { APP_PORT, APP_UID, DEFAULT_WORKERS, serverEnv, STOP_GRACE_PERIOD_SECONDS } from '../features/app-server.js';
+import { ciFacts, projectCommands, type CiFacts, type ProjectCommands } from '../features/ci/index.js';
+import { gitlabFacts, gitlabJobEnv, type GitlabFacts } from '../features/ci-gitlab/index.js';
 import { renovateConfig, renovateFeature, renovateGroups, type RenovateGroup } from '../features/renovate/index.js';
 import { COOLDOWN_DAYS, dependabotFeature, dependabotUpdates, type DependabotUpdate } from '../features/dependabot/index.js';
-import { APP_PORT, FRAMEWORK_FEATURES, serverFor, STOP_GRACE_PERIOD_SECONDS } from '../features/frameworks.js';
+import { FRAMEWORK_FEATURES } from '../features/frameworks.js';
 import { ITEM_LIMITS } from '../features/items.js';
 import { RUNTIME_LIMITS } from '../features/runtime-limits.js';
 import { chosenDeployTargets, type DeployInput } from '../features/deploy-targets.js';
 import { kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes/index.js';
-import { DEBUG_PORT, debugCommand, debugWorkerCommand, devcontainerFeature, devImage, EXTENSIONS, WORKER_DEBUG_PORT } from '../features/devcontainer/index.js';
-import { LINE_LENGTH, lintFeature, PRE_COMMIT, RUFF_RULES } from '../features/lint/index.js';
+import { devcontainerWorker, workerDebuggerData, type WorkerDebuggerData } from '../features/devcontainer-worker/index.js';
+import { devcontainerData, devcontainerFeature, type DevcontainerData } from '../features/devcontainer/index.js';
+import { lintData, lintFeature, type LintData } from '../features/lint/index.js';
 import { projectUvLock, readLock, type StoredLockFile } from '../features/locks.js';
-import { memoryStore } from '../features/memory/index.js';
-import { postgresCreateTable } from '../features/postgres-create-table/index.js';
-import { FIRST_REVISION, MIGRATE_SERVICE, MIGRATION_LOCK_ID, migrationsFeature } from '../features/migrations/index.js';
+import { migrationsData, migrationsFeature, type MigrationsData } from '../features/migrations/index.js';
 import { installerFor, PACKAGE_MANAGER_FEATURES, type InstallFrom } from '../features/package-managers.js';
 import { PIP_COMPILE } from '../features/pip/index.js';
+import { chosenLayers, chosenProjectFeatures } from '../features/registry.js';
 import { chosenServices } from '../features/services.js';
 import { CONTAINER_SECRETS_DIR, containerSecretPath, hostSecretPath, SECRETS_DIR } from '../features/secret-files.js';
-import type { EnvVar, Feature, FileSecret, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
+import type { EnvVar, FeatureChoice, FileSecret, TestPrepare, InstallerFeature, ServerSpec, ServiceCi, ServiceFeature, ServiceNamespace, ServiceUrl } from '../features/types.js';
 import { LINUX_ENVIRONMENTS, REQUIRES_PYTHON } from '../features/uv/index.js';
 import { redis as redisFeature, redisData, type RedisData } from '../features/redis/index.js';
 import { postgresData, type PostgresData } from '../features/postgres/index.js';
@@ -101,7 +102,7 @@ export interface RenderContext {
    */
   image: string;
   /** Alembic migrations (only with PostgreSQL), run by a one-shot Compose service before the app. */
-  migrations: { service: string; firstRevision: string; lockId: number } | undefined;
+  migrations: MigrationsData | undefined;
   /** The commands the README documents and the workflow runs: install, lint, test, smoke test. */
   commands: ProjectCommands;
   /** `uv run ` (uv) or nothing (pip, in an activated .venv): how the README runs a tool of the venv. */
@@ -115,11 +116,11 @@ export interface RenderContext {
   /** renovate.json, with --dependabot and --ci gitlab (Dependabot runs only on GitHub). */
   renovate: { config: object; groups: RenovateGroup[]; cooldownDays: number } | undefined;
   /** .devcontainer/ and .vscode/launch.json, with --devcontainer: debugpy's port, the development image and command. */
-  devcontainer: { port: number; image: string; command: string[]; extensions: readonly string[]; interpreter: string } | undefined;
+  devcontainer: DevcontainerData | undefined;
   /** The worker under the debugger, with --devcontainer and --worker celery (src/features/devcontainer-worker/ prints it). */
-  workerDebugger: { port: number; command: string[] } | undefined;
+  workerDebugger: WorkerDebuggerData | undefined;
   /** ruff's settings, scripts/lint and .pre-commit-config.yaml, with --lint. */
-  lint: { lineLength: number; rules: readonly string[]; targetVersion: string; preCommit: typeof PRE_COMMIT } | undefined;
+  lint: LintData | undefined;
   /** The chosen services, in file order, and the subsets the generic files loop over. */
   services: ServiceFeature[];
   /** Those the app reaches through a URL variable: Compose environment, settings, test fixtures. */
@@ -202,13 +203,6 @@ export interface RenderContext {
 }
 
 export type ReachedService = ServiceFeature & { url: ServiceUrl };
-/** A function of the tests, called with a service's URL and the tests' namespace in it. */
-export interface TestPrepare {
-  module: string;
-  function: string;
-  /** The comment above the call. */
-  why: string;
-}
 /** A service container of the CI workflow's test job. */
 export type CiService = ReachedService & { ci: ServiceCi; compose: { image: string; devPort: number } };
 /** `namespace.value` is the app's default for this project (`my-api:`). */
@@ -290,29 +284,18 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
   const port = runtime?.port ?? APP_PORT;
   const services = chosenServices(options);
   if (options.migrations && !options.postgres) throw new Error('migrations need PostgreSQL (the option table refuses --migrations without --postgres)');
-  const migrations = options.migrations ? migrationsFeature : undefined;
   if (options.worker !== 'none' && !(options.postgres && options.redis)) throw new Error('a worker needs PostgreSQL and Redis (the option table refuses --worker without them)');
-  const worker = options.worker === 'celery' ? workerCelery : undefined;
-  if (options.beat && !worker) throw new Error('beat needs the Celery worker (the option table refuses --beat without --worker celery)');
-  const beat = options.beat && worker ? celeryBeat : undefined;
+  if (options.beat && options.worker !== 'celery') throw new Error('beat needs the Celery worker (the option table refuses --beat without --worker celery)');
   // A new project installs from its package manager's lock; an existing app from what add docker found.
   const installFrom = runtime?.installFrom ?? (options.packageManager === 'uv' ? 'uv.lock' : 'requirements.txt');
   const installer = runtime ? installerFor(installFrom) : PACKAGE_MANAGER_FEATURES[options.packageManager];
-  // The item store: PostgreSQL's when it is chosen, else the in-memory one.
-  const features: Feature[] = [
-    { layer: 'common' },
-    framework,
-    ...(options.postgres ? [] : [memoryStore]),
-    ...services,
-    // PostgreSQL's table: made by the migrations, or by the store itself at start-up.
-    ...(migrations ? [migrations] : options.postgres ? [postgresCreateTable] : []),
-    ...(worker ? [worker] : []),
-    ...(beat ? [beat] : []),
-    ...(options.lint ? [lintFeature] : []),
-    installer,
-    DOCKERFILE_FEATURES[options.dockerfile],
-  ];
-  const server = runtime ? serverFor(options.framework, runtime.target, port) : framework.server;
+  const choice: FeatureChoice = { options, installer: installer.key };
+  // The project's own features, in order (src/features/registry.ts): what it installs and sets.
+  const features = chosenProjectFeatures(choice);
+  const migrations = migrationsFeature.chosen(choice);
+  const worker = workerCelery.chosen(choice);
+  const beat = celeryBeat.chosen(choice);
+  const server = runtime ? framework.serverFor(runtime.target, port) : framework.server;
   // What every deployment target's files agree with: this project's image and how it runs.
   const deployInput: DeployInput = {
     name: options.name,
@@ -321,7 +304,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     uid: APP_UID,
     healthPath: HEALTH_PATH,
     readyPath: READY_PATH,
-    server: server.package === 'gunicorn' ? 'gunicorn' : 'uvicorn',
+    server: server.package,
     services: services.map((s) => s.key),
     // Set by a migration tool's feature (Alembic's, with --migrations).
     migrations: features.find((f) => f.migrations)?.migrations,
@@ -335,16 +318,14 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
   const workerLimit = runtime ? undefined : features.find((f) => f.workers)?.workers;
   const workers = workerLimit?.max ?? DEFAULT_WORKERS;
   const reached = services.filter((s): s is ReachedService => s.url !== undefined);
-  const testPrepare: Partial<Record<string, TestPrepare>> = migrations
-    ? { postgres: { module: 'tests.migrations', function: 'upgrade', why: 'The tables, as `alembic upgrade head` makes them for the app.' } }
-    : {};
+  const testPrepare: Partial<Record<string, TestPrepare>> = Object.assign({}, ...features.map((f) => f.testPrepare ?? {}));
   const requirements = uniqueRequirements(features.flatMap((f) => f.requirements ?? []));
   const devRequirements = uniqueRequirements(features.flatMap((f) => f.devRequirements ?? []));
   const ciServices = reached.filter((s): s is CiService => s.ci !== undefined && s.compose.image !== undefined && s.compose.devPort !== undefined);
   const kubernetesImages = (kubernetes?.devServices.length ?? 0) > 0;
   // Dependency updates: Dependabot's, except on GitLab, where it does not run: Renovate's there.
-  const dependabot = options.dependabot && options.ci !== 'gitlab';
-  const renovate = options.dependabot && options.ci === 'gitlab';
+  const dependabot = dependabotFeature.chosen(choice);
+  const renovate = renovateFeature.chosen(choice);
   return {
     generator: { name: GENERATOR_NAME, version: generatorVersion },
     project: { name: options.name, description: options.description, title: titleOf(options.name) },
@@ -368,7 +349,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     port,
     uid: APP_UID,
     server,
-    hardening: { app: appHardening(server.package === 'gunicorn' ? 'gunicorn' : 'uvicorn'), migrate: MIGRATE_HARDENING, services: SERVICE_HARDENING, logging: LOG_ROTATION },
+    hardening: { app: appHardening(server.package), migrate: MIGRATE_HARDENING, services: SERVICE_HARDENING, logging: LOG_ROTATION },
     healthcheck: [
       'python',
       '-c',
@@ -385,7 +366,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     items: ITEM_LIMITS,
     limits: RUNTIME_LIMITS,
     image: options.name,
-    migrations: migrations ? { service: MIGRATE_SERVICE, firstRevision: FIRST_REVISION, lockId: MIGRATION_LOCK_ID } : undefined,
+    migrations: migrations ? migrationsData() : undefined,
     commands: projectCommands(options.packageManager),
     inEnv: options.packageManager === 'uv' ? 'uv run ' : '',
     ci: options.ci === 'github' ? { ...ciFacts(options.name, options.packageManager), services: ciServices } : undefined,
@@ -399,20 +380,9 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     renovate: renovate
       ? { config: renovateConfig({ packageManager: options.packageManager, kubernetesImages }), groups: renovateGroups({ packageManager: options.packageManager, kubernetesImages }), cooldownDays: COOLDOWN_DAYS }
       : undefined,
-    devcontainer: options.devcontainer
-      ? {
-          port: DEBUG_PORT,
-          image: devImage(options.name),
-          command: debugCommand(server.devCommand, DEBUG_PORT),
-          extensions: EXTENSIONS,
-          // uv's venv; pip installs into the image's Python.
-          interpreter: options.packageManager === 'uv' ? '/app/.venv/bin/python' : '/usr/local/bin/python',
-        }
-      : undefined,
-    workerDebugger:
-      options.devcontainer && worker ? { port: WORKER_DEBUG_PORT, command: debugWorkerCommand(workerData().command, WORKER_DEBUG_PORT) } : undefined,
-    // The oldest Python the lock allows, not the image's: the code runs on every one of them.
-    lint: options.lint ? { lineLength: LINE_LENGTH, rules: RUFF_RULES, targetVersion: `py${PYTHON_VERSIONS[0].replace('.', '')}`, preCommit: PRE_COMMIT } : undefined,
+    devcontainer: devcontainerFeature.chosen(choice) ? devcontainerData(options.name, server.devCommand, options.packageManager) : undefined,
+    workerDebugger: devcontainerWorker.chosen(choice) ? workerDebuggerData(workerData().command) : undefined,
+    lint: lintFeature.chosen(choice) ? lintData() : undefined,
     services,
     reached,
     namespaced: reached.flatMap((s) =>
@@ -444,25 +414,13 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     pythonPath: runtime?.importRoot ? [pythonPathEntry(runtime.importRoot)] : [],
     env: [...features.flatMap((f) => f.env ?? []), ...serverEnv(workers, workerLimit), APP_HOST_PORT, DEV_BIND_ADDRESS],
     kubernetes,
-    // One list of the chosen features, in order: their templates are rendered, and their slot
-    // contributions printed, in this order. The project's own features first, then what is built
-    // around it (CI, Dependabot, and the Kubernetes layers its facts choose).
-    layers: [
-      ...features,
-      ...(options.ci === 'github' ? [ciFeature] : []),
-      ...(options.ci === 'gitlab' ? [gitlabCiFeature] : []),
-      ...(dependabot ? [dependabotFeature] : []),
-      ...(renovate ? [renovateFeature] : []),
-      ...(options.devcontainer ? [devcontainerFeature] : []),
-      // Where the worker meets the debugger: its service under debugpy, a second attach configuration.
-      ...(options.devcontainer && worker ? [{ layer: 'devcontainer-worker' }] : []),
-      ...(kubernetes ? kubernetesLayers(kubernetes).map((layer): Feature => ({ layer })) : []),
-      ...deployTargets.flatMap(({ target, facts }) => target.layers(facts).map((layer): Feature => ({ layer }))),
-      // Where the worker meets Kubernetes: its Deployment and PodDisruptionBudget.
-      ...(kubernetes && worker ? [{ layer: 'kubernetes-worker' }] : []),
-      // Where beat meets Kubernetes: its Deployment of one pod, replaced with Recreate.
-      ...(kubernetes && beat ? [{ layer: 'kubernetes-beat' }] : []),
-    ].map((f) => f.layer),
+    // One list of the chosen features, in the registry's order (src/features/registry.ts): their
+    // templates are rendered, and their slot contributions printed, in this order. The
+    // deployments' layers are the ones their facts pick.
+    layers: chosenLayers(choice, [
+      ...(kubernetes ? kubernetesLayers(kubernetes) : []),
+      ...deployTargets.flatMap(({ target, facts }) => target.layers(facts)),
+    ]),
     ...Object.fromEntries(deployTargets.map(({ target, facts }) => [target.contextKey, facts])),
     serviceSettings: reached.flatMap((s) => [s.url.field, ...(s.namespace ? [s.namespace.field] : [])]),
     conftestImports: pythonImports([
@@ -472,8 +430,6 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
       ...services.flatMap((s) => (s.url && s.namespace ? [s.namespace.cleanup] : [])).map((c) => ({ module: c.module, name: c.function })),
       ...Object.values(testPrepare).map((p) => ({ module: p!.module, name: p!.function })),
       { module: 'tests.api', name: 'Api' },
-      // FastAPI's routers, whose routes the OpenAPI test compares with the document.
-      ...(options.framework === 'fastapi' ? ['health', 'items', ...(options.redis ? ['visits'] : []), ...(worker ? ['tasks'] : [])].map((name) => ({ module: 'app', name })) : []),
     ]),
     testPrepare,
     q: QUOTERS,

@@ -7,6 +7,7 @@ import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import ejs from 'ejs';
+import { SKELETON_LAYER } from '../features/registry.js';
 import { stampBaseRecord } from './base-record.js';
 import { buildContext, type RenderContext } from './context.js';
 import { packageRoot } from './package-version.js';
@@ -24,9 +25,6 @@ import type { ProjectOptions } from '../options/values.js';
  * from this root, so one lookup serves both.
  */
 const PACKAGE_ROOT = packageRoot();
-
-/** The layer every project renders first: the shared skeleton whose files expose the slots. */
-export const SKELETON_LAYER = 'common';
 
 /** Where a layer's templates are: the skeleton under templates/, a feature's in its own folder. */
 export function layerDir(layer: string): string {

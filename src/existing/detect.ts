@@ -10,6 +10,7 @@
 
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { FRAMEWORK_FEATURES } from '../features/frameworks.js';
 import { installerFor, type InstallFrom } from '../features/package-managers.js';
 import type { Detected } from './detected.js';
 import { SERVICE_FEATURES } from '../features/services.js';
@@ -311,7 +312,7 @@ interface Candidate {
 const ENTRY_FILES = ['wsgi.py', 'asgi.py', 'main.py', 'app.py', 'app/main.py', 'app/__init__.py', 'src/main.py'];
 
 function findTargets(framework: Framework, texts: Map<string, string>, importRoot: string | undefined): Candidate[] {
-  const cls = framework === 'flask' ? 'Flask' : 'FastAPI';
+  const cls = FRAMEWORK_FEATURES[framework].appClass;
   const out: Candidate[] = [];
   for (const [file, text] of texts) {
     const module = moduleOf(importRoot && file.startsWith(`${importRoot}/`) ? file.slice(importRoot.length + 1) : file);

@@ -9,6 +9,7 @@ import { buildContext, type InstallFrom, type RenderContext } from '../engine/co
 import { renderLayers } from '../engine/render.js';
 import type { RenderedFile } from '../engine/rendered-file.js';
 import { PINS, requirementLine, type Requirement } from '../engine/versions.js';
+import { FRAMEWORK_FEATURES } from '../features/frameworks.js';
 import { installerFor } from '../features/package-managers.js';
 import { chosenServices } from '../features/services.js';
 import { normalizeName } from '../options/names.js';
@@ -45,11 +46,11 @@ export interface DockerAppOptions {
   needsGit?: boolean;
 }
 
-/** The files `add docker` writes; a Flask image also needs the gunicorn.conf.py its CMD names. */
+/** The files `add docker` writes, and those of the framework's layer its image needs (Flask's gunicorn.conf.py). */
 export const DOCKER_FILES = ['Dockerfile', '.dockerignore', 'compose.yaml', 'compose.override.yaml', '.env.example', 'scripts/check-docker'] as const;
 
 export function dockerFilePaths(framework: Framework): string[] {
-  return framework === 'flask' ? [...DOCKER_FILES, 'gunicorn.conf.py'] : [...DOCKER_FILES];
+  return [...DOCKER_FILES, ...FRAMEWORK_FEATURES[framework].imageFiles];
 }
 
 export function existingAppContext(options: DockerAppOptions, generatorVersion: string): RenderContext {
@@ -116,7 +117,7 @@ export function dockerWarnings(options: DockerAppOptions, detected: Detected): s
         '(e.g. `uv export --no-hashes -o requirements.txt` or `pip-compile -o requirements.txt pyproject.toml`)',
     );
   }
-  const server = options.framework === 'flask' ? PINS.gunicorn : PINS.uvicorn;
+  const server = FRAMEWORK_FEATURES[options.framework].serverRequirement;
   if (!has(server.name)) warnings.push(`${server.name} is not in your dependencies but the image runs it; ${howToAdd(options.installFrom, server)}`);
   for (const service of chosenServices(options))
     if (!service.drivers.some(has)) warnings.push(`nothing in your dependencies talks to ${service.label}; ${howToAdd(options.installFrom, service.driver)}`);

@@ -3,7 +3,7 @@
 // relative path (a file named *.part.ejs is not copied: it is a part other templates print).
 
 import type { Requirement } from '../engine/versions.js';
-import type { ServiceKey } from '../options/values.js';
+import type { Framework, ProjectOptions, ServiceKey } from '../options/values.js';
 
 /** An environment variable the app or Compose reads; it is listed in `.env.example`. */
 export interface EnvVar {
@@ -21,10 +21,22 @@ export interface EnvVar {
   allowed?: { pattern: RegExp; description: string };
 }
 
+/** What decides which features a project has (each feature's `chosen`). */
+export interface FeatureChoice {
+  options: ProjectOptions;
+  /**
+   * The key of the tool that installs the dependencies in the image (InstallerFeature.key):
+   * a new project's package manager, or the one whose lock `add docker` found.
+   */
+  installer: string;
+}
+
 /** A framework, a store, a Dockerfile variant: the files of its layer and what it installs. */
 export interface Feature {
   /** The layer of this feature's files: src/features/<layer>/templates/ (templates/common/ for the skeleton). */
   layer: string;
+  /** Whether a project has it; src/features/registry.ts lists every feature in order and asks each. */
+  chosen: (choice: FeatureChoice) => boolean;
   requirements?: Requirement[];
   devRequirements?: Requirement[];
   env?: EnvVar[];
@@ -36,6 +48,17 @@ export interface Feature {
 
   /** The app's schema migrations (a migration tool's feature sets it): Kubernetes runs them in a Job before each rollout. */
   migrations?: Migrations;
+
+  /** What the tests do to a service's namespace before using it, by service key (the conftest's fixtures call it). */
+  testPrepare?: Partial<Record<ServiceKey, TestPrepare>>;
+}
+
+/** A function of the tests, called with a service's URL and the tests' namespace in it. */
+export interface TestPrepare {
+  module: string;
+  function: string;
+  /** The comment above the call. */
+  why: string;
 }
 
 /** How the app's schema migrations run: in its own image, before the new version starts. */
@@ -202,10 +225,31 @@ export interface ServiceNamespace {
   cleanup: { module: string; function: string };
 }
 
+/** A web framework (src/features/flask/, src/features/fastapi/): its packages and how its server starts. */
+export interface FrameworkFeature extends Feature {
+  key: Framework;
+  /** Its name in prose: `FastAPI`. */
+  label: string;
+  /** The app target a new project's code defines (and add docker's suggestion). */
+  defaultTarget: string;
+  /** How the server starts for an app target on a port (`add docker` passes what it detected). */
+  serverFor: (target: string, port: number) => ServerSpec;
+  /** The server of a new project: its defaultTarget on APP_PORT. */
+  server: ServerSpec;
+  /** Where the tests import the application factory from. */
+  appFactory: { module: string; name: string };
+  /** The class an app is an instance of (`Flask`): how add docker finds the app in the code. */
+  appClass: string;
+  /** The server add docker tells an app that has none to add (the image runs it). */
+  serverRequirement: Requirement;
+  /** Files of its layer the image needs beside the Docker files (the CMD's config): add docker writes them too. */
+  imageFiles: string[];
+}
+
 /** How the production and development servers are started. */
 export interface ServerSpec {
   /** The package that provides the server binary; it must be in requirements.txt. */
-  package: string;
+  package: 'gunicorn' | 'uvicorn';
   /** Exec-form CMD of the image. */
   command: string[];
   /** Exec-form command of the development override (auto-reload). */

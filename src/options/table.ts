@@ -6,7 +6,7 @@
 
 import type { Detected } from '../existing/detected.js';
 import { offeredDeployTargets } from '../features/deploy-targets.js';
-import { DEFAULT_TARGETS } from '../features/frameworks.js';
+import { FRAMEWORK_FEATURES } from '../features/frameworks.js';
 import { SERVICE_FEATURES, SERVICE_KEYS } from '../features/services.js';
 import type { ServiceFeature } from '../features/types.js';
 import { descriptionProblem, given, healthPathProblem, imageNameProblem, nameProblem, portProblem, targetProblem, uidProblem } from './names.js';
@@ -223,7 +223,7 @@ const ROWS: readonly Row[] = [
         detect: (d, a) => (a.framework && a.framework !== d.framework ? undefined : d.target),
         detectedFrom: 'detected: an app instance or a create_app() factory',
         message: 'App to serve, module:attr or module:factory() (not detected)',
-        suggest: (d, a) => d?.targetCandidates[0] ?? (a.framework ? DEFAULT_TARGETS[a.framework] : undefined),
+        suggest: (d, a) => d?.targetCandidates[0] ?? (a.framework ? FRAMEWORK_FEATURES[a.framework].defaultTarget : undefined),
       },
     },
   },

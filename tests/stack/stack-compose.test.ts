@@ -25,7 +25,7 @@ import { afterAll, beforeAll, beforeEach, describe, inject, test } from 'vitest'
 import { secretLeaks } from '../support/secret-leaks.js';
 import { parse as parseYaml } from 'yaml';
 import type { ExpectStatic } from 'vitest';
-import { STOP_GRACE_PERIOD_SECONDS } from '../../src/features/frameworks.js';
+import { STOP_GRACE_PERIOD_SECONDS } from '../../src/features/app-server.js';
 import { allCombinations, comboId } from '../../src/options/table.js';
 import { COMPOSE_BIN, createDotEnv } from '../support/compose-check.js';
 import { asUser, compose, docker, engineFor, http, inEngineNetwork, type HttpResponse } from '../support/docker.js';

@@ -72,6 +72,7 @@ export function beatData(worker: WorkerData, broker: string): BeatData {
 
 export const celeryBeat: Feature = {
   layer: 'celery-beat',
+  chosen: ({ options }) => options.beat,
   // Celery has beat: no package of its own.
   env: [
     {

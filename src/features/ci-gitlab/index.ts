@@ -17,7 +17,7 @@ import { releaseFacts, type ReleaseFacts } from '../ci/release.js';
 import type { Feature } from '../types.js';
 
 /** --ci gitlab: .gitlab-ci.yml, its README sections and its schema hook (./slots/). */
-export const gitlabCiFeature: Feature = { layer: 'ci-gitlab' };
+export const gitlabCiFeature: Feature = { layer: 'ci-gitlab', chosen: ({ options }) => options.ci === 'gitlab' };
 
 /** What .gitlab-ci.yml prints. */
 export interface GitlabFacts {

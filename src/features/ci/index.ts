@@ -15,7 +15,7 @@ import { releaseFacts, type ReleaseFacts } from './release.js';
 import type { Feature } from '../types.js';
 
 /** --ci: the workflow (./templates/); its schema hook in lint's pre-commit config (./slots/). */
-export const ciFeature: Feature = { layer: 'ci' };
+export const ciFeature: Feature = { layer: 'ci', chosen: ({ options }) => options.ci === 'github' };
 
 /** The commands the workflow's steps run, by what they do; each is in the README as it is here. */
 export interface ProjectCommands {

@@ -8,7 +8,11 @@ import type { PackageManager } from '../../options/values.js';
 import type { Feature } from '../types.js';
 
 /** --dependabot: .github/dependabot.yml, and its pre-commit schema hook (./slots/). */
-export const dependabotFeature: Feature = { layer: 'dependabot' };
+export const dependabotFeature: Feature = {
+  layer: 'dependabot',
+  // Dependabot runs only on GitHub: on GitLab, --dependabot is Renovate's.
+  chosen: ({ options }) => options.dependabot && options.ci !== 'gitlab',
+};
 
 export interface DependabotUpdate {
   ecosystem: string;

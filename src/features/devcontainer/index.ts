@@ -6,15 +6,13 @@
 // Nothing of it reaches the production image or compose.yaml: the development image has its own
 // tag and Dockerfile, and the debugger's port is published by the third file only.
 
+import type { PackageManager } from '../../options/values.js';
 import type { Feature } from '../types.js';
 
-export const devcontainerFeature: Feature = { layer: 'devcontainer' };
+export const devcontainerFeature: Feature = { layer: 'devcontainer', chosen: ({ options }) => options.devcontainer };
 
 /** The port debugpy listens on in the container and is published on, on the host's 127.0.0.1 only. */
 export const DEBUG_PORT = 5678;
-
-/** The Celery worker's debugpy port (--worker celery), the next one: two debuggees, two listeners. */
-export const WORKER_DEBUG_PORT = 5679;
 
 /** The VS Code extensions the dev container installs: Python (with its debugger) and ruff. */
 export const EXTENSIONS = ['ms-python.python', 'ms-python.debugpy', 'charliermarsh.ruff'] as const;
@@ -35,17 +33,31 @@ export function debugCommand(devCommand: readonly string[], port: number): strin
   return ['python', '-Xfrozen_modules=off', '-m', 'debugpy', '--listen', `0.0.0.0:${port}`, '-m', module!, ...flags];
 }
 
-/**
- * The Celery worker under the debugger: debugpy runs `celery`, with the solo pool, so the task
- * runs in the process the debugger is attached to (the prefork pool runs it in a child a plain
- * DAP client never sees), as the app runs without its reloader.
- */
-export function debugWorkerCommand(command: readonly string[], port: number): string[] {
-  const [module, ...args] = command;
-  return ['python', '-Xfrozen_modules=off', '-m', 'debugpy', '--listen', `0.0.0.0:${port}`, '-m', module!, ...args, '--pool', 'solo'];
-}
-
 function insertAfter(args: string[], word: string, extra: string[]): string[] {
   const at = args.indexOf(word);
   return at < 0 ? [...args, ...extra] : [...args.slice(0, at + 1), ...extra, ...args.slice(at + 1)];
+}
+
+/** What the dev container's templates and slot contributions print, as the render context's `devcontainer`. */
+export interface DevcontainerData {
+  /** debugpy's port. */
+  port: number;
+  /** The development image's tag. */
+  image: string;
+  /** The server under the debugger. */
+  command: string[];
+  extensions: readonly string[];
+  /** The Python VS Code runs the tests and ruff with. */
+  interpreter: string;
+}
+
+export function devcontainerData(image: string, devCommand: readonly string[], packageManager: PackageManager): DevcontainerData {
+  return {
+    port: DEBUG_PORT,
+    image: devImage(image),
+    command: debugCommand(devCommand, DEBUG_PORT),
+    extensions: EXTENSIONS,
+    // uv's venv; pip installs into the image's Python.
+    interpreter: packageManager === 'uv' ? '/app/.venv/bin/python' : '/usr/local/bin/python',
+  };
 }

@@ -6,6 +6,7 @@
 // server, services, migrations) come from the render context.
 
 import { SERVICE_IMAGES } from '../../engine/versions.js';
+import { GRACEFUL_SHUTDOWN_SECONDS } from '../app-server.js';
 import type { ServiceKey } from '../../options/values.js';
 import type { Migrations } from '../types.js';
 import type { DeployInput } from '../deploy-input.js';
@@ -23,9 +24,9 @@ export const KUBERNETES_DIR = 'deploy/kubernetes';
 
 /**
  * How long the server takes at most to stop after SIGTERM: gunicorn's `graceful_timeout` in
- * gunicorn.conf.py and uvicorn's `--timeout-graceful-shutdown` are both 30 s.
+ * gunicorn.conf.py and uvicorn's `--timeout-graceful-shutdown` (src/features/app-server.ts).
  */
-export const SERVER_GRACEFUL_TIMEOUT_SECONDS = 30;
+export const SERVER_GRACEFUL_TIMEOUT_SECONDS = GRACEFUL_SHUTDOWN_SECONDS;
 
 /**
  * The pod's preStop sleep: the kubelet waits this long before SIGTERM, so the endpoints

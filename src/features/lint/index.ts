@@ -4,10 +4,12 @@
 // checks run the same ruff over every project (tests/support/field-checkers.ts).
 
 import { PINS, PRE_COMMIT_HOOKS } from '../../engine/versions.js';
+import { PYTHON_VERSIONS } from '../../options/values.js';
 import type { Feature } from '../types.js';
 
 export const lintFeature: Feature = {
   layer: 'lint',
+  chosen: ({ options }) => options.lint,
   devRequirements: [PINS.ruff],
 };
 
@@ -22,3 +24,16 @@ export const LINE_LENGTH = 120;
 export const RUFF_RULES = ['E', 'W', 'F', 'I', 'B', 'UP', 'SIM', 'RUF'] as const;
 
 export const PRE_COMMIT = PRE_COMMIT_HOOKS;
+
+/** What lint's templates and slot contributions print, as the render context's `lint`. */
+export interface LintData {
+  lineLength: number;
+  rules: readonly string[];
+  /** ruff's target-version: the oldest Python the lock allows, not the image's (the code runs on every one). */
+  targetVersion: string;
+  preCommit: typeof PRE_COMMIT;
+}
+
+export function lintData(): LintData {
+  return { lineLength: LINE_LENGTH, rules: RUFF_RULES, targetVersion: `py${PYTHON_VERSIONS[0].replace('.', '')}`, preCommit: PRE_COMMIT };
+}

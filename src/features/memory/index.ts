@@ -5,6 +5,7 @@ import type { Feature } from '../types.js';
 
 export const memoryStore: Feature = {
   layer: 'memory',
+  chosen: ({ options }) => !options.postgres,
   workers: {
     max: 1,
     why: 'each worker process keeps its own items, so with more, ids collide and requests miss items',

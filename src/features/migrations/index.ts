@@ -11,8 +11,11 @@ import type { Feature } from '../types.js';
 
 export const migrationsFeature: Feature = {
   layer: 'migrations',
+  chosen: ({ options }) => options.migrations,
   requirements: [PINS.alembic],
   migrations: ALEMBIC_MIGRATIONS,
+  // PostgreSQL's test schema gets the tables the migrations make.
+  testPrepare: { postgres: { module: 'tests.migrations', function: 'upgrade', why: 'The tables, as `alembic upgrade head` makes them for the app.' } },
 };
 
 /** The Compose service that runs the migrations and exits; the app waits for it to succeed. */
@@ -27,3 +30,14 @@ export const FIRST_REVISION = '0001';
  * only has to be the same in every run.
  */
 export const MIGRATION_LOCK_ID = 7_301_456;
+
+/** What the migrations' templates and slot contributions print, as the render context's `migrations`. */
+export interface MigrationsData {
+  service: string;
+  firstRevision: string;
+  lockId: number;
+}
+
+export function migrationsData(): MigrationsData {
+  return { service: MIGRATE_SERVICE, firstRevision: FIRST_REVISION, lockId: MIGRATION_LOCK_ID };
+}

@@ -11,6 +11,7 @@ export const pip: InstallerFeature = {
   key: 'pip',
   label: 'pip',
   layer: 'pip',
+  chosen: ({ installer }) => installer === 'pip',
   files: ['requirements.txt'],
   venv: '/opt/venv',
 };

@@ -12,6 +12,7 @@ export const pipenv: InstallerFeature & { version: string } = {
   key: 'pipenv',
   label: 'Pipenv',
   layer: 'pipenv',
+  chosen: ({ installer }) => installer === 'pipenv',
   files: ['Pipfile', 'Pipfile.lock'],
   venv: '/opt/venv',
   addCommand: 'pipenv install',

@@ -13,6 +13,7 @@ export const poetry: InstallerFeature & { version: string } = {
   key: 'poetry',
   label: 'Poetry',
   layer: 'poetry',
+  chosen: ({ installer }) => installer === 'poetry',
   files: ['pyproject.toml', 'poetry.lock'],
   venv: '/opt/venv',
   addCommand: 'poetry add',

@@ -7,4 +7,5 @@ import type { Feature } from '../types.js';
 
 export const postgresCreateTable: Feature = {
   layer: 'postgres-create-table',
+  chosen: ({ options }) => options.postgres && !options.migrations,
 };

@@ -33,6 +33,7 @@ export function postgresData(): PostgresData {
 export const postgres: ServiceFeature = {
   key: 'postgres',
   layer: 'postgres',
+  chosen: ({ options }) => options.postgres,
   label: 'PostgreSQL',
   question: {
     message: 'Store data in PostgreSQL?',

@@ -18,6 +18,7 @@ export function redisData(): RedisData {
 export const redis: ServiceFeature = {
   key: 'redis',
   layer: 'redis',
+  chosen: ({ options }) => options.redis,
   label: 'Redis',
   question: { message: 'Add Redis (visit counter)?', help: 'add Redis (redis-py)', default: true, detectedFrom: 'redis is in your dependencies' },
   compose: {

@@ -10,7 +10,7 @@ import { COOLDOWN_DAYS } from '../dependabot/index.js';
 import type { Feature } from '../types.js';
 
 /** renovate.json, its README section and its pre-commit schema hook (./slots/). */
-export const renovateFeature: Feature = { layer: 'renovate' };
+export const renovateFeature: Feature = { layer: 'renovate', chosen: ({ options }) => options.dependabot && options.ci === 'gitlab' };
 
 export interface RenovateGroup {
   /** Renovate's managers whose updates this group holds. */

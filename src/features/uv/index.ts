@@ -22,6 +22,7 @@ export const uv: InstallerFeature = {
   key: 'uv',
   label: 'uv',
   layer: 'uv',
+  chosen: ({ installer }) => installer === 'uv',
   files: ['pyproject.toml', 'uv.lock'],
   // uv's project environment; the Dockerfile's WORKDIR is /app.
   venv: '/app/.venv',

@@ -76,6 +76,7 @@ export function workerData(): WorkerData {
 
 export const workerCelery: Feature = {
   layer: 'worker-celery',
+  chosen: ({ options }) => options.worker === 'celery',
   requirements: [PINS.celery, PINS.packaging, PINS.watchfiles],
   env: [
     {
