@@ -4,7 +4,6 @@
 // templates/common/, and each feature's own in src/features/<feature>/templates/.
 
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import ejs from 'ejs';
 import { stampBaseRecord } from './base-record.js';
@@ -19,7 +18,7 @@ import type { ProjectOptions } from '../options/values.js';
 
 /**
  * The package root. In the repository, templates/common/ and src/features/<feature>/templates/
- * (and slots/) hold the templates; the package ships none of them: dist/templates.cjs holds
+ * (and slots/) hold the templates; the package ships none of them: dist/templates.json holds
  * every one as the build compiled it (scripts/precompile-templates.ts), keyed by the same path
  * from this root, so one lookup serves both.
  */
@@ -141,7 +140,7 @@ function renderTemplate(file: string, scope: object): string {
   let template: string | undefined;
   try {
     const key = packageKey(file);
-    const compiled = key === undefined ? undefined : precompiledTemplates()[key];
+    const compiled = key === undefined ? undefined : precompiledTemplate(key);
     if (compiled) return runCompiled(compiled, scope);
     template = readFileSync(file, 'utf8');
     if (!template.includes('<%') && !template.includes('%>')) return template;
@@ -165,18 +164,38 @@ const RENDER_OPTIONS = { strict: false, compileDebug: false } as const;
 /** A template as ejs compiles it: the function its Template builds from `source`. */
 type CompiledTemplate = (locals: object, escapeFn: (text: unknown) => string, include: (name: string) => never, rethrow: undefined) => string;
 
-let compiledByKey: Readonly<Record<string, CompiledTemplate>> | undefined;
+let compiledSources: Readonly<Record<string, string>> | undefined;
 
 /**
- * The templates the build compiled, by their '/'-separated path from the package root; none
- * when running from source. Loaded on the first render, so --help or --version never reads them.
+ * The code the build compiled each template to (ejs's `Template.source`), by the template's
+ * '/'-separated path from the package root; none when running from source. A JSON file, read
+ * on the first render, so --help or --version never reads it: as data it costs a scaffold a
+ * third of what parsing it as a module of 270 functions did, most of which a run never calls.
  */
-function precompiledTemplates(): Readonly<Record<string, CompiledTemplate>> {
-  compiledByKey ??=
+function precompiledSources(): Readonly<Record<string, string>> {
+  compiledSources ??=
     PRECOMPILED_FILE === undefined
       ? {}
-      : Object.assign(Object.create(null) as object, createRequire(import.meta.url)(PRECOMPILED_FILE) as Record<string, CompiledTemplate>);
-  return compiledByKey;
+      : Object.assign(Object.create(null) as object, JSON.parse(readFileSync(new URL(PRECOMPILED_FILE, import.meta.url), 'utf8')) as Record<string, string>);
+  return compiledSources;
+}
+
+const compiledByKey = new Map<string, CompiledTemplate>();
+
+/**
+ * A template the build compiled, made into a function on its first render, as ejs's
+ * Template.compile makes one from the source it generates: `new Function('locals, escapeFn,
+ * include, rethrow', source)`. So a run compiles only the templates it renders.
+ */
+function precompiledTemplate(key: string): CompiledTemplate | undefined {
+  let compiled = compiledByKey.get(key);
+  if (compiled === undefined) {
+    const source = precompiledSources()[key];
+    if (source === undefined) return undefined;
+    compiled = new Function('locals, escapeFn, include, rethrow', source) as CompiledTemplate;
+    compiledByKey.set(key, compiled);
+  }
+  return compiled;
 }
 
 /**
@@ -223,7 +242,7 @@ function slotFiles(dir: string): string[] {
 function compiledUnder(dir: string): string[] {
   const prefix = packageKey(dir);
   if (prefix === undefined) return [];
-  return Object.keys(precompiledTemplates())
+  return Object.keys(precompiledSources())
     .filter((key) => key.startsWith(`${prefix}/`))
     .map((key) => key.slice(prefix.length + 1));
 }
