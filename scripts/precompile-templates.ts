@@ -29,14 +29,23 @@ export const COMPILED_FILE = 'templates.json';
 /** The module render.ts imports; in the source tree it names no file. */
 const PRECOMPILED_MODULE = /[\\/]src[\\/]engine[\\/]precompiled-templates\.ts$/;
 
-/** Every template under the package root: its '/'-separated path from the root -> its compiled source. */
-export function compileTemplates(root: string): Record<string, string> {
-  const compiled: Record<string, string> = {};
+/**
+ * Every template under the package root, by its '/'-separated path from the root: the code ejs
+ * compiles it to, or, for a template without an ejs tag, its text, which is what it renders to
+ * (render.ts returns it as it is, with no function to compile and call).
+ */
+export function compileTemplates(root: string): { code: Record<string, string>; text: Record<string, string> } {
+  const compiled = { code: {} as Record<string, string>, text: {} as Record<string, string> };
   for (const file of templateFiles(root)) {
     const key = path.relative(root, file).split(path.sep).join('/');
-    const template = new ejs.Template(readFileSync(file, 'utf8'), { ...COMPILE_OPTIONS, filename: file });
+    const text = readFileSync(file, 'utf8');
+    if (!text.includes('<%') && !text.includes('%>')) {
+      compiled.text[key] = text;
+      continue;
+    }
+    const template = new ejs.Template(text, { ...COMPILE_OPTIONS, filename: file });
     template.compile();
-    compiled[key] = withoutWhitespace(template.source, key);
+    compiled.code[key] = withoutWhitespace(template.source, key);
   }
   return compiled;
 }
@@ -54,7 +63,7 @@ function withoutWhitespace(source: string, key: string): string {
   return code.slice(WRAPPER.open.length, -WRAPPER.close.length);
 }
 
-/** The JSON file of compiled templates: path -> the body of function(locals, escapeFn, include, rethrow), as ejs makes it. */
+/** The JSON file of compiled templates: `code`, path -> the body of function(locals, escapeFn, include, rethrow) as ejs makes it; `text`, path -> the text of a template without a tag. */
 export function compiledTemplatesData(root: string): string {
   return `${JSON.stringify(compileTemplates(root))}\n`;
 }
