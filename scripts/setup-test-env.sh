@@ -18,6 +18,8 @@
 #    python-3.15     sid's python3.15, the same way
 #    python-3.12     trixie + the CPython 3.12 that pyenv built on this machine, if there is one
 #    postgres-18     sid's postgresql-18;  redis-8: sid's redis-server and redis-cli
+#    python-3.13-arm64  trixie's arm64 packages of python-3.13's set, unpacked without emulation
+#  qemu/           sid's qemu-aarch64, registered with binfmt_misc (the arm64 build under emulation)
 #  engine/         Docker Engine 28 (dockerd, containerd, docker-proxy, docker-init), the docker
 #                  CLI and its compose and buildx plugins, all from Debian sid's packages
 #  rootless/       dockerd-rootless.sh from sid's docker.io, the home and data root of the
@@ -381,11 +383,7 @@ declare -A OUTPUTS=(
 
 todo=()
 for name in "${!RECIPES[@]}"; do current "$name" "${RECIPES[$name]}" || todo+=("$name"); done
-if [ ${#todo[@]} -eq 0 ]; then
-  log "ready (everything cached in $CACHE)"
-  exit 0
-fi
-
+if [ ${#todo[@]} -gt 0 ]; then
 started=$SECONDS
 log "building ${todo[*]} in $CACHE (cold: a few minutes; logs in $CACHE/logs)"
 suites=()
@@ -420,4 +418,74 @@ if [ ${#failed[@]} -gt 0 ]; then
   done
   exit 1
 fi
-log "ready after $((SECONDS - started)) s"
+log "built ${todo[*]} in $((SECONDS - started)) s"
+fi
+
+# --- arm64 under emulation (tests/stack/arm64-emulation.test.ts) -------------------------------
+# The release job builds linux/arm64 too. Here that build runs under QEMU user-mode emulation:
+# sid's qemu-user (qemu-aarch64, a static binary) registered with binfmt_misc as Debian's own
+# qemu-user-binfmt registers it (its binfmt.d line, flag F: the kernel opens the emulator once,
+# so it runs inside containers too), under a name of our own so a system registration is left
+# alone. The registration is the kernel's, for the whole machine, until reboot.
+QEMU=$CACHE/qemu
+QEMU_RECIPE="$RECIPE_VERSION sid qemu-user aarch64"
+if ! current qemu "$QEMU_RECIPE"; then
+  log "fetching qemu-user from Debian sid into $QEMU"
+  sid_debs "$WORK/qemu-debs" qemu-user
+  mkdir -p "$WORK/qemu"
+  dpkg-deb --fsys-tarfile "$WORK"/qemu-debs/qemu-user_*.deb |
+    tar -x -C "$WORK/qemu" --transform='s|.*/||' ./usr/bin/qemu-aarch64 ./usr/share/qemu/binfmt.d/qemu-aarch64.conf
+  basename "$WORK"/qemu-debs/qemu-user_*.deb >"$WORK/qemu/versions.txt"
+  publish qemu "$QEMU_RECIPE" "$WORK/qemu"
+fi
+BINFMT=/proc/sys/fs/binfmt_misc
+if [ ! -e "$BINFMT/cpda-qemu-aarch64" ]; then
+  [ -e "$BINFMT/register" ] || mount -t binfmt_misc binfmt_misc "$BINFMT" 2>/dev/null || true
+  line=$(cat "$QEMU/qemu-aarch64.conf")
+  line=${line/:qemu-aarch64:/:cpda-qemu-aarch64:}
+  line=${line/\/usr\/bin\/qemu-aarch64:/$QEMU\/qemu-aarch64:}
+  if ! printf '%s' "$line" >"$BINFMT/register" 2>/dev/null; then
+    log "binfmt_misc refused qemu-aarch64: the arm64 emulation test will skip"
+  fi
+fi
+
+# The arm64 stand-in of python:3.13-slim-trixie, made without emulation: trixie's arm64 packages
+# of the same versions as rootfs/python-3.13 (debootstrap --foreign downloads and unpacks them,
+# dpkg-deb -x the ones it leaves packed), with the state their maintainer scripts made in the
+# amd64 rootfs copied over (/etc: users, CA bundle, alternatives; /usr/local: python3 and pip;
+# dpkg's status; the standard library's .pyc files, valid for both: same sources, same times).
+# Running the second stage under QEMU instead took over 20 minutes here.
+ARM64_RECIPE="$RECIPE_VERSION trixie arm64 from $(cat "$CACHE/rootfs/python-3.13/.cpda-recipe" 2>/dev/null)"
+if [ -f "$CACHE/rootfs/python-3.13/.cpda-recipe" ] && ! current rootfs/python-3.13-arm64 "$ARM64_RECIPE"; then
+  log "making rootfs/python-3.13-arm64 from trixie's arm64 packages"
+  t=$SECONDS
+  amd=$CACHE/rootfs/python-3.13 arm=$WORK/python-3.13-arm64
+  # What the amd64 rootfs has installed: that set, at those versions, is what arm64 gets.
+  dpkg-query --admindir="$amd/var/lib/dpkg" -W -f '${db:Status-Abbrev} ${Package} ${Version}\n' |
+    awk '$1 == "ii" { print $2, $3 }' | sort -u >"$WORK/amd64-versions"
+  debootstrap --foreign --arch=arm64 --variant=minbase \
+    --include="$(cut -d' ' -f1 "$WORK/amd64-versions" | paste -sd,)" \
+    trixie "$arm" "$MIRROR" >"$CACHE/logs/debootstrap-trixie-arm64.log" 2>&1
+  for deb in "$arm"/var/cache/apt/archives/*.deb; do dpkg-deb -x "$deb" "$arm"; done
+  # Same versions as the amd64 rootfs, or the copied state and .pyc files would not match (a
+  # binary-only rebuild, +bN, is one architecture's build of the same source).
+  (cd "$arm/var/cache/apt/archives" && ls ./*.deb | sed -E 's|^\./([^_]+)_([^_]+)_.*|\1 \2|' | sed 's/%3a/:/') |
+    sed -E 's/\+b[0-9]+$//' | sort -u >"$WORK/arm64-versions"
+  sed -E 's/\+b[0-9]+$//' "$WORK/amd64-versions" | sort -u >"$WORK/amd64-sources"
+  if [ -n "$(comm -23 "$WORK/arm64-versions" "$WORK/amd64-sources")" ]; then
+    log "trixie's arm64 packages differ from rootfs/python-3.13's:"
+    comm -23 "$WORK/arm64-versions" "$WORK/amd64-sources" >&2
+    exit 1
+  fi
+  cp -a "$amd/etc/." "$arm/etc/"
+  rm -f "$arm/etc/ld.so.cache" # amd64's; the arm64 loader searches its own directories without one
+  cp -a "$amd/usr/local/." "$arm/usr/local/"
+  sed 's/^Architecture: amd64$/Architecture: arm64/' "$amd/var/lib/dpkg/status" >"$arm/var/lib/dpkg/status"
+  (cd "$amd" && find usr/lib/python3* -type d -name __pycache__) | while read -r d; do
+    if [ -d "$arm/${d%/__pycache__}" ]; then cp -a "$amd/$d" "$arm/$d"; fi
+  done
+  rm -rf "$arm/debootstrap" "$arm"/var/cache/apt/archives/*.deb
+  publish rootfs/python-3.13-arm64 "$ARM64_RECIPE" "$arm"
+  log "rootfs/python-3.13-arm64: $((SECONDS - t)) s"
+fi
+log "ready"

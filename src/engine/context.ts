@@ -21,6 +21,7 @@ import { DEBUG_PORT, debugCommand, debugWorkerCommand, devcontainerFeature, devI
 import { LINE_LENGTH, lintFeature, PRE_COMMIT, RUFF_RULES } from '../features/lint/index.js';
 import { projectUvLock, readLock, type StoredLockFile } from '../features/locks.js';
 import { memoryStore } from '../features/memory/index.js';
+import { postgresCreateTable } from '../features/postgres-create-table/index.js';
 import { FIRST_REVISION, MIGRATE_SERVICE, MIGRATION_LOCK_ID, migrationsFeature } from '../features/migrations/index.js';
 import { installerFor, PACKAGE_MANAGER_FEATURES, type InstallFrom } from '../features/package-managers.js';
 import { PIP_COMPILE } from '../features/pip/index.js';
@@ -303,7 +304,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     framework,
     ...(options.postgres ? [] : [memoryStore]),
     ...services,
-    ...(migrations ? [migrations] : []),
+    // PostgreSQL's table: made by the migrations, or by the store itself at start-up.
+    ...(migrations ? [migrations] : options.postgres ? [postgresCreateTable] : []),
     ...(worker ? [worker] : []),
     ...(beat ? [beat] : []),
     ...(options.lint ? [lintFeature] : []),

@@ -47,15 +47,7 @@ const FEATURE_DATA: Record<string, { context: string[]; options: string[] }> = {
  * test fails on any cross-feature condition not listed here, and on a listed one that is gone
  * (so the list only shrinks).
  */
-const NOT_YET_CONVERTED: Record<string, { features: string[]; why: string }> = {
-  // PostgreSQL with or without migrations: the schema is made by Alembic, or by the store at
-  // start-up. Migrations exist only with PostgreSQL, and the two ways differ throughout these
-  // modules (imports, the schema check, the docstrings), which slots would scatter; they are the
-  // meeting of the two features and belong in a postgres-migrations folder once split.
-  'src/features/postgres/templates/app/models.py.ejs': { features: ['migrations'], why: 'the models\' docstring says who makes the tables' },
-  'src/features/postgres/templates/app/store.py.ejs': { features: ['migrations'], why: 'the store checks the schema Alembic made, or makes it itself' },
-  'src/features/postgres/templates/tests/test_store.py.ejs': { features: ['migrations'], why: 'the store\'s tests of either way' },
-};
+const NOT_YET_CONVERTED: Record<string, { features: string[]; why: string }> = {};
 
 /** A template file and the features whose data it may test (none for the skeleton). */
 interface OwnedTemplate {

@@ -146,13 +146,16 @@ describe.skipIf(!state.available)(state.available ? 'the stack under Docker Comp
       const earlierStepsPassed = (expect: ExpectStatic, mode: keyof typeof failed = 'production') =>
         expect(failed[mode], `${id}: not run, an earlier step failed`).toBe('');
 
+      // Most of this hook is waiting in line for the engine, behind every stack before this one
+      // there (each step of theirs has its own timeout): bounded as the smoke journey's wait is,
+      // not by one stack's time (a slow machine made a 10-minute bound fail the 5th in a line).
       beforeAll(async () => {
         [engine, release] = await queues.acquire(index);
         dir = generateInto({ name: id, ...options }, path.join(parent, id));
         // The .env `create` writes: .env.example with a random password.
         createDotEnv(dir);
         plantWorkingCopyJunk(dir);
-      }, 600_000);
+      }, 3_600_000);
 
       afterAll(async () => {
         if (!engine) return;

@@ -41,29 +41,36 @@ function standins(): Standin[] {
     { image: SERVICE_IMAGES.postgres, rootfs: 'postgres-18', dockerfileDir: 'postgres' },
     { image: SERVICE_IMAGES.redis, rootfs: 'redis-8', dockerfileDir: 'redis' },
     { image: FRONTEND_IMAGE, dockerfileDir: 'dockerfile-frontend', context: FRONTEND_DIR },
-    { image: UV_IMAGE, dockerfileDir: 'uv', context: UV_DIR },
+    { image: UV_IMAGE, dockerfileDir: 'uv', context: uvDir(HOST_ARCH) },
   ];
 }
 
-const UV_DIR = path.join(CACHE, 'uv', UV_VERSION);
+type UvArch = 'x86_64' | 'aarch64';
+const HOST_ARCH: UvArch = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
+
+/** Where uv's binaries for `arch` are kept; the host's in the folder named for the version alone. */
+function uvDir(arch: UvArch): string {
+  return path.join(CACHE, 'uv', arch === HOST_ARCH ? UV_VERSION : `${UV_VERSION}-${arch}`);
+}
 
 /**
  * /uv and /uvx of uv's own image come from the uv wheel on PyPI (the same static binaries),
  * downloaded once into the cache with the host's pip (its own configuration reaches PyPI).
- * Once per process: the engines get their stand-ins at the same time.
+ * Once per process and architecture: the engines get their stand-ins at the same time.
  */
-let uvFetched: Promise<void> | undefined;
-function fetchUv(): Promise<void> {
-  uvFetched ??= downloadUv();
-  return uvFetched;
+const uvFetched = new Map<UvArch, Promise<void>>();
+function fetchUv(arch: UvArch): Promise<void> {
+  let fetched = uvFetched.get(arch);
+  if (!fetched) uvFetched.set(arch, (fetched = downloadUv(arch)));
+  return fetched;
 }
 
-async function downloadUv(): Promise<void> {
-  if (existsSync(path.join(UV_DIR, 'uvx'))) return;
-  const partial = `${UV_DIR}.partial-${process.pid}`;
+async function downloadUv(arch: UvArch): Promise<void> {
+  const dir = uvDir(arch);
+  if (existsSync(path.join(dir, 'uvx'))) return;
+  const partial = `${dir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
-  const arch = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
   // prettier-ignore
   const download = await run('python3', ['-m', 'pip', 'download', '--no-deps', '--only-binary', ':all:',
     '--platform', `manylinux2014_${arch}`, '-d', partial, `uv==${UV_VERSION}`], { timeoutMs: 300_000 });
@@ -75,15 +82,15 @@ async function downloadUv(): Promise<void> {
   if (unzip.code !== 0) throw new Error(`unpacking the uv wheel:\n${tail(unzip)}`);
   for (const binary of ['uv', 'uvx']) chmodSync(path.join(partial, binary), 0o755);
   rmSync(path.join(partial, wheel));
-  writeFileSync(path.join(partial, '.cpda-recipe'), `uv ${UV_VERSION}\n`);
-  rmSync(UV_DIR, { recursive: true, force: true });
-  renameSync(partial, UV_DIR);
+  writeFileSync(path.join(partial, '.cpda-recipe'), `uv ${UV_VERSION} ${arch}\n`);
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(partial, dir);
 }
 
 /** Builds every stand-in in the engine; returns how long each step took, for the log. */
 export async function buildStandins(engine: EngineInfo): Promise<string[]> {
   const timings: string[] = [];
-  await fetchUv();
+  await fetchUv(HOST_ARCH);
   for (const standin of standins()) {
     const started = Date.now();
     const args = ['build', '-q', '-t', standin.image, '-f', path.join(IMAGES_DIR, standin.dockerfileDir, 'Dockerfile')];
@@ -96,8 +103,44 @@ export async function buildStandins(engine: EngineInfo): Promise<string[]> {
   return timings;
 }
 
+/**
+ * The arm64 stand-ins the emulated build needs (tests/stack/arm64-emulation.test.ts), under
+ * names of their own: the engine's image store keeps one image per name, and the amd64 ones
+ * under the official names serve every other test at the same time. A build maps the official
+ * names to these with `--build-context`. Neither build runs a command, so neither needs QEMU.
+ */
+export const ARM64_PYTHON = '3.13' as const;
+export const ARM64_STANDINS = {
+  [PYTHON_IMAGES[ARM64_PYTHON]]: `cpda-arm64/${PYTHON_IMAGES[ARM64_PYTHON]}`,
+  [UV_IMAGE]: `cpda-arm64/${UV_IMAGE.replace(/^[^/]+\//, '')}`,
+};
+
+/** Why the arm64 stand-ins cannot be had here, or undefined when they can. */
+export function arm64Unavailable(): string | undefined {
+  if (!existsSync('/proc/sys/fs/binfmt_misc/cpda-qemu-aarch64'))
+    return 'no qemu-aarch64 registered with binfmt_misc (scripts/setup-test-env.sh registers it where the kernel allows)';
+  if (!existsSync(path.join(rootfsPath(`python-${ARM64_PYTHON}-arm64`), '.cpda-recipe')))
+    return `no rootfs/python-${ARM64_PYTHON}-arm64 (scripts/setup-test-env.sh makes it)`;
+  return undefined;
+}
+
+export async function buildArm64Standins(engine: EngineInfo): Promise<void> {
+  await fetchUv('aarch64');
+  const builds = [
+    { image: ARM64_STANDINS[PYTHON_IMAGES[ARM64_PYTHON]]!, dir: 'python', context: path.join(IMAGES_DIR, 'python'),
+      base: await importRootfs(engine, `python-${ARM64_PYTHON}-arm64`, 'linux/arm64') },
+    { image: ARM64_STANDINS[UV_IMAGE]!, dir: 'uv', context: uvDir('aarch64') },
+  ];
+  for (const build of builds) {
+    const args = ['build', '-q', '--platform', 'linux/arm64', '-t', build.image, '-f', path.join(IMAGES_DIR, build.dir, 'Dockerfile')];
+    if (build.base) args.push('--build-arg', `BASE=${build.base}`);
+    const built = await docker(engine, [...args, build.context]);
+    if (built.code !== 0) throw new Error(`could not build the arm64 stand-in ${build.image}:\n${tail(built)}`);
+  }
+}
+
 /** `docker import` of a cached rootfs, once per rootfs build; returns the image name. */
-async function importRootfs(engine: EngineInfo, name: string): Promise<string> {
+async function importRootfs(engine: EngineInfo, name: string, platform?: string): Promise<string> {
   const dir = rootfsPath(name);
   const recipe = path.join(dir, '.cpda-recipe');
   if (!existsSync(recipe)) throw new Error(`${dir} is missing: run scripts/setup-test-env.sh as root`);
@@ -112,7 +155,7 @@ async function importRootfs(engine: EngineInfo, name: string): Promise<string> {
     '--exclude=./proc/*', '--exclude=./sys/*', '--exclude=./dev/*', '--exclude=./.cpda-recipe',
     '-cf', '-', '.',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const importer = spawn(DOCKER_CLI, ['import', '-', image], {
+  const importer = spawn(DOCKER_CLI, ['import', ...(platform ? ['--platform', platform] : []), '-', image], {
     stdio: [tar.stdout, 'ignore', 'pipe'],
     env: { PATH: process.env.PATH, DOCKER_HOST: engine.host, DOCKER_CONFIG: engine.configDir },
   });
