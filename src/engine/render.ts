@@ -4,7 +4,6 @@
 // templates/common/, and each feature's own in src/features/<feature>/templates/.
 
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import ejs from 'ejs';
 import { SKELETON_LAYER } from '../features/registry.js';
@@ -20,7 +19,7 @@ import type { ProjectOptions } from '../options/values.js';
 
 /**
  * The package root. In the repository, templates/common/ and src/features/<feature>/templates/
- * (and slots/) hold the templates; the package ships none of them: dist/templates.cjs holds
+ * (and slots/) hold the templates; the package ships none of them: dist/templates.json holds
  * every one as the build compiled it (scripts/precompile-templates.ts), keyed by the same path
  * from this root, so one lookup serves both.
  */
@@ -139,8 +138,8 @@ function renderTemplate(file: string, scope: object): string {
   let template: string | undefined;
   try {
     const key = packageKey(file);
-    const compiled = key === undefined ? undefined : precompiledTemplates()[key];
-    if (compiled) return runCompiled(compiled, scope);
+    const rendered = key === undefined ? undefined : renderPrecompiled(key, scope);
+    if (rendered !== undefined) return rendered;
     template = readFileSync(file, 'utf8');
     if (!template.includes('<%') && !template.includes('%>')) return template;
     return ejs.render(template, scope, { filename: file, ...RENDER_OPTIONS });
@@ -163,18 +162,53 @@ const RENDER_OPTIONS = { strict: false, compileDebug: false } as const;
 /** A template as ejs compiles it: the function its Template builds from `source`. */
 type CompiledTemplate = (locals: object, escapeFn: (text: unknown) => string, include: (name: string) => never, rethrow: undefined) => string;
 
-let compiledByKey: Readonly<Record<string, CompiledTemplate>> | undefined;
+/**
+ * What the build wrote to dist/templates.json (scripts/precompile-templates.ts), keyed by each
+ * template's '/'-separated path from the package root: the code ejs compiles a template to
+ * (its Template.source), or, for a template without an ejs tag (two in five), its text, which
+ * it renders to.
+ */
+interface PrecompiledTemplates {
+  code: Record<string, string>;
+  text: Record<string, string>;
+}
+
+let precompiled: { code: Map<string, string>; text: Map<string, string>; keys: string[] } | undefined;
 
 /**
- * The templates the build compiled, by their '/'-separated path from the package root; none
- * when running from source. Loaded on the first render, so --help or --version never reads them.
+ * The templates the build compiled; none when running from source. A JSON file, read on the
+ * first render, so --help or --version never reads it: as data it costs a scaffold a third of
+ * what parsing it as a module of 270 functions did, most of which a run never calls.
  */
-function precompiledTemplates(): Readonly<Record<string, CompiledTemplate>> {
-  compiledByKey ??=
-    PRECOMPILED_FILE === undefined
-      ? {}
-      : Object.assign(Object.create(null) as object, createRequire(import.meta.url)(PRECOMPILED_FILE) as Record<string, CompiledTemplate>);
-  return compiledByKey;
+function precompiledTemplates(): NonNullable<typeof precompiled> {
+  if (precompiled === undefined) {
+    const file: PrecompiledTemplates =
+      PRECOMPILED_FILE === undefined ? { code: {}, text: {} } : (JSON.parse(readFileSync(new URL(PRECOMPILED_FILE, import.meta.url), 'utf8')) as PrecompiledTemplates);
+    precompiled = { code: new Map(Object.entries(file.code)), text: new Map(Object.entries(file.text)), keys: [...Object.keys(file.code), ...Object.keys(file.text)] };
+  }
+  return precompiled;
+}
+
+const compiledByKey = new Map<string, CompiledTemplate>();
+
+/**
+ * A template as the build compiled it, rendered: its text as it is, or its code made into a
+ * function on its first render, as ejs's Template.compile makes one from the code it generates
+ * (`new Function('locals, escapeFn, include, rethrow', code)`), so a run compiles only the
+ * templates it renders. Undefined for a template the build did not compile.
+ */
+function renderPrecompiled(key: string, scope: object): string | undefined {
+  const { code, text } = precompiledTemplates();
+  const plain = text.get(key);
+  if (plain !== undefined) return plain;
+  let compiled = compiledByKey.get(key);
+  if (compiled === undefined) {
+    const source = code.get(key);
+    if (source === undefined) return undefined;
+    compiled = new Function('locals, escapeFn, include, rethrow', source) as CompiledTemplate;
+    compiledByKey.set(key, compiled);
+  }
+  return runCompiled(compiled, scope);
 }
 
 /**
@@ -221,7 +255,7 @@ function slotFiles(dir: string): string[] {
 function compiledUnder(dir: string): string[] {
   const prefix = packageKey(dir);
   if (prefix === undefined) return [];
-  return Object.keys(precompiledTemplates())
+  return precompiledTemplates().keys
     .filter((key) => key.startsWith(`${prefix}/`))
     .map((key) => key.slice(prefix.length + 1));
 }

@@ -35,10 +35,10 @@ describe('the published package', () => {
     expect(files).toContain(pkg.main);
   });
 
-  it('ships the templates compiled into dist/templates.cjs and the stored locks, not the .ejs files', () => {
+  it('ships the templates compiled into dist/templates.json and the stored locks, not the .ejs files', () => {
     assertBuilt();
     const files = packedFiles();
-    expect(files).toContain('dist/templates.cjs');
+    expect(files).toContain('dist/templates.json');
     expect(files.filter((f) => f.endsWith('.ejs'))).toEqual([]);
     expect(files.some((f) => f.startsWith('templates/locks/'))).toBe(true);
   });
