@@ -43,6 +43,12 @@ export interface RunningEngine extends EngineInfo {
 export const DOCKER_CLI = path.join(ENGINE_BIN, 'docker');
 const DOCKERD = path.join(ENGINE_BIN, 'dockerd');
 const SLOTS_DIR = path.join(CACHE, 'engines');
+/**
+ * The build cache an engine keeps when it stops (the most recently used first): enough for the
+ * next run's rebuilds to be warm. Without a bound a day of runs grew one slot to 28 GB and
+ * filled this machine's disk, failing a CI run with ENOSPC.
+ */
+export const BUILD_CACHE_KEPT = '6gb';
 const MAX_SLOTS = 16;
 
 /** Why engines cannot start here, or null. */
@@ -105,7 +111,7 @@ export async function startEngine(): Promise<RunningEngine> {
       killNow,
       stop: async () => {
         await cleanUp(info).catch(() => {});
-        await run(DOCKER_CLI, ['builder', 'prune', '-f', '--filter', 'until=168h'], { env: { DOCKER_HOST: host }, timeoutMs: 60_000 });
+        await run(DOCKER_CLI, ['builder', 'prune', '-f', '--filter', 'until=168h', '--keep-storage', BUILD_CACHE_KEPT], { env: { DOCKER_HOST: host }, timeoutMs: 60_000 });
         await stopProcess(dockerd, 30_000);
         await stopProcess(slirp, 5_000);
         await stopProcess(holder, 5_000);

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CACHE, ENGINE_BIN, ENGINE_PLUGINS } from './cache.js';
 import { docker } from './docker.js';
-import { DOCKER_CLI, privateNetwork, stopProcess, tailOf, takeLock, waitFor, type EngineInfo } from './engine.js';
+import { BUILD_CACHE_KEPT, DOCKER_CLI, privateNetwork, stopProcess, tailOf, takeLock, waitFor, type EngineInfo } from './engine.js';
 import { run, type RunOptions, type RunResult } from './run.js';
 
 /** The unprivileged user scripts/setup-test-env.sh creates, with 65536 subordinate IDs. */
@@ -106,7 +106,7 @@ export async function startRootlessEngine(): Promise<RootlessEngine> {
       },
       stop: async () => {
         await cleanUp(info).catch(() => {});
-        await run(DOCKER_CLI, ['builder', 'prune', '-f', '--filter', 'until=168h'], { env: { DOCKER_HOST: host }, timeoutMs: 60_000 });
+        await run(DOCKER_CLI, ['builder', 'prune', '-f', '--filter', 'until=168h', '--keep-storage', BUILD_CACHE_KEPT], { env: { DOCKER_HOST: host }, timeoutMs: 60_000 });
         // rootlesskit hands the signal on to dockerd, which stops its containers and exits.
         await stopProcess(daemon, 30_000);
         await stopProcess(slirp, 5_000);
