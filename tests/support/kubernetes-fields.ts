@@ -20,6 +20,8 @@ const OPTIONS: ts.CompilerOptions = {
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.Bundler,
   types: [],
+  // The language's own lib, not the DOM's (the default's half, which no object type here needs).
+  lib: ['lib.es2022.d.ts'],
   skipLibCheck: true,
 };
 
