@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { pairsUnderTest } from '../support/combinations.js';
 import { generateInto } from '../support/generate.js';
 import { kubectlKustomize, kustomizeUnavailable, parseObjects, type K8sObject } from '../support/kubernetes-check.js';
 import { mutate } from '../support/mutate.js';
@@ -28,13 +29,22 @@ const noKustomize = kustomizeUnavailable();
 
 // Every option that can change the count: the framework (workers, threads), migrations (a
 // Job, a Compose service); Redis for good measure. PostgreSQL is on: without it, no pool.
-const COMBOS = (['fastapi', 'flask'] as const).flatMap((framework) =>
-  [true, false].flatMap((migrations) => [true, false].map((redis) => ({ framework, migrations, redis }))),
+// Every combination in a full run, a covering array of their pairs in test:fast.
+const COMBOS = pairsUnderTest(
+  (['fastapi', 'flask'] as const).flatMap((framework) => [true, false].flatMap((migrations) => [true, false].map((redis) => ({ framework, migrations, redis })))),
+  ['framework', 'migrations', 'redis'],
 );
 const idOf = (c: (typeof COMBOS)[number]) => `${c.framework}-${c.migrations ? 'migrations' : 'nomigrations'}-${c.redis ? 'redis' : 'noredis'}`;
 
 function project(combo: (typeof COMBOS)[number]): string {
   return generateInto({ ...combo, postgres: true, deploy: ['kubernetes'], name: idOf(combo) });
+}
+
+/** One project per combination for the tests that only read it (a planted fault gets its own, from project()). */
+const readOnly = new Map<string, string>();
+function sharedProject(combo: (typeof COMBOS)[number]): string {
+  if (!readOnly.has(idOf(combo))) readOnly.set(idOf(combo), project(combo));
+  return readOnly.get(idOf(combo))!;
 }
 
 /** A default of settings.py: `name: int = 2` (Flask) or `name: int = Field(default=2, ...)` (FastAPI). */
@@ -100,7 +110,7 @@ function overBudget(all: Count[]): string[] {
 describe.skipIf(noKustomize !== null)('PostgreSQL connections add up', () => {
   for (const combo of COMBOS) {
     it(`${idOf(combo)}: the most connections the project opens fit within max_connections ${MAX_CONNECTIONS} - ${SUPERUSER_RESERVED}`, async () => {
-      const all = await counts(project(combo));
+      const all = await counts(sharedProject(combo));
       console.info(`${idOf(combo)}: ${all.map((c) => `${c.where} ${c.sum} = ${c.connections}`).join('; ')}`);
       expect(overBudget(all)).toEqual([]);
     });
@@ -108,7 +118,7 @@ describe.skipIf(noKustomize !== null)('PostgreSQL connections add up', () => {
 
   it('a request waits at most 2 s for a pooled connection, and gunicorn threads never wait for one', () => {
     for (const combo of COMBOS) {
-      const dir = project(combo);
+      const dir = sharedProject(combo);
       expect(settingDefault(dir, 'database_pool_timeout'), idOf(combo)).toBeLessThanOrEqual(POOL_WAIT_MAX_SECONDS);
       if (combo.framework === 'flask') {
         const threads = Number(/GUNICORN_THREADS", "(\d+)"/.exec(readFileSync(path.join(dir, 'gunicorn.conf.py'), 'utf8'))?.[1]);

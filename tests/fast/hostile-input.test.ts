@@ -20,7 +20,7 @@ import {
   IS_ROOT,
   listFiles,
   markdownBlockProblem,
-  pythonStringConstants,
+  pythonCompiledConstants,
   pythonSyntaxErrors,
   runCommand,
   runMain,
@@ -86,6 +86,8 @@ describe('hostile names are refused with exit 2 and one line saying what is allo
   const accepted = ['class', 'import', 'async', 'lambda', 'none', 'true', 'false', 'null', 'yes', 'on', 'nan', 'app', 'tests', 'a', 'x'.repeat(64), 'a1_b2-c3'];
   it.each(accepted)('%j is a valid name: the project builds and its Python compiles', async (name) => {
     const cwd = tempDir();
+    // Both frameworks' Python, compiled in one run of Python.
+    const py: { path: string; contents: string }[] = [];
     for (const framework of ['fastapi', 'flask']) {
       const dir = `${framework}`;
       mkdirSync(path.join(cwd, dir));
@@ -93,14 +95,16 @@ describe('hostile names are refused with exit 2 and one line saying what is allo
       expect(run.code, run.stderr).toBe(0);
       const project = path.join(cwd, dir, name);
       const files = listFiles(project);
-      const py = files.filter((f) => f.endsWith('.py')).map((f) => ({ path: f, contents: readFileSync(path.join(project, f), 'utf8') }));
-      expect(pythonSyntaxErrors(py)).toEqual([]);
+      py.push(...files.filter((f) => f.endsWith('.py')).map((f) => ({ path: `${framework}/${f}`, contents: readFileSync(path.join(project, f), 'utf8') })));
       const compose = parseDocument(readFileSync(path.join(project, 'compose.yaml'), 'utf8'));
       expect(compose.errors).toEqual([]);
       // A name YAML would read as a boolean or null (true, null; yes/on in YAML 1.1) must be quoted.
       expect(compose.get('name')).toBe(name);
       expect(parseDocument(readFileSync(path.join(project, 'compose.yaml'), 'utf8'), { version: '1.1' }).get('name')).toBe(name);
     }
+    expect(py.filter((f) => f.path.startsWith('flask/')).length).toBeGreaterThan(0);
+    expect(py.filter((f) => f.path.startsWith('fastapi/')).length).toBeGreaterThan(0);
+    expect(pythonSyntaxErrors(py)).toEqual([]);
   });
 });
 
@@ -144,8 +148,8 @@ describe.each(['fastapi', 'flask'])('hostile descriptions (%s)', (framework) => 
 
     // Python: compiles, and wherever the description appears it is one exact string constant.
     const py = files.filter((f) => f.endsWith('.py')).map((f) => ({ path: f, contents: read(f) }));
-    expect(pythonSyntaxErrors(py)).toEqual([]);
-    const constants = pythonStringConstants(py);
+    const { errors, constants } = pythonCompiledConstants(py);
+    expect(errors).toEqual([]);
     for (const [file, values] of Object.entries(constants))
       for (const value of values.filter((v) => v.includes(MARK))) expect(value, file).toBe(description);
     if (framework === 'fastapi') expect(constants['app/main.py']).toContain(description);

@@ -1,23 +1,29 @@
-// Messages and help of every command (issue 21, items 5 and 6), from the built CLI: answers-file
+// Messages and help of every command (issue 21, items 5 and 6), from the CLI's main() run
+// in-process (the built bin's exit codes and streams are tests/fast/cli.test.ts's): answers-file
 // errors state the rule as flag errors do, no message echoes a long value whole, every
 // `--help --json` is JSON, every help text fits 80 columns and lists every exit code, `update`
 // takes the flags the other commands take, and `--answers FILE newdir` reproduces a project.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../../src/options/answers-file.js';
-import { assertBuilt, listFiles, removeTempDirs, runBin, tempDir } from '../support/cli-run.js';
+import { listFiles, removeTempDirs, runMain, tempDir } from '../support/cli-run.js';
 
 afterAll(removeTempDirs);
-beforeAll(assertBuilt);
+
+/** The CLI run in-process on `argv`: its exit status and what it wrote to stdout and stderr. */
+async function cli(argv: string[], opts: { cwd: string }): Promise<{ status: number; stdout: string; stderr: string }> {
+  const run = await runMain(argv, opts);
+  return { status: run.code, stdout: run.stdout, stderr: run.stderr };
+}
 
 /** Every command and sub-command that has a help text. */
 const HELPS: string[][] = [[], ['add'], ['add', 'docker'], ['add', 'kubernetes'], ['update']];
 
 describe('help', () => {
-  it.each(HELPS)('%j --help fits 80 columns and lists every exit code', (...command) => {
-    const run = runBin([...command, '--help'], { cwd: tempDir() });
+  it.each(HELPS)('%j --help fits 80 columns and lists every exit code', async (...command) => {
+    const run = await cli([...command, '--help'], { cwd: tempDir() });
     expect(run.status, run.stderr).toBe(0);
     const wide = run.stdout.split('\n').filter((line) => line.length > 80);
     expect(wide).toEqual([]);
@@ -25,9 +31,9 @@ describe('help', () => {
     for (const code of ['0', '1', '2', '130', '143']) expect(exitCodes, `exit code ${code}`).toMatch(new RegExp(`\\b${code}\\b`));
   });
 
-  it.each(HELPS)('%j --help --json is one JSON document on stdout, with the exit codes', (...command) => {
+  it.each(HELPS)('%j --help --json is one JSON document on stdout, with the exit codes', async (...command) => {
     for (const argv of [[...command, '--help', '--json'], [...command, '--json', '--help']]) {
-      const run = runBin(argv, { cwd: tempDir() });
+      const run = await cli(argv, { cwd: tempDir() });
       expect(run.status, run.stderr).toBe(0);
       const doc = JSON.parse(run.stdout);
       expect(doc).toMatchObject({ schemaVersion: 1, ok: true });
@@ -37,42 +43,42 @@ describe('help', () => {
     }
   });
 
-  it('an add command that does not exist is refused in JSON with --json', () => {
-    const run = runBin(['add', 'helm', '--help', '--json'], { cwd: tempDir() });
+  it('an add command that does not exist is refused in JSON with --json', async () => {
+    const run = await cli(['add', 'helm', '--help', '--json'], { cwd: tempDir() });
     expect(run.status).toBe(2);
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: 'usage', exitCode: 2 } });
   });
 });
 
 describe('update takes the flags the other commands take, with the same words', () => {
-  it('--version and -v print the version (as JSON with --json)', () => {
-    const version = runBin(['--version'], { cwd: tempDir() }).stdout;
-    expect(runBin(['update', '--version'], { cwd: tempDir() }).stdout).toBe(version);
-    expect(runBin(['update', '-v'], { cwd: tempDir() }).stdout).toBe(version);
-    expect(JSON.parse(runBin(['update', '--version', '--json'], { cwd: tempDir() }).stdout)).toMatchObject({ ok: true, version: version.trim() });
+  it('--version and -v print the version (as JSON with --json)', async () => {
+    const version = (await cli(['--version'], { cwd: tempDir() })).stdout;
+    expect((await cli(['update', '--version'], { cwd: tempDir() })).stdout).toBe(version);
+    expect((await cli(['update', '-v'], { cwd: tempDir() })).stdout).toBe(version);
+    expect(JSON.parse((await cli(['update', '--version', '--json'], { cwd: tempDir() })).stdout)).toMatchObject({ ok: true, version: version.trim() });
   });
 
-  it('an unknown flag gets the driver\'s message, not Node\'s', () => {
-    const create = runBin(['--frobnicate'], { cwd: tempDir() });
-    const update = runBin(['update', '--frobnicate'], { cwd: tempDir() });
+  it('an unknown flag gets the driver\'s message, not Node\'s', async () => {
+    const create = await cli(['--frobnicate'], { cwd: tempDir() });
+    const update = await cli(['update', '--frobnicate'], { cwd: tempDir() });
     expect(update.status).toBe(2);
     expect(create.stderr).toBe('error: unknown flag --frobnicate; see --help\n');
     expect(update.stderr).toBe('error: unknown flag --frobnicate; see update --help\n');
-    expect(runBin(['update', '--alow-dirty'], { cwd: tempDir() }).stderr).toBe('error: unknown flag --alow-dirty (did you mean --allow-dirty?); see update --help\n');
+    expect((await cli(['update', '--alow-dirty'], { cwd: tempDir() })).stderr).toBe('error: unknown flag --alow-dirty (did you mean --allow-dirty?); see update --help\n');
   });
 
-  it('--no-interactive never asks: without --yes it is exit 2 naming --yes; --interactive is accepted', () => {
+  it('--no-interactive never asks: without --yes it is exit 2 naming --yes; --interactive is accepted', async () => {
     const cwd = tempDir();
-    expect(runBin(['shop', '--yes'], { cwd }).status).toBe(0);
+    expect((await cli(['shop', '--yes'], { cwd })).status).toBe(0);
     const dir = path.join(cwd, 'shop');
     const answers = JSON.parse(readFileSync(path.join(dir, ANSWERS_FILE), 'utf8'));
     answers.answers.redis = false;
     writeFileSync(path.join(dir, ANSWERS_FILE), JSON.stringify(answers, null, 2));
-    const run = runBin(['update', '--no-interactive'], { cwd: dir });
+    const run = await cli(['update', '--no-interactive'], { cwd: dir });
     expect(run.status).toBe(2);
     expect(run.stderr).toBe('error: prompts are off (--no-interactive); pass --yes to apply the update (or --dry-run to see the plan first)\n');
-    expect(runBin(['update', '--interactive', '--dry-run'], { cwd: dir }).status).toBe(0);
-    expect(runBin(['update', '--no-interactive', '--yes'], { cwd: dir }).status).toBe(0);
+    expect((await cli(['update', '--interactive', '--dry-run'], { cwd: dir })).status).toBe(0);
+    expect((await cli(['update', '--no-interactive', '--yes'], { cwd: dir })).status).toBe(0);
   });
 });
 
@@ -87,10 +93,10 @@ describe('answers-file errors state the rule, as flag errors do', () => {
     ['a list for the name', { name: ['shop'] }, '"name" must be a JSON string, the project name (got a list)'],
     ['an invalid name', { name: 'My Shop' }, '"name": the project name "My Shop" is not allowed: use lower-case letters'],
   ];
-  it.each(cases)('%s', (_label, answers, message) => {
+  it.each(cases)('%s', async (_label, answers, message) => {
     const cwd = tempDir();
     writeFileSync(path.join(cwd, 'answers.json'), JSON.stringify({ answers }));
-    const run = runBin(['--answers', 'answers.json', 'app', '--yes'], { cwd });
+    const run = await cli(['--answers', 'answers.json', 'app', '--yes'], { cwd });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`error: --answers answers.json: ${message}`);
   });
@@ -120,8 +126,8 @@ describe('no message echoes a long value whole', () => {
     [['add', LONG]],
     [['update', `--${LONG}`]],
     [['update', 'a', LONG]],
-  ])('%#: a 5,000-character value on the command line', (argv) => {
-    const run = runBin(argv, { cwd: tempDir() });
+  ])('%#: a 5,000-character value on the command line', async (argv) => {
+    const run = await cli(argv, { cwd: tempDir() });
     expect(run.status).toBe(2);
     one(run.stderr);
   });
@@ -133,20 +139,20 @@ describe('no message echoes a long value whole', () => {
     [{ [LONG]: 'x' }],
     [{ postgres: LONG }],
     [{ python: null, description: LONG }],
-  ])('%#: a 5,000-character value in an answers file', (answers) => {
+  ])('%#: a 5,000-character value in an answers file', async (answers) => {
     const cwd = tempDir();
     writeFileSync(path.join(cwd, 'answers.json'), JSON.stringify({ answers }));
-    const run = runBin(['--answers', 'answers.json', 'app', '--yes'], { cwd });
+    const run = await cli(['--answers', 'answers.json', 'app', '--yes'], { cwd });
     expect(run.status).toBe(2);
     one(run.stderr);
   });
 });
 
 describe('--answers FILE newdir reproduces the project', () => {
-  it('byte for byte, in a folder of another name: the recorded name is kept, and the output says how to rename', () => {
+  it('byte for byte, in a folder of another name: the recorded name is kept, and the output says how to rename', async () => {
     const cwd = tempDir();
-    expect(runBin(['orders', '--yes', '--framework', 'flask', '--no-redis', '--deploy', 'kubernetes', '--package-manager', 'pip'], { cwd }).status).toBe(0);
-    const copy = runBin(['--answers', path.join('orders', ANSWERS_FILE), 'elsewhere/copy'], { cwd });
+    expect((await cli(['orders', '--yes', '--framework', 'flask', '--no-redis', '--deploy', 'kubernetes', '--package-manager', 'pip'], { cwd })).status).toBe(0);
+    const copy = await cli(['--answers', path.join('orders', ANSWERS_FILE), 'elsewhere/copy'], { cwd });
     expect(copy.status, copy.stderr).toBe(0);
     expect(copy.stderr).toContain('warning: the project keeps its recorded name "orders", in the folder copy, so it is the same project byte for byte; pass --name copy to name it after the folder');
     const original = path.join(cwd, 'orders');
@@ -162,10 +168,10 @@ describe('--answers FILE newdir reproduces the project', () => {
     expect(readFileSync(path.join(reproduced, secret), 'utf8')).not.toBe(readFileSync(path.join(original, secret), 'utf8'));
   });
 
-  it('with --name, the project takes the new name', () => {
+  it('with --name, the project takes the new name', async () => {
     const cwd = tempDir();
-    expect(runBin(['orders', '--yes'], { cwd }).status).toBe(0);
-    const run = runBin(['--answers', path.join('orders', ANSWERS_FILE), 'copy', '--name', 'copy', '--json', '--dry-run'], { cwd });
+    expect((await cli(['orders', '--yes'], { cwd })).status).toBe(0);
+    const run = await cli(['--answers', path.join('orders', ANSWERS_FILE), 'copy', '--name', 'copy', '--json', '--dry-run'], { cwd });
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).options.name).toBe('copy');
     expect(JSON.parse(run.stdout).warnings).toEqual([]);

@@ -30,7 +30,9 @@ describe('an interrupted test run', () => {
         stdio: 'ignore',
       });
       const closed = new Promise((resolve) => child.once('close', resolve));
-      for (let i = 0; i < 300 && !existsSync(report); i++) await sleep(100);
+      // Until the file holds the path: it exists as soon as writeFileSync opens it, before the write.
+      const written = () => existsSync(report) && readFileSync(report, 'utf8') !== '';
+      for (let i = 0; i < 300 && !written(); i++) await sleep(100);
       const fileTmp = readFileSync(report, 'utf8');
       expect(path.basename(fileTmp)).toMatch(/^cpda-vitest-/);
       expect(existsSync(fileTmp)).toBe(true);

@@ -1,7 +1,9 @@
 // `update` trusts nothing it finds in the user's repository (issue 21, items 1 and 2): the two
 // record files are untrusted input, and a file is deleted only when its path is one some
 // released version generates, the record names it, and its content still equals the record's.
-// Every case runs the built CLI on a project it generated, with a record made hostile.
+// Every case runs the CLI's main() in-process on a project it generated, with a record made
+// hostile; the cases where the process itself is the check (a FIFO that must not hang it, the
+// memory a huge record takes, the question on a terminal) run the built bin.
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -13,7 +15,7 @@ import { ANSWERS_FILE } from '../../src/options/answers-file.js';
 import { inVcsFolder, VCS_FOLDERS } from '../../src/update/released-paths.js';
 import { renderProject } from '../../src/engine/render.js';
 import { planUpdate } from '../../src/update/plan.js';
-import { assertBuilt, hasPython, removeTempDirs, runBin, runOnPty, tempDir, treeSnapshot } from '../support/cli-run.js';
+import { assertBuilt, hasPython, removeTempDirs, runBin, runMain, runOnPty, tempDir, treeSnapshot } from '../support/cli-run.js';
 
 afterAll(removeTempDirs);
 beforeAll(assertBuilt);
@@ -21,14 +23,15 @@ beforeAll(assertBuilt);
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 const GIT_HEAD = 'ref: refs/heads/main\n';
 
-/** A FastAPI project generated once by the built CLI; every test gets its own copy. */
+/** A FastAPI project generated once; every test gets its own copy. */
 let generated: string | undefined;
+beforeAll(async () => {
+  generated = path.join(tempDir('cpda-untrusted-original-'), 'shop');
+  const run = await runMain(['shop', '--yes'], { cwd: path.dirname(generated) });
+  if (run.code !== 0) throw new Error(run.stderr);
+});
 function project(): string {
-  if (!generated) {
-    generated = path.join(tempDir('cpda-untrusted-original-'), 'shop');
-    const run = runBin(['shop', '--yes'], { cwd: path.dirname(generated) });
-    if (run.status !== 0) throw new Error(run.stderr);
-  }
+  if (!generated) throw new Error('the project is generated in beforeAll');
   const dir = path.join(tempDir('cpda-untrusted-'), 'shop');
   cpSync(generated, dir, { recursive: true });
   return dir;
@@ -53,19 +56,23 @@ function recordAlso(dir: string, files: Record<string, string>): void {
   writeJson(path.join(dir, BASE_FILE), base);
 }
 
-const update = (dir: string, ...args: string[]) => runBin(['update', ...args], { cwd: dir });
+/** `update` run in-process, its result in runBin's shape (status, stdout, stderr). */
+async function update(dir: string, ...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const run = await runMain(['update', ...args], { cwd: dir });
+  return { status: run.code, stdout: run.stdout, stderr: run.stderr };
+}
 
 describe('update deletes only files some released version generated, that the record names, unchanged', () => {
-  it('a record naming .git/HEAD (and a file in every other VCS folder) deletes none of them, and says it left them alone', () => {
+  it('a record naming .git/HEAD (and a file in every other VCS folder) deletes none of them, and says it left them alone', async () => {
     const dir = project();
     const vcsFiles = Object.fromEntries(VCS_FOLDERS.map((vcs) => [`${vcs}/HEAD`, GIT_HEAD]));
     recordAlso(dir, { ...vcsFiles, 'app/.git/config': '[core]\n' });
     const before = treeSnapshot(dir);
 
-    const dry = update(dir, '--dry-run');
+    const dry = await update(dir, '--dry-run');
     expect(dry.status, dry.stderr).toBe(0);
     expect(dry.stderr).not.toMatch(/^ {2}delete/m);
-    const run = update(dir, '--yes', '--json');
+    const run = await update(dir, '--yes', '--json');
     expect(run.status, run.stderr).toBe(0);
     const doc = JSON.parse(run.stdout);
     expect(doc.files.filter((f: { action: string }) => f.action === 'delete')).toEqual([]);
@@ -79,10 +86,10 @@ describe('update deletes only files some released version generated, that the re
     expect(Object.keys(after).filter((f) => after[f] !== before[f]).sort()).toEqual([ANSWERS_FILE, BASE_FILE].sort());
   });
 
-  it('a recorded, unchanged file at a path no version generates (NOTES.md) is kept, not deleted', () => {
+  it('a recorded, unchanged file at a path no version generates (NOTES.md) is kept, not deleted', async () => {
     const dir = project();
     recordAlso(dir, { 'NOTES.md': 'our notes\n', 'docs/secret.txt': 'keep me\n' });
-    const run = update(dir, '--yes');
+    const run = await update(dir, '--yes');
     expect(run.status, run.stderr).toBe(0);
     expect(readFileSync(path.join(dir, 'NOTES.md'), 'utf8')).toBe('our notes\n');
     expect(readFileSync(path.join(dir, 'docs/secret.txt'), 'utf8')).toBe('keep me\n');
@@ -93,7 +100,7 @@ describe('update deletes only files some released version generated, that the re
     const dir = project();
     // gunicorn.conf.py: generated for Flask; a FastAPI project's record names it as an older version's file.
     recordAlso(dir, { 'gunicorn.conf.py': '# old\n' });
-    const dry = update(dir, '--dry-run');
+    const dry = await update(dir, '--dry-run');
     expect(dry.status, dry.stderr).toBe(0);
     expect(dry.stderr).toMatch(/^ {2}delete +gunicorn\.conf\.py +no longer generated, and you had not changed it$/m);
     expect(existsSync(path.join(dir, 'gunicorn.conf.py'))).toBe(true);
@@ -106,25 +113,25 @@ describe('update deletes only files some released version generated, that the re
       expect(existsSync(path.join(dir, 'gunicorn.conf.py'))).toBe(true);
     }
 
-    const run = update(dir, '--yes');
+    const run = await update(dir, '--yes');
     expect(run.status, run.stderr).toBe(0);
     expect(existsSync(path.join(dir, 'gunicorn.conf.py'))).toBe(false);
   });
 
-  it('the same path, changed since it was recorded, is kept', () => {
+  it('the same path, changed since it was recorded, is kept', async () => {
     const dir = project();
     recordAlso(dir, { 'gunicorn.conf.py': '# old\n' });
     writeFileSync(path.join(dir, 'gunicorn.conf.py'), '# old\n# ours now\n');
-    const run = update(dir, '--yes', '--json');
+    const run = await update(dir, '--yes', '--json');
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).files.find((f: { path: string }) => f.path === 'gunicorn.conf.py')).toMatchObject({ action: 'keep', reason: 'kept-removed' });
     expect(readFileSync(path.join(dir, 'gunicorn.conf.py'), 'utf8')).toBe('# old\n# ours now\n');
   });
 
-  it('the same path, not in the record (a file of the user\'s), is not even looked at', () => {
+  it('the same path, not in the record (a file of the user\'s), is not even looked at', async () => {
     const dir = project();
     writeFileSync(path.join(dir, 'gunicorn.conf.py'), '# old\n');
-    const run = update(dir, '--yes', '--json');
+    const run = await update(dir, '--yes', '--json');
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).files.map((f: { path: string }) => f.path)).not.toContain('gunicorn.conf.py');
     expect(readFileSync(path.join(dir, 'gunicorn.conf.py'), 'utf8')).toBe('# old\n');
@@ -151,7 +158,7 @@ describe('the record files are untrusted input', () => {
   it.each([
     ['the base record', BASE_FILE],
     ['the answers file', ANSWERS_FILE],
-  ])('%s as a symbolic link to a file outside the project is refused, left alone, and its text never printed', (_label, file) => {
+  ])('%s as a symbolic link to a file outside the project is refused, left alone, and its text never printed', async (_label, file) => {
     const dir = project();
     const outside = path.join(path.dirname(dir), 'outside.json');
     writeFileSync(outside, `${SECRET}\n`);
@@ -161,7 +168,7 @@ describe('the record files are untrusted input', () => {
     symlinkSync(outside, path.join(dir, file));
     const before = treeSnapshot(path.dirname(dir));
     for (const args of [['--dry-run'], ['--yes'], ['--yes', '--json']]) {
-      const run = update(dir, ...args);
+      const run = await update(dir, ...args);
       expect(run.status, run.stderr).toBe(1);
       expect(run.stderr).toMatch(new RegExp(`^error: ${file.replace(/\./g, '\\.')}( in the current directory)? is a symbolic link`, 'm'));
       expect(run.stderr + run.stdout).not.toContain(SECRET);
@@ -215,13 +222,13 @@ describe('the record files are untrusted input', () => {
     expect(treeSnapshot(dir)).toEqual(before);
   });
 
-  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])('a "files" entry named %s is just a path: no crash', (name) => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])('a "files" entry named %s is just a path: no crash', async (name) => {
     const dir = project();
     recordAlso(dir, { [name]: 'x\n' });
     // JSON.stringify drops nothing: __proto__ is an own key of the parsed record.
     expect(Object.keys(JSON.parse(readFileSync(path.join(dir, ANSWERS_FILE), 'utf8')).files)).toContain(name);
     for (const args of [['--dry-run'], ['--yes', '--json']]) {
-      const run = update(dir, ...args);
+      const run = await update(dir, ...args);
       expect(run.status, run.stderr).toBe(0);
       expect(run.stderr).not.toMatch(/unexpected error|TypeError/);
     }
@@ -239,7 +246,7 @@ describe('the record files are untrusted input', () => {
     ['a path out of the project', { '../outside': sha('x') }, /"files" names "\.\.\/outside", which is not a relative path inside the project/],
     ['an absolute path', { '/etc/passwd': sha('x') }, /"files" names "\/etc\/passwd", which is not a relative path/],
   ];
-  it.each(damagedFiles)('a damaged "files" (%s) is an error saying what is wrong (exit 2); nothing is deleted or re-created', (_label, files, message) => {
+  it.each(damagedFiles)('a damaged "files" (%s) is an error saying what is wrong (exit 2); nothing is deleted or re-created', async (_label, files, message) => {
     const dir = project();
     rmSync(path.join(dir, 'app/health.py')); // a file the user deleted: must not come back
     const answers = answersOf(dir);
@@ -247,13 +254,13 @@ describe('the record files are untrusted input', () => {
     writeJson(path.join(dir, ANSWERS_FILE), answers);
     const before = treeSnapshot(dir);
     for (const args of [['--dry-run'], ['--yes'], ['--yes', '--json']]) {
-      const run = update(dir, ...args);
+      const run = await update(dir, ...args);
       expect(run.status, run.stderr).toBe(2);
       expect(run.stderr).toMatch(message);
       expect(run.stderr).toContain('nothing was changed');
       expect(treeSnapshot(dir)).toEqual(before);
     }
-    expect(JSON.parse(update(dir, '--yes', '--json').stdout).error).toMatchObject({ code: 'invalid-value', exitCode: 2 });
+    expect(JSON.parse((await update(dir, '--yes', '--json')).stdout).error).toMatchObject({ code: 'invalid-value', exitCode: 2 });
   });
 
   const damagedBase: [string, string, RegExp][] = [
@@ -262,41 +269,41 @@ describe('the record files are untrusted input', () => {
     ['"files" a list', '{"files": []}', /has no "files" object \(got a list\)/],
     ['an entry that is not lines', '{"files": {"Dockerfile": "FROM x"}}', /gives "Dockerfile" the string "FROM x", not a list of lines/],
   ];
-  it.each(damagedBase)('a damaged base record (%s) is an error saying what is wrong (exit 2), echoing none of it', (_label, text, message) => {
+  it.each(damagedBase)('a damaged base record (%s) is an error saying what is wrong (exit 2), echoing none of it', async (_label, text, message) => {
     const dir = project();
     writeFileSync(path.join(dir, BASE_FILE), text);
     const before = treeSnapshot(dir);
-    const run = update(dir, '--yes');
+    const run = await update(dir, '--yes');
     expect(run.status, run.stderr).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toContain(SECRET);
     expect(treeSnapshot(dir)).toEqual(before);
   });
 
-  it('an answers file that is not JSON is refused without echoing its text', () => {
+  it('an answers file that is not JSON is refused without echoing its text', async () => {
     const dir = project();
     writeFileSync(path.join(dir, ANSWERS_FILE), `root:x:0:0:${SECRET}:/root:/bin/bash\n`);
-    const run = update(dir, '--yes');
+    const run = await update(dir, '--yes');
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^error: \.create-python-docker-app\.json: not valid JSON/);
     expect(run.stderr).not.toContain(SECRET);
     expect(run.stderr).not.toContain('root:x');
   });
 
-  it('a generated file grown past 4 MiB is kept as it is, unread', () => {
+  it('a generated file grown past 4 MiB is kept as it is, unread', async () => {
     const dir = project();
     const big = `# ${'y'.repeat(5 * 1024 * 1024)}\n`;
     writeFileSync(path.join(dir, 'Dockerfile'), big);
-    const run = update(dir, '--yes', '--json');
+    const run = await update(dir, '--yes', '--json');
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).files.find((f: { path: string }) => f.path === 'Dockerfile')).toMatchObject({ action: 'keep', reason: 'not-text' });
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe(big);
   });
 
-  it('a missing base record still works from the hashes, with a warning (the README\'s promise)', () => {
+  it('a missing base record still works from the hashes, with a warning (the README\'s promise)', async () => {
     const dir = project();
     rmSync(path.join(dir, BASE_FILE));
-    const run = update(dir, '--yes');
+    const run = await update(dir, '--yes');
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toContain(`warning: ${BASE_FILE} is missing`);
     expect(existsSync(path.join(dir, BASE_FILE))).toBe(true);

@@ -355,6 +355,28 @@ export function pythonSyntaxErrors(files: { path: string; contents: string }[]):
   return JSON.parse(result.stdout) as string[];
 }
 
+/**
+ * pythonSyntaxErrors and pythonStringConstants in one Python run: the compile errors, and every
+ * string constant of each file that compiles.
+ */
+export function pythonCompiledConstants(files: { path: string; contents: string }[]): { errors: string[]; constants: Record<string, string[]> } {
+  const script = `
+import ast, json, sys
+errors, constants = [], {}
+for f in json.load(sys.stdin):
+    try:
+        compile(f["contents"], f["path"], "exec", dont_inherit=True)
+    except SyntaxError as e:
+        errors.append(f"{f['path']}:{e.lineno}: {e.msg}")
+        continue
+    constants[f["path"]] = [n.value for n in ast.walk(ast.parse(f["contents"])) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+print(json.dumps({"errors": errors, "constants": constants}))
+`;
+  const result = spawnSync(SYNTAX_PYTHON, ['-c', script], { input: JSON.stringify(files), encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`python failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as { errors: string[]; constants: Record<string, string[]> };
+}
+
 /** Every string constant in each Python file (via ast), for checking how a value was quoted. */
 export function pythonStringConstants(files: { path: string; contents: string }[]): Record<string, string[]> {
   const script = `

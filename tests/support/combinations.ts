@@ -7,6 +7,7 @@
 
 import { make } from 'covertable';
 import { allCombinations, comboId, type Combination, type DeployTarget, type PythonVersion } from '../../src/options/table.js';
+import { coverPairsOf } from './pairwise.js';
 
 /** Whether this run walks pairs (test:fast) rather than every combination. */
 export const PAIRS_ONLY = process.env.CPDA_PAIRS === '1';
@@ -53,4 +54,12 @@ export function combinationsUnderTest({ python, deploy, where = () => true, keep
     if (!rows.includes(named)) rows.push(named);
   }
   return rows;
+}
+
+/**
+ * A test's own table of combinations (`all`), or in a test:fast run the fewest of them (greedily)
+ * in which every pair of values of `keys` that some row holds appears: pairwise.ts's coverPairsOf.
+ */
+export function pairsUnderTest<T extends object>(all: readonly T[], keys: readonly (keyof T)[]): T[] {
+  return PAIRS_ONLY ? coverPairsOf(all, keys) : [...all];
 }

@@ -195,10 +195,11 @@ function oneValueApart(factors: Record<string, readonly Value[]>): Row[] {
 export function missingPairs(rows: readonly object[], specs: readonly ProjectOptionSpec[] = PROJECT_OPTIONS): string[] {
   const factors = pairwiseFactors(specs);
   const keys = Object.keys(factors);
+  const domains = keys.map((k) => factors[k]!);
   const lists = listSpecs(specs);
   // A pair as one number (option a, its value, option b, its value), so that walking every
   // combination of a grown table stays quick; spelled out only when missing.
-  const width = Math.max(...keys.map((k) => factors[k]!.length));
+  const width = Math.max(...domains.map((values) => values.length));
   const id = (a: number, va: number, b: number, vb: number) => ((a * keys.length + b) * width + va) * width + vb;
   const pairsOf = (row: Record<string, unknown>): number[] => {
     // A project holds a list as a list; its factor, as the flag writes it.
@@ -207,17 +208,50 @@ export function missingPairs(rows: readonly object[], specs: readonly ProjectOpt
     for (let a = 0; a < keys.length; a++) for (let b = a + 1; b < keys.length; b++) out.push(id(a, at[a]!, b, at[b]!));
     return out;
   };
-  const needed = new Map<number, string>();
-  for (const row of everyCombination(factors)) {
-    if (!allowedByTable(row, specs)) continue;
-    const ids = pairsOf(row);
-    let n = 0;
-    for (let a = 0; a < keys.length; a++)
-      for (let b = a + 1; b < keys.length; b++, n++)
-        if (!needed.has(ids[n]!)) needed.set(ids[n]!, `${keys[a]}=${String(row[keys[a]!])} ${keys[b]}=${String(row[keys[b]!])}`);
+  // Every combination, as everyCombination() orders them (the last option changing fastest),
+  // walked in one row that changes in place rather than built as a list: the pairs are noted
+  // in the order they are first met, which is the order the covering array fills them in.
+  const conditions = specs.flatMap((spec) => {
+    const onlyWhen = spec.kind === 'text' ? undefined : useOf(spec, 'create').onlyWhen;
+    return onlyWhen ? [{ key: spec.key as string, onlyWhen }] : [];
+  });
+  const allowed = (row: Row) => conditions.every(({ key, onlyWhen }) => row[key] === onlyWhen.otherwise || onlyWhen.holds(row as never));
+  // A value listed twice in a domain is one value: its first place, as pairsOf finds it.
+  const first = domains.map((values) => values.map((value) => values.indexOf(value)));
+  const seen = new Uint8Array(id(keys.length - 1, width - 1, keys.length - 1, width - 1) + 1);
+  const order: number[] = [];
+  const at = keys.map(() => 0);
+  const row: Row = Object.fromEntries(keys.map((k, i) => [k, domains[i]![0]!]));
+  for (let done = keys.length === 0; !done; ) {
+    if (allowed(row))
+      for (let a = 0; a < keys.length; a++)
+        for (let b = a + 1; b < keys.length; b++) {
+          const pair = id(a, first[a]![at[a]!]!, b, first[b]![at[b]!]!);
+          if (!seen[pair]) {
+            seen[pair] = 1;
+            order.push(pair);
+          }
+        }
+    // The next combination: the last option's next value, carrying into the ones before it.
+    let k = keys.length - 1;
+    for (; k >= 0 && at[k] === domains[k]!.length - 1; k--) {
+      at[k] = 0;
+      row[keys[k]!] = domains[k]![0]!;
+    }
+    if (k < 0) done = true;
+    else row[keys[k]!] = domains[k]![++at[k]!]!;
   }
-  for (const row of rows) for (const pair of pairsOf(row as Record<string, unknown>)) needed.delete(pair);
-  return [...needed.values()];
+  for (const r of rows) for (const pair of pairsOf(r as Record<string, unknown>)) seen[pair] = 0;
+  // Spelled out: a pair's number back into its options and values.
+  return order
+    .filter((pair) => seen[pair])
+    .map((pair) => {
+      const vb = pair % width;
+      const va = Math.floor(pair / width) % width;
+      const ab = Math.floor(pair / (width * width));
+      const [a, b] = [Math.floor(ab / keys.length), ab % keys.length];
+      return `${keys[a]}=${String(domains[a]![va])} ${keys[b]}=${String(domains[b]![vb])}`;
+    });
 }
 
 /** Every combination of the factors' values (the exhaustive set the static checks walk). */
