@@ -42,13 +42,6 @@ const FEATURE_DATA: Record<string, { context: string[]; options: string[] }> = {
   beat: { context: ['beat'], options: ['beat'] },
 };
 
-/**
- * Templates not converted to slots yet, each with why it may still test another feature. The
- * test fails on any cross-feature condition not listed here, and on a listed one that is gone
- * (so the list only shrinks).
- */
-const NOT_YET_CONVERTED: Record<string, { features: string[]; why: string }> = {};
-
 /** A template file and the features whose data it may test (none for the skeleton). */
 interface OwnedTemplate {
   file: string;
@@ -139,19 +132,7 @@ describe('template conditions test only their own feature\'s data', () => {
     expect(featuresTested('<%- slot("app.routers") %><% for (const s of reached) { %><%- s.url.field %><% } %>')).toEqual([]);
   });
 
-  it('no template tests another feature\'s data, except those listed as not converted yet (with why)', () => {
-    const unlisted = [...crossing].filter(([file, features]) => {
-      const listed = NOT_YET_CONVERTED[file];
-      return !listed || features.some((f) => !listed.features.includes(f));
-    });
-    expect(Object.fromEntries(unlisted)).toEqual({});
-  });
-
-  it('lists no template that no longer needs it (the list only shrinks)', () => {
-    const stale = Object.entries(NOT_YET_CONVERTED).flatMap(([file, listed]) => {
-      const features = crossing.get(file) ?? [];
-      return listed.features.filter((f) => !features.includes(f)).map((f) => `${file}: ${f}`);
-    });
-    expect(stale).toEqual([]);
+  it('no template tests another feature\'s data', () => {
+    expect(Object.fromEntries(crossing)).toEqual({});
   });
 });
