@@ -16,9 +16,9 @@
 // A line that fits is returned as it is.
 //
 // Why templates calling this helper, and not the rendered text parsed into a `yaml` Document that
-// the writer prints: `yaml`'s printer decides on its own where a line goes (it unfolds the folded
-// values above, and re-quotes and re-indents as it likes), so generated files would change, and it
-// knows nothing of yamllint's rule. The editors parse the rendered templates into Documents and
+// the writer prints: `yaml`'s printer decides on its own where a line breaks (it puts the folded
+// values above back on their keys' lines, tests/fast/yaml-line.test.ts), so generated files would
+// change, and it knows nothing of yamllint's rule. The editors parse the rendered templates into Documents and
 // copy nodes from them into the user's files, so the template text is the one model both share.
 
 /** yamllint's default `line-length: max`. */
