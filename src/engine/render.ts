@@ -65,7 +65,8 @@ const PART_SUFFIX = '.part.ejs';
 /**
  * What a template sees: the render context, plus `part(layer, name, locals)` to print a layer's
  * part (<layer's folder>/<name>.part.ejs) with extra names in scope, e.g. `{ service }`, and
- * `fitYamlLine(line)` for a YAML line whose value may be too long for yamllint (yaml-line.ts).
+ * `fitYamlLine(line[, { whole: true }])` for a YAML line whose value may be too long for yamllint
+ * (yaml-line.ts, the one place that knows how a YAML line fits).
  *
  * And the slots: a skeleton or framework file names an extension point, `slot('app.routers')`,
  * and every layer being rendered may fill it from its own folder, src/features/<layer>/slots/
@@ -80,7 +81,7 @@ export type TemplateScope<C extends object = RenderContext> = C & {
   part: (layer: string, name: string, locals?: object) => string;
   slot: (name: string, unfilled?: string) => string;
   slotList: (name: string) => string[];
-  fitYamlLine: (line: string) => string;
+  fitYamlLine: typeof fitYamlLine;
 };
 
 /**

@@ -122,7 +122,12 @@ export function addServiceFiles(dir: string, service: ServiceKey, generatorVersi
   return { files, warnings };
 }
 
-const YAML_OUTPUT = { lineWidth: 0, flowCollectionPadding: false } as const;
+/**
+ * How the edited files are printed: as the templates print them (no line folded by `yaml`, `[a, b]`
+ * flow lists). What a template prints long stays whole under yamllint's directive, a comment this
+ * keeps (src/engine/yaml-line.ts).
+ */
+export const YAML_OUTPUT = { lineWidth: 0, flowCollectionPadding: false } as const;
 
 /** The options compose.yaml was rendered with, as far as they matter for its text. */
 function currentOptions(compose: Document, root: string, detected: Detected): DockerAppOptions {

@@ -1,12 +1,14 @@
 // fitYamlLine (src/engine/yaml-line.ts): a template line with a long value is kept within
 // yamllint's 80 columns without changing what the YAML says. yamllint itself reads the
 // manifests it is used in (tests/tools/field-checkers.test.ts, the longest project name included);
-// here the `yaml` parser shows the value is the same.
+// here the `yaml` parser shows the value is the same, and that a line kept whole comes through
+// the `yaml` Document API's rewrite of a Compose file (add service) as it was rendered.
 
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { describe, expect, test } from 'vitest';
 import { fitYamlLine, LINE_LENGTH_DIRECTIVE, YAML_MAX_LINE } from '../../src/engine/yaml-line.js';
 import { renderProject } from '../../src/engine/render.js';
+import { YAML_OUTPUT } from '../../src/existing/compose-service.js';
 import { MAX_NAME_LENGTH } from '../../src/options/names.js';
 import { DEPLOY_TARGETS } from '../../src/options/values.js';
 import { combinationsUnderTest } from '../support/combinations.js';
@@ -19,6 +21,7 @@ describe('fitYamlLine', () => {
     const line = `    image: ${'x'.repeat(YAML_MAX_LINE - '    image: '.length)}`;
     expect(line).toHaveLength(YAML_MAX_LINE);
     expect(fitYamlLine(line)).toBe(line);
+    expect(fitYamlLine(line, { whole: true })).toBe(line);
   });
 
   test('a long `key: value` line gets the value on its own line under the key, the same value', () => {
@@ -42,6 +45,25 @@ describe('fitYamlLine', () => {
 
   test('a long line it cannot fit (a value with spaces) is an error in the template', () => {
     expect(() => fitYamlLine(`description: ${'many words '.repeat(10)}`)).toThrow(/cannot fit/);
+  });
+
+  test('a long line kept whole gets yamllint’s directive above it, and the reason above that when one is given', () => {
+    const line = `      - "watchfiles --filter python 'celery -A app.worker worker' ${LONG}"`;
+    expect(fitYamlLine(line, { whole: true })).toBe(`      ${LINE_LENGTH_DIRECTIVE}\n${line}`);
+    expect(fitYamlLine(line, { whole: true, why: 'One argument, which cannot be wrapped:' })).toBe(`      # One argument, which cannot be wrapped:\n      ${LINE_LENGTH_DIRECTIVE}\n${line}`);
+  });
+
+  // add service (src/existing/compose-service.ts) rewrites compose.yaml and compose.override.yaml
+  // through the `yaml` Document API, and its result must read as the file rendered with the
+  // service on (tests/fast/plop.test.ts): which is why the Compose templates keep lines whole.
+  test('a Compose file with a long line kept whole reads the same after the yaml Document API rewrites it', () => {
+    const compose = `services:\n  app:\n${fitYamlLine(`    image: "${LONG}"`, { whole: true })}\n    restart: unless-stopped\n`;
+    expect(parseDocument(compose).toString(YAML_OUTPUT)).toBe(compose);
+  });
+
+  test('a folded value does not survive that rewrite: the Document API puts it back on its key’s line', () => {
+    const compose = `services:\n  app:\n${fitYamlLine(`    image: ${LONG}`)}\n    restart: unless-stopped\n`;
+    expect(parseDocument(compose).toString(YAML_OUTPUT)).toBe(`services:\n  app:\n    image: ${LONG}\n    restart: unless-stopped\n`);
   });
 });
 
