@@ -36,11 +36,11 @@ export type { InstallFrom };
 const COMPOSE_COMMENT_WIDTH = 72;
 
 /**
- * What every template sees: the core below, which every project has exactly one of or which
- * lists whichever features were chosen, and each optional feature's own data under its key
- * (FeatureData, derived from the registry: `redis`, `postgres`, `worker`, `beat`, `migrations`,
- * `lint`, `ci`, `gitlab`, `dependabot`, `renovate`, `devcontainer`, `workerDebugger`,
- * `kubernetes`, `cloudRun`, `ecs`, `aci`), undefined when the project does not have it.
+ * What every template sees: the core below (what every project has exactly one of, and the
+ * lists of whichever features were chosen), and each optional feature's own data under its
+ * Feature.contextKey (`redis`, `kubernetes`, `ecs`...), undefined when the project does not
+ * have it. Those entries are FeatureData, derived from the registry's entries, so a feature
+ * declares its data's type once, in its own index.ts.
  */
 export interface RenderContext extends FeatureData {
   generator: { name: string; version: string };
@@ -367,8 +367,8 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     ]),
     testPrepare,
     q: QUOTERS,
-    // Last: a spread at the start of this literal made V8 build each context key by key (twice
-    // the time over every combination); after the fixed fields it copies onto a known shape.
+    // Last: spread at the start of this literal, it made V8 add the fixed fields one by one to
+    // a copy (measured over the 15,360 answer combinations: 19-21 s, against 5-7 s here).
     ...data,
   };
 }
