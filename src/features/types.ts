@@ -50,7 +50,7 @@ export interface FeatureInput extends FeatureChoice {
  * A framework, a store, a Dockerfile variant, a deployment: the files of its layer and what it
  * installs. `D` is the data its own templates print and `K` the name they print it under
  * (`redis.timeout`): the render context's type is derived from these (src/features/registry.ts,
- * FeatureData), so a feature's data is declared once, here in its own index.ts.
+ * FeatureData), so a feature's data is declared once, in its own index.ts.
  */
 export interface Feature<D = unknown, K extends string = string> {
   /** The layer of this feature's files: src/features/<layer>/templates/ (templates/common/ for the skeleton). */
