@@ -19,7 +19,7 @@ import { detectApp } from '../existing/detect.js';
 import type { Detected, DeploymentDetected } from '../existing/detected.js';
 import { detectDeployment } from '../existing/deployment.js';
 import { ALEMBIC_MIGRATIONS, KUBERNETES_DIR, SECRET_FILE_NAME, SINGLE_REPLICA_WHY, kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes/index.js';
-import type { DeployInput } from '../features/deploy-input.js';
+import type { DeployInput } from '../features/types.js';
 import { SERVICE_KEYS } from '../features/services.js';
 import { specFor, type OptionKey, type OptionValues } from '../options/table.js';
 

@@ -4,7 +4,7 @@
 // emits are in src/features/deploy-cloud-run/ and src/features/deploy-aci/; the facts that
 // differ per platform are in their index.ts.
 
-import type { DeployInput } from './deploy-input.js';
+import type { DeployInput } from './types.js';
 import { resourceName, type ServerKind } from './kubernetes/index.js';
 import { RUNTIME_LIMITS } from './runtime-limits.js';
 

@@ -7,7 +7,8 @@ import { postgres } from './postgres/index.js';
 import { redis } from './redis/index.js';
 import type { ServiceFeature } from './types.js';
 
-export const SERVICE_FEATURES: readonly ServiceFeature[] = [postgres, redis];
+// A tuple, not ServiceFeature[]: the registry derives the render context's `postgres` and `redis` from each one's own type.
+export const SERVICE_FEATURES = [postgres, redis] as const satisfies readonly ServiceFeature[];
 
 export const SERVICE_KEYS: readonly ServiceKey[] = SERVICE_FEATURES.map((s) => s.key);
 

@@ -1,9 +1,11 @@
 // What a feature adds to a project. Each feature is a folder under src/features/<feature>/: its
 // facts (index.ts) and its template layer (templates/), whose files are copied into the project at the same
 // relative path (a file named *.part.ejs is not copied: it is a part other templates print).
+// A leaf module (types only, importing only the option and version types), so every feature's
+// index.ts and the registry can name these without importing each other.
 
 import type { Requirement } from '../engine/versions.js';
-import type { Framework, ProjectOptions, ServiceKey } from '../options/values.js';
+import type { DeployTarget, Framework, ProjectOptions, ServiceKey } from '../options/values.js';
 
 /** An environment variable the app or Compose reads; it is listed in `.env.example`. */
 export interface EnvVar {
@@ -31,12 +33,44 @@ export interface FeatureChoice {
   installer: string;
 }
 
-/** A framework, a store, a Dockerfile variant: the files of its layer and what it installs. */
-export interface Feature {
+/**
+ * What a chosen feature's data is built from (Feature.data): the choice, and the facts of the
+ * project that are decided before any feature's data (src/engine/context.ts builds it once).
+ */
+export interface FeatureInput extends FeatureChoice {
+  /** How the app's server starts: the framework's, or the target `add docker` detected. */
+  server: ServerSpec;
+  /** The chosen services, in file order. */
+  services: readonly ServiceFeature[];
+  /** What every deployment target's files agree with: the image and how it runs. */
+  deploy: DeployInput;
+}
+
+/**
+ * A framework, a store, a Dockerfile variant, a deployment: the files of its layer and what it
+ * installs. `D` is the data its own templates print and `K` the name they print it under
+ * (`redis.timeout`): the render context's type is derived from these (src/features/registry.ts,
+ * FeatureData), so a feature's data is declared once, in its own index.ts.
+ */
+export interface Feature<D = unknown, K extends string = string> {
   /** The layer of this feature's files: src/features/<layer>/templates/ (templates/common/ for the skeleton). */
   layer: string;
   /** Whether a project has it; src/features/registry.ts lists every feature in order and asks each. */
   chosen: (choice: FeatureChoice) => boolean;
+  /**
+   * The render context's entry its templates and slots print (`redis`, `kubernetes`, `ecs`),
+   * with `data`: undefined in the context when the project does not have the feature, and read
+   * only by its own folder's templates (tests/fast/template-ownership.test.ts).
+   */
+  contextKey?: K;
+  /** Its data for a project that has it, built from what every feature may know (FeatureInput). */
+  data?: (input: FeatureInput) => D;
+  /**
+   * The layers it renders, when its own data picks them (Kubernetes: the autoscaler only for
+   * an app whose pods share their state, the migration Job only with migrations); `[layer]`
+   * when absent. A method, so that a feature with data of its own type is still a Feature.
+   */
+  layers?(data: D): string[];
   requirements?: Requirement[];
   devRequirements?: Requirement[];
   env?: EnvVar[];
@@ -65,6 +99,59 @@ export interface TestPrepare {
 export interface Migrations {
   /** Exec-form command. */
   command: string[];
+}
+
+/** The server a container runs, as far as its writable paths and worker count go. */
+export type ServerKind = 'gunicorn' | 'uvicorn' | 'unknown';
+
+/**
+ * What every deployment target's files are built from: the image and how it runs. A new project
+ * and `add deploy <target>` / `add kubernetes` build a target's files from the same input, so
+ * `add deploy` on a generated project writes what `--deploy` would have.
+ */
+export interface DeployInput {
+  /** The project name: the service, task family and log group are named after it. */
+  name: string;
+  /** The image name, without registry or tag (the target's files name where it is pushed, once). */
+  image: string;
+  port: number;
+  uid: number;
+  /** GET answers 200 with no I/O: the liveness/health check. */
+  healthPath: string;
+  /** GET checks the database and Redis (a generated app's /ready), else healthPath. */
+  readyPath: string;
+  server: ServerKind;
+  services: ServiceKey[];
+  migrations?: Migrations;
+  /**
+   * The image's CMD, exec form, when known (a new project's server command; `add deploy` reads
+   * the Dockerfile's exec-form CMD when it has no ENTRYPOINT): Cloud Run and ACI give it again
+   * with a shorter graceful stop.
+   */
+  command?: readonly string[];
+}
+
+/**
+ * A deployment target besides Kubernetes (src/features/deploy-targets.ts offers them; the
+ * registry lists them among the features): chosen by `--deploy <key>`, its facts under
+ * `contextKey`, its layers picked by its facts, and what `add deploy` says after writing them.
+ * Kubernetes is a Feature of its own (src/features/kubernetes/), with its own command.
+ */
+export interface DeployTargetFeature<F = unknown, K extends string = string> extends Feature<F, K> {
+  key: Exclude<DeployTarget, 'kubernetes'>;
+  /** Where its files go in the project: deploy/<target>. */
+  dir: string;
+  contextKey: K;
+  /** One line for `add deploy --help`. */
+  summary: string;
+  /** Its facts from the image and how it runs: `add deploy` has only this input, a new project its FeatureInput.deploy. */
+  facts: (input: DeployInput) => F;
+  data: (input: FeatureInput) => F;
+  layers(facts: F): string[];
+  /** What the user should know about these files (a constrained combination, and why). */
+  warnings: (facts: F) => string[];
+  /** The commands to run next (the target's README has them all). */
+  nextSteps: (facts: F) => string[];
 }
 
 /**
@@ -103,7 +190,7 @@ export interface InstallerFeature extends Feature {
  * ports; settings fields, .env.example, README lists, test fixtures); the service's own Compose
  * block is the part `compose-service.yaml` in its layer.
  */
-export interface ServiceFeature extends Feature {
+export interface ServiceFeature<D = unknown, K extends string = string> extends Feature<D, K> {
   /** The option that turns it on. */
   key: ServiceKey;
   /** Its name in prose: `PostgreSQL`. */
@@ -146,6 +233,9 @@ export interface ServiceFeature extends Feature {
   /** The one an existing app is told to add when it has none of them. */
   driver: Requirement;
 }
+
+/** A service the app reaches through a URL variable (Compose environment, settings, test fixtures). */
+export type ReachedService = ServiceFeature & { url: ServiceUrl };
 
 /** A service container of the CI workflow's test job. */
 export interface ServiceCi {

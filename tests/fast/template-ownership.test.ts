@@ -4,8 +4,11 @@
 // may not. They expose slots instead (render.ts), which the feature fills from its folder.
 //
 // What counts as a feature's data: the render context's entry named for an optional feature
-// (`redis`, `postgres`, `migrations`, `lint`, `ci`, `gitlab`, `dependabot`, `renovate`, `kubernetes`) and the option
-// that turns it on (`options.redis`, `options.deploy`...). Everything else is core: what every
+// (`redis`, `postgres`, `migrations`, `lint`, `ci`, `gitlab`, `dependabot`, `renovate`,
+// `devcontainer`, `kubernetes`, `ecs`, `aci`, `worker`, `beat`: a feature's Feature.contextKey)
+// and the option that turns it on (`options.redis`, `options.deploy`...). Not yet `cloudRun` and
+// `workerDebugger`: a folder is matched to a feature by the parts of its name, and no part of
+// `deploy-cloud-run` or `devcontainer-worker` is their key. Everything else is core: what every
 // project has exactly one of (the framework, Python, the package manager and its installer,
 // the Dockerfile variant, the project's name) and the generic lists built from whichever
 // features were chosen (`services`, `reached`, `env`, `requirements`...). A folder named for two
@@ -37,6 +40,9 @@ const FEATURE_DATA: Record<string, { context: string[]; options: string[] }> = {
   renovate: { context: ['renovate'], options: ['dependabot'] },
   kubernetes: { context: ['kubernetes'], options: ['deploy'] },
   ecs: { context: ['ecs'], options: [] },
+  aci: { context: ['aci'], options: [] },
+  // --devcontainer: src/features/devcontainer (and devcontainer-worker, owned by both).
+  devcontainer: { context: ['devcontainer'], options: ['devcontainer'] },
   worker: { context: ['worker'], options: ['worker'] },
   // --beat: src/features/celery-beat (and kubernetes-beat, owned by both).
   beat: { context: ['beat'], options: ['beat'] },

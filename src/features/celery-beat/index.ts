@@ -7,8 +7,9 @@
 // sends every periodic task on its own, so two beats double every job.
 
 import type { ComposeHardening } from '../compose-hardening.js';
+import { redis } from '../redis/index.js';
 import type { Feature } from '../types.js';
-import type { WorkerData } from '../worker-celery/index.js';
+import { workerData, type WorkerData } from '../worker-celery/index.js';
 
 /** What beat's templates and slot contributions print, as the render context's `beat`. */
 export interface BeatData {
@@ -70,9 +71,12 @@ export function beatData(worker: WorkerData, broker: string): BeatData {
   };
 }
 
-export const celeryBeat: Feature = {
+export const celeryBeat: Feature<BeatData, 'beat'> = {
   layer: 'celery-beat',
   chosen: ({ options }) => options.beat,
+  contextKey: 'beat',
+  // The worker's Celery app and heartbeat; Redis is the broker it waits for.
+  data: () => beatData(workerData(), redis.compose.service),
   // Celery has beat: no package of its own.
   env: [
     {

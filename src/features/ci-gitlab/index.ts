@@ -12,12 +12,23 @@
 
 import { GITLAB_CI_IMAGES, PYTHON_IMAGES, UV_VERSION } from '../../engine/versions.js';
 import type { PackageManager, PythonVersion } from '../../options/values.js';
-import { projectCommands, type ProjectCommands } from '../ci/index.js';
+import { ciServices, projectCommands, type CiService, type ProjectCommands } from '../ci/index.js';
 import { releaseFacts, type ReleaseFacts } from '../ci/release.js';
 import type { Feature } from '../types.js';
 
 /** --ci gitlab: .gitlab-ci.yml, its README sections and its schema hook (./slots/). */
-export const gitlabCiFeature: Feature = { layer: 'ci-gitlab', chosen: ({ options }) => options.ci === 'gitlab' };
+export const gitlabCiFeature: Feature<GitlabData, 'gitlab'> = {
+  layer: 'ci-gitlab',
+  chosen: ({ options }) => options.ci === 'gitlab',
+  contextKey: 'gitlab',
+  data: ({ options, services }) => ({
+    ...gitlabFacts(options.name, options.packageManager, options.python),
+    services: ciServices(services).map((s) => ({ ...s, gitlabEnv: gitlabJobEnv(s.ci.jobEnv, s.compose.service) })),
+  }),
+};
+
+/** What .gitlab-ci.yml prints, as the render context's `gitlab`: its facts and the test job's services, reached by their aliases. */
+export type GitlabData = GitlabFacts & { services: (CiService & { gitlabEnv: Record<string, string> })[] };
 
 /** What .gitlab-ci.yml prints. */
 export interface GitlabFacts {

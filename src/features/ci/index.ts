@@ -12,10 +12,27 @@
 import { ACTIONS, CI_RUNNER, type ActionPin } from '../../engine/versions.js';
 import type { PackageManager } from '../../options/values.js';
 import { releaseFacts, type ReleaseFacts } from './release.js';
-import type { Feature } from '../types.js';
+import type { Feature, ReachedService, ServiceCi, ServiceFeature } from '../types.js';
 
 /** --ci: the workflow (./templates/); its schema hook in lint's pre-commit config (./slots/). */
-export const ciFeature: Feature = { layer: 'ci', chosen: ({ options }) => options.ci === 'github' };
+export const ciFeature: Feature<CiData, 'ci'> = {
+  layer: 'ci',
+  chosen: ({ options }) => options.ci === 'github',
+  contextKey: 'ci',
+  // The image is compose.yaml's app image, named for the project.
+  data: ({ options, services }) => ({ ...ciFacts(options.name, options.packageManager), services: ciServices(services) }),
+};
+
+/** A service container of the CI workflow's test job: one the tests reach, from a pinned image, on its dev port. */
+export type CiService = ReachedService & { ci: ServiceCi; compose: { image: string; devPort: number } };
+
+/** The chosen services the test job runs beside it (GitHub's and GitLab's alike). */
+export function ciServices(services: readonly ServiceFeature[]): CiService[] {
+  return services.filter((s): s is CiService => s.url !== undefined && s.ci !== undefined && s.compose.image !== undefined && s.compose.devPort !== undefined);
+}
+
+/** What the workflow templates print, as the render context's `ci`. */
+export type CiData = CiFacts & { services: CiService[] };
 
 /** The commands the workflow's steps run, by what they do; each is in the README as it is here. */
 export interface ProjectCommands {

@@ -5,13 +5,25 @@
 // ecosystem, and a cooldown so a release has a few days to be yanked before it is proposed.
 
 import type { PackageManager } from '../../options/values.js';
+import { devOverlayRunsImages } from '../kubernetes/index.js';
 import type { Feature } from '../types.js';
 
+/** What .github/dependabot.yml prints, as the render context's `dependabot`. */
+export interface DependabotData {
+  updates: DependabotUpdate[];
+  cooldownDays: number;
+}
+
 /** --dependabot: .github/dependabot.yml, and its pre-commit schema hook (./slots/). */
-export const dependabotFeature: Feature = {
+export const dependabotFeature: Feature<DependabotData, 'dependabot'> = {
   layer: 'dependabot',
   // Dependabot runs only on GitHub: on GitLab, --dependabot is Renovate's.
   chosen: ({ options }) => options.dependabot && options.ci !== 'gitlab',
+  contextKey: 'dependabot',
+  data: (input) => ({
+    updates: dependabotUpdates({ packageManager: input.options.packageManager, ci: input.options.ci === 'github', kubernetesImages: devOverlayRunsImages(input) }),
+    cooldownDays: COOLDOWN_DAYS,
+  }),
 };
 
 export interface DependabotUpdate {

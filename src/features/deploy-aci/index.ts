@@ -5,7 +5,7 @@
 // comes from Key Vault at deploy time into a secret volume (/run/secrets/postgres_password), the
 // Redis URL (it carries the cache's access key) into a secure environment value.
 
-import type { DeployInput, DeployTargetFeature } from '../deploy-input.js';
+import type { DeployInput, DeployTargetFeature } from '../types.js';
 import { cutName, platformFacts, platformWarnings, type PlatformFacts } from '../managed-platforms.js';
 
 export const ACI_LAYER = 'deploy-aci';
@@ -53,12 +53,15 @@ export function aciLayers(facts: Pick<AciFacts, 'migrations'>): string[] {
   return [ACI_LAYER, ...(facts.migrations ? [ACI_MIGRATIONS_LAYER] : [])];
 }
 
-export const aciTarget: DeployTargetFeature<AciFacts> = {
+export const aciTarget: DeployTargetFeature<AciFacts, 'aci'> = {
   key: 'aci',
   dir: ACI_DIR,
+  layer: ACI_LAYER,
+  chosen: ({ options }) => options.deploy.includes('aci'),
   contextKey: 'aci',
   summary: 'a container group for az container create --file, and a run-once group for the migrations',
   facts: aciFacts,
+  data: ({ deploy }) => aciFacts(deploy),
   layers: aciLayers,
   warnings: (facts) => platformWarnings(facts, 'ACI'),
   nextSteps: (facts) => [`# ACI: fill in ${facts.dir}/settings.env, then follow ${facts.dir}/README.md`],

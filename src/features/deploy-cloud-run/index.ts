@@ -4,7 +4,7 @@
 // its Unix socket, Redis is Memorystore through the VPC; the database password is a Secret
 // Manager secret mounted as the file /run/secrets/postgres_password.
 
-import type { DeployInput, DeployTargetFeature } from '../deploy-input.js';
+import type { DeployInput, DeployTargetFeature } from '../types.js';
 import { cutName, maxInstancesFor, platformFacts, platformWarnings, type PlatformFacts } from '../managed-platforms.js';
 
 export const CLOUD_RUN_LAYER = 'deploy-cloud-run';
@@ -53,12 +53,15 @@ export function cloudRunLayers(facts: Pick<CloudRunFacts, 'migrations'>): string
   return [CLOUD_RUN_LAYER, ...(facts.migrations ? [CLOUD_RUN_MIGRATIONS_LAYER] : [])];
 }
 
-export const cloudRunTarget: DeployTargetFeature<CloudRunFacts> = {
+export const cloudRunTarget: DeployTargetFeature<CloudRunFacts, 'cloudRun'> = {
   key: 'cloud-run',
   dir: CLOUD_RUN_DIR,
+  layer: CLOUD_RUN_LAYER,
+  chosen: ({ options }) => options.deploy.includes('cloud-run'),
   contextKey: 'cloudRun',
   summary: 'a Knative Service for gcloud run services replace, and a Cloud Run Job for the migrations',
   facts: cloudRunFacts,
+  data: ({ deploy }) => cloudRunFacts(deploy),
   layers: cloudRunLayers,
   warnings: (facts) => platformWarnings(facts, 'Cloud Run'),
   nextSteps: (facts) => [`# Cloud Run: fill in ${facts.dir}/settings.env, then follow ${facts.dir}/README.md`],

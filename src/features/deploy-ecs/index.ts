@@ -21,7 +21,7 @@
 
 import { RUNTIME_LIMITS } from '../runtime-limits.js';
 import { SERVER_GRACEFUL_TIMEOUT_SECONDS, SINGLE_REPLICA_WHY, writablePaths, type ServerKind } from '../kubernetes/index.js';
-import type { DeployInput, DeployTargetFeature } from '../deploy-input.js';
+import type { DeployInput, DeployTargetFeature } from '../types.js';
 
 export const ECS_DIR = 'deploy/ecs';
 export const ECS_LAYER = 'deploy-ecs';
@@ -270,12 +270,15 @@ export function ecsName(projectName: string): string {
   return name === '' ? 'app' : name;
 }
 
-export const ecsTarget: DeployTargetFeature<EcsFacts> = {
+export const ecsTarget: DeployTargetFeature<EcsFacts, 'ecs'> = {
   key: 'ecs',
   dir: ECS_DIR,
+  layer: ECS_LAYER,
+  chosen: ({ options }) => options.deploy.includes('ecs'),
   contextKey: 'ecs',
   summary: 'a Fargate task definition, a service definition and a one-off migration task (JSON for the AWS CLI), and a README from an empty account to a running service',
   facts: ecsFacts,
+  data: ({ deploy }) => ecsFacts(deploy),
   layers: (facts) => [ECS_LAYER, ...(facts.migrations ? [ECS_MIGRATIONS_LAYER] : [])],
   warnings: (facts) => (facts.singleTask ? [`ECS: no PostgreSQL, so one task and no auto scaling (${facts.singleTaskWhy})`] : []),
   nextSteps: () => [`# ECS on Fargate: ${ECS_DIR}/README.md, from an empty account to a running service`],

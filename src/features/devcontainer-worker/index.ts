@@ -3,6 +3,7 @@
 // so its slots may print both features' data.
 
 import type { Feature } from '../types.js';
+import { workerData } from '../worker-celery/index.js';
 
 /** The Celery worker's debugpy port, the one after the app's: two debuggees, two listeners. */
 const WORKER_DEBUG_PORT = 5679;
@@ -27,7 +28,9 @@ export function workerDebuggerData(workerCommand: readonly string[]): WorkerDebu
   return { port: WORKER_DEBUG_PORT, command: debugWorkerCommand(workerCommand, WORKER_DEBUG_PORT) };
 }
 
-export const devcontainerWorker: Feature = {
+export const devcontainerWorker: Feature<WorkerDebuggerData, 'workerDebugger'> = {
   layer: 'devcontainer-worker',
   chosen: ({ options }) => options.devcontainer && options.worker === 'celery',
+  contextKey: 'workerDebugger',
+  data: () => workerDebuggerData(workerData().command),
 };

@@ -9,7 +9,13 @@
 import type { PackageManager } from '../../options/values.js';
 import type { Feature } from '../types.js';
 
-export const devcontainerFeature: Feature = { layer: 'devcontainer', chosen: ({ options }) => options.devcontainer };
+export const devcontainerFeature: Feature<DevcontainerData, 'devcontainer'> = {
+  layer: 'devcontainer',
+  chosen: ({ options }) => options.devcontainer,
+  contextKey: 'devcontainer',
+  // The development image is named for the project's; debugpy runs the server's development command.
+  data: ({ options, server }) => devcontainerData(options.name, server.devCommand, options.packageManager),
+};
 
 /** The port debugpy listens on in the container and is published on, on the host's 127.0.0.1 only. */
 export const DEBUG_PORT = 5678;

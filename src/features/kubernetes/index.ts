@@ -8,8 +8,7 @@
 import { SERVICE_IMAGES } from '../../engine/versions.js';
 import { GRACEFUL_SHUTDOWN_SECONDS } from '../app-server.js';
 import type { ServiceKey } from '../../options/values.js';
-import type { Migrations } from '../types.js';
-import type { DeployInput } from '../deploy-input.js';
+import type { DeployInput, Feature, FeatureInput, Migrations } from '../types.js';
 
 export const KUBERNETES_LAYER = 'kubernetes';
 export const MIGRATIONS_LAYER = 'kubernetes-migrations';
@@ -137,6 +136,19 @@ export const DEV_STATEFULSETS: Record<ServiceKey, DevStatefulSet> = {
     ready: ['redis-cli', 'ping'],
   },
 };
+
+/** The dev overlay's StatefulSets: one for each service the app uses. */
+export function devStatefulSets(services: readonly ServiceKey[]): DevStatefulSet[] {
+  return services.map((key) => DEV_STATEFULSETS[key]);
+}
+
+/**
+ * Whether a new project's dev overlay runs images of its own (its StatefulSets'), which
+ * Dependabot and Renovate keep up to date: with `--deploy kubernetes` and a service.
+ */
+export function devOverlayRunsImages(input: FeatureInput): boolean {
+  return kubernetesFeature.chosen(input) && devStatefulSets(input.deploy.services).length > 0;
+}
 
 /** The app's settings that are not secret: the ConfigMap. */
 export interface ConfigEntry {
@@ -342,8 +354,8 @@ function step(command: string, comment?: string): DeployStep {
   return { command, ...(comment ? { comment } : {}), line: comment ? `${command}    # ${comment}` : command };
 }
 
-// The server a container runs: the same for every deployment target (deploy-input.ts).
-export type { ServerKind } from '../deploy-input.js';
+// The server a container runs: the same for every deployment target (types.ts).
+export type { ServerKind } from '../types.js';
 
 /**
  * What the manifests are built from (what every target's files are built from, DeployInput);
@@ -392,7 +404,7 @@ export function kubernetesFacts(input: KubernetesInput): KubernetesFacts {
   const writable = input.server === 'unknown' ? writablePaths('gunicorn') : writablePaths(input.server);
   const secrets = input.services.flatMap((key) => (input.secretsAsFiles ? FILE_MODE_SERVICE_SETTINGS : SERVICE_SECRETS)[key]);
   const secretFiles = input.secretsAsFiles ? input.services.flatMap((key) => SERVICE_SECRET_FILES[key]) : [];
-  const devServices = input.services.map((key) => DEV_STATEFULSETS[key]);
+  const devServices = devStatefulSets(input.services);
   const name = resourceName(input.name);
   const registryImage = hasRegistry(input.image) ? input.image : `registry.example.com/${input.image}`;
   const flowOf = (overlay: Overlay) => deployFlow({ name, image: input.image, registryImage, migrations: input.migrations, secretFiles }, overlay);
@@ -472,3 +484,17 @@ export function kubernetesLayers(facts: Pick<KubernetesFacts, 'migrations' | 'de
     ...(facts.migrations ? [MIGRATIONS_LAYER] : []),
   ];
 }
+
+/**
+ * `--deploy kubernetes`: deploy/kubernetes/, its facts as the render context's `kubernetes`,
+ * and the layers those facts pick (kubernetesLayers). The generated app reads its secrets from
+ * /run/secrets (issue 23), so they are mounted as files; `add kubernetes` decides that from
+ * what it finds in the repository instead.
+ */
+export const kubernetesFeature: Feature<KubernetesFacts, 'kubernetes'> = {
+  layer: KUBERNETES_LAYER,
+  chosen: ({ options }) => options.deploy.includes('kubernetes'),
+  contextKey: 'kubernetes',
+  data: ({ deploy }) => kubernetesFacts({ ...deploy, secretsAsFiles: true }),
+  layers: kubernetesLayers,
+};

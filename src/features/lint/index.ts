@@ -7,9 +7,11 @@ import { PINS, PRE_COMMIT_HOOKS } from '../../engine/versions.js';
 import { PYTHON_VERSIONS } from '../../options/values.js';
 import type { Feature } from '../types.js';
 
-export const lintFeature: Feature = {
+export const lintFeature: Feature<LintData, 'lint'> = {
   layer: 'lint',
   chosen: ({ options }) => options.lint,
+  contextKey: 'lint',
+  data: lintData,
   devRequirements: [PINS.ruff],
 };
 

@@ -9,9 +9,11 @@ import { PINS } from '../../engine/versions.js';
 import { ALEMBIC_MIGRATIONS } from '../kubernetes/index.js';
 import type { Feature } from '../types.js';
 
-export const migrationsFeature: Feature = {
+export const migrationsFeature: Feature<MigrationsData, 'migrations'> = {
   layer: 'migrations',
   chosen: ({ options }) => options.migrations,
+  contextKey: 'migrations',
+  data: migrationsData,
   requirements: [PINS.alembic],
   migrations: ALEMBIC_MIGRATIONS,
   // PostgreSQL's test schema gets the tables the migrations make.

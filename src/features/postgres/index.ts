@@ -30,10 +30,12 @@ export function postgresData(): PostgresData {
   return { limits: RUNTIME_LIMITS.database, launcherDir: POSTGRES_LAUNCHER_DIR };
 }
 
-export const postgres: ServiceFeature = {
+export const postgres: ServiceFeature<PostgresData, 'postgres'> = {
   key: 'postgres',
   layer: 'postgres',
   chosen: ({ options }) => options.postgres,
+  contextKey: 'postgres',
+  data: postgresData,
   label: 'PostgreSQL',
   question: {
     message: 'Store data in PostgreSQL?',

@@ -15,10 +15,12 @@ export function redisData(): RedisData {
   return { timeout: RUNTIME_LIMITS.redisTimeout };
 }
 
-export const redis: ServiceFeature = {
+export const redis: ServiceFeature<RedisData, 'redis'> = {
   key: 'redis',
   layer: 'redis',
   chosen: ({ options }) => options.redis,
+  contextKey: 'redis',
+  data: redisData,
   label: 'Redis',
   question: { message: 'Add Redis (visit counter)?', help: 'add Redis (redis-py)', default: true, detectedFrom: 'redis is in your dependencies' },
   compose: {

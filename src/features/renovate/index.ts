@@ -7,10 +7,26 @@
 
 import type { PackageManager } from '../../options/values.js';
 import { COOLDOWN_DAYS } from '../dependabot/index.js';
+import { devOverlayRunsImages } from '../kubernetes/index.js';
 import type { Feature } from '../types.js';
 
+/** What renovate.json and its README section print, as the render context's `renovate`. */
+export interface RenovateData {
+  config: object;
+  groups: RenovateGroup[];
+  cooldownDays: number;
+}
+
 /** renovate.json, its README section and its pre-commit schema hook (./slots/). */
-export const renovateFeature: Feature = { layer: 'renovate', chosen: ({ options }) => options.dependabot && options.ci === 'gitlab' };
+export const renovateFeature: Feature<RenovateData, 'renovate'> = {
+  layer: 'renovate',
+  chosen: ({ options }) => options.dependabot && options.ci === 'gitlab',
+  contextKey: 'renovate',
+  data: (input) => {
+    const o = { packageManager: input.options.packageManager, kubernetesImages: devOverlayRunsImages(input) };
+    return { config: renovateConfig(o), groups: renovateGroups(o), cooldownDays: COOLDOWN_DAYS };
+  },
+};
 
 export interface RenovateGroup {
   /** Renovate's managers whose updates this group holds. */

@@ -74,9 +74,11 @@ export function workerData(): WorkerData {
   };
 }
 
-export const workerCelery: Feature = {
+export const workerCelery: Feature<WorkerData, 'worker'> = {
   layer: 'worker-celery',
   chosen: ({ options }) => options.worker === 'celery',
+  contextKey: 'worker',
+  data: workerData,
   requirements: [PINS.celery, PINS.packaging, PINS.watchfiles],
   env: [
     {
