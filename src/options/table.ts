@@ -18,7 +18,7 @@ import type { AnswerKey, Answers, OptionKey, OptionValues, ProjectOptions, Servi
 // The option types and choice lists are derived and declared below the features (values.ts,
 // rows.ts); the commands, the driver and the tests take them from here, with the table.
 export * from './values.js';
-export { allCombinations, comboId } from './combinations.js';
+export { allCombinations, COMBINATION_AXES, combinationId, comboId } from './combinations.js';
 
 /** The commands, each with the options it takes from the table (`add service` is the plop `service` generator's; `update` takes none: it reads the project's answers file). */
 export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add deploy' | 'add devcontainer' | 'add worker' | 'add service' | 'update';
