@@ -20,9 +20,9 @@ export function propertyRuns(full: number): number {
   return PAIRS_ONLY ? Math.ceil(full / 4) : full;
 }
 
-/** The options allCombinations() varies, each with the values it takes there. */
+/** The options allCombinations() varies in every combination (not the worker's, which only some have), each with the values it takes there. */
 function varied(all: readonly Combination[]): Record<string, unknown[]> {
-  const axes = ['framework', 'postgres', 'redis', 'dockerfile', 'packageManager'] as const;
+  const axes = COMBINATION_AXES.filter((axis) => typeof axis === 'string');
   return Object.fromEntries(axes.map((axis) => [axis, [...new Set(all.map((c) => c[axis]))]]));
 }
 
