@@ -4,8 +4,8 @@
 // answers file all read this one table. Each option is declared once, as a row of rows.ts (what
 // it is; the option types are derived from the rows); this module adds how each command uses it
 // (USES below, which must name every row and no other key) and what the features say of it (a
-// service's question, the deployment targets that are registered). Which rows a command takes,
-// and in what order, is the rows' order.
+// service's question, the deployment targets that are registered). A command takes the rows it
+// has a use for, in the rows' order (the order of its questions and of its --help).
 
 import type { Detected } from '../existing/detected.js';
 import { offeredDeployTargets } from '../features/deploy-targets.js';
