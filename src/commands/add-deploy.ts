@@ -8,7 +8,7 @@
 
 import path from 'node:path';
 import type { Command } from '../driver/command.js';
-import { optionRows, row } from '../driver/help.js';
+import { controlRows, optionRows } from '../driver/help.js';
 import { displayDir } from '../driver/report.js';
 import { GENERATOR_NAME, QUOTERS } from '../engine/context.js';
 import { renderLayers } from '../engine/render.js';
@@ -52,12 +52,7 @@ project create-python-docker-app made, from its answers file. Flags override
 what was detected; only what could not be detected is asked.
 
 ${optionRows('add deploy').join('\n')}
-${row('--force', 'overwrite files that exist and differ')}
-${row('--dry-run', 'print the plan (create/overwrite/unchanged/conflict), write nothing')}
-${row('--json', 'print one JSON document on stdout')}
-${row('-y, --yes', 'never prompt: detected values, then the defaults')}
-${row('--interactive, --no-interactive', 'force prompts on or off (default: on with a terminal)')}
-${row('-h, --help', 'show this help')}
+${controlRows(addKubernetes).join('\n')}
 
 Exit codes: 0 done, 1 refused (conflict, no Dockerfile, unsafe target; nothing
 was changed), 2 usage error, 130 cancelled, 143 terminated before the files

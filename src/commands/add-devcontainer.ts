@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../driver/command.js';
-import { optionRows, row } from '../driver/help.js';
+import { controlRows, optionRows } from '../driver/help.js';
 import { existingDirectory } from '../driver/locate.js';
 import { displayDir } from '../driver/report.js';
 import { buildContext } from '../engine/context.js';
@@ -22,6 +22,7 @@ import type { ProjectOptions } from '../options/values.js';
 export const addDevcontainer: Command = {
   name: 'add devcontainer',
   controls: ['force', 'dry-run', 'json', 'help'],
+  controlHelp: { 'dry-run': 'print the plan (create/overwrite/unchanged/conflict), write nothing' },
   maxPositionals: 0,
   help: addDevcontainerHelp,
   helpHint: 'see add devcontainer --help',
@@ -88,10 +89,7 @@ create-python-docker-app made, rendered from its answers file as
 for them is named in a warning, not edited.
 
 ${optionRows('add devcontainer').join('\n')}
-${row('--force', 'overwrite files that exist and differ')}
-${row('--dry-run', 'print the plan (create/overwrite/unchanged/conflict), write nothing')}
-${row('--json', 'print one JSON document on stdout')}
-${row('-h, --help', 'show this help')}
+${controlRows(addDevcontainer).join('\n')}
 
 Exit codes: 0 done, 1 refused (conflict, no answers file, unsafe target;
 nothing was changed), 2 usage error, 130 cancelled, 143 terminated before the

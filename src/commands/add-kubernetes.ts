@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../driver/command.js';
-import { optionRows, row } from '../driver/help.js';
+import { controlRows, optionRows } from '../driver/help.js';
 import { displayDir } from '../driver/report.js';
 import { flagName } from '../driver/resolve.js';
 import { GENERATOR_NAME, QUOTERS, type Quoters } from '../engine/context.js';
@@ -37,7 +37,12 @@ export function detectForKubernetes(dir: string): Detected {
 
 export const addKubernetes: Command = {
   name: 'add kubernetes',
-  controls: ['yes', 'force', 'dry-run', 'json', 'help', 'interactive'],
+  controls: ['force', 'dry-run', 'json', 'yes', 'interactive', 'help'],
+  // Where its flags mean something more specific than the shared wording (add deploy's too).
+  controlHelp: {
+    'dry-run': 'print the plan (create/overwrite/unchanged/conflict), write nothing',
+    yes: 'never prompt: detected values, then the defaults',
+  },
   maxPositionals: 0,
   help: addKubernetesHelp,
   helpHint: 'see add kubernetes --help',
@@ -137,12 +142,7 @@ made, from its answers file. Flags override what was detected; only what could
 not be detected is asked.
 
 ${optionRows('add kubernetes').join('\n')}
-${row('--force', 'overwrite files that exist and differ')}
-${row('--dry-run', 'print the plan (create/overwrite/unchanged/conflict), write nothing')}
-${row('--json', 'print one JSON document on stdout')}
-${row('-y, --yes', 'never prompt: detected values, then the defaults')}
-${row('--interactive, --no-interactive', 'force prompts on or off (default: on with a terminal)')}
-${row('-h, --help', 'show this help')}
+${controlRows(addKubernetes).join('\n')}
 
 Existing files that differ are never overwritten without --force: they are
 listed as conflicts and nothing is written. Without a terminal, a port, UID or

@@ -12,7 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OwnStepsCommand } from '../driver/command.js';
-import { optionRows, row } from '../driver/help.js';
+import { controlRows, optionRows } from '../driver/help.js';
 import { packageVersion } from '../engine/package-version.js';
 import { CliError } from '../errors.js';
 import { celeryBeat } from '../features/celery-beat/index.js';
@@ -23,6 +23,7 @@ import { runUpdatePlan } from './update.js';
 export const addWorker: OwnStepsCommand = {
   name: 'add worker',
   controls: ['dry-run', 'json', 'allow-dirty', 'help'],
+  controlHelp: { 'dry-run': 'print the plan file by file; write nothing', 'allow-dirty': 'go on even though git shows uncommitted changes' },
   maxPositionals: 0,
   help: addWorkerHelp,
   helpHint: 'see add worker --help',
@@ -85,10 +86,7 @@ run update first otherwise. In a git work tree, uncommitted changes are
 refused unless --allow-dirty.
 
 ${optionRows('add worker').join('\n')}
-${row('--dry-run', 'print the plan file by file; write nothing')}
-${row('--json', 'print one JSON document on stdout')}
-${row('--allow-dirty', 'go on even though git shows uncommitted changes')}
-${row('-h, --help', 'show this help')}
+${controlRows(addWorker).join('\n')}
 
 Exit codes: 0 done (or planned), 1 refused (nothing was changed) or conflicts
 written (named), 2 usage error or a project without PostgreSQL and Redis,

@@ -24,7 +24,7 @@ import { renderProject } from '../engine/render.js';
 import { isDirectory } from '../driver/locate.js';
 import { displayDir } from '../driver/report.js';
 import type { CliIo, OwnStepsCommand, ParsedArgs } from '../driver/command.js';
-import { controlRows, row } from '../driver/help.js';
+import { controlRows, positionalRows } from '../driver/help.js';
 import { show } from '../options/names.js';
 import { applyUpdate, planUpdate, type UpdatePlan } from '../update/plan.js';
 import { planLines, printUpdateResult, type UpdateResult } from '../update/report.js';
@@ -71,7 +71,7 @@ A project from before secret files gets secrets/postgres_password with the
 POSTGRES_PASSWORD of its .env (the one value read; .env is left as it is, an
 existing secret file never replaced); without one, the command to run is named.
 
-${row('[directory]', 'the project (default: the current directory)')}
+${positionalRows(update).join('\n')}
 ${controlRows(update).join('\n')}
 
 In a git work tree, uncommitted changes (untracked files included) are refused

@@ -44,6 +44,11 @@ export function optionRows(command: CommandName): string[] {
   });
 }
 
+/** One entry per positional argument its usage states (update: `[directory]`), with its default. */
+export function positionalRows(command: HelpedCommand): string[] {
+  return (command.usage?.positionals ?? []).map((p) => row(p.name, `${p.help} (default: ${p.default === '.' ? 'the current directory' : p.default})`));
+}
+
 /** One entry per control flag the command takes, in the order it lists them. */
 export function controlRows(command: HelpedCommand): string[] {
   return command.controls.map((control) => controlEntry(command, control)).map((entry) => row(entry.flag, entry.help));

@@ -47,9 +47,8 @@ export const LOCK_PROJECT_NAME = 'create-python-docker-app-lock-placeholder';
  * combination's locks (alembic/noalembic only with PostgreSQL, the only store migrations apply to).
  */
 export function lockId(o: LockOptions): string {
-  const id = combinationId(o, o.postgres ? ['framework', 'postgres', 'redis', 'migrations', 'lint'] : ['framework', 'postgres', 'redis', 'lint']);
   // A worker's locks are named by it; the ids of those without one stay what they were.
-  return o.worker === 'none' ? id : `${id}-${o.worker}`;
+  return combinationId(o, ['framework', 'postgres', 'redis', { key: 'migrations', onlyWith: 'postgres' }, 'lint', { key: 'worker', leftOutAt: 'none' }]);
 }
 
 /** Every combination that has locks, in a fixed order (migrations only with PostgreSQL). */

@@ -1,6 +1,6 @@
 // The backing services a project can have, in the order they appear in every generated file.
-// A new service is a module beside postgres.ts and redis.ts, listed here, plus an option row
-// in src/options/table.ts and its template layer.
+// A new service is a feature folder beside postgres/ and redis/, listed here, plus its key in
+// SERVICE_KEYS (src/options/rows.ts; its option row is made from its `question`).
 
 import type { ProjectOptions, ServiceKey } from '../options/values.js';
 import { postgres } from './postgres/index.js';

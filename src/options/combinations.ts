@@ -1,30 +1,55 @@
 // Combinations of a project's options, and the one way a combination is named: the combination
-// tests and their snapshots (comboId) and the lock store's folders (src/features/locks.ts) name
-// theirs with combinationId, each over the options it varies.
+// tests and their snapshot folders (comboId), the lock store's folders (lockId in
+// src/features/locks.ts) and the tests' own tables name theirs with combinationId, each over the
+// options it varies (a lock does not depend on the Dockerfile or the package manager, so its id
+// does not name them), spelt the same way.
 
 import { DOCKERFILE_VARIANTS, FRAMEWORKS, PACKAGE_MANAGERS, type Combination, type DeployTarget, type ProjectOptions, type PythonVersion } from './values.js';
 
 /** How an on/off option is spelt in an id: its tag when on, no<tag> when off. */
-const ID_TAGS: Partial<Record<keyof ProjectOptions, string>> = { postgres: 'pg', redis: 'redis', migrations: 'alembic', lint: 'ruff' };
+const ID_TAGS: Partial<Record<keyof ProjectOptions, string>> = { postgres: 'pg', redis: 'redis', migrations: 'alembic', lint: 'ruff', beat: 'beat' };
+
+/**
+ * An option an id names: always (its key), or only where it is not at `leftOutAt` (an option
+ * added after the ids existed, so the ids of combinations without it stay what they were), or
+ * only where the yes/no `onlyWith` is on (migrations: only with PostgreSQL).
+ */
+export type IdAxis<K extends keyof ProjectOptions> = K | { key: K; leftOutAt?: ProjectOptions[K]; onlyWith?: K };
 
 /**
  * A combination's name: each of `axes` in order, a choice by its value, an on/off option by its
- * tag (`fastapi-pg-noredis-standard-uv`, `flask-nopg-redis-ruff`).
+ * tag (`fastapi-pg-noredis-standard-uv`, `flask-nopg-redis-ruff`, `fastapi-pg-redis-alembic-ruff-celery`).
+ * An axis that may be left out may also be absent from `options`.
  */
-export function combinationId<K extends keyof ProjectOptions>(options: Pick<ProjectOptions, K>, axes: readonly K[]): string {
+export function combinationId<K extends keyof ProjectOptions>(options: Partial<Pick<ProjectOptions, K>>, axes: readonly IdAxis<K>[]): string {
   return axes
-    .map((axis) => {
-      const value = options[axis];
-      if (typeof value !== 'boolean') return String(value);
-      const tag = ID_TAGS[axis];
-      if (tag === undefined) throw new Error(`no id tag for the option ${axis}`);
-      return value ? tag : `no${tag}`;
+    .flatMap((axis) => {
+      const key: K = typeof axis === 'object' ? axis.key : axis;
+      const value = options[key];
+      if (typeof axis === 'object' && (value === undefined || value === axis.leftOutAt || (axis.onlyWith !== undefined && options[axis.onlyWith] !== true))) return [];
+      if (value === undefined) throw new Error(`the combination has no ${key}`);
+      if (typeof value !== 'boolean') return [String(value)];
+      const tag = ID_TAGS[key];
+      if (tag === undefined) throw new Error(`no id tag for the option ${key}`);
+      return [value ? tag : `no${tag}`];
     })
     .join('-');
 }
 
-/** The options the combination tests vary (allCombinations), in the order their ids name them. */
-const COMBINATION_AXES = ['framework', 'postgres', 'redis', 'dockerfile', 'packageManager'] as const;
+/**
+ * The options the combination tests vary (allCombinations), in the order their ids name them;
+ * the worker and its beat, which came later, only where a combination has them.
+ */
+export const COMBINATION_AXES = [
+  'framework',
+  'postgres',
+  'redis',
+  'dockerfile',
+  'packageManager',
+  { key: 'worker', leftOutAt: 'none' },
+  { key: 'beat', leftOutAt: false },
+] as const satisfies readonly IdAxis<keyof Combination>[];
+type ComboAxis = 'framework' | 'postgres' | 'redis' | 'dockerfile' | 'packageManager';
 
 /**
  * Every combination of the structural options (framework x postgres x redis x dockerfile x
@@ -52,8 +77,6 @@ export function allCombinations(python: PythonVersion = '3.13', deploy: DeployTa
 }
 
 /** `fastapi-pg-redis-standard-uv` (`-celery` with a worker, `-celery-beat` with its beat): one of allCombinations(), by the options it varies. */
-export function comboId(o: Pick<ProjectOptions, (typeof COMBINATION_AXES)[number]> & Partial<Pick<ProjectOptions, 'worker' | 'beat'>>): string {
-  const id = combinationId(o, COMBINATION_AXES);
-  if (o.worker === undefined || o.worker === 'none') return id;
-  return o.beat ? `${id}-${o.worker}-beat` : `${id}-${o.worker}`;
+export function comboId(o: Pick<ProjectOptions, ComboAxis> & Partial<Pick<ProjectOptions, 'worker' | 'beat'>>): string {
+  return combinationId(o, COMBINATION_AXES);
 }

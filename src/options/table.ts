@@ -1,37 +1,24 @@
 // The option table: every value a command can be given, with its flag, its allowed values, its
 // prompt, its help line, and, per command, its documented default and how an existing repository
 // reveals it. The argument parser, --help, the prompts, the plop questions, validation and the
-// answers file all read this one table, so a new option is one row here (plus the feature that
-// uses it). Which rows a command takes, and in what order, is the command's own list.
+// answers file all read this one table. Each option is declared once, as a row of rows.ts (what
+// it is; the option types are derived from the rows); this module adds how each command uses it
+// (USES below, which must name every row and no other key) and what the features say of it (a
+// service's question, the deployment targets that are registered). A command takes the rows it
+// has a use for, in the rows' order (the order of its questions and of its --help).
 
 import type { Detected } from '../existing/detected.js';
 import { offeredDeployTargets } from '../features/deploy-targets.js';
 import { FRAMEWORK_FEATURES } from '../features/frameworks.js';
-import { SERVICE_FEATURES, SERVICE_KEYS } from '../features/services.js';
-import type { ServiceFeature } from '../features/types.js';
-import { descriptionProblem, given, healthPathProblem, imageNameProblem, nameProblem, portProblem, targetProblem, uidProblem } from './names.js';
-import {
-  CI_PROVIDERS,
-  DEPLOY_TARGETS,
-  DOCKERFILE_VARIANTS,
-  NO_DEPLOY,
-  FRAMEWORKS,
-  PACKAGE_MANAGERS,
-  PYTHON_VERSIONS,
-  WORKER_KINDS,
-  type Answers,
-  type AnswerKey,
-  type Framework,
-  type OptionKey,
-  type OptionValues,
-  type ProjectOptions,
-  type ServiceKey,
-} from './values.js';
+import { serviceFeature } from '../features/services.js';
+import { given } from './names.js';
+import { OPTION_ROWS, type BooleanRow, type ChoiceRow, type ListRow, type TextRow } from './rows.js';
+import type { AnswerKey, Answers, OptionKey, OptionValues, ProjectOptions, ServiceKey } from './values.js';
 
-// The option types and choice lists are declared in values.ts, below everything that uses them;
-// the commands, the driver and the tests take them from here, with the table.
+// The option types and choice lists are derived and declared below the features (values.ts,
+// rows.ts); the commands, the driver and the tests take them from here, with the table.
 export * from './values.js';
-export { allCombinations, comboId } from './combinations.js';
+export { allCombinations, COMBINATION_AXES, combinationId, comboId } from './combinations.js';
 
 /** The commands, each with the options it takes from the table (`add service` is the plop `service` generator's; `update` takes none: it reads the project's answers file). */
 export type CommandName = 'create' | 'add docker' | 'add kubernetes' | 'add deploy' | 'add devcontainer' | 'add worker' | 'add service' | 'update';
@@ -77,404 +64,170 @@ export interface OptionUse<K extends OptionKey = OptionKey> {
   onlyWhen?: { holds: (answers: Answers) => boolean; otherwise: OptionValues[K]; needs: string };
 }
 
-interface BaseSpec<K extends OptionKey> {
-  key: K;
-  /** Long flag without the leading dashes; also the plop question's name and the answers file key. */
-  flag: string;
-  /** The prompt's question. */
-  message: string;
-  /** One line for --help. */
-  help: string;
-  /** The commands that take it, each with its own default and detection. */
-  commands: Partial<Record<CommandName, OptionUse<K>>>;
-  /**
-   * Only adds files that nothing in the running stack reads (a pipeline, an update bot's config,
-   * lint settings): checked statically for every combination, and left out of the covering array
-   * of the stack runs (tests/support/pairwise.ts), whose every row costs a real build and run.
-   */
-  filesOnly?: boolean;
-}
-export interface ChoiceSpec<K extends OptionKey = OptionKey> extends BaseSpec<K> {
-  kind: 'choice';
-  choices: readonly string[];
-  /**
-   * The option was a yes/no before it became a choice: the choice each answer meant. `--flag`
-   * alone and `--no-flag` still parse (as true and false), and so does a recorded true or false
-   * in an answers file (--answers, update).
-   */
-  wasBoolean?: { true: string; false: string };
-}
-export interface BooleanSpec<K extends OptionKey = OptionKey> extends BaseSpec<K> {
-  kind: 'boolean';
-}
-export interface TextSpec<K extends OptionKey = OptionKey> extends BaseSpec<K> {
-  kind: 'text';
-  /** Shown in --help after the flag, e.g. `<text>`, `<module:attr>`. */
-  placeholder: string;
-  /** Why a value is refused, or undefined when it is fine. */
-  problem: (value: string) => string | undefined;
-  /** Turns the accepted text into the stored value (`port`: a number). */
-  parse?: (value: string) => OptionValues[K];
-}
-/**
- * Several of a few words (`--deploy kubernetes,ecs`): given as one comma-separated flag value
- * (`none` for none of them), stored as a list in `choices` order without repeats.
- */
-export interface ListSpec<K extends OptionKey = OptionKey> extends BaseSpec<K> {
-  kind: 'list';
-  choices: readonly string[];
-  /** The word that means the empty list. */
-  none: string;
-}
-export type OptionSpec = ChoiceSpec | BooleanSpec | TextSpec | ListSpec;
+/** How each command uses an option, by command; the table's own part of a row. */
+type Uses<K extends OptionKey> = Partial<Record<CommandName, OptionUse<K>>>;
 
 /**
- * The row the table must have for a key, by the key's value type (values.ts): a boolean is a
- * yes/no, a union of words a choice among exactly them, a number a text that parses to one, a
- * string a text. Defaults, detections and suggestions are of that type too.
+ * A project's option is `create`'s (the answers file records what create answered); a
+ * repository's fact (rows.ts: `repository`) is never create's. So ProjectOptions, derived from
+ * the rows, and create's questions cannot disagree.
  */
-type RowOf<K extends OptionKey> = OptionValues[K] extends boolean
-  ? BooleanSpec<K>
-  : OptionValues[K] extends readonly (infer W)[]
-    ? ListSpec<K> & { choices: readonly W[] }
-  : OptionValues[K] extends number
-    ? TextSpec<K> & { parse: (value: string) => OptionValues[K] }
-    : string extends OptionValues[K]
-      ? TextSpec<K>
-      : ChoiceSpec<K> & { choices: readonly OptionValues[K][] };
-type Row = { [K in OptionKey]: RowOf<K> }[OptionKey];
+type UsesOf<K extends OptionKey> = K extends keyof ProjectOptions ? Uses<K> & { create: OptionUse<K> } : Uses<K> & { create?: never };
+
+/** A row of the table: the option's row (rows.ts) with how each command uses it. */
+interface Used {
+  key: OptionKey;
+  /** The commands that take it, each with its own default and detection. */
+  commands: Uses<OptionKey>;
+}
+export type ChoiceSpec = ChoiceRow & Used;
+export type BooleanSpec = BooleanRow & Used;
+export type TextSpec = TextRow & Used;
+export type ListSpec = ListRow & Used;
+export type OptionSpec = ChoiceSpec | BooleanSpec | TextSpec | ListSpec;
 
 export const DEFAULT_NAME = 'my-api';
 
-const ROWS: readonly Row[] = [
-  {
-    key: 'name',
-    flag: 'name',
-    kind: 'text',
-    placeholder: '<name>',
-    message: 'Project name',
-    help: 'the project name: Compose project, image, README title',
-    problem: nameProblem,
-    commands: { create: { fromLocation: true, detectedFrom: "the directory's name", suggest: () => DEFAULT_NAME } },
+/**
+ * How the commands use each option of rows.ts, by key: every key has its entry, and no other key
+ * does; a service's (`postgres`, `redis`) is the same for every service (serviceUses).
+ */
+const USES: { [K in Exclude<OptionKey, ServiceKey>]: UsesOf<K> } = {
+  name: { create: { fromLocation: true, detectedFrom: "the directory's name", suggest: () => DEFAULT_NAME } },
+  dir: {
+    'add docker': { default: '.', ask: false },
+    'add kubernetes': { default: '.', ask: false },
+    'add devcontainer': { default: '.', ask: false },
+    'add worker': { default: '.', ask: false },
+    'add service': { default: '.', ask: false },
   },
-  {
-    key: 'dir',
-    flag: 'dir',
-    kind: 'text',
-    placeholder: '<path>',
-    message: 'Folder of the app (relative to here)',
-    help: 'the repository',
-    problem: (value) => (value.trim() === '' ? 'the folder is empty' : undefined),
-    commands: {
-      'add docker': { default: '.', ask: false },
-      'add kubernetes': { default: '.', ask: false },
-      'add devcontainer': { default: '.', ask: false },
-      'add worker': { default: '.', ask: false },
-      'add service': { default: '.', ask: false },
+  service: { 'add service': {} },
+  description: { create: { default: 'A Python web service' } },
+  framework: {
+    create: { default: 'fastapi' },
+    'add docker': {
+      detect: (d) => d.framework,
+      detectedFrom: 'detected from your dependencies and imports',
+      message: 'Web framework (not detected)',
+      suggest: () => 'fastapi',
     },
   },
-  {
-    key: 'service',
-    flag: 'service',
-    kind: 'choice',
-    choices: SERVICE_KEYS,
-    message: 'Service to add',
-    help: 'the backing service to add to compose.yaml',
-    commands: { 'add service': {} },
-  },
-  {
-    key: 'description',
-    flag: 'description',
-    kind: 'text',
-    placeholder: '<text>',
-    message: 'One-line description',
-    help: 'one line for the README and the API docs',
-    problem: descriptionProblem,
-    commands: { create: { default: 'A Python web service' } },
-  },
-  {
-    key: 'framework',
-    flag: 'framework',
-    kind: 'choice',
-    choices: FRAMEWORKS,
-    message: 'Web framework',
-    help: 'web framework',
-    commands: {
-      create: { default: 'fastapi' },
-      'add docker': {
-        detect: (d) => d.framework,
-        detectedFrom: 'detected from your dependencies and imports',
-        message: 'Web framework (not detected)',
-        suggest: () => 'fastapi',
-      },
+  app: {
+    'add docker': {
+      // A target found for another framework than the one answered would not serve.
+      detect: (d, a) => (a.framework && a.framework !== d.framework ? undefined : d.target),
+      detectedFrom: 'detected: an app instance or a create_app() factory',
+      message: 'App to serve, module:attr or module:factory() (not detected)',
+      suggest: (d, a) => d?.targetCandidates[0] ?? (a.framework ? FRAMEWORK_FEATURES[a.framework].defaultTarget : undefined),
     },
   },
-  {
-    key: 'app',
-    flag: 'app',
-    kind: 'text',
-    placeholder: '<module:attr>',
-    message: 'App to serve (module:attr or module:factory())',
-    help: 'the app, e.g. app.main:app or myapp:create_app()',
-    problem: targetProblem,
-    commands: {
-      'add docker': {
-        // A target found for another framework than the one answered would not serve.
-        detect: (d, a) => (a.framework && a.framework !== d.framework ? undefined : d.target),
-        detectedFrom: 'detected: an app instance or a create_app() factory',
-        message: 'App to serve, module:attr or module:factory() (not detected)',
-        suggest: (d, a) => d?.targetCandidates[0] ?? (a.framework ? FRAMEWORK_FEATURES[a.framework].defaultTarget : undefined),
-      },
+  port: {
+    // Not asked: our CMD binds it, so an undetected port is simply the default.
+    'add docker': { default: 8000, detect: (d) => d.port, detectedFrom: 'detected', ask: false },
+    // The image's own port: probes and the Service on a guessed port would never answer.
+    'add kubernetes': {
+      detect: (d) => d.deployment?.port,
+      detectedFrom: "the Dockerfile's EXPOSE",
+      message: 'Port the image serves (no EXPOSE in the Dockerfile)',
+      suggest: (d) => d?.port,
     },
   },
-  {
-    key: 'port',
-    flag: 'port',
-    kind: 'text',
-    placeholder: '<n>',
-    message: 'Port the server listens on',
-    help: 'port the server listens on',
-    problem: portProblem,
-    parse: (value) => Number(value),
-    commands: {
-      // Not asked: our CMD binds it, so an undetected port is simply the default.
-      'add docker': { default: 8000, detect: (d) => d.port, detectedFrom: 'detected', ask: false },
-      // The image's own port: probes and the Service on a guessed port would never answer.
-      'add kubernetes': {
-        detect: (d) => d.deployment?.port,
-        detectedFrom: "the Dockerfile's EXPOSE",
-        message: 'Port the image serves (no EXPOSE in the Dockerfile)',
-        suggest: (d) => d?.port,
-      },
-    },
+  python: {
+    create: { default: '3.14' },
+    'add docker': { default: '3.14', detect: (d) => d.python, detectedFrom: 'detected' },
   },
-  {
-    key: 'python',
-    flag: 'python',
-    kind: 'choice',
-    choices: PYTHON_VERSIONS,
-    message: 'Python version',
-    help: 'Python version of the image',
-    commands: {
-      create: { default: '3.14' },
-      'add docker': { default: '3.14', detect: (d) => d.python, detectedFrom: 'detected' },
-    },
-  },
-  // --postgres, --redis: one row per service, from what its feature module says of it.
-  ...SERVICE_FEATURES.map(serviceOption),
-  {
-    key: 'dockerfile',
-    flag: 'dockerfile',
-    kind: 'choice',
-    choices: DOCKERFILE_VARIANTS,
-    message: 'Dockerfile variant',
-    help: 'single-stage, or a builder stage plus a slim runtime',
-    commands: { create: { default: 'standard' }, 'add docker': { default: 'standard' } },
-  },
-  {
-    key: 'packageManager',
-    flag: 'package-manager',
-    kind: 'choice',
-    choices: PACKAGE_MANAGERS,
-    message: 'Package manager (either locks every dependency with hashes)',
-    help: 'uv: pyproject.toml + uv.lock; pip: requirements.in + requirements.txt with hashes',
-    // add docker installs with the tool whose lock file it finds (uv.lock, poetry.lock, ...).
-    // Projects generated before this option existed installed requirements.txt with pip. Not
-    // defaultWithoutYes: the default changes every dependency file, so a script that gives
-    // every other flag is told to choose rather than switched to uv without a word.
-    commands: { create: { default: 'uv', recordedBefore: 'pip' } },
-  },
-  {
-    key: 'deploy',
-    flag: 'deploy',
-    kind: 'list',
-    // Only the targets that write files (features/deploy-targets.ts registers them).
-    choices: offeredDeployTargets(DEPLOY_TARGETS),
-    none: NO_DEPLOY,
-    message: `Deployment manifests: targets, comma-separated (${offeredDeployTargets(DEPLOY_TARGETS).join(', ')}; or ${NO_DEPLOY})`,
-    help: `where to deploy besides Compose, comma-separated, each writing deploy/<target>/: kubernetes (a kustomize base with dev and prod overlays), cloud-run, ecs (Fargate task and service definitions), aci; ${NO_DEPLOY} for none`,
-    commands: { create: { default: [], defaultWithoutYes: true } },
-  },
+  dockerfile: { create: { default: 'standard' }, 'add docker': { default: 'standard' } },
+  // add docker installs with the tool whose lock file it finds (uv.lock, poetry.lock, ...).
+  // Projects generated before this option existed installed requirements.txt with pip. Not
+  // defaultWithoutYes: the default changes every dependency file, so a script that gives
+  // every other flag is told to choose rather than switched to uv without a word.
+  packageManager: { create: { default: 'uv', recordedBefore: 'pip' } },
+  deploy: { create: { default: [], defaultWithoutYes: true } },
   // Added after 0.1, on by default even without --yes (see migrations): files a project may do
   // without, each its own question. Off for a project whose answers file predates them, so
   // update brings it no files it did not ask for.
-  {
-    key: 'ci',
-    filesOnly: true,
-    flag: 'ci',
-    kind: 'choice',
-    choices: CI_PROVIDERS,
-    // Was a yes/no until GitLab CI was added: yes was GitHub Actions.
-    wasBoolean: { true: 'github', false: 'none' },
-    message: 'CI pipeline (lint, tests, image build, smoke test; a scanned, signed release on a version tag)',
-    help: 'github: .github/workflows/ci.yml and release.yml (image to ghcr.io); gitlab: .gitlab-ci.yml (image to the GitLab container registry); each lints, runs pytest against PostgreSQL/Redis, builds the image with a cache, runs `docker compose up --wait`, and on a version tag scans, pushes and signs the image. --ci alone is github, --no-ci is none',
-    commands: { create: { default: 'github', defaultWithoutYes: true, recordedBefore: 'none' } },
+  ci: { create: { default: 'github', defaultWithoutYes: true, recordedBefore: 'none' } },
+  dependabot: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
+  lint: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
+  devcontainer: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
+  image: {
+    'add kubernetes': {
+      detect: (d) => d.deployment?.image,
+      detectedFrom: "compose.yaml's app image, else the project name",
+      ask: false,
+    },
   },
-  {
-    key: 'dependabot',
-    filesOnly: true,
-    flag: 'dependabot',
-    kind: 'boolean',
-    message: 'Add dependency update proposals (Dependabot; Renovate with GitLab CI) for packages, images, CI pins?',
-    help: '.github/dependabot.yml: weekly update pull requests for Python packages, Docker and Compose images, GitHub Actions; with --ci gitlab, renovate.json instead (Renovate; Dependabot runs only on GitHub)',
-    commands: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
+  uid: {
+    'add kubernetes': {
+      detect: (d) => d.deployment?.uid,
+      detectedFrom: "the Dockerfile's USER",
+      message: 'UID to run as (the Dockerfile has no numeric non-root USER)',
+    },
   },
-  {
-    key: 'lint',
-    filesOnly: true,
-    flag: 'lint',
-    kind: 'boolean',
-    message: 'Configure ruff (lint and format) with a pre-commit hook?',
-    help: 'ruff settings in pyproject.toml, scripts/lint and .pre-commit-config.yaml',
-    commands: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
+  healthPath: {
+    'add kubernetes': {
+      detect: (d) => d.deployment?.healthPath ?? (d.hasHealthRoute ? '/health' : undefined),
+      detectedFrom: "the Dockerfile's HEALTHCHECK, or a /health route",
+      message: 'Path the probes call (no HEALTHCHECK URL or /health route found)',
+      suggest: () => '/health',
+    },
   },
-  {
-    key: 'devcontainer',
-    flag: 'devcontainer',
-    kind: 'boolean',
-    message: 'Add a dev container and a debugger (debugpy, attached from VS Code or any DAP client)?',
-    help: '.devcontainer/: the development stack with the dev dependencies and the app under debugpy (127.0.0.1:5678); .vscode/launch.json attaches to it',
-    commands: { create: { default: true, defaultWithoutYes: true, recordedBefore: false } },
+  migrations: {
+    // Added after 0.1: on by default even without --yes, so scripts that give every other
+    // flag keep working (and get the migrations a new project should have).
+    create: {
+      default: true,
+      defaultWithoutYes: true,
+      // A project from before has its table made at start-up, and its database has that table:
+      // the first migration would fail on it, so update keeps it as it was.
+      recordedBefore: false,
+      help: 'Alembic migrations, run by a one-shot `migrate` service before the app starts; without them the table is created at start-up (PostgreSQL only)',
+      onlyWhen: { holds: (a) => a.postgres === true, otherwise: false, needs: '--postgres: Alembic migrates the PostgreSQL schema, and without PostgreSQL the items live in memory' },
+    },
+    'add kubernetes': { default: false, detect: (d) => d.deployment?.migrations, detectedFrom: 'alembic.ini or the answers file', ask: false },
   },
-  {
-    key: 'image',
-    flag: 'image',
-    kind: 'text',
-    placeholder: '<name>',
-    message: 'Image name, without tag (the overlays set the tag or digest)',
-    help: 'image name, without tag',
-    problem: imageNameProblem,
-    commands: {
-      'add kubernetes': {
-        detect: (d) => d.deployment?.image,
-        detectedFrom: "compose.yaml's app image, else the project name",
-        ask: false,
+  worker: {
+    // Added after 0.1 and off by default: scripts and answers files from before keep their project.
+    create: {
+      default: 'none',
+      defaultWithoutYes: true,
+      recordedBefore: 'none',
+      onlyWhen: {
+        holds: (a) => a.postgres === true && a.redis === true,
+        otherwise: 'none',
+        needs: '--postgres and --redis: Redis carries the tasks to the worker, and the example task reads its item from PostgreSQL',
       },
     },
   },
-  {
-    key: 'uid',
-    flag: 'uid',
-    kind: 'text',
-    placeholder: '<n>',
-    message: 'UID the image runs as (its USER; not 0)',
-    help: "the image's non-root UID, for runAsUser",
-    problem: uidProblem,
-    parse: (value) => Number(value),
-    commands: {
-      'add kubernetes': {
-        detect: (d) => d.deployment?.uid,
-        detectedFrom: "the Dockerfile's USER",
-        message: 'UID to run as (the Dockerfile has no numeric non-root USER)',
-      },
+  beat: {
+    // Added after the worker and off by default: scripts and answers files from before keep their project.
+    create: {
+      default: false,
+      defaultWithoutYes: true,
+      recordedBefore: false,
+      onlyWhen: { holds: (a) => a.worker === 'celery', otherwise: false, needs: '--worker celery: beat only sends tasks, the Celery worker runs them' },
     },
+    // add worker --beat: the worker with its beat, or the beat for a project that has the worker.
+    'add worker': { default: false, ask: false, help: 'Celery beat too (the `beat` service, exactly one, and the example periodic task); to a project with the worker, beat alone' },
   },
-  {
-    key: 'healthPath',
-    flag: 'health-path',
-    kind: 'text',
-    placeholder: '<path>',
-    message: 'Path that answers 200 while the app is up',
-    help: 'HTTP path of the probes',
-    problem: healthPathProblem,
-    commands: {
-      'add kubernetes': {
-        detect: (d) => d.deployment?.healthPath ?? (d.hasHealthRoute ? '/health' : undefined),
-        detectedFrom: "the Dockerfile's HEALTHCHECK, or a /health route",
-        message: 'Path the probes call (no HEALTHCHECK URL or /health route found)',
-        suggest: () => '/health',
-      },
-    },
-  },
-  {
-    key: 'migrations',
-    flag: 'migrations',
-    kind: 'boolean',
-    message: 'Run Alembic migrations before the app starts?',
-    help: 'a Job running `alembic upgrade head` before rollout',
-    commands: {
-      // Added after 0.1: on by default even without --yes, so scripts that give every other
-      // flag keep working (and get the migrations a new project should have). Last in the
-      // table, so plop's positional bypasses of 0.1 keep their order.
-      create: {
-        default: true,
-        defaultWithoutYes: true,
-        // A project from before has its table made at start-up, and its database has that table:
-        // the first migration would fail on it, so update keeps it as it was.
-        recordedBefore: false,
-        help: 'Alembic migrations, run by a one-shot `migrate` service before the app starts; without them the table is created at start-up (PostgreSQL only)',
-        onlyWhen: { holds: (a) => a.postgres === true, otherwise: false, needs: '--postgres: Alembic migrates the PostgreSQL schema, and without PostgreSQL the items live in memory' },
-      },
-      'add kubernetes': { default: false, detect: (d) => d.deployment?.migrations, detectedFrom: 'alembic.ini or the answers file', ask: false },
-    },
-  },
-  {
-    key: 'worker',
-    flag: 'worker',
-    kind: 'choice',
-    choices: WORKER_KINDS,
-    message: 'Background worker (Celery, on Redis, for the data in PostgreSQL)',
-    help: 'celery: a `worker` service running Celery tasks from Redis, with an example task behind POST /items/{id}/process',
-    commands: {
-      // Added after 0.1 and off by default: scripts and answers files from before keep their project.
-      create: {
-        default: 'none',
-        defaultWithoutYes: true,
-        recordedBefore: 'none',
-        onlyWhen: {
-          holds: (a) => a.postgres === true && a.redis === true,
-          otherwise: 'none',
-          needs: '--postgres and --redis: Redis carries the tasks to the worker, and the example task reads its item from PostgreSQL',
-        },
-      },
-    },
-  },
-  {
-    key: 'beat',
-    flag: 'beat',
-    kind: 'boolean',
-    // Its own flag, never on by default with the worker: a second beat (a second project
-    // sharing the Redis, a copy started by hand) would send every periodic task twice.
-    message: 'Add Celery beat (one service sending a periodic example task to the worker)?',
-    help: 'a `beat` service (exactly one) that sends the example periodic task to the Celery worker every BEAT_INTERVAL_SECONDS; needs --worker celery',
-    commands: {
-      // Added after the worker and off by default: scripts and answers files from before keep their project.
-      create: {
-        default: false,
-        defaultWithoutYes: true,
-        recordedBefore: false,
-        onlyWhen: { holds: (a) => a.worker === 'celery', otherwise: false, needs: '--worker celery: beat only sends tasks, the Celery worker runs them' },
-      },
-      // add worker --beat: the worker with its beat, or the beat for a project that has the worker.
-      'add worker': { default: false, ask: false, help: 'Celery beat too (the `beat` service, exactly one, and the example periodic task); to a project with the worker, beat alone' },
-    },
-  },
-];
+};
 
 /**
  * A service's on/off option: on by default for a new project; for an existing app, on when one
  * of the service's drivers is among its dependencies (never asked: detection always answers).
  */
-function serviceOption(service: ServiceFeature): Row {
-  const row: BooleanSpec<ServiceKey> = {
-    key: service.key,
-    flag: service.key,
-    kind: 'boolean',
-    message: service.question.message,
-    help: service.question.help,
-    commands: {
-      create: { default: service.question.default },
-      'add docker': { detect: (d) => d.uses[service.key], detectedFrom: service.question.detectedFrom, ask: false },
-      'add kubernetes': {
-        default: false,
-        detect: (d) => d.deployment?.[service.key] ?? (d.uses[service.key] || undefined),
-        detectedFrom: `the answers file, compose.yaml, or ${service.question.detectedFrom}`,
-        ask: false,
-      },
+function serviceUses(key: ServiceKey): UsesOf<ServiceKey> {
+  const { question } = serviceFeature(key);
+  return {
+    create: { default: question.default },
+    'add docker': { detect: (d) => d.uses[key], detectedFrom: question.detectedFrom, ask: false },
+    'add kubernetes': {
+      default: false,
+      detect: (d) => d.deployment?.[key] ?? (d.uses[key] || undefined),
+      detectedFrom: `the answers file, compose.yaml, or ${question.detectedFrom}`,
+      ask: false,
     },
   };
-  // The row of whichever service this is: TypeScript cannot tell a feature's key from its type.
-  return row as Row;
 }
 
 /**
@@ -482,12 +235,30 @@ function serviceOption(service: ServiceFeature): Row {
  * health path, name, services, migrations), found and asked the same way: every target's files
  * must agree with the same image.
  */
-function withAddDeploy(row: Row): Row {
-  const kubernetes = row.commands['add kubernetes'];
-  return kubernetes ? ({ ...row, commands: { ...row.commands, 'add deploy': kubernetes } } as Row) : row;
+function withAddDeploy(uses: Uses<OptionKey>): Uses<OptionKey> {
+  const kubernetes = uses['add kubernetes'];
+  return kubernetes ? { ...uses, 'add deploy': kubernetes } : uses;
 }
 
-export const OPTION_TABLE: readonly OptionSpec[] = ROWS.map(withAddDeploy);
+/** A row of rows.ts made a row of the table: its uses, and what the features say of it. */
+function specOf(row: (typeof OPTION_ROWS)[number]): OptionSpec {
+  if ('service' in row) {
+    // A service's question and help line are its feature's.
+    const { question } = serviceFeature(row.key);
+    const commands = withAddDeploy(serviceUses(row.key) as Uses<OptionKey>);
+    return { key: row.key, flag: row.flag, kind: row.kind, message: question.message, help: question.help, commands };
+  }
+  const commands = withAddDeploy(USES[row.key] as Uses<OptionKey>);
+  if (row.kind === 'list') {
+    // Only the targets that write files (features/deploy-targets.ts registers them); the
+    // question lists them.
+    const choices = offeredDeployTargets(row.choices);
+    return { ...row, choices, message: `${row.message} (${choices.join(', ')}; or ${row.none})`, commands };
+  }
+  return { ...row, commands };
+}
+
+export const OPTION_TABLE: readonly OptionSpec[] = OPTION_ROWS.map(specOf);
 
 
 export function specFor(key: OptionKey): OptionSpec {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { pairsUnderTest } from '../support/combinations.js';
+import { combinationId } from '../../src/options/table.js';
 import { generateInto } from '../support/generate.js';
 import { kubectlKustomize, kustomizeUnavailable, parseObjects, type K8sObject } from '../support/kubernetes-check.js';
 import { mutate } from '../support/mutate.js';
@@ -34,7 +35,7 @@ const COMBOS = pairsUnderTest(
   (['fastapi', 'flask'] as const).flatMap((framework) => [true, false].flatMap((migrations) => [true, false].map((redis) => ({ framework, migrations, redis })))),
   ['framework', 'migrations', 'redis'],
 );
-const idOf = (c: (typeof COMBOS)[number]) => `${c.framework}-${c.migrations ? 'migrations' : 'nomigrations'}-${c.redis ? 'redis' : 'noredis'}`;
+const idOf = (c: (typeof COMBOS)[number]) => combinationId(c, ['framework', 'migrations', 'redis']);
 
 function project(combo: (typeof COMBOS)[number]): string {
   return generateInto({ ...combo, postgres: true, deploy: ['kubernetes'], name: idOf(combo) });

@@ -25,6 +25,7 @@ import { READY_PATH } from '../../src/engine/context.js';
 import { CONNECTION_BUDGET, PLATFORM_GRACE_SECONDS } from '../../src/features/managed-platforms.js';
 import { RUNTIME_LIMITS } from '../../src/features/runtime-limits.js';
 import { MAX_NAME_LENGTH } from '../../src/options/names.js';
+import { combinationId } from '../../src/options/table.js';
 import { discoveryValidator } from '../support/discovery-schema.js';
 import type { K8sObject } from '../support/kubernetes-check.js';
 import { fieldErrors } from '../support/kubernetes-fields.js';
@@ -39,7 +40,7 @@ const PORT = 8000;
 
 type Combo = PlatformCombo;
 const COMBOS = PLATFORM_COMBOS;
-const idOf = (c: Combo) => `${c.framework}${c.postgres ? '+postgres' : ''}${c.migrations ? '+migrations' : ''}${c.redis ? '+redis' : ''}`;
+const idOf = (c: Combo) => combinationId(c, ['framework', 'postgres', { key: 'migrations', onlyWith: 'postgres' }, 'redis']);
 
 const fileOf = (files: readonly RenderedFile[], name: string): RenderedFile => {
   const file = files.find((f) => f.path.endsWith(`/${name}`));

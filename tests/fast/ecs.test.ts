@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RenderedFile } from '../../src/engine/rendered-file.js';
 import { FARGATE_MAX_STOP_TIMEOUT_SECONDS, POSTGRES_CONNECTIONS } from '../../src/features/deploy-ecs/index.js';
 import { SERVER_GRACEFUL_TIMEOUT_SECONDS } from '../../src/features/kubernetes/index.js';
-import { FRAMEWORKS, type ProjectOptions } from '../../src/options/table.js';
+import { combinationId, FRAMEWORKS, type ProjectOptions } from '../../src/options/table.js';
 import { listFiles, removeTempDirs, runMain, tempDir } from '../support/cli-run.js';
 import { fargateRunArgs, missingTaskConstraints } from '../support/fargate-run.js';
 import { render } from '../support/generate.js';
@@ -34,7 +34,7 @@ const COMBOS: Combo[] = FRAMEWORKS.flatMap((framework) =>
     [true, false].flatMap((redis) => (postgres ? [true, false] : [false]).map((migrations) => ({ framework, postgres, redis, migrations }))),
   ),
 );
-const idOf = (c: Combo) => `${c.framework}-${c.postgres ? 'pg' : 'nopg'}-${c.redis ? 'redis' : 'noredis'}-${c.migrations ? 'alembic' : 'noalembic'}`;
+const idOf = (c: Combo) => combinationId(c, ['framework', 'postgres', 'redis', 'migrations']);
 
 type Json = Record<string, any>;
 const jsonOf = (files: RenderedFile[], name: string): Json => JSON.parse(files.find((f) => f.path === `${ECS}/${name}`)!.contents) as Json;

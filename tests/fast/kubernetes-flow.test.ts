@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { comboId } from '../../src/options/table.js';
-import { combinationsUnderTest } from '../support/combinations.js';
+import { combinationId } from '../../src/options/table.js';
+import { combinationsUnderTest, idWithoutPackageManager } from '../support/combinations.js';
 import { listFiles, removeTempDirs, runMain, tempDir } from '../support/cli-run.js';
 import { copyFixture, removeCopies } from '../support/existing-app.js';
 import { kustomizeUnavailable, type K8sObject } from '../support/kubernetes-check.js';
@@ -31,12 +31,12 @@ interface Case {
 const CASES: Case[] = [
   ...combinationsUnderTest({ python: '3.13', deploy: ['kubernetes'], where: (c) => c.packageManager === 'uv', keep: ['flask-pg-redis-standard-uv'] })
     .map((c) => ({
-      id: comboId(c).replace(/-uv$/, ''),
+      id: idWithoutPackageManager(c),
       flags: ['--framework', c.framework, c.postgres ? '--postgres' : '--no-postgres', c.redis ? '--redis' : '--no-redis', '--dockerfile', c.dockerfile, '--worker', c.worker],
       migrations: c.migrations,
     })),
   ...(['flask', 'fastapi'] as const).map((framework) => ({
-    id: `${framework}-pg-nomigrations`,
+    id: combinationId({ framework, postgres: true, redis: true, migrations: false }, ['framework', 'postgres', 'redis', 'migrations']),
     flags: ['--framework', framework, '--postgres', '--redis', '--no-migrations'],
     migrations: false,
   })),

@@ -11,8 +11,8 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../../src/options/answers-file.js';
-import { comboId, type ExtraOptionKey, type ProjectOptions } from '../../src/options/table.js';
-import { combinationsUnderTest } from '../support/combinations.js';
+import type { ExtraOptionKey, ProjectOptions } from '../../src/options/table.js';
+import { combinationsUnderTest, idWithoutPackageManager } from '../support/combinations.js';
 import { listFiles, removeTempDirs, runMain, tempDir } from '../support/cli-run.js';
 import {
   allSchemaErrors,
@@ -32,7 +32,7 @@ afterAll(removeTempDirs);
 type Combo = Omit<ProjectOptions, 'name' | 'description' | ExtraOptionKey>;
 // The manifests do not depend on the package manager: the default one (uv) stands for both.
 const COMBOS = combinationsUnderTest({ python: '3.13', deploy: ['kubernetes'], where: (c) => c.packageManager === 'uv', keep: ['flask-pg-redis-standard-uv', 'fastapi-nopg-noredis-multi-stage-uv'] });
-const idOf = (c: Combo) => comboId(c).replace(/-uv$/, '');
+const idOf = idWithoutPackageManager;
 const K8S = 'deploy/kubernetes';
 const BUILDS = ['base', 'overlays/dev', 'overlays/prod'] as const;
 const noKustomize = kustomizeUnavailable();

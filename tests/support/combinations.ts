@@ -6,7 +6,7 @@
 // to meet is then found by the full run, never missed by it.
 
 import { make } from 'covertable';
-import { allCombinations, comboId, type Combination, type DeployTarget, type PythonVersion } from '../../src/options/table.js';
+import { allCombinations, COMBINATION_AXES, combinationId, comboId, type Combination, type DeployTarget, type PythonVersion } from '../../src/options/table.js';
 import { coverPairsOf } from './pairwise.js';
 
 /** Whether this run walks pairs (test:fast) rather than every combination. */
@@ -20,9 +20,9 @@ export function propertyRuns(full: number): number {
   return PAIRS_ONLY ? Math.ceil(full / 4) : full;
 }
 
-/** The options allCombinations() varies, each with the values it takes there. */
+/** The options allCombinations() varies in every combination (not the worker's, which only some have), each with the values it takes there. */
 function varied(all: readonly Combination[]): Record<string, unknown[]> {
-  const axes = ['framework', 'postgres', 'redis', 'dockerfile', 'packageManager'] as const;
+  const axes = COMBINATION_AXES.filter((axis) => typeof axis === 'string');
   return Object.fromEntries(axes.map((axis) => [axis, [...new Set(all.map((c) => c[axis]))]]));
 }
 
@@ -62,4 +62,12 @@ export function combinationsUnderTest({ python, deploy, where = () => true, keep
  */
 export function pairsUnderTest<T extends object>(all: readonly T[], keys: readonly (keyof T)[]): T[] {
   return PAIRS_ONLY ? coverPairsOf(all, keys) : [...all];
+}
+
+/**
+ * comboId without the package manager (`flask-pg-redis-standard`), for files that do not depend
+ * on it (the Kubernetes manifests: one package manager stands for both); also the project's name.
+ */
+export function idWithoutPackageManager(c: Pick<Combination, 'framework' | 'postgres' | 'redis' | 'dockerfile' | 'worker' | 'beat'>): string {
+  return combinationId(c, COMBINATION_AXES.filter((axis) => axis !== 'packageManager'));
 }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderProject } from '../../src/engine/render.js';
-import { allCombinations, comboId, type Combination } from '../../src/options/table.js';
+import { allCombinations, COMBINATION_AXES, combinationId, type Combination } from '../../src/options/table.js';
 import { REPO } from '../support/cli-run.js';
 import { installCheckers, type CheckerInstall } from '../support/field-checkers.js';
 import { optionsFor, TEST_VERSION } from '../support/generate.js';
@@ -65,7 +65,7 @@ async function validate(files: { operation: string; file: string }[]): Promise<M
 }
 
 function writeInputs(combo: Combination): { operation: string; file: string }[] {
-  const id = `${comboId(combo)}-${combo.migrations ? 'alembic' : 'noalembic'}`;
+  const id = combinationId(combo, [...COMBINATION_AXES, 'migrations']);
   return renderProject(optionsFor({ ...combo, deploy: ['ecs'] }), TEST_VERSION)
     .filter((f) => f.path.startsWith(`${ECS}/`) && f.path.endsWith('.json'))
     .map((f) => {
