@@ -3,16 +3,17 @@
 // contributions may test its own data; the skeleton (templates/common) and every other feature
 // may not. They expose slots instead (render.ts), which the feature fills from its folder.
 //
-// What counts as a feature's data: the render context's entry named for an optional feature
-// (`redis`, `postgres`, `migrations`, `lint`, `ci`, `gitlab`, `dependabot`, `renovate`,
-// `devcontainer`, `kubernetes`, `ecs`, `aci`, `worker`, `beat`: a feature's Feature.contextKey)
-// and the option that turns it on (`options.redis`, `options.deploy`...). Not yet `cloudRun` and
-// `workerDebugger`: a folder is matched to a feature by the parts of its name, and no part of
-// `deploy-cloud-run` or `devcontainer-worker` is their key. Everything else is core: what every
-// project has exactly one of (the framework, Python, the package manager and its installer,
-// the Dockerfile variant, the project's name) and the generic lists built from whichever
-// features were chosen (`services`, `reached`, `env`, `requirements`...). A folder named for two
-// features (`kubernetes-migrations`) is where they meet, and may test both.
+// What counts as a feature's data: the render context's entry under each registered feature's
+// Feature.contextKey (`redis`, `kubernetes`, `cloudRun`, `workerDebugger`...: read from
+// src/features/registry.ts, so a new feature is checked as soon as it is listed there) and the
+// options that turn it on (`options.redis`, `options.deploy`...: OPTIONS_OF below). A folder is
+// its feature's when the feature's layer is the folder or a prefix of its name
+// (`deploy-cloud-run-migrations` is Cloud Run's); a folder named for two features
+// (`kubernetes-migrations`, `devcontainer-worker`) is where they meet, and may test both.
+// Everything else is core: what every project has exactly one of (the framework, Python, the
+// package manager and its installer, the Dockerfile variant, the project's name) and the
+// generic lists built from whichever features were chosen (`services`, `reached`, `env`,
+// `requirements`...).
 //
 // The conditions are read from the JavaScript ejs compiles each template to, parsed by
 // TypeScript: the test of every `if`, `? :`, `&&`, `||` and `??`.
@@ -22,31 +23,55 @@ import path from 'node:path';
 import ejs from 'ejs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { FEATURES } from '../../src/features/registry.js';
+import type { Feature } from '../../src/features/types.js';
 import { REPO } from '../support/cli-run.js';
 
-/** Each optional feature, and the names of its data in the render context. */
-const FEATURE_DATA: Record<string, { context: string[]; options: string[] }> = {
-  postgres: { context: ['postgres'], options: ['postgres'] },
-  redis: { context: ['redis'], options: ['redis'] },
-  // Not `testPrepare`: a map from a service to how another feature prepares it for the tests,
-  // read by the service's key like `services`, so the conftest never names the feature.
-  migrations: { context: ['migrations'], options: ['migrations'] },
-  lint: { context: ['lint'], options: ['lint'] },
-  ci: { context: ['ci'], options: ['ci'] },
+/**
+ * The options that turn each feature with data on, by its context key. Not `testPrepare`: a map
+ * from a service to how another feature prepares it for the tests, read by the service's key
+ * like `services`, so the conftest never names the feature.
+ */
+const OPTIONS_OF: Record<string, string[]> = {
+  postgres: ['postgres'],
+  redis: ['redis'],
+  migrations: ['migrations'],
+  lint: ['lint'],
+  ci: ['ci'],
   // --ci gitlab: .gitlab-ci.yml (src/features/ci-gitlab, owned by both).
-  gitlab: { context: ['gitlab'], options: ['ci'] },
-  dependabot: { context: ['dependabot'], options: ['dependabot'] },
+  gitlab: ['ci'],
+  dependabot: ['dependabot'],
   // --dependabot with --ci gitlab.
-  renovate: { context: ['renovate'], options: ['dependabot'] },
-  kubernetes: { context: ['kubernetes'], options: ['deploy'] },
-  ecs: { context: ['ecs'], options: [] },
-  aci: { context: ['aci'], options: [] },
+  renovate: ['dependabot'],
+  kubernetes: ['deploy'],
+  // The other targets share --deploy with Kubernetes, which owns that option's test.
+  cloudRun: [],
+  ecs: [],
+  aci: [],
   // --devcontainer: src/features/devcontainer (and devcontainer-worker, owned by both).
-  devcontainer: { context: ['devcontainer'], options: ['devcontainer'] },
-  worker: { context: ['worker'], options: ['worker'] },
+  devcontainer: ['devcontainer'],
+  // --devcontainer with --worker celery: its own folder, devcontainer-worker.
+  workerDebugger: [],
+  worker: ['worker'],
   // --beat: src/features/celery-beat (and kubernetes-beat, owned by both).
-  beat: { context: ['beat'], options: ['beat'] },
+  beat: ['beat'],
 };
+
+/** Each registered feature with data: its context key and its layer (folder). */
+const KEYED_FEATURES = (FEATURES as readonly Feature[]).flatMap((feature) =>
+  feature.contextKey === undefined ? [] : [{ key: feature.contextKey, layer: feature.layer }],
+);
+
+/** Each feature with data, and the names of its data in the render context and among the options. */
+const FEATURE_DATA: Record<string, { context: string[]; options: string[] }> = Object.fromEntries(
+  KEYED_FEATURES.map(({ key }) => [key, { context: [key], options: OPTIONS_OF[key] ?? [] }]),
+);
+
+/** The features a folder of src/features/ belongs to: by its layer, or by a part of its name. */
+function ownersOf(folder: string): string[] {
+  const owners = KEYED_FEATURES.filter(({ key, layer }) => folder === layer || folder.startsWith(`${layer}-`) || folder.split('-').includes(key));
+  return [...new Set(owners.map(({ key }) => key))].sort();
+}
 
 /** A template file and the features whose data it may test (none for the skeleton). */
 interface OwnedTemplate {
@@ -64,8 +89,8 @@ function ownedTemplates(): OwnedTemplate[] {
   const out: OwnedTemplate[] = ejsFiles(path.join(REPO, 'templates', 'common')).map((file) => ({ file, owners: [] }));
   const featuresDir = path.join(REPO, 'src', 'features');
   for (const folder of readdirSync(featuresDir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
-    // `kubernetes-migrations` is owned by both; `dockerfile-standard` by neither optional feature.
-    const owners = Object.keys(FEATURE_DATA).filter((feature) => folder.name.split('-').includes(feature));
+    // `kubernetes-migrations` is owned by both; `dockerfile-standard` by no feature with data.
+    const owners = ownersOf(folder.name);
     for (const sub of ['templates', 'slots']) {
       const dir = path.join(featuresDir, folder.name, sub);
       try {
@@ -136,6 +161,16 @@ describe('template conditions test only their own feature\'s data', () => {
     expect(featuresTested('<%- [lint && "ruff"].join() %><% if (options.deploy === "kubernetes") { %><% } %>')).toEqual(['kubernetes', 'lint']);
     expect(featuresTested('<% if (services.length > 0 && isFlask) { %><%- redis.timeout %><% } %>')).toEqual([]);
     expect(featuresTested('<%- slot("app.routers") %><% for (const s of reached) { %><%- s.url.field %><% } %>')).toEqual([]);
+  });
+
+  it('knows the options of every registered feature with data', () => {
+    expect(Object.keys(OPTIONS_OF).sort()).toEqual(KEYED_FEATURES.map(({ key }) => key).sort());
+  });
+
+  it('gives each deployment target\'s folders, and where two features meet, to their features', () => {
+    expect(ownersOf('deploy-cloud-run-migrations')).toEqual(['cloudRun', 'migrations']);
+    expect(ownersOf('devcontainer-worker')).toEqual(['devcontainer', 'worker', 'workerDebugger']);
+    expect(ownersOf('dockerfile-standard')).toEqual([]);
   });
 
   it('no template tests another feature\'s data', () => {
