@@ -10,7 +10,11 @@ import type { ServiceFeature } from './types.js';
 // A tuple, not ServiceFeature[]: the registry derives the render context's `postgres` and `redis` from each one's own type.
 export const SERVICE_FEATURES = [postgres, redis] as const satisfies readonly ServiceFeature[];
 
-export const SERVICE_KEYS: readonly ServiceKey[] = SERVICE_FEATURES.map((s) => s.key);
+/**
+ * The service keys as the option rows declare them (one list; tests/fast/feature-registry.test.ts
+ * checks that SERVICE_FEATURES has a feature for each, in the same order).
+ */
+export { SERVICE_KEYS } from '../options/values.js';
 
 export function serviceFeature(key: ServiceKey): ServiceFeature {
   const feature = SERVICE_FEATURES.find((s) => s.key === key);

@@ -9,6 +9,7 @@ import { DEPLOY_TARGET_FEATURES } from '../../src/features/deploy-targets.js';
 import { FEATURES } from '../../src/features/registry.js';
 import type { Feature } from '../../src/features/types.js';
 import { PACKAGE_MANAGER_FEATURES } from '../../src/features/package-managers.js';
+import { SERVICE_FEATURES, SERVICE_KEYS } from '../../src/features/services.js';
 import { optionsFor, TEST_VERSION } from '../support/generate.js';
 
 const registered = FEATURES as readonly Feature[];
@@ -38,6 +39,12 @@ describe('each feature owns its data in the render context', () => {
     }
     // Shown both ways, or the loop above proved only half.
     expect([...seen].sort()).toEqual([false, true]);
+  });
+});
+
+describe('the services', () => {
+  it('each service the option rows declare has its feature folder, in the same order', () => {
+    expect(SERVICE_FEATURES.map((s) => s.key)).toEqual([...SERVICE_KEYS]);
   });
 });
 
