@@ -350,9 +350,43 @@ print(json.dumps(errors))
 
 /** Compiles every file in memory (no .pyc written); returns "path:line: message" for each failure. */
 export function pythonSyntaxErrors(files: { path: string; contents: string }[]): string[] {
+  const known = syntaxVerdicts.get(JSON.stringify(files));
+  if (known) return [...known];
   const result = spawnSync(SYNTAX_PYTHON, ['-c', COMPILE_SCRIPT], { input: JSON.stringify(files), encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`python failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as string[];
+}
+
+/** pythonSyntaxErrors' answers computed ahead, by the JSON of the files asked about. */
+const syntaxVerdicts = new Map<string, readonly string[]>();
+
+const COMPILE_MANY_SCRIPT = `
+import json, sys
+sets = json.load(sys.stdin)
+errors = {}
+for files in sets:
+    for f in files:
+        key = f["path"] + "\\0" + f["contents"]
+        if key in errors:
+            continue
+        try:
+            compile(f["contents"], f["path"], "exec", dont_inherit=True)
+            errors[key] = None
+        except SyntaxError as e:
+            errors[key] = f"{f['path']}:{e.lineno}: {e.msg}"
+print(json.dumps([[errors[f["path"] + "\\0" + f["contents"]] for f in files] for files in sets]))
+`;
+
+/**
+ * One Python run for many later pythonSyntaxErrors calls (each distinct file compiled once):
+ * a test file that checks many projects computes their verdicts in its beforeAll, and each test
+ * still asks about its own project's files, by their contents.
+ */
+export function precompilePython(sets: { path: string; contents: string }[][]): void {
+  const result = spawnSync(SYNTAX_PYTHON, ['-c', COMPILE_MANY_SCRIPT], { input: JSON.stringify(sets), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`python failed: ${result.stderr}`);
+  const verdicts = JSON.parse(result.stdout) as (string | null)[][];
+  sets.forEach((files, i) => syntaxVerdicts.set(JSON.stringify(files), Object.freeze(verdicts[i]!.filter((e): e is string => e !== null))));
 }
 
 /**
