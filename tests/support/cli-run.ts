@@ -357,36 +357,43 @@ export function pythonSyntaxErrors(files: { path: string; contents: string }[]):
   return JSON.parse(result.stdout) as string[];
 }
 
-/** pythonSyntaxErrors' answers computed ahead, by the JSON of the files asked about. */
+/** pythonSyntaxErrors' and pythonCompiledConstants' answers computed ahead, by the JSON of the files asked about. */
 const syntaxVerdicts = new Map<string, readonly string[]>();
+const constantVerdicts = new Map<string, string>();
 
 const COMPILE_MANY_SCRIPT = `
-import json, sys
+import ast, json, sys
 sets = json.load(sys.stdin)
-errors = {}
-for files in sets:
-    for f in files:
-        key = f["path"] + "\\0" + f["contents"]
-        if key in errors:
-            continue
+seen = {}
+def verdict(f):
+    key = f["path"] + "\\0" + f["contents"]
+    if key not in seen:
         try:
             compile(f["contents"], f["path"], "exec", dont_inherit=True)
-            errors[key] = None
+            seen[key] = [None, [n.value for n in ast.walk(ast.parse(f["contents"])) if isinstance(n, ast.Constant) and isinstance(n.value, str)]]
         except SyntaxError as e:
-            errors[key] = f"{f['path']}:{e.lineno}: {e.msg}"
-print(json.dumps([[errors[f["path"] + "\\0" + f["contents"]] for f in files] for files in sets]))
+            seen[key] = [f"{f['path']}:{e.lineno}: {e.msg}", None]
+    return seen[key]
+print(json.dumps([[verdict(f) for f in files] for files in sets]))
 `;
 
 /**
- * One Python run for many later pythonSyntaxErrors calls (each distinct file compiled once):
- * a test file that checks many projects computes their verdicts in its beforeAll, and each test
- * still asks about its own project's files, by their contents.
+ * One Python run for many later pythonSyntaxErrors and pythonCompiledConstants calls (each
+ * distinct file compiled once: most files are the same in every project): a test file that
+ * checks many projects computes their verdicts in its beforeAll, and each test still asks about
+ * its own project's files, answered by their contents.
  */
 export function precompilePython(sets: { path: string; contents: string }[][]): void {
-  const result = spawnSync(SYNTAX_PYTHON, ['-c', COMPILE_MANY_SCRIPT], { input: JSON.stringify(sets), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(SYNTAX_PYTHON, ['-c', COMPILE_MANY_SCRIPT], { input: JSON.stringify(sets), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`python failed: ${result.stderr}`);
-  const verdicts = JSON.parse(result.stdout) as (string | null)[][];
-  sets.forEach((files, i) => syntaxVerdicts.set(JSON.stringify(files), Object.freeze(verdicts[i]!.filter((e): e is string => e !== null))));
+  const verdicts = JSON.parse(result.stdout) as [error: string | null, constants: string[] | null][][];
+  sets.forEach((files, i) => {
+    const errors = verdicts[i]!.flatMap(([error]) => (error === null ? [] : [error]));
+    const constants = Object.fromEntries(files.flatMap((f, j) => (verdicts[i]![j]![0] === null ? [[f.path, verdicts[i]![j]![1]!]] : [])));
+    const key = JSON.stringify(files);
+    syntaxVerdicts.set(key, Object.freeze(errors));
+    constantVerdicts.set(key, JSON.stringify({ errors, constants }));
+  });
 }
 
 /**
@@ -394,6 +401,8 @@ export function precompilePython(sets: { path: string; contents: string }[][]): 
  * string constant of each file that compiles.
  */
 export function pythonCompiledConstants(files: { path: string; contents: string }[]): { errors: string[]; constants: Record<string, string[]> } {
+  const known = constantVerdicts.get(JSON.stringify(files));
+  if (known) return JSON.parse(known) as { errors: string[]; constants: Record<string, string[]> };
   const script = `
 import ast, json, sys
 errors, constants = [], {}
