@@ -3,10 +3,10 @@ import { defineConfig } from 'vitest/config';
 /**
  * Four groups (vitest projects), one folder each; `npm test` runs them all:
  *  - tests/fast/: unit, CLI, render, hostile input, prompts, plop, package... no root, no network,
- *    nothing to set up beyond `dist/` (`npm run test:fast`, under 30 s). Its files share their
- *    worker processes (isolate: false): each file re-imports src/ and the harness otherwise,
- *    which cost more than half a second a file; tests/support/private-tmpdir.ts keeps each
- *    file's temp folder its own;
+ *    nothing to set up beyond `dist/` (`npm run test:fast`: the goal is 30 s, docs/testing.md
+ *    has the figures). Its files share their worker processes (isolate: false): each file
+ *    re-imports src/ and the harness otherwise, which cost more than half a second a file;
+ *    tests/support/private-tmpdir.ts keeps each file's temp folder its own;
  *  - tests/tools/: the field's checkers (hadolint, checkov, bandit, ruff, ...), uv, the platforms'
  *    models and the AWS CLI (deploy/ecs/README.md's commands), run on what we emit and on the
  *    shipped locks; installed from PyPI into $CPDA_CACHE on first use

@@ -60,8 +60,18 @@ function secretPaths(files: RenderedFile[]): CreatedPath[] {
   return createdPaths(files).filter((p) => holdsSecret(p, files) && !seen.has(p.path) && seen.add(p.path));
 }
 
-/** The paths git would offer to commit under this .gitignore: `git check-ignore` in a fresh repository. */
+/**
+ * The paths git would offer to commit under this .gitignore: `git check-ignore` in a fresh
+ * repository. Most variants share their .gitignore and secret files: each distinct pair is asked once.
+ */
+const gitVerdicts = new Map<string, string[]>();
 function notIgnoredByGit(gitignore: string, paths: string[]): string[] {
+  const key = JSON.stringify([gitignore, paths]);
+  if (!gitVerdicts.has(key)) gitVerdicts.set(key, askGit(gitignore, paths));
+  return [...gitVerdicts.get(key)!];
+}
+
+function askGit(gitignore: string, paths: string[]): string[] {
   const repo = tempDir('cpda-gitignore-');
   spawnSync('git', ['init', '-q', repo], { encoding: 'utf8' });
   writeFileSync(path.join(repo, '.gitignore'), gitignore);

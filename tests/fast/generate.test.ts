@@ -22,7 +22,7 @@ import { combinationsUnderTest } from '../support/combinations.js';
 import { PINS, PYTHON_IMAGE_VARIANT, PYTHON_IMAGES, PYTHON_RELEASES, requirementLine, SERVICE_IMAGES, UV_IMAGE } from '../../src/engine/versions.js';
 import { COMPOSE_YAML_TAGS } from '../support/compose-check.js';
 import { lintDockerfile } from '../support/dockerfile-lint.js';
-import { listFiles, PACKAGE_VERSION, pythonSyntaxErrors, runMain, SYNTAX_PYTHON, tempDir, removeTempDirs } from '../support/cli-run.js';
+import { listFiles, PACKAGE_VERSION, precompilePython, pythonSyntaxErrors, runMain, SYNTAX_PYTHON, tempDir, removeTempDirs } from '../support/cli-run.js';
 import { missingPairs, pairwiseProjects } from '../support/pairwise.js';
 
 afterAll(removeTempDirs);
@@ -73,6 +73,9 @@ beforeAll(async () => {
       has: (p) => files.includes(p),
     });
   }
+  // Every project's Python compiled in one run, each distinct file once (most are shared); each
+  // test below still asks about its own project's files.
+  precompilePython([...generated.values()].map(({ files, read }) => files.filter((f) => f.endsWith('.py')).map((f) => ({ path: f, contents: read(f) }))));
 });
 
 const requirementNames = (text: string): string[] =>

@@ -20,6 +20,8 @@ import {
   IS_ROOT,
   listFiles,
   markdownBlockProblem,
+  type MainRun,
+  precompilePython,
   pythonCompiledConstants,
   pythonSyntaxErrors,
   runCommand,
@@ -84,24 +86,43 @@ describe('hostile names are refused with exit 2 and one line saying what is allo
   });
 
   const accepted = ['class', 'import', 'async', 'lambda', 'none', 'true', 'false', 'null', 'yes', 'on', 'nan', 'app', 'tests', 'a', 'x'.repeat(64), 'a1_b2-c3'];
+  // Every accepted name's two projects are generated first, so that one Python run compiles
+  // all their Python (each distinct file once); each test checks its own name's projects.
+  const FRAMEWORKS = ['fastapi', 'flask'] as const;
+  const madeFor = new Map<string, { cwd: string; runs: Map<string, MainRun> }>();
+  /** Both frameworks' Python of a name's projects, each path under its framework's folder. */
+  const pythonOf = (cwd: string, name: string) =>
+    FRAMEWORKS.flatMap((framework) => {
+      const project = path.join(cwd, framework, name);
+      return listFiles(project).filter((f) => f.endsWith('.py')).map((f) => ({ path: `${framework}/${f}`, contents: readFileSync(path.join(project, f), 'utf8') }));
+    });
+  beforeAll(async () => {
+    for (const name of accepted) {
+      const cwd = tempDir();
+      const runs = new Map<string, MainRun>();
+      for (const framework of FRAMEWORKS) {
+        mkdirSync(path.join(cwd, framework));
+        runs.set(framework, await runMain([name, '--yes', '--framework', framework], { cwd: path.join(cwd, framework) }));
+      }
+      madeFor.set(name, { cwd, runs });
+    }
+    precompilePython([...madeFor].filter(([, { runs }]) => [...runs.values()].every((r) => r.code === 0)).map(([name, { cwd }]) => pythonOf(cwd, name)));
+  });
+
   it.each(accepted)('%j is a valid name: the project builds and its Python compiles', async (name) => {
-    const cwd = tempDir();
-    // Both frameworks' Python, compiled in one run of Python.
-    const py: { path: string; contents: string }[] = [];
-    for (const framework of ['fastapi', 'flask']) {
-      const dir = `${framework}`;
-      mkdirSync(path.join(cwd, dir));
-      const run = await runMain([name, '--yes', '--framework', framework], { cwd: path.join(cwd, dir) });
+    const { cwd, runs } = madeFor.get(name)!;
+    for (const framework of FRAMEWORKS) {
+      const run = runs.get(framework)!;
       expect(run.code, run.stderr).toBe(0);
-      const project = path.join(cwd, dir, name);
-      const files = listFiles(project);
-      py.push(...files.filter((f) => f.endsWith('.py')).map((f) => ({ path: `${framework}/${f}`, contents: readFileSync(path.join(project, f), 'utf8') })));
+      const project = path.join(cwd, framework, name);
       const compose = parseDocument(readFileSync(path.join(project, 'compose.yaml'), 'utf8'));
       expect(compose.errors).toEqual([]);
       // A name YAML would read as a boolean or null (true, null; yes/on in YAML 1.1) must be quoted.
       expect(compose.get('name')).toBe(name);
       expect(parseDocument(readFileSync(path.join(project, 'compose.yaml'), 'utf8'), { version: '1.1' }).get('name')).toBe(name);
     }
+    // Both frameworks' Python, compiled in one run of Python.
+    const py = pythonOf(cwd, name);
     expect(py.filter((f) => f.path.startsWith('flask/')).length).toBeGreaterThan(0);
     expect(py.filter((f) => f.path.startsWith('fastapi/')).length).toBeGreaterThan(0);
     expect(pythonSyntaxErrors(py)).toEqual([]);
@@ -134,9 +155,21 @@ const hostileDescriptions: [label: string, description: string][] = [
 ];
 
 describe.each(['fastapi', 'flask'])('hostile descriptions (%s)', (framework) => {
+  // Every description's project is generated first, so that one Python run compiles all their
+  // Python (each distinct file once: only the files that carry the description differ); each
+  // test below checks its own project, and asks about its own files.
+  const made = new Map<string, { cwd: string; run: MainRun }>();
+  beforeAll(async () => {
+    for (const [, description] of hostileDescriptions) {
+      const cwd = tempDir();
+      made.set(description, { cwd, run: await runMain(['svc', '--yes', '--framework', framework, `--description=${description}`], { cwd }) });
+    }
+    const generated = [...made.values()].filter(({ run }) => run.code === 0).map(({ cwd }) => path.join(cwd, 'svc'));
+    precompilePython(generated.map((dir) => listFiles(dir).filter((f) => f.endsWith('.py')).map((f) => ({ path: f, contents: readFileSync(path.join(dir, f), 'utf8') }))));
+  });
+
   it.each(hostileDescriptions)('%s: generated, escaped wherever it lands, round-trips', async (_label, description) => {
-    const cwd = tempDir();
-    const run = await runMain(['svc', '--yes', '--framework', framework, `--description=${description}`], { cwd });
+    const { cwd, run } = made.get(description)!;
     expect(run.code, run.stderr).toBe(0);
     const dir = path.join(cwd, 'svc');
     const files = listFiles(dir);

@@ -14,11 +14,16 @@ const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as
   dependencies?: Record<string, string>;
 };
 
+/** What `npm pack` would put in the tarball: asked once for this file's tests (npm takes a second or more to start). */
+let packed: string[] | undefined;
 function packedFiles(): string[] {
-  // --ignore-scripts: pack what tsup already built instead of building again.
-  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, env: cleanEnv({}), encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-  return (JSON.parse(r.stdout) as [{ files: { path: string }[] }])[0].files.map((f) => f.path);
+  if (!packed) {
+    // --ignore-scripts: pack what tsup already built instead of building again.
+    const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, env: cleanEnv({}), encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    packed = (JSON.parse(r.stdout) as [{ files: { path: string }[] }])[0].files.map((f) => f.path);
+  }
+  return [...packed];
 }
 
 describe('the published package', () => {

@@ -350,9 +350,50 @@ print(json.dumps(errors))
 
 /** Compiles every file in memory (no .pyc written); returns "path:line: message" for each failure. */
 export function pythonSyntaxErrors(files: { path: string; contents: string }[]): string[] {
+  const known = syntaxVerdicts.get(JSON.stringify(files));
+  if (known) return [...known];
   const result = spawnSync(SYNTAX_PYTHON, ['-c', COMPILE_SCRIPT], { input: JSON.stringify(files), encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`python failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as string[];
+}
+
+/** pythonSyntaxErrors' and pythonCompiledConstants' answers computed ahead, by the JSON of the files asked about. */
+const syntaxVerdicts = new Map<string, readonly string[]>();
+const constantVerdicts = new Map<string, string>();
+
+const COMPILE_MANY_SCRIPT = `
+import ast, json, sys
+sets = json.load(sys.stdin)
+seen = {}
+def verdict(f):
+    key = f["path"] + "\\0" + f["contents"]
+    if key not in seen:
+        try:
+            compile(f["contents"], f["path"], "exec", dont_inherit=True)
+            seen[key] = [None, [n.value for n in ast.walk(ast.parse(f["contents"])) if isinstance(n, ast.Constant) and isinstance(n.value, str)]]
+        except SyntaxError as e:
+            seen[key] = [f"{f['path']}:{e.lineno}: {e.msg}", None]
+    return seen[key]
+print(json.dumps([[verdict(f) for f in files] for files in sets]))
+`;
+
+/**
+ * One Python run for many later pythonSyntaxErrors and pythonCompiledConstants calls (each
+ * distinct file compiled once: most files are the same in every project): a test file that
+ * checks many projects computes their verdicts in its beforeAll, and each test still asks about
+ * its own project's files, answered by their contents.
+ */
+export function precompilePython(sets: { path: string; contents: string }[][]): void {
+  const result = spawnSync(SYNTAX_PYTHON, ['-c', COMPILE_MANY_SCRIPT], { input: JSON.stringify(sets), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`python failed: ${result.stderr}`);
+  const verdicts = JSON.parse(result.stdout) as [error: string | null, constants: string[] | null][][];
+  sets.forEach((files, i) => {
+    const errors = verdicts[i]!.flatMap(([error]) => (error === null ? [] : [error]));
+    const constants = Object.fromEntries(files.flatMap((f, j) => (verdicts[i]![j]![0] === null ? [[f.path, verdicts[i]![j]![1]!]] : [])));
+    const key = JSON.stringify(files);
+    syntaxVerdicts.set(key, Object.freeze(errors));
+    constantVerdicts.set(key, JSON.stringify({ errors, constants }));
+  });
 }
 
 /**
@@ -360,6 +401,8 @@ export function pythonSyntaxErrors(files: { path: string; contents: string }[]):
  * string constant of each file that compiles.
  */
 export function pythonCompiledConstants(files: { path: string; contents: string }[]): { errors: string[]; constants: Record<string, string[]> } {
+  const known = constantVerdicts.get(JSON.stringify(files));
+  if (known) return JSON.parse(known) as { errors: string[]; constants: Record<string, string[]> };
   const script = `
 import ast, json, sys
 errors, constants = [], {}

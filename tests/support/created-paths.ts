@@ -24,10 +24,37 @@ export interface CreatedPath {
   guarded: boolean;
 }
 
+// Most combinations share most of their files, and the checks read each project's texts more
+// than once: marked's lexer and shell-quote were most of emitted-secrets.test.ts's time. Both are
+// functions of the text alone, so each distinct text is read once per worker (a copy is handed out).
+const linesOf = new Map<string, readonly string[]>();
+const wordsOf = new Map<string, readonly ParseEntry[] | null>();
+
 /** The command lines a rendered file shows: code in Markdown, comment lines elsewhere. */
 export function commandLines(file: RenderedFile): string[] {
-  const lines = file.path.endsWith('.md') ? markdownCode(file.contents) : commentLines(file.contents);
-  return joinContinuations(lines);
+  const markdown = file.path.endsWith('.md');
+  const key = `${markdown ? 'md' : 'comments'}\0${file.contents}`;
+  let lines = linesOf.get(key);
+  if (!lines) {
+    lines = Object.freeze(joinContinuations(markdown ? markdownCode(file.contents) : commentLines(file.contents)));
+    linesOf.set(key, lines);
+  }
+  return [...lines];
+}
+
+/** shell-quote's words and operators of a command line; null when it is not one (prose). */
+function shellWords(command: string): readonly ParseEntry[] | null {
+  if (!wordsOf.has(command)) {
+    let entries: readonly ParseEntry[] | null;
+    try {
+      // Variables stay as they are written: a path built from one is not a fixed path.
+      entries = Object.freeze(parseShell(command, (name) => `$${name}`).map((e) => (typeof e === 'object' ? Object.freeze(e) : e)));
+    } catch {
+      entries = null;
+    }
+    wordsOf.set(command, entries);
+  }
+  return wordsOf.get(command)!;
 }
 
 function markdownCode(text: string): string[] {
@@ -85,13 +112,8 @@ export function createdPaths(files: RenderedFile[]): CreatedPath[] {
   const found: CreatedPath[] = [];
   for (const file of files) {
     for (const command of commandLines(file)) {
-      let entries: ParseEntry[];
-      try {
-        // Variables stay as they are written: a path built from one is not a fixed path.
-        entries = parseShell(command, (name) => `$${name}`);
-      } catch {
-        continue; // prose in a comment, not a command
-      }
+      const entries = shellWords(command);
+      if (entries === null) continue; // prose in a comment, not a command
       for (const simple of simpleCommands(entries)) found.push(...fromSimpleCommand(simple, { file: file.path, command, rendered }));
     }
   }
@@ -101,7 +123,7 @@ export function createdPaths(files: RenderedFile[]): CreatedPath[] {
 type Word = string | { op: string };
 
 /** The simple commands of a line, each with the `[ -e x ] ||` test that guards it, if any. */
-function simpleCommands(entries: ParseEntry[]): { words: Word[]; guard?: string }[] {
+function simpleCommands(entries: readonly ParseEntry[]): { words: Word[]; guard?: string }[] {
   const commands: { words: Word[]; guard?: string }[] = [];
   let current: Word[] = [];
   let guard: string | undefined;

@@ -18,7 +18,8 @@
 // and an unchanged one is not run again; `wait` must find a Job that this release created.
 // Any other command or flag is an error, so a new step cannot slip past unchecked.
 
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
@@ -227,6 +228,25 @@ export interface FlowOptions {
   mutate?: (objects: K8sObject[]) => void;
 }
 
+/**
+ * `kubectl kustomize` of an overlay, by the folder's place in the copy and every file of the
+ * copy (all that kustomize reads): the tests run the same flows, and their broken variants, over
+ * the same projects, and each release's `kustomize edit` makes the same files again. So each
+ * distinct build runs once per worker; every caller gets its own copy of the objects.
+ */
+const builds = new Map<string, K8sObject[]>();
+
+/** A digest of every file under `root` (paths and contents). */
+function treeDigest(root: string): string {
+  const hash = createHash('sha256');
+  for (const file of (readdirSync(root, { recursive: true, encoding: 'utf8' }) as string[]).sort()) {
+    const full = path.join(root, file);
+    if (!statSync(full).isFile()) continue;
+    hash.update(`${file}\0`).update(readFileSync(full)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
 /** Runs the once-per-cluster steps, then the release steps `releases` times. */
 export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promise<FlowRun> {
   const root = mkdtempSync(path.join(tmpdir(), 'cpda-flow-'));
@@ -237,7 +257,6 @@ export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promi
   const namespaces = new Set<string>(['default']);
   const objects = new Map<string, Stored>();
   const out: FlowRun = { problems: [], done: [], applied: [] };
-  const builds = new Map<string, K8sObject[]>();
 
   const find = (ns: string | undefined, kind: string, name: string) => objects.get(keyOf(ns, kind, name));
 
@@ -245,7 +264,7 @@ export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promi
   let built = new Set<string>();
   let appliedThisRelease = new Set<string>();
   async function build(dir: string): Promise<K8sObject[]> {
-    const cacheKey = `${dir}\n${readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8')}`;
+    const cacheKey = `${path.relative(root, dir)}\n${treeDigest(root)}`;
     if (!builds.has(cacheKey)) {
       const r = await kubectlKustomize(dir);
       if (r.code !== 0) throw new Error(`kubectl kustomize ${dir}: ${r.stderr}`);
