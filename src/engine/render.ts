@@ -243,12 +243,23 @@ function renderPrecompiled(key: string, scope: object): string | undefined {
  * Calls a compiled template as ejs calls it (the function ejs's Template.compile returns): on
  * a copy of the data with no prototype, leaving out `__proto__` and `constructor`, with ejs's
  * XML escape, and no `this`. Our templates print parts with `part`, never with ejs's `include`.
+ *
+ * The copy is made once for each scope (a project's 150 renders share one) and each render
+ * gets an empty object in front of it: it sees every name of the scope, and whatever it might
+ * assign lands in its own object, as in ejs's fresh copy, so no render sees another's.
  */
 function runCompiled(compiled: CompiledTemplate, data: object): string {
-  const locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const key in data) if (Object.hasOwn(data, key) && key !== '__proto__' && key !== 'constructor') locals[key] = (data as Record<string, unknown>)[key];
-  return compiled.call(undefined, locals, ejs.escapeXML, noInclude, undefined);
+  let copy = scopeCopies.get(data);
+  if (copy === undefined) {
+    copy = Object.create(null) as Record<string, unknown>;
+    for (const key in data) if (Object.hasOwn(data, key) && key !== '__proto__' && key !== 'constructor') copy[key] = (data as Record<string, unknown>)[key];
+    scopeCopies.set(data, copy);
+  }
+  return compiled.call(undefined, Object.create(copy) as object, ejs.escapeXML, noInclude, undefined);
 }
+
+/** Each scope's copy as ejs would make it (runCompiled). */
+const scopeCopies = new WeakMap<object, Record<string, unknown>>();
 
 function noInclude(name: string): never {
   throw new Error(`include(${JSON.stringify(name)}): templates print parts with part()`);
