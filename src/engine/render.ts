@@ -201,7 +201,7 @@ interface PrecompiledTemplates {
   text: Record<string, string>;
 }
 
-let precompiled: { code: Map<string, string>; text: Map<string, string>; keys: string[]; under: Map<string, readonly string[]> } | undefined;
+let precompiled: { code: Map<string, string>; text: Map<string, string>; under: Map<string, readonly string[]> } | undefined;
 
 /**
  * The templates the build compiled; none when running from source. A JSON file, read on the
@@ -212,7 +212,7 @@ function precompiledTemplates(): NonNullable<typeof precompiled> {
   if (precompiled === undefined) {
     const file: PrecompiledTemplates =
       PRECOMPILED_FILE === undefined ? { code: {}, text: {} } : (JSON.parse(readFileSync(new URL(PRECOMPILED_FILE, import.meta.url), 'utf8')) as PrecompiledTemplates);
-    precompiled = { code: new Map(Object.entries(file.code)), text: new Map(Object.entries(file.text)), keys: [...Object.keys(file.code), ...Object.keys(file.text)], under: new Map() };
+    precompiled = { code: new Map(Object.entries(file.code)), text: new Map(Object.entries(file.text)), under: byFolder([...Object.keys(file.code), ...Object.keys(file.text)]) };
   }
   return precompiled;
 }
@@ -294,18 +294,25 @@ function slotFiles(dir: string, dirKey: string | undefined): string[] {
 /**
  * The templates the build compiled under a folder of the package (given by its key,
  * packageKey), as '/'-separated paths relative to it; none from source, or for a folder
- * outside the package (a test's copy). Each folder's list is made once.
+ * outside the package (a test's copy).
  */
 function compiledUnder(dirKey: string | undefined): readonly string[] {
-  if (dirKey === undefined) return [];
-  const { keys, under } = precompiledTemplates();
-  let listed = under.get(dirKey);
-  if (listed === undefined) {
-    const prefix = `${dirKey}/`;
-    listed = keys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
-    under.set(dirKey, listed);
+  return dirKey === undefined ? [] : (precompiledTemplates().under.get(dirKey) ?? []);
+}
+
+/** Every folder holding compiled templates, at any depth, with those templates relative to it: one pass over the keys. */
+function byFolder(keys: readonly string[]): Map<string, string[]> {
+  const under = new Map<string, string[]>();
+  for (const key of keys) {
+    for (let slash = key.indexOf('/'); slash !== -1; slash = key.indexOf('/', slash + 1)) {
+      const folder = key.slice(0, slash);
+      const relative = key.slice(slash + 1);
+      const listed = under.get(folder);
+      if (listed === undefined) under.set(folder, [relative]);
+      else listed.push(relative);
+    }
   }
-  return listed;
+  return under;
 }
 
 /**
