@@ -100,7 +100,8 @@ export async function applyWrites(
   // planWrites has checked each path already; a plan made any other way gets the same guard here,
   // since a staged path outside the staging folder would be written outside the target.
   const join = safeJoiner(targetDir);
-  for (const relative of [...writes.map((f) => f.path), ...removals]) join(relative);
+  const inTarget = new Map(writes.map((f) => [f.path, join(f.path)]));
+  for (const relative of removals) join(relative);
   if (removals.length > 0 && !existsSync(targetDir)) throw new Error('removals need an existing target');
 
   const target = path.resolve(targetDir);
@@ -143,7 +144,8 @@ export async function applyWrites(
     // Each folder of the staging directory is made once (a project's 60 files share 20).
     const madeDirs = new Set<string>();
     for (const file of writes) {
-      const staged = path.join(staging, file.path);
+      // The same place under the staging directory as the file's under the target.
+      const staged = staging + inTarget.get(file.path)!.slice(join.root.length);
       const dir = path.dirname(staged);
       if (!madeDirs.has(dir)) {
         mkdirSync(dir, { recursive: true });
@@ -372,12 +374,16 @@ export function safeJoin(targetDir: string, relative: string): string {
  * project's 67 files share 20), and none when the target itself is not there (nothing inside
  * it is then either).
  */
-function safeJoiner(targetDir: string): ((relative: string) => string) & { rootExists: boolean } {
+function safeJoiner(targetDir: string): ((relative: string) => string) & { root: string; rootExists: boolean } {
   const root = path.resolve(targetDir);
   const rootExists = lstatOrUndefined(root) !== undefined;
   const checked = new Set<string>();
+  // A path as templates write it ('a/b/c', no '.', '..' or empty part) lands where
+  // path.resolve would put it, root/a/b/c: on POSIX, where '/' is the separator, it is joined
+  // as it is (path.resolve parses the whole path again for each of a project's files).
+  const plain = path.sep === '/' && root !== '/';
   const join = (relative: string): string => {
-    const joined = path.resolve(root, relative);
+    const joined = plain && PLAIN_RELATIVE.test(relative) ? `${root}/${relative}` : path.resolve(root, relative);
     if (!joined.startsWith(root + path.sep)) throw new Error(`refusing to write outside the target: ${relative}`);
     if (!rootExists) return joined;
     // A symlinked directory inside the target would also lead outside it; a file where a directory
@@ -395,8 +401,11 @@ function safeJoiner(targetDir: string): ((relative: string) => string) & { rootE
     }
     return joined;
   };
-  return Object.assign(join, { rootExists });
+  return Object.assign(join, { root, rootExists });
 }
+
+/** A relative '/'-separated path of one or more parts, none of them empty, `.` or `..`. */
+const PLAIN_RELATIVE = /^(?!\.\.?(?:\/|$))[^/]+(?:\/(?!\.\.?(?:\/|$))[^/]+)*$/;
 
 function firstMissingAncestor(target: string): string {
   let current = target;
