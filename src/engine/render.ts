@@ -103,28 +103,55 @@ export function renderLayers<C extends object = RenderContext>(context: C, layer
   const dirOf = (layer: string): string => (templatesDir === undefined ? layerDir(layer) : path.join(templatesDir, layer));
   const slotsOf = (layer: string): string => (templatesDir === undefined ? slotDir(layer) : path.join(templatesDir, COPIED_SLOTS, layer));
   const contributions = slotContributions(layers.map(slotsOf));
-  const fill = (name: string): string[] => (contributions.get(name) ?? []).map((file) => renderTemplate(file, scope));
+  const fill = (name: string): string[] => (contributions.get(name) ?? []).map((template) => renderTemplate(template, scope));
+  // Each layer's folder, once: a part is printed from it many times.
+  const partDirs = new Map<string, { dir: string; key: string | undefined }>();
+  const partOf = (layer: string, name: string): TemplateFile => {
+    let partDir = partDirs.get(layer);
+    if (partDir === undefined) {
+      const dir = dirOf(layer);
+      partDir = { dir, key: packageKey(dir) };
+      partDirs.set(layer, partDir);
+    }
+    return templateFile(partDir.dir, partDir.key, `${name}${PART_SUFFIX}`);
+  };
   const scope: TemplateScope<C> = {
     ...context,
-    part: (layer, name, locals = {}) => {
-      return renderTemplate(path.join(dirOf(layer), `${name}${PART_SUFFIX}`), { ...scope, ...locals });
-    },
+    part: (layer, name, locals = {}) => renderTemplate(partOf(layer, name), { ...scope, ...locals }),
     slot: (name, unfilled = '') => (contributions.has(name) ? fill(name).join('') : unfilled),
     slotList: (name) => fill(name).flatMap((text) => text.split('\n').filter((line) => line.trim() !== '')),
     fitYamlLine,
   };
   const files = new Map<string, RenderedFile>();
   for (const layer of layers) {
-    const dir = dirOf(layer);
-    for (const { file, relative } of listTemplates(dir)) {
-      const outPath = outputPath(relative);
+    for (const template of listTemplates(dirOf(layer))) {
+      const outPath = outputPath(template.relative);
       if (only && !only(outPath)) continue;
       if (files.has(outPath)) throw new Error(`template layers collide on ${outPath} (layer ${layer})`);
-      const contents = renderTemplate(file, scope);
+      const contents = renderTemplate(template, scope);
       files.set(outPath, { path: outPath, contents });
     }
   }
   return [...files.values()].sort((a, b) => compareText(a.path, b.path));
+}
+
+/**
+ * A template to render: its path relative to its folder (path.sep-separated), the folder,
+ * and its key among the templates the build compiled (packageKey), if it is in the package.
+ * The file's own path is only needed to read it (from source) or to name it in an error.
+ */
+interface TemplateFile {
+  dir: string;
+  relative: string;
+  key: string | undefined;
+}
+
+function templateFile(dir: string, dirKey: string | undefined, relative: string): TemplateFile {
+  return { dir, relative, key: dirKey === undefined ? undefined : `${dirKey}/${relative.split(path.sep).join('/')}` };
+}
+
+function fileOf(template: TemplateFile): string {
+  return path.join(template.dir, template.relative);
 }
 
 /**
@@ -135,25 +162,25 @@ export function renderLayers<C extends object = RenderContext>(context: C, layer
  * older copy), the file is read and compiled here. A template with no ejs delimiter in it
  * (each one contains `<%` or `%>`) renders to itself, so it skips ejs's compile altogether.
  */
-function renderTemplate(file: string, scope: object): string {
-  let template: string | undefined;
+function renderTemplate(template: TemplateFile, scope: object): string {
+  let text: string | undefined;
   try {
-    const key = packageKey(file);
-    const rendered = key === undefined ? undefined : renderPrecompiled(key, scope);
+    const rendered = template.key === undefined ? undefined : renderPrecompiled(template.key, scope);
     if (rendered !== undefined) return rendered;
-    template = readFileSync(file, 'utf8');
-    if (!template.includes('<%') && !template.includes('%>')) return template;
-    return ejs.render(template, scope, { filename: file, ...RENDER_OPTIONS });
+    text = readFileSync(fileOf(template), 'utf8');
+    if (!text.includes('<%') && !text.includes('%>')) return text;
+    return ejs.render(text, scope, { filename: fileOf(template), ...RENDER_OPTIONS });
   } catch (error) {
     // A refusal from the render context (a project name uv cannot lock) is the user's to read.
     if (error instanceof CliError) throw error;
     // The package ships no template files: there, the error names the template without its line.
-    template ??= existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-    if (template === undefined) {
-      if (error instanceof Error) error.message = `${packageKey(file) ?? file}: ${error.message}`;
+    const file = fileOf(template);
+    text ??= existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    if (text === undefined) {
+      if (error instanceof Error) error.message = `${template.key ?? file}: ${error.message}`;
       throw error;
     }
-    return ejs.render(template, scope, { filename: file, ...RENDER_OPTIONS, compileDebug: true });
+    return ejs.render(text, scope, { filename: file, ...RENDER_OPTIONS, compileDebug: true });
   }
 }
 
@@ -174,7 +201,7 @@ interface PrecompiledTemplates {
   text: Record<string, string>;
 }
 
-let precompiled: { code: Map<string, string>; text: Map<string, string>; keys: string[] } | undefined;
+let precompiled: { code: Map<string, string>; text: Map<string, string>; under: Map<string, readonly string[]> } | undefined;
 
 /**
  * The templates the build compiled; none when running from source. A JSON file, read on the
@@ -185,7 +212,7 @@ function precompiledTemplates(): NonNullable<typeof precompiled> {
   if (precompiled === undefined) {
     const file: PrecompiledTemplates =
       PRECOMPILED_FILE === undefined ? { code: {}, text: {} } : (JSON.parse(readFileSync(new URL(PRECOMPILED_FILE, import.meta.url), 'utf8')) as PrecompiledTemplates);
-    precompiled = { code: new Map(Object.entries(file.code)), text: new Map(Object.entries(file.text)), keys: [...Object.keys(file.code), ...Object.keys(file.text)] };
+    precompiled = { code: new Map(Object.entries(file.code)), text: new Map(Object.entries(file.text)), under: byFolder([...Object.keys(file.code), ...Object.keys(file.text)]) };
   }
   return precompiled;
 }
@@ -216,12 +243,23 @@ function renderPrecompiled(key: string, scope: object): string | undefined {
  * Calls a compiled template as ejs calls it (the function ejs's Template.compile returns): on
  * a copy of the data with no prototype, leaving out `__proto__` and `constructor`, with ejs's
  * XML escape, and no `this`. Our templates print parts with `part`, never with ejs's `include`.
+ *
+ * The copy is made once for each scope (a project's 150 renders share one) and each render
+ * gets an empty object in front of it: it sees every name of the scope, and whatever it might
+ * assign lands in its own object, as in ejs's fresh copy, so no render sees another's.
  */
 function runCompiled(compiled: CompiledTemplate, data: object): string {
-  const locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const key in data) if (Object.hasOwn(data, key) && key !== '__proto__' && key !== 'constructor') locals[key] = (data as Record<string, unknown>)[key];
-  return compiled.call(undefined, locals, ejs.escapeXML, noInclude, undefined);
+  let copy = scopeCopies.get(data);
+  if (copy === undefined) {
+    copy = Object.create(null) as Record<string, unknown>;
+    for (const key in data) if (Object.hasOwn(data, key) && key !== '__proto__' && key !== 'constructor') copy[key] = (data as Record<string, unknown>)[key];
+    scopeCopies.set(data, copy);
+  }
+  return compiled.call(undefined, Object.create(copy) as object, ejs.escapeXML, noInclude, undefined);
 }
+
+/** Each scope's copy as ejs would make it (runCompiled). */
+const scopeCopies = new WeakMap<object, Record<string, unknown>>();
 
 function noInclude(name: string): never {
   throw new Error(`include(${JSON.stringify(name)}): templates print parts with part()`);
@@ -231,40 +269,50 @@ function noInclude(name: string): never {
  * Each slot's contribution files, in the order of the given slot folders (the layers' order):
  * from the build's list in the bundled CLI (the package ships no slot files), else the folder.
  */
-function slotContributions(slotDirs: readonly string[]): Map<string, string[]> {
-  const bySlot = new Map<string, string[]>();
+function slotContributions(slotDirs: readonly string[]): Map<string, TemplateFile[]> {
+  const bySlot = new Map<string, TemplateFile[]>();
   for (const dir of slotDirs) {
-    for (const entry of slotFiles(dir)) {
+    const dirKey = packageKey(dir);
+    for (const entry of slotFiles(dir, dirKey)) {
       const name = entry.slice(0, -'.ejs'.length);
-      bySlot.set(name, [...(bySlot.get(name) ?? []), path.join(dir, entry)]);
+      const template = templateFile(dir, dirKey, entry);
+      const filled = bySlot.get(name);
+      if (filled === undefined) bySlot.set(name, [template]);
+      else filled.push(template);
     }
   }
   return bySlot;
 }
 
 /** The contribution files (`<slot>.ejs`) of one slot folder, sorted. */
-function slotFiles(dir: string): string[] {
-  const compiled = compiledUnder(dir).filter((relative) => !relative.includes('/'));
+function slotFiles(dir: string, dirKey: string | undefined): string[] {
+  const compiled = compiledUnder(dirKey).filter((relative) => !relative.includes('/'));
   const files = compiled.length > 0 ? compiled : existsSync(dir) ? readdirSync(dir).filter((entry) => entry.endsWith('.ejs')) : [];
   return files.sort(compareText);
 }
 
 /**
- * The templates the build compiled under a folder of the package, as '/'-separated paths
- * relative to it; none from source, or for a folder outside the package (a test's copy).
+ * The templates the build compiled under a folder of the package (given by its key,
+ * packageKey), as '/'-separated paths relative to it; none from source, or for a folder
+ * outside the package (a test's copy).
  */
-function compiledUnder(dir: string): string[] {
-  const prefix = packageKey(dir);
-  if (prefix === undefined) return [];
-  return precompiledTemplates().keys
-    .filter((key) => key.startsWith(`${prefix}/`))
-    .map((key) => key.slice(prefix.length + 1));
+function compiledUnder(dirKey: string | undefined): readonly string[] {
+  return dirKey === undefined ? [] : (precompiledTemplates().under.get(dirKey) ?? []);
 }
 
-/** A template that becomes a file: its path, and its path relative to its layer's folder. */
-interface LayerTemplate {
-  file: string;
-  relative: string;
+/** Every folder holding compiled templates, at any depth, with those templates relative to it: one pass over the keys. */
+function byFolder(keys: readonly string[]): Map<string, string[]> {
+  const under = new Map<string, string[]>();
+  for (const key of keys) {
+    for (let slash = key.indexOf('/'); slash !== -1; slash = key.indexOf('/', slash + 1)) {
+      const folder = key.slice(0, slash);
+      const relative = key.slice(slash + 1);
+      const listed = under.get(folder);
+      if (listed === undefined) under.set(folder, [relative]);
+      else listed.push(relative);
+    }
+  }
+  return under;
 }
 
 /**
@@ -273,24 +321,22 @@ interface LayerTemplate {
  * (precompiled-templates.ts), so it lists no folder; from source, or for a folder the build
  * did not see, the folder is read.
  */
-function listTemplates(dir: string): LayerTemplate[] {
-  const compiled = compiledUnder(dir)
+function listTemplates(dir: string): TemplateFile[] {
+  const dirKey = packageKey(dir);
+  const compiled = compiledUnder(dirKey)
     .filter((key) => !key.endsWith(PART_SUFFIX))
-    .map((key) => {
-      const relative = key.split('/').join(path.sep);
-      return { file: path.join(dir, relative), relative };
-    });
+    .map((key) => ({ dir, relative: path.sep === '/' ? key : key.split('/').join(path.sep), key: `${dirKey}/${key}` }));
   if (compiled.length > 0) return compiled;
   // A layer may only fill slots (devcontainer-worker): it has no templates folder.
-  return existsSync(dir) ? listTemplateFiles(dir, '') : [];
+  return existsSync(dir) ? listTemplateFiles(dir, '').map((relative) => templateFile(dir, dirKey, relative)) : [];
 }
 
-function listTemplateFiles(dir: string, under: string): LayerTemplate[] {
-  const out: LayerTemplate[] = [];
+function listTemplateFiles(dir: string, under: string): string[] {
+  const out: string[] = [];
   for (const entry of readdirSync(path.join(dir, under), { withFileTypes: true })) {
     const relative = under === '' ? entry.name : path.join(under, entry.name);
     if (entry.isDirectory()) out.push(...listTemplateFiles(dir, relative));
-    else if (entry.name.endsWith('.ejs') && !entry.name.endsWith(PART_SUFFIX)) out.push({ file: path.join(dir, relative), relative });
+    else if (entry.name.endsWith('.ejs') && !entry.name.endsWith(PART_SUFFIX)) out.push(relative);
   }
   return out;
 }

@@ -52,10 +52,12 @@ export function existingEntries(targetDir: string): string[] {
 }
 
 export function planWrites(files: RenderedFile[], targetDir: string, opts: { overwrite: boolean }): PlannedWrite[] {
+  const join = safeJoiner(targetDir);
   return files.map((file) => {
     const bytes = Buffer.byteLength(file.contents);
-    const target = safeJoin(targetDir, file.path);
-    const stat = lstatOrUndefined(target);
+    const target = join(file.path);
+    // In a directory that is not there (a new project), no file is there either.
+    const stat = join.rootExists ? lstatOrUndefined(target) : undefined;
     if (!stat) return { path: file.path, action: 'create', bytes };
     if (stat.isSymbolicLink() || !stat.isFile())
       throw new CliError('unsafe-target', `${file.path} exists in ${targetDir} and is not a regular file; move it away first`);
@@ -97,7 +99,9 @@ export async function applyWrites(
   if (writes.length === 0 && removals.length === 0) return;
   // planWrites has checked each path already; a plan made any other way gets the same guard here,
   // since a staged path outside the staging folder would be written outside the target.
-  for (const relative of [...writes.map((f) => f.path), ...removals]) safeJoin(targetDir, relative);
+  const join = safeJoiner(targetDir);
+  const inTarget = new Map(writes.map((f) => [f.path, join(f.path)]));
+  for (const relative of removals) join(relative);
   if (removals.length > 0 && !existsSync(targetDir)) throw new Error('removals need an existing target');
 
   const target = path.resolve(targetDir);
@@ -140,7 +144,8 @@ export async function applyWrites(
     // Each folder of the staging directory is made once (a project's 60 files share 20).
     const madeDirs = new Set<string>();
     for (const file of writes) {
-      const staged = path.join(staging, file.path);
+      // The same place under the staging directory as the file's under the target.
+      const staged = staging + inTarget.get(file.path)!.slice(join.root.length);
       const dir = path.dirname(staged);
       if (!madeDirs.has(dir)) {
         mkdirSync(dir, { recursive: true });
@@ -361,22 +366,46 @@ function nearestExisting(dir: string): string {
 
 /** Joins a template path onto the target, refusing anything that would land outside it. */
 export function safeJoin(targetDir: string, relative: string): string {
-  const root = path.resolve(targetDir);
-  const joined = path.resolve(root, relative);
-  if (!joined.startsWith(root + path.sep)) throw new Error(`refusing to write outside the target: ${relative}`);
-  // A symlinked directory inside the target would also lead outside it; a file where a directory
-  // must go would fail half-way through moving files into place, so both are refused up front.
-  let dir = path.dirname(joined);
-  while (dir.startsWith(root + path.sep)) {
-    const stat = lstatOrUndefined(dir);
-    if (stat?.isSymbolicLink())
-      throw new CliError('unsafe-target', `${path.relative(root, dir)} in ${targetDir} is a symbolic link; refusing to write through it`);
-    if (stat && !stat.isDirectory())
-      throw new CliError('unsafe-target', `${path.relative(root, dir)} in ${targetDir} is not a directory, but the project needs one there; move it away first`);
-    dir = path.dirname(dir);
-  }
-  return joined;
+  return safeJoiner(targetDir)(relative);
 }
+
+/**
+ * safeJoin for many paths into one target: each directory inside it is checked once (a
+ * project's 67 files share 20), and none when the target itself is not there (nothing inside
+ * it is then either).
+ */
+function safeJoiner(targetDir: string): ((relative: string) => string) & { root: string; rootExists: boolean } {
+  const root = path.resolve(targetDir);
+  const rootExists = lstatOrUndefined(root) !== undefined;
+  const checked = new Set<string>();
+  // A path as templates write it ('a/b/c', no '.', '..' or empty part) lands where
+  // path.resolve would put it, root/a/b/c: on POSIX, where '/' is the separator, it is joined
+  // as it is (path.resolve parses the whole path again for each of a project's files).
+  const plain = path.sep === '/' && root !== '/';
+  const join = (relative: string): string => {
+    const joined = plain && PLAIN_RELATIVE.test(relative) ? `${root}/${relative}` : path.resolve(root, relative);
+    if (!joined.startsWith(root + path.sep)) throw new Error(`refusing to write outside the target: ${relative}`);
+    if (!rootExists) return joined;
+    // A symlinked directory inside the target would also lead outside it; a file where a directory
+    // must go would fail half-way through moving files into place, so both are refused up front.
+    // A directory already checked had its parents checked too.
+    let dir = path.dirname(joined);
+    while (dir.startsWith(root + path.sep) && !checked.has(dir)) {
+      const stat = lstatOrUndefined(dir);
+      if (stat?.isSymbolicLink())
+        throw new CliError('unsafe-target', `${path.relative(root, dir)} in ${targetDir} is a symbolic link; refusing to write through it`);
+      if (stat && !stat.isDirectory())
+        throw new CliError('unsafe-target', `${path.relative(root, dir)} in ${targetDir} is not a directory, but the project needs one there; move it away first`);
+      checked.add(dir);
+      dir = path.dirname(dir);
+    }
+    return joined;
+  };
+  return Object.assign(join, { root, rootExists });
+}
+
+/** A relative '/'-separated path of one or more parts, none of them empty, `.` or `..`. */
+const PLAIN_RELATIVE = /^(?!\.\.?(?:\/|$))[^/]+(?:\/(?!\.\.?(?:\/|$))[^/]+)*$/;
 
 function firstMissingAncestor(target: string): string {
   let current = target;
