@@ -37,7 +37,10 @@ MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 PIP_VERSION=26.3
 RECIPE_VERSION=1 # bump to rebuild everything
 
-log() { echo "setup-test-env: $*" >&2; }
+# Progress goes to the terminal (fd 8, the script's stderr) even from a background job whose
+# own output goes to its log file.
+exec 8>&2
+log() { echo "setup-test-env: $*" >&8; }
 
 if [ "$(id -u)" != 0 ]; then
   log "not root: nothing installed (the stack tests need root and will say so)"
@@ -113,9 +116,12 @@ fresh_rootfs() {
 }
 
 # Slim images carry no apt lists or downloaded packages.
+# apt-get clean cannot remove the package caches once python_image_fs's docker-clean has
+# emptied Dir::Cache::pkgcache (it no longer knows their names): they went with the image, 90 MB
+# of each Python rootfs, imported into every engine, that the official images do not have.
 slim() {
   in_root "$1" apt-get clean
-  rm -rf "$1"/var/lib/apt/lists/*
+  rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin
 }
 
 # The machine's extra CA certificates, installed the Debian way; without any, the host's
@@ -231,75 +237,116 @@ engine_files() {
   rm -rf "$dir"
 }
 
+# BuildKit's Dockerfile frontend, compiled with sid's Go from the sources sid ships. No root
+# filesystem: the Go toolchain is static, and a toolchain and Go sources are only files, so
+# their packages (about 600, with every -dev package golang-github-docker-docker-dev depends
+# on) are unpacked with dpkg-deb instead of installed (dpkg's per-package bookkeeping took
+# longer than the compile), and this starts at once instead of after sid's debootstrap.
+FRONTEND_PACKAGES="golang-go golang-github-docker-docker-dev golang-github-agext-levenshtein-dev
+  golang-github-gofrs-flock-dev golang-github-google-shlex-dev golang-github-mitchellh-hashstructure-dev"
 frontend_binary() {
-  local dir out=$WORK/frontend-out
-  fresh_rootfs sid frontend-root golang-go golang-github-docker-docker-dev \
-    golang-github-agext-levenshtein-dev golang-github-gofrs-flock-dev golang-github-google-shlex-dev \
-    golang-github-mitchellh-hashstructure-dev
-  dir=$WORK/frontend-root
+  local root=$WORK/frontend-root out=$WORK/frontend-out debs=$WORK/frontend-debs
+  # shellcheck disable=SC2086
+  sid_closure "$debs" $FRONTEND_PACKAGES
+  mkdir -p "$root"
+  # shellcheck disable=SC2016 # the inner shell expands them
+  find "$debs" -maxdepth 1 -name '*.deb' -print0 |
+    xargs -0 -r -P 4 -n 16 sh -c 'root=$0; for deb; do dpkg-deb -x "$deb" "$root" || exit 1; done' "$root"
   # Debian packages hashstructure v2 under its v1 import path.
-  mkdir -p "$dir/root/go/src/github.com/mitchellh/hashstructure"
-  ln -s /usr/share/gocode/src/github.com/mitchellh/hashstructure "$dir/root/go/src/github.com/mitchellh/hashstructure/v2"
+  mkdir -p "$root/root/go/src/github.com/mitchellh/hashstructure" "$root/tmp"
+  ln -s ../../../../../../usr/share/gocode/src/github.com/mitchellh/hashstructure \
+    "$root/root/go/src/github.com/mitchellh/hashstructure/v2"
   local version
-  version=$(in_root "$dir" dpkg-query -W -f '${Version}' golang-github-docker-docker-dev)
-  in_root "$dir" env GO111MODULE=off GOPATH=/root/go:/usr/share/gocode CGO_ENABLED=0 GOCACHE=/root/.cache/go \
-    go build -o /dockerfile-frontend -trimpath -ldflags "-s -w -X main.Version=debian-docker-dev-$version" \
-    -tags "netgo static_build osusergo" github.com/moby/buildkit/frontend/dockerfile/cmd/dockerfile-frontend
+  version=$(dpkg-deb -f "$debs"/golang-github-docker-docker-dev_*.deb Version)
+  # -N -l: no optimiser and no inlining. The frontend only turns each build's Dockerfile into
+  # BuildKit's build graph, too little work for unoptimised code to show, and the compile takes
+  # a third less CPU (68 instead of 102 CPU-s measured here).
+  env -i PATH=/usr/bin:/bin HOME="$root/root" GOTMPDIR="$root/tmp" GOCACHE="$root/root/.cache/go" \
+    GO111MODULE=off GOPATH="$root/root/go:$root/usr/share/gocode" GOTOOLCHAIN=local GOPROXY=off CGO_ENABLED=0 \
+    "$root/usr/lib/go/bin/go" build -o "$root/dockerfile-frontend" -trimpath -gcflags=all='-N -l' \
+    -ldflags "-s -w -X main.Version=debian-docker-dev-$version" -tags "netgo static_build osusergo" \
+    github.com/moby/buildkit/frontend/dockerfile/cmd/dockerfile-frontend
   mkdir -p "$out"
-  mv "$dir/dockerfile-frontend" "$out/"
+  mv "$root/dockerfile-frontend" "$out/"
   echo "golang-github-docker-docker-dev $version" >"$out/versions.txt"
-  rm -rf "$dir"
+  rm -rf "$root" "$debs"
 }
 
 # --- what to build -------------------------------------------------------------------------
 PYENV_312=$(pyenv_312 || true)
 declare -A RECIPES=(
-  [rootfs/python-3.13]="$RECIPE_VERSION trixie python3.13 adduser pip $PIP_VERSION"
-  [rootfs/python-3.14]="$RECIPE_VERSION sid python3.14 adduser pip $PIP_VERSION"
-  [rootfs/python-3.15]="$RECIPE_VERSION sid python3.15 adduser pip $PIP_VERSION"
+  [rootfs/python-3.13]="$RECIPE_VERSION trixie python3.13 adduser pip $PIP_VERSION no-apt-bin"
+  [rootfs/python-3.14]="$RECIPE_VERSION sid python3.14 adduser pip $PIP_VERSION no-apt-bin"
+  [rootfs/python-3.15]="$RECIPE_VERSION sid python3.15 adduser pip $PIP_VERSION no-apt-bin"
   [rootfs/postgres-18]="$RECIPE_VERSION sid postgresql-18"
   [rootfs/redis-8]="$RECIPE_VERSION sid redis-server"
   [engine]="$RECIPE_VERSION sid docker.io docker-compose docker-buildx"
-  [frontend]="$RECIPE_VERSION sid dockerfile-frontend"
+  [frontend]="$RECIPE_VERSION sid dockerfile-frontend -N -l"
 )
 if [ -n "$PYENV_312" ]; then
-  RECIPES[rootfs/python-3.12]="$RECIPE_VERSION trixie $PYENV_312 adduser pip $PIP_VERSION"
+  RECIPES[rootfs/python-3.12]="$RECIPE_VERSION trixie $PYENV_312 adduser pip $PIP_VERSION no-apt-bin"
 else
   log "no CPython 3.12 under ${PYENV_ROOT:-$HOME/.pyenv}/versions: python 3.12 images are not built"
   rm -rf "$CACHE/rootfs/python-3.12"
 fi
+
+# --- Debian sid's packages without a sid system ----------------------------------------------
+SID_APT=$WORK/sid-apt
+mkdir -p "$SID_APT/sources" "$SID_APT/lists/partial" "$SID_APT/cache/archives/partial"
+printf 'Types: deb\nURIs: %s\nSuites: sid\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+  "$MIRROR" >"$SID_APT/sources/sid.sources"
+SID_APT_OPTS=(-o Dir::Etc::sourcelist=/dev/null -o "Dir::Etc::sourceparts=$SID_APT/sources" -o "Dir::State::Lists=$SID_APT/lists"
+  -o "Dir::Cache=$SID_APT/cache" -o APT::Sandbox::User=root)
+
+# sid's package lists, fetched once per setup run by whichever job asks first (the others wait).
+sid_lists() {
+  (
+    flock 7
+    if [ ! -f "$SID_APT/.updated" ]; then
+      apt-get "${SID_APT_OPTS[@]}" update -qq
+      touch "$SID_APT/.updated"
+    fi
+  ) 7>"$SID_APT/.lock"
+}
+
 # `sid_debs DIR PACKAGES...`: downloads Debian sid's .deb of each package into DIR (no install).
 sid_debs() {
-  local out=$1 apt_dir
+  local out=$1
   shift
-  apt_dir=$WORK/sid-apt
-  mkdir -p "$apt_dir/sources" "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$out"
-  printf 'Types: deb\nURIs: %s\nSuites: sid\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-    "$MIRROR" > "$apt_dir/sources/sid.sources"
-  local apt_opts=(-o Dir::Etc::sourcelist=/dev/null -o "Dir::Etc::sourceparts=$apt_dir/sources" -o "Dir::State::Lists=$apt_dir/lists"
-    -o "Dir::Cache=$apt_dir/cache" -o APT::Sandbox::User=root)
-  if [ ! -f "$apt_dir/.updated" ]; then # once per setup run
-    apt-get "${apt_opts[@]}" update -qq
-    touch "$apt_dir/.updated"
-  fi
+  sid_lists
+  mkdir -p "$out"
   # pkg/sid: the host may have another package of the same name installed (a cloud SDK's kubectl).
   # shellcheck disable=SC2046
-  (cd "$out" && apt-get "${apt_opts[@]}" download -qq $(printf '%s/sid ' "$@"))
+  (cd "$out" && apt-get "${SID_APT_OPTS[@]}" download -qq $(printf '%s/sid ' "$@"))
+}
+
+# `sid_closure DIR PACKAGES...`: the .deb of each package and of everything it depends on, as
+# apt would install them on an empty system, downloaded into DIR. Its own archive directory
+# and no package cache file: jobs running sid_debs at the same time share the lists only.
+sid_closure() {
+  local out=$1
+  shift
+  sid_lists
+  mkdir -p "$out/partial"
+  : >"$out/.empty-status"
+  apt-get "${SID_APT_OPTS[@]}" -o "Dir::State::status=$out/.empty-status" -o "Dir::Cache::archives=$out" \
+    -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
+    install -y -qq --download-only --no-install-recommends "$@" >/dev/null
 }
 
 # kustomize and kubectl (static Go binaries needing only libc) from Debian sid, unpacked into
 # $KUBE_TOOLS: the Kubernetes tests (fast group too, when present) build the generated overlays.
 KUBE_TOOLS=$CACHE/kube-tools
 KUBE_PACKAGES="kustomize kubectl"
-if [ ! -x "$KUBE_TOOLS/usr/bin/kustomize" ] || [ ! -x "$KUBE_TOOLS/usr/bin/kubectl" ]; then
-  echo "setup-test-env: fetching $KUBE_PACKAGES from Debian sid into $KUBE_TOOLS" >&2
+kube_tools() {
+  log "fetching $KUBE_PACKAGES from Debian sid into $KUBE_TOOLS"
   # shellcheck disable=SC2086
   sid_debs "$WORK/kube-debs" $KUBE_PACKAGES
   rm -rf "$KUBE_TOOLS.partial"
   for deb in "$WORK"/kube-debs/*.deb; do dpkg-deb -x "$deb" "$KUBE_TOOLS.partial"; done
   rm -rf "$KUBE_TOOLS"
   mv "$KUBE_TOOLS.partial" "$KUBE_TOOLS"
-fi
+}
 
 # The release proof (tests/stack/release-proof.test.ts): Debian sid's docker-registry (the
 # distribution registry 2.8), cosign 3.1 and oras, static Go binaries needing only libc, unpacked
@@ -311,9 +358,8 @@ RELEASE_PACKAGES="docker-registry cosign oras"
 CYCLONEDX_BOM=7.5.0
 CYCLONEDX_PYTHON=3.13
 RELEASE_RECIPE="$RECIPE_VERSION sid $RELEASE_PACKAGES cyclonedx-bom $CYCLONEDX_BOM python $CYCLONEDX_PYTHON"
-if ! current release-tools "$RELEASE_RECIPE"; then
+release_tools() {
   log "fetching $RELEASE_PACKAGES from Debian sid and cyclonedx-bom $CYCLONEDX_BOM from PyPI into $RELEASE_TOOLS"
-  t=$SECONDS
   # shellcheck disable=SC2086
   sid_debs "$WORK/release-debs" $RELEASE_PACKAGES
   rm -rf "$WORK/release-tools"
@@ -325,8 +371,7 @@ if ! current release-tools "$RELEASE_RECIPE"; then
     --only-binary=:all: --python-version "$CYCLONEDX_PYTHON" --implementation cp --platform manylinux2014_x86_64 \
     --platform "manylinux_2_28_x86_64" "cyclonedx-bom==$CYCLONEDX_BOM"
   publish release-tools "$RELEASE_RECIPE" "$WORK/release-tools"
-  log "release-tools: $((SECONDS - t)) s"
-fi
+}
 
 # Rootless Docker (tests/stack/stack-rootless.test.ts): an unprivileged user, $ROOTLESS_USER, with
 # 65536 subordinate UIDs and GIDs (a container's root and its users map into them), and
@@ -336,15 +381,15 @@ fi
 # $ROOTLESS/data is that engine's data root, kept between runs like engines/slot-N.
 ROOTLESS=$CACHE/rootless
 ROOTLESS_USER=cpda-rootless
-if [ ! -x "$ROOTLESS/bin/dockerd-rootless.sh" ]; then
-  echo "setup-test-env: fetching dockerd-rootless.sh (docker.io) from Debian sid into $ROOTLESS/bin" >&2
+rootless_script() {
+  log "fetching dockerd-rootless.sh (docker.io) from Debian sid into $ROOTLESS/bin"
   sid_debs "$WORK/rootless-debs" docker.io
   dpkg-deb -x "$WORK"/rootless-debs/docker.io_*.deb "$WORK/rootless-deb"
   mkdir -p "$ROOTLESS/bin"
   install -m 755 "$WORK/rootless-deb/usr/share/docker.io/contrib/dockerd-rootless.sh" "$ROOTLESS/bin/.dockerd-rootless.sh.new"
   basename "$WORK"/rootless-debs/docker.io_*.deb >"$ROOTLESS/bin/versions.txt"
   mv "$ROOTLESS/bin/.dockerd-rootless.sh.new" "$ROOTLESS/bin/dockerd-rootless.sh"
-fi
+}
 if ! id -u "$ROOTLESS_USER" >/dev/null 2>&1; then
   log "adding the user $ROOTLESS_USER (rootless Docker)"
   useradd --system --user-group --no-create-home --home-dir "$ROOTLESS/home" --shell /usr/sbin/nologin "$ROOTLESS_USER"
@@ -363,6 +408,62 @@ mkdir -p "$ROOTLESS/home" "$ROOTLESS/data"
 chown "$ROOTLESS_USER:$ROOTLESS_USER" "$ROOTLESS/home" "$ROOTLESS/data"
 chmod 700 "$ROOTLESS/home" "$ROOTLESS/data"
 
+# --- arm64 under emulation (tests/stack/arm64-emulation.test.ts) -------------------------------
+# The release job builds linux/arm64 too. Here that build runs under QEMU user-mode emulation:
+# sid's qemu-user (qemu-aarch64, a static binary) registered with binfmt_misc as Debian's own
+# qemu-user-binfmt registers it (its binfmt.d line, flag F: the kernel opens the emulator once,
+# so it runs inside containers too), under a name of our own so a system registration is left
+# alone. The registration is the kernel's, for the whole machine, until reboot.
+QEMU=$CACHE/qemu
+QEMU_RECIPE="$RECIPE_VERSION sid qemu-user aarch64"
+qemu_user() {
+  log "fetching qemu-user from Debian sid into $QEMU"
+  sid_debs "$WORK/qemu-debs" qemu-user
+  mkdir -p "$WORK/qemu"
+  dpkg-deb --fsys-tarfile "$WORK"/qemu-debs/qemu-user_*.deb |
+    tar -x -C "$WORK/qemu" --transform='s|.*/||' ./usr/bin/qemu-aarch64 ./usr/share/qemu/binfmt.d/qemu-aarch64.conf
+  basename "$WORK"/qemu-debs/qemu-user_*.deb >"$WORK/qemu/versions.txt"
+  publish qemu "$QEMU_RECIPE" "$WORK/qemu"
+}
+
+# The arm64 stand-in of python:3.13-slim-trixie, made without emulation: trixie's arm64 packages
+# of the same versions as rootfs/python-3.13 (debootstrap --foreign downloads and unpacks them,
+# dpkg-deb -x the ones it leaves packed), with the state their maintainer scripts made in the
+# amd64 rootfs copied over (/etc: users, CA bundle, alternatives; /usr/local: python3 and pip;
+# dpkg's status; the standard library's .pyc files, valid for both: same sources, same times).
+# Running the second stage under QEMU instead took over 20 minutes here.
+arm64_recipe() { echo "$RECIPE_VERSION trixie arm64 from $(cat "$CACHE/rootfs/python-3.13/.cpda-recipe" 2>/dev/null)"; }
+arm64_rootfs() {
+  local amd=$CACHE/rootfs/python-3.13 arm=$WORK/python-3.13-arm64
+  # What the amd64 rootfs has installed: that set, at those versions, is what arm64 gets.
+  dpkg-query --admindir="$amd/var/lib/dpkg" -W -f '${db:Status-Abbrev} ${Package} ${Version}\n' |
+    awk '$1 == "ii" { print $2, $3 }' | sort -u >"$WORK/amd64-versions"
+  debootstrap --foreign --arch=arm64 --variant=minbase \
+    --include="$(cut -d' ' -f1 "$WORK/amd64-versions" | paste -sd,)" \
+    trixie "$arm" "$MIRROR" >"$CACHE/logs/debootstrap-trixie-arm64.log" 2>&1
+  for deb in "$arm"/var/cache/apt/archives/*.deb; do dpkg-deb -x "$deb" "$arm"; done
+  # Same versions as the amd64 rootfs, or the copied state and .pyc files would not match (a
+  # binary-only rebuild, +bN, is one architecture's build of the same source).
+  (cd "$arm/var/cache/apt/archives" && ls ./*.deb | sed -E 's|^\./([^_]+)_([^_]+)_.*|\1 \2|' | sed 's/%3a/:/') |
+    sed -E 's/\+b[0-9]+$//' | sort -u >"$WORK/arm64-versions"
+  sed -E 's/\+b[0-9]+$//' "$WORK/amd64-versions" | sort -u >"$WORK/amd64-sources"
+  if [ -n "$(comm -23 "$WORK/arm64-versions" "$WORK/amd64-sources")" ]; then
+    echo "trixie's arm64 packages differ from rootfs/python-3.13's:" >&2
+    comm -23 "$WORK/arm64-versions" "$WORK/amd64-sources" >&2
+    return 1
+  fi
+  cp -a "$amd/etc/." "$arm/etc/"
+  rm -f "$arm/etc/ld.so.cache" # amd64's; the arm64 loader searches its own directories without one
+  cp -a "$amd/usr/local/." "$arm/usr/local/"
+  sed 's/^Architecture: amd64$/Architecture: arm64/' "$amd/var/lib/dpkg/status" >"$arm/var/lib/dpkg/status"
+  (cd "$amd" && find usr/lib/python3* -type d -name __pycache__) | while read -r d; do
+    if [ -d "$arm/${d%/__pycache__}" ]; then cp -a "$amd/$d" "$arm/$d"; fi
+  done
+  rm -rf "$arm/debootstrap" "$arm"/var/cache/apt/archives/*.deb
+  publish rootfs/python-3.13-arm64 "$(arm64_recipe)" "$arm"
+}
+
+# --- the root filesystems, the engine and the frontend -----------------------------------------
 declare -A BUILDERS=(
   [rootfs/python-3.13]="debian_python trixie 3.13"
   [rootfs/python-3.14]="debian_python sid 3.14"
@@ -381,63 +482,100 @@ declare -A OUTPUTS=(
   [rootfs/postgres-18]=postgres-18 [rootfs/redis-8]=redis-8 [engine]=engine-out [frontend]=frontend-out
 )
 
+logfile() { echo "$CACHE/logs/$(echo "$1" | tr / -).log"; }
+
+# `logged NAME COMMAND...`: runs COMMAND with its output in NAME's log; on failure shows the
+# log's end. COMMAND runs as a job of its own and is waited for, so that `set -e` holds inside
+# it (bash ignores it in a function called as a condition).
+logged() {
+  local name=$1
+  shift
+  "$@" >"$(logfile "$name")" 2>&1 &
+  if ! wait $!; then
+    log "FAILED: $name; end of $(logfile "$name"):"
+    tail -20 "$(logfile "$name")" >&8 || true
+    return 1
+  fi
+}
+
+# `step NAME COMMAND...`: logged, and says how long it took.
+step() {
+  local name=$1 t=$SECONDS
+  logged "$@" || return 1
+  log "$name: $((SECONDS - t)) s"
+}
+
+# `build NAME`: runs NAME's builder, moves the result into the cache, then, for
+# rootfs/python-3.13, makes the arm64 twin of what was just built.
+build() {
+  local name=$1 t=$SECONDS
+  # shellcheck disable=SC2086
+  logged "$name" ${BUILDERS[$name]} || return 1
+  publish "$name" "${RECIPES[$name]}" "$WORK/${OUTPUTS[$name]}"
+  log "$name: $((SECONDS - t)) s"
+  if [ "$name" = rootfs/python-3.13 ]; then step rootfs/python-3.13-arm64 arm64_rootfs || return 1; fi
+}
+
+# `suite SUITE NAMES...`: SUITE's minbase debootstrap, then each of NAMES built from it, in parallel.
+suite() {
+  local suite=$1 t=$SECONDS pids=() status=0
+  shift
+  base "$suite" &
+  if ! wait $!; then
+    log "FAILED: debootstrap $suite; end of $CACHE/logs/debootstrap-$suite.log:"
+    tail -20 "$CACHE/logs/debootstrap-$suite.log" >&8 || true
+    return 1
+  fi
+  log "debootstrap $suite: $((SECONDS - t)) s"
+  for name in "$@"; do
+    build "$name" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+  return $status
+}
+
+# Everything missing is made at once, in background jobs: most of it waits on downloads and
+# unpacking, and the frontend's compile, the one long CPU-bound step, starts first, with nothing
+# before it. Each job says how long it took; the setup fails if any job did.
+started=$SECONDS
+JOBS=()
+job() {
+  "$@" &
+  JOBS+=($!)
+}
 todo=()
 for name in "${!RECIPES[@]}"; do current "$name" "${RECIPES[$name]}" || todo+=("$name"); done
-if [ ${#todo[@]} -gt 0 ]; then
-started=$SECONDS
-log "building ${todo[*]} in $CACHE (cold: a few minutes; logs in $CACHE/logs)"
-suites=()
+if [ ${#todo[@]} -gt 0 ]; then log "building ${todo[*]} in $CACHE (cold: a few minutes; logs in $CACHE/logs)"; fi
+trixie=() sid=()
 for name in "${todo[@]}"; do
-  case "$name" in rootfs/python-3.13 | rootfs/python-3.12) suites+=(trixie) ;; *) suites+=(sid) ;; esac
+  case "$name" in
+  frontend) job build frontend ;;
+  rootfs/python-3.13 | rootfs/python-3.12) trixie+=("$name") ;;
+  *) sid+=("$name") ;;
+  esac
 done
-# The bases first (in parallel), then every artifact in parallel: most of it is download
-# and unpacking; the frontend's compile is the one long CPU-bound step.
-for suite in $(printf '%s\n' "${suites[@]}" | sort -u); do
-  (t=$SECONDS; base "$suite" && log "debootstrap $suite: $((SECONDS - t)) s") &
-done
-wait
-
-declare -A PIDS=()
-for name in "${todo[@]}"; do
-  logfile=$CACHE/logs/$(echo "$name" | tr / -).log
-  (
-    t=$SECONDS
-    # shellcheck disable=SC2086
-    ${BUILDERS[$name]} >"$logfile" 2>&1
-    publish "$name" "${RECIPES[$name]}" "$WORK/${OUTPUTS[$name]}"
-    log "$name: $((SECONDS - t)) s"
-  ) &
-  PIDS[$name]=$!
-done
-failed=()
-for name in "${!PIDS[@]}"; do wait "${PIDS[$name]}" || failed+=("$name"); done
-if [ ${#failed[@]} -gt 0 ]; then
-  for name in "${failed[@]}"; do
-    log "FAILED: $name; end of $CACHE/logs/$(echo "$name" | tr / -).log:"
-    tail -20 "$CACHE/logs/$(echo "$name" | tr / -).log" >&2 || true
-  done
+if [ ${#trixie[@]} -gt 0 ]; then job suite trixie "${trixie[@]}"; fi
+if [ ${#sid[@]} -gt 0 ]; then job suite sid "${sid[@]}"; fi
+if [ ! -x "$KUBE_TOOLS/usr/bin/kustomize" ] || [ ! -x "$KUBE_TOOLS/usr/bin/kubectl" ]; then
+  job step kube-tools kube_tools
+fi
+if ! current release-tools "$RELEASE_RECIPE"; then job step release-tools release_tools; fi
+if [ ! -x "$ROOTLESS/bin/dockerd-rootless.sh" ]; then job step rootless rootless_script; fi
+if ! current qemu "$QEMU_RECIPE"; then job step qemu qemu_user; fi
+# With python-3.13 current, its arm64 twin is made from the cached one (else build makes it).
+if ! printf '%s\n' "${todo[@]}" | grep -qx rootfs/python-3.13 && [ -f "$CACHE/rootfs/python-3.13/.cpda-recipe" ] &&
+  ! current rootfs/python-3.13-arm64 "$(arm64_recipe)"; then
+  job step rootfs/python-3.13-arm64 arm64_rootfs
+fi
+failed=0
+for pid in "${JOBS[@]}"; do wait "$pid" || failed=1; done
+if [ $failed -ne 0 ]; then
+  log "FAILED (see above; logs in $CACHE/logs)"
   exit 1
 fi
-log "built ${todo[*]} in $((SECONDS - started)) s"
-fi
+if [ ${#JOBS[@]} -gt 0 ]; then log "built what was missing in $((SECONDS - started)) s"; fi
 
-# --- arm64 under emulation (tests/stack/arm64-emulation.test.ts) -------------------------------
-# The release job builds linux/arm64 too. Here that build runs under QEMU user-mode emulation:
-# sid's qemu-user (qemu-aarch64, a static binary) registered with binfmt_misc as Debian's own
-# qemu-user-binfmt registers it (its binfmt.d line, flag F: the kernel opens the emulator once,
-# so it runs inside containers too), under a name of our own so a system registration is left
-# alone. The registration is the kernel's, for the whole machine, until reboot.
-QEMU=$CACHE/qemu
-QEMU_RECIPE="$RECIPE_VERSION sid qemu-user aarch64"
-if ! current qemu "$QEMU_RECIPE"; then
-  log "fetching qemu-user from Debian sid into $QEMU"
-  sid_debs "$WORK/qemu-debs" qemu-user
-  mkdir -p "$WORK/qemu"
-  dpkg-deb --fsys-tarfile "$WORK"/qemu-debs/qemu-user_*.deb |
-    tar -x -C "$WORK/qemu" --transform='s|.*/||' ./usr/bin/qemu-aarch64 ./usr/share/qemu/binfmt.d/qemu-aarch64.conf
-  basename "$WORK"/qemu-debs/qemu-user_*.deb >"$WORK/qemu/versions.txt"
-  publish qemu "$QEMU_RECIPE" "$WORK/qemu"
-fi
 BINFMT=/proc/sys/fs/binfmt_misc
 if [ ! -e "$BINFMT/cpda-qemu-aarch64" ]; then
   [ -e "$BINFMT/register" ] || mount -t binfmt_misc binfmt_misc "$BINFMT" 2>/dev/null || true
@@ -447,45 +585,5 @@ if [ ! -e "$BINFMT/cpda-qemu-aarch64" ]; then
   if ! printf '%s' "$line" >"$BINFMT/register" 2>/dev/null; then
     log "binfmt_misc refused qemu-aarch64: the arm64 emulation test will skip"
   fi
-fi
-
-# The arm64 stand-in of python:3.13-slim-trixie, made without emulation: trixie's arm64 packages
-# of the same versions as rootfs/python-3.13 (debootstrap --foreign downloads and unpacks them,
-# dpkg-deb -x the ones it leaves packed), with the state their maintainer scripts made in the
-# amd64 rootfs copied over (/etc: users, CA bundle, alternatives; /usr/local: python3 and pip;
-# dpkg's status; the standard library's .pyc files, valid for both: same sources, same times).
-# Running the second stage under QEMU instead took over 20 minutes here.
-ARM64_RECIPE="$RECIPE_VERSION trixie arm64 from $(cat "$CACHE/rootfs/python-3.13/.cpda-recipe" 2>/dev/null)"
-if [ -f "$CACHE/rootfs/python-3.13/.cpda-recipe" ] && ! current rootfs/python-3.13-arm64 "$ARM64_RECIPE"; then
-  log "making rootfs/python-3.13-arm64 from trixie's arm64 packages"
-  t=$SECONDS
-  amd=$CACHE/rootfs/python-3.13 arm=$WORK/python-3.13-arm64
-  # What the amd64 rootfs has installed: that set, at those versions, is what arm64 gets.
-  dpkg-query --admindir="$amd/var/lib/dpkg" -W -f '${db:Status-Abbrev} ${Package} ${Version}\n' |
-    awk '$1 == "ii" { print $2, $3 }' | sort -u >"$WORK/amd64-versions"
-  debootstrap --foreign --arch=arm64 --variant=minbase \
-    --include="$(cut -d' ' -f1 "$WORK/amd64-versions" | paste -sd,)" \
-    trixie "$arm" "$MIRROR" >"$CACHE/logs/debootstrap-trixie-arm64.log" 2>&1
-  for deb in "$arm"/var/cache/apt/archives/*.deb; do dpkg-deb -x "$deb" "$arm"; done
-  # Same versions as the amd64 rootfs, or the copied state and .pyc files would not match (a
-  # binary-only rebuild, +bN, is one architecture's build of the same source).
-  (cd "$arm/var/cache/apt/archives" && ls ./*.deb | sed -E 's|^\./([^_]+)_([^_]+)_.*|\1 \2|' | sed 's/%3a/:/') |
-    sed -E 's/\+b[0-9]+$//' | sort -u >"$WORK/arm64-versions"
-  sed -E 's/\+b[0-9]+$//' "$WORK/amd64-versions" | sort -u >"$WORK/amd64-sources"
-  if [ -n "$(comm -23 "$WORK/arm64-versions" "$WORK/amd64-sources")" ]; then
-    log "trixie's arm64 packages differ from rootfs/python-3.13's:"
-    comm -23 "$WORK/arm64-versions" "$WORK/amd64-sources" >&2
-    exit 1
-  fi
-  cp -a "$amd/etc/." "$arm/etc/"
-  rm -f "$arm/etc/ld.so.cache" # amd64's; the arm64 loader searches its own directories without one
-  cp -a "$amd/usr/local/." "$arm/usr/local/"
-  sed 's/^Architecture: amd64$/Architecture: arm64/' "$amd/var/lib/dpkg/status" >"$arm/var/lib/dpkg/status"
-  (cd "$amd" && find usr/lib/python3* -type d -name __pycache__) | while read -r d; do
-    if [ -d "$arm/${d%/__pycache__}" ]; then cp -a "$amd/$d" "$arm/$d"; fi
-  done
-  rm -rf "$arm/debootstrap" "$arm"/var/cache/apt/archives/*.deb
-  publish rootfs/python-3.13-arm64 "$ARM64_RECIPE" "$arm"
-  log "rootfs/python-3.13-arm64: $((SECONDS - t)) s"
 fi
 log "ready"
