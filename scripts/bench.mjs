@@ -104,9 +104,9 @@ function bench() {
 
   // The JavaScript a scaffold loads: the bin and everything it imports statically (dynamic
   // imports, such as the prompt library and `add`, are loaded only when used).
-  // Plus the templates the build compiled (dist/templates.json), which the first render reads.
+  // Plus the templates the build compiled (dist/templates.txt), which the first render reads.
   const hotPath = staticImportClosure(ourBin);
-  const compiledTemplates = path.join(path.dirname(ourBin), 'templates.json');
+  const compiledTemplates = path.join(path.dirname(ourBin), 'templates.txt');
   if (existsSync(compiledTemplates)) hotPath.push({ file: compiledTemplates, bytes: statSync(compiledTemplates).size });
 
   // 2. The heaviest combination, as the installed package renders it.

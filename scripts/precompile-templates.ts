@@ -1,14 +1,19 @@
 // The build step that compiles every EJS template to JavaScript ahead of time (issue 22: a
 // scaffold spent a fifth of its time in ejs's compiler, running cold on every run). tsup.config.ts
-// hands this esbuild plugin to the build. It writes dist/templates.json: for each template, the
+// hands this esbuild plugin to the build. It writes dist/templates.txt: for each template, the
 // code ejs compiles it to under the options render.ts renders with (ejs's Template.source),
 // and fills src/engine/precompiled-templates.ts, empty in the source tree, with that file's
 // name. render.ts makes a function of a template's code when it first renders it, as ejs does
 // (`new Function`), instead of reading the file and running ejs's compiler.
 //
 // Data, not a module of functions: V8 would parse all 270 of them on every run (a module's
-// functions are pre-parsed as it loads), where a scaffold calls about 150; as JSON the file
-// costs a third of that, and each function is parsed once, when first called, either way.
+// functions are pre-parsed as it loads), where a scaffold calls about 150; as data the file
+// costs a fraction of that, and each function is parsed once, when first called, either way.
+// Not one JSON document either: JSON.parse of its 440 kB cost a scaffold ~8M instructions, to
+// turn every code string into a V8 string although a scaffold compiles half of them. The file
+// (COMPILED_FILE, format in compiledTemplatesData) is ASCII: a line of JSON, the index and the
+// texts, then the code of every template one after the other, which render.ts reads as one
+// one-byte string and slices each template's code out of when it first renders it.
 // Every `*.ejs` under templates/ and src/ is compiled, wherever it sits, so moving templates
 // between folders needs no change here.
 
@@ -24,7 +29,7 @@ const TEMPLATE_ROOTS = ['templates', 'src'];
 export const COMPILE_OPTIONS = { strict: false, compileDebug: false } as const;
 
 /** The file written beside the bundle, named relative to it. */
-export const COMPILED_FILE = 'templates.json';
+export const COMPILED_FILE = 'templates.txt';
 
 /** The module render.ts imports; in the source tree it names no file. */
 const PRECOMPILED_MODULE = /[\\/]src[\\/]engine[\\/]precompiled-templates\.ts$/;
@@ -63,9 +68,30 @@ function withoutWhitespace(source: string, key: string): string {
   return code.slice(WRAPPER.open.length, -WRAPPER.close.length);
 }
 
-/** The JSON file of compiled templates: `code`, path -> the body of function(locals, escapeFn, include, rethrow) as ejs makes it; `text`, path -> the text of a template without a tag. */
+/**
+ * The file of compiled templates, all ASCII:
+ *   line 1: JSON `{"text": {path: text}, "code": {path: [offset, length]}}`, every character
+ *           beyond ASCII as a \\u escape;
+ *   then:   the code of every template in `code` (the body of function(locals, escapeFn,
+ *           include, rethrow) as ejs makes it), one after the other, each at its offset from
+ *           the start of this part.
+ * `text` holds each template without an ejs tag, as the text it renders to. render.ts
+ * (precompiledTemplates) reads it back.
+ */
 export function compiledTemplatesData(root: string): string {
-  return `${JSON.stringify(compileTemplates(root))}\n`;
+  const { code, text } = compileTemplates(root);
+  const index: Record<string, [number, number]> = {};
+  const bodies: string[] = [];
+  let offset = 0;
+  for (const [key, body] of Object.entries(code)) {
+    // esbuild writes ASCII, escaping the rest: a body is its own bytes in the file.
+    if (!/^[\x00-\x7f]*$/.test(body)) throw new Error(`${key}: compiled code is not ASCII`);
+    index[key] = [offset, body.length];
+    bodies.push(body);
+    offset += body.length;
+  }
+  const header = JSON.stringify({ text, code: index }).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `${header}\n${bodies.join('')}`;
 }
 
 export function templateFiles(root: string): string[] {

@@ -8,6 +8,7 @@
 //   create-python-docker-app update [dir] [flags]       a generated project brought up to date
 //                                                       (commands/update.ts)
 
+import { fstatSync, writeSync, type Stats } from 'node:fs';
 import type { CliIo, Command, OwnStepsCommand } from './driver/command.js';
 import { helpDocument } from './driver/help.js';
 import { jsonDocument, printError } from './driver/report.js';
@@ -76,11 +77,53 @@ function processIo(): CliIo {
       return quietOnClosedPipe(process.stdout);
     },
     get stderr() {
-      return quietOnClosedPipe(process.stderr);
+      return directStderr() ?? quietOnClosedPipe(process.stderr);
     },
     cwd: process.cwd(),
     env: process.env,
   };
+}
+
+/**
+ * stderr when it is a pipe or a file (CI, a parent process, `2>log`): each report is written with
+ * write(2) on the descriptor, as process.stderr writes to a pipe or a file on POSIX anyway
+ * (synchronously), without building process.stderr, whose stream for a pipe loads Node's net
+ * and stream modules: about 2% of a scaffold's work, for the one write of its report.
+ * A terminal (prompts draw on it, colours depend on it), a socket, or Windows get process.stderr.
+ * A full non-blocking pipe (EAGAIN) hands the rest to process.stderr, which waits for it; a
+ * closed one (EPIPE) ends the run quietly, as quietOnClosedPipe does.
+ */
+function directStderr(): NodeJS.WriteStream | undefined {
+  if (process.platform === 'win32') return undefined;
+  const stat = fstatOrUndefined(2);
+  if (!stat || !(stat.isFIFO() || stat.isFile())) return undefined;
+  const writer = {
+    isTTY: false,
+    write(text: string | Uint8Array): boolean {
+      const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+      let done = 0;
+      try {
+        while (done < bytes.length) done += writeSync(2, bytes, done);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+        if (code !== 'EAGAIN') throw error;
+        return quietOnClosedPipe(process.stderr).write(bytes.subarray(done));
+      }
+      return true;
+    },
+    // What util.styleText asks of a stream before it looks at isTTY and FORCE_COLOR.
+    on: () => writer,
+  };
+  return writer as unknown as NodeJS.WriteStream;
+}
+
+function fstatOrUndefined(fd: number): Stats | undefined {
+  try {
+    return fstatSync(fd);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -109,6 +109,9 @@ function actionColour(action: PlannedWrite['action']): Colour {
  */
 function painter(stream: Output['stderr']): (colour: Colour, text: string) => string {
   if (process.env.NO_COLOR) return (_colour, text) => text;
+  // Not a terminal and no FORCE_COLOR: styleText would say plain too, but loading its colour
+  // support builds process.stderr (Node's net and stream modules for a pipe) just to ask.
+  if (!stream.isTTY && process.env.FORCE_COLOR === undefined) return (_colour, text) => text;
   // Whether the stream takes colours is asked once, not for each of a project's 60 lines
   // (each ask reads the environment again): a sample that comes back plain means it does not.
   if (styleText('green', '.', { stream: stream as NodeJS.WriteStream }) === '.') return (_colour, text) => text;

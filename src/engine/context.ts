@@ -10,7 +10,8 @@
 // deployment input) and the generic lists the shared files loop over.
 
 import { APP_HOST_PORT, appHostPort, DEV_BIND_ADDRESS, DEV_HOST } from '../features/development.js';
-import { DOCKER_FLOOR, START_COMMAND, VERSIONED_FEATURES, type DockerFloor, type VersionedFeature } from '../features/docker-floor.js';
+import { START_COMMAND, VERSIONED_FEATURES, type DockerFloor, type VersionedFeature } from '../features/docker-floor.js';
+import { DOCKER_FLOOR } from '../features/docker-floor-value.js';
 import { APP_PORT, APP_UID, DEFAULT_WORKERS, serverEnv, STOP_GRACE_PERIOD_SECONDS } from '../features/app-server.js';
 import { projectCommands, type ProjectCommands } from '../features/ci/index.js';
 import { FRAMEWORK_FEATURES } from '../features/frameworks.js';

@@ -19,7 +19,7 @@ import type { ProjectOptions } from '../options/values.js';
 
 /**
  * The package root. In the repository, templates/common/ and src/features/<feature>/templates/
- * (and slots/) hold the templates; the package ships none of them: dist/templates.json holds
+ * (and slots/) hold the templates; the package ships none of them: dist/templates.txt holds
  * every one as the build compiled it (scripts/precompile-templates.ts), keyed by the same path
  * from this root, so one lookup serves both.
  */
@@ -191,28 +191,35 @@ const RENDER_OPTIONS = { strict: false, compileDebug: false } as const;
 type CompiledTemplate = (locals: object, escapeFn: (text: unknown) => string, include: (name: string) => never, rethrow: undefined) => string;
 
 /**
- * What the build wrote to dist/templates.json (scripts/precompile-templates.ts), keyed by each
- * template's '/'-separated path from the package root: the code ejs compiles a template to
- * (its Template.source), or, for a template without an ejs tag (two in five), its text, which
- * it renders to.
+ * What the build wrote to dist/templates.txt (scripts/precompile-templates.ts, which gives its
+ * format), keyed by each template's '/'-separated path from the package root: where the code
+ * ejs compiles a template to (its Template.source) is in the file, or, for a template without
+ * an ejs tag (two in five), its text, which it renders to.
  */
-interface PrecompiledTemplates {
-  code: Record<string, string>;
+interface PrecompiledIndex {
+  code: Record<string, [offset: number, length: number]>;
   text: Record<string, string>;
 }
 
-let precompiled: { code: Map<string, string>; text: Map<string, string>; under: Map<string, readonly string[]> } | undefined;
+let precompiled: { data: string; codeStart: number; code: Map<string, [number, number]>; text: Map<string, string>; under: Map<string, readonly string[]> } | undefined;
 
 /**
- * The templates the build compiled; none when running from source. A JSON file, read on the
- * first render, so --help or --version never reads it: as data it costs a scaffold a third of
- * what parsing it as a module of 270 functions did, most of which a run never calls.
+ * The templates the build compiled; none when running from source. Read on the first render,
+ * so --help or --version never reads it. Read as latin1, which the file's ASCII is byte for
+ * byte: one one-byte string, out of which each template's code is sliced when first rendered.
  */
 function precompiledTemplates(): NonNullable<typeof precompiled> {
   if (precompiled === undefined) {
-    const file: PrecompiledTemplates =
-      PRECOMPILED_FILE === undefined ? { code: {}, text: {} } : (JSON.parse(readFileSync(new URL(PRECOMPILED_FILE, import.meta.url), 'utf8')) as PrecompiledTemplates);
-    precompiled = { code: new Map(Object.entries(file.code)), text: new Map(Object.entries(file.text)), under: byFolder([...Object.keys(file.code), ...Object.keys(file.text)]) };
+    const data = PRECOMPILED_FILE === undefined ? '{"code":{},"text":{}}\n' : readFileSync(new URL(PRECOMPILED_FILE, import.meta.url), 'latin1');
+    const end = data.indexOf('\n');
+    const index = JSON.parse(data.slice(0, end)) as PrecompiledIndex;
+    precompiled = {
+      data,
+      codeStart: end + 1,
+      code: new Map(Object.entries(index.code)),
+      text: new Map(Object.entries(index.text)),
+      under: byFolder([...Object.keys(index.code), ...Object.keys(index.text)]),
+    };
   }
   return precompiled;
 }
@@ -226,13 +233,14 @@ const compiledByKey = new Map<string, CompiledTemplate>();
  * templates it renders. Undefined for a template the build did not compile.
  */
 function renderPrecompiled(key: string, scope: object): string | undefined {
-  const { code, text } = precompiledTemplates();
+  const { data, codeStart, code, text } = precompiledTemplates();
   const plain = text.get(key);
   if (plain !== undefined) return plain;
   let compiled = compiledByKey.get(key);
   if (compiled === undefined) {
-    const source = code.get(key);
-    if (source === undefined) return undefined;
+    const at = code.get(key);
+    if (at === undefined) return undefined;
+    const source = data.slice(codeStart + at[0], codeStart + at[0] + at[1]);
     compiled = new Function('locals, escapeFn, include, rethrow', source) as CompiledTemplate;
     compiledByKey.set(key, compiled);
   }

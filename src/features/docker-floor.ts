@@ -3,9 +3,8 @@
 // first release that has it (Docker Engine and Compose release notes). The generated README
 // states the floor and scripts/check-docker enforces it before the first `docker compose up`.
 
-import type { SemVer } from 'semver';
-import semverCoerce from 'semver/functions/coerce.js';
-import semverCompare from 'semver/functions/compare.js';
+// The floor itself (DOCKER_FLOOR, docker-floor-value.ts) is worked out from the list below by
+// semver (docker-floor-compare.ts); the build works it out once, so a scaffold never loads semver.
 
 /** The project's POSIX shell script that checks the floor (templates/common/scripts/check-docker). */
 export const CHECK_SCRIPT = 'scripts/check-docker';
@@ -41,28 +40,4 @@ export const VERSIONED_FEATURES: readonly VersionedFeature[] = [
 export interface DockerFloor {
   engine: string;
   compose: string;
-}
-
-/** The highest version each of Engine and Compose must have for every feature above. */
-export const DOCKER_FLOOR: DockerFloor = {
-  engine: highest(VERSIONED_FEATURES.flatMap((f) => (f.engine ? [f.engine] : []))),
-  compose: highest(VERSIONED_FEATURES.flatMap((f) => (f.compose ? [f.compose] : []))),
-};
-
-/** Compares Docker release numbers (`2.24.4` < `2.25.0`, `23.0` = `23.0.0`) as semver does. */
-export function compareVersions(a: string, b: string): number {
-  return semverCompare(release(a), release(b));
-}
-
-/** A release as semver reads it: Engine's `major.minor` gets its `.0` (semver's coerce). */
-function release(version: string): SemVer {
-  const parsed = semverCoerce(version);
-  if (parsed === null) throw new Error(`not a release number: ${version}`);
-  return parsed;
-}
-
-function highest(versions: string[]): string {
-  const [first, ...rest] = versions;
-  if (first === undefined) throw new Error('no versioned feature');
-  return rest.reduce((max, v) => (compareVersions(v, max) > 0 ? v : max), first);
 }

@@ -40,10 +40,10 @@ describe('the published package', () => {
     expect(files).toContain(pkg.main);
   });
 
-  it('ships the templates compiled into dist/templates.json and the stored locks, not the .ejs files', () => {
+  it('ships the templates compiled into dist/templates.txt and the stored locks, not the .ejs files', () => {
     assertBuilt();
     const files = packedFiles();
-    expect(files).toContain('dist/templates.json');
+    expect(files).toContain('dist/templates.txt');
     expect(files.filter((f) => f.endsWith('.ejs'))).toEqual([]);
     expect(files.some((f) => f.startsWith('templates/locks/'))).toBe(true);
   });

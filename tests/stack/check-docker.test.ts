@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { DOCKER_FLOOR } from '../../src/features/docker-floor.js';
+import { DOCKER_FLOOR } from '../../src/features/docker-floor-value.js';
 import { ENGINE_BIN } from '../support/cache.js';
 import { COMPOSE_BIN } from '../support/compose-check.js';
 import { generateInto } from '../support/generate.js';
