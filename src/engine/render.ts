@@ -169,7 +169,7 @@ function renderTemplate(template: TemplateFile, scope: object): string {
     if (rendered !== undefined) return rendered;
     text = readFileSync(fileOf(template), 'utf8');
     if (!text.includes('<%') && !text.includes('%>')) return text;
-    return ejs.render(text, scope, { filename: fileOf(template), ...RENDER_OPTIONS });
+    return compiledFromSource(fileOf(template), text)(scope);
   } catch (error) {
     // A refusal from the render context (a project name uv cannot lock) is the user's to read.
     if (error instanceof CliError) throw error;
@@ -186,6 +186,24 @@ function renderTemplate(template: TemplateFile, scope: object): string {
 
 /** What every template is compiled with; scripts/precompile-templates.ts compiles with the same. */
 const RENDER_OPTIONS = { strict: false, compileDebug: false } as const;
+
+/**
+ * From source, each template's text compiled once per process and kept by file and text: a
+ * process that renders many projects (the test workers, a plop session) renders each template
+ * many times, and compiling it was a third of the render. Keyed by the text as read, so a
+ * template changed on disk is compiled afresh.
+ */
+const compiledSources = new Map<string, ejs.TemplateFunction>();
+
+function compiledFromSource(file: string, text: string): ejs.TemplateFunction {
+  const key = `${file}\0${text}`;
+  let compiled = compiledSources.get(key);
+  if (compiled === undefined) {
+    compiled = ejs.compile(text, { filename: file, ...RENDER_OPTIONS });
+    compiledSources.set(key, compiled);
+  }
+  return compiled;
+}
 
 /** A template as ejs compiles it: the function its Template builds from `source`. */
 type CompiledTemplate = (locals: object, escapeFn: (text: unknown) => string, include: (name: string) => never, rethrow: undefined) => string;

@@ -4,7 +4,7 @@
 // over the registry must give.
 
 import { describe, expect, it } from 'vitest';
-import { buildContext } from '../../src/engine/context.js';
+import { buildContext, chosenLayers } from '../../src/engine/context.js';
 import { DEPLOY_TARGET_FEATURES } from '../../src/features/deploy-targets.js';
 import { FEATURES } from '../../src/features/registry.js';
 import type { Feature } from '../../src/features/types.js';
@@ -39,6 +39,14 @@ describe('each feature owns its data in the render context', () => {
     }
     // Shown both ways, or the loop above proved only half.
     expect([...seen].sort()).toEqual([false, true]);
+  });
+
+  // chosenLayers serves the tests that only need the layers (emitted-paths.ts walks 15,360
+  // answer combinations), without building a whole context for each.
+  it('the layers alone (chosenLayers) are the layers the render context lists', () => {
+    const migrationsApart = [true, false].map((migrations) => optionsFor({ deploy: ['kubernetes', 'cloud-run', 'ecs', 'aci'], postgres: true, migrations }));
+    for (const options of [...projects, ...migrationsApart]) expect(chosenLayers(options), JSON.stringify(options)).toEqual(buildContext(options, TEST_VERSION).layers);
+    expect(new Set([...projects, ...migrationsApart].map((options) => chosenLayers(options).join())).size).toBe(5);
   });
 });
 

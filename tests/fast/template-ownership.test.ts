@@ -21,7 +21,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
-import ts from 'typescript';
+import type { Node } from 'typescript';
+import ts from '../support/typescript.js';
 import { describe, expect, it } from 'vitest';
 import { FEATURES } from '../../src/features/registry.js';
 import type { Feature } from '../../src/features/types.js';
@@ -111,8 +112,8 @@ function featuresTested(templateText: string): string[] {
   const found = new Set<string>();
   const byContext = new Map(Object.entries(FEATURE_DATA).flatMap(([feature, data]) => data.context.map((name) => [name, feature] as const)));
   const byOption = new Map(Object.entries(FEATURE_DATA).flatMap(([feature, data]) => data.options.map((name) => [name, feature] as const)));
-  const collect = (condition: ts.Node): void => {
-    const visit = (node: ts.Node): void => {
+  const collect = (condition: Node): void => {
+    const visit = (node: Node): void => {
       if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'options') {
         const feature = byOption.get(node.name.text);
         if (feature) found.add(feature);
@@ -128,7 +129,7 @@ function featuresTested(templateText: string): string[] {
     };
     visit(condition);
   };
-  const walk = (node: ts.Node): void => {
+  const walk = (node: Node): void => {
     if (ts.isIfStatement(node) || ts.isWhileStatement(node)) collect(node.expression);
     else if (ts.isConditionalExpression(node)) collect(node.condition);
     else if (ts.isBinaryExpression(node) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(node.operatorToken.kind)) {

@@ -15,7 +15,7 @@ import { parse, YAMLMap, YAMLSeq, type CollectionTag } from 'yaml';
 import { fillSecrets } from '../../src/features/local-env.js';
 import { FILE_SECRETS, hostSecretPath, secretFiles } from '../../src/features/secret-files.js';
 import { ENGINE_PLUGINS } from './cache.js';
-import { run, type RunResult } from './run.js';
+import { goRunEnv, run, type RunResult } from './run.js';
 
 export const COMPOSE_BIN = path.join(ENGINE_PLUGINS, 'docker-compose');
 
@@ -80,7 +80,7 @@ export function composeConfig(projectDir: string, files: string[], mode: 'quiet'
   const args = [...files.flatMap((f) => ['-f', f]), 'config', ...(mode === 'quiet' ? ['--quiet'] : ['--format', 'json'])];
   return run(COMPOSE_BIN, args, {
     cwd: projectDir,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' },
+    env: goRunEnv({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' }),
     timeoutMs: 30_000,
   });
 }

@@ -4,7 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { BASE_FILE } from '../../src/engine/base-record.js';
-import { buildContext } from '../../src/engine/context.js';
+import { chosenLayers } from '../../src/engine/context.js';
 import { outputPath, renderLayers } from '../../src/engine/render.js';
 import { dockerFilePaths } from '../../src/existing/docker-app.js';
 import { kubernetesLayers } from '../../src/features/kubernetes/index.js';
@@ -40,12 +40,12 @@ function layerPaths(context: object, layers: readonly string[], templatesDir: st
   return seen;
 }
 
-let chosenLayers: string[] | undefined;
+let everyLayer: string[] | undefined;
 
-/** Every template layer some answer combination chooses (12,000-odd contexts: built once per run). */
+/** Every template layer some answer combination chooses (15,360 combinations: listed once per run). */
 function everyChosenLayer(): string[] {
-  chosenLayers ??= [...new Set(everyAnswerCombination().flatMap((options) => buildContext(options, '0.0.0').layers))];
-  return chosenLayers;
+  everyLayer ??= [...new Set(everyAnswerCombination().flatMap((options) => chosenLayers(options)))];
+  return everyLayer;
 }
 
 /** `templatesDir`: a seam for the test that shows a new template is caught (one folder per layer, see copyLayers). */

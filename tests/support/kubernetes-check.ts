@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { run, type RunResult } from './run.js';
+import { goRunEnv, run, type RunResult } from './run.js';
 
 const CACHE = process.env.CPDA_CACHE ?? '/var/cache/create-python-docker-app';
 export const KUSTOMIZE_BIN = path.join(CACHE, 'kube-tools/usr/bin/kustomize');
@@ -31,12 +31,12 @@ export interface K8sObject {
 
 /** `kustomize build DIR`: the objects an overlay (or the base) stands for. */
 export function kustomizeBuild(dir: string): Promise<RunResult> {
-  return run(KUSTOMIZE_BIN, ['build', dir], { timeoutMs: 30_000 });
+  return run(KUSTOMIZE_BIN, ['build', dir], { env: goRunEnv(), timeoutMs: 30_000 });
 }
 
 /** `kubectl kustomize DIR`: the build `kubectl apply -k` does. */
 export function kubectlKustomize(dir: string): Promise<RunResult> {
-  return run(KUBECTL_BIN, ['kustomize', dir], { timeoutMs: 30_000 });
+  return run(KUBECTL_BIN, ['kustomize', dir], { env: goRunEnv(), timeoutMs: 30_000 });
 }
 
 /** Every document of a YAML stream; empty documents (a leading `---`) are skipped. */

@@ -7,13 +7,14 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import type { CompilerOptions, SourceFile } from 'typescript';
+import ts from './typescript.js';
 import { idOf, type K8sObject } from './kubernetes-check.js';
 
 /** A path inside the repository, so that `kubernetes-models` resolves from its node_modules. */
 const VIRTUAL = path.join(path.dirname(fileURLToPath(import.meta.url)), '__kubernetes_objects__.ts');
 
-const OPTIONS: ts.CompilerOptions = {
+const OPTIONS: CompilerOptions = {
   strict: true,
   noEmit: true,
   target: ts.ScriptTarget.ES2022,
@@ -30,7 +31,7 @@ const OPTIONS: ts.CompilerOptions = {
  * parsed once per worker and shared by every run after the first: they do not change during a
  * test run, and parsing them is most of a run's cost. The virtual module is never cached.
  */
-const parsed = new Map<string, ts.SourceFile | undefined>();
+const parsed = new Map<string, SourceFile | undefined>();
 
 /**
  * The package whose interfaces describe an API group: Kubernetes' own, or Knative's (Cloud Run's

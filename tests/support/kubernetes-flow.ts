@@ -25,7 +25,7 @@ import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { parse as parseShell } from 'shell-quote';
 import { KUSTOMIZE_BIN, kubectlKustomize, parseObjects, type K8sObject } from './kubernetes-check.js';
-import { run } from './run.js';
+import { goRunEnv, run } from './run.js';
 
 /** One overlay's documented steps. */
 export interface DocumentedFlow {
@@ -401,7 +401,7 @@ export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promi
         return true;
       }
       case 'kustomize': {
-        const r = await run(KUSTOMIZE_BIN, args, { cwd: state.cwd, timeoutMs: 30_000 });
+        const r = await run(KUSTOMIZE_BIN, args, { cwd: state.cwd, env: goRunEnv(), timeoutMs: 30_000 });
         if (r.code !== 0) out.problems.push(`${line}\n  kustomize exited ${r.code}: ${r.stderr.trim()}`);
         return true;
       }

@@ -47,6 +47,17 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
   });
 }
 
+/**
+ * `env` for one short run of a Go program (kustomize, kubectl, docker-compose), with Go's
+ * garbage collector off: each run lasts a fraction of a second and allocates a few megabytes,
+ * so collecting frees nothing that matters and only costs CPU. Measured on one overlay:
+ * `kubectl kustomize` 0.054 CPU-s instead of 0.083, `docker-compose config` 0.039 instead of
+ * 0.057; the fast group runs them about a hundred times. What they print is the same.
+ */
+export function goRunEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, GOGC: 'off' };
+}
+
 /** The last lines of a program's output, for failure messages. */
 export function tail(result: RunResult, lines = 30): string {
   return `exit ${result.code}\n${`${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-lines).join('\n')}`;
