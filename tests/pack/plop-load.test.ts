@@ -19,7 +19,7 @@ let base: string;
 let consumer: string;
 
 function sh(command: string, args: string[], cwd: string, timeout = 120_000) {
-  const r = spawnSync(command, args, { cwd, env: cleanEnv({ npm_config_update_notifier: 'false' }), input: '', encoding: 'utf8', timeout });
+  const r = spawnSync(command, args, { cwd, env: cleanEnv({ npm_config_update_notifier: 'false', NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS }), input: '', encoding: 'utf8', timeout });
   if (r.error) throw r.error;
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
