@@ -43,7 +43,7 @@ import type { EngineInfo } from '../support/engine.js';
 import { copyFixture } from '../support/existing-app.js';
 import { kustomizeBuild, kustomizeUnavailable, parseObjects, type K8sObject } from '../support/kubernetes-check.js';
 import { createDatabase, databaseSocketUrl, redisSocketUrl, type ServicesState } from '../support/services.js';
-import { createFlags, pairwiseProjects, projectLabel, projectName, type StackProject } from '../support/pairwise.js';
+import { createFlags, engineForProject, pairwiseProjects, projectLabel, projectName, type StackProject } from '../support/pairwise.js';
 import { appContainer, fargateRunArgs, healthCommand, missingTaskConstraints } from '../support/fargate-run.js';
 import { mutate } from '../support/mutate.js';
 import { containerRunOf, runAsPlatform } from '../support/platform-run.js';
@@ -57,10 +57,9 @@ type Combo = StackProject;
 /**
  * The covering array's projects with --deploy kubernetes (tests/support/pairwise.ts): every
  * value of every other option, each with Kubernetes, in at least one of them. `index` is the
- * project's place in the array: its image is built on the engine the other files build that
- * project on (stack-compose.test.ts, app-runtime.test.ts), so one engine's build cache holds
- * its layers and its downloaded wheels, and a cold run builds each project once, not on two
- * engines.
+ * project's place in the array: its image is built on the engine stack-compose.test.ts builds
+ * that project on (engineForProject), so one engine's build cache holds its layers and its
+ * downloaded wheels, and a cold run builds each project once, not on two engines.
  */
 const COMBOS: [id: string, combo: Combo, index: number][] = pairwiseProjects()
   .map((combo, index) => [projectName(index), combo, index] as [string, Combo, number])
@@ -512,7 +511,7 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
     // project's engine, beside whatever else runs there (no port is published: --network none).
     { timeout: 600_000 },
     async ([, id, combo, index], { expect, annotate }) => {
-      const engine = engineFor(engines.available ? engines.engines : [], index);
+      const engine = engineForProject(engines.available ? engines.engines : [], index);
       const run = await runMain([id, '--yes', ...createFlags(combo)], { cwd: parent });
       expect(run.code, run.stderr).toBe(0);
       const dir = path.join(parent, id);
@@ -615,7 +614,7 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
   test("a migration Job whose init container does not wait for the database: the run fails", { timeout: 300_000 }, async () => {
     const [id, combo, index] = COMBOS.find(([, c]) => c.migrations)!;
     // The project's engine, where its image was built above.
-    const engine = engineFor(engines.available ? engines.engines : [], index);
+    const engine = engineForProject(engines.available ? engines.engines : [], index);
     const dir = path.join(parent, id);
     const image = `cpda-k8s/${id}:test`;
     await buildImage(engine, dir, image);

@@ -323,3 +323,51 @@ export function coverPairsOf<T extends object>(rows: readonly T[], keys: readonl
   }
   return picked;
 }
+
+/**
+ * Roughly how long a project's stack run keeps its engine, in seconds, from what it runs
+ * (stack-compose.test.ts's steps and the images it builds): what the engines are balanced by
+ * (projectEngines). Calibrated on a cold run (docs/testing.md, "Where a cold run goes"); only
+ * how the projects compare matters, not the figures themselves.
+ */
+export function stackSeconds(project: StackProject): number {
+  let seconds = 120; // the production image's build, `up`, the production and development steps
+  // The builder stage installs build-essential from Debian's mirror.
+  if (project.dockerfile === 'multi-stage') seconds += 60;
+  // The development image, the debugger's stack and `devcontainer up` (the debugged projects).
+  if (project.devcontainer) seconds += 60;
+  // The worker's and beat's journeys, and two more services to start and stop at every step.
+  if (project.worker === 'celery') seconds += 60;
+  if (project.postgres) seconds += 20;
+  // `migrate` at every `up`; the failing migration's rebuild (one project per framework).
+  if (project.migrations) seconds += 30;
+  return seconds;
+}
+
+/**
+ * The engine (0 to count - 1) each project runs on: the longest first, each on the engine with
+ * the least work so far (longest processing time first), so that the engines finish at about
+ * the same time instead of one engine's line of stacks ending long after the others. The same
+ * projects always get the same engines, so every test file that builds a project builds it
+ * where its image and downloads are cached (engineForProject).
+ */
+export function projectEngines(projects: readonly StackProject[], count: number, seconds: (project: StackProject) => number = stackSeconds): number[] {
+  const load = Array.from({ length: count }, () => 0);
+  const engines: number[] = [];
+  const longestFirst = projects.map((project, index) => ({ index, cost: seconds(project) })).sort((a, b) => b.cost - a.cost || a.index - b.index);
+  for (const { index, cost } of longestFirst) {
+    const least = load.indexOf(Math.min(...load));
+    engines[index] = least;
+    load[least]! += cost;
+  }
+  return engines;
+}
+
+let assigned: { count: number; engines: number[] } | undefined;
+/** The engine that covering-array project `index` (pairwiseProjects' order) runs on, in every test file. */
+export function engineForProject<E>(engines: readonly E[], index: number): E {
+  if (assigned?.count !== engines.length) assigned = { count: engines.length, engines: projectEngines(pairwiseProjects(), engines.length) };
+  const engine = engines[assigned.engines[index] ?? index % engines.length];
+  if (engine === undefined) throw new Error('no engines');
+  return engine;
+}
