@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { PROJECT_OPTIONS, type ProjectOptionSpec } from '../../src/options/table.js';
-import { allowedByTable, everyCombination, missingPairs, pairwiseFactors, pairwiseProjects, projectEngines, stackSeconds } from '../support/pairwise.js';
+import { allowedByTable, everyCombination, missingPairs, pairwiseFactors, pairwiseProjects, projectEngines, sharedSeconds, stackSeconds } from '../support/pairwise.js';
 
 const rows = pairwiseProjects();
 
@@ -110,6 +110,15 @@ describe('the stack projects are spread over the engines by their expected time'
     const order = rows.map((row, index) => ({ index, seconds: stackSeconds(row) })).sort((a, b) => b.seconds - a.seconds || a.index - b.index);
     const engines = projectEngines(rows, 3);
     expect(new Set(order.slice(0, 3).map(({ index }) => engines[index]))).toEqual(new Set([0, 1, 2]));
+  });
+
+  it('puts a project beside one it shares a builder stage with (same Python, both multi-stage), which a cold engine then builds once', () => {
+    const base = rows[0]!;
+    const other = { ...base, python: '3.13', dockerfile: 'standard' } as const;
+    const builder = { ...base, python: '3.12', dockerfile: 'multi-stage' } as const;
+    const same = () => 100;
+    expect(projectEngines([other, builder, { ...builder, packageManager: 'uv' }], 2, same)).toEqual([0, 1, 1]);
+    expect(sharedSeconds(builder, other)).toBe(0);
   });
 
   it('counts what makes a stack run longer: a builder stage, the dev container, a worker, PostgreSQL, migrations', () => {

@@ -345,20 +345,36 @@ export function stackSeconds(project: StackProject): number {
 }
 
 /**
- * The engine (0 to count - 1) each project runs on: the longest first, each on the engine with
- * the least work so far (longest processing time first), so that the engines finish at about
- * the same time instead of one engine's line of stacks ending long after the others. The same
- * projects always get the same engines, so every test file that builds a project builds it
- * where its image and downloads are cached (engineForProject).
+ * What a project's build saves on an engine that already built `other`: the same Python is the
+ * same base image and the same wheels of compiled packages in the engine's pip and uv caches;
+ * two builder stages on the same base share the build-essential layer outright.
+ */
+export function sharedSeconds(project: StackProject, other: StackProject): number {
+  if (project.python !== other.python) return 0;
+  return project.dockerfile === 'multi-stage' && other.dockerfile === 'multi-stage' ? 60 : 15;
+}
+
+/**
+ * The engine (0 to count - 1) each project runs on: the longest first, each on the engine where
+ * it ends soonest (the work there so far, plus the project less what it shares with the
+ * projects already there: sharedSeconds), so that the engines finish at about the same time
+ * instead of one engine's line of stacks ending long after the others, and a cold engine
+ * downloads and builds what its projects share once. The same projects always get the same
+ * engines, so every test file that builds a project builds it where its image and downloads
+ * are cached (engineForProject).
  */
 export function projectEngines(projects: readonly StackProject[], count: number, seconds: (project: StackProject) => number = stackSeconds): number[] {
   const load = Array.from({ length: count }, () => 0);
+  const placed: StackProject[][] = Array.from({ length: count }, () => []);
   const engines: number[] = [];
-  const longestFirst = projects.map((project, index) => ({ index, cost: seconds(project) })).sort((a, b) => b.cost - a.cost || a.index - b.index);
-  for (const { index, cost } of longestFirst) {
-    const least = load.indexOf(Math.min(...load));
-    engines[index] = least;
-    load[least]! += cost;
+  const longestFirst = projects.map((project, index) => ({ index, project, cost: seconds(project) })).sort((a, b) => b.cost - a.cost || a.index - b.index);
+  for (const { index, project, cost } of longestFirst) {
+    const costOn = (engine: number) => Math.max(0, cost - Math.max(0, ...placed[engine]!.map((other) => sharedSeconds(project, other))));
+    let best = 0;
+    for (let engine = 1; engine < count; engine++) if (load[engine]! + costOn(engine) < load[best]! + costOn(best)) best = engine;
+    engines[index] = best;
+    load[best]! += costOn(best);
+    placed[best]!.push(project);
   }
   return engines;
 }
