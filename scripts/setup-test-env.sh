@@ -274,17 +274,25 @@ frontend_binary() {
 
 # --- what to build -------------------------------------------------------------------------
 PYENV_312=$(pyenv_312 || true)
-declare -A RECIPES=(
-  [rootfs/python-3.13]="$RECIPE_VERSION trixie python3.13 adduser pip $PIP_VERSION no-apt-bin"
-  [rootfs/python-3.14]="$RECIPE_VERSION sid python3.14 adduser pip $PIP_VERSION no-apt-bin"
-  [rootfs/python-3.15]="$RECIPE_VERSION sid python3.15 adduser pip $PIP_VERSION no-apt-bin"
-  [rootfs/postgres-18]="$RECIPE_VERSION sid postgresql-18"
-  [rootfs/redis-8]="$RECIPE_VERSION sid redis-server"
-  [engine]="$RECIPE_VERSION sid docker.io docker-compose docker-buildx"
-  [frontend]="$RECIPE_VERSION sid dockerfile-frontend -N -l"
-)
+# One row per artifact: `artifact NAME OUTPUT RECIPE BUILDER [ARGS...]`. NAME is its folder in
+# the cache; the builder (a function below, run with ARGS) leaves it in $WORK/OUTPUT; RECIPE is
+# the cache key, written to NAME/.cpda-recipe: a cached artifact is rebuilt only when it differs
+# (so keep a row's recipe as it is unless what it builds changes).
+declare -A RECIPES=() BUILDERS=() OUTPUTS=()
+artifact() {
+  RECIPES[$1]=$3
+  OUTPUTS[$1]=$2
+  BUILDERS[$1]="${*:4}"
+}
+artifact rootfs/python-3.13 python-3.13 "$RECIPE_VERSION trixie python3.13 adduser pip $PIP_VERSION no-apt-bin" debian_python trixie 3.13
+artifact rootfs/python-3.14 python-3.14 "$RECIPE_VERSION sid python3.14 adduser pip $PIP_VERSION no-apt-bin" debian_python sid 3.14
+artifact rootfs/python-3.15 python-3.15 "$RECIPE_VERSION sid python3.15 adduser pip $PIP_VERSION no-apt-bin" debian_python sid 3.15
+artifact rootfs/postgres-18 postgres-18 "$RECIPE_VERSION sid postgresql-18" postgres_fs
+artifact rootfs/redis-8 redis-8 "$RECIPE_VERSION sid redis-server" redis_fs
+artifact engine engine-out "$RECIPE_VERSION sid docker.io docker-compose docker-buildx" engine_files
+artifact frontend frontend-out "$RECIPE_VERSION sid dockerfile-frontend -N -l" frontend_binary
 if [ -n "$PYENV_312" ]; then
-  RECIPES[rootfs/python-3.12]="$RECIPE_VERSION trixie $PYENV_312 adduser pip $PIP_VERSION no-apt-bin"
+  artifact rootfs/python-3.12 python-3.12 "$RECIPE_VERSION trixie $PYENV_312 adduser pip $PIP_VERSION no-apt-bin" pyenv_python "$PYENV_312"
 else
   log "no CPython 3.12 under ${PYENV_ROOT:-$HOME/.pyenv}/versions: python 3.12 images are not built"
   rm -rf "$CACHE/rootfs/python-3.12"
@@ -463,25 +471,7 @@ arm64_rootfs() {
   publish rootfs/python-3.13-arm64 "$(arm64_recipe)" "$arm"
 }
 
-# --- the root filesystems, the engine and the frontend -----------------------------------------
-declare -A BUILDERS=(
-  [rootfs/python-3.13]="debian_python trixie 3.13"
-  [rootfs/python-3.14]="debian_python sid 3.14"
-  [rootfs/python-3.15]="debian_python sid 3.15"
-  [rootfs/python-3.12]="pyenv_python $PYENV_312"
-  [rootfs/postgres-18]="postgres_fs"
-  [rootfs/redis-8]="redis_fs"
-  [engine]="engine_files"
-  [frontend]="frontend_binary"
-)
-
-# Where each builder leaves its result under $WORK.
-declare -A OUTPUTS=(
-  [rootfs/python-3.13]=python-3.13 [rootfs/python-3.14]=python-3.14 [rootfs/python-3.15]=python-3.15
-  [rootfs/python-3.12]=python-3.12
-  [rootfs/postgres-18]=postgres-18 [rootfs/redis-8]=redis-8 [engine]=engine-out [frontend]=frontend-out
-)
-
+# --- building them ------------------------------------------------------------------------
 logfile() { echo "$CACHE/logs/$(echo "$1" | tr / -).log"; }
 
 # `logged NAME COMMAND...`: runs COMMAND with its output in NAME's log; on failure shows the

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { PROJECT_OPTIONS, type ProjectOptionSpec } from '../../src/options/table.js';
-import { allowedByTable, everyCombination, missingPairs, pairwiseFactors, pairwiseProjects } from '../support/pairwise.js';
+import { allowedByTable, everyCombination, missingPairs, pairwiseFactors, pairwiseProjects, projectEngines, sharedSeconds, stackSeconds } from '../support/pairwise.js';
 
 const rows = pairwiseProjects();
 
@@ -80,5 +80,51 @@ describe('the stack projects cover every pair of option values', () => {
     }
     // Four more switches multiply the combinations by 16; the pairs need at most a few rows more.
     expect(grownRows.get(withSwitches)!.length).toBeLessThanOrEqual(rows.length + 4);
+  });
+});
+
+describe('the stack projects are spread over the engines by their expected time', () => {
+  const totals = (engines: number[], count: number) => {
+    const load = Array.from({ length: count }, () => 0);
+    rows.forEach((row, index) => (load[engines[index]!]! += stackSeconds(row)));
+    return load;
+  };
+
+  it('gives every project an engine and every engine a project, the same on every run', () => {
+    for (const count of [1, 2, 3, 4]) {
+      const engines = projectEngines(rows, count);
+      expect(engines).toHaveLength(rows.length);
+      expect(new Set(engines)).toEqual(new Set(Array.from({ length: count }, (_, i) => i)));
+      expect(projectEngines(pairwiseProjects(), count)).toEqual(engines);
+    }
+  });
+
+  it('ends no engine more than one project after another (longest first, each on the least loaded)', () => {
+    for (const count of [2, 3, 4]) {
+      const load = totals(projectEngines(rows, count), count);
+      expect(Math.max(...load) - Math.min(...load)).toBeLessThanOrEqual(Math.max(...rows.map(stackSeconds)));
+    }
+  });
+
+  it('puts the three longest projects on three different engines', () => {
+    const order = rows.map((row, index) => ({ index, seconds: stackSeconds(row) })).sort((a, b) => b.seconds - a.seconds || a.index - b.index);
+    const engines = projectEngines(rows, 3);
+    expect(new Set(order.slice(0, 3).map(({ index }) => engines[index]))).toEqual(new Set([0, 1, 2]));
+  });
+
+  it('puts a project beside one it shares a builder stage with (same Python, both multi-stage), which a cold engine then builds once', () => {
+    const base = rows[0]!;
+    const other = { ...base, python: '3.13', dockerfile: 'standard' } as const;
+    const builder = { ...base, python: '3.12', dockerfile: 'multi-stage' } as const;
+    const same = () => 100;
+    expect(projectEngines([other, builder, { ...builder, packageManager: 'uv' }], 2, same)).toEqual([0, 1, 1]);
+    expect(sharedSeconds(builder, other)).toBe(0);
+  });
+
+  it('counts what makes a stack run longer: a builder stage, the dev container, a worker, PostgreSQL, migrations', () => {
+    const plain = rows.find((r) => r.dockerfile === 'standard' && !r.devcontainer && r.worker === 'none' && !r.postgres)!;
+    expect(plain, 'a project with none of them').toBeDefined();
+    for (const more of [{ dockerfile: 'multi-stage' }, { devcontainer: true }, { postgres: true }, { postgres: true, redis: true, worker: 'celery' }, { postgres: true, migrations: true }] as const)
+      expect(stackSeconds({ ...plain, ...more }), JSON.stringify(more)).toBeGreaterThan(stackSeconds(plain));
   });
 });

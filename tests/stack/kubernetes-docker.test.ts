@@ -43,7 +43,7 @@ import type { EngineInfo } from '../support/engine.js';
 import { copyFixture } from '../support/existing-app.js';
 import { kustomizeBuild, kustomizeUnavailable, parseObjects, type K8sObject } from '../support/kubernetes-check.js';
 import { createDatabase, databaseSocketUrl, redisSocketUrl, type ServicesState } from '../support/services.js';
-import { createFlags, pairwiseProjects, projectLabel, projectName, type StackProject } from '../support/pairwise.js';
+import { createFlags, engineForProject, pairwiseProjects, projectLabel, projectName, type StackProject } from '../support/pairwise.js';
 import { appContainer, fargateRunArgs, healthCommand, missingTaskConstraints } from '../support/fargate-run.js';
 import { mutate } from '../support/mutate.js';
 import { containerRunOf, runAsPlatform } from '../support/platform-run.js';
@@ -56,10 +56,13 @@ afterAll(() => rmSync(parent, { recursive: true, force: true }));
 type Combo = StackProject;
 /**
  * The covering array's projects with --deploy kubernetes (tests/support/pairwise.ts): every
- * value of every other option, each with Kubernetes, in at least one of them.
+ * value of every other option, each with Kubernetes, in at least one of them. `index` is the
+ * project's place in the array: its image is built on the engine stack-compose.test.ts builds
+ * that project on (engineForProject), so one engine's build cache holds its layers and its
+ * downloaded wheels, and a cold run builds each project once, not on two engines.
  */
-const COMBOS: [id: string, combo: Combo][] = pairwiseProjects()
-  .map((combo, index) => [projectName(index), combo] as [string, Combo])
+const COMBOS: [id: string, combo: Combo, index: number][] = pairwiseProjects()
+  .map((combo, index) => [projectName(index), combo, index] as [string, Combo, number])
   .filter(([, combo]) => combo.deploy.includes('kubernetes'));
 
 const engines = inject('engines');
@@ -502,19 +505,20 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
     if (engines.available) host = engineFor(engines.engines, 0);
   });
 
-  test.concurrent.for(COMBOS.map(([id, combo]) => [`${id}: ${projectLabel(combo)}`, id, combo] as const))(
+  test.concurrent.for(COMBOS.map(([id, combo, index]) => [`${id}: ${projectLabel(combo)}`, id, combo, index] as const))(
     '%s: the image, without deploy/, runs as the prod Deployment constrains it and its probes answer',
-    // A build, the Job, the pod run and each deploy target's run (ECS, Cloud Run, ACI), while
-    // the other projects do the same on the same engine.
+    // A build, the Job, the pod run and each deploy target's run (ECS, Cloud Run, ACI), on the
+    // project's engine, beside whatever else runs there (no port is published: --network none).
     { timeout: 600_000 },
-    async ([, id, combo], { expect, annotate }) => {
+    async ([, id, combo, index], { expect, annotate }) => {
+      const engine = engineForProject(engines.available ? engines.engines : [], index);
       const run = await runMain([id, '--yes', ...createFlags(combo)], { cwd: parent });
       expect(run.code, run.stderr).toBe(0);
       const dir = path.join(parent, id);
       const image = `cpda-k8s/${id}:test`;
-      await buildImage(host, dir, image);
+      await buildImage(engine, dir, image);
       // The project's .dockerignore keeps the manifests (deploy/) out of the image they describe.
-      const inImage = await docker(host, ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-A', '/app']);
+      const inImage = await docker(engine, ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', image, '-A', '/app']);
       expect(inImage.code, inImage.stderr).toBe(0);
       expect(inImage.stdout.split('\n')).toContain('app');
       expect(inImage.stdout.split('\n'), 'deploy/ was copied into the image').not.toContain('deploy');
@@ -524,12 +528,12 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
       // database (made only now), the Job runs, and the app's pod after it.
       expect(pod.migrationJob !== undefined, `${id}: a migration Job in the build`).toBe(combo.migrations);
       if (combo.migrations) {
-        expect(await initWaitsForDatabase(host, `cpda-k8s-${id}-wait-${process.pid}`, image, pod, secrets, secrets.mounts, secrets.createIt), id).toBe('');
-        expect(await runMigrationJob(host, `cpda-k8s-${id}-migrate-${process.pid}`, image, pod, secrets, secrets.mounts), id).toBe('');
+        expect(await initWaitsForDatabase(engine, `cpda-k8s-${id}-wait-${process.pid}`, image, pod, secrets, secrets.mounts, secrets.createIt), id).toBe('');
+        expect(await runMigrationJob(engine, `cpda-k8s-${id}-migrate-${process.pid}`, image, pod, secrets, secrets.mounts), id).toBe('');
       } else await secrets.createIt();
       const probes = probesServed(dir, pod);
       if (probes.note) await annotate(probes.note);
-      const result = await runAsPod(host, `cpda-k8s-${id}-${process.pid}`, image, pod, secrets, combo.framework, secrets.mounts, probes.kinds);
+      const result = await runAsPod(engine, `cpda-k8s-${id}-${process.pid}`, image, pod, secrets, combo.framework, secrets.mounts, probes.kinds);
       expect(result.problems.join('\n'), `${id}: docker run ${podRunArgs(pod, secrets).join(' ')}`).toBe('');
       // The same image as ECS on Fargate runs it (deploy/ecs/task-definition.json), folded into
       // this run: the covering array's projects with Kubernetes have every deploy target.
@@ -538,7 +542,7 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
         const values = fargateValues(dir, combo, secrets.env);
         if (values.note) await annotate(values.note);
         const started = Date.now();
-        const fargate = await runAsFargateTask(host, `cpda-ecs-${id}-${process.pid}`, image, task, values.values, secrets.mounts);
+        const fargate = await runAsFargateTask(engine, `cpda-ecs-${id}-${process.pid}`, image, task, values.values, secrets.mounts);
         console.info(`[stack] ${id}: the ECS task run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
         expect(fargate.join('\n'), `${id}: docker run ${fargateRunArgs(task, values.values).join(' ')}`).toBe('');
       }
@@ -546,14 +550,14 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
       const platformsStarted = Date.now();
       for (const platform of PLATFORMS.filter((p) => combo.deploy.includes(p))) {
         const spec = containerRunOf(platform, renderPlatform(platform, { ...combo, name: id }), placeholderValues(image, secrets.env));
-        const problems = await runAsPlatform(host, `cpda-${platform}-${id}-${process.pid}`, image, spec, { env: secrets.env, args: secrets.mounts });
+        const problems = await runAsPlatform(engine, `cpda-${platform}-${id}-${process.pid}`, image, spec, { env: secrets.env, args: secrets.mounts });
         expect(problems.join('\n'), `${id} as ${platform} runs it`).toBe('');
       }
       console.info(`[stack] ${id}: the Cloud Run and ACI runs took ${((Date.now() - platformsStarted) / 1000).toFixed(1)} s`);
       // A broken file fails the run: Cloud Run's service.yaml with a root user, in the first project.
       if (id === COMBOS[0]![0] && combo.deploy.includes('cloud-run')) {
         const broken = renderPlatform('cloud-run', { ...combo, name: id }).map((f) => (f.path.endsWith('/service.yaml') ? { ...f, contents: mutate(f.contents, /runAsUser: \d+/, 'runAsUser: 0') } : f));
-        const problems = await runAsPlatform(host, `cpda-cloud-run-root-${id}-${process.pid}`, image, containerRunOf('cloud-run', broken, placeholderValues(image, secrets.env)), { env: secrets.env, args: secrets.mounts });
+        const problems = await runAsPlatform(engine, `cpda-cloud-run-root-${id}-${process.pid}`, image, containerRunOf('cloud-run', broken, placeholderValues(image, secrets.env)), { env: secrets.env, args: secrets.mounts });
         expect(problems[0], 'a root user in service.yaml').toMatch(/^the server runs as uid 0/);
       }
     },
@@ -608,10 +612,12 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
 
   // The wait check must be able to fail: an init container that tries the database once.
   test("a migration Job whose init container does not wait for the database: the run fails", { timeout: 300_000 }, async () => {
-    const [id, combo] = COMBOS.find(([, c]) => c.migrations)!;
+    const [id, combo, index] = COMBOS.find(([, c]) => c.migrations)!;
+    // The project's engine, where its image was built above.
+    const engine = engineForProject(engines.available ? engines.engines : [], index);
     const dir = path.join(parent, id);
     const image = `cpda-k8s/${id}:test`;
-    await buildImage(host, dir, image);
+    await buildImage(engine, dir, image);
     const pod = await prodPod(dir);
     const init = pod.migrationJob!.spec.template.spec.initContainers![0]!;
     init.command = [
@@ -620,7 +626,7 @@ describe.skipIf(!engines.available || noKustomize)(title, () => {
       'import os, sqlalchemy; from sqlalchemy.engine import URL; sqlalchemy.create_engine(URL.create("postgresql+psycopg", username=os.environ["POSTGRES_USER"], host=os.environ["POSTGRES_HOST"], port=int(os.environ["POSTGRES_PORT"]), database=os.environ["POSTGRES_DB"])).connect()',
     ];
     const secrets = secretEnvFor(`${id}-nowait`, combo, services, pod);
-    const found = await initWaitsForDatabase(host, `cpda-k8s-nowait-${process.pid}`, image, pod, secrets, secrets.mounts, secrets.createIt);
+    const found = await initWaitsForDatabase(engine, `cpda-k8s-nowait-${process.pid}`, image, pod, secrets, secrets.mounts, secrets.createIt);
     expect(found).toMatch(/it did not wait for the missing database/);
     expect(found).toMatch(/does not exist/);
   });

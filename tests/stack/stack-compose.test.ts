@@ -28,13 +28,13 @@ import type { ExpectStatic } from 'vitest';
 import { STOP_GRACE_PERIOD_SECONDS } from '../../src/features/app-server.js';
 import { allCombinations, comboId } from '../../src/options/table.js';
 import { COMPOSE_BIN, createDotEnv } from '../support/compose-check.js';
-import { asUser, compose, docker, engineFor, http, inEngineNetwork, type HttpResponse } from '../support/docker.js';
+import { asUser, compose, docker, http, inEngineNetwork, type HttpResponse } from '../support/docker.js';
 import { DOCKER_CLI, type EngineInfo } from '../support/engine.js';
 import { readFinalStage } from '../support/final-stage.js';
 import { holdReadmePorts } from '../support/readme-ports.js';
 import { generateInto } from '../support/generate.js';
 import { run, tail } from '../support/run.js';
-import { onePer, pairwiseProjects, projectLabel, projectName } from '../support/pairwise.js';
+import { engineForProject, onePer, pairwiseProjects, projectLabel, projectName } from '../support/pairwise.js';
 import { standinPythons } from '../support/standin-images.js';
 
 const state = inject('engines');
@@ -71,15 +71,16 @@ afterAll(() => {
 });
 
 /**
- * Each project always runs on the same engine (its index modulo the engine count), so its
- * image is rebuilt from that engine's persisted build cache; an engine runs one stack at a time.
+ * Each project always runs on the same engine (engineForProject: the engines balanced by each
+ * project's expected time, longest first), so its image is rebuilt from that engine's persisted
+ * build cache, where kubernetes-docker.test.ts builds it too; an engine runs one stack at a time.
  */
 class EngineQueues {
   private readonly tails = new Map<number, Promise<void>>();
   constructor(private readonly engines: EngineInfo[]) {}
   /** Waits for the project's engine; call the returned function to hand it on. */
   async acquire(index: number): Promise<[EngineInfo, () => void]> {
-    const engine = engineFor(this.engines, index);
+    const engine = engineForProject(this.engines, index);
     const previous = this.tails.get(engine.slot) ?? Promise.resolve();
     let release = () => {};
     this.tails.set(engine.slot, previous.then(() => new Promise<void>((resolve) => (release = resolve))));

@@ -323,3 +323,67 @@ export function coverPairsOf<T extends object>(rows: readonly T[], keys: readonl
   }
   return picked;
 }
+
+/**
+ * Roughly how long a project's stack run keeps its engine, in seconds, from what it runs
+ * (stack-compose.test.ts's steps and the images it builds): what the engines are balanced by
+ * (projectEngines). Calibrated on a cold run (docs/testing.md, "Where a cold run goes"); only
+ * how the projects compare matters, not the figures themselves.
+ */
+export function stackSeconds(project: StackProject): number {
+  let seconds = 120; // the production image's build, `up`, the production and development steps
+  // The builder stage installs build-essential from Debian's mirror.
+  if (project.dockerfile === 'multi-stage') seconds += 60;
+  // The development image, the debugger's stack and `devcontainer up` (the debugged projects).
+  if (project.devcontainer) seconds += 60;
+  // The worker's and beat's journeys, and two more services to start and stop at every step.
+  if (project.worker === 'celery') seconds += 60;
+  if (project.postgres) seconds += 20;
+  // `migrate` at every `up`; the failing migration's rebuild (one project per framework).
+  if (project.migrations) seconds += 30;
+  return seconds;
+}
+
+/**
+ * What a project's build saves on an engine that already built `other`: the same Python is the
+ * same base image and the same wheels of compiled packages in the engine's pip and uv caches;
+ * two builder stages on the same base share the build-essential layer outright.
+ */
+export function sharedSeconds(project: StackProject, other: StackProject): number {
+  if (project.python !== other.python) return 0;
+  return project.dockerfile === 'multi-stage' && other.dockerfile === 'multi-stage' ? 60 : 15;
+}
+
+/**
+ * The engine (0 to count - 1) each project runs on: the longest first, each on the engine where
+ * it ends soonest (the work there so far, plus the project less what it shares with the
+ * projects already there: sharedSeconds), so that the engines finish at about the same time
+ * instead of one engine's line of stacks ending long after the others, and a cold engine
+ * downloads and builds what its projects share once. The same projects always get the same
+ * engines, so every test file that builds a project builds it where its image and downloads
+ * are cached (engineForProject).
+ */
+export function projectEngines(projects: readonly StackProject[], count: number, seconds: (project: StackProject) => number = stackSeconds): number[] {
+  const load = Array.from({ length: count }, () => 0);
+  const placed: StackProject[][] = Array.from({ length: count }, () => []);
+  const engines: number[] = [];
+  const longestFirst = projects.map((project, index) => ({ index, project, cost: seconds(project) })).sort((a, b) => b.cost - a.cost || a.index - b.index);
+  for (const { index, project, cost } of longestFirst) {
+    const costOn = (engine: number) => Math.max(0, cost - Math.max(0, ...placed[engine]!.map((other) => sharedSeconds(project, other))));
+    let best = 0;
+    for (let engine = 1; engine < count; engine++) if (load[engine]! + costOn(engine) < load[best]! + costOn(best)) best = engine;
+    engines[index] = best;
+    load[best]! += costOn(best);
+    placed[best]!.push(project);
+  }
+  return engines;
+}
+
+let assigned: { count: number; engines: number[] } | undefined;
+/** The engine that covering-array project `index` (pairwiseProjects' order) runs on, in every test file. */
+export function engineForProject<E>(engines: readonly E[], index: number): E {
+  if (assigned?.count !== engines.length) assigned = { count: engines.length, engines: projectEngines(pairwiseProjects(), engines.length) };
+  const engine = engines[assigned.engines[index] ?? index % engines.length];
+  if (engine === undefined) throw new Error('no engines');
+  return engine;
+}
