@@ -1,7 +1,8 @@
 // vitest globalSetup of the "stack" project (vitest.config.ts): the real-parts setup, run only
 // when a file of that project is part of the run.
-//  1. scripts/setup-test-env.sh: host packages, the cached root filesystems, the engine and
-//     the Dockerfile frontend (minutes when cold, about a second when cached);
+//  1. scripts/setup-test-env.sh --frontend-later: host packages, the cached root filesystems
+//     and the engine (minutes when cold, about a second when cached); the Dockerfile frontend's
+//     compile, when cold, goes on in the background, and its stand-in image waits for it;
 //  2. CPDA_ENGINES engines (default 3; engine.ts), started in parallel: each Compose stack
 //     publishes the same ports, so stacks run at once only on different engines;
 //  3. the stand-in images in each engine (standin-images.ts), started here and not waited for:
@@ -16,14 +17,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { SETUP_SCRIPT } from './cache.js';
 import type { EnginesState } from './docker.js';
 import { engineUnavailable, startEngine, type RunningEngine } from './engine.js';
 import { buildStandins } from './standin-images.js';
 import { announceStandins } from './standins-ready.js';
-
-const SETUP_SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'setup-test-env.sh');
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (process.getuid?.() !== 0) {
@@ -85,7 +84,7 @@ async function timed<T>(what: string, step: () => Promise<T>): Promise<T> {
 function runSetupScript(): Promise<void> {
   return new Promise((resolve, reject) => {
     // Its progress goes straight to the terminal: a cold build takes minutes.
-    const child = spawn('bash', [SETUP_SCRIPT], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn('bash', [SETUP_SCRIPT, '--frontend-later'], { stdio: ['ignore', 'inherit', 'inherit'] });
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${SETUP_SCRIPT} exited with ${code}`))));
   });
