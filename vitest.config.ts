@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { CriticalPathSequencer } from './tests/support/critical-path-sequencer.js';
 
 /**
  * Four groups (vitest projects), one folder each; `npm test` runs them all:
@@ -14,9 +15,11 @@ import { defineConfig } from 'vitest/config';
  *  - tests/pack/: the packed tarball installed with plop into a fresh npm project (the npm
  *    registry or npm's cache: about 30 s of `npm install`);
  *  - tests/stack/: the real parts; its globalSetup (tests/support/stack-setup.ts) builds or reuses
- *    the cached root filesystems, starts the Docker engines and the stand-in images, only when
- *    one of these files runs; and tests/support/services-setup.ts, the host's PostgreSQL and
- *    Redis that locked-venv.test.ts installs the locks against.
+ *    the cached root filesystems, starts the Docker engines and starts the stand-in images,
+ *    only when one of these files runs (each file waits for the stand-ins in its own worker,
+ *    tests/support/stack-file-setup.ts, so the other groups do not); and
+ *    tests/support/services-setup.ts, the host's PostgreSQL and Redis that locked-venv.test.ts
+ *    installs the locks against.
  * tests/support/ is shared by all of them; tests/fixtures/ holds the existing projects.
  */
 export default defineConfig({
@@ -29,6 +32,8 @@ export default defineConfig({
     // in CI (.ci/run sets CI): a fresh checkout's cache is always cold, writing it is all it costs.
     experimental: { fsModuleCache: !process.env.CI },
     setupFiles: ['tests/support/private-tmpdir.ts', 'tests/support/assertion-guard.ts'],
+    // The longest file, the run's critical path, queued before the others (see that file).
+    sequence: { sequencer: CriticalPathSequencer },
     expect: { requireAssertions: true },
     projects: [
       {
@@ -43,6 +48,8 @@ export default defineConfig({
           name: 'stack',
           include: ['tests/stack/**/*.test.ts'],
           globalSetup: ['tests/support/stack-setup.ts', 'tests/support/services-setup.ts'],
+          // Added to the root's setupFiles: each file waits for the stand-in images.
+          setupFiles: ['tests/support/stack-file-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 600_000,
           // Enough for every engine to hold a Compose stack (stack-compose.test.ts) and one more

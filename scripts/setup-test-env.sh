@@ -30,6 +30,19 @@
 # No Python application package comes from Debian: the tests install the projects'
 # requirements from PyPI, exactly as pinned. Every image and rootfs gets this machine's local
 # CA certificates (HTTPS leaves through a TLS-inspecting proxy) and pip's `cert` setting.
+#
+# The frontend is needed only by the first build of a Dockerfile with a `# syntax=` line, and
+# its compile is the longest CPU-bound job here, so:
+#   setup-test-env.sh                  builds everything, and returns when all of it is built;
+#   setup-test-env.sh --frontend-later returns when everything but the frontend is built, and
+#                                      leaves the frontend's compile running in the background
+#                                      (scripts/test.sh and tests/support/stack-setup.ts);
+#   setup-test-env.sh --wait-frontend [SECONDS]
+#                                      waits for that compile (default 900 s), shows what its
+#                                      job said (its time, or the end of its log if it failed),
+#                                      then exits 0 if the frontend is built, else 1
+#                                      (tests/support/standin-images.ts, before the frontend's
+#                                      stand-in image).
 set -euo pipefail
 
 CACHE=${CPDA_CACHE:-/var/cache/create-python-docker-app}
@@ -47,7 +60,48 @@ if [ "$(id -u)" != 0 ]; then
   exit 0
 fi
 
+# `current NAME RECIPE`: true when $CACHE/NAME was built from RECIPE.
+current() { [ -f "$CACHE/$1/.cpda-recipe" ] && [ "$(cat "$CACHE/$1/.cpda-recipe")" = "$2" ]; }
+logfile() { echo "$CACHE/logs/$(echo "$1" | tr / -).log"; }
+
+# The frontend's compile holds this lock while it runs (a job of its own, not under the setup's
+# lock: a second setup run must not wait for it).
+FRONTEND_RECIPE="$RECIPE_VERSION sid dockerfile-frontend -N -l"
+FRONTEND_LOCK=$CACHE/.frontend.lock
+# The compile's job writes what it says (how long it took, or its failure) to this file, not to
+# the terminal: with --frontend-later it outlives the setup, and must not hold the caller's
+# output open (a `setup-test-env.sh | tee` would wait for it). The first wait after it shows it.
+FRONTEND_SAID=$CACHE/logs/frontend-job.log
+# `wait_frontend SECONDS`: waits for a compile of the frontend going on, then says whether the
+# frontend is built (a failed compile's log, or a wait that ran out, on the terminal).
+wait_frontend() {
+  local fd
+  exec {fd}>"$FRONTEND_LOCK"
+  if ! flock -w "$1" "$fd"; then
+    log "FAILED: the frontend's compile did not end within $1 s (its log: $(logfile frontend))"
+    return 1
+  fi
+  exec {fd}>&-
+  if [ -f "$FRONTEND_SAID" ]; then
+    cat "$FRONTEND_SAID" >&8
+    rm -f "$FRONTEND_SAID"
+  fi
+  current frontend "$FRONTEND_RECIPE" && return 0
+  log "FAILED: the frontend is not built (its log: $(logfile frontend))"
+  return 1
+}
+
 mkdir -p "$CACHE"
+FRONTEND_LATER=0
+case "${1:-}" in
+'') ;;
+--frontend-later) FRONTEND_LATER=1 ;;
+--wait-frontend) wait_frontend "${2:-900}" && exit 0 || exit 1 ;;
+*)
+  log "unknown argument $1 (none, --frontend-later or --wait-frontend [SECONDS])"
+  exit 2
+  ;;
+esac
 exec 9>"$CACHE/.setup.lock"
 flock 9 # one setup at a time per cache; a second run waits, then finds everything built
 # The layout before issue 9 (one trixie chroot with Debian's Python packages) is not used any more.
@@ -83,9 +137,6 @@ in_root() {
     in-root "$root" "$root" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
     LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
 }
-
-# `current NAME RECIPE`: true when $CACHE/NAME was built from RECIPE.
-current() { [ -f "$CACHE/$1/.cpda-recipe" ] && [ "$(cat "$CACHE/$1/.cpda-recipe")" = "$2" ]; }
 
 # A minbase debootstrap of a suite, made once per setup run and copied for each rootfs.
 base() {
@@ -290,7 +341,7 @@ artifact rootfs/python-3.15 python-3.15 "$RECIPE_VERSION sid python3.15 adduser 
 artifact rootfs/postgres-18 postgres-18 "$RECIPE_VERSION sid postgresql-18" postgres_fs
 artifact rootfs/redis-8 redis-8 "$RECIPE_VERSION sid redis-server" redis_fs
 artifact engine engine-out "$RECIPE_VERSION sid docker.io docker-compose docker-buildx" engine_files
-artifact frontend frontend-out "$RECIPE_VERSION sid dockerfile-frontend -N -l" frontend_binary
+artifact frontend frontend-out "$FRONTEND_RECIPE" frontend_binary
 if [ -n "$PYENV_312" ]; then
   artifact rootfs/python-3.12 python-3.12 "$RECIPE_VERSION trixie $PYENV_312 adduser pip $PIP_VERSION no-apt-bin" pyenv_python "$PYENV_312"
 else
@@ -299,12 +350,16 @@ else
 fi
 
 # --- Debian sid's packages without a sid system ----------------------------------------------
-SID_APT=$WORK/sid-apt
-mkdir -p "$SID_APT/sources" "$SID_APT/lists/partial" "$SID_APT/cache/archives/partial"
-printf 'Types: deb\nURIs: %s\nSuites: sid\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-  "$MIRROR" >"$SID_APT/sources/sid.sources"
-SID_APT_OPTS=(-o Dir::Etc::sourcelist=/dev/null -o "Dir::Etc::sourceparts=$SID_APT/sources" -o "Dir::State::Lists=$SID_APT/lists"
-  -o "Dir::Cache=$SID_APT/cache" -o APT::Sandbox::User=root)
+# `sid_apt DIR`: apt's lists and cache for sid in DIR, for the sid_* functions below.
+sid_apt() {
+  SID_APT=$1
+  mkdir -p "$SID_APT/sources" "$SID_APT/lists/partial" "$SID_APT/cache/archives/partial"
+  printf 'Types: deb\nURIs: %s\nSuites: sid\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    "$MIRROR" >"$SID_APT/sources/sid.sources"
+  SID_APT_OPTS=(-o Dir::Etc::sourcelist=/dev/null -o "Dir::Etc::sourceparts=$SID_APT/sources" -o "Dir::State::Lists=$SID_APT/lists"
+    -o "Dir::Cache=$SID_APT/cache" -o APT::Sandbox::User=root)
+}
+sid_apt "$WORK/sid-apt"
 
 # sid's package lists, fetched once per setup run by whichever job asks first (the others wait).
 sid_lists() {
@@ -472,8 +527,6 @@ arm64_rootfs() {
 }
 
 # --- building them ------------------------------------------------------------------------
-logfile() { echo "$CACHE/logs/$(echo "$1" | tr / -).log"; }
-
 # `logged NAME COMMAND...`: runs COMMAND with its output in NAME's log; on failure shows the
 # log's end. COMMAND runs as a job of its own and is waited for, so that `set -e` holds inside
 # it (bash ignores it in a function called as a condition).
@@ -525,6 +578,20 @@ suite() {
   return $status
 }
 
+# The frontend's compile, in a work directory of its own (the setup's is deleted when the setup
+# ends, and with --frontend-later this job goes on after that) and with the frontend's lock,
+# which this job inherits already taken (flock's lock belongs to the open file, kept open here
+# until the job ends) and the setup's lock closed.
+frontend_job() {
+  exec 9>&- </dev/null >"$FRONTEND_SAID" 2>&1 8>&1
+  WORK=$CACHE/.work-frontend
+  rm -rf "$WORK"
+  mkdir -p "$WORK"
+  trap 'rm -rf "$WORK"' EXIT
+  sid_apt "$WORK/sid-apt"
+  build frontend
+}
+
 # Everything missing is made at once, in background jobs: most of it waits on downloads and
 # unpacking, and the frontend's compile, the one long CPU-bound step, starts first, with nothing
 # before it. Each job says how long it took; the setup fails if any job did.
@@ -537,10 +604,21 @@ job() {
 todo=()
 for name in "${!RECIPES[@]}"; do current "$name" "${RECIPES[$name]}" || todo+=("$name"); done
 if [ ${#todo[@]} -gt 0 ]; then log "building ${todo[*]} in $CACHE (cold: a few minutes; logs in $CACHE/logs)"; fi
+frontend_pid=
+if printf '%s\n' "${todo[@]}" | grep -qx frontend; then
+  exec {frontend_fd}>"$FRONTEND_LOCK"
+  if flock -n "$frontend_fd"; then
+    frontend_job &
+    frontend_pid=$!
+  else
+    log "frontend: an earlier setup run is compiling it (it holds $FRONTEND_LOCK)"
+  fi
+  exec {frontend_fd}>&-
+fi
 trixie=() sid=()
 for name in "${todo[@]}"; do
   case "$name" in
-  frontend) job build frontend ;;
+  frontend) ;;
   rootfs/python-3.13 | rootfs/python-3.12) trixie+=("$name") ;;
   *) sid+=("$name") ;;
   esac
@@ -560,11 +638,17 @@ if ! printf '%s\n' "${todo[@]}" | grep -qx rootfs/python-3.13 && [ -f "$CACHE/ro
 fi
 failed=0
 for pid in "${JOBS[@]}"; do wait "$pid" || failed=1; done
+if [ $FRONTEND_LATER = 0 ] && ! current frontend "$FRONTEND_RECIPE"; then
+  # Ours, or an earlier run's still going on: either way the frontend's lock says when it ends.
+  wait_frontend 1800 || failed=1
+fi
 if [ $failed -ne 0 ]; then
   log "FAILED (see above; logs in $CACHE/logs)"
   exit 1
 fi
-if [ ${#JOBS[@]} -gt 0 ]; then log "built what was missing in $((SECONDS - started)) s"; fi
+if [ ${#JOBS[@]} -gt 0 ] || { [ -n "$frontend_pid" ] && [ $FRONTEND_LATER = 0 ]; }; then
+  log "built what was missing in $((SECONDS - started)) s"
+fi
 
 BINFMT=/proc/sys/fs/binfmt_misc
 if [ ! -e "$BINFMT/cpda-qemu-aarch64" ]; then
@@ -576,4 +660,9 @@ if [ ! -e "$BINFMT/cpda-qemu-aarch64" ]; then
     log "binfmt_misc refused qemu-aarch64: the arm64 emulation test will skip"
   fi
 fi
-log "ready"
+if current frontend "$FRONTEND_RECIPE"; then
+  log "ready"
+else
+  log "ready but the frontend, still compiling in the background (its log: $(logfile frontend));" \
+    "the stand-ins wait for it: scripts/setup-test-env.sh --wait-frontend"
+fi

@@ -11,8 +11,10 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 # A whole run (no arguments, as `npm test` and CI): build the cache first, so that the fast
 # group's Kubernetes tests find kustomize and kubectl whichever group starts first. Cached, it
-# takes about a second; as non-root it does nothing.
-if [ $# -eq 0 ]; then bash scripts/setup-test-env.sh; fi
+# takes about a second; as non-root it does nothing. Cold, the Dockerfile frontend's compile
+# (its longest CPU-bound job) goes on in the background while the tests start: only the
+# frontend's stand-in image waits for it (tests/support/standin-images.ts).
+if [ $# -eq 0 ]; then bash scripts/setup-test-env.sh --frontend-later; fi
 npx tsup --silent
 # The quick loop (`npm run test:fast` sets CPDA_TMPFS=1): the tests' temp folders on a RAM file
 # system (/dev/shm) when there is a writable one. The fast group writes and deletes thousands of

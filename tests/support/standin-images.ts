@@ -11,7 +11,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync
 import path from 'node:path';
 import type { PythonVersion } from '../../src/options/table.js';
 import { PYTHON_IMAGES, SERVICE_IMAGES, UV_IMAGE, UV_VERSION } from '../../src/engine/versions.js';
-import { CACHE, FRONTEND_DIR, ROOTFS_DIR } from './cache.js';
+import { CACHE, FRONTEND_DIR, ROOTFS_DIR, SETUP_SCRIPT } from './cache.js';
 import { docker, IMAGES_DIR } from './docker.js';
 import { DOCKER_CLI, type EngineInfo } from './engine.js';
 import { run, tail } from './run.js';
@@ -87,11 +87,32 @@ async function downloadUv(arch: UvArch): Promise<void> {
   renameSync(partial, dir);
 }
 
+/**
+ * The Dockerfile frontend's compile may still be going on (scripts/setup-test-env.sh
+ * --frontend-later, cold): waits for it, once per process. The script's own wait has a timeout
+ * and, when the compile failed, shows the end of its log.
+ */
+let frontendBuilt: Promise<void> | undefined;
+function waitForFrontend(): Promise<void> {
+  frontendBuilt ??= (async () => {
+    const waited = await run('bash', [SETUP_SCRIPT, '--wait-frontend', '900'], { timeoutMs: 960_000 });
+    if (waited.code !== 0) throw new Error(`the Dockerfile frontend (${FRONTEND_IMAGE}'s stand-in) is not built:\n${tail(waited)}`);
+    // What the compile's job said (its time), when this is the first wait since it ended.
+    if (waited.stderr.trim()) console.log(waited.stderr.trim());
+  })();
+  return frontendBuilt;
+}
+
 /** Builds every stand-in in the engine; returns how long each step took, for the log. */
 export async function buildStandins(engine: EngineInfo): Promise<string[]> {
   const timings: string[] = [];
   await fetchUv(HOST_ARCH);
   for (const standin of standins()) {
+    if (standin.image === FRONTEND_IMAGE) {
+      const waiting = Date.now();
+      await waitForFrontend();
+      if (Date.now() - waiting > 1000) timings.push(`waited for the frontend's compile ${((Date.now() - waiting) / 1000).toFixed(1)} s`);
+    }
     const started = Date.now();
     const args = ['build', '-q', '-t', standin.image, '-f', path.join(IMAGES_DIR, standin.dockerfileDir, 'Dockerfile')];
     if (standin.rootfs) args.push('--build-arg', `BASE=${await importRootfs(engine, standin.rootfs)}`);
