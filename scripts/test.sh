@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The test suite: builds dist/ (the CLI tests spawn the built bin), then runs vitest with any
-# arguments given. `npm test` runs everything; `npm run test:fast` only the fast group
-# (`--project fast`, tests/fast/: no root, no network); `npm run test:tools` the field's
-# checkers and uv (`--project tools`, tests/tools/: installed from PyPI on first use). The stack
-# group's real-parts setup (cached root filesystems, Docker engines, stand-in images) is its
-# vitest globalSetup, tests/support/stack-setup.ts, so it runs only when one of its files is
-# part of the run.
+# The test suite: builds dist/ when it is not the build of the current inputs (the CLI tests
+# spawn the built bin), then runs vitest with any arguments given. `npm test` runs everything;
+# `npm run test:fast` only the fast group (`--project fast`, tests/fast/: no root, no network);
+# `npm run test:tools` the field's checkers and uv (`--project tools`, tests/tools/: installed
+# from PyPI on first use). The stack group's real-parts setup (cached root filesystems, Docker
+# engines, stand-in images) is its vitest globalSetup, tests/support/stack-setup.ts, so it runs
+# only when one of its files is part of the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
