@@ -137,14 +137,25 @@ function fillProjectLists(skeleton: string, lists: Record<string, string[]>): st
     .join('\n');
 }
 
-/** The store's files under `locksDir`, each read (and parsed) once per process, when first needed. */
+/**
+ * The store's files under `locksDir`, each read (and parsed) once per process, when first needed;
+ * and what is assembled from them (a pool table, a pip lock), kept by what it was asked for: a
+ * process that scaffolds many projects (the plop pack, the test suite) assembles each once.
+ */
 class Store {
   private readonly files = new Map<string, unknown>();
+  private readonly assembled = new Map<string, unknown>();
   constructor(private readonly locksDir: string) {}
 
   private cached<T>(file: string, parse: (text: string) => T): T {
     if (!this.files.has(file)) this.files.set(file, parse(readFileSync(path.join(this.locksDir, file), 'utf8')));
     return this.files.get(file) as T;
+  }
+
+  /** `make()`'s value, made once per store and key; only for values no caller changes (strings, frozen). */
+  once<T>(key: string, make: () => T): T {
+    if (!this.assembled.has(key)) this.assembled.set(key, make());
+    return this.assembled.get(key) as T;
   }
 
   /** The header and the project's table with its lists emptied. */
@@ -175,14 +186,16 @@ class Store {
    * The pool's table of `name version` and where it starts (the pool is in uv's order), found
    * by its first lines rather than by splitting the whole pool: a scaffold needs a few dozen.
    */
-  table(key: string): { at: number; table: string } | undefined {
-    const pool = this.cached(STORE.uvPool, (text) => text);
-    const [name, version] = key.split(' ');
-    const start = pool.indexOf(`\n[[package]]\nname = "${name}"\nversion = "${version}"\n`);
-    if (start < 0) return undefined;
-    const next = pool.indexOf('\n[[package]]\n', start + 1);
-    // A table ends with its last line's newline; the blank line before the next one is the join.
-    return { at: start, table: pool.slice(start + 1, next < 0 ? pool.length : next) };
+  table(key: string): Readonly<{ at: number; table: string }> | undefined {
+    return this.once(`table ${key}`, () => {
+      const pool = this.cached(STORE.uvPool, (text) => text);
+      const [name, version] = key.split(' ');
+      const start = pool.indexOf(`\n[[package]]\nname = "${name}"\nversion = "${version}"\n`);
+      if (start < 0) return undefined;
+      const next = pool.indexOf('\n[[package]]\n', start + 1);
+      // A table ends with its last line's newline; the blank line before the next one is the join.
+      return Object.freeze({ at: start, table: pool.slice(start + 1, next < 0 ? pool.length : next) });
+    });
   }
 }
 
@@ -258,10 +271,12 @@ function pipLock(o: LockOptions, file: PipLockFile, locksDir: string): string {
   const stored = store(locksDir);
   const name = stored.pipIndex[lockId(o)]?.[file];
   if (name === undefined) throw new Error(`${STORE.pipIndex} has no ${file} for ${lockId(o)}: run npm run lock`);
-  return stored.pipSkeleton(name).replace(PIP_PIN, (pin: string, name: string, version: string) => {
-    const hashes = [...tableHashes(stored.table(`${name} ${version}`)?.table), ...(stored.pipExtra.get(`${name}==${version}`) ?? [])].sort();
-    return pin + hashes.map((h, i) => `    --hash=${h}${i < hashes.length - 1 ? ' \\' : ''}\n`).join('');
-  });
+  return stored.once(`pip ${name}`, () =>
+    stored.pipSkeleton(name).replace(PIP_PIN, (pin: string, name: string, version: string) => {
+      const hashes = [...tableHashes(stored.table(`${name} ${version}`)?.table), ...(stored.pipExtra.get(`${name}==${version}`) ?? [])].sort();
+      return pin + hashes.map((h, i) => `    --hash=${h}${i < hashes.length - 1 ? ' \\' : ''}\n`).join('');
+    }),
+  );
 }
 
 /** A project's uv.lock: the stored one with the project's own name (see uvLockFor). */
