@@ -4,8 +4,8 @@
 usage: pty-run.py STEPS_JSON TIMEOUT_SECONDS -- COMMAND [ARG...]
 
 STEPS_JSON is a list of {"expect": regex, "send": keystrokes}: each regex is searched in the
-ANSI-stripped output after the previous match; when it matches, the keystrokes are written to
-the terminal. After the last step the driver reads until the command exits. It prints one JSON
+ANSI-stripped output after the previous match; when it matches and the output has gone quiet,
+the keystrokes are written to the terminal. After the last step the driver reads until the command exits. It prints one JSON
 object: {"status", "signal", "raw", "text", "timedOut", "failedStep"}.
 """
 import json
@@ -16,6 +16,12 @@ import select
 import signal
 import sys
 import time
+
+# Before typing, the output must have been quiet this long (a prompt draws itself in one burst of
+# writes), but no longer than SETTLE in all: a fixed pause of 0.15 s per answer was most of the
+# prompt tests' wall time.
+QUIET = 0.04
+SETTLE = 0.5
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][A-Z0-9]|\x1b[=>78]")
 
@@ -46,6 +52,15 @@ def main() -> None:
         else:
             eof = True
 
+    def settle() -> None:
+        """Waits until the prompt has finished drawing: no output for QUIET seconds (at most SETTLE)."""
+        until = time.monotonic() + SETTLE
+        while not eof and time.monotonic() < until:
+            before = len(raw)
+            read(QUIET)
+            if len(raw) == before:
+                return
+
     position = 0
     failed = None
     for step in steps:
@@ -62,7 +77,7 @@ def main() -> None:
             read(0.05)
         if failed:
             break
-        time.sleep(0.15)  # let the prompt finish drawing before typing
+        settle()
         os.write(fd, step["send"].encode("utf-8"))
 
     while not eof and time.monotonic() < deadline:
