@@ -9,7 +9,7 @@ import path from 'node:path';
 import nodePlop from 'node-plop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import plopfile from '../../generators/plopfile.js';
-import { assertBuilt, listFiles, removeTempDirs, runBin, tempDir, treeSnapshot } from '../support/cli-run.js';
+import { assertBuilt, listFiles, removeTempDirs, runBin, runBinAsync, tempDir, treeSnapshot } from '../support/cli-run.js';
 import { holdAt } from '../support/hold.js';
 
 afterAll(removeTempDirs);
@@ -130,21 +130,6 @@ describe('two add runs into the same repository', () => {
     expect(treeSnapshot(dir)).toEqual(winner);
   });
 
-  it('a run that finds the other inside its moves waits, then refuses naming the lock, and writes nothing', async () => {
-    const dir = repo('fastapi-main');
-    const a = await holdAt('write-locked', ['add', 'docker', '--dir', dir, '--yes'], dir);
-    const before = treeSnapshot(dir);
-    const b = runBin(['add', 'docker', '--dir', dir, '--yes', '--port', '9000'], { cwd: dir });
-    expect(b.status).toBe(1);
-    expect(b.stderr).toMatch(new RegExp(`^error: process \\d+ on \\S+ is writing into .* \\(${LOCK.replace(/\./g, '\\.')}\\); nothing was written: run again when it is done`));
-    expect(treeSnapshot(dir)).toEqual(before);
-
-    const winner = await a.release();
-    expect(winner.code, winner.stderr).toBe(0);
-    expect(existsSync(path.join(dir, LOCK))).toBe(false);
-    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('8000');
-  });
-
   it('a lock left by a killed run (its process is gone) is taken over, and removed after', () => {
     const dir = repo('fastapi-main');
     // A pid far above any live one on this host: the process that held it is gone.
@@ -155,10 +140,27 @@ describe('two add runs into the same repository', () => {
     expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(true);
   });
 
-  it('a lock held by a live process on this host is respected: refused, nothing written, the lock kept', () => {
+  // The two runs that wait out the lock (3 s) wait side by side (the context's expect: see
+  // tests/support/assertion-guard.ts).
+  it.concurrent('a run that finds the other inside its moves waits, then refuses naming the lock, and writes nothing', async ({ expect }) => {
+    const dir = repo('fastapi-main');
+    const a = await holdAt('write-locked', ['add', 'docker', '--dir', dir, '--yes'], dir);
+    const before = treeSnapshot(dir);
+    const b = await runBinAsync(['add', 'docker', '--dir', dir, '--yes', '--port', '9000'], { cwd: dir });
+    expect(b.status).toBe(1);
+    expect(b.stderr).toMatch(new RegExp(`^error: process \\d+ on \\S+ is writing into .* \\(${LOCK.replace(/\./g, '\\.')}\\); nothing was written: run again when it is done`));
+    expect(treeSnapshot(dir)).toEqual(before);
+
+    const winner = await a.release();
+    expect(winner.code, winner.stderr).toBe(0);
+    expect(existsSync(path.join(dir, LOCK))).toBe(false);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('8000');
+  });
+
+  it.concurrent('a lock held by a live process on this host is respected: refused, nothing written, the lock kept', async ({ expect }) => {
     const dir = repo('fastapi-main');
     writeFileSync(path.join(dir, LOCK), `${process.pid} ${hostname()}`);
-    const run = runBin(['add', 'docker', '--dir', dir, '--yes'], { cwd: dir });
+    const run = await runBinAsync(['add', 'docker', '--dir', dir, '--yes'], { cwd: dir });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`process ${process.pid} on`);
     expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
