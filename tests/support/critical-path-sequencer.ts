@@ -9,6 +9,10 @@
 //    ones fill the end of the run: in a cold run (load 7-30) in vitest's order, locked-images
 //    (177 s) and stack-images (172 s) only started after 1,480 s and ended the run, while
 //    three files of about a minute each had run before them.
+//  - in the fast group, the files that mostly wait on their processes (a terminal's answers, a
+//    lock's 3 s, signals) are spread out, one every few files: each holds a worker while using
+//    little CPU, and vitest's order (longest first) started them together, leaving a fifth of
+//    the 2 cores idle for the first 8 s of `npm run test:fast` (vmstat, 1 s samples).
 // Everything else keeps vitest's order.
 
 import path from 'node:path';
@@ -25,6 +29,18 @@ export const LONGEST_FIRST = [
   'tests/stack/locked-images.test.ts', // 180 s
   'tests/stack/stack-images.test.ts', // 170 s
 ];
+
+/** Fast files that spend most of their time waiting, longest first (wall seconds, CPU seconds alone). */
+export const MOSTLY_WAITING = [
+  'tests/fast/concurrency.test.ts', // 6.1 s, 3.9
+  'tests/fast/prompts.test.ts', // 4.9 s, 3.2
+  'tests/fast/signals.test.ts', // 4.5 s, 4.6 with its children
+  'tests/fast/private-tmpdir.test.ts', // 2.5 s, 2.2
+  'tests/fast/standins-ready.test.ts', // 2.3 s, 0.9
+];
+
+/** How many other fast files go between two of MOSTLY_WAITING. */
+export const WAITING_STRIDE = 4;
 
 /** What the order needs of a file: vitest's TestSpecification has these. */
 export interface QueuedFile {
@@ -44,11 +60,38 @@ export function criticalPathOrder<T extends QueuedFile>(files: T[]): T[] {
     return [groups.indexOf(file.project.name), long < 0 ? LONGEST_FIRST.length : long];
   };
   // Array.prototype.sort is stable: files of equal rank keep vitest's order.
-  return [...files].sort((a, b) => {
+  const ordered = [...files].sort((a, b) => {
     const [groupA, longA] = rank(a);
     const [groupB, longB] = rank(b);
     return groupA - groupB || longA - longB;
   });
+  return spreadWaiting(ordered, (file) => MOSTLY_WAITING.indexOf(path.relative(file.project.config.root, file.moduleId)));
+}
+
+/**
+ * `ordered` with the files `waitRank` ranks (>= 0) taken out and put back in that rank's order,
+ * the first before the first other file of their group, each next one WAITING_STRIDE of that
+ * group's other files later (any left over after the group's last file).
+ */
+function spreadWaiting<T extends QueuedFile>(ordered: T[], waitRank: (file: T) => number): T[] {
+  const waiting = ordered.filter((file) => waitRank(file) >= 0).sort((a, b) => waitRank(a) - waitRank(b));
+  if (waiting.length === 0) return ordered;
+  const group = waiting[0]!.project.name;
+  const out: T[] = [];
+  let placed = 0;
+  let seen = 0;
+  const others = ordered.filter((file) => waitRank(file) < 0);
+  others.forEach((file, index) => {
+    if (file.project.name === group) {
+      if (placed < waiting.length && seen === placed * WAITING_STRIDE) out.push(waiting[placed++]!);
+      seen++;
+    }
+    out.push(file);
+    const lastOfGroup = file.project.name === group && others.slice(index + 1).every((later) => later.project.name !== group);
+    if (lastOfGroup) while (placed < waiting.length) out.push(waiting[placed++]!);
+  });
+  while (placed < waiting.length) out.push(waiting[placed++]!);
+  return out;
 }
 
 export class CriticalPathSequencer extends BaseSequencer {
