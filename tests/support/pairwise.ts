@@ -193,6 +193,28 @@ function oneValueApart(factors: Record<string, readonly Value[]>): Row[] {
  * does not count), each as `key=value key=value`, less those that `rows` hold.
  */
 export function missingPairs(rows: readonly object[], specs: readonly ProjectOptionSpec[] = PROJECT_OPTIONS): string[] {
+  let universe = universes.get(specs);
+  if (!universe) universes.set(specs, (universe = pairUniverse(specs)));
+  const { order, pairsOf, spell } = universe;
+  const held = new Set<number>();
+  for (const r of rows) for (const pair of pairsOf(r as Record<string, unknown>)) held.add(pair);
+  return order.filter((pair) => !held.has(pair)).map(spell);
+}
+
+/** pairUniverse's answer for each option table asked about (the covering array asks for every row it adds). */
+const universes = new WeakMap<readonly ProjectOptionSpec[], PairUniverse>();
+
+interface PairUniverse {
+  /** Every pair some allowed project holds, as a number, in the order first met. */
+  order: number[];
+  /** A project's pairs, as numbers. */
+  pairsOf: (row: Record<string, unknown>) => number[];
+  /** A pair's number back into `key=value key=value`. */
+  spell: (pair: number) => string;
+}
+
+/** The pairs of option values that some allowed project of `specs` holds, walking every combination once. */
+function pairUniverse(specs: readonly ProjectOptionSpec[]): PairUniverse {
   const factors = pairwiseFactors(specs);
   const keys = Object.keys(factors);
   const domains = keys.map((k) => factors[k]!);
@@ -241,17 +263,15 @@ export function missingPairs(rows: readonly object[], specs: readonly ProjectOpt
     if (k < 0) done = true;
     else row[keys[k]!] = domains[k]![++at[k]!]!;
   }
-  for (const r of rows) for (const pair of pairsOf(r as Record<string, unknown>)) seen[pair] = 0;
   // Spelled out: a pair's number back into its options and values.
-  return order
-    .filter((pair) => seen[pair])
-    .map((pair) => {
-      const vb = pair % width;
-      const va = Math.floor(pair / width) % width;
-      const ab = Math.floor(pair / (width * width));
-      const [a, b] = [Math.floor(ab / keys.length), ab % keys.length];
-      return `${keys[a]}=${String(domains[a]![va])} ${keys[b]}=${String(domains[b]![vb])}`;
-    });
+  const spell = (pair: number): string => {
+    const vb = pair % width;
+    const va = Math.floor(pair / width) % width;
+    const ab = Math.floor(pair / (width * width));
+    const [a, b] = [Math.floor(ab / keys.length), ab % keys.length];
+    return `${keys[a]}=${String(domains[a]![va])} ${keys[b]}=${String(domains[b]![vb])}`;
+  };
+  return { order, pairsOf, spell };
 }
 
 /** Every combination of the factors' values (the exhaustive set the static checks walk). */
