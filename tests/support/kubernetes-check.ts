@@ -39,15 +39,26 @@ export function kubectlKustomize(dir: string): Promise<RunResult> {
   return run(KUBECTL_BIN, ['kustomize', dir], { env: goRunEnv(), timeoutMs: 30_000 });
 }
 
-/** Every document of a YAML stream; empty documents (a leading `---`) are skipped. */
+/**
+ * Every document of a YAML stream; empty documents (a leading `---`) are skipped. Each distinct
+ * text is parsed once per worker (a test:fast run asked 146 times about 97 texts: the same
+ * overlay's build or file in several tests), and each caller gets its own copy.
+ */
 export function parseObjects(text: string): K8sObject[] {
-  return parseAllDocuments(text)
-    .map((doc) => {
-      if (doc.errors.length > 0) throw new Error(`YAML error: ${doc.errors[0]!.message}`);
-      return doc.toJS() as K8sObject | null;
-    })
-    .filter((o): o is K8sObject => o !== null);
+  let objects = parsedObjects.get(text);
+  if (!objects) {
+    objects = parseAllDocuments(text)
+      .map((doc) => {
+        if (doc.errors.length > 0) throw new Error(`YAML error: ${doc.errors[0]!.message}`);
+        return doc.toJS() as K8sObject | null;
+      })
+      .filter((o): o is K8sObject => o !== null);
+    parsedObjects.set(text, objects);
+  }
+  return structuredClone(objects);
 }
+
+const parsedObjects = new Map<string, K8sObject[]>();
 
 export function readObjects(file: string): K8sObject[] {
   return parseObjects(readFileSync(file, 'utf8'));
