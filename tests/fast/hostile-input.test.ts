@@ -13,6 +13,7 @@ import { ANSWERS_FILE } from '../../src/options/answers-file.js';
 import { NAME_RULE } from '../../src/options/names.js';
 import { BASE_FILE } from '../../src/engine/base-record.js';
 import { lintDockerfile } from '../support/dockerfile-lint.js';
+import { oncePerText } from '../support/once-per-text.js';
 import {
   assertBuilt,
   BIN,
@@ -157,20 +158,11 @@ const hostileDescriptions: [label: string, description: string][] = [
   ['the maximum length', `${MARK} ${'x'.repeat(200 - MARK.length - 1)}`],
 ];
 
-/**
- * A YAML file's parse errors and scalars, each distinct text parsed once: only the files that
- * carry the description differ from one description's project to the next.
- */
-const yamlParses = new Map<string, { errors: unknown[]; scalars: string[] }>();
-function parsedYaml(text: string): { errors: unknown[]; scalars: string[] } {
-  let parsed = yamlParses.get(text);
-  if (!parsed) {
-    const doc = parseDocument(text);
-    parsed = { errors: doc.errors, scalars: doc.errors.length === 0 ? scalars(doc.toJS()) : [] };
-    yamlParses.set(text, parsed);
-  }
-  return parsed;
-}
+/** A YAML file's parse errors and scalars, once per distinct text: only the files that carry the description differ. */
+const parsedYaml = oncePerText((text: string) => {
+  const doc = parseDocument(text);
+  return { errors: doc.errors.map((e) => e.message), scalars: doc.errors.length === 0 ? scalars(doc.toJS()) : [] };
+});
 
 describe.each(['fastapi', 'flask'])('hostile descriptions (%s)', (framework) => {
   // Every description's project is generated first, so that one Python run compiles all their

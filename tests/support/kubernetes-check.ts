@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { oncePerText } from './once-per-text.js';
 import { goRunEnv, run, type RunResult } from './run.js';
 
 const CACHE = process.env.CPDA_CACHE ?? '/var/cache/create-python-docker-app';
@@ -40,25 +41,18 @@ export function kubectlKustomize(dir: string): Promise<RunResult> {
 }
 
 /**
- * Every document of a YAML stream; empty documents (a leading `---`) are skipped. Each distinct
- * text is parsed once per worker (a test:fast run asked 146 times about 97 texts: the same
- * overlay's build or file in several tests), and each caller gets its own copy.
+ * Every document of a YAML stream; empty documents (a leading `---`) are skipped. Parsed once
+ * per distinct text (a test:fast run asked 146 times about 97 texts: the same overlay's build or
+ * file in several tests).
  */
-export function parseObjects(text: string): K8sObject[] {
-  let objects = parsedObjects.get(text);
-  if (!objects) {
-    objects = parseAllDocuments(text)
-      .map((doc) => {
-        if (doc.errors.length > 0) throw new Error(`YAML error: ${doc.errors[0]!.message}`);
-        return doc.toJS() as K8sObject | null;
-      })
-      .filter((o): o is K8sObject => o !== null);
-    parsedObjects.set(text, objects);
-  }
-  return structuredClone(objects);
-}
-
-const parsedObjects = new Map<string, K8sObject[]>();
+export const parseObjects = oncePerText((text: string): K8sObject[] =>
+  parseAllDocuments(text)
+    .map((doc) => {
+      if (doc.errors.length > 0) throw new Error(`YAML error: ${doc.errors[0]!.message}`);
+      return doc.toJS() as K8sObject | null;
+    })
+    .filter((o): o is K8sObject => o !== null),
+);
 
 export function readObjects(file: string): K8sObject[] {
   return parseObjects(readFileSync(file, 'utf8'));

@@ -4,22 +4,17 @@
 
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import type { RenderedFile } from '../../src/engine/rendered-file.js';
+import { oncePerText } from './once-per-text.js';
 
 /**
- * The YAML documents of a rendered file (the files start with a comment and `---`). Each
- * distinct text is parsed once per worker (deploy-platforms.test.ts asks about 49 texts 155
- * times, most combinations rendering the same file), and each caller gets its own copy.
+ * The YAML documents of a rendered file (the files start with a comment and `---`). Parsed once
+ * per distinct text (deploy-platforms.test.ts asks about 49 texts 155 times).
  */
-export function documentsOf(text: string): Record<string, unknown>[] {
-  let documents = parsedDocuments.get(text);
-  if (!documents) {
-    documents = parseAllDocuments(text).map((d) => d.toJSON() as Record<string, unknown>).filter((d) => d !== null);
-    parsedDocuments.set(text, documents);
-  }
-  return structuredClone(documents);
-}
-
-const parsedDocuments = new Map<string, Record<string, unknown>[]>();
+export const documentsOf = oncePerText((text: string): Record<string, unknown>[] =>
+  parseAllDocuments(text)
+    .map((d) => d.toJSON() as Record<string, unknown>)
+    .filter((d) => d !== null),
+);
 
 /** A placeholder envsubst fills at deploy time: the whole value is `${NAME}`. */
 const PLACEHOLDER = /^\$\{[A-Z_][A-Z0-9_]*\}$/;
