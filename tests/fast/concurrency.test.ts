@@ -9,8 +9,9 @@ import path from 'node:path';
 import nodePlop from 'node-plop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import plopfile from '../../generators/plopfile.js';
-import { assertBuilt, listFiles, removeTempDirs, runBin, runBinAsync, tempDir, treeSnapshot } from '../support/cli-run.js';
+import { assertBuilt, BIN, cleanEnv, listFiles, removeTempDirs, runBin, tempDir, treeSnapshot } from '../support/cli-run.js';
 import { holdAt } from '../support/hold.js';
+import { run as runProcess } from '../support/run.js';
 
 afterAll(removeTempDirs);
 beforeAll(() => assertBuilt());
@@ -140,14 +141,14 @@ describe('two add runs into the same repository', () => {
     expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(true);
   });
 
-  // The two runs that wait out the lock (3 s) wait side by side (the context's expect: see
-  // tests/support/assertion-guard.ts).
+  // The two runs that wait out the lock (3 s) wait side by side: spawned without blocking the
+  // worker (runProcess), each test asserting through its context's expect (tests/support/assertion-guard.ts).
   it.concurrent('a run that finds the other inside its moves waits, then refuses naming the lock, and writes nothing', async ({ expect }) => {
     const dir = repo('fastapi-main');
     const a = await holdAt('write-locked', ['add', 'docker', '--dir', dir, '--yes'], dir);
     const before = treeSnapshot(dir);
-    const b = await runBinAsync(['add', 'docker', '--dir', dir, '--yes', '--port', '9000'], { cwd: dir });
-    expect(b.status).toBe(1);
+    const b = await runProcess(process.execPath, [BIN, 'add', 'docker', '--dir', dir, '--yes', '--port', '9000'], { cwd: dir, env: cleanEnv(), timeoutMs: 15_000 });
+    expect(b.code).toBe(1);
     expect(b.stderr).toMatch(new RegExp(`^error: process \\d+ on \\S+ is writing into .* \\(${LOCK.replace(/\./g, '\\.')}\\); nothing was written: run again when it is done`));
     expect(treeSnapshot(dir)).toEqual(before);
 
@@ -160,9 +161,9 @@ describe('two add runs into the same repository', () => {
   it.concurrent('a lock held by a live process on this host is respected: refused, nothing written, the lock kept', async ({ expect }) => {
     const dir = repo('fastapi-main');
     writeFileSync(path.join(dir, LOCK), `${process.pid} ${hostname()}`);
-    const run = await runBinAsync(['add', 'docker', '--dir', dir, '--yes'], { cwd: dir });
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain(`process ${process.pid} on`);
+    const refused = await runProcess(process.execPath, [BIN, 'add', 'docker', '--dir', dir, '--yes'], { cwd: dir, env: cleanEnv(), timeoutMs: 15_000 });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`process ${process.pid} on`);
     expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
     expect(existsSync(path.join(dir, LOCK))).toBe(true);
   });

@@ -212,23 +212,6 @@ export function runBin(
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr, ms: performance.now() - started };
 }
 
-/**
- * runBin without blocking the worker: for a test that waits on the CLI's own clock (a lock it
- * waits 3 s for), so that such tests can wait side by side (it.concurrent).
- */
-export function runBinAsync(argv: string[], opts: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<BinRun> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], { cwd: opts.cwd, env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'], timeout: opts.timeoutMs ?? 15_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr, ms: performance.now() - started }));
-  });
-}
-
 /** Spawns an arbitrary wrapper command (e.g. `unshare -m sh -c ...`) and collects its output. */
 export function runCommand(command: string, args: string[], opts: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number }): BinRun {
   const started = performance.now();

@@ -77,21 +77,16 @@ function spreadWaiting<T extends QueuedFile>(ordered: T[], waitRank: (file: T) =
   const waiting = ordered.filter((file) => waitRank(file) >= 0).sort((a, b) => waitRank(a) - waitRank(b));
   if (waiting.length === 0) return ordered;
   const group = waiting[0]!.project.name;
-  const out: T[] = [];
-  let placed = 0;
-  let seen = 0;
   const others = ordered.filter((file) => waitRank(file) < 0);
+  const lastOfGroup = others.map((file) => file.project.name).lastIndexOf(group);
+  const out: T[] = [];
+  let seen = 0;
   others.forEach((file, index) => {
-    if (file.project.name === group) {
-      if (placed < waiting.length && seen === placed * WAITING_STRIDE) out.push(waiting[placed++]!);
-      seen++;
-    }
+    if (file.project.name === group && seen++ % WAITING_STRIDE === 0 && waiting.length > 0) out.push(waiting.shift()!);
     out.push(file);
-    const lastOfGroup = file.project.name === group && others.slice(index + 1).every((later) => later.project.name !== group);
-    if (lastOfGroup) while (placed < waiting.length) out.push(waiting[placed++]!);
+    if (index === lastOfGroup) out.push(...waiting.splice(0));
   });
-  while (placed < waiting.length) out.push(waiting[placed++]!);
-  return out;
+  return [...out, ...waiting];
 }
 
 export class CriticalPathSequencer extends BaseSequencer {
