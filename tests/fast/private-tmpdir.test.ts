@@ -1,5 +1,6 @@
 // The per-file temp dir (tests/support/private-tmpdir.ts) is removed when a run is interrupted,
-// not only when it finishes: an interrupted `npm run test:fast` must leave no cpda-vitest-* folder.
+// not only when it finishes, and when its file's tests are all skipped: no `npm run test:fast`
+// may leave a cpda-vitest-* folder.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -43,4 +44,32 @@ describe('an interrupted test run', () => {
       expect(existsSync(fileTmp), `${fileTmp} is left after ${signal}`).toBe(false);
       expect(readdirSync(runTmp).filter((n) => n.startsWith('cpda-vitest-'))).toEqual([]);
     }, 60_000);
+});
+
+describe('a run whose first file has all its tests skipped', () => {
+  test('leaves no cpda-vitest-* folder', async () => {
+    const runTmp = mkdtempSync(path.join(work, 'skipped-'));
+    // As the fast group runs: one worker process, files one after another, not isolated; the
+    // skipped file first, so another file's setup follows it in the same process.
+    const skippedConfig = path.join(work, 'skipped.config.mjs');
+    writeFileSync(
+      skippedConfig,
+      `export default { test: { include: ['tests/fixtures/skipped-file-run/*.spec.ts'], setupFiles: ['tests/support/private-tmpdir.ts'],
+  pool: 'forks', maxWorkers: 1, isolate: false,
+  sequence: { sequencer: class { async shard(files) { return files; } async sort(files) { return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId)); } } } } };\n`,
+    );
+    const child = spawn(process.execPath, [vitestBin, 'run', '--root', root, '--config', skippedConfig], {
+      cwd: root,
+      env: { ...process.env, TMPDIR: runTmp },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/1 passed/);
+    expect(output).toMatch(/1 skipped/);
+    expect(readdirSync(runTmp).filter((n) => n.startsWith('cpda-vitest-'))).toEqual([]);
+  }, 60_000);
 });

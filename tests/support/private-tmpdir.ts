@@ -38,6 +38,10 @@ const state: WorkerTmp = ((globalThis as { cpdaPrivateTmp?: WorkerTmp }).cpdaPri
   return worker;
 })());
 
+// A file whose tests are all skipped (a tool it needs is absent) runs this setup but not its
+// afterAll: its folder is still current when the next file starts in this worker. It is no
+// one's any more, as the afterAll would have made it; remove it before making the next one.
+if (state.current) rmSync(state.current, { recursive: true, force: true });
 const dir = mkdtempSync(path.join(state.base, 'cpda-vitest-'));
 state.current = dir;
 process.env.TMPDIR = dir;
