@@ -13,11 +13,14 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const vitestBin = path.join(path.dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
 const work = mkdtempSync(path.join(tmpdir(), 'interrupted-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-// The project's own setup file, on one test file that waits to be interrupted.
+// The project's own setup file, as the fast group runs it (one worker process, files one after
+// another, not isolated), on a file whose tests are all skipped and then, in the same worker, a
+// file that waits to be interrupted: neither file's folder may be left.
 const config = path.join(work, 'vitest.config.mjs');
 writeFileSync(
   config,
-  `export default { test: { include: ['tests/fixtures/interrupted-run/*.spec.ts'], setupFiles: ['tests/support/private-tmpdir.ts'] } };\n`,
+  `export default { test: { include: ['tests/fixtures/interrupted-run/*.spec.ts'], setupFiles: ['tests/support/private-tmpdir.ts'], pool: 'forks', maxWorkers: 1, isolate: false,
+  sequence: { sequencer: class { async shard(files) { return files; } async sort(files) { return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId)); } } } } };\n`,
 );
 
 describe('an interrupted test run', () => {
@@ -46,30 +49,3 @@ describe('an interrupted test run', () => {
     }, 60_000);
 });
 
-describe('a run whose first file has all its tests skipped', () => {
-  test('leaves no cpda-vitest-* folder', async () => {
-    const runTmp = mkdtempSync(path.join(work, 'skipped-'));
-    // As the fast group runs: one worker process, files one after another, not isolated; the
-    // skipped file first, so another file's setup follows it in the same process.
-    const skippedConfig = path.join(work, 'skipped.config.mjs');
-    writeFileSync(
-      skippedConfig,
-      `export default { test: { include: ['tests/fixtures/skipped-file-run/*.spec.ts'], setupFiles: ['tests/support/private-tmpdir.ts'],
-  pool: 'forks', maxWorkers: 1, isolate: false,
-  sequence: { sequencer: class { async shard(files) { return files; } async sort(files) { return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId)); } } } } };\n`,
-    );
-    const child = spawn(process.execPath, [vitestBin, 'run', '--root', root, '--config', skippedConfig], {
-      cwd: root,
-      env: { ...process.env, TMPDIR: runTmp },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const code = await new Promise((resolve) => child.once('close', resolve));
-    expect(code, output).toBe(0);
-    expect(output).toMatch(/1 passed/);
-    expect(output).toMatch(/1 skipped/);
-    expect(readdirSync(runTmp).filter((n) => n.startsWith('cpda-vitest-'))).toEqual([]);
-  }, 60_000);
-});
