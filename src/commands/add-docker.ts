@@ -11,6 +11,7 @@ import { detectApp } from '../existing/detect.js';
 import { pythonMisfit } from '../existing/python-version.js';
 import { dockerAppOptions, dockerWarnings, renderDockerFiles } from '../existing/docker-app.js';
 import { FRAMEWORKS, type OptionValues } from '../options/table.js';
+import { fileLine } from '../options/names.js';
 
 export const addDocker: Command = {
   name: 'add docker',
@@ -56,8 +57,8 @@ export const addDocker: Command = {
     if (git)
       throw new CliError(
         'unsupported',
-        `${git.where} (${git.text}): ${git.why}; nothing was written`,
-        moreGit.map((g) => `${g.where} (${g.text}): ${g.why}`),
+        `${git.where} (${fileLine(git.text)}): ${git.why}; nothing was written`,
+        moreGit.map((g) => `${g.where} (${fileLine(g.text)}): ${g.why}`),
       );
     const pythonProblem = site.detected?.pythonProblem;
     if (pythonProblem) throw new CliError('unsupported', `${pythonProblem}; widen that range, or build the image yourself on a Python it allows`);
@@ -66,8 +67,8 @@ export const addDocker: Command = {
     if (first)
       throw new CliError(
         'unsupported',
-        `${first.file} line ${first.line} (${first.text}): ${first.why}; move it out of ${first.file} (the image serves your code from /app without installing it) and run add docker again`,
-        more.map((u) => `${u.file} line ${u.line} (${u.text}): ${u.why}`),
+        `${first.file} line ${first.line} (${fileLine(first.text)}): ${first.why}; move it out of ${first.file} (the image serves your code from /app without installing it) and run add docker again`,
+        more.map((u) => `${u.file} line ${u.line} (${fileLine(u.text)}): ${u.why}`),
       );
   },
 

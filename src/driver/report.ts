@@ -52,6 +52,17 @@ export interface Output {
 }
 
 /** The one JSON document of a successful run: versioned, with `ok: true`. */
+/**
+ * What reaches the terminal: every control character a message could carry from a user's
+ * file (a requirements line, a Dockerfile, a record) made visible as `\x1b` instead of acted on
+ * (an escape sequence could retitle the window or clear the screen), except the line breaks,
+ * tabs and the colour codes this report adds itself (util.styleText's `ESC [ n m`).
+ */
+export function screenText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[\d{1,3}m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => (c.length > 1 ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
 export function jsonDocument(body: object): string {
   return `${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, ok: true, ...body }, null, 2)}\n`;
 }
@@ -77,7 +88,7 @@ export function printResult(result: RunResult, json: boolean, out: Output): void
     lines.push('', paint('green', `Done: ${written} file(s) written to ${result.projectDir}`));
   }
   if (result.nextSteps.length > 0) lines.push('', 'Next steps:', ...result.nextSteps.map((s) => `  ${s}`));
-  out.stderr.write(`${lines.join('\n')}\n`);
+  out.stderr.write(screenText(`${lines.join('\n')}\n`));
 }
 
 export function printError(error: unknown, json: boolean, out: Output): number {
@@ -92,7 +103,7 @@ export function printError(error: unknown, json: boolean, out: Output): number {
   const paint = painter(out.stderr);
   const details = cliError.details.slice(0, 20).map((d) => `  ${d}`);
   if (cliError.details.length > 20) details.push(`  ... and ${cliError.details.length - 20} more`);
-  out.stderr.write(`${[paint('red', `error: ${cliError.message}`), ...details].join('\n')}\n`);
+  out.stderr.write(screenText(`${[paint('red', `error: ${cliError.message}`), ...details].join('\n')}\n`));
   return cliError.exitCode;
 }
 

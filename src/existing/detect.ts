@@ -21,6 +21,7 @@ import { uvWorkspace } from './uv-workspace.js';
 import { gitRequirements } from './git-requirements.js';
 import { requirementsInstall } from './requirements.js';
 import { FRAMEWORKS, type Framework, type ServiceKey } from '../options/values.js';
+import { fileLine } from '../options/names.js';
 
 
 /** Lock files add docker installs from, each with the file it locks and the tool that reads both. */
@@ -124,7 +125,7 @@ export function detectApp(dir: string): Detected {
   const pythonChoice = choosePython(root);
   const python = pythonChoice.python;
   if (python && pythonChoice.constraints.length > 0)
-    notes.push(`Python ${python}: the newest offered that fits ${pythonChoice.constraints.map((c) => `${c.source} (${c.text})`).join(' and ')}`);
+    notes.push(`Python ${python}: the newest offered that fits ${pythonChoice.constraints.map((c) => `${c.source} (${fileLine(c.text)})`).join(' and ')}`);
   // A service is in use when one of the drivers its feature lists is declared.
   const uses = Object.fromEntries(SERVICE_FEATURES.map((s) => [s.key, s.drivers.some((d) => dependencies.has(d))])) as Record<ServiceKey, boolean>;
   const hasHealthRoute = [...texts.values()].some((t) => /["']\/health\/?["']/.test(t));

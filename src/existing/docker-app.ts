@@ -12,7 +12,7 @@ import { PINS, requirementLine, type Requirement } from '../engine/versions.js';
 import { FRAMEWORK_FEATURES } from '../features/frameworks.js';
 import { installerFor } from '../features/package-managers.js';
 import { chosenServices } from '../features/services.js';
-import { normalizeName } from '../options/names.js';
+import { fileLine, normalizeName } from '../options/names.js';
 import type { DockerfileVariant, Framework, OptionValues, ProjectOptions, PythonVersion } from '../options/values.js';
 import { normalizeDist } from './detect.js';
 import type { Detected } from './detected.js';
@@ -124,7 +124,7 @@ export function dockerWarnings(options: DockerAppOptions, detected: Detected): s
   const git = detected.gitRequirements[0];
   if (git)
     warnings.push(
-      `${git.where} (${git.text}) is fetched with git, which the slim image does not have: the Dockerfile is multi-stage, with git in the builder stage only${detected.gitRequirements.length > 1 ? ` (${detected.gitRequirements.length} such dependencies)` : ''}`,
+      `${git.where} (${fileLine(git.text)}) is fetched with git, which the slim image does not have: the Dockerfile is multi-stage, with git in the builder stage only${detected.gitRequirements.length > 1 ? ` (${detected.gitRequirements.length} such dependencies)` : ''}`,
     );
   if (options.healthcheck === 'tcp')
     warnings.push('no /health route found: the HEALTHCHECK only checks that the port accepts connections');

@@ -13,6 +13,7 @@ import { PYTHON_RELEASES } from '../engine/versions.js';
 import { PYTHON_VERSIONS, type PythonVersion } from '../options/values.js';
 import { readUserFileIfAny } from '../user-files.js';
 import { readToml } from './toml.js';
+import { fileLine } from '../options/names.js';
 
 export interface PythonConstraint {
   /** Where it was found, for messages: `requires-python in pyproject.toml`. */
@@ -53,7 +54,7 @@ export function fitsConstraint(python: PythonVersion, constraint: PythonConstrai
 }
 
 function describeConstraints(constraints: PythonConstraint[]): string {
-  return constraints.map((c) => `${c.source} (${c.text})`).join(' and ');
+  return constraints.map((c) => `${c.source} (${fileLine(c.text)})`).join(' and ');
 }
 
 function offered(): string {

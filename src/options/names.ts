@@ -73,6 +73,15 @@ export function brief(value: string): string {
   return value.length <= 80 && !/[\u0000-\u001f\u007f-\u009f"\s]/.test(value) ? value : show(value);
 }
 
+/**
+ * A line of a user's file as a message echoes it: as it is when it is short printable text
+ * (spaces and all: `-e ./pkg`), quoted and cut (with its control characters escaped) otherwise.
+ */
+export function fileLine(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.length <= 80 && !/[\u0000-\u001f\u007f-\u009f]/.test(line) ? line : show(line);
+}
+
 /** A value as a message echoes it: a string quoted (and cut), anything else in words. */
 export function given(value: unknown): string {
   return typeof value === 'string' ? show(value) : jsonKind(value);

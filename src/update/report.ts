@@ -3,7 +3,7 @@
 
 import { styleText } from 'node:util';
 import { CliError } from '../errors.js';
-import { JSON_SCHEMA_VERSION, type Output } from '../driver/report.js';
+import { JSON_SCHEMA_VERSION, screenText, type Output } from '../driver/report.js';
 import type { PlannedFile, UpdateAction, UpdatePlan } from './plan.js';
 
 export interface UpdateResult {
@@ -63,7 +63,7 @@ export function printUpdateResult(result: UpdateResult, json: boolean, out: Outp
     };
     out.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     // As with the other commands: with --json, stderr carries only the error line, if any.
-    if (error) out.stderr.write(`${painter(out.stderr)('red', `error: ${error.message}`)}\n`);
+    if (error) out.stderr.write(screenText(`${painter(out.stderr)('red', `error: ${error.message}`)}\n`));
     return error?.exitCode ?? 0;
   }
   const paint = painter(out.stderr);
@@ -76,7 +76,7 @@ export function printUpdateResult(result: UpdateResult, json: boolean, out: Outp
     if (error) lines.push(paint('red', `error: ${error.message}`));
   }
   if (result.nextSteps.length > 0) lines.push('', 'Next steps:', ...result.nextSteps.map((s) => `  ${s}`));
-  out.stderr.write(`${lines.join('\n')}\n`);
+  out.stderr.write(screenText(`${lines.join('\n')}\n`));
   return error?.exitCode ?? 0;
 }
 

@@ -663,6 +663,26 @@ describe('requirements.txt that includes other files or local code (issue 10)', 
     expect(treeSnapshot(dir)).toEqual(before);
   });
 
+  it('a refused line with terminal control characters is echoed with them escaped, and a long one is cut', async () => {
+    const dir = copyFixture('fastapi-main');
+    const long = `./${'p'.repeat(300)}`;
+    writeFileSync(path.join(dir, 'requirements.txt'), `fastapi==0.115.11\n-e ./x\u001b]0;PWNED\u0007\u001b[2J\n${long}\n`);
+    const run = await add(dir);
+    expect(run.code).toBe(1);
+    // eslint-disable-next-line no-control-regex
+    expect(run.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(run.stderr).toContain('requirements.txt line 2 ("-e ./x\\u001b]0;PWNED\\u0007\\u001b[2J"): it installs local code');
+    expect(run.stderr).toContain(`requirements.txt line 3 ("./${'p'.repeat(58)}..." (302 characters))`);
+    expect(run.stderr).not.toContain('p'.repeat(61));
+  });
+
+  it('any message that carries a control character shows it escaped: a --dir named with one', async () => {
+    const parent = tempDir();
+    const run = await runMain(['add', 'docker', '--dir', 'x\u001b[2Jy\u0007'], { cwd: parent });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('error: x\\x1b[2Jy\\x07 does not exist or is not a directory; run add docker inside your repository or pass --dir\n');
+  });
+
   it('index and hash options need nothing: they are accepted as they are', async () => {
     const dir = copyFixture('fastapi-main');
     writeFileSync(path.join(dir, 'requirements.txt'), '--index-url https://pypi.org/simple\n--trusted-host pypi.org\nfastapi==0.115.11 \\\n    --hash=sha256:0000\nuvicorn==0.34.0\n');
