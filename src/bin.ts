@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 // The package's executable (package.json "bin"), bundled to dist/create-python-docker-app.js.
-import { main } from './cli.js';
+import { exitWhenFlushed, main } from './cli.js';
+import { pauseAt } from './engine/test-pause.js';
+import { holdLateSignalsUntilExit } from './engine/write.js';
 
-process.exitCode = await main(process.argv.slice(2));
+holdLateSignalsUntilExit();
+const code = await main(process.argv.slice(2));
+pauseAt('exiting');
+await exitWhenFlushed(code);

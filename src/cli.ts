@@ -45,7 +45,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.stdout.write(json ? jsonDocument({ help: { command: 'add', commands: commands.map((c) => helpDocument(c, VERSION)) } }) : commands.map((c) => c.help(VERSION)).join('\n'));
     return 0;
   }
-  const known = Object.keys(ADD_COMMANDS).map((name) => `\`add ${name}\``).join(' or ');
+  const known = [...Object.keys(ADD_COMMANDS), 'deploy <target>'].map((name) => `\`add ${name}\``).join(' or ');
   const got = argv.slice(1).join(' ');
   return printError(new CliError('usage', `expected ${known}, got ${got.length > 80 ? show(`add ${got}`) : `\`add ${got}\``}; see add --help`), json, io);
 }
@@ -74,10 +74,10 @@ function processIo(): CliIo {
       return process.stdin;
     },
     get stdout() {
-      return quietOnClosedPipe(process.stdout);
+      return built(quietOnClosedPipe(process.stdout));
     },
     get stderr() {
-      return directStderr() ?? quietOnClosedPipe(process.stderr);
+      return directStderr() ?? built(quietOnClosedPipe(process.stderr));
     },
     cwd: process.cwd(),
     env: process.env,
@@ -116,6 +116,26 @@ function directStderr(): NodeJS.WriteStream | undefined {
     on: () => writer,
   };
   return writer as unknown as NodeJS.WriteStream;
+}
+
+/** The process streams this run built: what it wrote to them is flushed before it exits. */
+const builtStreams = new Set<NodeJS.WriteStream>();
+
+function built(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  builtStreams.add(stream);
+  return stream;
+}
+
+/**
+ * Ends the executable with `code` once what it wrote has left (a pipe or a terminal may be
+ * written asynchronously, on Windows), rather than when the event loop empties: in Node's own
+ * teardown, the signal handlers are gone and the default actions are back, so a Ctrl-C at that
+ * moment would end a run that wrote everything with 130, as if it had written nothing.
+ */
+export async function exitWhenFlushed(code: number): Promise<never> {
+  process.exitCode = code;
+  await Promise.all([...builtStreams].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+  process.exit(code);
 }
 
 function fstatOrUndefined(fd: number): Stats | undefined {

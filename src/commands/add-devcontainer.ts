@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../driver/command.js';
 import { controlRows, optionRows } from '../driver/help.js';
-import { existingDirectory } from '../driver/locate.js';
+import { existingProject } from '../driver/locate.js';
 import { displayDir } from '../driver/report.js';
 import { buildContext } from '../engine/context.js';
 import { renderLayers } from '../engine/render.js';
@@ -30,13 +30,13 @@ export const addDevcontainer: Command = {
   forceHint: 'pass --force',
 
   async locate(args, step) {
-    const dir = existingDirectory(args.answers.dir ?? '.', step, 'run add devcontainer inside a project made by create-python-docker-app, or pass --dir');
+    const { dir, recovered } = existingProject(args.answers.dir ?? '.', step, 'run add devcontainer inside a project made by create-python-docker-app, or pass --dir', args);
     if (!existsSync(path.join(dir, ANSWERS_FILE)))
       throw new CliError(
         'detect-failed',
         `${displayDir(dir, step.cwd)} has no ${ANSWERS_FILE}: add devcontainer renders the files for a project create-python-docker-app made, from the answers it recorded`,
       );
-    return { dir, missing: [] };
+    return { dir, missing: [], recovered };
   },
 
   missingError: () => new CliError('missing-answers', 'nothing to ask: add devcontainer reads the project’s answers file'),

@@ -4,7 +4,7 @@
 
 import type { Command } from '../driver/command.js';
 import { controlRows, optionRows } from '../driver/help.js';
-import { existingDirectory } from '../driver/locate.js';
+import { existingProject } from '../driver/locate.js';
 import { dockerNextSteps } from '../driver/report.js';
 import { CliError } from '../errors.js';
 import { detectApp } from '../existing/detect.js';
@@ -25,8 +25,8 @@ export const addDocker: Command = {
   forceHint: 'pass --force',
 
   async locate(args, step) {
-    const dir = existingDirectory(args.answers.dir ?? '.', step, 'run add docker inside your repository or pass --dir');
-    return { dir, detected: detectApp(dir), missing: [] };
+    const { dir, recovered } = existingProject(args.answers.dir ?? '.', step, 'run add docker inside your repository or pass --dir', args);
+    return { dir, detected: detectApp(dir), missing: [], recovered };
   },
 
   missingError(missing, site) {

@@ -12,6 +12,7 @@ import { controlRows, optionRows } from '../driver/help.js';
 import { displayDir } from '../driver/report.js';
 import { flagName } from '../driver/resolve.js';
 import { GENERATOR_NAME, QUOTERS, type Quoters } from '../engine/context.js';
+import { recoverInterruptedWrites } from '../engine/interrupted-write.js';
 import { renderLayers } from '../engine/render.js';
 import { assertSafeTarget } from '../engine/write.js';
 import { CliError } from '../errors.js';
@@ -56,13 +57,15 @@ export const addKubernetes: Command = {
     const dir = path.resolve(cwd, given);
     assertSafeTarget(dir);
     if (!isDirectory(dir)) throw new CliError('detect-failed', `${given} does not exist; run add kubernetes inside your repository or pass --dir`);
+    // Before detection reads it: what a killed run left half-moved there is put back.
+    const recovered = recoverInterruptedWrites(dir, displayDir(dir, cwd), { dryRun: args.dryRun });
     const detected = detectForKubernetes(dir);
     if (!detected.deployment!.hasDockerfile)
       throw new CliError(
         'detect-failed',
         `${displayDir(dir, cwd)} has no Dockerfile: the manifests run the image it builds; add one first (\`create-python-docker-app add docker\`)`,
       );
-    return { dir, detected, missing: [] };
+    return { dir, detected, missing: [], recovered };
   },
 
   missingError(missing) {

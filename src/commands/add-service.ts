@@ -3,7 +3,7 @@
 
 import type { Command } from '../driver/command.js';
 import { optionRows } from '../driver/help.js';
-import { existingDirectory } from '../driver/locate.js';
+import { existingProject } from '../driver/locate.js';
 import { CliError } from '../errors.js';
 import { addServiceFiles } from '../existing/compose-service.js';
 import type { ServiceKey } from '../options/values.js';
@@ -18,7 +18,7 @@ export const addService: Command = {
   forceHint: 'run `plop --force ...`',
 
   async locate(args, step) {
-    return { dir: existingDirectory(args.answers.dir ?? '.', step, 'give the folder of a project made by create-python-docker-app'), missing: [] };
+    return { ...existingProject(args.answers.dir ?? '.', step, 'give the folder of a project made by create-python-docker-app', args), missing: [] };
   },
 
   missingError: () => new CliError('missing-answers', 'the service to add (postgres or redis) is required'),

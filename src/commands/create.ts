@@ -85,8 +85,9 @@ export const create: Command = {
     };
   },
 
-  // A non-empty folder was refused in `check` unless --overwrite: every project file may be replaced.
-  overwrites: () => true,
+  // A non-empty folder was refused in `check` unless --overwrite; without it, a file that
+  // appears after that check (the user's, another run's) is a conflict, never overwritten.
+  overwrites: (args) => args.overwrite,
 };
 
 function createHelp(version: string): string {

@@ -17,7 +17,8 @@ import { BASE_FILE, readBaseRecord, type BaseRecord } from '../engine/base-recor
 import { GENERATOR_NAME } from '../engine/context.js';
 import { CliError } from '../errors.js';
 import { gitState } from '../update/git-state.js';
-import { inTableOrder, PROJECT_OPTIONS, type ProjectOptions } from '../options/table.js';
+import { recoverInterruptedWrites } from '../engine/interrupted-write.js';
+import { inTableOrder, PROJECT_OPTIONS, useOf, type Answers, type ProjectOptions } from '../options/table.js';
 import { packageVersion } from '../engine/package-version.js';
 import { prompterFor } from '../driver/prompts.js';
 import { renderProject } from '../engine/render.js';
@@ -114,10 +115,13 @@ export async function runUpdatePlan(args: ParsedArgs, io: CliIo, run: UpdateRun)
   // How messages name the project: as the user would type it, or in words for ".".
   const shownDir = projectDir === path.resolve(io.cwd) ? 'the current directory' : displayDir(projectDir, io.cwd);
 
-  // 2. What the project recorded.
+  // 2. What the project recorded, once what a run killed while moving files into it had moved
+  // is put back (engine/interrupted-write.ts): a half-written project would plan wrongly.
+  assertSafeTarget(projectDir);
+  const recovered = isDirectory(projectDir) ? recoverInterruptedWrites(projectDir, shownDir, { dryRun }) : [];
   const project = readProject(projectDir, shownDir, version);
   const options = run.withOption ? inTableOrder(run.withOption(project.options, project.version, shownDir)) : project.options;
-  const warnings = [...project.warnings, ...(run.userFileWarnings?.(projectDir) ?? [])];
+  const warnings = [...recovered, ...project.warnings, ...(run.userFileWarnings?.(projectDir) ?? [])];
 
   // 3. Render this version for the recorded answers; decide file by file (reading only).
   const fresh = renderProject(options, version);
@@ -203,6 +207,15 @@ function readProject(projectDir: string, shownDir: string, version: string): Pro
   const missing = ['name', ...PROJECT_OPTIONS.map((s) => s.key)].filter((key) => (recorded.options as Record<string, unknown>)[key] === undefined);
   if (missing.length > 0)
     throw new CliError('invalid-value', `${ANSWERS_FILE} lacks ${missing.map((k) => `"${k}"`).join(', ')}; add the value(s) the project was generated with`);
+  // The option table's rules between options, as create applies them to flags and --answers:
+  // answers edited by hand (postgres turned off, migrations left on) are a usage error, not a
+  // failure half-way through rendering.
+  for (const spec of PROJECT_OPTIONS) {
+    const only = useOf(spec, 'create').onlyWhen;
+    const value = (recorded.options as Record<string, unknown>)[spec.key];
+    if (only && !only.holds(recorded.options as Answers) && value !== only.otherwise)
+      throw new CliError('invalid-value', `${ANSWERS_FILE} records "${spec.key}": ${JSON.stringify(value)}, which needs ${only.needs}; correct the answers in it`);
+  }
 
   const warnings: string[] = [];
   if (recorded.version !== undefined && semverValid(recorded.version) && semverValid(version) && semverGt(recorded.version, version))

@@ -53,6 +53,8 @@ export interface Site {
   detected?: Detected;
   /** Positional answers nobody gave and nobody could be asked for, e.g. `[directory]`. */
   missing: string[];
+  /** What was put back of a killed run's moves before looking inside (driver/locate.ts). */
+  recovered?: string[];
 }
 
 /** What a command renders, and what its report says about it. */

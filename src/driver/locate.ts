@@ -5,9 +5,21 @@
 
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { recoverInterruptedWrites } from '../engine/interrupted-write.js';
 import { assertSafeTarget } from '../engine/write.js';
 import { CliError } from '../errors.js';
-import type { StepContext } from './command.js';
+import type { ParsedArgs, StepContext } from './command.js';
+import { displayDir } from './report.js';
+
+/**
+ * The existing directory an `add` command writes into, after putting back what a run killed
+ * while moving files into it had moved (engine/interrupted-write.ts): detection must not read a
+ * half-written folder. `recovered` says what was put back, for the report.
+ */
+export function existingProject(given: string, step: StepContext, hint: string, args: Pick<ParsedArgs, 'dryRun'>): { dir: string; recovered: string[] } {
+  const dir = existingDirectory(given, step, hint);
+  return { dir, recovered: recoverInterruptedWrites(dir, displayDir(dir, step.cwd), { dryRun: args.dryRun }) };
+}
 
 export function existingDirectory(given: string, step: StepContext, hint: string): string {
   const dir = path.resolve(step.cwd, given);

@@ -8,7 +8,10 @@
 //   6. plan, write    create / overwrite / unchanged / conflict; staged, all-or-nothing writes
 //   7. report         a human summary on stderr, or one JSON document on stdout
 
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { recoverInterruptedWrites } from '../engine/interrupted-write.js';
+import { pauseAt } from '../engine/test-pause.js';
 import { applyWrites, planWrites, releaseLateSignals } from '../engine/write.js';
 import { packageVersion } from '../engine/package-version.js';
 import { CliError } from '../errors.js';
@@ -18,7 +21,7 @@ import { parseCommandArgs } from './args.js';
 import type { CliIo, Command, OwnStepsCommand, ParsedArgs, StepContext } from './command.js';
 import { prompterFor } from './prompts.js';
 import { helpDocument } from './help.js';
-import { jsonDocument, printError, printResult, type RunResult } from './report.js';
+import { displayDir, jsonDocument, printError, printResult, type RunResult } from './report.js';
 import { resolveAnswers } from './resolve.js';
 
 export const VERSION = packageVersion();
@@ -51,8 +54,11 @@ export async function runCommand(command: Command | OwnStepsCommand, argv: strin
  * answers their prompts collected (and no prompter: plop has asked already).
  */
 export async function execute(command: Command, args: ParsedArgs, step: StepContext): Promise<RunResult> {
-  // 2. Where to write, and what is there.
+  // 2. Where to write, and what is there. What a killed run left half-moved in an existing
+  // folder is put back before anything reads it: by locate, for the commands that look inside
+  // (driver/locate.ts); here for the others (create), which only write.
   const site = await command.locate(args, step);
+  const recovered = site.recovered ?? (site.dir === '' ? [] : recoverInterruptedWrites(site.dir, displayDir(site.dir, step.cwd), { dryRun: args.dryRun }));
 
   // 3. Every answer.
   const useDefaults = args.yes || !command.defaultsNeedYes;
@@ -64,20 +70,25 @@ export async function execute(command: Command, args: ParsedArgs, step: StepCont
 
   // 4. Refusals that need the answers.
   command.check?.(site, args, step);
+  pauseAt('checked');
 
   // 5. Render.
   const rendered = command.render(answers, site, step, args);
 
   // 6. Plan, and write unless this is a dry run.
   const forceHint = step.forceHint ?? command.forceHint;
+  // Whether the folder is there as the plan is made: a new one is written by one rename, never
+  // into a folder that appears meanwhile (engine/write.ts).
+  const newTarget = !existsSync(site.dir);
   const plan = planWrites(rendered.files, site.dir, { overwrite: command.overwrites(args) });
-  const warnings = [...rendered.warnings];
+  pauseAt('planned');
+  const warnings = [...recovered, ...rendered.warnings];
   const conflicts = plan.filter((p) => p.action === 'conflict');
   if (args.dryRun && conflicts.length > 0)
     warnings.unshift(
       `${conflicts.length} file(s) exist and differ (${conflicts.map((c) => c.path).join(', ')}); a real run would write nothing: ${forceHint} to overwrite them`,
     );
-  if (!args.dryRun) await applyWrites(rendered.files, plan, site.dir, { forceHint });
+  if (!args.dryRun) await applyWrites(rendered.files, plan, site.dir, { forceHint, newTarget });
 
   // 7. What the report says.
   return {

@@ -15,6 +15,8 @@ import { createHash } from 'node:crypto';
 import { CliError, EXIT } from '../errors.js';
 import type { RenderedFile } from './rendered-file.js';
 import { pauseAt } from './test-pause.js';
+import { ASIDE, dropJournal, hashOfBytes, stagingPrefix, writeJournal } from './interrupted-write.js';
+import { PLAIN_RELATIVE } from './plain-relative.js';
 import { lockFolder } from './write-lock.js';
 
 export type FileAction = 'create' | 'overwrite' | 'unchanged' | 'conflict';
@@ -23,6 +25,12 @@ export interface PlannedWrite {
   path: string;
   action: FileAction;
   bytes: number;
+  /**
+   * What the plan saw at this path, for the writes to check again under the lock: null when
+   * nothing was there, the sha256 of the file it would overwrite. Only the plan's own view
+   * counts: a file someone puts there afterwards is theirs, and is never overwritten.
+   */
+  before?: string | null;
 }
 
 /** Entries that do not make a directory "non-empty" for a new project. */
@@ -58,12 +66,13 @@ export function planWrites(files: RenderedFile[], targetDir: string, opts: { ove
     const target = join(file.path);
     // In a directory that is not there (a new project), no file is there either.
     const stat = join.rootExists ? lstatOrUndefined(target) : undefined;
-    if (!stat) return { path: file.path, action: 'create', bytes };
+    if (!stat) return { path: file.path, action: 'create', bytes, before: null };
     if (stat.isSymbolicLink() || !stat.isFile())
       throw new CliError('unsafe-target', `${file.path} exists in ${targetDir} and is not a regular file; move it away first`);
     // Read only a file of the same size: anything else differs, however large it is.
     if (stat.size === bytes && readFileSync(target, 'utf8') === file.contents) return { path: file.path, action: 'unchanged', bytes };
-    return { path: file.path, action: opts.overwrite ? 'overwrite' : 'conflict', bytes };
+    if (!opts.overwrite) return { path: file.path, action: 'conflict', bytes };
+    return { path: file.path, action: 'overwrite', bytes, before: hashOf(target) };
   });
 }
 
@@ -84,11 +93,18 @@ export async function applyWrites(
     forceHint = 'pass --force',
     removals = [],
     expected,
+    newTarget = false,
   }: {
     forceHint?: string;
     removals?: readonly string[];
-    /** What each path held when the plan was made (sha256, null: absent); default: now. */
+    /** What each path held when the plan was made (sha256, null: absent); default: the plan's `before`, else now. */
     expected?: ReadonlyMap<string, string | null>;
+    /**
+     * The plan was made for a folder that was not there (a new project): it is made by one
+     * rename, which fails on a folder someone filled meanwhile (another run, the user), instead
+     * of moving files into theirs.
+     */
+    newTarget?: boolean;
   } = {},
 ): Promise<void> {
   const conflicts = plan.filter((p) => p.action === 'conflict');
@@ -105,11 +121,16 @@ export async function applyWrites(
   if (removals.length > 0 && !existsSync(targetDir)) throw new Error('removals need an existing target');
 
   const target = path.resolve(targetDir);
-  const targetExisted = existsSync(target);
+  const targetExisted = !newTarget && existsSync(target);
   const stagingParent = targetExisted ? target : path.dirname(target);
-  // Another run may write the same files meanwhile: what this run saw is checked again, under
-  // the lock, right before the moves.
-  const seen = expected ?? (targetExisted ? snapshot(target, [...writes.map((f) => f.path), ...removals]) : new Map<string, string | null>());
+  // Another run (or the user) may write the same files meanwhile: what the plan saw is checked
+  // again, under the lock, right before the moves; a path the plan has no view of, as it is now.
+  const planned = new Map(plan.flatMap((p) => (p.before === undefined ? [] : [[p.path, p.before] as const])));
+  const seen =
+    expected ??
+    (targetExisted
+      ? new Map([...writes.map((f) => f.path), ...removals].map((p) => [p, planned.has(p) ? planned.get(p)! : hashOf(path.join(target, p))]))
+      : new Map<string, string | null>());
   let staging: string | undefined;
   // Only what this run made itself is ever removed: its staging directory, and the missing
   // parents its own mkdir created, each only while empty (another run may have put its
@@ -136,7 +157,8 @@ export async function applyWrites(
     pauseAt('write-start');
     createdParent = mkdirSync(stagingParent, { recursive: true });
     // Synchronous, so a signal cannot arrive between the directory's creation and `staging` being set.
-    staging = mkdtempSync(path.join(stagingParent, `.${path.basename(target)}.staging-`));
+    // Named for this process, so that a later run can tell it from a live run's (interrupted-write.ts).
+    staging = mkdtempSync(path.join(stagingParent, stagingPrefix(target)));
     // mkdtemp makes it 0700; a new project is this very directory, renamed: give it the mode
     // the user's umask gives every other directory.
     if (!targetExisted) chmodSync(staging, 0o777 & ~process.umask());
@@ -165,6 +187,11 @@ export async function applyWrites(
         pauseAt('write-locked');
         assertUnchanged(target, seen);
         moveIntoPlace(staging, target, writes, removals);
+      } catch (error) {
+        // Some moves could not be undone: the originals wait in the staging folder, beside the
+        // journal, for the next run to put back. It must not be removed.
+        if (error instanceof PartlyUndone) staging = undefined;
+        throw error;
       } finally {
         unlock();
       }
@@ -173,9 +200,11 @@ export async function applyWrites(
     // may be cleaned up any more (a parent made for a new project now holds it).
     staging = undefined;
     createdParent = undefined;
+    // Held before the cleaning-up handlers go: with no handler at all for a moment, a signal
+    // would take its default action and end the run as if nothing had been written.
+    holdLateSignals();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    holdLateSignals();
     pauseAt('write-complete');
   } catch (error) {
     cleanUp();
@@ -245,6 +274,8 @@ function removeEmptyParents(from: string, upTo: string): void {
  * nothing was written. The driver calls `releaseLateSignals()` when the run is over.
  */
 let lateSignals: (() => void) | undefined;
+/** Set by the executable: a process that is about to exit keeps holding them (see below). */
+let holdUntilExit = false;
 
 function holdLateSignals(): void {
   if (lateSignals) return;
@@ -253,8 +284,18 @@ function holdLateSignals(): void {
   process.on('SIGTERM', lateSignals);
 }
 
+/**
+ * For the executable: late signals stay held until the process exits. Released when main()
+ * returns, they would leave a moment with no handler, in which a signal takes its default
+ * action and the run that wrote everything exits 130/143. (Signal handlers do not keep the
+ * process alive.) Tests and plop, which run in a longer-lived process, release them.
+ */
+export function holdLateSignalsUntilExit(): void {
+  holdUntilExit = true;
+}
+
 export function releaseLateSignals(): void {
-  if (!lateSignals) return;
+  if (!lateSignals || holdUntilExit) return;
   process.off('SIGINT', lateSignals);
   process.off('SIGTERM', lateSignals);
   lateSignals = undefined;
@@ -291,8 +332,16 @@ function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], 
     }
   }
 
-  const aside = path.join(staging, '.replaced');
+  const aside = path.join(staging, ASIDE);
   mkdirSync(aside);
+  // What the moves will do, for the next run to undo if this process is killed half-way
+  // (SIGKILL: no handler runs); the moves below name their originals as the journal does.
+  writeJournal(staging, {
+    writes: writes.map((file) => ({ path: file.path, after: hashOfBytes(file.contents) })),
+    removals: [...removals],
+    created: missingDirs(target, writes.map((file) => path.dirname(file.path))),
+  });
+  pauseAt('write-journaled');
   const done: MoveStep[] = [];
   for (const [i, file] of writes.entries()) {
     const final = path.join(target, file.path);
@@ -310,11 +359,9 @@ function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], 
       }
       renameSync(staged, final);
       step.moved = true;
+      if (i === 0) pauseAt('write-first-moved');
     } catch (error) {
-      const notUndone = undo(done);
-      const why = `could not move ${file.path} into place: ${describe(error)}`;
-      if (notUndone.length === 0) throw new CliError('write-failed', `${why}; every file already moved was put back, so nothing was changed`);
-      throw new CliError('write-failed', `${why}, and ${notUndone.length} earlier move(s) could not be undone (listed below)`, notUndone);
+      throw undoneOrNot(done, `could not move ${file.path} into place: ${describe(error)}`);
     }
   }
   for (const [i, removal] of removals.entries()) {
@@ -325,13 +372,47 @@ function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], 
       done.push(step);
       renameSync(final, step.replaced!);
     } catch (error) {
-      const notUndone = undo(done);
-      const why = `could not delete ${removal}: ${describe(error)}`;
-      if (notUndone.length === 0) throw new CliError('write-failed', `${why}; every file already moved was put back, so nothing was changed`);
-      throw new CliError('write-failed', `${why}, and ${notUndone.length} earlier move(s) could not be undone (listed below)`, notUndone);
+      throw undoneOrNot(done, `could not delete ${removal}: ${describe(error)}`);
     }
   }
+  // Complete: first the journal goes, so that what is left of the staging folder if this
+  // process dies now is only garbage for the next run to remove, never moves to undo.
+  dropJournal(staging);
+  removeEmptiedDirs(target, removals);
   rmSync(staging, { recursive: true, force: true });
+}
+
+/** The error after a failed move: every earlier move undone, or the ones that could not be. */
+function undoneOrNot(done: MoveStep[], why: string): CliError {
+  const notUndone = undo(done);
+  if (notUndone.length === 0) return new CliError('write-failed', `${why}; every file already moved was put back, so nothing was changed`);
+  return new PartlyUndone('write-failed', `${why}, and ${notUndone.length} earlier move(s) could not be undone (listed below); the next run into this folder puts them back`, notUndone);
+}
+
+/** A failed move whose earlier moves could not all be undone: the staging folder is kept. */
+class PartlyUndone extends CliError {}
+
+/** The folders (relative, '/'-separated) that are missing for `dirs` in `target`, deepest first. */
+function missingDirs(target: string, dirs: readonly string[]): string[] {
+  const missing = new Set<string>();
+  for (const dir of dirs)
+    for (let d = dir; d !== '.' && d !== '' && !missing.has(d) && !existsSync(path.join(target, d)); d = path.posix.dirname(d)) missing.add(d);
+  return [...missing].sort((a, b) => b.split('/').length - a.split('/').length);
+}
+
+/**
+ * The folders that update's removals left empty (a deploy target's deploy/<target>/base...),
+ * up to the target: the tool made them for its files, and they held nothing else.
+ */
+function removeEmptiedDirs(target: string, removals: readonly string[]): void {
+  for (const removal of removals)
+    for (let dir = path.posix.dirname(removal); dir !== '.' && dir !== ''; dir = path.posix.dirname(dir)) {
+      try {
+        rmdirSync(path.join(target, dir));
+      } catch {
+        break;
+      }
+    }
 }
 
 interface MoveStep {
@@ -403,9 +484,6 @@ function safeJoiner(targetDir: string): ((relative: string) => string) & { root:
   };
   return Object.assign(join, { root, rootExists });
 }
-
-/** A relative '/'-separated path of one or more parts, none of them empty, `.` or `..`. */
-const PLAIN_RELATIVE = /^(?!\.\.?(?:\/|$))[^/]+(?:\/(?!\.\.?(?:\/|$))[^/]+)*$/;
 
 function firstMissingAncestor(target: string): string {
   let current = target;

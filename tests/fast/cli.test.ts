@@ -71,6 +71,7 @@ describe('usage errors exit 2 and never fall back silently', () => {
     [['app', '--no-yes'], /--no-yes is not a flag/],
     [['app', '--yes', '--description', 'two\nlines'], /one line of text without control characters/],
     [['app', '--yes', '--description', 'x'.repeat(201)], /at most 200/],
+    [['add', 'foo'], /^error: expected `add docker` or `add kubernetes` or `add devcontainer` or `add worker` or `add deploy <target>`, got `add foo`; see add --help$/m],
   ];
   it.each(cases)('%j', async (argv, message) => {
     const cwd = tempDir();

@@ -47,6 +47,20 @@ describe('two create runs into the same new folder', () => {
     expect(readdirSync(cwd)).toEqual(['svc']);
   });
 
+  it('the run held between its plan and its writes refuses once the other made the folder, and the winner keeps every file', async () => {
+    const cwd = tempDir();
+    const a = await holdAt('planned', ['svc', '--yes', '--framework', 'flask'], cwd);
+    const b = runBin(['svc', '--yes'], { cwd });
+    expect(b.status, b.stderr).toBe(0);
+    const winner = treeSnapshot(path.join(cwd, 'svc'));
+
+    const loser = await a.release();
+    expect(loser.code).toBe(1);
+    expect(loser.stderr).toContain('appeared while this run was writing it');
+    expect(treeSnapshot(path.join(cwd, 'svc'))).toEqual(winner);
+    expect(readdirSync(cwd)).toEqual(['svc']);
+  });
+
   it('a missing parent made by the other run meanwhile is not removed by the loser', async () => {
     const cwd = tempDir();
     const a = await holdAt('write-start', ['new/parent/svc', '--yes'], cwd);
@@ -84,6 +98,22 @@ describe('two create runs into the same new folder', () => {
     expect(loser.code).toBe(1);
     expect(listFiles(cwd)).toEqual(['made/by/a/svc/notes.txt']);
   });
+});
+
+describe('a file the user puts into the folder while create runs', () => {
+  for (const point of ['checked', 'planned'] as const)
+    it(`after the ${point === 'checked' ? 'emptiness check' : 'plan'}: refused, the user's file kept, nothing of the project written`, async () => {
+      const cwd = tempDir();
+      mkdirSync(path.join(cwd, 'svc'));
+      const run = await holdAt(point, ['svc', '--yes'], cwd);
+      writeFileSync(path.join(cwd, 'svc', 'README.md'), 'mine\n');
+      const { code, stderr } = await run.release();
+      expect(code, stderr).toBe(1);
+      expect(stderr.split('\n')[0]).toMatch(/^error: 1 file\(s\) (already exist and differ|changed since this run read them)/);
+      expect(readdirSync(path.join(cwd, 'svc'))).toEqual(['README.md']);
+      expect(readFileSync(path.join(cwd, 'svc', 'README.md'), 'utf8')).toBe('mine\n');
+      expect(readdirSync(cwd)).toEqual(['svc']);
+    });
 });
 
 describe('two add runs into the same repository', () => {

@@ -143,6 +143,20 @@ describe('a signal while writing leaves nothing behind', () => {
     expect(stderr).toContain('Done:');
   });
 
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    it(`${signal} after the report, as the process exits: exit 0, the whole project`, async () => {
+      // Held after main() returned, where the run used to give its late-signal handlers back:
+      // a signal there took its default action and the complete run ended 143/130.
+      const cwd = tempDir();
+      const expected = countPlannedFiles(['svc', '--yes']);
+      const held = await holdAt('exiting', ['svc', '--yes'], cwd);
+      held.child.kill(signal);
+      const { code, stderr } = await held.release();
+      expect(code, stderr).toBe(0);
+      expect(countFiles(path.join(cwd, 'svc'))).toBe(expected);
+      expect(stderr).toContain('Done:');
+    });
+
   it('without a signal the slowed run completes (the seam only slows, it does not change the result)', async () => {
     const cwd = tempDir();
     const child = spawn(process.execPath, [BIN, 'svc', '--yes', '--json'], { cwd, env: cleanEnv({ CPDA_TEST_SLOW_WRITE_MS: '1' }) });

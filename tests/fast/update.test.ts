@@ -536,6 +536,40 @@ describe('refusals', () => {
   });
 });
 
+describe('an option turned off in the answers', () => {
+  it("a deploy target removed: its files go, and so do the folders they leave empty; a user's file keeps its folder", async () => {
+    const cwd = tempDir();
+    expect(runBin(['svc', '--yes', '--deploy', 'kubernetes,cloud-run'], { cwd }).status).toBe(0);
+    const dir = path.join(cwd, 'svc');
+    writeFileSync(path.join(dir, 'deploy', 'cloud-run', 'NOTES.md'), 'mine\n');
+    const doc = json(read(dir, ANSWERS_FILE));
+    doc.answers.deploy = [];
+    writeFileSync(path.join(dir, ANSWERS_FILE), JSON.stringify(doc));
+    const run = await runMain(['update', '--yes'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(readdirSync(path.join(dir, 'deploy'))).toEqual(['cloud-run']);
+    expect(readdirSync(path.join(dir, 'deploy', 'cloud-run'))).toEqual(['NOTES.md']);
+  });
+});
+
+describe('answers edited by hand against the rules between options', () => {
+  it.each([
+    ['postgres turned off, migrations left on', { postgres: false }, '"migrations": true, which needs --postgres'],
+    ['beat on without the worker', { worker: 'none', beat: true }, '"beat": true, which needs --worker celery'],
+    ['redis turned off under the Celery worker', { redis: false, worker: 'celery' }, '"worker": "celery", which needs --postgres and --redis'],
+  ])('%s: exit 2 naming the rule, nothing written', async (_what, change, message) => {
+    const dir = generateOld();
+    const doc = json(read(dir, ANSWERS_FILE));
+    Object.assign(doc.answers, change);
+    writeFileSync(path.join(dir, ANSWERS_FILE), JSON.stringify(doc));
+    const before = treeSnapshot(dir);
+    const run = await runMain(['update', '--yes'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`^error: ${ANSWERS_FILE.replace(/\./g, '\\.')} records ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(treeSnapshot(dir)).toEqual(before);
+  });
+});
+
 describe('line ends and modes', () => {
   it('a checkout with CRLF line ends: line ends alone are no edit, and rewritten files keep CRLF', async () => {
     const dir = generateOld();

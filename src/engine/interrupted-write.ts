@@ -1,0 +1,202 @@
+// A run killed while it moves files into an existing folder (SIGKILL, a power cut of the
+// process, an OOM kill: nothing the process can catch) would leave that folder half old, half
+// new. Before its first move, a run writes a journal into its staging folder (what it will move,
+// and the hash of each new file); the next run into the same folder finds the staging folder of
+// a process that is gone and puts back what it had moved, from the journal and the originals it
+// set aside there, before reading anything: the folder is again as it was before the killed run,
+// as after any other interrupted one. A staging folder without a journal (killed while writing
+// it, or after the last move) holds nothing of the user's and is removed.
+//
+// Whose a staging folder is, is in its name: `.<target>.staging-<process>@<host>-XXXXXX` (the
+// process as process-identity.ts names it: pid and start time), so a
+// folder a live run is still filling is left alone, and so is one from another host (a shared
+// network folder), whose process cannot be checked.
+
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { CliError } from '../errors.js';
+import { PLAIN_RELATIVE } from './plain-relative.js';
+import { isRunning, ownProcessId } from './process-identity.js';
+import { LOCK_FILE, lockFolder } from './write-lock.js';
+
+/** What a run is about to move into an existing folder, in the order it moves them. */
+export interface WriteJournal {
+  /** Each file written: its path in the target, and the sha256 of its new bytes. */
+  writes: { path: string; after: string }[];
+  /** Each file deleted (update's removals). */
+  removals: string[];
+  /** The folders the moves create (missing before them), deepest first. */
+  created: string[];
+}
+
+const JOURNAL = '.journal.json';
+/** Where a file replaced or removed waits until the run is complete: `<aside>/<i>`, `<aside>/removed-<i>`. */
+export const ASIDE = '.replaced';
+
+let ownTag: string | undefined;
+/** This host, as it appears in staging folders' names: a short hash, safe in a file name. */
+function hostTag(): string {
+  return (ownTag ??= createHash('sha256').update(hostname()).digest('hex').slice(0, 8));
+}
+
+/** The mkdtemp prefix of this run's staging folder for `target`. */
+export function stagingPrefix(target: string): string {
+  return `.${path.basename(target)}.staging-${ownProcessId()}@${hostTag()}-`;
+}
+
+/** Written before the first move; a staging folder with none has moved nothing. */
+export function writeJournal(staging: string, journal: WriteJournal): void {
+  const partial = path.join(staging, `${JOURNAL}.partial`);
+  writeFileSync(partial, JSON.stringify(journal));
+  // Renamed into place, so a journal is either whole or absent.
+  renameSync(partial, path.join(staging, JOURNAL));
+}
+
+/** Removed after the last move and before the rest of the staging folder. */
+export function dropJournal(staging: string): void {
+  rmSync(path.join(staging, JOURNAL), { force: true });
+}
+
+/** sha256 of a file's bytes as written from `contents` (UTF-8), or as read back. */
+export function hashOfBytes(contents: string | Buffer): string {
+  return createHash('sha256').update(contents).digest('hex');
+}
+
+interface StaleStaging {
+  dir: string;
+  /** Inside the target (an existing folder's run) rather than beside it (a new project's). */
+  inside: boolean;
+  journal: WriteJournal | undefined;
+}
+
+/**
+ * Puts back what a killed run moved into `targetDir` and removes the staging folders of runs
+ * that are gone (inside the folder, and a new project's beside it), and a lock such a run left.
+ * Returns what it did, for the report. A dry run changes nothing: it refuses when files would
+ * have to be put back (its plan would be made from a half-written folder) and ignores the rest.
+ */
+export function recoverInterruptedWrites(targetDir: string, shownDir: string, { dryRun = false } = {}): string[] {
+  const target = path.resolve(targetDir);
+  const targetIsDir = isRealDirectory(target);
+  // Inside only a real directory: through a symbolic link, the folder would be someone else's.
+  const stale = [...(targetIsDir ? staleStagingIn(target, path.basename(target), true) : []), ...staleStagingIn(path.dirname(target), path.basename(target), false)];
+  const lockLeft = targetIsDir && lstatSync(path.join(target, LOCK_FILE), { throwIfNoEntry: false }) !== undefined;
+  if (stale.length === 0 && !lockLeft) return [];
+  const journaled = stale.filter((s) => s.journal !== undefined);
+  if (dryRun) {
+    if (journaled.length > 0)
+      throw new CliError('write-failed', `an earlier run into ${shownDir} was killed while moving files into place; run without --dry-run to put back what it moved, then plan again`);
+    return [];
+  }
+  const notes: string[] = [];
+  // Under the folder's lock, as any run's moves are; a lock left by a killed run is taken over.
+  const unlock = targetIsDir ? lockFolder(target, shownDir) : () => {};
+  try {
+    for (const staging of stale) {
+      if (staging.journal) {
+        const putBack = rollBack(target, staging.dir, staging.journal, shownDir);
+        notes.push(`an earlier run into ${shownDir} was killed while moving files into place; the ${putBack} file(s) it had changed were put back as they were before it`);
+      }
+      rmSync(staging.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    }
+  } finally {
+    unlock();
+  }
+  return notes;
+}
+
+function staleStagingIn(dir: string, targetName: string, inside: boolean): StaleStaging[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const prefix = `.${targetName}.staging-`;
+  const found: StaleStaging[] = [];
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix)) continue;
+    const owner = /^(\d+(?:\.\d+)?)@([0-9a-f]{8})-[A-Za-z0-9]{6}$/.exec(entry.slice(prefix.length));
+    // Another host's run, or one of this host's still going: not ours to touch.
+    if (!owner || owner[2] !== hostTag() || isRunning(owner[1]!)) continue;
+    const full = path.join(dir, entry);
+    if (!isRealDirectory(full)) continue;
+    found.push({ dir: full, inside, journal: inside ? readJournal(full) : undefined });
+  }
+  return found;
+}
+
+function readJournal(staging: string): WriteJournal | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path.join(staging, JOURNAL), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const journal = JSON.parse(text) as WriteJournal;
+  const plain = (p: unknown): p is string => typeof p === 'string' && PLAIN_RELATIVE.test(p);
+  if (!Array.isArray(journal.writes) || !Array.isArray(journal.removals) || !Array.isArray(journal.created)
+    || !journal.writes.every((w) => plain(w.path) && typeof w.after === 'string') || !journal.removals.every(plain) || !journal.created.every(plain))
+    throw new CliError('write-failed', `${path.join(staging, JOURNAL)} is not a journal this version wrote; move that folder away, then run again`);
+  return journal;
+}
+
+/**
+ * Undoes the journal's moves, newest first, after checking that none of the files it touched
+ * changed since the run was killed (then nothing is put back, and the message says where the
+ * originals are). Each step leaves a state the next attempt starts from, so a recovery that is
+ * itself killed is taken up again. Returns how many files were put back.
+ */
+function rollBack(target: string, staging: string, journal: WriteJournal, shownDir: string): number {
+  const aside = path.join(staging, ASIDE);
+  const steps: { final: string; staged?: string; original?: string }[] = [];
+  const changed: string[] = [];
+  journal.writes.forEach((write, i) => {
+    const final = path.join(target, write.path);
+    const staged = path.join(staging, write.path);
+    const original = path.join(aside, String(i));
+    const movedIn = !existsSync(staged);
+    const there = lstatSync(final, { throwIfNoEntry: false });
+    // Moved in: what is there must still be exactly the new file, which goes back to staging.
+    if (movedIn && there && !(there.isFile() && hashOfBytes(readFileSync(final)) === write.after)) changed.push(write.path);
+    // Not moved in, but its original was set aside: the place must still be empty.
+    else if (!movedIn && there && existsSync(original)) changed.push(write.path);
+    else steps.push({ final, staged: movedIn && there ? staged : undefined, original: existsSync(original) ? original : undefined });
+  });
+  journal.removals.forEach((removal, i) => {
+    const final = path.join(target, removal);
+    const original = path.join(aside, `removed-${i}`);
+    if (!existsSync(original)) return;
+    if (lstatSync(final, { throwIfNoEntry: false })) changed.push(removal);
+    else steps.push({ final, original });
+  });
+  if (changed.length > 0)
+    throw new CliError(
+      'write-failed',
+      `an earlier run into ${shownDir} was killed while moving files into place, and ${changed.length} of them changed since; nothing was put back: the originals are in ${path.relative(target, aside)} (numbered as in ${path.relative(target, path.join(staging, JOURNAL))}): restore them by hand, then delete ${path.relative(target, staging)}`,
+      changed,
+    );
+  let putBack = 0;
+  for (const step of steps.reverse()) {
+    if (step.staged) {
+      mkdirSync(path.dirname(step.staged), { recursive: true });
+      renameSync(step.final, step.staged);
+    }
+    if (step.original) renameSync(step.original, step.final);
+    if (step.staged || step.original) putBack++;
+  }
+  for (const dir of journal.created) {
+    try {
+      rmdirSync(path.join(target, dir));
+    } catch {
+      // Not empty (something of someone else's is in it) or already gone: it stays.
+    }
+  }
+  return putBack;
+}
+
+function isRealDirectory(p: string): boolean {
+  return lstatSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
