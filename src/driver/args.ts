@@ -41,7 +41,7 @@ export function parseFlags(argv: string[], controls: readonly ControlFlag[], hel
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, allowNegative: true, strict: true, tokens: true });
   } catch (error) {
-    throw usageError(error, Object.keys(options), helpHint);
+    throw usageError(error, Object.keys(options), helpHint, args);
   }
   refuseContradictions(parsed.tokens ?? []);
   for (const flag of NOT_NEGATABLE)
@@ -150,7 +150,7 @@ export function parseValue(spec: OptionSpec, value: string | boolean): unknown {
 }
 
 /** Turns parseArgs' messages into one line that names the flag and suggests the nearest one. */
-function usageError(error: unknown, flags: string[], helpHint: string): CliError {
+function usageError(error: unknown, flags: string[], helpHint: string, args: readonly string[]): CliError {
   const message = error instanceof Error ? error.message : String(error);
   const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
   if (unknown) {
@@ -164,6 +164,13 @@ function usageError(error: unknown, flags: string[], helpHint: string): CliError
   const ambiguous = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(message)?.[1];
   if (ambiguous)
     return new CliError('usage', `${ambiguous} needs a value; for one that starts with '-', write ${ambiguous}=-value; ${helpHint}`);
+  // `--postgres=false`, `--no-postgres=true`: parseArgs names the flag without its `no-`, and
+  // says nothing of the two forms that work.
+  const noValue = /Option '(?:-\w, )?--([\w-]+)' does not take an argument/.exec(message)?.[1];
+  if (noValue) {
+    const given = args.find((a) => a.startsWith(`--${noValue}=`) || a.startsWith(`--no-${noValue}=`));
+    return new CliError('usage', `--${noValue} takes no value: write --${noValue}${flags.includes(noValue) && !NOT_NEGATABLE.includes(noValue as ControlFlag) ? ` or --no-${noValue}` : ''}${given ? ` (got ${brief(given)})` : ''}; ${helpHint}`);
+  }
   // Anything else parseArgs says is cut like any echoed value.
   const first = message.split('\n')[0]!;
   return new CliError('usage', `${first.length > 200 ? `${first.slice(0, 160)}...` : first}; ${helpHint}`);

@@ -4,7 +4,7 @@
 // be given when it may not ask. In-process through `main` (fast), plus the spawned built CLI.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DockerfileParser, type ModifiableInstruction } from 'dockerfile-ast';
@@ -674,6 +674,17 @@ describe('requirements.txt that includes other files or local code (issue 10)', 
     expect(run.stderr).toContain('requirements.txt line 2 ("-e ./x\\u001b]0;PWNED\\u0007\\u001b[2J"): it installs local code');
     expect(run.stderr).toContain(`requirements.txt line 3 ("./${'p'.repeat(58)}..." (302 characters))`);
     expect(run.stderr).not.toContain('p'.repeat(61));
+  });
+
+  it('a pyproject.toml that is not valid TOML is refused naming the line, not read around; nothing is written', async () => {
+    const dir = copyFixture('pyproject-app');
+    const text = readFileSync(path.join(dir, 'pyproject.toml'), 'utf8');
+    writeFileSync(path.join(dir, 'pyproject.toml'), `${text}[project\n`);
+    const before = treeSnapshot(dir);
+    const run = await add(dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`error: ${path.basename(dir)}/pyproject.toml is not valid TOML (line ${text.split('\n').length}: incomplete key-value: cannot find end of key); fix it (its own tools refuse it too), then run the command again\n`);
+    expect(treeSnapshot(dir)).toEqual(before);
   });
 
   it('any message that carries a control character shows it escaped: a --dir named with one', async () => {
