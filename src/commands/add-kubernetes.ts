@@ -5,7 +5,7 @@
 // server, the services and whether there are migrations; what cannot be read is asked, or,
 // without a terminal, named as a flag to pass.
 
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../driver/command.js';
 import { controlRows, optionRows } from '../driver/help.js';
@@ -60,11 +60,16 @@ export const addKubernetes: Command = {
     // Before detection reads it: what a killed run left half-moved there is put back.
     const recovered = recoverInterruptedWrites(dir, displayDir(dir, cwd), { dryRun: args.dryRun });
     const detected = detectForKubernetes(dir);
-    if (!detected.deployment!.hasDockerfile)
+    if (!detected.deployment!.hasDockerfile) {
+      // A Dockerfile that is a symbolic link (or a folder, a FIFO) is never read: say so, rather than "no Dockerfile".
+      const there = lstatSync(path.join(dir, 'Dockerfile'), { throwIfNoEntry: false });
       throw new CliError(
         'detect-failed',
-        `${displayDir(dir, cwd)} has no Dockerfile: the manifests run the image it builds; add one first (\`create-python-docker-app add docker\`)`,
+        there
+          ? `the Dockerfile in ${displayDir(dir, cwd)} is ${there.isSymbolicLink() ? 'a symbolic link' : there.isDirectory() ? 'a directory' : 'not a regular file'}, which add kubernetes does not read; make it a regular file, then run it again`
+          : `${displayDir(dir, cwd)} has no Dockerfile: the manifests run the image it builds; add one first (\`create-python-docker-app add docker\`)`,
       );
+    }
     return { dir, detected, missing: [], recovered };
   },
 

@@ -5,7 +5,7 @@
 // must be told when it cannot, and that its manifests pass the same schema and rule checks as
 // a new project's (tests/support/kubernetes-check.ts, kubernetes-rules.ts). In-process (fast).
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listFiles, removeTempDirs, runMain, scriptedPrompter, tempDir, treeSnapshot } from '../support/cli-run.js';
@@ -241,6 +241,17 @@ describe('refusals and help', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('has no Dockerfile');
     expect(run.stderr).toContain('add docker');
+    expect(listFiles(dir).some((f) => f.startsWith('deploy/'))).toBe(false);
+  });
+
+  it('a Dockerfile that is a symbolic link is refused as one, not as missing, and not read', async () => {
+    const dir = copyFixture('flask-factory');
+    const outside = path.join(tempDir(), 'Dockerfile');
+    writeFileSync(outside, 'FROM python:3.14-slim\nEXPOSE 9999\n');
+    symlinkSync(outside, path.join(dir, 'Dockerfile'));
+    const run = await add(dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: the Dockerfile in .* is a symbolic link, which add kubernetes does not read; make it a regular file, then run it again\n$/);
     expect(listFiles(dir).some((f) => f.startsWith('deploy/'))).toBe(false);
   });
 
