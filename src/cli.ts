@@ -132,9 +132,16 @@ function built(stream: NodeJS.WriteStream): NodeJS.WriteStream {
  * teardown, the signal handlers are gone and the default actions are back, so a Ctrl-C at that
  * moment would end a run that wrote everything with 130, as if it had written nothing.
  */
-export async function exitWhenFlushed(code: number): Promise<never> {
+export async function exitWhenFlushed(code: number): Promise<void> {
   process.exitCode = code;
-  await Promise.all([...builtStreams].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+  // Polled, not awaited through a write callback: a terminal's stream does not always call back
+  // for an empty write, and the wait then kept the process alive. On Linux and macOS a file, a
+  // pipe or a terminal is written synchronously: nothing is pending and no time passes here.
+  for (let waited = 0; [...builtStreams].some((stream) => stream.writableLength > 0); waited += 5) {
+    // Still not flushed after a few seconds: leave it to Node's own exit, which waits for it.
+    if (waited >= 5000) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
   process.exit(code);
 }
 
