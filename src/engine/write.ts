@@ -209,7 +209,7 @@ export async function applyWrites(
   } catch (error) {
     cleanUp();
     if (error instanceof CliError) throw error;
-    throw new CliError('write-failed', `could not write the project: ${describe(error)}; nothing was written`);
+    throw new CliError('write-failed', `could not write the project: ${describe(error)}${whereRefused(error)}; nothing was written`);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -518,6 +518,13 @@ function describe(error: unknown): string {
     return error.message;
   }
   return String(error);
+}
+
+/** For a permission or space error, the folder it happened in (the staging folder's parent, not its temporary name). */
+function whereRefused(error: unknown): string {
+  const { code, path: where } = error as NodeJS.ErrnoException;
+  if (!where || !['EACCES', 'EPERM', 'EROFS', 'ENOSPC'].includes(code ?? '')) return '';
+  return ` in ${path.basename(where).includes('.staging-') ? path.dirname(where) : where}`;
 }
 
 /** Test seam: slows the staging writes so a test can interrupt them. */

@@ -392,7 +392,7 @@ describe.skipIf(!canMount)('real file-system failures (root: unshare -m, bind mo
     const before = treeSnapshot(dir);
     const run = inMountNamespace('mount --bind "$D/svc" "$D/svc"; mount -o remount,bind,ro "$D/svc"', dir, ['svc', '--yes', '--overwrite']);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('error: could not write the project: the file system is read-only; nothing was written');
+    expect(run.stderr).toContain(`error: could not write the project: the file system is read-only in ${path.join(dir, 'svc')}; nothing was written`);
     expect(treeSnapshot(dir)).toEqual(before);
   });
 
