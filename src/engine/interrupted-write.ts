@@ -151,6 +151,16 @@ function readJournal(staging: string): WriteJournal | undefined {
  */
 function rollBack(target: string, staging: string, journal: WriteJournal, shownDir: string): number {
   const aside = path.join(staging, ASIDE);
+  // Every move stays inside the two folders: none through a symbolic link put in place of a
+  // folder since (in the project, or in the staging folder), which could lead outside them.
+  const linked = [
+    ...journal.writes.flatMap((w) => [linkOnTheWay(target, w.path), linkOnTheWay(staging, w.path)]),
+    ...journal.removals.map((r) => linkOnTheWay(target, r)),
+    ...journal.created.map((c) => linkOnTheWay(target, `${c}/x`)),
+    isRealDirectory(aside) || lstatSync(aside, { throwIfNoEntry: false }) === undefined ? undefined : aside,
+  ].filter((l): l is string => l !== undefined);
+  if (linked.length > 0)
+    throw new CliError('unsafe-target', `an earlier run into ${shownDir} was killed while moving files into place, but ${path.relative(target, linked[0]!)} is now a symbolic link (or not a folder), and nothing is moved through one; nothing was put back: see ${path.relative(target, staging)}`);
   const steps: { final: string; staged?: string; original?: string }[] = [];
   const changed: string[] = [];
   journal.writes.forEach((write, i) => {
@@ -195,6 +205,17 @@ function rollBack(target: string, staging: string, journal: WriteJournal, shownD
     }
   }
   return putBack;
+}
+
+/** The first folder on the way to `relative` under `root` that is there but not a real folder (its full path). */
+function linkOnTheWay(root: string, relative: string): string | undefined {
+  const parts = relative.split('/').slice(0, -1);
+  for (let i = 1; i <= parts.length; i++) {
+    const stat = lstatSync(path.join(root, ...parts.slice(0, i)), { throwIfNoEntry: false });
+    if (stat === undefined) return undefined;
+    if (!stat.isDirectory()) return path.join(root, ...parts.slice(0, i));
+  }
+  return undefined;
 }
 
 function isRealDirectory(p: string): boolean {

@@ -5,7 +5,7 @@
 // write (src/engine/test-pause.ts) and killed there.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stagingPrefix } from '../../src/engine/interrupted-write.js';
@@ -124,6 +124,26 @@ describe('a run killed while moving files into place', () => {
     const { [LOCK]: lock, ...rest } = edited;
     expect(lock).toBeDefined();
     expect(treeSnapshot(dir)).toEqual(rest);
+  });
+
+  it('a folder on the way replaced by a symbolic link since the kill: nothing is moved through it, exit 1, the outside untouched', async () => {
+    const dir = copyOfBase();
+    await killedAt('write-first-moved', ['update', '--yes'], dir);
+    const staging = leftovers(dir).find((e) => e.includes('.staging-'))!;
+    const journal = JSON.parse(readFileSync(path.join(dir, staging, '.journal.json'), 'utf8')) as { writes: { path: string }[] };
+    const folder = journal.writes.map((w) => w.path.split('/')[0]!).find((first, i) => journal.writes[i]!.path.includes('/') && first !== '.github')!;
+    const outside = path.join(tempDir('cpda-outside-'), folder);
+    cpSync(path.join(dir, folder), outside, { recursive: true });
+    rmSync(path.join(dir, folder), { recursive: true });
+    symlinkSync(outside, path.join(dir, folder));
+    const outsideBefore = treeSnapshot(outside);
+
+    const next = runBin(['update', '--yes'], { cwd: dir });
+    expect(next.status).toBe(1);
+    expect(next.stderr).toBe(
+      `error: an earlier run into the current directory was killed while moving files into place, but ${folder} is now a symbolic link (or not a folder), and nothing is moved through one; nothing was put back: see ${staging}\n`,
+    );
+    expect(treeSnapshot(outside)).toEqual(outsideBefore);
   });
 
   it('a dry run after the kill refuses and changes nothing: its plan would be made from a half-written folder', async () => {
