@@ -135,11 +135,17 @@ function readJournal(staging: string): WriteJournal | undefined {
   } catch {
     return undefined;
   }
-  const journal = JSON.parse(text) as WriteJournal;
+  const refused = new CliError('write-failed', `${path.join(staging, JOURNAL)} is not a journal this version wrote; move that folder away, then run again`);
+  let journal: WriteJournal;
+  try {
+    journal = JSON.parse(text) as WriteJournal;
+  } catch {
+    throw refused;
+  }
   const plain = (p: unknown): p is string => typeof p === 'string' && PLAIN_RELATIVE.test(p);
-  if (!Array.isArray(journal.writes) || !Array.isArray(journal.removals) || !Array.isArray(journal.created)
-    || !journal.writes.every((w) => plain(w.path) && typeof w.after === 'string') || !journal.removals.every(plain) || !journal.created.every(plain))
-    throw new CliError('write-failed', `${path.join(staging, JOURNAL)} is not a journal this version wrote; move that folder away, then run again`);
+  if (typeof journal !== 'object' || journal === null || !Array.isArray(journal.writes) || !Array.isArray(journal.removals) || !Array.isArray(journal.created)
+    || !journal.writes.every((w) => typeof w === 'object' && w !== null && plain(w.path) && typeof w.after === 'string') || !journal.removals.every(plain) || !journal.created.every(plain))
+    throw refused;
   return journal;
 }
 

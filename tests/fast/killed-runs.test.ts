@@ -194,6 +194,18 @@ describe('whose staging folder it is', () => {
     expect(readdirSync(cwd).sort()).toEqual([live, otherHost, 'svc'].sort());
   });
 
+  it('a journal that is not one this version wrote: exit 1 naming it, nothing touched', () => {
+    const dir = copyOfBase();
+    const staging = path.join(dir, `.svc.staging-${process.pid}.1@${host}-abcdef`);
+    mkdirSync(staging);
+    writeFileSync(path.join(staging, '.journal.json'), '{"writes": [{"path": "../outside", "after": "x"}], "removals": [], "created": []}');
+    const before = treeSnapshot(dir);
+    const run = runBin(['update', '--yes'], { cwd: dir });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`error: ${path.join(staging, '.journal.json')} is not a journal this version wrote; move that folder away, then run again\n`);
+    expect(treeSnapshot(dir)).toEqual(before);
+  });
+
   it.skipIf(!hasPython())('a killed process not yet reaped (a zombie), and a pid now used by another process, count as gone', async () => {
     // A parent that never waits for its child: the child, exited, stays a zombie while the parent sleeps.
     const parent = spawn('python3', ['-c', 'import os,sys,time\npid=os.fork()\nif pid==0: os._exit(0)\ntime.sleep(0.3)\nprint(pid, open(f"/proc/{pid}/stat").read().rsplit(")",1)[1].split()[19], flush=True)\ntime.sleep(60)'], { stdio: ['ignore', 'pipe', 'inherit'] });
