@@ -55,7 +55,8 @@ export function requirementsInstall(root: string, entry = 'requirements.txt'): R
       if (include) {
         const viaConstraint = constraint || match![1]!.startsWith('-c') || match![1] === '--constraint';
         if (/^[a-z][a-z0-9+.-]*:\/\//i.test(include)) return; // a URL: pip fetches it
-        const target = path.posix.normalize(path.posix.join(path.posix.dirname(rel), include));
+        // An absolute path is outside whatever it names (path.posix.join would make it relative).
+        const target = path.posix.isAbsolute(include) ? include : path.posix.normalize(path.posix.join(path.posix.dirname(rel), include));
         if (target.startsWith('../') || path.posix.isAbsolute(target))
           unsupported.push({ ...at, why: `${include} is outside the repository, so the image cannot see it` });
         else visit(target, at, depth + 1, viaConstraint);

@@ -651,6 +651,7 @@ describe('requirements.txt that includes other files or local code (issue 10)', 
     ['shared @ file:///opt/shared', /it installs local code/],
     ['-f ./wheels', /a local --find-links folder/],
     ['-r ../outside.txt', /\.\.\/outside\.txt is outside the repository/],
+    ['-r /etc/outside.txt', /line 2 \(-r \/etc\/outside\.txt\): \/etc\/outside\.txt is outside the repository/],
     ['-r missing.txt', /missing\.txt is not a file in the repository/],
   ])('a line the image cannot install (%s) is refused, naming the line; nothing is written', async (line, message) => {
     const dir = copyFixture('fastapi-main');
