@@ -19,12 +19,13 @@ import path from 'node:path';
 import { CliError } from '../errors.js';
 import { PLAIN_RELATIVE } from './plain-relative.js';
 import { isRunning, ownProcessId } from './process-identity.js';
+import { pauseAt } from './test-pause.js';
 import { LOCK_FILE, lockFolder } from './write-lock.js';
 
 /** What a run is about to move into an existing folder, in the order it moves them. */
 export interface WriteJournal {
-  /** Each file written: its path in the target, and the sha256 of its new bytes. */
-  writes: { path: string; after: string }[];
+  /** Each file written: its path in the target, the sha256 of what was there (null: nothing) and of its new bytes. */
+  writes: { path: string; before: string | null; after: string }[];
   /** Each file deleted (update's removals). */
   removals: string[];
   /** The folders the moves create (missing before them), deepest first. */
@@ -81,7 +82,8 @@ export function recoverInterruptedWrites(targetDir: string, shownDir: string, { 
   const target = path.resolve(targetDir);
   const targetIsDir = isRealDirectory(target);
   // Inside only a real directory: through a symbolic link, the folder would be someone else's.
-  const stale = [...(targetIsDir ? staleStagingIn(target, path.basename(target), true) : []), ...staleStagingIn(path.dirname(target), path.basename(target), false)];
+  const scan = () => [...(targetIsDir ? staleStagingIn(target, path.basename(target), true) : []), ...staleStagingIn(path.dirname(target), path.basename(target), false)];
+  const stale = scan();
   const lockLeft = targetIsDir && lstatSync(path.join(target, LOCK_FILE), { throwIfNoEntry: false }) !== undefined;
   if (stale.length === 0 && !lockLeft) return [];
   const journaled = stale.filter((s) => s.journal !== undefined);
@@ -91,14 +93,20 @@ export function recoverInterruptedWrites(targetDir: string, shownDir: string, { 
     return [];
   }
   const notes: string[] = [];
+  pauseAt('recovery-scanned');
   // Under the folder's lock, as any run's moves are; a lock left by a killed run is taken over.
   const unlock = targetIsDir ? lockFolder(target, shownDir) : () => {};
   try {
-    for (const staging of stale) {
+    // Again, under the lock: another run may have recovered meanwhile, and a journal read
+    // before it did would undo that run's own files.
+    for (const staging of scan()) {
       if (staging.journal) {
         const putBack = rollBack(target, staging.dir, staging.journal, shownDir);
-        notes.push(`an earlier run into ${shownDir} was killed while moving files into place; the ${putBack} file(s) it had changed were put back as they were before it`);
+        if (putBack > 0)
+          notes.push(`an earlier run into ${shownDir} was killed while moving files into place; the ${putBack} file(s) it had changed were put back as they were before it`);
       }
+      // The journal first: killed while the rest goes, what is left is garbage, never moves to undo.
+      dropJournal(staging.dir);
       rmSync(staging.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
     }
   } finally {
@@ -122,7 +130,9 @@ function staleStagingIn(dir: string, targetName: string, inside: boolean): Stale
     // Another host's run, or one of this host's still going: not ours to touch.
     if (!owner || owner[2] !== hostTag() || isRunning(owner[1]!)) continue;
     const full = path.join(dir, entry);
-    if (!isRealDirectory(full)) continue;
+    const stat = lstatSync(full, { throwIfNoEntry: false });
+    // A real folder of this user's: another user's run is not ours to judge or remove.
+    if (!stat?.isDirectory() || (process.getuid !== undefined && stat.uid !== process.getuid())) continue;
     found.push({ dir: full, inside, journal: inside ? readJournal(full) : undefined });
   }
   return found;
@@ -132,8 +142,11 @@ function readJournal(staging: string): WriteJournal | undefined {
   let text: string;
   try {
     text = readFileSync(path.join(staging, JOURNAL), 'utf8');
-  } catch {
-    return undefined;
+  } catch (error) {
+    // None: the run was killed before its first move, or after its last. Anything else (a
+    // folder in its place, no permission) is not a journal to trust, nor to ignore.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    text = '';
   }
   const refused = new CliError('write-failed', `${path.join(staging, JOURNAL)} is not a journal this version wrote; move that folder away, then run again`);
   let journal: WriteJournal;
@@ -144,7 +157,8 @@ function readJournal(staging: string): WriteJournal | undefined {
   }
   const plain = (p: unknown): p is string => typeof p === 'string' && PLAIN_RELATIVE.test(p);
   if (typeof journal !== 'object' || journal === null || !Array.isArray(journal.writes) || !Array.isArray(journal.removals) || !Array.isArray(journal.created)
-    || !journal.writes.every((w) => typeof w === 'object' && w !== null && plain(w.path) && typeof w.after === 'string') || !journal.removals.every(plain) || !journal.created.every(plain))
+    || !journal.writes.every((w) => typeof w === 'object' && w !== null && plain(w.path) && typeof w.after === 'string' && (w.before === null || typeof w.before === 'string'))
+    || !journal.removals.every(plain) || !journal.created.every(plain))
     throw refused;
   return journal;
 }
@@ -167,26 +181,30 @@ function rollBack(target: string, staging: string, journal: WriteJournal, shownD
   ].filter((l): l is string => l !== undefined);
   if (linked.length > 0)
     throw new CliError('unsafe-target', `an earlier run into ${shownDir} was killed while moving files into place, but ${path.relative(target, linked[0]!)} is now a symbolic link (or not a folder), and nothing is moved through one; nothing was put back: see ${path.relative(target, staging)}`);
+  // What to do for each file is decided by what is in its place now, not by what is left in
+  // the staging folder (a recovery killed while removing that folder leaves it part-empty):
+  // the killed run's new file goes back to the staging folder, and the original set aside
+  // returns to an empty place; the original already there, or nothing of the run's, needs
+  // nothing; anything else is someone's change since, over which no original is put back.
   const steps: { final: string; staged?: string; original?: string }[] = [];
   const changed: string[] = [];
   journal.writes.forEach((write, i) => {
     const final = path.join(target, write.path);
-    const staged = path.join(staging, write.path);
     const original = path.join(aside, String(i));
-    const movedIn = !existsSync(staged);
-    const there = lstatSync(final, { throwIfNoEntry: false });
-    // Moved in: what is there must still be exactly the new file, which goes back to staging.
-    if (movedIn && there && !(there.isFile() && hashOfBytes(readFileSync(final)) === write.after)) changed.push(write.path);
-    // Not moved in, but its original was set aside: the place must still be empty.
-    else if (!movedIn && there && existsSync(original)) changed.push(write.path);
-    else steps.push({ final, staged: movedIn && there ? staged : undefined, original: existsSync(original) ? original : undefined });
+    const setAside = lstatSync(original, { throwIfNoEntry: false })?.isFile() === true;
+    const now = contentOf(final);
+    const ours = now === write.after;
+    if (ours || now === null) {
+      if (ours || setAside) steps.push({ final, staged: ours ? path.join(staging, write.path) : undefined, original: setAside ? original : undefined });
+    } else if (now !== write.before && setAside) changed.push(write.path);
   });
   journal.removals.forEach((removal, i) => {
     const final = path.join(target, removal);
     const original = path.join(aside, `removed-${i}`);
-    if (!existsSync(original)) return;
-    if (lstatSync(final, { throwIfNoEntry: false })) changed.push(removal);
-    else steps.push({ final, original });
+    if (lstatSync(original, { throwIfNoEntry: false })?.isFile() !== true) return;
+    const now = contentOf(final);
+    if (now === null) steps.push({ final, original });
+    else if (now !== hashOfBytes(readFileSync(original))) changed.push(removal);
   });
   if (changed.length > 0)
     throw new CliError(
@@ -198,6 +216,7 @@ function rollBack(target: string, staging: string, journal: WriteJournal, shownD
   for (const step of steps.reverse()) {
     if (step.staged) {
       mkdirSync(path.dirname(step.staged), { recursive: true });
+      // Over a staged copy still there (the same bytes): rename replaces it.
       renameSync(step.final, step.staged);
     }
     if (step.original) renameSync(step.original, step.final);
@@ -222,6 +241,13 @@ function linkOnTheWay(root: string, relative: string): string | undefined {
     if (!stat.isDirectory()) return path.join(root, ...parts.slice(0, i));
   }
   return undefined;
+}
+
+/** sha256 of the file at `p`; null when nothing is there; 'not a file' for anything else. */
+function contentOf(p: string): string | null {
+  const stat = lstatSync(p, { throwIfNoEntry: false });
+  if (stat === undefined) return null;
+  return stat.isFile() ? hashOfBytes(readFileSync(p)) : 'not a file';
 }
 
 function isRealDirectory(p: string): boolean {

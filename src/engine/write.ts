@@ -141,6 +141,9 @@ export async function applyWrites(
   // maxRetries: transient errors while removing (EBUSY, ENOTEMPTY, EPERM: say, a virus scanner
   // holding a new file open) are retried rather than given up.
   const cleanUp = (): void => {
+    // The journal first (its moves are undone by now): killed while the rest goes, what is left
+    // is garbage for the next run, never moves to undo (interrupted-write.ts).
+    if (staging) dropJournal(staging);
     if (staging) rmSync(staging, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
     if (createdParent) removeEmptyParents(stagingParent, createdParent);
   };
@@ -186,7 +189,7 @@ export async function applyWrites(
       try {
         pauseAt('write-locked');
         assertUnchanged(target, seen);
-        moveIntoPlace(staging, target, writes, removals);
+        moveIntoPlace(staging, target, writes, removals, seen);
       } catch (error) {
         // Some moves could not be undone: the originals wait in the staging folder, beside the
         // journal, for the next run to put back. It must not be removed.
@@ -318,7 +321,7 @@ function afterNextPoll(): Promise<void> {
  * a move still fails (an immutable file, no inode left for a new directory), every earlier move
  * is undone and the target is as it was.
  */
-function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], removals: readonly string[]): void {
+function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], removals: readonly string[], seen: ReadonlyMap<string, string | null>): void {
   const device = statSync(staging).dev;
   for (const file of [...writes, ...removals.map((removal) => ({ path: removal }))]) {
     const dir = nearestExisting(path.dirname(path.join(target, file.path)));
@@ -337,7 +340,8 @@ function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], 
   // What the moves will do, for the next run to undo if this process is killed half-way
   // (SIGKILL: no handler runs); the moves below name their originals as the journal does.
   writeJournal(staging, {
-    writes: writes.map((file) => ({ path: file.path, after: hashOfBytes(file.contents) })),
+    // What each place holds now: checked against what the run saw a moment ago, under the lock.
+    writes: writes.map((file) => ({ path: file.path, before: seen.has(file.path) ? seen.get(file.path)! : hashOf(path.join(target, file.path)), after: hashOfBytes(file.contents) })),
     removals: [...removals],
     created: missingDirs(target, writes.map((file) => path.dirname(file.path))),
   });

@@ -105,6 +105,31 @@ describe('a run killed while moving files into place', () => {
     expect(treeSnapshot(repo)).toEqual(before);
   });
 
+  it('two runs recovering at once: the one that read the journal first, then waited, undoes nothing of what the other wrote', async () => {
+    const dir = copyOfBase();
+    await killedAt('write-first-moved', ['update', '--yes'], dir);
+    const late = await holdAt('recovery-scanned', ['update', '--yes'], dir);
+    const first = runBin(['update', '--yes'], { cwd: dir });
+    expect(first.status, first.stderr).toBe(0);
+    expect(withoutGit(treeSnapshot(dir))).toEqual(reference);
+    // The late run finds the update applied and not committed: it refuses, and touches nothing.
+    const { code, stderr } = await late.release();
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^error: the current directory has uncommitted changes/);
+    expect(withoutGit(treeSnapshot(dir))).toEqual(reference);
+  });
+
+  it('a recovery killed while removing the staging folder (staged copies gone, journal left): the next run ends as a clean one', async () => {
+    const dir = copyOfBase();
+    await killedAt('write-journaled', ['update', '--yes'], dir);
+    const staging = path.join(dir, leftovers(dir).find((e) => e.includes('.staging-'))!);
+    const journal = JSON.parse(readFileSync(path.join(staging, '.journal.json'), 'utf8')) as { writes: { path: string }[] };
+    for (const write of journal.writes.slice(0, 5)) rmSync(path.join(staging, write.path));
+    const next = runBin(['update', '--yes'], { cwd: dir });
+    expect(next.status, next.stderr).toBe(0);
+    expect(withoutGit(treeSnapshot(dir))).toEqual(reference);
+  });
+
   it('files changed since the kill: nothing is put back, exit 1, one line saying where the originals are', async () => {
     const dir = copyOfBase();
     await killedAt('write-first-moved', ['update', '--yes'], dir);
