@@ -5,7 +5,7 @@
 // write (src/engine/test-pause.ts) and killed there.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stagingPrefix } from '../../src/engine/interrupted-write.js';
@@ -231,7 +231,8 @@ describe('whose staging folder it is', () => {
     expect(treeSnapshot(dir)).toEqual(before);
   });
 
-  it.skipIf(!hasPython())('a killed process not yet reaped (a zombie), and a pid now used by another process, count as gone', async () => {
+  // Linux: a process's start time, and whether it is a zombie, are read from /proc.
+  it.skipIf(!hasPython() || !existsSync('/proc/self/stat'))('a killed process not yet reaped (a zombie), and a pid now used by another process, count as gone', async () => {
     // A parent that never waits for its child: the child, exited, stays a zombie while the parent sleeps.
     const parent = spawn('python3', ['-c', 'import os,sys,time\npid=os.fork()\nif pid==0: os._exit(0)\ntime.sleep(0.3)\nprint(pid, open(f"/proc/{pid}/stat").read().rsplit(")",1)[1].split()[19], flush=True)\ntime.sleep(60)'], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
