@@ -61,6 +61,7 @@ export function existingEntries(targetDir: string): string[] {
 
 export function planWrites(files: RenderedFile[], targetDir: string, opts: { overwrite: boolean }): PlannedWrite[] {
   const join = safeJoiner(targetDir);
+  if (join.rootExists) assertPrivateFolders(files, targetDir);
   return files.map((file) => {
     const bytes = Buffer.byteLength(file.contents);
     const target = join(file.path);
@@ -119,6 +120,7 @@ export async function applyWrites(
   const inTarget = new Map(writes.map((f) => [f.path, join(f.path)]));
   for (const relative of removals) join(relative);
   if (removals.length > 0 && !existsSync(targetDir)) throw new Error('removals need an existing target');
+  assertPrivateFolders(writes, targetDir);
 
   const target = path.resolve(targetDir);
   const targetExisted = !newTarget && existsSync(target);
@@ -216,6 +218,29 @@ export async function applyWrites(
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * Refuses to write a file that must sit in a private folder (a secret, whose `dirMode` is 0700)
+ * into a folder that is already there and open to others: the write gives a folder that mode
+ * only when it makes it, and a folder that was there is the user's, not ours to change. Checked
+ * by the plan (a dry run says so too) and again before the writes.
+ */
+export function assertPrivateFolders(files: readonly RenderedFile[], targetDir: string): void {
+  const join = safeJoiner(targetDir);
+  for (const file of files) {
+    if (file.dirMode === undefined) continue;
+    // Not there (the write makes it with dirMode) or not a folder (the write refuses it): nothing to check.
+    const stat = lstatOrUndefined(path.dirname(join(file.path)));
+    const mode = Number(stat?.mode ?? 0);
+    if (!stat?.isDirectory() || (mode & 0o777 & ~file.dirMode) === 0) continue;
+    const folder = path.posix.dirname(file.path);
+    const octal = (mode: number) => `0${(mode & 0o777).toString(8)}`;
+    throw new CliError(
+      'unsafe-target',
+      `${folder}/ is open to other users (mode ${octal(mode)}) and would hold ${file.path}: run \`chmod ${octal(file.dirMode)} ${folder}\`, then run again; nothing was written`,
+    );
   }
 }
 

@@ -26,7 +26,7 @@ import { CliError } from '../errors.js';
 import type { RenderedFile } from '../engine/rendered-file.js';
 import { compareText } from '../engine/sort.js';
 import { mergeThreeWay } from './three-way.js';
-import { applyWrites, safeJoin, type PlannedWrite } from '../engine/write.js';
+import { applyWrites, assertPrivateFolders, safeJoin, type PlannedWrite } from '../engine/write.js';
 import { readUserBytes, UserFileError } from '../user-files.js';
 import { isReleasedPath } from './released-paths.js';
 
@@ -200,6 +200,8 @@ export function planUpdate({ projectDir, record, fresh, theirsLabel, userFiles =
     if (current.kind === 'absent') plan(file.path, current, { action: 'create', reason: 'secret' }, file);
   }
 
+  // A secret to write into a folder the user left open: refused now, so a dry run says so too.
+  assertPrivateFolders(writes, projectDir);
   files.sort((a, b) => compareText(a.path, b.path));
   return {
     files,

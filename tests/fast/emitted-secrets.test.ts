@@ -18,7 +18,7 @@
 // Each check is shown to fail on the fault it guards.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import dockerignoreModule from '@balena/dockerignore';
 import { parse as parseShell } from 'shell-quote';
@@ -30,7 +30,7 @@ import { SECRET_ENV_NAMES } from '../../src/features/local-env.js';
 import { randomSecret } from '../../src/features/secret-files.js';
 import { comboId, type ProjectOptions } from '../../src/options/table.js';
 import { combinationsUnderTest } from '../support/combinations.js';
-import { listFiles, removeTempDirs, runMain, SYNTAX_PYTHON, tempDir } from '../support/cli-run.js';
+import { listFiles, removeTempDirs, runMain, SYNTAX_PYTHON, tempDir, treeSnapshot } from '../support/cli-run.js';
 import { commandLines, createdPaths, holdsSecret, type CreatedPath } from '../support/created-paths.js';
 import { generateInto, render } from '../support/generate.js';
 
@@ -294,6 +294,27 @@ describe('the secret files of a new project', () => {
     expect(readFileSync(path.join(dir, '.env'), 'utf8')).toBe('APP_PORT=8001\n');
     expect(secretOf(dir)).toBe('my-own-one-kept\n');
     expect(listFiles(dir)).toContain('.env.example');
+  });
+
+  test('create --overwrite into a folder whose secrets/ others can read: refused in one line naming the chmod, nothing written, the dry run too', async () => {
+    const parent = tempDir('cpda-secret-');
+    const dir = path.join(parent, 'mine');
+    for (const open of [0o755, 0o750, 0o701]) {
+      mkdirSync(path.join(dir, 'secrets'), { recursive: true });
+      chmodSync(path.join(dir, 'secrets'), open);
+      const before = treeSnapshot(dir);
+      for (const argv of [['mine', '--yes', '--overwrite'], ['mine', '--yes', '--overwrite', '--dry-run']]) {
+        const run = await runMain(argv, { cwd: parent });
+        expect(run.code, argv.join(' ')).toBe(1);
+        expect(run.stderr.trim()).toBe(`error: secrets/ is open to other users (mode 0${open.toString(8)}) and would hold secrets/postgres_password: run \`chmod 0700 secrets\`, then run again; nothing was written`);
+        expect(treeSnapshot(dir)).toEqual(before);
+        expect(statSync(path.join(dir, 'secrets')).mode & 0o777).toBe(open);
+      }
+    }
+    // Once the user has closed it, the same run writes the password there.
+    chmodSync(path.join(dir, 'secrets'), 0o700);
+    expect((await runMain(['mine', '--yes', '--overwrite'], { cwd: parent })).code).toBe(0);
+    expect(secretOf(dir)).toMatch(/^[A-Za-z0-9_-]{40,}\n$/);
   });
 
   test("the README's commands for a fresh clone make the secret file with a random password, and never replace one", () => {

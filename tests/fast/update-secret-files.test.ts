@@ -3,7 +3,7 @@
 // was initialised with it. It reads `.env` for that value only and never changes it; an existing
 // secret file is never replaced; without a value it writes nothing and names the one command.
 
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderProject } from '../../src/engine/render.js';
@@ -56,6 +56,22 @@ describe('update moves the database password from .env to its secret file', () =
     expect(run.code, run.stderr).toBe(0);
     expect(read(dir, SECRET)).toBe('the-one-in-use\n');
     expect(run.stderr).not.toContain(SECRET);
+  });
+
+  it('into a secrets/ folder others can read: refused in one line naming the chmod, nothing written, the dry run too', async () => {
+    const dir = oldProject(OLD_ENV);
+    mkdirSync(path.join(dir, 'secrets'));
+    chmodSync(path.join(dir, 'secrets'), 0o755);
+    const before = treeSnapshot(dir);
+    for (const argv of [['update', '--yes'], ['update', '--dry-run']]) {
+      const run = await runMain(argv, { cwd: dir });
+      expect(run.code, argv.join(' ')).toBe(1);
+      expect(run.stderr.trim()).toBe('error: secrets/ is open to other users (mode 0755) and would hold secrets/postgres_password: run `chmod 0700 secrets`, then run again; nothing was written');
+      expect(treeSnapshot(dir)).toEqual(before);
+    }
+    chmodSync(path.join(dir, 'secrets'), 0o700);
+    expect((await runMain(['update', '--yes'], { cwd: dir })).code).toBe(0);
+    expect(read(dir, SECRET)).toBe('Kept-by_the.user-42\n');
   });
 
   it('without a .env: writes no secret file and names the one command that writes it', async () => {
