@@ -78,7 +78,7 @@ export const create: Command = {
       warnings: [],
       notes: [],
       nextSteps: (cwd) => [
-        ...dockerNextSteps({ dir: site.dir, cwd }, { postgres: options.postgres, port: APP_PORT, healthPath: '/health', hasEnv: true }),
+        ...dockerNextSteps({ dir: site.dir, cwd }, { port: APP_PORT, healthPath: '/health', hasEnv: true }),
         ...(options.deploy.includes('kubernetes') ? [`# Kubernetes: ${KUBERNETES_DIR}/README.md`] : []),
         ...chosenDeployTargets(options.deploy).map((target) => `# ${target.key}: ${target.dir}/README.md`),
       ],

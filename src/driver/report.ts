@@ -17,12 +17,13 @@ export const JSON_SCHEMA_VERSION = 1;
  */
 export function dockerNextSteps(
   where: { dir: string; cwd: string },
-  app: { postgres: boolean; port: number; healthPath: string; hasEnv?: boolean },
+  app: { port: number; healthPath: string; hasEnv?: boolean },
 ): string[] {
   const steps: string[] = [];
   if (path.resolve(where.dir) !== path.resolve(where.cwd)) steps.push(`cd ${displayDir(where.dir, where.cwd)}`);
-  // A new project's .env was written with random secrets; an existing .env is never replaced.
-  if (!app.hasEnv) steps.push(`[ -e .env ] || cp .env.example .env${app.postgres ? '    # then set POSTGRES_PASSWORD in .env' : ''}`);
+  // A new project's .env was written; an existing .env is never replaced. No password goes in
+  // it: the database's is the secret file written beside the Docker files (secret-files.ts).
+  if (!app.hasEnv) steps.push('[ -e .env ] || cp .env.example .env');
   steps.push(START_COMMAND);
   steps.push(`curl http://localhost:${app.port}${app.healthPath}`);
   return steps;

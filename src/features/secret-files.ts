@@ -1,6 +1,7 @@
 // The project's secrets as files (issue 23), one convention everywhere:
-//  - on the host, `secrets/<name>` (git-ignored, out of the build context): `create` writes it
-//    with a random value when it is missing, and never replaces one;
+//  - on the host, `secrets/<name>` (git-ignored, out of the build context): `create` and `add
+//    docker` write it with a random value when it is missing, never replace one, and never write
+//    into a folder of the user's that others can open (write.ts refuses it);
 //  - in a container, `/run/secrets/<name>`: compose.yaml's top-level `secrets:` bind-mounts the
 //    host file there for the services that list it (a Kubernetes Secret is mounted the same way);
 //  - the app reads it from that folder (pydantic-settings' `secrets_dir`; Flask's settings by
@@ -49,4 +50,23 @@ export function secretFiles(secrets: readonly FileSecret[], targetDir: string, s
   return secrets
     .filter((s) => !existsSync(path.join(targetDir, hostSecretPath(s))))
     .map((s) => ({ path: hostSecretPath(s), contents: `${secret()}\n`, mode: SECRET_FILE_MODE, dirMode: SECRETS_DIR_MODE }));
+}
+
+/** What the folder's own .gitignore says: everything in it, itself included, stays out of git. */
+export const SECRETS_GITIGNORE = `# Written by create-python-docker-app: nothing in this folder (the files Compose
+# mounts as secrets, this file too) is ever committed, whatever the repository's
+# own .gitignore says.
+*
+`;
+
+/**
+ * The secret files to write beside Docker files added to an existing repository (add docker):
+ * those of secretFiles, and a .gitignore of the folder's own, since the repository's .gitignore
+ * is the user's and may not ignore secrets/. Each only when the folder does not have it yet.
+ */
+export function repositorySecretFiles(secrets: readonly FileSecret[], targetDir: string, secret: () => string = randomSecret): RenderedFile[] {
+  const files = secretFiles(secrets, targetDir, secret);
+  const ignore = `${SECRETS_DIR}/.gitignore`;
+  if (secrets.length === 0 || existsSync(path.join(targetDir, ignore))) return files;
+  return [...files, { path: ignore, contents: SECRETS_GITIGNORE, mode: SECRET_FILE_MODE, dirMode: SECRETS_DIR_MODE }];
 }

@@ -4,7 +4,7 @@
 // be given when it may not ask. In-process through `main` (fast), plus the spawned built CLI.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DockerfileParser, type ModifiableInstruction } from 'dockerfile-ast';
@@ -63,11 +63,13 @@ interface Expectation {
 }
 
 const DOCKER_FILES = ['.dockerignore', '.env.example', 'compose.override.yaml', 'compose.yaml', 'Dockerfile', 'scripts/check-docker'];
+/** Beside them with PostgreSQL: its password, random, and the folder's own .gitignore. */
+const SECRET_FILES = ['secrets/.gitignore', 'secrets/postgres_password'];
 
 const CASES: Expectation[] = [
   {
     fixture: 'flask-factory',
-    files: [...DOCKER_FILES, 'gunicorn.conf.py'],
+    files: [...DOCKER_FILES, 'gunicorn.conf.py', ...SECRET_FILES],
     framework: 'flask',
     app: 'blog:create_app()',
     port: 8000,
@@ -101,7 +103,7 @@ const CASES: Expectation[] = [
   },
   {
     fixture: 'pyproject-app',
-    files: DOCKER_FILES,
+    files: [...DOCKER_FILES, ...SECRET_FILES],
     framework: 'fastapi',
     app: 'service.main:create_app()',
     port: 8080,
@@ -214,7 +216,7 @@ describe('add docker on the fixture repositories', () => {
       const after = treeSnapshot(dir);
       for (const [file, print] of Object.entries(before)) expect(after[file], file).toBe(print);
       // (and the scripts/ folder that holds scripts/check-docker)
-      expect(Object.keys(after).filter((f) => !(f in before)).sort()).toEqual([...c.files, 'scripts'].sort());
+      expect(Object.keys(after).filter((f) => !(f in before)).sort()).toEqual([...c.files, 'scripts', ...(c.postgres ? ['secrets'] : [])].sort());
 
       const dockerfile = read(dir, 'Dockerfile');
       expect(dockerfile).toContain(`CMD ${JSON.stringify(c.cmd)}`);
@@ -372,6 +374,59 @@ describe('never losing a user file', () => {
     const run = await runMain(['add', 'docker', '--dir', 'nope'], { cwd: tempDir('cpda-') });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/does not exist/);
+  });
+});
+
+describe("the database's password, with PostgreSQL", () => {
+  const git = (dir: string, ...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+
+  it('is written random to secrets/postgres_password (0644 in a 0700 folder), which git ignores whatever the repository\'s .gitignore says', async () => {
+    const dir = copyFixture('flask-factory');
+    writeFileSync(path.join(dir, '.gitignore'), '__pycache__/\n.env\n');
+    git(dir, 'init', '-q');
+    const run = await add(dir);
+    expect(run.code, run.stderr).toBe(0);
+    const password = read(dir, 'secrets/postgres_password');
+    expect(password).toMatch(/^[A-Za-z0-9_-]{40,}\n$/);
+    expect(statSync(path.join(dir, 'secrets/postgres_password')).mode & 0o777).toBe(0o644);
+    expect(statSync(path.join(dir, 'secrets')).mode & 0o777).toBe(0o700);
+    // Compose mounts that very file.
+    expect(read(dir, 'compose.yaml')).toContain('file: ./secrets/postgres_password');
+    // Nothing in secrets/ can be committed: `git add -A` leaves the folder out.
+    const status = git(dir, 'status', '--porcelain', '--untracked-files=all');
+    expect(status.stdout).not.toContain('secrets/');
+    expect(git(dir, 'check-ignore', 'secrets/postgres_password', 'secrets/.gitignore').stdout.split('\n').filter(Boolean)).toEqual(['secrets/postgres_password', 'secrets/.gitignore']);
+    // The password is in no other file, and not in the report.
+    for (const [file] of Object.entries(treeSnapshot(dir)).filter(([f]) => f !== path.join('secrets', 'postgres_password') && !f.startsWith('.git')))
+      if (statSync(path.join(dir, file)).isFile()) expect(readFileSync(path.join(dir, file), 'utf8'), file).not.toContain(password.trim());
+    expect(run.stderr).not.toContain(password.trim());
+  });
+
+  it('the next steps ask for no password in .env, which nothing reads', async () => {
+    const dir = copyFixture('flask-factory');
+    const run = await add(dir, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const steps = (JSON.parse(run.stdout) as { nextSteps: string[] }).nextSteps;
+    expect(steps).toContain('[ -e .env ] || cp .env.example .env');
+    expect(steps.join('\n')).not.toMatch(/PASSWORD/);
+  });
+
+  it('a password file and a .gitignore already in secrets/ are kept as they are, and not listed', async () => {
+    const dir = copyFixture('flask-factory');
+    mkdirSync(path.join(dir, 'secrets'), { mode: 0o700 });
+    writeFileSync(path.join(dir, 'secrets/postgres_password'), 'ours-in-use\n');
+    writeFileSync(path.join(dir, 'secrets/.gitignore'), '*.pem\n');
+    const run = await add(dir, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run.stdout).files.map((f) => f.path)).not.toEqual(expect.arrayContaining([expect.stringMatching(/^secrets\//)]));
+    expect(read(dir, 'secrets/postgres_password')).toBe('ours-in-use\n');
+    expect(read(dir, 'secrets/.gitignore')).toBe('*.pem\n');
+  });
+
+  it('without PostgreSQL there is no secrets/ folder', async () => {
+    const dir = copyFixture('fastapi-main');
+    expect((await add(dir)).code).toBe(0);
+    expect(existsSync(path.join(dir, 'secrets'))).toBe(false);
   });
 });
 
