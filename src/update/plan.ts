@@ -20,7 +20,7 @@
 
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { lstatSync } from 'node:fs';
+import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import { RECORD_FILES, sha256, stampBaseRecord, type BaseRecord } from '../engine/base-record.js';
 import { CliError } from '../errors.js';
 import type { RenderedFile } from '../engine/rendered-file.js';
@@ -63,6 +63,8 @@ export type UpdateReason =
   | 'kept-removed'
   /** delete: the templates no longer generate it, and you had not changed it. */
   | 'removed'
+  /** keep: an ignore file no longer generated, whose folder still holds files it keeps out of git or the image. */
+  | 'still-ignoring'
   /** create: a secret file, with the value your `.env` held (secret-files.ts); never recorded. */
   | 'secret'
   /** overwrite/create: the answers file and the base record, now for this version. */
@@ -200,6 +202,8 @@ export function planUpdate({ projectDir, record, fresh, theirsLabel, userFiles =
     if (current.kind === 'absent') plan(file.path, current, { action: 'create', reason: 'secret' }, file);
   }
 
+  keepIgnoreFilesInUse(projectDir, files, seen);
+
   // A secret to write into a folder the user left open: refused now, so a dry run says so too.
   assertPrivateFolders(writes, projectDir);
   files.sort((a, b) => compareText(a.path, b.path));
@@ -211,6 +215,40 @@ export function planUpdate({ projectDir, record, fresh, theirsLabel, userFiles =
     seen,
     unresolved,
   };
+}
+
+/** The files that keep others out of git or an image's build context. */
+const IGNORE_FILES = new Set(['.gitignore', '.dockerignore']);
+
+/**
+ * An ignore file the templates no longer generate is kept while its folder still holds a file
+ * the update does not delete: the user's own files there (a secret.env made as the README says)
+ * would otherwise become committable, or be sent to a build, the moment it went.
+ */
+function keepIgnoreFilesInUse(projectDir: string, files: PlannedFile[], seen: Map<string, string | null>): void {
+  const deleted = new Set(files.filter((f) => f.action === 'delete').map((f) => f.path));
+  for (const file of files) {
+    if (file.action !== 'delete' || !IGNORE_FILES.has(file.path.slice(file.path.lastIndexOf('/') + 1))) continue;
+    const folder = file.path.includes('/') ? file.path.slice(0, file.path.lastIndexOf('/')) : '';
+    if (!holdsFileBesides(projectDir, folder, deleted)) continue;
+    file.action = 'keep';
+    file.reason = 'still-ignoring';
+    seen.delete(file.path);
+  }
+}
+
+/** Whether `folder` (relative, '/'-separated; '' for the project) holds, at any depth, anything but a folder or a path in `except`. Links are not followed. */
+function holdsFileBesides(projectDir: string, folder: string, except: ReadonlySet<string>): boolean {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(folder ? safeJoin(projectDir, folder) : projectDir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  return entries.some((entry) => {
+    const relative = folder ? `${folder}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? holdsFileBesides(projectDir, relative, except) : !except.has(relative);
+  });
 }
 
 /**

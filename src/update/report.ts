@@ -39,6 +39,7 @@ const WHY: Record<PlannedFile['reason'], string> = {
   'not-text': 'not a regular text file: left alone',
   'kept-removed': 'no longer generated, but you changed it: kept',
   removed: 'no longer generated, and you had not changed it',
+  'still-ignoring': 'no longer generated, but files it keeps out of git or the image are still in its folder: kept',
   secret: 'your secret, now a file (see below)',
   record: 'the record of this version\'s answers and files',
 };

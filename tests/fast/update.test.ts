@@ -552,6 +552,43 @@ describe('an option turned off in the answers', () => {
   });
 });
 
+describe('an ignore file that still hides files of the user\'s', () => {
+  /** A Kubernetes project whose root .gitignore no longer ignores secret.env files, with deploy turned off in its answers. */
+  async function withoutKubernetes(secretEnv: boolean): Promise<string> {
+    const cwd = tempDir();
+    expect((await runMain(['svc', '--yes', '--deploy', 'kubernetes'], { cwd })).code).toBe(0);
+    const dir = path.join(cwd, 'svc');
+    writeFileSync(path.join(dir, '.gitignore'), read(dir, '.gitignore').replace(/^\*secret\*\.env\n/m, ''));
+    // As deploy/kubernetes/README.md says: the Secret's values, from secret.example.
+    if (secretEnv) writeFileSync(path.join(dir, 'deploy/kubernetes/overlays/prod/secret.env'), 'POSTGRES_HOST=db.internal\n');
+    const doc = json(read(dir, ANSWERS_FILE));
+    doc.answers.deploy = [];
+    writeFileSync(path.join(dir, ANSWERS_FILE), JSON.stringify(doc));
+    spawnSync('git', ['init', '-q'], { cwd: dir });
+    return dir;
+  }
+  const ignored = (dir: string, file: string) => spawnSync('git', ['check-ignore', '-q', file], { cwd: dir }).status === 0;
+
+  it('a deploy target removed while its folder holds your secret.env: its .gitignore is kept (still-ignoring), so git still ignores the file', async () => {
+    const dir = await withoutKubernetes(true);
+    expect(ignored(dir, 'deploy/kubernetes/overlays/prod/secret.env')).toBe(true);
+    const run = await runMain(['update', '--yes', '--json', '--allow-dirty'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run.stdout).files.find((f: { path: string }) => f.path === 'deploy/kubernetes/.gitignore')).toMatchObject({ action: 'keep', reason: 'still-ignoring' });
+    expect(existsSync(path.join(dir, 'deploy/kubernetes/.gitignore'))).toBe(true);
+    expect(ignored(dir, 'deploy/kubernetes/overlays/prod/secret.env')).toBe(true);
+    // Every generated manifest went; only the ignore file and the user's file are left.
+    expect(listFiles(path.join(dir, 'deploy'))).toEqual(['kubernetes/.gitignore', 'kubernetes/overlays/prod/secret.env']);
+  });
+
+  it('with nothing of yours left in its folder, it goes with the rest', async () => {
+    const dir = await withoutKubernetes(false);
+    const run = await runMain(['update', '--yes', '--allow-dirty'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(path.join(dir, 'deploy'))).toBe(false);
+  });
+});
+
 describe('answers edited by hand against the rules between options', () => {
   it.each([
     ['postgres turned off, migrations left on', { postgres: false }, '"migrations": true, which needs --postgres'],
