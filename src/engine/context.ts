@@ -20,7 +20,7 @@ import { RUNTIME_LIMITS } from '../features/runtime-limits.js';
 import { projectUvLock, readLock, type StoredLockFile } from '../features/locks.js';
 import { installerFor, PACKAGE_MANAGER_FEATURES, type InstallFrom } from '../features/package-managers.js';
 import { PIP_COMPILE } from '../features/pip/index.js';
-import { chosenProjectFeatures, featureParts, type FeatureData } from '../features/registry.js';
+import { chosenProjectFeatures, featureLayers, featureParts, type FeatureData } from '../features/registry.js';
 import { chosenServices } from '../features/services.js';
 import { CONTAINER_SECRETS_DIR, containerSecretPath, hostSecretPath, SECRETS_DIR } from '../features/secret-files.js';
 import type { DeployInput, EnvVar, FeatureChoice, FeatureInput, FileSecret, TestPrepare, InstallerFeature, ReachedService, ServerSpec, ServiceFeature, ServiceNamespace } from '../features/types.js';
@@ -389,7 +389,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
  * 15,360 answer combinations chooses: through buildContext that took 3.2 CPU-s.
  */
 export function chosenLayers(options: ProjectOptions): string[] {
-  return featureParts(featureInputFor(options).input).layers;
+  return featureLayers(featureInputFor(options).input);
 }
 
 export type LockFile = StoredLockFile;

@@ -123,3 +123,11 @@ export function featureParts(input: FeatureInput): { data: FeatureData; layers: 
   // TypeScript cannot follow through a loop over the registry.
   return { data: data as FeatureData, layers };
 }
+
+/**
+ * The chosen features' layers alone, as featureParts lists them: a feature's data is worked out
+ * only when its layers depend on it (what walks every combination needs no more).
+ */
+export function featureLayers(input: FeatureInput): string[] {
+  return (FEATURES as readonly Feature[]).flatMap((feature) => (!feature.chosen(input) ? [] : feature.layers ? feature.layers(feature.data?.(input)) : [feature.layer]));
+}

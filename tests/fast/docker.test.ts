@@ -6,31 +6,24 @@
 // Building, running and Compose itself are in tests/stack-*.test.ts.
 // Failure messages start with the combination id and name the file.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { comboId } from '../../src/options/table.js';
 import { combinationsUnderTest } from '../support/combinations.js';
 import { COMPOSE_YAML_TAGS, composeSchemaErrors } from '../support/compose-check.js';
 import { lintDockerfile } from '../support/dockerfile-lint.js';
-import { generateInto } from '../support/generate.js';
+import { render } from '../support/generate.js';
 
 /** [id, options]: a tuple so that `%s` prints the id in test names. */
 const combos = combinationsUnderTest().map((options) => [comboId(options), options] as const);
-const parent = mkdtempSync(path.join(tmpdir(), 'cpda-docker-test-'));
-const projects = new Map(combos.map(([id, options]) => [id, generateInto(options, path.join(parent, id))]));
-afterAll(() => rmSync(parent, { recursive: true, force: true }));
+// Each project's files as the engine renders them, by path: what the CLI would write, read
+// without the round trip through a disk (the CLI's writer is tested in cli.test.ts).
+const projects = new Map(combos.map(([id, options]) => [id, new Map(render(options).map((f) => [f.path, f.contents]))]));
 
-function projectDir(id: string): string {
-  const dir = projects.get(id);
-  if (!dir) throw new Error(`no project for ${id}`);
-  return dir;
-}
 function readProjectFile(id: string, file: string): string | undefined {
-  const p = path.join(projectDir(id), file);
-  return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+  const files = projects.get(id);
+  if (!files) throw new Error(`no project for ${id}`);
+  return files.get(file);
 }
 
 describe('Dockerfile lint', () => {

@@ -58,10 +58,15 @@ function interruptWhileWriting(argv: string[], cwd: string, stagingIn: string, s
   });
 }
 
-/** How many files a run with these arguments would write (its --dry-run --json plan). */
+/** How many files a run with these arguments would write (its --dry-run --json plan), asked once per argv. */
+const planned = new Map<string, number>();
 function countPlannedFiles(argv: string[]): number {
-  const r = spawnSync(process.execPath, [BIN, ...argv, '--dry-run', '--json'], { cwd: tempDir(), env: cleanEnv(), encoding: 'utf8' });
-  return (JSON.parse(r.stdout) as { files: unknown[] }).files.length;
+  const key = JSON.stringify(argv);
+  if (!planned.has(key)) {
+    const r = spawnSync(process.execPath, [BIN, ...argv, '--dry-run', '--json'], { cwd: tempDir(), env: cleanEnv(), encoding: 'utf8' });
+    planned.set(key, (JSON.parse(r.stdout) as { files: unknown[] }).files.length);
+  }
+  return planned.get(key)!;
 }
 
 function countFiles(dir: string): number {

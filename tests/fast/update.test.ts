@@ -72,10 +72,15 @@ const OLD = oldTemplates(
   },
 );
 
+/** Each older project as rendered from its template set, once: most tests start from the same one. */
+const oldRenders = new Map<string, ReturnType<typeof renderProject>>();
+
 /** Writes a project rendered from `templatesDir` (with its record) into a new directory. */
 function generateOld(templatesDir = OLD, options: ProjectOptions = OPTIONS): string {
   const dir = path.join(tempDir('cpda-update-'), options.name);
-  writeFiles(dir, renderProject(options, OLD_VERSION, templatesDir));
+  const key = `${templatesDir}\0${JSON.stringify(options)}`;
+  if (!oldRenders.has(key)) oldRenders.set(key, renderProject(options, OLD_VERSION, templatesDir));
+  writeFiles(dir, oldRenders.get(key)!);
   return dir;
 }
 
