@@ -17,6 +17,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { CliError } from '../errors.js';
+import { hashOfBytes, hashOfPath } from './file-hash.js';
 import { PLAIN_RELATIVE } from './plain-relative.js';
 import { isRunning, ownProcessId } from './process-identity.js';
 import { pauseAt } from './test-pause.js';
@@ -60,10 +61,6 @@ export function dropJournal(staging: string): void {
   rmSync(path.join(staging, JOURNAL), { force: true });
 }
 
-/** sha256 of a file's bytes as written from `contents` (UTF-8), or as read back. */
-export function hashOfBytes(contents: string | Buffer): string {
-  return createHash('sha256').update(contents).digest('hex');
-}
 
 interface StaleStaging {
   dir: string;
@@ -192,7 +189,7 @@ function rollBack(target: string, staging: string, journal: WriteJournal, shownD
     const final = path.join(target, write.path);
     const original = path.join(aside, String(i));
     const setAside = lstatSync(original, { throwIfNoEntry: false })?.isFile() === true;
-    const now = contentOf(final);
+    const now = hashOfPath(final);
     const ours = now === write.after;
     if (ours || now === null) {
       if (ours || setAside) steps.push({ final, staged: ours ? path.join(staging, write.path) : undefined, original: setAside ? original : undefined });
@@ -202,7 +199,7 @@ function rollBack(target: string, staging: string, journal: WriteJournal, shownD
     const final = path.join(target, removal);
     const original = path.join(aside, `removed-${i}`);
     if (lstatSync(original, { throwIfNoEntry: false })?.isFile() !== true) return;
-    const now = contentOf(final);
+    const now = hashOfPath(final);
     if (now === null) steps.push({ final, original });
     else if (now !== hashOfBytes(readFileSync(original))) changed.push(removal);
   });
@@ -243,12 +240,6 @@ function linkOnTheWay(root: string, relative: string): string | undefined {
   return undefined;
 }
 
-/** sha256 of the file at `p`; null when nothing is there; 'not a file' for anything else. */
-function contentOf(p: string): string | null {
-  const stat = lstatSync(p, { throwIfNoEntry: false });
-  if (stat === undefined) return null;
-  return stat.isFile() ? hashOfBytes(readFileSync(p)) : 'not a file';
-}
 
 function isRealDirectory(p: string): boolean {
   return lstatSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;

@@ -11,11 +11,11 @@
 
 import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import { CliError, EXIT } from '../errors.js';
 import type { RenderedFile } from './rendered-file.js';
 import { pauseAt } from './test-pause.js';
-import { ASIDE, dropJournal, hashOfBytes, stagingPrefix, writeJournal } from './interrupted-write.js';
+import { hashOfBytes, hashOfPath } from './file-hash.js';
+import { ASIDE, dropJournal, stagingPrefix, writeJournal } from './interrupted-write.js';
 import { PLAIN_RELATIVE } from './plain-relative.js';
 import { lockFolder } from './write-lock.js';
 
@@ -73,7 +73,7 @@ export function planWrites(files: RenderedFile[], targetDir: string, opts: { ove
     // Read only a file of the same size: anything else differs, however large it is.
     if (stat.size === bytes && readFileSync(target, 'utf8') === file.contents) return { path: file.path, action: 'unchanged', bytes };
     if (!opts.overwrite) return { path: file.path, action: 'conflict', bytes };
-    return { path: file.path, action: 'overwrite', bytes, before: hashOf(target) };
+    return { path: file.path, action: 'overwrite', bytes, before: hashOfPath(target) };
   });
 }
 
@@ -131,7 +131,7 @@ export async function applyWrites(
   const seen =
     expected ??
     (targetExisted
-      ? new Map([...writes.map((f) => f.path), ...removals].map((p) => [p, planned.has(p) ? planned.get(p)! : hashOf(path.join(target, p))]))
+      ? new Map([...writes.map((f) => f.path), ...removals].map((p) => [p, planned.has(p) ? planned.get(p)! : hashOfPath(path.join(target, p))]))
       : new Map<string, string | null>());
   let staging: string | undefined;
   // Only what this run made itself is ever removed: its staging directory, and the missing
@@ -246,18 +246,12 @@ export function assertPrivateFolders(files: readonly RenderedFile[], targetDir: 
 
 /** sha256 of each path's bytes in `dir`, null when absent. */
 export function snapshot(dir: string, paths: readonly string[]): Map<string, string | null> {
-  return new Map(paths.map((p) => [p, hashOf(path.join(dir, p))]));
+  return new Map(paths.map((p) => [p, hashOfPath(path.join(dir, p))]));
 }
 
-function hashOf(file: string): string | null {
-  const stat = lstatOrUndefined(file);
-  if (!stat) return null;
-  if (!stat.isFile()) return `not a file: ${stat.mode}`;
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
 
 function assertUnchanged(target: string, seen: ReadonlyMap<string, string | null>): void {
-  const changed = [...seen].filter(([p, hash]) => hashOf(path.join(target, p)) !== hash).map(([p]) => p);
+  const changed = [...seen].filter(([p, hash]) => hashOfPath(path.join(target, p)) !== hash).map(([p]) => p);
   if (changed.length > 0)
     throw new CliError(
       'write-failed',
@@ -366,7 +360,7 @@ function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], 
   // (SIGKILL: no handler runs); the moves below name their originals as the journal does.
   writeJournal(staging, {
     // What each place holds now: checked against what the run saw a moment ago, under the lock.
-    writes: writes.map((file) => ({ path: file.path, before: seen.has(file.path) ? seen.get(file.path)! : hashOf(path.join(target, file.path)), after: hashOfBytes(file.contents) })),
+    writes: writes.map((file) => ({ path: file.path, before: seen.has(file.path) ? seen.get(file.path)! : hashOfPath(path.join(target, file.path)), after: hashOfBytes(file.contents) })),
     removals: [...removals],
     created: missingDirs(target, writes.map((file) => path.dirname(file.path))),
   });

@@ -19,8 +19,8 @@
 // enough.
 
 import { isUtf8 } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, type Dirent } from 'node:fs';
+import { hashOfBytes, notAFile } from '../engine/file-hash.js';
 import { RECORD_FILES, sha256, stampBaseRecord, type BaseRecord } from '../engine/base-record.js';
 import { CliError } from '../errors.js';
 import type { RenderedFile } from '../engine/rendered-file.js';
@@ -272,7 +272,7 @@ function readCurrent(projectDir: string, file: string): Current {
   const full = safeJoin(projectDir, file);
   const stat = lstatSync(full, { throwIfNoEntry: false });
   if (!stat) return { kind: 'absent' };
-  if (!stat.isFile()) return { kind: 'other', bytes: 0, hash: `not a file: ${stat.mode}` };
+  if (!stat.isFile()) return { kind: 'other', bytes: 0, hash: notAFile(stat.mode) };
   let bytes: Buffer;
   try {
     // Never through a link, never blocking, never more than a generated file could be.
@@ -281,7 +281,7 @@ function readCurrent(projectDir: string, file: string): Current {
     if (!(error instanceof UserFileError)) throw error;
     return { kind: 'other', bytes: stat.size, hash: `unreadable: ${stat.size} ${stat.mtimeMs}` };
   }
-  const hash = createHash('sha256').update(bytes).digest('hex');
+  const hash = hashOfBytes(bytes);
   if (!isUtf8(bytes)) return { kind: 'other', bytes: bytes.length, hash };
   const raw = bytes.toString('utf8');
   // A checkout with '\r\n' line ends (git's autocrlf on Windows) is the same text: compare and
