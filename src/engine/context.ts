@@ -22,7 +22,7 @@ import { installerFor, PACKAGE_MANAGER_FEATURES, type InstallFrom } from '../fea
 import { PIP_COMPILE } from '../features/pip/index.js';
 import { chosenProjectFeatures, featureLayers, featureParts, type FeatureData } from '../features/registry.js';
 import { chosenServices } from '../features/services.js';
-import { CONTAINER_SECRETS_DIR, containerSecretPath, hostSecretPath, SECRETS_DIR } from '../features/secret-files.js';
+import { CONTAINER_SECRETS_DIR, containerSecretPath, hostSecretPath, makeSecretCommand, SECRETS_DIR } from '../features/secret-files.js';
 import type { DeployInput, EnvVar, FeatureChoice, FeatureInput, FileSecret, TestPrepare, InstallerFeature, ReachedService, ServerSpec, ServiceFeature, ServiceNamespace } from '../features/types.js';
 import { LINUX_ENVIRONMENTS, REQUIRES_PYTHON } from '../features/uv/index.js';
 import { appHardening, LOG_ROTATION, MIGRATE_HARDENING, SERVICE_HARDENING, type ComposeHardening } from '../features/compose-hardening.js';
@@ -176,7 +176,7 @@ export interface RenderContext extends FeatureData {
 
 /** `namespace.value` is the app's default for this project (`my-api:`). */
 export type NamespacedService = ReachedService & { namespace: ServiceNamespace & { value: string } };
-export type ContextSecret = FileSecret & { hostPath: string; containerPath: string };
+export type ContextSecret = FileSecret & { hostPath: string; containerPath: string; makeCommand: string };
 export type StoredService = ServiceFeature & { compose: { volume: { name: string; target: string } } };
 export type PublishedService = ServiceFeature & { compose: { devPort: number } };
 
@@ -340,7 +340,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     ),
     awaited: services.filter((s) => s.compose.appWaitsForIt),
     stored: services.filter((s): s is StoredService => s.compose.volume !== undefined),
-    secrets: services.flatMap((s) => s.secrets ?? []).map((secret) => ({ ...secret, hostPath: hostSecretPath(secret), containerPath: containerSecretPath(secret) })),
+    secrets: services.flatMap((s) => s.secrets ?? []).map((secret) => ({ ...secret, hostPath: hostSecretPath(secret), containerPath: containerSecretPath(secret), makeCommand: makeSecretCommand(secret) })),
     secretsDir: { host: SECRETS_DIR, container: CONTAINER_SECRETS_DIR },
     published: services.filter((s): s is PublishedService => s.compose.devPort !== undefined),
     text: serviceText(services),

@@ -52,12 +52,32 @@ export function secretFiles(secrets: readonly FileSecret[], targetDir: string, s
     .map((s) => ({ path: hostSecretPath(s), contents: `${secret()}\n`, mode: SECRET_FILE_MODE, dirMode: SECRETS_DIR_MODE }));
 }
 
-/** What the folder's own .gitignore says: everything in it, itself included, stays out of git. */
-export const SECRETS_GITIGNORE = `# Written by create-python-docker-app: nothing in this folder (the files Compose
-# mounts as secrets, this file too) is ever committed, whatever the repository's
-# own .gitignore says.
-*
-`;
+/**
+ * The shell line that makes a secret's file in a fresh clone, where git brought none: a random
+ * value, 0644 whatever the umask (the container's user reads it through the "other" bit), never
+ * over one that is there. The README's quick start and the folder's own .gitignore print it.
+ */
+export function makeSecretCommand(secret: FileSecret): string {
+  const file = hostSecretPath(secret);
+  return `[ -e ${file} ] || (umask 022 && printf '%s\\n' "$(od -An -N24 -tx1 /dev/urandom | tr -d ' \\n')" > ${file})`;
+}
+
+/**
+ * What the folder's own .gitignore says: everything in it stays out of git, but this file is
+ * committed, so a fresh clone keeps the rule, and it says how to make the secrets again there.
+ */
+export function secretsGitignore(secrets: readonly FileSecret[]): string {
+  return [
+    '# Written by create-python-docker-app: the files here are the secrets compose.yaml',
+    '# mounts, and none is ever committed (this file is, so a fresh clone keeps the rule).',
+    '# In a fresh clone, make them again (0644 in this 0700 folder):',
+    `#   mkdir -p ${SECRETS_DIR} && chmod 0700 ${SECRETS_DIR}`,
+    ...secrets.map((s) => `#   ${makeSecretCommand(s)}`),
+    '*',
+    '!.gitignore',
+    '',
+  ].join('\n');
+}
 
 /**
  * The secret files to write beside Docker files added to an existing repository (add docker):
@@ -68,5 +88,5 @@ export function repositorySecretFiles(secrets: readonly FileSecret[], targetDir:
   const files = secretFiles(secrets, targetDir, secret);
   const ignore = `${SECRETS_DIR}/.gitignore`;
   if (secrets.length === 0 || existsSync(path.join(targetDir, ignore))) return files;
-  return [...files, { path: ignore, contents: SECRETS_GITIGNORE, mode: SECRET_FILE_MODE, dirMode: SECRETS_DIR_MODE }];
+  return [...files, { path: ignore, contents: secretsGitignore(secrets), mode: SECRET_FILE_MODE, dirMode: SECRETS_DIR_MODE }];
 }

@@ -380,7 +380,7 @@ describe('never losing a user file', () => {
 describe("the database's password, with PostgreSQL", () => {
   const git = (dir: string, ...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
 
-  it('is written random to secrets/postgres_password (0644 in a 0700 folder), which git ignores whatever the repository\'s .gitignore says', async () => {
+  it('is written random to secrets/postgres_password (0644 in a 0700 folder), which git ignores whatever the repository\'s .gitignore says, in a fresh clone too', async () => {
     const dir = copyFixture('flask-factory');
     writeFileSync(path.join(dir, '.gitignore'), '__pycache__/\n.env\n');
     git(dir, 'init', '-q');
@@ -392,10 +392,19 @@ describe("the database's password, with PostgreSQL", () => {
     expect(statSync(path.join(dir, 'secrets')).mode & 0o777).toBe(0o700);
     // Compose mounts that very file.
     expect(read(dir, 'compose.yaml')).toContain('file: ./secrets/postgres_password');
-    // Nothing in secrets/ can be committed: `git add -A` leaves the folder out.
+    // Only the folder's own .gitignore can be committed, so a fresh clone keeps the rule.
     const status = git(dir, 'status', '--porcelain', '--untracked-files=all');
-    expect(status.stdout).not.toContain('secrets/');
-    expect(git(dir, 'check-ignore', 'secrets/postgres_password', 'secrets/.gitignore').stdout.split('\n').filter(Boolean)).toEqual(['secrets/postgres_password', 'secrets/.gitignore']);
+    expect(status.stdout.split('\n').filter((l) => l.includes('secrets/'))).toEqual(['?? secrets/.gitignore']);
+    git(dir, 'add', '-A');
+    git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'docker');
+    const clone = `${dir}-clone`;
+    expect(spawnSync('git', ['clone', '-q', dir, clone]).status).toBe(0);
+    // The password made again there, as the folder's .gitignore says, is ignored too.
+    const remake = read(clone, 'secrets/.gitignore').split('\n').filter((l) => l.startsWith('#   ')).map((l) => l.slice(4)).join('\n');
+    expect(spawnSync('sh', ['-c', remake], { cwd: clone }).status).toBe(0);
+    expect(read(clone, 'secrets/postgres_password')).toMatch(/^[0-9a-f]{48}\n$/);
+    expect(git(clone, 'status', '--porcelain', '--untracked-files=all').stdout).toBe('');
+    rmSync(clone, { recursive: true, force: true });
     // The password is in no other file, and not in the report.
     for (const [file] of Object.entries(treeSnapshot(dir)).filter(([f]) => f !== path.join('secrets', 'postgres_password') && !f.startsWith('.git')))
       if (statSync(path.join(dir, file)).isFile()) expect(readFileSync(path.join(dir, file), 'utf8'), file).not.toContain(password.trim());

@@ -121,6 +121,14 @@ describe('secret files the texts have the user create', () => {
     expect(found.some((p) => p.how === 'cp' && p.file === 'deploy/kubernetes/README.md' && p.guarded)).toBe(true);
   });
 
+  test('a `[ -e x ] ||` guard covers the commands of the ( ... ) group that follows it, and only those', () => {
+    const readme = (line: string): RenderedFile[] => [{ path: 'README.md', contents: `\`\`\`sh\n${line}\n\`\`\`\n` }];
+    const made = (line: string) => createdPaths(readme(line)).filter((p) => p.path === 'secrets/a').map((p) => p.guarded);
+    expect(made("[ -e secrets/a ] || (umask 022 && printf '%s' x > secrets/a)")).toEqual([true]);
+    expect(made("(umask 022 && printf '%s' x > secrets/a)")).toEqual([false]);
+    expect(made("[ -e secrets/b ] || (umask 022) && printf '%s' x > secrets/a")).toEqual([false]);
+  });
+
   test("the Kubernetes Secret of files is made from the project's own secret file, which git and the build ignore", () => {
     const files = filesOf('flask-pg-redis-standard-uv --deploy kubernetes');
     const found = createdPaths(files);
@@ -327,6 +335,14 @@ describe('the secret files of a new project', () => {
     expect(first).toMatch(/^[0-9a-f]{48}\n$/);
     expect(run().status).toBe(0);
     expect(secretOf(dir)).toBe(first);
+  });
+
+  test("the README's fresh-clone command makes the file 0644 under any umask (umask 077 too), which the image's user must read", () => {
+    const made = createdPaths(render({ postgres: true })).find((p) => p.path === 'secrets/postgres_password' && p.file === 'README.md')!;
+    const dir = tempDir('cpda-clone-');
+    const run = spawnSync('sh', ['-c', `umask 077\nmkdir -p secrets && chmod 0700 secrets\n${made.command}`], { cwd: dir, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(statSync(path.join(dir, 'secrets/postgres_password')).mode & 0o777).toBe(0o644);
   });
 });
 

@@ -3,7 +3,7 @@
 // stack tests run it against real engines on unix sockets; here `docker` and `curl` are stand-ins
 // on PATH (no engine, no network), so only which address it asks is tested.
 
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { renderProject } from '../../src/engine/render.js';
@@ -40,4 +40,22 @@ test.each([
   const result = await run('sh', ['scripts/smoke-test'], { cwd: dir, env });
   expect(result.code, result.stderr).toBe(0);
   expect(result.stdout).toContain(`asked ${url}`);
+});
+
+test("in a fresh checkout (no secrets/, as CI has) it gives compose.yaml's secret a random file of its own, 0644, and removes it after; the project is left as it was", async () => {
+  const { dir, bin } = project();
+  const log = path.join(dir, 'log');
+  // A docker that, at `up`, keeps the extra Compose file and the mode and size of the file it names.
+  writeFileSync(
+    path.join(bin, 'docker'),
+    `#!/bin/sh\ncase "$*" in *" up "*) for a in "$@"; do case "$a" in */secrets.yaml) cat "$a" >>${log}.yaml; stat -c '%a %s %n' "$(dirname "$a")/postgres_password" >>${log}.mode ;; esac; done ;; esac\ncase "$*" in *" port app "*) echo 0.0.0.0:49153 ;; esac\n`,
+  );
+  const before = readdirSync(dir).sort();
+  const result = await run('sh', ['scripts/smoke-test'], { cwd: dir, env: { PATH: `${bin}:/usr/bin:/bin` } });
+  expect(result.code, result.stderr).toBe(0);
+  const [mode, size, file] = readFileSync(`${log}.mode`, 'utf8').trim().split(' ');
+  expect([mode, size]).toEqual(['644', '48']);
+  expect(readFileSync(`${log}.yaml`, 'utf8')).toBe(`secrets:\n  postgres_password:\n    file: "${file}"\n`);
+  expect(existsSync(path.dirname(file!))).toBe(false);
+  expect(readdirSync(dir).filter((f) => !f.startsWith('log')).sort()).toEqual(before);
 });

@@ -11,13 +11,13 @@
 // is in no container's `docker inspect` nor any process's environment inside them, before and
 // after the README's rotation; a missing, empty or unreadable file stops the start, named.
 
-import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Lexer, type Tokens } from 'marked';
 import { afterAll, beforeAll, describe, inject, test } from 'vitest';
 import type { ExpectStatic } from 'vitest';
-import { listFiles, runMain } from '../support/cli-run.js';
+import { listFiles, runMain, treeSnapshot } from '../support/cli-run.js';
 import { createdPaths, holdsSecret } from '../support/created-paths.js';
 import { asUser, compose, docker, engineFor, http } from '../support/docker.js';
 import { holdReadmePorts } from '../support/readme-ports.js';
@@ -182,6 +182,18 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
         expect(containers.stdout.split('\n').filter((p) => p.startsWith(`${id}-smoke`)), 'containers left').toEqual([]);
         const volumes = await docker(engine, ['volume', 'ls', '--format', '{{.Label "com.docker.compose.project"}}']);
         expect(volumes.stdout.split('\n').filter((p) => p.startsWith(`${id}-smoke`)), 'volumes left').toEqual([]);
+      });
+
+      step('the same smoke test in a fresh checkout, as CI runs it (no .env, no secrets/: both git-ignored), passes on a password of its own and writes nothing there', STEP_MS, async (expect) => {
+        const checkout = `${dir}-checkout`;
+        cpSync(dir, checkout, { recursive: true, filter: (source) => !['.env', 'secrets'].includes(path.relative(dir, source)) });
+        const before = treeSnapshot(checkout);
+        const r = await asUser(engine, checkout, ['sh', 'scripts/smoke-test'], { timeoutMs: STEP_MS });
+        expect(r.code, tail(r, 40)).toBe(0);
+        expect(r.stdout.trim()).toBe('{"status":"ok"}');
+        expect(treeSnapshot(checkout)).toEqual(before);
+        expect(await whatWasLost()).toEqual([]);
+        rmSync(checkout, { recursive: true, force: true });
       });
 
       step("the README's password change: PostgreSQL's role and secrets/postgres_password get a new password, the app reconnects with it, the item is kept, and the new one leaks nowhere either", STEP_MS, async (expect) => {

@@ -127,9 +127,13 @@ function simpleCommands(entries: readonly ParseEntry[]): { words: Word[]; guard?
   const commands: { words: Word[]; guard?: string }[] = [];
   let current: Word[] = [];
   let guard: string | undefined;
+  // `[ -e path ] || ( a && b > path )`: every command of the group runs only when path is missing.
+  let group: string | undefined;
   const flush = (op?: string) => {
-    if (current.length > 0) commands.push({ words: current, guard });
+    if (current.length > 0) commands.push({ words: current, guard: guard ?? group });
     const test = current.filter((w): w is string => typeof w === 'string');
+    if (op === '(' && current.length === 0) group = guard;
+    if (op === ')') group = undefined;
     // `[ -e path ] || create` and `test -e path || create`: create only when missing.
     guard = op === '||' && ((test[0] === '[' && test.at(-1) === ']') || test[0] === 'test') && ['-e', '-f'].includes(test[1] ?? '') ? test[2] : undefined;
     current = [];

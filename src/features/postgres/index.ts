@@ -59,8 +59,10 @@ export const postgres: ServiceFeature<PostgresData, 'postgres'> = {
     read: 'database_url_from',
     // The parts the app builds its URL from; the password is the file secret.
     compose: { POSTGRES_HOST: 'db', POSTGRES_PORT: '5432', POSTGRES_USER: '${POSTGRES_USER:-app}', POSTGRES_DB: '${POSTGRES_DB:-app}' },
-    // The README's `docker run` line: the parts, and the secret folder mounted where Compose puts it.
-    placeholder: 'HOST -e POSTGRES_USER=USER -e POSTGRES_DB=DB -v "$PWD/secrets:/run/secrets:ro"',
+    // The README's `docker run` line: the parts, and the password's file mounted where Compose
+    // puts it. The file, as Compose mounts it, not the folder: secrets/ is 0700 and the host
+    // user's, so the image's non-root user could not enter it.
+    placeholder: 'HOST -e POSTGRES_USER=USER -e POSTGRES_DB=DB -v "$PWD/secrets/postgres_password:/run/secrets/postgres_password:ro"',
     // No password in either: no emitted file carries one (the app refuses the known placeholders).
     local: '127.0.0.1 (with POSTGRES_PORT/USER/DB; the password in SECRETS_DIR)',
     // The password as a variable here (random: no value written in a file); tests.settings.secrets reads it from a file.
