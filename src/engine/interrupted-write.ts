@@ -112,6 +112,11 @@ export function recoverInterruptedWrites(targetDir: string, shownDir: string, { 
   return notes;
 }
 
+/** What follows `.<folder>.staging-` in a staging folder's name: its run (pid.start) and host. */
+const STAGING_OWNER = /^(\d+(?:\.\d+)?)@([0-9a-f]{8})-[A-Za-z0-9]{6}$/;
+/** A staging folder's whole name, for any folder name. */
+const STAGING_INSIDE = /^\..+\.staging-(\d+(?:\.\d+)?)@([0-9a-f]{8})-[A-Za-z0-9]{6}$/;
+
 function staleStagingIn(dir: string, targetName: string, inside: boolean): StaleStaging[] {
   let entries: string[];
   try {
@@ -122,8 +127,9 @@ function staleStagingIn(dir: string, targetName: string, inside: boolean): Stale
   const prefix = `.${targetName}.staging-`;
   const found: StaleStaging[] = [];
   for (const entry of entries) {
-    if (!entry.startsWith(prefix)) continue;
-    const owner = /^(\d+(?:\.\d+)?)@([0-9a-f]{8})-[A-Za-z0-9]{6}$/.exec(entry.slice(prefix.length));
+    // Inside the folder, whatever name the folder had then: one renamed (or copied) since a
+    // killed run is as half-written as before. Beside it, only this folder's name.
+    const owner = inside ? STAGING_INSIDE.exec(entry) : entry.startsWith(prefix) ? STAGING_OWNER.exec(entry.slice(prefix.length)) : null;
     // Another host's run, or one of this host's still going: not ours to touch.
     if (!owner || owner[2] !== hostTag() || isRunning(owner[1]!)) continue;
     const full = path.join(dir, entry);

@@ -5,7 +5,7 @@
 // write (src/engine/test-pause.ts) and killed there.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stagingPrefix } from '../../src/engine/interrupted-write.js';
@@ -89,6 +89,18 @@ describe('a run killed while moving files into place', () => {
     expect(next.status, next.stderr).toBe(0);
     expect(next.stderr).toContain('was killed while moving files into place; the 1 file(s) it had changed were put back as they were before it');
     expect(withoutGit(treeSnapshot(dir))).toEqual(reference);
+  });
+
+  it('the folder renamed after the kill: the next update there still puts the moved file back, then updates', async () => {
+    const dir = copyOfBase();
+    await killedAt('write-first-moved', ['update', '--yes'], dir);
+    const renamed = path.join(path.dirname(dir), 'renamed');
+    renameSync(dir, renamed);
+    const next = runBin(['update', '--yes'], { cwd: renamed });
+    expect(next.status, next.stderr).toBe(0);
+    expect(next.stderr).toContain('the 1 file(s) it had changed were put back as they were before it');
+    expect(leftovers(renamed)).toEqual([]);
+    expect(withoutGit(treeSnapshot(renamed))).toEqual(reference);
   });
 
   it("add docker --force: the next add docker puts the user's files back first, and refuses as it did before the killed run", async () => {
