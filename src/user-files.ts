@@ -5,12 +5,39 @@
 // swapped in after the check) nor follows a link it was told not to (O_NOFOLLOW).
 
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import path from 'node:path';
+import { hashOfBytes } from './engine/file-hash.js';
 
 /** 1 MiB: far above any file we read, far below what would hurt. */
 export const MAX_USER_FILE_BYTES = 1024 * 1024;
 
 export class UserFileError extends Error {
   override name = 'UserFileError';
+}
+
+/** What the reads of a command held, by absolute path (null: not there), while seeReads records them. */
+let seen: Map<string, string | null> | undefined;
+
+/**
+ * Records, until `stop`, what each file read through here held when it was first read: a
+ * command that writes a new version of a file it read (the service generator's compose.yaml)
+ * must not write over a change made after that read (driver/run.ts hands these to write.ts,
+ * which checks them again under the folder's lock).
+ */
+export function seeReads(): { stop: () => ReadonlyMap<string, string | null> } {
+  const reads = new Map<string, string | null>();
+  seen = reads;
+  return {
+    stop: () => {
+      if (seen === reads) seen = undefined;
+      return reads;
+    },
+  };
+}
+
+function saw(file: string, hash: string | null): void {
+  const key = path.resolve(file);
+  if (seen && !seen.has(key)) seen.set(key, hash);
 }
 
 /**
@@ -28,6 +55,7 @@ export function readUserBytes(file: string, opts: { maxBytes?: number; noFollow?
   try {
     stat = opts.noFollow ? lstatSync(file) : statSync(file);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') saw(file, null);
     throw new UserFileError(describe(error));
   }
   if (stat.isSymbolicLink()) throw new UserFileError('a symbolic link, which is not followed');
@@ -53,7 +81,9 @@ export function readUserBytes(file: string, opts: { maxBytes?: number; noFollow?
       length += n;
       if (length === buffer.length) throw new UserFileError(length > maxBytes ? `larger than the ${maxBytes} bytes allowed` : 'it grew while it was read');
     }
-    return buffer.subarray(0, length);
+    const bytes = buffer.subarray(0, length);
+    saw(file, hashOfBytes(bytes));
+    return bytes;
   } finally {
     closeSync(fd);
   }

@@ -23,6 +23,7 @@ import { prompterFor } from './prompts.js';
 import { helpDocument } from './help.js';
 import { displayDir, jsonDocument, printError, printResult, type RunResult } from './report.js';
 import { resolveAnswers } from './resolve.js';
+import { seeReads } from '../user-files.js';
 
 export const VERSION = packageVersion();
 
@@ -54,26 +55,17 @@ export async function runCommand(command: Command | OwnStepsCommand, argv: strin
  * answers their prompts collected (and no prompter: plop has asked already).
  */
 export async function execute(command: Command, args: ParsedArgs, step: StepContext): Promise<RunResult> {
-  // 2. Where to write, and what is there. What a killed run left half-moved in an existing
-  // folder is put back before anything reads it: by locate, for the commands that look inside
-  // (driver/locate.ts); here for the others (create), which only write.
-  const site = await command.locate(args, step);
-  const recovered = site.recovered ?? (site.dir === '' ? [] : recoverInterruptedWrites(site.dir, displayDir(site.dir, step.cwd), { dryRun: args.dryRun }));
-
-  // 3. Every answer.
-  const useDefaults = args.yes || !command.defaultsNeedYes;
-  const { answers, missing } = await resolveAnswers(command.name, args.answers, { detected: site.detected, located: site.answers, prompter: step.prompter, useDefaults });
-  if (missing.length > 0 || site.missing.length > 0) {
-    const keys = [...site.missing, ...missing.map((spec) => spec.key)];
-    throw command.missingError(keys, site);
+  // What the command reads from here to its render is what it writes its files from: each file
+  // it then writes must still be what it read (a save meanwhile, another run), or nothing is.
+  const seeing = seeReads();
+  let located: Awaited<ReturnType<typeof locateAndRender>>;
+  let reads: ReadonlyMap<string, string | null>;
+  try {
+    located = await locateAndRender(command, args, step);
+  } finally {
+    reads = seeing.stop();
   }
-
-  // 4. Refusals that need the answers.
-  command.check?.(site, args, step);
-  pauseAt('checked');
-
-  // 5. Render.
-  const rendered = command.render(answers, site, step, args);
+  const { site, recovered, rendered } = located;
 
   // 6. Plan, and write unless this is a dry run.
   const forceHint = step.forceHint ?? command.forceHint;
@@ -81,6 +73,10 @@ export async function execute(command: Command, args: ParsedArgs, step: StepCont
   // into a folder that appears meanwhile (engine/write.ts).
   const newTarget = !existsSync(site.dir);
   const plan = planWrites(rendered.files, site.dir, { overwrite: command.overwrites(args) });
+  for (const write of plan) {
+    const read = reads.get(path.resolve(site.dir, write.path));
+    if (read !== undefined && (write.action === 'create' || write.action === 'overwrite')) write.before = read;
+  }
   pauseAt('planned');
   const warnings = [...recovered, ...rendered.warnings];
   const conflicts = plan.filter((p) => p.action === 'conflict');
@@ -101,6 +97,31 @@ export async function execute(command: Command, args: ParsedArgs, step: StepCont
     nextSteps: rendered.nextSteps(step.cwd),
     notes: rendered.notes,
   };
+}
+
+/** Steps 2 to 5: where to write, every answer, the refusals that need them, and the files. */
+async function locateAndRender(command: Command, args: ParsedArgs, step: StepContext) {
+  // 2. Where to write, and what is there. What a killed run left half-moved in an existing
+  // folder is put back before anything reads it: by locate, for the commands that look inside
+  // (driver/locate.ts); here for the others (create), which only write.
+  const site = await command.locate(args, step);
+  const recovered = site.recovered ?? (site.dir === '' ? [] : recoverInterruptedWrites(site.dir, displayDir(site.dir, step.cwd), { dryRun: args.dryRun }));
+
+  // 3. Every answer.
+  const useDefaults = args.yes || !command.defaultsNeedYes;
+  const { answers, missing } = await resolveAnswers(command.name, args.answers, { detected: site.detected, located: site.answers, prompter: step.prompter, useDefaults });
+  if (missing.length > 0 || site.missing.length > 0) {
+    const keys = [...site.missing, ...missing.map((spec) => spec.key)];
+    throw command.missingError(keys, site);
+  }
+
+  // 4. Refusals that need the answers.
+  command.check?.(site, args, step);
+  pauseAt('checked');
+
+  // 5. Render.
+  const rendered = command.render(answers, site, step, args);
+  return { site, recovered, rendered };
 }
 
 /**

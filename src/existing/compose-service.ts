@@ -5,12 +5,14 @@
 // depends_on entry, its dev port) are copied into the user's files with `yaml`'s Document API,
 // which keeps their comments, order and any edits they made.
 
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, parseDocument, YAMLMap, type Document, type Pair } from 'yaml';
 import { renderLayers } from '../engine/render.js';
 import type { RenderedFile } from '../engine/rendered-file.js';
-import { readUserFileIfAny } from '../user-files.js';
+import { readUserFile, UserFileError } from '../user-files.js';
 import { requirementLine } from '../engine/versions.js';
+import { repositorySecretFiles } from '../features/secret-files.js';
 import { SERVICE_FEATURES, serviceFeature } from '../features/services.js';
 import type { ServiceKey } from '../options/values.js';
 import { detectApp, normalizeDist } from './detect.js';
@@ -33,7 +35,7 @@ export interface ServicePlan {
  */
 export function addServiceFiles(dir: string, service: ServiceKey, generatorVersion: string, opts: { force?: boolean } = {}): ServicePlan {
   const root = path.resolve(dir);
-  const composeText = readOrUndefined(path.join(root, 'compose.yaml'));
+  const composeText = readIfThere(root, 'compose.yaml');
   if (composeText === undefined) throw new ServiceError(`${path.join(dir, 'compose.yaml')} does not exist; run the docker generator first`);
   const compose = parseYaml(composeText, 'compose.yaml');
   const services = compose.get('services');
@@ -73,22 +75,30 @@ export function addServiceFiles(dir: string, service: ServiceKey, generatorVersi
     ensureMap(compose, rendered, ['services', 'app', 'depends_on']);
     copyEntry(rendered, compose, ['services', 'app', 'depends_on'], name);
   }
-  files.push({ path: 'compose.yaml', contents: compose.toString(YAML_OUTPUT) });
+  files.push({ path: 'compose.yaml', contents: keepingValues('compose.yaml', composeText, compose.toString(YAML_OUTPUT)) });
 
   // compose.override.yaml: the dev port of the service.
-  const overrideText = readOrUndefined(path.join(root, 'compose.override.yaml'));
+  // The development override is a convenience: one that cannot be read is left as it is, and said.
+  let overrideText: string | undefined;
+  const notes: string[] = [];
+  try {
+    overrideText = readIfThere(root, 'compose.override.yaml');
+  } catch (error) {
+    if (!(error instanceof ServiceError)) throw error;
+    notes.push(`${error.message.replace(/; nothing was written$/, '')}: it was left as it is, so publish ${name}'s port for development yourself`);
+  }
   if (devPort !== undefined && overrideText !== undefined && ours('compose.override.yaml', overrideText)) {
     const override = parseYaml(overrideText, 'compose.override.yaml');
     const renderedOverride = parseYaml(renderOne(wanted, 'compose.override.yaml', generatorVersion), 'rendered compose.override.yaml');
     if (!override.hasIn(['services', name])) {
       copyEntry(renderedOverride, override, ['services'], name);
-      files.push({ path: 'compose.override.yaml', contents: override.toString(YAML_OUTPUT) });
+      files.push({ path: 'compose.override.yaml', contents: keepingValues('compose.override.yaml', overrideText, override.toString(YAML_OUTPUT)) });
     }
   }
 
   // .env.example: the service's variables with their comments, each after the variable that
   // precedes it in a rendered file, else before the one that follows it, else at the end.
-  const envText = readOrUndefined(path.join(root, '.env.example'));
+  const envText = readIfThere(root, '.env.example');
   const renderedEnv = envBlocks(renderOne(wanted, '.env.example', generatorVersion));
   const envNames = (feature.env ?? []).map((e) => e.name);
   let env = envText ?? '';
@@ -114,7 +124,10 @@ export function addServiceFiles(dir: string, service: ServiceKey, generatorVersi
   });
   if (changed) files.push({ path: '.env.example', contents: env });
 
-  const warnings: string[] = [];
+  // The password compose.yaml now mounts, random, as add docker writes it (never one already there).
+  files.push(...repositorySecretFiles(feature.secrets ?? [], root));
+
+  const warnings: string[] = [...notes];
   if (!feature.drivers.some((d) => detected.dependencies.has(normalizeDist(d))))
     warnings.push(
       `add \`${requirementLine(feature.driver)}\` to ${detected.installFrom === 'pyproject.toml' ? "pyproject.toml's [project] dependencies" : 'requirements.txt'}${feature.url ? `; the app reads ${feature.url.env}` : ''}`,
@@ -161,6 +174,42 @@ function renderOne(options: DockerAppOptions, file: string, generatorVersion: st
   const [rendered] = renderLayers(context, context.layers, (p) => p === file);
   if (!rendered) throw new Error(`the templates do not produce ${file}`);
   return rendered.contents;
+}
+
+/**
+ * `after`, the file printed again with the service in, when every value `before` held is still
+ * there, the same, as YAML 1.2 and as YAML 1.1 read it (Compose's Go parser reads `0440` as
+ * octal, as 1.1 does; the printer, a 1.2 one, would print that 440). Else it is refused, naming
+ * the first value that would change: the user's file is not rewritten into something else.
+ */
+function keepingValues(file: string, before: string, after: string): string {
+  for (const options of [{ intAsBigInt: true }, { version: '1.1', intAsBigInt: true }] as const) {
+    const was = parseDocument(before, { ...options, logLevel: 'silent' }).toJS({ maxAliasCount: -1 }) as unknown;
+    const now = parseDocument(after, { ...options, logLevel: 'silent' }).toJS({ maxAliasCount: -1 }) as unknown;
+    const where = firstChange(was, now, []);
+    if (where) throw new ServiceError(`${file}: rewriting it would change ${where.join('.')}, written ${sourceAt(before, where)}; nothing was written: add the service by hand, or write that value as the YAML 1.2 it means (0440 as 0o440)`);
+  }
+  return after;
+}
+
+/** The path of the first value of `was` that `now` does not hold equally (added keys aside). */
+function firstChange(was: unknown, now: unknown, at: string[]): string[] | undefined {
+  if (was !== null && typeof was === 'object') {
+    if (now === null || typeof now !== 'object' || Array.isArray(was) !== Array.isArray(now)) return at;
+    if (Array.isArray(was) && was.length !== (now as unknown[]).length) return at;
+    for (const [key, value] of Object.entries(was)) {
+      const change = firstChange(value, (now as Record<string, unknown>)[key], [...at, key]);
+      if (change) return change;
+    }
+    return undefined;
+  }
+  return Object.is(was, now) ? undefined : at;
+}
+
+/** How `before` writes the value at `at` (its source text), for the message. */
+function sourceAt(before: string, at: string[]): string {
+  const node = parseDocument(before, { logLevel: 'silent' }).getIn(at, true);
+  return isScalar(node) && typeof node.source === 'string' ? node.source : 'there';
 }
 
 function parseYaml(text: string, what: string): Document {
@@ -258,6 +307,18 @@ function firstLine(text: string): string {
   return text.split('\n', 1)[0] ?? '';
 }
 
-function readOrUndefined(file: string): string | undefined {
-  return readUserFileIfAny(file, { noFollow: true });
+/**
+ * The file's text, or undefined when nothing is there. A file that is there but cannot be used
+ * (a link, not a regular file, over the size limit) is refused, never taken for a missing one:
+ * what is written from "missing" would replace it (a large .env.example lost every line).
+ */
+function readIfThere(root: string, file: string): string | undefined {
+  const full = path.join(root, file);
+  if (lstatSync(full, { throwIfNoEntry: false }) === undefined) return undefined;
+  try {
+    return readUserFile(full, { noFollow: true });
+  } catch (error) {
+    if (error instanceof UserFileError) throw new ServiceError(`${file} cannot be edited: ${error.message}; nothing was written`);
+    throw error;
+  }
 }

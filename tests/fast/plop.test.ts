@@ -3,7 +3,7 @@
 // bypassable (no `when`), conflicts are failures that write nothing, plop's force is honoured,
 // and `service` adds Postgres/Redis to a compose.yaml exactly as if it had been rendered with it.
 
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nodePlop, { type NodePlopAPI, type PlopGenerator } from 'node-plop';
@@ -13,6 +13,10 @@ import plopfile, { plopCliForce } from '../../generators/plopfile.js';
 import { renderDockerFiles, type DockerAppOptions } from '../../src/existing/docker-app.js';
 import { PROJECT_OPTIONS, type DeployTarget } from '../../src/options/table.js';
 import { renderProject } from '../../src/engine/render.js';
+import { addService } from '../../src/commands/add-service.js';
+import type { Command } from '../../src/driver/command.js';
+import { noArgs } from '../../src/driver/args.js';
+import { execute } from '../../src/driver/run.js';
 import { PACKAGE_VERSION, removeTempDirs, runMain, tempDir, treeSnapshot } from '../support/cli-run.js';
 import { COMPOSE_YAML_TAGS } from '../support/compose-check.js';
 import { composeConfigProblems, composeFindings, copyFixture, dockerfileFindings, HAS_COMPOSE, read, removeCopies } from '../support/existing-app.js';
@@ -308,6 +312,79 @@ describe('service generator', () => {
     const bare = tempDir('cpda-plop-bare-');
     const missing = await run((await pack(bare)).getGenerator('service'), ['.', 'redis']);
     expect(missing.failures[0]!.error).toMatch(/does not exist/);
+  });
+});
+
+describe("service generator: the user's files it edits", () => {
+  /** A repository where the docker generator wrote compose.yaml without services. */
+  async function dockerOnly() {
+    const dir = copyFixture('fastapi-main');
+    const plop = await pack(dir);
+    await run(plop.getGenerator('docker'), dockerBypass({ framework: 'fastapi', app: 'app.main:app', port: 8000, python: '3.12', postgres: false, redis: false, dockerfile: 'standard' }));
+    return { dir, plop };
+  }
+
+  it('a .env.example over the size it reads (1 MiB) is refused, never taken for a missing one and replaced', async () => {
+    const { dir, plop } = await dockerOnly();
+    appendFileSync(path.join(dir, '.env.example'), 'USER_SETTING=kept\n'.repeat(70_000));
+    const before = treeSnapshot(dir);
+    const result = await run(plop.getGenerator('service'), ['.', 'redis']);
+    expect(result.failures[0]!.error).toMatch(/^\.env\.example cannot be edited: \d+ bytes is larger than the 1048576 bytes allowed; nothing was written$/);
+    expect(treeSnapshot(dir)).toEqual(before);
+  });
+
+  it('a compose.yaml that is a symbolic link is named as one, not as missing', async () => {
+    const { dir, plop } = await dockerOnly();
+    renameSync(path.join(dir, 'compose.yaml'), path.join(dir, 'real.yaml'));
+    symlinkSync('real.yaml', path.join(dir, 'compose.yaml'));
+    const result = await run(plop.getGenerator('service'), ['.', 'redis']);
+    expect(result.failures[0]!.error).toBe('compose.yaml cannot be edited: a symbolic link, which is not followed; nothing was written');
+  });
+
+  it.each([
+    ['a file mode written 0440, which Compose reads as octal', '    volumes: []\n', '    x-mode: 0440\n', 'services.app.x-mode, written 0440'],
+    ['a number too long for a double', '    volumes: []\n', '    x-build: 12345678901234567890\n', 'services.app.x-build, written 12345678901234567890'],
+  ])('%s: the rewrite would change it, so it is refused naming it, nothing written', async (_what, _at, line, named) => {
+    const { dir, plop } = await dockerOnly();
+    const text = read(dir, 'compose.yaml').replace('    restart: unless-stopped\n', `    restart: unless-stopped\n${line}`);
+    writeFileSync(path.join(dir, 'compose.yaml'), text);
+    const before = treeSnapshot(dir);
+    const result = await run(plop.getGenerator('service'), ['.', 'postgres']);
+    expect(result.failures[0]!.error).toContain(`compose.yaml: rewriting it would change ${named}; nothing was written`);
+    expect(treeSnapshot(dir)).toEqual(before);
+  });
+
+  it('the same value written as YAML 1.2 means it (0o440) goes through, kept', async () => {
+    const { dir, plop } = await dockerOnly();
+    writeFileSync(path.join(dir, 'compose.yaml'), read(dir, 'compose.yaml').replace('    restart: unless-stopped\n', '    restart: unless-stopped\n    x-mode: 0o440\n'));
+    expect((await run(plop.getGenerator('service'), ['.', 'postgres'])).failures).toEqual([]);
+    expect(read(dir, 'compose.yaml')).toContain('    x-mode: 0o440\n');
+  });
+
+  it('with Postgres: the password compose.yaml now mounts is written, random, 0644 in a 0700 folder that git ignores', async () => {
+    const { dir, plop } = await dockerOnly();
+    expect((await run(plop.getGenerator('service'), ['.', 'postgres'])).failures).toEqual([]);
+    expect(read(dir, 'compose.yaml')).toContain('file: ./secrets/postgres_password');
+    expect(read(dir, 'secrets/postgres_password')).toMatch(/^[A-Za-z0-9_-]{40,}\n$/);
+    expect(statSync(path.join(dir, 'secrets')).mode & 0o777).toBe(0o700);
+    expect(read(dir, 'secrets/.gitignore')).toContain('\n*\n!.gitignore\n');
+  });
+
+  it('a save to compose.yaml after the generator read it and before its write: refused, the save kept', async () => {
+    const { dir } = await dockerOnly();
+    // The service command, with the user saving compose.yaml right after it has read and rendered.
+    const saving: Command = {
+      ...addService,
+      render(answers, site, step, args) {
+        const rendered = addService.render(answers, site, step, args);
+        appendFileSync(path.join(site.dir, 'compose.yaml'), '# saved meanwhile\n');
+        return rendered;
+      },
+    };
+    const args = noArgs({ answers: { dir: '.', service: 'redis' }, yes: true });
+    await expect(execute(saving, args, { cwd: dir, within: dir, version: PACKAGE_VERSION })).rejects.toThrow(/changed since this run read them/);
+    expect(read(dir, 'compose.yaml')).toMatch(/# saved meanwhile\n$/);
+    expect(read(dir, 'compose.yaml')).not.toContain('redis:');
   });
 });
 
