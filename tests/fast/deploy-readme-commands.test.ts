@@ -61,4 +61,17 @@ describe('deploy/cloud-run/README.md', () => {
       expect(givenSecret.filter((c) => c.noFileLog !== '1').map((c) => `gcloud ${c.args.join(' ')}`)).toEqual([]);
     },
   );
+
+  // Since PostgreSQL 16 an instance is Enterprise Plus unless told otherwise, and Enterprise
+  // Plus refuses the db-custom-* (shared-core and custom) tiers: the create fails.
+  it.each(WITH_POSTGRES.map((c) => [JSON.stringify(c), c] as const))(
+    '%s: the Cloud SQL instance asks for the Enterprise edition, the one its db-custom tier exists in',
+    async (_id, combo) => {
+      const creates = (await gcloudCalls(combo)).filter((c) => c.args.slice(0, 3).join(' ') === 'sql instances create');
+      expect(creates).toHaveLength(1);
+      const [create] = creates;
+      expect(create!.args.some((a) => a.startsWith('--tier=db-custom-'))).toBe(true);
+      expect(create!.args.map((a) => a.toLowerCase())).toContain('--edition=enterprise');
+    },
+  );
 });
