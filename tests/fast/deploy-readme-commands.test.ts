@@ -5,12 +5,14 @@
 // stand-in answer chosen per command, so a value can be followed from the command that prints
 // it to the command that receives it. Nothing talks to an account.
 
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { RenderedFile } from '../../src/engine/rendered-file.js';
 import { README_SECTION_COMBOS, renderPlatform, type Platform, type PlatformCombo } from '../support/platforms.js';
 import { withRecordedReadme } from '../support/readme-shell.js';
 
 const WITH_POSTGRES = README_SECTION_COMBOS.filter((c) => c.postgres);
+const WITH_REDIS = README_SECTION_COMBOS.filter((c) => c.redis);
 
 /** A stand-in secret: what `gcloud secrets versions access` prints. */
 const GCLOUD_SECRET = 'stub-secret-0123456789abcdef';
@@ -72,6 +74,57 @@ describe('deploy/cloud-run/README.md', () => {
       const [create] = creates;
       expect(create!.args.some((a) => a.startsWith('--tier=db-custom-'))).toBe(true);
       expect(create!.args.map((a) => a.toLowerCase())).toContain('--edition=enterprise');
+    },
+  );
+});
+
+/** An Azure Cache access key as Azure makes them, base64: it can hold / + and =. */
+const REDIS_KEY = 'Ab/Cd+Ef0123456789abcdefGHIJKLmnopQRSTuv/+x=';
+
+/** `az` records its arguments and prints, per command, what Azure would (a stand-in). */
+const AZ_PRELUDE = `set -u
+az() {
+  printf '%s\\0' "$@" > "$(mktemp "$CALLS/$(date +%s%N)-XXXX")"
+  case "$*" in
+    'redis list-keys'*) echo '${REDIS_KEY}' ;;
+    *currentState.state*) echo Terminated ;;
+    *) echo stub-value ;;
+  esac
+}
+docker() { :; }
+openssl() { echo 0123456789abcdef; }
+sleep() { :; }
+`;
+
+async function azCalls(combo: PlatformCombo): Promise<string[][]> {
+  const files = filesOf('aci', combo);
+  const env = (base: string) => ({ PATH: process.env.PATH, HOME: base, TMPDIR: base });
+  return withRecordedReadme('az', readmeOf(files), files, AZ_PRELUDE, env, async ({ shell, argLists, written }) => {
+    expect(shell).toEqual({ code: 0, stderr: '' });
+    expect(argLists).toHaveLength(written);
+    return argLists;
+  });
+}
+
+/** An option's value in a recorded call (`--name value`). */
+const optionOf = (args: readonly string[], name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+
+/** The URL's parts as Python reads them (redis-py's parse_url: urlparse, then unquote the password). */
+function pythonUrlParts(url: string): { host: string; port: number; password: string } {
+  const script = 'import json, sys, urllib.parse as u; p = u.urlsplit(sys.stdin.read()); print(json.dumps({"host": p.hostname, "port": p.port, "password": u.unquote(p.password)}))';
+  const result = spawnSync('python3', ['-c', script], { input: url, encoding: 'utf8' });
+  expect(result.stderr, url).toBe('');
+  return JSON.parse(result.stdout) as { host: string; port: number; password: string };
+}
+
+describe('deploy/aci/README.md', () => {
+  it.each(WITH_REDIS.map((c) => [JSON.stringify(c), c] as const))(
+    '%s: the Redis URL put in Key Vault keeps an access key holding / + = whole: its host, port and password parse back',
+    async (_id, combo) => {
+      const urls = (await azCalls(combo)).map((args) => optionOf(args, '--value')).filter((v) => v?.startsWith('rediss://'));
+      expect(urls).toHaveLength(1);
+      const name = filesOf('aci', combo).find((f) => f.path.endsWith('/container-group.yaml'))!.contents.match(/^name: (.*)$/m)![1];
+      expect(pythonUrlParts(urls[0]!)).toEqual({ host: `${name}-cache.redis.cache.windows.net`, port: 6380, password: REDIS_KEY });
     },
   );
 });
