@@ -13,6 +13,8 @@ import { withRecordedReadme } from '../support/readme-shell.js';
 
 const WITH_POSTGRES = README_SECTION_COMBOS.filter((c) => c.postgres);
 const WITH_REDIS = README_SECTION_COMBOS.filter((c) => c.redis);
+/** The ACI README writes a Key Vault secret for the database password and for the Redis URL. */
+const WITH_VAULT_SECRET = README_SECTION_COMBOS.filter((c) => c.postgres || c.redis);
 
 /** A stand-in secret: what `gcloud secrets versions access` prints. */
 const GCLOUD_SECRET = 'stub-secret-0123456789abcdef';
@@ -81,13 +83,17 @@ describe('deploy/cloud-run/README.md', () => {
 /** An Azure Cache access key as Azure makes them, base64: it can hold / + and =. */
 const REDIS_KEY = 'Ab/Cd+Ef0123456789abcdefGHIJKLmnopQRSTuv/+x=';
 
-/** `az` records its arguments and prints, per command, what Azure would (a stand-in). */
+/**
+ * `az` records its arguments and prints, per command, what Azure would (a stand-in); asked for
+ * an id, it names the command it was asked with, so the test sees which object an id is of.
+ */
 const AZ_PRELUDE = `set -u
 az() {
   printf '%s\\0' "$@" > "$(mktemp "$CALLS/$(date +%s%N)-XXXX")"
   case "$*" in
     'redis list-keys'*) echo '${REDIS_KEY}' ;;
     *currentState.state*) echo Terminated ;;
+    *'--query id '*) echo "id-of: $*" ;;
     *) echo stub-value ;;
   esac
 }
@@ -125,6 +131,25 @@ describe('deploy/aci/README.md', () => {
       expect(urls).toHaveLength(1);
       const name = filesOf('aci', combo).find((f) => f.path.endsWith('/container-group.yaml'))!.contents.match(/^name: (.*)$/m)![1];
       expect(pythonUrlParts(urls[0]!)).toEqual({ host: `${name}-cache.redis.cache.windows.net`, port: 6380, password: REDIS_KEY });
+    },
+  );
+
+  // `az keyvault create` makes a vault authorised by Azure roles (azure-cli 2.61 and later):
+  // its creator may not write a secret until given a data-plane role on it.
+  it.each(WITH_VAULT_SECRET.map((c) => [JSON.stringify(c), c] as const))(
+    '%s: the user is made Key Vault Secrets Officer on the vault before the first secret is written',
+    async (_id, combo) => {
+      const calls = (await azCalls(combo)).map((args) => ({ args, line: args.join(' ') }));
+      const keyVault = filesOf('aci', combo).find((f) => f.path.endsWith('/settings.env'))!.contents.match(/^KEY_VAULT=(.*)$/m)![1];
+      const created = calls.findIndex((c) => c.line.startsWith('keyvault create'));
+      const firstSecret = calls.findIndex((c) => c.line.startsWith('keyvault secret set'));
+      const granted = calls.findIndex((c) => c.line.startsWith('role assignment create') && optionOf(c.args, '--role') === 'Key Vault Secrets Officer');
+      expect([created, granted, firstSecret].every((i) => i >= 0)).toBe(true);
+      expect(created).toBeLessThan(granted);
+      expect(granted).toBeLessThan(firstSecret);
+      const grant = calls[granted]!.args;
+      expect(optionOf(grant, '--assignee')).toBe('id-of: ad signed-in-user show --query id -o tsv');
+      expect(optionOf(grant, '--scope')).toBe(`id-of: keyvault show --name ${keyVault} --query id -o tsv`);
     },
   );
 });
