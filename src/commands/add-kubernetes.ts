@@ -202,5 +202,6 @@ export function deployInputOf(a: OptionValues, deployment: DeploymentDetected): 
     services: SERVICE_KEYS.filter((key) => a[key]),
     ...(a.migrations ? { migrations: ALEMBIC_MIGRATIONS } : {}),
     ...(deployment.command ? { command: deployment.command } : {}),
+    ...(deployment.worker ? { worker: deployment.worker } : {}),
   };
 }

@@ -14,6 +14,7 @@ import { CliError } from '../errors.js';
 import { APP_PORT } from '../features/app-server.js';
 import { KUBERNETES_DIR } from '../features/kubernetes/index.js';
 import { localEnvFile } from '../features/local-env.js';
+import { backgroundWorkerOf, undeployedWorkerWarnings } from '../features/managed-platforms.js';
 import { secretFiles } from '../features/secret-files.js';
 import { chosenServices } from '../features/services.js';
 import { NAME_RULE, nameProblem } from '../options/names.js';
@@ -75,7 +76,8 @@ export const create: Command = {
       // never recorded for `update`.
       files: [...files, ...localEnvFile(files, site.dir), ...secretFiles(chosenServices(options).flatMap((s) => s.secrets ?? []), site.dir)],
       options,
-      warnings: [],
+      // Only what the user would not see otherwise: a worker the chosen targets do not run.
+      warnings: chosenDeployTargets(options.deploy).flatMap((target) => undeployedWorkerWarnings(backgroundWorkerOf(options), target)),
       notes: [],
       nextSteps: (cwd) => [
         ...dockerNextSteps({ dir: site.dir, cwd }, { port: APP_PORT, healthPath: '/health', hasEnv: true }),

@@ -17,6 +17,7 @@ import { projectCommands, type ProjectCommands } from '../features/ci/index.js';
 import { FRAMEWORK_FEATURES } from '../features/frameworks.js';
 import { ITEM_LIMITS } from '../features/items.js';
 import { RUNTIME_LIMITS } from '../features/runtime-limits.js';
+import { backgroundWorkerOf } from '../features/managed-platforms.js';
 import { projectUvLock, readLock, type StoredLockFile } from '../features/locks.js';
 import { installerFor, PACKAGE_MANAGER_FEATURES, type InstallFrom } from '../features/package-managers.js';
 import { PIP_COMPILE } from '../features/pip/index.js';
@@ -267,6 +268,7 @@ function featureInputFor(options: ProjectOptions, runtime?: AppRuntime) {
   const features = chosenProjectFeatures(choice);
   const server = runtime ? framework.serverFor(runtime.target, port) : framework.server;
   // What every deployment target's files agree with: this project's image and how it runs.
+  const worker = backgroundWorkerOf(options);
   const deploy: DeployInput = {
     name: options.name,
     image: options.name,
@@ -279,6 +281,7 @@ function featureInputFor(options: ProjectOptions, runtime?: AppRuntime) {
     // Set by a migration tool's feature (Alembic's, with --migrations).
     migrations: features.find((f) => f.migrations)?.migrations,
     command: server.command,
+    ...(worker ? { worker } : {}),
   };
   const input: FeatureInput = { ...choice, server, services, deploy };
   return { framework, port, services, installFrom, installer, features, server, input };

@@ -2,7 +2,7 @@
 // the repository already says about it. Reads only. Every value is a suggestion the option
 // table offers (a flag or an answer overrides it):
 //  - our answers file (.create-python-docker-app.json): the project name, its services, and
-//    for a project we generated, its port, UID and health route;
+//    for a project we generated, its port, UID and health route, and its Celery worker;
 //  - the Dockerfile's last stage (parsed with dockerfile-ast): EXPOSE, the final USER (a name
 //    is resolved through the useradd/adduser line that created it), the HEALTHCHECK's URL,
 //    and which server the CMD/ENTRYPOINT starts;
@@ -60,6 +60,7 @@ export function detectDeployment(dir: string): DeploymentDetected {
     ...(answers?.postgres !== undefined || compose.postgres ? { postgres: answers?.postgres ?? compose.postgres } : {}),
     ...(answers?.redis !== undefined || compose.redis ? { redis: answers?.redis ?? compose.redis } : {}),
     ...(compose.secretsAsFiles ? { secretsAsFiles: true } : {}),
+    ...(answers?.worker === 'celery' ? { worker: { beat: answers.beat === true } } : {}),
     hasDockerfile: dockerfileText !== undefined,
     notes,
     warnings,
@@ -74,6 +75,8 @@ interface RecordedProject {
   postgres?: boolean;
   redis?: boolean;
   migrations?: boolean;
+  worker?: string;
+  beat?: boolean;
 }
 
 /** What our answers file says, leniently: a hand-edited or foreign file only loses its hints. */
@@ -95,6 +98,8 @@ function readAnswers(root: string): RecordedProject | undefined {
     postgres: bool(a.postgres),
     redis: bool(a.redis),
     migrations: bool(a.migrations),
+    worker: typeof a.worker === 'string' ? a.worker : undefined,
+    beat: bool(a.beat),
   };
 }
 

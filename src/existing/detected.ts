@@ -5,6 +5,7 @@
 
 import type { InstallFrom } from '../features/package-managers.js';
 import type { ServerKind } from '../features/kubernetes/index.js';
+import type { BackgroundWorker } from '../features/types.js';
 import type { Framework, PythonVersion, ServiceKey } from '../options/values.js';
 import type { GitRequirement } from './git-requirements.js';
 import type { PythonConstraint } from './python-version.js';
@@ -87,6 +88,8 @@ export interface DeploymentDetected {
    */
   secretsAsFiles?: boolean;
   redis?: boolean;
+  /** Our answers file records a Celery worker (and its beat): the targets that do not run it say so. */
+  worker?: BackgroundWorker;
   /** The repository has a Dockerfile (the manifests run its image). */
   hasDockerfile: boolean;
   notes: string[];

@@ -4,7 +4,7 @@
 // emits are in src/features/deploy-cloud-run/ and src/features/deploy-aci/; the facts that
 // differ per platform are in their index.ts.
 
-import type { DeployInput } from './types.js';
+import type { BackgroundWorker, DeployInput } from './types.js';
 import { resourceName, type ServerKind } from './kubernetes/index.js';
 import { RUNTIME_LIMITS } from './runtime-limits.js';
 
@@ -99,11 +99,29 @@ export function cutName(name: string, max: number): string {
 }
 
 /** What the user should know about a platform's files: a constraint, and why. */
-export function platformWarnings(facts: PlatformFacts, platform: string): string[] {
+export function platformWarnings(facts: PlatformFacts & { dir: string }, platform: string): string[] {
   return [
     ...(facts.singleInstance ? [`${platform}: one instance at most: ${facts.singleInstanceWhy}`] : []),
     ...(facts.command ? [] : [`${platform}: the image's own command and graceful stop are kept (its CMD is not known here, so it cannot be given again with a shorter stop): check that it stops within ${PLATFORM_GRACE_SECONDS} s of SIGTERM`]),
+    ...undeployedWorkerWarnings(facts.worker, { label: platform, dir: facts.dir }),
   ];
+}
+
+/** A project's Celery worker from its options (--worker celery, --beat), or none. */
+export function backgroundWorkerOf(options: { worker: string; beat: boolean }): BackgroundWorker | undefined {
+  return options.worker === 'celery' ? { beat: options.beat } : undefined;
+}
+
+/**
+ * What a target that runs the web app only leaves undeployed: the Celery worker and its beat
+ * (only the Kubernetes manifests run them). Without a worker the tasks the API enqueues stay
+ * pending, and nothing else would tell the user: every request still answers 202.
+ */
+export function undeployedWorkerWarnings(worker: BackgroundWorker | undefined, target: { label: string; dir: string }): string[] {
+  if (!worker) return [];
+  const what = worker.beat ? 'the Celery worker and beat are' : 'the Celery worker is';
+  const run = worker.beat ? "compose.yaml's `worker` and exactly one `beat`" : "compose.yaml's `worker`";
+  return [`${target.label}: ${what} not deployed (${target.dir}/ runs the web app only), so queued tasks stay pending: run ${run} elsewhere against the same Redis and PostgreSQL, or deploy with Kubernetes (--deploy kubernetes), whose manifests run ${worker.beat ? 'both' : 'it'}`];
 }
 
 export function platformFacts(input: DeployInput): PlatformFacts {

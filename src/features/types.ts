@@ -129,6 +129,15 @@ export interface DeployInput {
    * with a shorter graceful stop.
    */
   command?: readonly string[];
+  /**
+   * The Celery worker (and its beat, exactly one) the project runs beside the app: Kubernetes
+   * deploys them; the other targets' files run the web app only and say so.
+   */
+  worker?: BackgroundWorker;
+}
+
+export interface BackgroundWorker {
+  beat: boolean;
 }
 
 /**
@@ -142,6 +151,8 @@ export interface DeployTargetFeature<F = unknown, K extends string = string> ext
   /** Where its files go in the project: deploy/<target>. */
   dir: string;
   contextKey: K;
+  /** Its name in a warning: "Cloud Run: ...". */
+  label: string;
   /** One line for `add deploy --help`. */
   summary: string;
   /** Its facts from the image and how it runs: `add deploy` has only this input, a new project its FeatureInput.deploy. */

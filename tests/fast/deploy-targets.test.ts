@@ -120,3 +120,43 @@ describe('add deploy <target>', () => {
     expect(run.stderr).toContain(`add deploy needs a target, one of ${deploy.choices.join(', ')}`);
   });
 });
+
+// Only the Kubernetes manifests run the Celery worker and beat: every other target deploys the
+// web app alone, where the tasks it queues would stay pending with nothing to say why.
+describe('--worker celery with a target that runs the web app only', () => {
+  const WITH_SERVICES = ['--yes', '--framework', 'fastapi', '--postgres', '--redis', '--no-ci', '--no-dependabot'];
+  const warningsOf = (stderr: string) => stderr.split('\n').filter((l) => l.includes('warning: '));
+  const undeployed = /^warning: (ECS|Cloud Run|ACI): the Celery worker and beat are not deployed \(deploy\/[a-z-]+\/ runs the web app only\).*(--deploy kubernetes)/;
+
+  it('create warns once for each such target, naming the worker and beat and what to do; exit 0', async () => {
+    const run = await runMain(['shop', ...WITH_SERVICES, '--worker', 'celery', '--beat', '--deploy', 'kubernetes,ecs,cloud-run,aci'], { cwd: tempDir() });
+    expect(run.code, run.stderr).toBe(0);
+    const labels = warningsOf(run.stderr).map((l) => undeployed.exec(l)?.[1]);
+    expect(labels.sort()).toEqual(['ACI', 'Cloud Run', 'ECS']);
+  });
+
+  it('each such target\'s README says the worker and beat are not deployed', async () => {
+    const cwd = tempDir();
+    expect((await runMain(['shop', ...WITH_SERVICES, '--worker', 'celery', '--beat', '--deploy', 'ecs,cloud-run,aci'], { cwd })).code).toBe(0);
+    for (const target of ['ecs', 'cloud-run', 'aci'])
+      expect(readFileSync(path.join(cwd, 'shop', 'deploy', target, 'README.md'), 'utf8'), target).toContain('## Not deployed: the Celery worker and beat');
+  });
+
+  it('add deploy on a project with the worker warns as create does', async () => {
+    const cwd = tempDir();
+    expect((await runMain(['shop', ...WITH_SERVICES, '--worker', 'celery', '--deploy', 'none'], { cwd })).code).toBe(0);
+    const run = await runMain(['add', 'deploy', 'cloud-run', '--dir', 'shop', '--yes'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    expect(warningsOf(run.stderr).filter((l) => l.includes('Celery'))).toEqual([
+      expect.stringMatching(/^warning: Cloud Run: the Celery worker is not deployed \(deploy\/cloud-run\/ runs the web app only\)/),
+    ]);
+  });
+
+  it('a project without a worker gets no such warning, nor the README section', async () => {
+    const cwd = tempDir();
+    const run = await runMain(['shop', ...WITH_SERVICES, '--deploy', 'ecs,cloud-run,aci'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    expect(warningsOf(run.stderr).filter((l) => l.includes('Celery'))).toEqual([]);
+    for (const target of ['ecs', 'cloud-run', 'aci']) expect(readFileSync(path.join(cwd, 'shop', 'deploy', target, 'README.md'), 'utf8')).not.toContain('Celery');
+  });
+});

@@ -59,10 +59,11 @@ export const aciTarget: DeployTargetFeature<AciFacts, 'aci'> = {
   layer: ACI_LAYER,
   chosen: ({ options }) => options.deploy.includes('aci'),
   contextKey: 'aci',
+  label: 'ACI',
   summary: 'a container group for az container create --file, and a run-once group for the migrations',
   facts: aciFacts,
   data: ({ deploy }) => aciFacts(deploy),
   layers: aciLayers,
-  warnings: (facts) => platformWarnings(facts, 'ACI'),
+  warnings: (facts) => platformWarnings(facts, aciTarget.label),
   nextSteps: (facts) => [`# ACI: fill in ${facts.dir}/settings.env, then follow ${facts.dir}/README.md`],
 };

@@ -59,10 +59,11 @@ export const cloudRunTarget: DeployTargetFeature<CloudRunFacts, 'cloudRun'> = {
   layer: CLOUD_RUN_LAYER,
   chosen: ({ options }) => options.deploy.includes('cloud-run'),
   contextKey: 'cloudRun',
+  label: 'Cloud Run',
   summary: 'a Knative Service for gcloud run services replace, and a Cloud Run Job for the migrations',
   facts: cloudRunFacts,
   data: ({ deploy }) => cloudRunFacts(deploy),
   layers: cloudRunLayers,
-  warnings: (facts) => platformWarnings(facts, 'Cloud Run'),
+  warnings: (facts) => platformWarnings(facts, cloudRunTarget.label),
   nextSteps: (facts) => [`# Cloud Run: fill in ${facts.dir}/settings.env, then follow ${facts.dir}/README.md`],
 };

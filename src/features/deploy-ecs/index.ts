@@ -21,6 +21,7 @@
 
 import { RUNTIME_LIMITS } from '../runtime-limits.js';
 import { SERVER_GRACEFUL_TIMEOUT_SECONDS, SINGLE_REPLICA_WHY, writablePaths, type ServerKind } from '../kubernetes/index.js';
+import { undeployedWorkerWarnings } from '../managed-platforms.js';
 import type { DeployInput, DeployTargetFeature } from '../types.js';
 
 export const ECS_DIR = 'deploy/ecs';
@@ -60,7 +61,7 @@ export interface TaskSize {
 }
 
 /** What the ECS files print: the image and how it runs (DeployInput's), and what Fargate adds. */
-export interface EcsFacts extends Pick<DeployInput, 'name' | 'image' | 'port' | 'uid' | 'healthPath' | 'readyPath' | 'server'> {
+export interface EcsFacts extends Pick<DeployInput, 'name' | 'image' | 'port' | 'uid' | 'healthPath' | 'readyPath' | 'server' | 'worker'> {
   dir: string;
   postgres: boolean;
   redis: boolean;
@@ -244,6 +245,7 @@ export function ecsFacts(input: DeployInput): EcsFacts {
     healthPath: input.healthPath,
     readyPath: input.readyPath,
     server: input.server,
+    ...(input.worker ? { worker: input.worker } : {}),
     postgres,
     redis,
     migrations,
@@ -276,10 +278,14 @@ export const ecsTarget: DeployTargetFeature<EcsFacts, 'ecs'> = {
   layer: ECS_LAYER,
   chosen: ({ options }) => options.deploy.includes('ecs'),
   contextKey: 'ecs',
+  label: 'ECS',
   summary: 'a Fargate task definition, a service definition and a one-off migration task (JSON for the AWS CLI), and a README from an empty account to a running service',
   facts: ecsFacts,
   data: ({ deploy }) => ecsFacts(deploy),
   layers: (facts) => [ECS_LAYER, ...(facts.migrations ? [ECS_MIGRATIONS_LAYER] : [])],
-  warnings: (facts) => (facts.singleTask ? [`ECS: no PostgreSQL, so one task and no auto scaling (${facts.singleTaskWhy})`] : []),
+  warnings: (facts) => [
+    ...(facts.singleTask ? [`ECS: no PostgreSQL, so one task and no auto scaling (${facts.singleTaskWhy})`] : []),
+    ...undeployedWorkerWarnings(facts.worker, { label: 'ECS', dir: ECS_DIR }),
+  ],
   nextSteps: () => [`# ECS on Fargate: ${ECS_DIR}/README.md, from an empty account to a running service`],
 };
