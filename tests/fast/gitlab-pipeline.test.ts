@@ -135,3 +135,22 @@ describe('the rules catch a broken GitLab pipeline (which GitLab\'s schema lets 
     caught(mutate(text, /image: alpine:[\d.]+/, 'image: alpine:latest'), 'job release: image alpine:latest is not pinned to a release');
   });
 });
+
+// GitLab leaves a GitHub Actions expression (`${{ github.run_id }}`) as literal text: the job
+// would get the characters, not a value. Every project the services and the worker shape.
+describe.each([
+  { postgres: true, redis: true, migrations: true, worker: 'celery', beat: true },
+  { postgres: true, redis: false, migrations: false },
+  { postgres: false, redis: true, migrations: false },
+] as const)('--ci gitlab with %j', (services) => {
+  const text = files({ ci: 'gitlab', ...services }).get(PIPELINE)!;
+
+  test('the pipeline holds no GitHub Actions expression', () => {
+    expect(text.split('\n').filter((line) => line.includes('${{'))).toEqual([]);
+  });
+
+  test.runIf(services.postgres)("the test job's database password is a variable GitLab fills (the pipeline's id), not a literal", () => {
+    const test = jobsOf(parse(text) as Pipeline).test as { variables: Record<string, string> };
+    expect(test.variables.POSTGRES_PASSWORD).toBe('$CI_PIPELINE_ID');
+  });
+});

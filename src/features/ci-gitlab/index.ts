@@ -59,7 +59,25 @@ export function gitlabFacts(image: string, packageManager: PackageManager, pytho
   };
 }
 
-/** A CI service's settings as a GitLab job reaches it: by the service's alias, not 127.0.0.1. */
+/**
+ * The GitHub Actions expressions a service's CI settings may hold (they are written for the
+ * GitHub workflow), as the GitLab predefined variables that stand for the same thing: GitLab
+ * leaves `${{ ... }}` as literal text.
+ */
+const GITLAB_VARIABLE_FOR: Record<string, string> = { '${{ github.run_id }}': '$CI_PIPELINE_ID' };
+
+/**
+ * A CI service's settings as a GitLab job reaches it: by the service's alias, not 127.0.0.1,
+ * and with GitLab's variables for GitHub's expressions (one without an equivalent here is an
+ * error, not a literal in the pipeline).
+ */
 export function gitlabJobEnv(jobEnv: Record<string, string>, alias: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(jobEnv).map(([name, value]) => [name, value.replace('127.0.0.1', alias)]));
+  return Object.fromEntries(
+    Object.entries(jobEnv).map(([name, value]) => {
+      let gitlab = value.replace('127.0.0.1', alias);
+      for (const [github, variable] of Object.entries(GITLAB_VARIABLE_FOR)) gitlab = gitlab.replaceAll(github, variable);
+      if (gitlab.includes('${{')) throw new Error(`${name}'s CI value ${value} holds a GitHub Actions expression with no GitLab variable in GITLAB_VARIABLE_FOR`);
+      return [name, gitlab];
+    }),
+  );
 }

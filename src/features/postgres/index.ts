@@ -85,7 +85,8 @@ export const postgres: ServiceFeature<PostgresData, 'postgres'> = {
     env: { POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_HOST_AUTH_METHOD: 'trust' },
     health: 'pg_isready -U app -d app',
     // Trust authentication ignores the password, but the app wants one (no secret file on the
-    // runner: the variable). The run's id: no value written in the workflow file.
+    // runner: the variable). The run's id: no value written in the workflow file (GitLab's
+    // pipeline gets its own run id: ci-gitlab's gitlabJobEnv).
     jobEnv: { POSTGRES_HOST: '127.0.0.1', POSTGRES_PORT: '5432', POSTGRES_USER: 'app', POSTGRES_DB: 'app', POSTGRES_PASSWORD: '${{ github.run_id }}' },
   },
   driver: PINS.psycopg,
