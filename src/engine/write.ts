@@ -156,8 +156,10 @@ export async function applyWrites(
       process.exit(signal === 'SIGINT' ? EXIT.cancelled : EXIT.terminated);
     }
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // First in line: a host process's own handler (plop's spinner) may exit at once, and the
+  // staging folder must be gone before anything ends the process.
+  process.prependListener('SIGINT', onSignal);
+  process.prependListener('SIGTERM', onSignal);
   try {
     pauseAt('write-start');
     createdParent = mkdirSync(stagingParent, { recursive: true });

@@ -6,8 +6,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, BIN, cleanEnv, hasPython, runOnPty, tempDir, treeSnapshot, removeTempDirs } from '../support/cli-run.js';
+import { assertBuilt, BIN, cleanEnv, hasPython, REPO, runOnPty, tempDir, treeSnapshot, removeTempDirs } from '../support/cli-run.js';
 import { holdAt } from '../support/hold.js';
 
 afterAll(removeTempDirs);
@@ -26,9 +27,9 @@ interface Interrupted {
  * Spawns the CLI with slowed writes, waits until its staging directory (under `stagingIn`)
  * holds at least `afterFiles` files, then sends `signal`.
  */
-function interruptWhileWriting(argv: string[], cwd: string, stagingIn: string, signal: NodeJS.Signals, afterFiles = 2): Promise<Interrupted> {
+function interruptWhileWriting(argv: string[], cwd: string, stagingIn: string, signal: NodeJS.Signals, afterFiles = 2, script = BIN): Promise<Interrupted> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], {
+    const child = spawn(process.execPath, [script, ...argv], {
       cwd,
       env: cleanEnv({ CPDA_TEST_SLOW_WRITE_MS: '150' }),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -105,6 +106,17 @@ describe('a signal while writing leaves nothing behind', () => {
     const run = await interruptWhileWriting(['svc', '--yes', '--overwrite'], cwd, path.join(cwd, 'svc'), 'SIGTERM', 3);
     expect(run.code).toBe(143);
     expect(treeSnapshot(cwd)).toEqual(before);
+  });
+
+  it("SIGTERM in a host process whose own handler exits at once (plop's spinner does): the staging folder is gone all the same", async () => {
+    // The driver run from a host that registered its SIGTERM handler first, as plop does.
+    const host = path.join(tempDir(), 'host.mjs');
+    writeFileSync(host, `process.on('SIGTERM', () => process.exit(143));\nconst { main } = await import(${JSON.stringify(pathToFileURL(path.join(REPO, 'dist', 'cli.js')).href)});\nprocess.exitCode = await main(process.argv.slice(2));\n`);
+    const cwd = tempDir();
+    const run = await interruptWhileWriting(['svc', '--yes'], cwd, cwd, 'SIGTERM', 2, host);
+    expect(run.stagedWhenKilled).toBeGreaterThanOrEqual(2);
+    expect(run.code).toBe(143);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   it('SIGTERM the moment staging starts, at full speed: each run leaves the whole project or nothing', async () => {
