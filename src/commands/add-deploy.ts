@@ -33,12 +33,25 @@ export function addDeploy(target: DeployTargetFeature): Command {
       return {
         files: renderLayers(context, target.layers(facts)),
         options: { dir: site.dir, target: target.key, ...input, detected: [...site.detected!.notes, ...deployment.notes] },
-        warnings: [...deployment.warnings, ...target.warnings(facts)],
+        warnings: [...deployment.warnings, ...target.warnings(facts), ...databaseShape(target, input.services, deployment.secretsAsFiles === true)],
         notes: deployment.notes,
         nextSteps: (cwd) => [...(path.resolve(site.dir) !== path.resolve(cwd) ? [`cd ${displayDir(site.dir, cwd)}`] : []), ...target.nextSteps(facts)],
       };
     },
   };
+}
+
+/**
+ * A managed target gives the app its database as a project we made reads it: POSTGRES_HOST,
+ * POSTGRES_PORT, POSTGRES_USER, POSTGRES_DB and the password (a file, or a variable where the
+ * platform has only those). An app that is not one of ours (its compose.yaml has no password
+ * file) may read one URL instead, and would fail at start-up without a word here.
+ */
+function databaseShape(target: DeployTargetFeature, services: readonly string[], ours: boolean): string[] {
+  if (ours || !services.includes('postgres')) return [];
+  return [
+    `${target.dir}/ gives the app PostgreSQL as POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_DB and the password (its file, or POSTGRES_PASSWORD), as an app create-python-docker-app made reads it, not as one URL: if yours reads DATABASE_URL, build it from those`,
+  ];
 }
 
 function addDeployHelp(target: DeployTargetFeature): string {

@@ -4,12 +4,12 @@
 // adds a target's files to an existing project (`add deploy kubernetes` is `add kubernetes`).
 // In-process (fast): each test makes at most two small projects.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../../src/options/answers-file.js';
 import { DEPLOY_TARGETS, listText, parseList, specFor, valueProblem, type ListSpec } from '../../src/options/table.js';
-import { listFiles, removeTempDirs, runMain, tempDir } from '../support/cli-run.js';
+import { listFiles, removeTempDirs, REPO, runMain, tempDir } from '../support/cli-run.js';
 
 afterAll(removeTempDirs);
 
@@ -158,5 +158,25 @@ describe('--worker celery with a target that runs the web app only', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(warningsOf(run.stderr).filter((l) => l.includes('Celery'))).toEqual([]);
     for (const target of ['ecs', 'cloud-run', 'aci']) expect(readFileSync(path.join(cwd, 'shop', 'deploy', target, 'README.md'), 'utf8')).not.toContain('Celery');
+  });
+});
+
+describe('add deploy on an app create-python-docker-app did not make', () => {
+  const WITH_SERVICES = ['--yes', '--framework', 'fastapi', '--postgres', '--redis', '--no-ci', '--no-dependabot'];
+  const warningsOf = (stderr: string) => stderr.split('\n').filter((l) => l.includes('warning: '));
+  it.each(['ecs', 'cloud-run', 'aci'])('%s: says the database comes as POSTGRES_* parts, not the DATABASE_URL such an app may read', async (target) => {
+    const dir = path.join(tempDir(), 'shop');
+    cpSync(path.join(REPO, 'tests/fixtures/kubernetes-app'), dir, { recursive: true });
+    const run = await runMain(['add', 'deploy', target, '--dir', dir, '--yes'], { cwd: path.dirname(dir) });
+    expect(run.code, run.stderr).toBe(0);
+    expect(warningsOf(run.stderr).filter((l) => l.includes('DATABASE_URL'))).toEqual([expect.stringMatching(/^warning: deploy\/[a-z-]+\/ gives the app PostgreSQL as POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_DB and the password .* if yours reads DATABASE_URL, build it from those$/)]);
+  });
+
+  it('a project it made gets no such warning', async () => {
+    const cwd = tempDir();
+    expect((await runMain(['shop', ...WITH_SERVICES, '--deploy', 'none'], { cwd })).code).toBe(0);
+    const run = await runMain(['add', 'deploy', 'ecs', '--dir', 'shop', '--yes'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain('DATABASE_URL');
   });
 });
