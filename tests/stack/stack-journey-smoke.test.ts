@@ -234,25 +234,28 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
           }
           // Empty, then unreadable to the app's user: the running app restarted with it exits,
           // and its log names the file. The file is written in place (the mount is that inode).
-          const app = async (): Promise<string> => {
+          // Its log since the restart, once it holds `expected` (the app may be restarted by its
+          // restart policy meanwhile, with a growing back-off: a fixed window could miss it).
+          const app = async (expected: RegExp): Promise<string> => {
+            const since = new Date(Date.now() - 1_000).toISOString();
             const restart = await compose(engine, dir, ['restart', 'app'], { timeoutMs: STEP_MS });
             expect(restart.code, tail(restart)).toBe(0);
-            const deadline = Date.now() + 60_000;
+            const deadline = Date.now() + 90_000;
             for (;;) {
-              const state = await compose(engine, dir, ['ps', '-a', '--format', '{{.State}}', 'app']);
-              if (!state.stdout.includes('running') || Date.now() > deadline) break;
+              const logs = await compose(engine, dir, ['logs', '--no-color', '--since', since, 'app']);
+              const text = logs.stdout + logs.stderr;
+              if (expected.test(text) || Date.now() > deadline) return text;
               await new Promise((resolve) => setTimeout(resolve, 500));
             }
-            const logs = await compose(engine, dir, ['logs', '--no-color', '--since', '60s', 'app']);
-            return logs.stdout + logs.stderr;
           };
           const value = readFileSync(secretFile, 'utf8');
           try {
             writeFileSync(secretFile, '\n');
-            expect(await app()).toContain('/run/secrets/postgres_password is empty');
+            expect(await app(/\/run\/secrets\/postgres_password is empty/)).toContain('/run/secrets/postgres_password is empty');
             writeFileSync(secretFile, value);
             chmodSync(secretFile, 0o600);
-            expect(await app()).toMatch(/\/run\/secrets\/postgres_password cannot be read \(Permission denied\)/);
+            const unreadable = /\/run\/secrets\/postgres_password cannot be read \(Permission denied\)/;
+            expect(await app(unreadable)).toMatch(unreadable);
           } finally {
             writeFileSync(secretFile, value);
             chmodSync(secretFile, 0o644);
