@@ -136,6 +136,15 @@ describe('secret files the texts have the user create', () => {
     expect(leakFindings(files).filter((f) => f.startsWith('secrets/'))).toEqual([]);
   });
 
+  test("prod's Secret of files is made from a file of its own, never the one the local stack's database was made with; git and the build ignore it", () => {
+    const files = filesOf('flask-pg-redis-standard-uv --deploy kubernetes');
+    const fromFile = createdPaths(files).filter((p) => p.how === '--from-file' && p.file === 'deploy/kubernetes/README.md');
+    const sources = (dev: boolean) => [...new Set(fromFile.filter((p) => /-n \S+-dev /.test(p.command) === dev).map((p) => p.path))];
+    expect(sources(true)).toEqual(['secrets/postgres_password']);
+    expect(sources(false)).toEqual(['deploy/kubernetes/overlays/prod/secrets/postgres_password']);
+    expect(leakFindings(files).filter((f) => f.includes('overlays/prod/secrets'))).toEqual([]);
+  });
+
   const k8s = 'fastapi-pg-redis-multi-stage-pip --deploy kubernetes';
   test('planted: a .gitignore without the Secret file pattern offers it to git', () => {
     const files = replaceIn(filesOf(k8s), '.gitignore', (t) => t.replace(/^\*secret\*\.env$/m, ''));

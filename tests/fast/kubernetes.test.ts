@@ -123,7 +123,9 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s --deploy kubernetes'
       for (const m of example.matchAll(/^([A-Z_]+)=(.*)$/gm)) expect(m[2], `${file}: ${m[1]} has a value`).toBe('');
       const overlay = file.startsWith('base') ? 'prod' : 'dev';
       expect(example).toContain(`kubectl -n ${namespace} create secret generic ${id} --from-env-file=${K8S}/overlays/${overlay}/secret.env`);
-      if (combo.postgres) expect(example).toContain(`kubectl -n ${namespace} create secret generic ${id}-files --from-file=postgres_password=secrets/postgres_password`);
+      // Prod's password file is the overlay's own, never the one the local stack was made with.
+      const passwordFile = overlay === 'prod' ? `${K8S}/overlays/prod/secrets/postgres_password` : 'secrets/postgres_password';
+      if (combo.postgres) expect(example).toContain(`kubectl -n ${namespace} create secret generic ${id}-files --from-file=postgres_password=${passwordFile}`);
       else expect(example).not.toContain('--from-file');
     }
     const deployment = readFileSync(path.join(dir(), K8S, 'base/deployment.yaml'), 'utf8');

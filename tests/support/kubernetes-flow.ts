@@ -19,7 +19,7 @@
 // Any other command or flag is an error, so a new step cannot slip past unchecked.
 
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
@@ -253,6 +253,15 @@ export async function runFlow(flow: DocumentedFlow, options: FlowOptions): Promi
   cpSync(path.join(options.projectDir, 'deploy'), path.join(root, 'deploy'), { recursive: true });
   // The project's secret files, which `create` made and a `--from-file` step reads.
   if (existsSync(path.join(options.projectDir, 'secrets'))) cpSync(path.join(options.projectDir, 'secrets'), path.join(root, 'secrets'), { recursive: true });
+  // The prod overlay's own secret files, which the README's text has the user make with the
+  // managed service's value (no step can: only they have it): made here as they would.
+  for (const line of [...flow.once, ...flow.release])
+    for (const [, file] of line.matchAll(/--from-file=[\w.-]+=(deploy\/\S+)/g)) {
+      const made = path.join(root, file!);
+      if (existsSync(made)) continue;
+      mkdirSync(path.dirname(made), { recursive: true, mode: 0o700 });
+      writeFileSync(made, 'the-managed-database-password\n', { mode: 0o644 });
+    }
   const state = { cwd: root, previous: root, release: 0 };
   const namespaces = new Set<string>(['default']);
   const objects = new Map<string, Stored>();

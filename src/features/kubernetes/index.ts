@@ -289,12 +289,22 @@ export interface DeployFlow {
   /** The file the user fills in (git-ignored: deploy/kubernetes/.gitignore). */
   secretFile: string;
   secretExample: string;
+  /**
+   * Where each file of the `-files` Secret comes from: in dev the project's own (the one
+   * Compose mounts), in prod a file of the overlay's own, which the user makes with the managed
+   * service's value. One file for both would put the managed password in the local stack (and
+   * lock the local database, made with the old one, out of it).
+   */
+  secretFileSources: { key: string; file: string }[];
   once: DeployStep[];
   release: DeployStep[];
 }
 
 /** The name of the file each overlay's Secret is made from, beside the overlay (git-ignored). */
 export const SECRET_FILE_NAME = 'secret.env';
+
+/** The prod overlay's folder of the files its `-files` Secret is made from (git-ignored, as every secrets/ is). */
+export const PROD_SECRETS_FOLDER = 'secrets';
 
 /** The label the flow splits on: the web tier (component web) goes after the migration. */
 export const WEB_SELECTOR = 'app.kubernetes.io/component=web';
@@ -305,6 +315,7 @@ export function deployFlow(facts: Pick<KubernetesFacts, 'name' | 'image' | 'regi
   const namespace = overlay === 'prod' ? facts.name : `${facts.name}-dev`;
   const secretFile = `${dir}/${SECRET_FILE_NAME}`;
   const secretExample = overlay === 'prod' ? `${KUBERNETES_DIR}/base/secret.example` : `${dir}/secret.example`;
+  const secretFileSources = (facts.secretFiles ?? []).map((f) => ({ key: f.key, file: overlay === 'prod' ? `${dir}/${PROD_SECRETS_FOLDER}/${f.key}` : f.hostFile }));
   const ns = `kubectl -n ${namespace}`;
   const job = `${facts.name}-migrate`;
   const image =
@@ -331,17 +342,18 @@ export function deployFlow(facts: Pick<KubernetesFacts, 'name' | 'image' | 'regi
     namespace,
     secretFile,
     secretExample,
+    secretFileSources,
     once: [
       step(`kubectl create namespace ${namespace}`),
       step(`[ -e ${secretFile} ] || cp ${secretExample} ${secretFile}`, 'git-ignored, never replaced: fill in the values'),
       step(`${ns} create secret generic ${facts.name} --from-env-file=${secretFile}`),
       // The files the app reads under /run/secrets: from the project's own secret files (the
       // one create made for Compose, or the managed database's password put there).
-      ...((facts.secretFiles ?? []).length > 0
+      ...(secretFileSources.length > 0
         ? [
             step(
-              `${ns} create secret generic ${facts.name}-files ${facts.secretFiles!.map((f) => `--from-file=${f.key}=${f.hostFile}`).join(' ')}`,
-              overlay === 'prod' ? "each file holds the managed service's value" : 'the files Compose uses too',
+              `${ns} create secret generic ${facts.name}-files ${secretFileSources.map((f) => `--from-file=${f.key}=${f.file}`).join(' ')}`,
+              overlay === 'prod' ? "each file yours, with the managed service's value" : 'the files Compose uses too',
             ),
           ]
         : []),
