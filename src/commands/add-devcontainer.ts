@@ -70,9 +70,12 @@ function sharedFileWarnings(dir: string, options: ProjectOptions): string[] {
         ? `${lock} has no debugpy, which the development image runs the app under: \`uv add --dev ${PINS.debugpy.name}==${PINS.debugpy.version}\``
         : `${lock} has no debugpy, which the development image runs the app under: add ${PINS.debugpy.name}==${PINS.debugpy.version} to requirements-dev.in and compile requirements-dev.txt again`,
     );
-  const gitignore = lines('.gitignore');
+  const gitignore = lines('.gitignore').map((l) => l.replace(/^\//, ''));
   if (gitignore.includes('.vscode/') || gitignore.includes('.vscode'))
     warnings.push('.gitignore ignores the whole .vscode/ folder, so git never sees .vscode/launch.json: replace that line with `.vscode/*` and `!.vscode/launch.json`');
+  // What a project made without --devcontainer has: every file of .vscode/ but none let back in.
+  else if ((gitignore.includes('.vscode/*') || gitignore.includes('.vscode/**')) && !gitignore.includes('!.vscode/launch.json'))
+    warnings.push('.gitignore ignores every file in .vscode/, .vscode/launch.json too, so it would never be committed: add a line `!.vscode/launch.json` after `.vscode/*`');
   if (!lines('.dockerignore').some((l) => l.replace(/^\/+|\/+$/g, '') === '.devcontainer'))
     warnings.push('.dockerignore does not leave out .devcontainer/: add a line `.devcontainer`, so `COPY . .` keeps it out of the image');
   return warnings;

@@ -2,6 +2,7 @@
 // project we generated without them, rendered from its answers file exactly as `create
 // --devcontainer` writes them; what the project's own files lack is named, never edited. In-process (fast).
 
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,7 +29,18 @@ describe.each([
     expect(listFiles(dir).filter((f) => !before.includes(f)).sort()).toEqual(FEATURE_FILES);
     const created = render({ framework, packageManager, devcontainer: true });
     for (const file of FEATURE_FILES) expect(readFileSync(path.join(dir, file), 'utf8'), file).toBe(created.find((f) => f.path === file)?.contents);
+    // Its .gitignore, made without the feature, lets no file of .vscode/ back in: said, not edited.
+    expect(report(r.stdout).warnings).toEqual([expect.stringMatching(/^\.gitignore ignores every file in \.vscode\/, \.vscode\/launch\.json too.*`!\.vscode\/launch\.json`/)]);
+  });
+
+  it('with `!.vscode/launch.json` in its .gitignore, git sees the new file and nothing is said about it', async () => {
+    const dir = made();
+    writeFileSync(path.join(dir, '.gitignore'), readFileSync(path.join(dir, '.gitignore'), 'utf8').replace('.vscode/*\n', '.vscode/*\n!.vscode/launch.json\n'));
+    const r = await add(dir);
+    expect(r.code, r.stderr).toBe(0);
     expect(report(r.stdout).warnings).toEqual([]);
+    spawnSync('git', ['init', '-q'], { cwd: dir });
+    expect(spawnSync('git', ['check-ignore', '-q', '.vscode/launch.json'], { cwd: dir }).status).toBe(1);
   });
 
   it('names what an older project lacks (debugpy in its lock, .vscode/ wholly ignored, .devcontainer not in .dockerignore) and edits none of it', async () => {
