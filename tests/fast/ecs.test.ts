@@ -112,6 +112,12 @@ describe.each(COMBOS.map((c) => [idOf(c), c] as const))('%s --deploy ecs', (_, c
     expect(service.desiredCount).toBeGreaterThanOrEqual(2);
   });
 
+  it.runIf(combo.postgres)("says that RDS rotates the password by itself (every 7 days), which running tasks only see when a new deployment starts them, and gives that command", () => {
+    const prose = readme.replace(/\s+/g, ' ');
+    expect(prose).toContain('RDS rotates it by itself, every 7 days unless you change the secret\'s rotation schedule in Secrets Manager');
+    expect(prose).toMatch(/--force-new-deployment/);
+  });
+
   it.runIf(!combo.postgres)('without PostgreSQL runs one task, never two at once, one worker, and says why', () => {
     expect(service.desiredCount).toBe(1);
     expect(service.deploymentConfiguration).toMatchObject({ maximumPercent: 100, minimumHealthyPercent: 0 });
