@@ -32,7 +32,7 @@ const CASES: Case[] = [
   ...combinationsUnderTest({ python: '3.13', deploy: ['kubernetes'], where: (c) => c.packageManager === 'uv', keep: ['flask-pg-redis-standard-uv'] })
     .map((c) => ({
       id: idWithoutPackageManager(c),
-      flags: ['--framework', c.framework, c.postgres ? '--postgres' : '--no-postgres', c.redis ? '--redis' : '--no-redis', '--dockerfile', c.dockerfile, '--worker', c.worker],
+      flags: ['--framework', c.framework, c.postgres ? '--postgres' : '--no-postgres', c.redis ? '--redis' : '--no-redis', '--dockerfile', c.dockerfile, '--worker', c.worker, c.beat ? '--beat' : '--no-beat'],
       migrations: c.migrations,
     })),
   ...(['flask', 'fastapi'] as const).map((framework) => ({
@@ -40,6 +40,9 @@ const CASES: Case[] = [
     flags: ['--framework', framework, '--postgres', '--redis', '--no-migrations'],
     migrations: false,
   })),
+  // The Celery worker and beat with migrations, whichever pairs the covering array chose:
+  // their Deployments must start after the release's migration too.
+  { id: 'fastapi-worker-beat', flags: ['--framework', 'fastapi', '--postgres', '--redis', '--migrations', '--worker', 'celery', '--beat'], migrations: true },
 ];
 const K8S = 'deploy/kubernetes';
 const noKustomize = kustomizeUnavailable();
@@ -106,7 +109,11 @@ describe.skipIf(noKustomize)(`the documented deploy flow${noKustomize ? ` (${noK
         if (c.migrations) {
           const job = order.indexOf(`Job/${id}-migrate`);
           expect(job, 'the Job is applied').toBeGreaterThanOrEqual(0);
-          expect(order.indexOf(`Deployment/${id}`)).toBeGreaterThan(job);
+          // Every Deployment of the app's code (the web tier, the worker and beat) starts after it:
+          // new code on the old schema fails its requests and its tasks.
+          const deployments = [...new Set(order.filter((o) => o.startsWith('Deployment/')))];
+          expect(deployments).toContain(`Deployment/${id}`);
+          for (const deployment of deployments) expect(order.indexOf(deployment), `${deployment} is applied before the migration Job`).toBeGreaterThan(job);
           expect(flow.release.some((l) => /kubectl .*wait .*job\//.test(l)), 'a step waits for the Job').toBe(true);
         } else expect(order.some((o) => o.startsWith('Job/'))).toBe(false);
       },

@@ -8,7 +8,7 @@
 import { SERVICE_IMAGES } from '../../engine/versions.js';
 import { GRACEFUL_SHUTDOWN_SECONDS } from '../app-server.js';
 import type { ServiceKey } from '../../options/values.js';
-import type { DeployInput, Feature, FeatureInput, Migrations } from '../types.js';
+import type { BackgroundWorker, DeployInput, Feature, FeatureInput, Migrations } from '../types.js';
 
 export const KUBERNETES_LAYER = 'kubernetes';
 export const MIGRATIONS_LAYER = 'kubernetes-migrations';
@@ -277,10 +277,11 @@ export interface DeployStep {
  * and add kubernetes's next steps (the overlays' headers point to the README):
  *  - once: the namespace, the git-ignored secret file copied from its example, the Secret;
  *  - each release: with migrations, the old Job deleted (a Job's pod template cannot change,
- *    so each release runs a new one), everything but the web tier applied (the ConfigMap, the
- *    Job, the dev overlay's databases: `!=` also selects objects without the label, so nothing
- *    the Job reads is left out), the Job waited for, then the web tier; without migrations, one
- *    apply. Then the rollout is waited for.
+ *    so each release runs a new one), everything but the app's code applied (the ConfigMap,
+ *    the Job, the dev overlay's databases: `!=` also selects objects without the label, so
+ *    nothing the Job reads is left out), the Job waited for, then the code (codeComponents:
+ *    the web tier, and the worker and beat where there are); without migrations, one apply.
+ *    Then the rollout is waited for.
  */
 export interface DeployFlow {
   overlay: Overlay;
@@ -308,9 +309,17 @@ export const PROD_SECRETS_FOLDER = 'secrets';
 
 /** The label the flow splits on: the web tier (component web) goes after the migration. */
 export const WEB_SELECTOR = 'app.kubernetes.io/component=web';
-export const NOT_WEB_SELECTOR = 'app.kubernetes.io/component!=web';
 
-export function deployFlow(facts: Pick<KubernetesFacts, 'name' | 'image' | 'registryImage' | 'migrations'> & { secretFiles?: SecretFile[] }, overlay: Overlay): DeployFlow {
+/**
+ * The components whose pods run the app's code, started only once the release's migration has
+ * run: the web tier, and the Celery worker and beat where the project has them (their
+ * Deployments carry their Compose service's name). New code on the old schema fails its tasks.
+ */
+export function codeComponents(worker: BackgroundWorker | undefined): string[] {
+  return ['web', ...(worker ? ['worker'] : []), ...(worker?.beat ? ['beat'] : [])];
+}
+
+export function deployFlow(facts: Pick<KubernetesFacts, 'name' | 'image' | 'registryImage' | 'migrations'> & { secretFiles?: SecretFile[]; components?: string[] }, overlay: Overlay): DeployFlow {
   const dir = `${KUBERNETES_DIR}/overlays/${overlay}`;
   const namespace = overlay === 'prod' ? facts.name : `${facts.name}-dev`;
   const secretFile = `${dir}/${SECRET_FILE_NAME}`;
@@ -328,12 +337,17 @@ export function deployFlow(facts: Pick<KubernetesFacts, 'name' | 'image' | 'regi
           step(`docker build -t ${facts.image}:dev .`),
           step(`kind load docker-image ${facts.image}:dev`, 'or minikube image load'),
         ];
+  // Without a worker the web tier is the code, as before; with one, everything but the Job
+  // goes second (what was applied first is applied again, unchanged).
+  const components = facts.components ?? ['web'];
+  const first = components.map((c) => `app.kubernetes.io/component!=${c}`).join(',');
+  const then = components.length === 1 ? WEB_SELECTOR : `'app.kubernetes.io/component!=migration'`;
   const apply = facts.migrations
     ? [
         step(`${ns} delete job ${job} --ignore-not-found`, "a Job's pod template cannot change: each release runs a new one"),
-        step(`kubectl apply -k ${dir} -l '${NOT_WEB_SELECTOR}'`, 'settings (ConfigMap), migration Job' + (overlay === 'dev' ? ', databases' : '')),
+        step(`kubectl apply -k ${dir} -l '${first}'`, 'settings (ConfigMap), migration Job' + (overlay === 'dev' ? ', databases' : '')),
         step(`${ns} wait --for=condition=complete --timeout=10m job/${job}`, 'the migration succeeded'),
-        step(`kubectl apply -k ${dir} -l ${WEB_SELECTOR}`, 'then the app'),
+        step(`kubectl apply -k ${dir} -l ${then}`, components.length === 1 ? 'then the app' : `then the app's code: ${components.join(', ')}`),
       ]
     : [step(`kubectl apply -k ${dir}`)];
   return {
@@ -396,6 +410,8 @@ export interface KubernetesFacts extends KubernetesInput {
   devServices: DevStatefulSet[];
   /** The secrets mounted as files (secretsAsFiles), and the Secret that holds them. */
   secretFiles: SecretFile[];
+  /** The components whose Deployments start only after the release's migration (codeComponents). */
+  codeComponents: string[];
   secretFilesName: string;
   secretFilesMount: string;
   secretFilesMode: string;
@@ -419,7 +435,8 @@ export function kubernetesFacts(input: KubernetesInput): KubernetesFacts {
   const devServices = devStatefulSets(input.services);
   const name = resourceName(input.name);
   const registryImage = hasRegistry(input.image) ? input.image : `registry.example.com/${input.image}`;
-  const flowOf = (overlay: Overlay) => deployFlow({ name, image: input.image, registryImage, migrations: input.migrations, secretFiles }, overlay);
+  const components = codeComponents(input.worker);
+  const flowOf = (overlay: Overlay) => deployFlow({ name, image: input.image, registryImage, migrations: input.migrations, secretFiles, components }, overlay);
   return {
     ...input,
     name,
@@ -461,6 +478,7 @@ export function kubernetesFacts(input: KubernetesInput): KubernetesFacts {
     // The dev StatefulSet reads the password from the file Secret when there is one.
     devSecrets: input.services.includes('postgres') && !input.secretsAsFiles ? [...secrets, DEV_POSTGRES_PASSWORD] : secrets,
     secretFiles,
+    codeComponents: components,
     secretFilesName: `${name}-files`,
     secretFilesMount: SECRET_FILES_MOUNT,
     secretFilesMode: `0${SECRET_FILES_MODE.toString(8)}`,
