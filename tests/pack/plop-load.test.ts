@@ -107,7 +107,8 @@ describe('plop.load from the packed package', () => {
     const result = JSON.parse(run.out) as { options: { app: string }; files: { path: string; action: string }[] };
     expect(result.options.app).toBe('blog:create_app()');
     expect(result.files.map((f) => `${f.action} ${f.path}`).sort()).toEqual(
-      ['.dockerignore', '.env.example', 'Dockerfile', 'compose.override.yaml', 'compose.yaml', 'gunicorn.conf.py', 'scripts/check-docker'].map((f) => `create ${f}`),
+      // With PostgreSQL (the fixture's driver): the password Compose mounts, and its folder's .gitignore.
+      ['.dockerignore', '.env.example', 'Dockerfile', 'compose.override.yaml', 'compose.yaml', 'gunicorn.conf.py', 'scripts/check-docker', 'secrets/.gitignore', 'secrets/postgres_password'].map((f) => `create ${f}`),
     );
     expect(dockerfileFindings(flask)).toEqual([]);
     expect(composeFindings(flask)).toEqual([]);
