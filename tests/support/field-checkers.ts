@@ -110,6 +110,9 @@ export const UNCHECKED_FILES: Readonly<Record<string, string>> = {
     "the dev container's configuration (JSON); the Dev Containers CLI reads it (read-configuration) in tests/stack/stack-compose.test.ts, and no schema ships with that CLI",
   '.vscode/launch.json': "VS Code's attach configuration (JSON); tests/stack/stack-compose.test.ts attaches with its port and path mapping",
   'migrations/script.py.mako': 'the Mako template `alembic revision` writes new migrations from; tests/stack/locked-venv.test.ts writes one and scripts/lint checks it',
+  'secrets/postgres_password':
+    "add docker's random database password (create's too, which tests/fast/emitted-secrets.test.ts holds to git and the build ignoring it); a secret, which no checker should read",
+  'secrets/.gitignore': "add docker's rule that keeps secrets/ out of git whatever the repository says; tests/fast/add-docker.test.ts asks git itself",
 };
 
 /**
