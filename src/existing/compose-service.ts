@@ -75,7 +75,7 @@ export function addServiceFiles(dir: string, service: ServiceKey, generatorVersi
     ensureMap(compose, rendered, ['services', 'app', 'depends_on']);
     copyEntry(rendered, compose, ['services', 'app', 'depends_on'], name);
   }
-  files.push({ path: 'compose.yaml', contents: keepingValues('compose.yaml', composeText, compose.toString(YAML_OUTPUT)) });
+  files.push({ path: 'compose.yaml', contents: asWritten(composeText, keepingValues('compose.yaml', composeText, compose.toString(YAML_OUTPUT))) });
 
   // compose.override.yaml: the dev port of the service.
   // The development override is a convenience: one that cannot be read is left as it is, and said.
@@ -92,7 +92,7 @@ export function addServiceFiles(dir: string, service: ServiceKey, generatorVersi
     const renderedOverride = parseYaml(renderOne(wanted, 'compose.override.yaml', generatorVersion), 'rendered compose.override.yaml');
     if (!override.hasIn(['services', name])) {
       copyEntry(renderedOverride, override, ['services'], name);
-      files.push({ path: 'compose.override.yaml', contents: keepingValues('compose.override.yaml', overrideText, override.toString(YAML_OUTPUT)) });
+      files.push({ path: 'compose.override.yaml', contents: asWritten(overrideText, keepingValues('compose.override.yaml', overrideText, override.toString(YAML_OUTPUT))) });
     }
   }
 
@@ -122,7 +122,7 @@ export function addServiceFiles(dir: string, service: ServiceKey, generatorVersi
     const sep = env === '' ? '' : env.endsWith('\n\n') ? '' : env.endsWith('\n') ? '\n' : '\n\n';
     env = `${env}${sep}${block.text}\n`;
   });
-  if (changed) files.push({ path: '.env.example', contents: env });
+  if (changed) files.push({ path: '.env.example', contents: asWritten(envText ?? '', env) });
 
   // The password compose.yaml now mounts, random, as add docker writes it (never one already there).
   files.push(...repositorySecretFiles(feature.secrets ?? [], root));
@@ -174,6 +174,16 @@ function renderOne(options: DockerAppOptions, file: string, generatorVersion: st
   const [rendered] = renderLayers(context, context.layers, (p) => p === file);
   if (!rendered) throw new Error(`the templates do not produce ${file}`);
   return rendered.contents;
+}
+
+/**
+ * `text` with the line ends and byte order mark `original` was written with: a file of CRLF
+ * lines stays CRLF throughout (the printer and the added lines write LF), and a BOM stays.
+ */
+function asWritten(original: string, text: string): string {
+  const bom = original.startsWith('\uFEFF') && !text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const crlf = original.includes('\r\n') && !/(^|[^\r])\n/.test(original);
+  return bom + (crlf ? text.replace(/\r?\n/g, '\r\n') : text);
 }
 
 /**

@@ -361,6 +361,19 @@ describe("service generator: the user's files it edits", () => {
     expect(read(dir, 'compose.yaml')).toContain('    x-mode: 0o440\n');
   });
 
+  it('a compose.yaml and .env.example of CRLF lines with a byte order mark, forced: both keep CRLF throughout and the mark', async () => {
+    const { dir } = await dockerOnly();
+    for (const file of ['compose.yaml', '.env.example']) writeFileSync(path.join(dir, file), `\uFEFF${read(dir, file).replace(/\n/g, '\r\n')}`);
+    const forced = await pack(dir, true);
+    expect((await run(forced.getGenerator('service'), ['.', 'redis'])).failures).toEqual([]);
+    for (const file of ['compose.yaml', '.env.example']) {
+      const text = read(dir, file);
+      expect(text.startsWith('\uFEFF'), `${file} keeps its mark`).toBe(true);
+      expect(text.split('\r\n').some((l) => l.includes('\n')), `${file} has a bare LF`).toBe(false);
+      expect(text, file).toContain('REDIS');
+    }
+  });
+
   it('with Postgres: the password compose.yaml now mounts is written, random, 0644 in a 0700 folder that git ignores', async () => {
     const { dir, plop } = await dockerOnly();
     expect((await run(plop.getGenerator('service'), ['.', 'postgres'])).failures).toEqual([]);
