@@ -224,8 +224,12 @@ function sourceAt(before: string, at: string[]): string {
 
 function parseYaml(text: string, what: string): Document {
   const doc = parseDocument(text);
-  if (doc.errors.length > 0) throw new ServiceError(`${what} is not valid YAML: ${doc.errors[0]!.message}`);
-  return doc;
+  const [error] = doc.errors;
+  if (!error) return doc;
+  // One line: the library's message goes on with a code frame of the user's file.
+  if (error.code === 'MULTIPLE_DOCS') throw new ServiceError(`${what} holds more than one YAML document; the generator edits a file of one, so nothing was written`);
+  const line = error.linePos?.[0]?.line;
+  throw new ServiceError(`${what} is not valid YAML${line ? ` (line ${line})` : ''}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}; nothing was written`);
 }
 
 /** Creates an empty map at `at` in `target` (where the rendered file has one) if missing. */

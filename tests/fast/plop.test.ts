@@ -361,6 +361,19 @@ describe("service generator: the user's files it edits", () => {
     expect(read(dir, 'compose.yaml')).toContain('    x-mode: 0o440\n');
   });
 
+  it.each([
+    ['a duplicate key', (t: string) => t.replace('services:\n', 'services:\nservices:\n'), /^compose\.yaml is not valid YAML \(line \d+\): Map keys must be unique; nothing was written$/],
+    ['two documents', (t: string) => `${t}---\nother: 1\n`, /^compose\.yaml holds more than one YAML document; the generator edits a file of one, so nothing was written$/],
+    ['a broken line', (t: string) => `${t}x: [unclosed\n`, /^compose\.yaml is not valid YAML \(line \d+\): [^\n]+; nothing was written$/],
+  ])('a compose.yaml with %s: refused in one line, nothing written', async (_what, edit, message) => {
+    const { dir, plop } = await dockerOnly();
+    writeFileSync(path.join(dir, 'compose.yaml'), edit(read(dir, 'compose.yaml')));
+    const before = treeSnapshot(dir);
+    const result = await run(plop.getGenerator('service'), ['.', 'redis']);
+    expect(result.failures[0]!.error).toMatch(message);
+    expect(treeSnapshot(dir)).toEqual(before);
+  });
+
   it('a compose.yaml and .env.example of CRLF lines with a byte order mark, forced: both keep CRLF throughout and the mark', async () => {
     const { dir } = await dockerOnly();
     for (const file of ['compose.yaml', '.env.example']) writeFileSync(path.join(dir, file), `\uFEFF${read(dir, file).replace(/\n/g, '\r\n')}`);
