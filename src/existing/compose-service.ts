@@ -11,13 +11,12 @@ import { isMap, isScalar, parseDocument, YAMLMap, type Document, type Pair } fro
 import { renderLayers } from '../engine/render.js';
 import type { RenderedFile } from '../engine/rendered-file.js';
 import { readUserFile, UserFileError } from '../user-files.js';
-import { requirementLine } from '../engine/versions.js';
 import { repositorySecretFiles } from '../features/secret-files.js';
 import { SERVICE_FEATURES, serviceFeature } from '../features/services.js';
 import type { ServiceKey } from '../options/values.js';
 import { detectApp, normalizeDist } from './detect.js';
 import type { Detected } from './detected.js';
-import { existingAppContext, sourcePathsFor, type DockerAppOptions } from './docker-app.js';
+import { existingAppContext, howToAdd, sourcePathsFor, type DockerAppOptions } from './docker-app.js';
 
 export class ServiceError extends Error {
   override name = 'ServiceError';
@@ -129,9 +128,8 @@ export function addServiceFiles(dir: string, service: ServiceKey, generatorVersi
 
   const warnings: string[] = [...notes];
   if (!feature.drivers.some((d) => detected.dependencies.has(normalizeDist(d))))
-    warnings.push(
-      `add \`${requirementLine(feature.driver)}\` to ${detected.installFrom === 'pyproject.toml' ? "pyproject.toml's [project] dependencies" : 'requirements.txt'}${feature.url ? `; the app reads ${feature.url.env}` : ''}`,
-    );
+    // As add docker says it: in the lock's own tool where there is one (`uv add '...'`).
+    warnings.push(`${howToAdd(detected.installFrom, feature.driver)}${feature.url ? `; the app reads ${feature.url.env}` : ''}`);
   return { files, warnings };
 }
 

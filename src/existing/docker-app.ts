@@ -134,7 +134,7 @@ export function dockerWarnings(options: DockerAppOptions, detected: Detected): s
 }
 
 /** `add `uvicorn[standard]==0.54.0` to requirements.txt`, or the lock's own tool: `uv add '...'`. */
-function howToAdd(installFrom: InstallFrom, requirement: Requirement): string {
+export function howToAdd(installFrom: InstallFrom, requirement: Requirement): string {
   const line = requirementLine(requirement);
   const add = installerFor(installFrom).addCommand;
   if (add) return `add it with \`${add} '${line}'\`, which updates ${installFrom} too`;

@@ -374,6 +374,17 @@ describe("service generator: the user's files it edits", () => {
     expect(treeSnapshot(dir)).toEqual(before);
   });
 
+  it("in a uv project without the driver, it says to add it with uv, as add docker does, not to a requirements.txt there is none of", async () => {
+    const dir = copyFixture('uv-project');
+    const plop = await pack(dir);
+    const docker = await run(plop.getGenerator('docker'), dockerBypass({ framework: 'fastapi', app: 'app.main:app', port: 8000, python: '3.13', postgres: false, redis: false, dockerfile: 'standard' }));
+    expect(docker.failures).toEqual([]);
+    const result = await run(plop.getGenerator('service'), ['.', 'postgres']);
+    expect(result.failures).toEqual([]);
+    expect(result.changes[0]!.path).toMatch(/add it with `uv add 'psycopg\[binary\]==[^']+'`, which updates uv\.lock too/);
+    expect(result.changes[0]!.path).not.toContain('requirements.txt');
+  });
+
   it('a compose.yaml and .env.example of CRLF lines with a byte order mark, forced: both keep CRLF throughout and the mark', async () => {
     const { dir } = await dockerOnly();
     for (const file of ['compose.yaml', '.env.example']) writeFileSync(path.join(dir, file), `\uFEFF${read(dir, file).replace(/\n/g, '\r\n')}`);
