@@ -11,7 +11,7 @@
 // is in no container's `docker inspect` nor any process's environment inside them, before and
 // after the README's rotation; a missing, empty or unreadable file stops the start, named.
 
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Lexer, type Tokens } from 'marked';
@@ -129,7 +129,12 @@ describe.skipIf(!state.available)(state.available ? 'the developer journey with 
           const r = await asUser(engine, dir, ['sh', '-c', p.command]);
           expect(r.code, `${p.command}: ${tail(r)}`).toBe(0);
         }
-        for (const p of secrets) if (!existsSync(path.join(dir, p.path))) writeFileSync(path.join(dir, p.path), 'PLANTED=secret\n');
+        // (In its folder, made as the texts say: prod's password file sits in deploy/kubernetes/overlays/prod/secrets/.)
+        for (const p of secrets)
+          if (!existsSync(path.join(dir, p.path))) {
+            mkdirSync(path.dirname(path.join(dir, p.path)), { recursive: true, mode: 0o700 });
+            writeFileSync(path.join(dir, p.path), 'PLANTED=secret\n');
+          }
         const build = await compose(engine, dir, ['build'], { timeoutMs: BUILD_MS });
         expect(build.code, tail(build, 30)).toBe(0);
         const listing = await docker(engine, ['run', '--rm', '--entrypoint', 'find', id, '/app', '-path', '/app/.venv', '-prune', '-o', '-type', 'f', '-print']);
