@@ -381,11 +381,13 @@ function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], 
         chmodSync(staged, statSync(final).mode & 0o7777);
         step.replaced = path.join(aside, String(i));
         renameSync(final, step.replaced);
+        assertStillSeen(file.path, step.replaced, seen);
       }
       renameSync(staged, final);
       step.moved = true;
       if (i === 0) pauseAt('write-first-moved');
     } catch (error) {
+      if (error instanceof ChangedMeanwhile) throw undoneOrNot(done, error.message);
       throw undoneOrNot(done, `could not move ${file.path} into place: ${describe(error)}`);
     }
   }
@@ -396,7 +398,9 @@ function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], 
     try {
       done.push(step);
       renameSync(final, step.replaced!);
+      assertStillSeen(removal, step.replaced!, seen);
     } catch (error) {
+      if (error instanceof ChangedMeanwhile) throw undoneOrNot(done, error.message);
       throw undoneOrNot(done, `could not delete ${removal}: ${describe(error)}`);
     }
   }
@@ -408,6 +412,19 @@ function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], 
 }
 
 /** The error after a failed move: every earlier move undone, or the ones that could not be. */
+class ChangedMeanwhile extends Error {}
+
+/**
+ * The file a move just set aside is the one the run saw: checked on the set-aside copy itself,
+ * so a save that lands after the check under the lock and before this move (an editor ignores
+ * our lock) is found too, and every move is undone instead of the save being replaced.
+ */
+function assertStillSeen(relative: string, setAside: string, seen: ReadonlyMap<string, string | null>): void {
+  const expected = seen.get(relative);
+  if (expected !== undefined && hashOfPath(setAside) !== expected)
+    throw new ChangedMeanwhile(`${relative} changed while this run was moving files into place (another program saving it?)`);
+}
+
 function undoneOrNot(done: MoveStep[], why: string): CliError {
   const notUndone = undo(done);
   if (notUndone.length === 0) return new CliError('write-failed', `${why}; every file already moved was put back, so nothing was changed`);

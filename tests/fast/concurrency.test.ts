@@ -222,6 +222,31 @@ describe('two update runs in the same project', () => {
   });
 });
 
+describe('a save that lands after the check under the lock (an editor ignores the lock)', () => {
+  it('update held before its moves: the saved file is found as the moves set it aside, every move undone, exit 1, the save kept', async () => {
+    const cwd = tempDir();
+    expect(runBin(['svc', '--yes'], { cwd }).status).toBe(0);
+    const dir = path.join(cwd, 'svc');
+    const answersPath = path.join(dir, '.create-python-docker-app.json');
+    const answers = JSON.parse(readFileSync(answersPath, 'utf8'));
+    answers.answers.dockerfile = 'multi-stage';
+    writeFileSync(answersPath, `${JSON.stringify(answers, null, 2)}\n`);
+    // Held after the journal, past every check: what a save then meets is the moves themselves.
+    const held = await holdAt('write-journaled', ['update', '--yes'], dir);
+    const saved = `${readFileSync(path.join(dir, 'Dockerfile'), 'utf8')}# saved by the user meanwhile\n`;
+    writeFileSync(path.join(dir, 'Dockerfile'), saved);
+    const before = treeSnapshot(dir);
+    const run = await held.release();
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/Dockerfile changed while this run was moving files into place \(another program saving it\?\); every file already moved was put back, so nothing was changed/);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe(saved);
+    const after = treeSnapshot(dir);
+    const ours = (p: string) => p.includes('.staging-') || p === '.create-python-docker-app.lock';
+    expect(Object.keys(after).filter(ours)).toEqual([]);
+    expect(after).toEqual(Object.fromEntries(Object.entries(before).filter(([p]) => !ours(p))));
+  });
+});
+
 describe('the pause seam is harmless outside tests', () => {
   it('CPDA_TEST_PAUSE_AT without CPDA_TEST_PAUSE_DIR does not hold a run', () => {
     const cwd = tempDir();
