@@ -235,14 +235,24 @@ export function assertPrivateFolders(files: readonly RenderedFile[], targetDir: 
     if (file.dirMode === undefined) continue;
     // Not there (the write makes it with dirMode) or not a folder (the write refuses it): nothing to check.
     const stat = lstatOrUndefined(path.dirname(join(file.path)));
-    const mode = Number(stat?.mode ?? 0);
-    if (!stat?.isDirectory() || (mode & 0o777 & ~file.dirMode) === 0) continue;
+    if (!stat?.isDirectory()) continue;
     const folder = path.posix.dirname(file.path);
+    const mode = Number(stat.mode);
     const octal = (mode: number) => `0${(mode & 0o777).toString(8)}`;
-    throw new CliError(
-      'unsafe-target',
-      `${folder}/ is open to other users (mode ${octal(mode)}) and would hold ${file.path}: run \`chmod ${octal(file.dirMode)} ${folder}\`, then run again; nothing was written`,
-    );
+    if ((mode & 0o777 & ~file.dirMode) !== 0)
+      throw new CliError(
+        'unsafe-target',
+        `${folder}/ is open to other users (mode ${octal(mode)}) and would hold ${file.path}: run \`chmod ${octal(file.dirMode)} ${folder}\`, then run again; nothing was written`,
+      );
+    // Its owner reads whatever goes in: another user than the project's (the run as root in a
+    // folder someone else made) would be given the secret.
+    const owner = Number(stat.uid);
+    const projectOwner = Number(lstatOrUndefined(join.root)?.uid ?? owner);
+    if (owner !== projectOwner)
+      throw new CliError(
+        'unsafe-target',
+        `${folder}/ belongs to another user (uid ${owner}) than the project (uid ${projectOwner}) and would hold ${file.path}: make it the project's (\`chown ${projectOwner} ${folder}\`), then run again; nothing was written`,
+      );
   }
 }
 

@@ -18,7 +18,7 @@
 // Each check is shown to fail on the fault it guards.
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import dockerignoreModule from '@balena/dockerignore';
 import { parse as parseShell } from 'shell-quote';
@@ -332,6 +332,18 @@ describe('the secret files of a new project', () => {
     chmodSync(path.join(dir, 'secrets'), 0o700);
     expect((await runMain(['mine', '--yes', '--overwrite'], { cwd: parent })).code).toBe(0);
     expect(secretOf(dir)).toMatch(/^[A-Za-z0-9_-]{40,}\n$/);
+  });
+
+  test.runIf(process.getuid?.() === 0)('create --overwrite into a folder whose private secrets/ belongs to another user: refused naming the owner, nothing written (as root)', async () => {
+    const parent = tempDir('cpda-secret-');
+    const dir = path.join(parent, 'mine');
+    mkdirSync(path.join(dir, 'secrets'), { recursive: true, mode: 0o700 });
+    chownSync(path.join(dir, 'secrets'), 1234, 1234);
+    const before = treeSnapshot(dir);
+    const run = await runMain(['mine', '--yes', '--overwrite'], { cwd: parent });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe('error: secrets/ belongs to another user (uid 1234) than the project (uid 0) and would hold secrets/postgres_password: make it the project\'s (`chown 0 secrets`), then run again; nothing was written');
+    expect(treeSnapshot(dir)).toEqual(before);
   });
 
   test("the README's commands for a fresh clone make the secret file with a random password, and never replace one", () => {
