@@ -42,20 +42,28 @@ test.each([
   expect(result.stdout).toContain(`asked ${url}`);
 });
 
-test("in a fresh checkout (no secrets/, as CI has) it gives compose.yaml's secret a random file of its own, 0644, and removes it after; the project is left as it was", async () => {
+test.each([
+  ['a plain TMPDIR', ''],
+  ['a TMPDIR holding a quote, a backslash, a space and a #', 'we"ird \\s \'#x'],
+])("in a fresh checkout (no secrets/, as CI has) it gives compose.yaml's secret a random file of its own, 0644, and removes it after (%s); the project is left as it was", async (_what, tmpName) => {
   const { dir, bin } = project();
   const log = path.join(dir, 'log');
-  // A docker that, at `up`, keeps the extra Compose file and the mode and size of the file it names.
+  const tmp = path.join(tempDir(), tmpName);
+  mkdirSync(tmp, { recursive: true });
+  // A docker that, at `up`, keeps the extra Compose file, the folder Compose is told of and the
+  // mode and size of the file there.
   writeFileSync(
     path.join(bin, 'docker'),
-    `#!/bin/sh\ncase "$*" in *" up "*) for a in "$@"; do case "$a" in */secrets.yaml) cat "$a" >>${log}.yaml; stat -c '%a %s %n' "$(dirname "$a")/postgres_password" >>${log}.mode ;; esac; done ;; esac\ncase "$*" in *" port app "*) echo 0.0.0.0:49153 ;; esac\n`,
+    `#!/bin/sh\ncase "$*" in *" up "*) for a in "$@"; do case "$a" in */secrets.yaml) cat "$a" >>${log}.yaml ;; esac; done; printf '%s' "$SMOKE_SECRETS_DIR" >${log}.dir; stat -c '%a %s' "$SMOKE_SECRETS_DIR/postgres_password" >>${log}.mode ;; esac\ncase "$*" in *" port app "*) echo 0.0.0.0:49153 ;; esac\n`,
   );
   const before = readdirSync(dir).sort();
-  const result = await run('sh', ['scripts/smoke-test'], { cwd: dir, env: { PATH: `${bin}:/usr/bin:/bin` } });
+  const result = await run('sh', ['scripts/smoke-test'], { cwd: dir, env: { PATH: `${bin}:/usr/bin:/bin`, TMPDIR: tmp } });
   expect(result.code, result.stderr).toBe(0);
-  const [mode, size, file] = readFileSync(`${log}.mode`, 'utf8').trim().split(' ');
-  expect([mode, size]).toEqual(['644', '48']);
-  expect(readFileSync(`${log}.yaml`, 'utf8')).toBe(`secrets:\n  postgres_password:\n    file: "${file}"\n`);
-  expect(existsSync(path.dirname(file!))).toBe(false);
+  expect(readFileSync(`${log}.mode`, 'utf8').trim()).toBe('644 48');
+  // The path reaches Compose as a variable, which it fills in: no YAML quoting to break.
+  expect(readFileSync(`${log}.yaml`, 'utf8')).toBe('secrets:\n  postgres_password:\n    file: ${SMOKE_SECRETS_DIR}/postgres_password\n');
+  const folder = readFileSync(`${log}.dir`, 'utf8');
+  expect(path.dirname(folder)).toBe(tmp);
+  expect(existsSync(folder)).toBe(false);
   expect(readdirSync(dir).filter((f) => !f.startsWith('log')).sort()).toEqual(before);
 });
