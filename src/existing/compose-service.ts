@@ -7,7 +7,7 @@
 
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isScalar, parseDocument, YAMLMap, type Document, type Pair } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, YAMLMap, type Document, type Pair } from 'yaml';
 import { renderLayers } from '../engine/render.js';
 import type { RenderedFile } from '../engine/rendered-file.js';
 import { readUserFile, UserFileError } from '../user-files.js';
@@ -197,7 +197,36 @@ function keepingValues(file: string, before: string, after: string): string {
     const where = firstChange(was, now, []);
     if (where) throw new ServiceError(`${file}: rewriting it would change ${where.join('.')}, written ${sourceAt(before, where)}; nothing was written: add the service by hand, or write that value as the YAML 1.2 it means (0440 as 0o440)`);
   }
+  // The same value may still be written otherwise (1e3 as 1e+3, which a YAML 1.1 reader takes
+  // for another string; 20 digits of pi cut to 17): every scalar keeps its text, or nothing goes.
+  const rewritten = firstRewrite(parseDocument(before, { logLevel: 'silent' }).contents, parseDocument(after, { logLevel: 'silent' }).contents, []);
+  if (rewritten)
+    throw new ServiceError(`${file}: rewriting it would write ${rewritten.at.join('.')} as ${rewritten.now} instead of ${rewritten.was}; nothing was written: add the service by hand, or write it as ${rewritten.now} first`);
   return after;
+}
+
+/** The first scalar of `was` whose text `now` writes otherwise (added entries aside). */
+function firstRewrite(was: unknown, now: unknown, at: string[]): { at: string[]; was: string; now: string } | undefined {
+  const text = (node: unknown): string => (isScalar(node) ? `${node.tag && !node.tag.startsWith('tag:yaml.org,2002:') ? `${node.tag} ` : ''}${String(node.source ?? node.value)}` : isAlias(node) ? `*${node.source}` : 'a collection');
+  if (isScalar(was) || isAlias(was)) return text(was) === text(now) && (isScalar(was) ? isScalar(now) && was.tag === now.tag : true) ? undefined : { at, was: text(was), now: text(now) };
+  if (isMap(was)) {
+    if (!isMap(now)) return { at, was: 'a mapping', now: text(now) };
+    for (const pair of was.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const other = now.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === key);
+      const change = firstRewrite(pair.value, other?.value, [...at, key]);
+      if (change) return change;
+    }
+    return undefined;
+  }
+  if (isSeq(was)) {
+    if (!isSeq(now)) return { at, was: 'a sequence', now: text(now) };
+    for (const [i, item] of was.items.entries()) {
+      const change = firstRewrite(item, now.items[i], [...at, String(i)]);
+      if (change) return change;
+    }
+  }
+  return undefined;
 }
 
 /** The path of the first value of `was` that `now` does not hold equally (added keys aside). */

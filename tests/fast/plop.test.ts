@@ -354,6 +354,19 @@ describe("service generator: the user's files it edits", () => {
     expect(treeSnapshot(dir)).toEqual(before);
   });
 
+  it.each([
+    ['1e3, which a YAML 1.1 reader takes for a string and the printer writes 1e+3', '    x-scale: 1e3\n', 'services.app.x-scale as 1e+3 instead of 1e3'],
+    ['20 digits of pi, which the printer cuts to 17', '    x-pi: 3.14159265358979323846\n', 'services.app.x-pi as 3.141592653589793 instead of 3.14159265358979323846'],
+    ['.5, the same number written 0.5', '    x-half: .5\n', 'services.app.x-half as 0.5 instead of .5'],
+  ])('a value the printer would write otherwise, %s: refused naming it, nothing written', async (_what, line, named) => {
+    const { dir, plop } = await dockerOnly();
+    writeFileSync(path.join(dir, 'compose.yaml'), read(dir, 'compose.yaml').replace('    restart: unless-stopped\n', `    restart: unless-stopped\n${line}`));
+    const before = treeSnapshot(dir);
+    const result = await run(plop.getGenerator('service'), ['.', 'postgres']);
+    expect(result.failures[0]!.error).toContain(`compose.yaml: rewriting it would write ${named}; nothing was written`);
+    expect(treeSnapshot(dir)).toEqual(before);
+  });
+
   it('the same value written as YAML 1.2 means it (0o440) goes through, kept', async () => {
     const { dir, plop } = await dockerOnly();
     writeFileSync(path.join(dir, 'compose.yaml'), read(dir, 'compose.yaml').replace('    restart: unless-stopped\n', '    restart: unless-stopped\n    x-mode: 0o440\n'));
