@@ -199,15 +199,21 @@ describe('two add runs into the same repository', () => {
   });
 });
 
+/** A generated project whose recorded Dockerfile variant was switched: update has files to change. */
+function projectToUpdate(): string {
+  const cwd = tempDir();
+  expect(runBin(['svc', '--yes'], { cwd }).status).toBe(0);
+  const dir = path.join(cwd, 'svc');
+  const answersPath = path.join(dir, '.create-python-docker-app.json');
+  const answers = JSON.parse(readFileSync(answersPath, 'utf8'));
+  answers.answers.dockerfile = 'multi-stage';
+  writeFileSync(answersPath, `${JSON.stringify(answers, null, 2)}\n`);
+  return dir;
+}
+
 describe('two update runs in the same project', () => {
   it('the held update refuses once the other applied, and the project is the winner\'s', async () => {
-    const cwd = tempDir();
-    expect(runBin(['svc', '--yes'], { cwd }).status).toBe(0);
-    const dir = path.join(cwd, 'svc');
-    const answersPath = path.join(dir, '.create-python-docker-app.json');
-    const answers = JSON.parse(readFileSync(answersPath, 'utf8'));
-    answers.answers.dockerfile = 'multi-stage';
-    writeFileSync(answersPath, `${JSON.stringify(answers, null, 2)}\n`);
+    const dir = projectToUpdate();
 
     const a = await holdAt('write-staged', ['update', '--yes'], dir);
     const b = runBin(['update', '--yes'], { cwd: dir });
@@ -224,13 +230,7 @@ describe('two update runs in the same project', () => {
 
 describe('a save that lands after the check under the lock (an editor ignores the lock)', () => {
   it('update held before its moves: the saved file is found as the moves set it aside, every move undone, exit 1, the save kept', async () => {
-    const cwd = tempDir();
-    expect(runBin(['svc', '--yes'], { cwd }).status).toBe(0);
-    const dir = path.join(cwd, 'svc');
-    const answersPath = path.join(dir, '.create-python-docker-app.json');
-    const answers = JSON.parse(readFileSync(answersPath, 'utf8'));
-    answers.answers.dockerfile = 'multi-stage';
-    writeFileSync(answersPath, `${JSON.stringify(answers, null, 2)}\n`);
+    const dir = projectToUpdate();
     // Held after the journal, past every check: what a save then meets is the moves themselves.
     const held = await holdAt('write-journaled', ['update', '--yes'], dir);
     const saved = `${readFileSync(path.join(dir, 'Dockerfile'), 'utf8')}# saved by the user meanwhile\n`;
