@@ -20,6 +20,7 @@ import { CliError } from '../errors.js';
 import { hashOfBytes, hashOfPath } from './file-hash.js';
 import { PLAIN_RELATIVE } from './plain-relative.js';
 import { isRunning, ownProcessId } from './process-identity.js';
+import { moveNoReplace } from './move-no-replace.js';
 import { pauseAt } from './test-pause.js';
 import { LOCK_FILE, lockFolder } from './write-lock.js';
 
@@ -189,7 +190,7 @@ function rollBack(target: string, staging: string, journal: WriteJournal, shownD
   // the killed run's new file goes back to the staging folder, and the original set aside
   // returns to an empty place; the original already there, or nothing of the run's, needs
   // nothing; anything else is someone's change since, over which no original is put back.
-  const steps: { final: string; staged?: string; original?: string }[] = [];
+  const steps: { final: string; staged?: string; after?: string; original?: string }[] = [];
   const changed: string[] = [];
   journal.writes.forEach((write, i) => {
     const final = path.join(target, write.path);
@@ -198,7 +199,7 @@ function rollBack(target: string, staging: string, journal: WriteJournal, shownD
     const now = hashOfPath(final);
     const ours = now === write.after;
     if (ours || now === null) {
-      if (ours || setAside) steps.push({ final, staged: ours ? path.join(staging, write.path) : undefined, original: setAside ? original : undefined });
+      if (ours || setAside) steps.push({ final, staged: ours ? path.join(staging, write.path) : undefined, after: write.after, original: setAside ? original : undefined });
     } else if (now !== write.before && setAside) changed.push(write.path);
   });
   journal.removals.forEach((removal, i) => {
@@ -215,14 +216,26 @@ function rollBack(target: string, staging: string, journal: WriteJournal, shownD
       `an earlier run into ${shownDir} was killed while moving files into place, and ${changed.length} of them changed since; nothing was put back: the originals are in ${path.relative(target, aside)} (numbered as in ${path.relative(target, path.join(staging, JOURNAL))}): restore them by hand, then delete ${path.relative(target, staging)}`,
       changed,
     );
+  pauseAt('recover-checked');
+  // Each move is checked after it is made, and a place is filled only while empty, so a file
+  // someone saves in the meantime (an editor ignores our lock) is never moved away or replaced.
+  const savedMeanwhile = (file: string) =>
+    new CliError(
+      'write-failed',
+      `an earlier run into ${shownDir} was killed while moving files into place, and ${path.relative(target, file)} was saved while they were being put back; it was left as saved, and the originals not put back yet are in ${path.relative(target, aside)} (numbered as in ${path.relative(target, path.join(staging, JOURNAL))}): restore them by hand, then delete ${path.relative(target, staging)}`,
+    );
   let putBack = 0;
   for (const step of steps.reverse()) {
     if (step.staged) {
       mkdirSync(path.dirname(step.staged), { recursive: true });
       // Over a staged copy still there (the same bytes): rename replaces it.
       renameSync(step.final, step.staged);
+      if (hashOfPath(step.staged) !== step.after) {
+        if (!moveNoReplace(step.staged, step.final)) throw new CliError('write-failed', `${path.relative(target, step.final)} was saved twice while an earlier run's moves were being put back; one save is at ${path.relative(target, step.staged)}`);
+        throw savedMeanwhile(step.final);
+      }
     }
-    if (step.original) renameSync(step.original, step.final);
+    if (step.original && !moveNoReplace(step.original, step.final)) throw savedMeanwhile(step.final);
     if (step.staged || step.original) putBack++;
   }
   for (const dir of journal.created) {

@@ -18,8 +18,9 @@ export function pauseAt(point: string): void {
   } catch {
     return;
   }
-  writeFileSync(path.join(dir, `${point}.reached`), String(process.pid));
-  const release = path.join(dir, `${point}.release`);
+  // A point may name a file (`write-placing deploy/x.yaml`): its marker's name is encoded.
+  writeFileSync(path.join(dir, `${encodeURIComponent(point)}.reached`), String(process.pid));
+  const release = path.join(dir, `${encodeURIComponent(point)}.release`);
   const deadline = Date.now() + 60_000;
   while (!existsSync(release) && Date.now() < deadline) Atomics.wait(SLEEP, 0, 0, 10);
 }

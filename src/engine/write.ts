@@ -18,6 +18,7 @@ import { hashOfBytes, hashOfPath } from './file-hash.js';
 import { ASIDE, dropJournal, stagingPrefix, writeJournal } from './interrupted-write.js';
 import { PLAIN_RELATIVE } from './plain-relative.js';
 import { lockFolder } from './write-lock.js';
+import { moveNoReplace } from './move-no-replace.js';
 
 export type FileAction = 'create' | 'overwrite' | 'unchanged' | 'conflict';
 
@@ -393,8 +394,12 @@ function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], 
         renameSync(final, step.replaced);
         assertStillSeen(file.path, step.replaced, seen);
       }
-      renameSync(staged, final);
-      step.moved = true;
+      pauseAt(`write-placing ${file.path}`);
+      // Into an empty place only: a file saved there since the look above (an editor's save
+      // writes a new file and renames it over the old name) stays, and the run is undone.
+      const placed = lstatSync(staged).ino;
+      if (!moveNoReplace(staged, final)) throw new ChangedMeanwhile(`${file.path} was saved while this run was moving files into place (another program saving it?)`);
+      step.moved = placed;
       if (i === 0) pauseAt('write-first-moved');
     } catch (error) {
       if (error instanceof ChangedMeanwhile) throw undoneOrNot(done, error.message);
@@ -473,22 +478,38 @@ interface MoveStep {
   createdDir?: string;
   /** Where the file it replaced waits, until the move is complete. */
   replaced?: string;
-  moved?: boolean;
+  /** Once the new file is in place: its inode, which tells it from a file saved over it since. */
+  moved?: number;
 }
 
-/** Puts back what `moveIntoPlace` did, newest first; returns what could not be put back. */
+/**
+ * Puts back what `moveIntoPlace` did, newest first; returns what could not be put back. A file
+ * someone saved in a place meanwhile (over the new file, or where the original was set aside)
+ * is theirs and newer than the original: it stays, and the set-aside original goes, as their
+ * save would have replaced it without this run.
+ */
 function undo(done: MoveStep[]): string[] {
   const failed: string[] = [];
   for (const step of [...done].reverse()) {
     try {
-      if (step.moved) rmSync(step.final, { force: true });
-      if (step.replaced && existsSync(step.replaced)) renameSync(step.replaced, step.final);
-      if (step.createdDir) rmSync(step.createdDir, { recursive: true, force: true });
+      if (step.moved !== undefined && lstatSync(step.final, { throwIfNoEntry: false })?.ino === step.moved) rmSync(step.final);
+      if (step.replaced && existsSync(step.replaced) && !moveNoReplace(step.replaced, step.final)) rmSync(step.replaced);
+      if (step.createdDir) removeEmptyDirs(step.createdDir);
     } catch {
       failed.push(step.replaced ? `${step.final} (the original is at ${step.replaced})` : step.final);
     }
   }
   return failed;
+}
+
+/** `dir` and the folders under it, deepest first, as far as they are empty: a file someone put there meanwhile keeps its folders. */
+function removeEmptyDirs(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) removeEmptyDirs(path.join(dir, entry.name));
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty: what is in it is not this run's.
+  }
 }
 
 function nearestExisting(dir: string): string {

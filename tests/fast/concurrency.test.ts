@@ -3,7 +3,7 @@
 // a named point through the test-only seam (CPDA_TEST_PAUSE_AT + CPDA_TEST_PAUSE_DIR, see
 // src/engine/test-pause.ts), run B goes to completion, then A is released.
 
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import nodePlop from 'node-plop';
@@ -244,6 +244,78 @@ describe('a save that lands after the check under the lock (an editor ignores th
     const ours = (p: string) => p.includes('.staging-') || p === '.create-python-docker-app.lock';
     expect(Object.keys(after).filter(ours)).toEqual([]);
     expect(after).toEqual(Object.fromEntries(Object.entries(before).filter(([p]) => !ours(p))));
+  });
+});
+
+/** A tree snapshot less some paths (the files a test checks by their text). */
+function without(tree: Record<string, string>, ...paths: string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(tree).filter(([p]) => !paths.includes(p)));
+}
+
+/** What an editor's save does: the new text into a file of its own, then renamed over the name. */
+function editorSave(file: string, text: string): void {
+  writeFileSync(`${file}.saving~`, text);
+  renameSync(`${file}.saving~`, file);
+}
+
+describe('a save that lands while the run moves that very file (an editor ignores the lock)', () => {
+  it('saved where the run has just set the old file aside: exit 1, every move undone, the save kept', async () => {
+    const dir = projectToUpdate();
+    const before = treeSnapshot(dir);
+    const held = await holdAt('write-placing Dockerfile', ['update', '--yes'], dir);
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+    const saved = '# saved by the user meanwhile\n';
+    editorSave(path.join(dir, 'Dockerfile'), saved);
+    const run = await held.release();
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain('Dockerfile was saved while this run was moving files into place (another program saving it?); every file already moved was put back, so nothing was changed');
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe(saved);
+    expect(without(treeSnapshot(dir), 'Dockerfile')).toEqual(without(before, 'Dockerfile'));
+  });
+
+  it('a file made where the run is about to place a new one: exit 1, every move undone, that file kept', async () => {
+    const cwd = tempDir();
+    mkdirSync(path.join(cwd, 'svc'));
+    writeFileSync(path.join(cwd, 'svc', 'notes.txt'), 'mine\n');
+    const held = await holdAt('write-placing README.md', ['svc', '--yes', '--overwrite'], cwd);
+    editorSave(path.join(cwd, 'svc', 'README.md'), '# my own README\n');
+    const run = await held.release();
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain('README.md was saved while this run was moving files into place');
+    expect(readdirSync(path.join(cwd, 'svc')).sort()).toEqual(['README.md', 'notes.txt']);
+    expect(readFileSync(path.join(cwd, 'svc', 'README.md'), 'utf8')).toBe('# my own README\n');
+    expect(readFileSync(path.join(cwd, 'svc', 'notes.txt'), 'utf8')).toBe('mine\n');
+  });
+
+  it('a file saved into a folder the run had made: when the run is undone, the file and its folder stay', async () => {
+    const cwd = tempDir();
+    mkdirSync(path.join(cwd, 'svc'));
+    const held = await holdAt('write-placing README.md', ['svc', '--yes', '--overwrite'], cwd);
+    // .devcontainer/ is made and filled before README.md (the moves go in order).
+    expect(existsSync(path.join(cwd, 'svc', '.devcontainer', 'devcontainer.json'))).toBe(true);
+    writeFileSync(path.join(cwd, 'svc', '.devcontainer', 'notes.txt'), 'mine\n');
+    editorSave(path.join(cwd, 'svc', 'README.md'), '# my own README\n');
+    const run = await held.release();
+    expect(run.code, run.stderr).toBe(1);
+    expect(listFiles(path.join(cwd, 'svc')).sort()).toEqual(['.devcontainer/notes.txt', 'README.md']);
+    expect(readFileSync(path.join(cwd, 'svc', '.devcontainer', 'notes.txt'), 'utf8')).toBe('mine\n');
+  });
+
+  it('saved over a file the run had already placed: when the run is undone, that save stays', async () => {
+    const dir = projectToUpdate();
+    const before = treeSnapshot(dir);
+    // Dockerfile is in place by then (the moves go in order), README.md set aside.
+    const held = await holdAt('write-placing README.md', ['update', '--yes'], dir);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toMatch(/AS builder/);
+    const dockerfile = '# the user\'s own Dockerfile, saved over the new one\n';
+    const readme = '# the README, saved meanwhile\n';
+    editorSave(path.join(dir, 'Dockerfile'), dockerfile);
+    editorSave(path.join(dir, 'README.md'), readme);
+    const run = await held.release();
+    expect(run.code, run.stderr).toBe(1);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe(dockerfile);
+    expect(readFileSync(path.join(dir, 'README.md'), 'utf8')).toBe(readme);
+    expect(without(treeSnapshot(dir), 'Dockerfile', 'README.md')).toEqual(without(before, 'Dockerfile', 'README.md'));
   });
 });
 

@@ -163,6 +163,24 @@ describe('a run killed while moving files into place', () => {
     expect(treeSnapshot(dir)).toEqual(rest);
   });
 
+  it('a file saved while the next run puts the moves back: it is left as saved, exit 1 saying where the originals are', async () => {
+    const dir = copyOfBase();
+    // Killed with .devcontainer/compose.yaml, .devcontainer/Dockerfile and app/__init__.py in place.
+    await killedAt('write-placing app/errors.py', ['update', '--yes'], dir);
+    const staging = leftovers(dir).find((e) => e.includes('.staging-'))!;
+    // Held once it has decided what to put back, before it moves anything; then an editor saves.
+    const held = await holdAt('recover-checked', ['update', '--yes'], dir);
+    const saved = '# saved by the user while the moves were put back\n';
+    writeFileSync(path.join(dir, '.devcontainer', 'compose.yaml.saving~'), saved);
+    renameSync(path.join(dir, '.devcontainer', 'compose.yaml.saving~'), path.join(dir, '.devcontainer', 'compose.yaml'));
+    const next = await held.release();
+    expect(next.code, next.stderr).toBe(1);
+    expect(next.stderr).toContain(
+      `.devcontainer/compose.yaml was saved while they were being put back; it was left as saved, and the originals not put back yet are in ${staging}/.replaced`,
+    );
+    expect(readFileSync(path.join(dir, '.devcontainer', 'compose.yaml'), 'utf8')).toBe(saved);
+  });
+
   it('a folder on the way replaced by a symbolic link since the kill: nothing is moved through it, exit 1, the outside untouched', async () => {
     const dir = copyOfBase();
     await killedAt('write-first-moved', ['update', '--yes'], dir);

@@ -26,7 +26,7 @@ export async function holdAt(point: string, argv: string[], cwd: string): Promis
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
   const deadline = Date.now() + 20_000;
-  while (!existsSync(path.join(seam, `${point}.reached`))) {
+  while (!existsSync(path.join(seam, `${encodeURIComponent(point)}.reached`))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`the run never reached ${point}: ${stderr}`);
@@ -36,7 +36,7 @@ export async function holdAt(point: string, argv: string[], cwd: string): Promis
   return {
     child,
     release() {
-      writeFileSync(path.join(seam, `${point}.release`), '');
+      writeFileSync(path.join(seam, `${encodeURIComponent(point)}.release`), '');
       return done;
     },
   };
