@@ -10,7 +10,7 @@ import { CliError } from '../errors.js';
 import { detectApp } from '../existing/detect.js';
 import { pythonMisfit } from '../existing/python-version.js';
 import { dockerAppOptions, dockerWarnings, renderDockerFiles } from '../existing/docker-app.js';
-import { repositorySecretFiles } from '../features/secret-files.js';
+import { repositorySecretFiles, secretsGitWarnings } from '../features/secret-files.js';
 import { chosenServices } from '../features/services.js';
 import { FRAMEWORKS, type OptionValues } from '../options/table.js';
 import { fileLine } from '../options/names.js';
@@ -80,11 +80,12 @@ export const addDocker: Command = {
     const misfit = pythonMisfit((answers as OptionValues).python, detected.pythonConstraints);
     if (misfit) throw new CliError('unsupported', `${misfit}; pass a --python it allows${detected.python ? ` (${detected.python} fits)` : ''}`);
     const options = dockerAppOptions(site.dir, answers as OptionValues, detected);
+    const secrets = chosenServices(options).flatMap((s) => s.secrets ?? []);
     return {
       // The password Compose mounts, random, as a new project gets it (never one already there).
-      files: [...renderDockerFiles(options, version), ...repositorySecretFiles(chosenServices(options).flatMap((s) => s.secrets ?? []), site.dir)],
+      files: [...renderDockerFiles(options, version), ...repositorySecretFiles(secrets, site.dir)],
       options: { ...options, detected: detected.notes },
-      warnings: dockerWarnings(options, detected),
+      warnings: [...dockerWarnings(options, detected), ...secretsGitWarnings(site.dir, secrets)],
       notes: detected.notes,
       nextSteps: (cwd) =>
         dockerNextSteps({ dir: site.dir, cwd }, { port: options.port, healthPath: options.healthcheck === 'http' ? '/health' : '/' }),

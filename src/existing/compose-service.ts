@@ -11,7 +11,7 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument, YAMLMap, type Document,
 import { renderLayers } from '../engine/render.js';
 import type { RenderedFile } from '../engine/rendered-file.js';
 import { readUserFile, UserFileError } from '../user-files.js';
-import { repositorySecretFiles } from '../features/secret-files.js';
+import { repositorySecretFiles, secretsGitWarnings } from '../features/secret-files.js';
 import { SERVICE_FEATURES, serviceFeature } from '../features/services.js';
 import type { ServiceKey } from '../options/values.js';
 import { detectApp, normalizeDist } from './detect.js';
@@ -126,7 +126,7 @@ export function addServiceFiles(dir: string, service: ServiceKey, generatorVersi
   // The password compose.yaml now mounts, random, as add docker writes it (never one already there).
   files.push(...repositorySecretFiles(feature.secrets ?? [], root));
 
-  const warnings: string[] = [...notes];
+  const warnings: string[] = [...notes, ...secretsGitWarnings(root, feature.secrets ?? [])];
   if (!feature.drivers.some((d) => detected.dependencies.has(normalizeDist(d))))
     // As add docker says it: in the lock's own tool where there is one (`uv add '...'`).
     warnings.push(`${howToAdd(detected.installFrom, feature.driver)}${feature.url ? `; the app reads ${feature.url.env}` : ''}`);

@@ -11,6 +11,7 @@
 // reads it through the "other" bit: the file is 0644, and its 0700 folder keeps the host's
 // other users out. Under rootless Docker the same holds (the engine runs as the file's owner).
 
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -89,4 +90,34 @@ export function repositorySecretFiles(secrets: readonly FileSecret[], targetDir:
   const ignore = `${SECRETS_DIR}/.gitignore`;
   if (secrets.length === 0 || existsSync(path.join(targetDir, ignore))) return files;
   return [...files, { path: ignore, contents: secretsGitignore(secrets), mode: SECRET_FILE_MODE, dirMode: SECRETS_DIR_MODE }];
+}
+
+/**
+ * What would put a secret of `secrets` into git in an existing repository, as warnings: asked
+ * of git itself, as it will judge the files (no git, or no repository around `targetDir`:
+ * nothing to say). A tracked secret file is in the history already; an untracked one must be
+ * ignored, which the folder's own .gitignore that repositorySecretFiles writes makes sure of,
+ * but one of the user's, which it keeps, may not. Their rules stay theirs to change.
+ */
+export function secretsGitWarnings(targetDir: string, secrets: readonly FileSecret[]): string[] {
+  if (secrets.length === 0) return [];
+  const paths = secrets.map(hostSecretPath);
+  const git = (args: string[], input?: string) =>
+    spawnSync('git', args, { cwd: targetDir, input, encoding: 'utf8', timeout: 10_000, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
+  const tracked = git(['ls-files', '-z', '--', ...paths]);
+  // No git, no repository around the folder, or one git will not read here: nothing to ask.
+  if (tracked.error || tracked.status !== 0) return [];
+  const warnings: string[] = [];
+  const isTracked = new Set(tracked.stdout.split('\0').filter(Boolean));
+  for (const p of paths.filter((p) => isTracked.has(p)))
+    warnings.push(`${p} is tracked by git here, so its secret is in the repository's history: run \`git rm --cached ${p}\`, commit, and change that password`);
+  const ownIgnore = path.join(targetDir, SECRETS_DIR, '.gitignore');
+  if (!existsSync(ownIgnore)) return warnings;
+  // --no-index: judged by the ignore rules alone, as for a file not yet added.
+  const ignored = git(['check-ignore', '--no-index', '-z', '--stdin'], paths.map((p) => `${p}\0`).join(''));
+  if (ignored.error || (ignored.status !== 0 && ignored.status !== 1)) return warnings;
+  const isIgnored = new Set(ignored.stdout.split('\0').filter(Boolean));
+  for (const p of paths.filter((p) => !isIgnored.has(p) && !isTracked.has(p)))
+    warnings.push(`${p} is not ignored by git here (${SECRETS_DIR}/.gitignore is yours, and kept), so \`git add\` would commit it: add the lines \`*\` and \`!.gitignore\` to ${SECRETS_DIR}/.gitignore`);
+  return warnings;
 }

@@ -432,6 +432,45 @@ describe("the database's password, with PostgreSQL", () => {
     expect(read(dir, 'secrets/.gitignore')).toBe('*.pem\n');
   });
 
+  /** add docker in a git repository whose secrets/ has a .gitignore of the user's with `rules`. */
+  async function besideOwnIgnore(rules: string) {
+    const dir = copyFixture('flask-factory');
+    git(dir, 'init', '-q');
+    mkdirSync(path.join(dir, 'secrets'), { mode: 0o700 });
+    writeFileSync(path.join(dir, 'secrets/.gitignore'), rules);
+    const run = await add(dir, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    return { dir, warnings: json(run.stdout).warnings };
+  }
+
+  it('a secrets/.gitignore of the user\'s that does not ignore the password: a warning that git would commit it, with the lines to add', async () => {
+    const { dir, warnings } = await besideOwnIgnore('*.pem\n');
+    expect(warnings).toContain(
+      'secrets/postgres_password is not ignored by git here (secrets/.gitignore is yours, and kept), so `git add` would commit it: add the lines `*` and `!.gitignore` to secrets/.gitignore',
+    );
+    // As git itself sees it.
+    expect(git(dir, 'status', '--porcelain', '--untracked-files=all').stdout).toContain('?? secrets/postgres_password');
+  });
+
+  it('a secrets/.gitignore of the user\'s that ignores it: no warning', async () => {
+    const { dir, warnings } = await besideOwnIgnore('postgres_*\n');
+    expect(warnings.filter((w) => w.includes('secrets/'))).toEqual([]);
+    expect(git(dir, 'status', '--porcelain', '--untracked-files=all').stdout).not.toContain('postgres_password');
+  });
+
+  it('a password file git already tracks: a warning that it is in the history, saying how to untrack it', async () => {
+    const dir = copyFixture('flask-factory');
+    git(dir, 'init', '-q');
+    mkdirSync(path.join(dir, 'secrets'), { mode: 0o700 });
+    writeFileSync(path.join(dir, 'secrets/postgres_password'), 'committed-once\n');
+    git(dir, 'add', 'secrets/postgres_password');
+    const run = await add(dir, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run.stdout).warnings).toContain(
+      "secrets/postgres_password is tracked by git here, so its secret is in the repository's history: run `git rm --cached secrets/postgres_password`, commit, and change that password",
+    );
+  });
+
   it('without PostgreSQL there is no secrets/ folder', async () => {
     const dir = copyFixture('fastapi-main');
     expect((await add(dir)).code).toBe(0);

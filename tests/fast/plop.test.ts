@@ -3,7 +3,8 @@
 // bypassable (no `when`), conflicts are failures that write nothing, plop's force is honoured,
 // and `service` adds Postgres/Redis to a compose.yaml exactly as if it had been rendered with it.
 
-import { appendFileSync, mkdtempSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nodePlop, { type NodePlopAPI, type PlopGenerator } from 'node-plop';
@@ -295,6 +296,18 @@ describe('service generator', () => {
     expect(text).toContain('# ours: keep me\n    labels:\n      team: orders\n');
     expect(parseCompose(text).services.db.image).toMatch(/^postgres:/);
     expect(composeFindings(dir)).toEqual([]);
+  });
+
+  it('PostgreSQL beside a secrets/.gitignore of the user\'s that does not ignore the password: warns that git would commit it', async () => {
+    const dir = copyFixture('fastapi-main');
+    const plop = await pack(dir);
+    await run(plop.getGenerator('docker'), dockerBypass({ framework: 'fastapi', app: 'app.main:app', port: 8000, python: '3.12', postgres: false, redis: false, dockerfile: 'standard' }));
+    expect(spawnSync('git', ['init', '-q'], { cwd: dir }).status).toBe(0);
+    mkdirSync(path.join(dir, 'secrets'), { mode: 0o700 });
+    writeFileSync(path.join(dir, 'secrets/.gitignore'), '# ours\n');
+    const result = await run(plop.getGenerator('service'), ['.', 'postgres']);
+    expect(result.failures).toEqual([]);
+    expect(result.changes[0]!.path).toContain('secrets/postgres_password is not ignored by git here (secrets/.gitignore is yours, and kept), so `git add` would commit it');
   });
 
   it('refuses a service that is already there, a compose.yaml we did not make, and a missing one', async () => {
