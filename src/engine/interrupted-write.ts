@@ -228,7 +228,9 @@ function rollBack(target: string, staging: string, journal: WriteJournal, shownD
   for (const step of steps.reverse()) {
     if (step.staged) {
       mkdirSync(path.dirname(step.staged), { recursive: true });
-      // Over a staged copy still there (the same bytes): rename replaces it.
+      // A staged copy still there has the same bytes, and may be the very file (a run killed
+      // between its link and its unlink): rename(2) between two names of one file does nothing.
+      rmSync(step.staged, { force: true });
       renameSync(step.final, step.staged);
       if (hashOfPath(step.staged) !== step.after) {
         if (!moveNoReplace(step.staged, step.final)) throw new CliError('write-failed', `${path.relative(target, step.final)} was saved twice while an earlier run's moves were being put back; one save is at ${path.relative(target, step.staged)}`);

@@ -12,8 +12,9 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLI
 /**
  * Moves `from` to `to` if nothing is at `to`; false, with `from` left where it was, when
  * something is. Both on one file system (the writer checks that before its first move).
+ * `linked` runs between the two steps (a test holds a run there).
  */
-export function moveNoReplace(from: string, to: string): boolean {
+export function moveNoReplace(from: string, to: string, linked?: () => void): boolean {
   try {
     linkSync(from, to);
   } catch (error) {
@@ -26,6 +27,7 @@ export function moveNoReplace(from: string, to: string): boolean {
     renameSync(from, to);
     return true;
   }
+  linked?.();
   unlinkSync(from);
   return true;
 }

@@ -398,7 +398,7 @@ function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], 
       // Into an empty place only: a file saved there since the look above (an editor's save
       // writes a new file and renames it over the old name) stays, and the run is undone.
       const placed = lstatSync(staged).ino;
-      if (!moveNoReplace(staged, final)) throw new ChangedMeanwhile(`${file.path} was saved while this run was moving files into place (another program saving it?)`);
+      if (!moveNoReplace(staged, final, () => pauseAt(`write-linked ${file.path}`))) throw new ChangedMeanwhile(`${file.path} was saved while this run was moving files into place (another program saving it?)`);
       step.moved = placed;
       if (i === 0) pauseAt('write-first-moved');
     } catch (error) {

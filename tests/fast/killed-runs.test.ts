@@ -163,6 +163,14 @@ describe('a run killed while moving files into place', () => {
     expect(treeSnapshot(dir)).toEqual(rest);
   });
 
+  it('killed between a new file\'s two names (in place, and still in the staging folder): the next update ends as one uninterrupted update', async () => {
+    const dir = copyOfBase();
+    await killedAt('write-linked .devcontainer/compose.yaml', ['update', '--yes'], dir);
+    const next = runBin(['update', '--yes'], { cwd: dir });
+    expect(next.status, next.stderr).toBe(0);
+    expect(withoutGit(treeSnapshot(dir))).toEqual(reference);
+  });
+
   it('a file saved while the next run puts the moves back: it is left as saved, exit 1 saying where the originals are', async () => {
     const dir = copyOfBase();
     // Killed with .devcontainer/compose.yaml, .devcontainer/Dockerfile and app/__init__.py in place.
