@@ -32,6 +32,7 @@ import { planLines, printUpdateResult, type UpdateResult } from '../update/repor
 import { assertSafeTarget } from '../engine/write.js';
 import { chosenServices } from '../features/services.js';
 import { planSecretFiles } from '../update/secret-files.js';
+import { secretsGitWarnings } from '../features/secret-files.js';
 
 export const update: OwnStepsCommand = {
   name: 'update',
@@ -172,6 +173,8 @@ export async function runUpdatePlan(args: ParsedArgs, io: CliIo, run: UpdateRun)
   if (!dryRun && changes > 0) {
     if (run.confirmFirst && !args.yes) await confirm(result, io, args.interactive);
     await applyUpdate(projectDir, plan);
+    // The secret files it wrote, by the ignore rules as the update left them: the next step is a commit.
+    warnings.push(...secretsGitWarnings(projectDir, secretMoves.flatMap((m) => (m.kind === 'write' ? [m.secret] : [])), 'written'));
   }
 
   // 7. Report.

@@ -96,10 +96,12 @@ export function repositorySecretFiles(secrets: readonly FileSecret[], targetDir:
  * What would put a secret of `secrets` into git in an existing repository, as warnings: asked
  * of git itself, as it will judge the files (no git, or no repository around `targetDir`:
  * nothing to say). A tracked secret file is in the history already; an untracked one must be
- * ignored, which the folder's own .gitignore that repositorySecretFiles writes makes sure of,
- * but one of the user's, which it keeps, may not. Their rules stay theirs to change.
+ * ignored. Their rules stay the user's to change. Before a write (`when: 'planned'`), a folder
+ * without a .gitignore of its own will get repositorySecretFiles' (which ignores every secret),
+ * so only one of the user's is asked about; after a write (`'written'`), the rules on disk are
+ * the ones that count, the project's .gitignore included.
  */
-export function secretsGitWarnings(targetDir: string, secrets: readonly FileSecret[]): string[] {
+export function secretsGitWarnings(targetDir: string, secrets: readonly FileSecret[], when: 'planned' | 'written' = 'planned'): string[] {
   if (secrets.length === 0) return [];
   const paths = secrets.map(hostSecretPath);
   const git = (args: string[], input?: string) =>
@@ -111,13 +113,14 @@ export function secretsGitWarnings(targetDir: string, secrets: readonly FileSecr
   const isTracked = new Set(tracked.stdout.split('\0').filter(Boolean));
   for (const p of paths.filter((p) => isTracked.has(p)))
     warnings.push(`${p} is tracked by git here, so its secret is in the repository's history: run \`git rm --cached ${p}\`, commit, and change that password`);
-  const ownIgnore = path.join(targetDir, SECRETS_DIR, '.gitignore');
-  if (!existsSync(ownIgnore)) return warnings;
+  const ownIgnore = existsSync(path.join(targetDir, SECRETS_DIR, '.gitignore'));
+  if (when === 'planned' && !ownIgnore) return warnings;
   // --no-index: judged by the ignore rules alone, as for a file not yet added.
   const ignored = git(['check-ignore', '--no-index', '-z', '--stdin'], paths.map((p) => `${p}\0`).join(''));
   if (ignored.error || (ignored.status !== 0 && ignored.status !== 1)) return warnings;
   const isIgnored = new Set(ignored.stdout.split('\0').filter(Boolean));
-  for (const p of paths.filter((p) => !isIgnored.has(p) && !isTracked.has(p)))
-    warnings.push(`${p} is not ignored by git here (${SECRETS_DIR}/.gitignore is yours, and kept), so \`git add\` would commit it: add the lines \`*\` and \`!.gitignore\` to ${SECRETS_DIR}/.gitignore`);
+  const why = ownIgnore ? ` (${SECRETS_DIR}/.gitignore is yours, and kept)` : '';
+  const fix = ownIgnore ? `add the lines \`*\` and \`!.gitignore\` to ${SECRETS_DIR}/.gitignore` : `add the line \`${SECRETS_DIR}/\` to .gitignore`;
+  for (const p of paths.filter((p) => !isIgnored.has(p) && !isTracked.has(p))) warnings.push(`${p} is not ignored by git here${why}, so \`git add\` would commit it: ${fix}`);
   return warnings;
 }

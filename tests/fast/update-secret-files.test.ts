@@ -3,6 +3,7 @@
 // was initialised with it. It reads `.env` for that value only and never changes it; an existing
 // secret file is never replaced; without a value it writes nothing and names the one command.
 
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -115,5 +116,33 @@ describe('update moves the database password from .env to its secret file', () =
     expect(run.code, run.stderr).toBe(0);
     expect(existsSync(path.join(dir, 'secrets'))).toBe(false);
     expect(run.stderr).not.toContain('POSTGRES_PASSWORD');
+  });
+});
+
+describe('the password file update writes, as git sees it afterwards', () => {
+  const git = (dir: string, ...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+
+  /** The old project committed in git, its .gitignore as `gitignore` turns it; then update. */
+  async function updatedInGit(gitignore: (text: string) => string) {
+    const dir = oldProject(OLD_ENV);
+    writeFileSync(path.join(dir, '.gitignore'), gitignore(read(dir, '.gitignore')));
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'old');
+    const run = await runMain(['update', '--yes'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    return { dir, stderr: run.stderr };
+  }
+
+  it('a .gitignore that no longer ignores secrets/: a warning that `git add` would commit it, with the line to add', async () => {
+    const { dir, stderr } = await updatedInGit((text) => text.replace(/^secrets\/\n/m, ''));
+    expect(git(dir, 'status', '--porcelain').stdout).toContain('?? secrets/');
+    expect(stderr).toContain('secrets/postgres_password is not ignored by git here, so `git add` would commit it: add the line `secrets/` to .gitignore');
+  });
+
+  it('the .gitignore as generated: ignored, and no warning', async () => {
+    const { dir, stderr } = await updatedInGit((text) => text);
+    expect(git(dir, 'status', '--porcelain', '--ignored').stdout).toContain('!! secrets/');
+    expect(stderr).not.toContain('is not ignored by git');
   });
 });
