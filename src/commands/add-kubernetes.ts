@@ -22,6 +22,11 @@ import { detectDeployment } from '../existing/deployment.js';
 import { ALEMBIC_MIGRATIONS, KUBERNETES_DIR, SECRET_FILE_NAME, SINGLE_REPLICA_WHY, kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes/index.js';
 import type { DeployInput } from '../features/types.js';
 import { SERVICE_KEYS } from '../features/services.js';
+import { beatData, type BeatData } from '../features/celery-beat/index.js';
+import { kubernetesBeat } from '../features/kubernetes-beat/index.js';
+import { kubernetesWorker } from '../features/kubernetes-worker/index.js';
+import { redis } from '../features/redis/index.js';
+import { workerData, type WorkerData } from '../features/worker-celery/index.js';
 import { specFor, type OptionKey, type OptionValues } from '../options/table.js';
 
 /** What the kubernetes layers' templates see (a new project's RenderContext has the same names). */
@@ -29,6 +34,9 @@ export interface KubernetesContext {
   generator: { name: string; version: string };
   kubernetes: KubernetesFacts;
   q: Quoters;
+  /** A project we generated with the Celery worker (and beat): what their Deployments run. */
+  worker?: WorkerData;
+  beat?: BeatData;
 }
 
 /** Everything `add kubernetes` reads in a repository: add docker's detection plus the image's facts. */
@@ -86,12 +94,23 @@ export const addKubernetes: Command = {
   render(answers, site, { version }) {
     const a = answers as OptionValues;
     const deployment = site.detected!.deployment!;
+    const input = deployInputOf(a, deployment);
     const facts = kubernetesFacts({
-      ...deployInputOf(a, deployment),
+      ...input,
       // A project whose compose.yaml mounts the password as a file: its app reads it there.
       ...(deployment.secretsAsFiles ? { secretsAsFiles: true } : {}),
     });
-    const context: KubernetesContext = { generator: { name: GENERATOR_NAME, version }, kubernetes: facts, q: QUOTERS };
+    // The worker and beat of a project we generated (its answers file says so): their
+    // Deployments, where each feature meets Kubernetes, as create --deploy kubernetes has them.
+    const worker = input.worker;
+    const context: KubernetesContext = {
+      generator: { name: GENERATOR_NAME, version },
+      kubernetes: facts,
+      q: QUOTERS,
+      ...(worker ? { worker: workerData() } : {}),
+      ...(worker?.beat ? { beat: beatData(workerData(), redis.compose.service) } : {}),
+    };
+    const layers = [...kubernetesLayers(facts), ...(worker ? [kubernetesWorker.layer] : []), ...(worker?.beat ? [kubernetesBeat.layer] : [])];
     const warnings = [...deployment.warnings];
     if (deployment.server === 'unknown')
       warnings.push("could not tell which server the Dockerfile's CMD starts: /tmp and /dev/shm are both writable emptyDirs; remove what it does not need");
@@ -104,7 +123,7 @@ export const addKubernetes: Command = {
     if (a.migrations && !site.detected!.deployment!.migrations)
       warnings.push('--migrations without an alembic.ini: the Job runs `alembic upgrade head`; change its command in base/migration-job.yaml if yours differs');
     return {
-      files: renderLayers(context, kubernetesLayers(facts)),
+      files: renderLayers(context, layers),
       options: {
         dir: site.dir,
         name: facts.name,

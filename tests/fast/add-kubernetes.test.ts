@@ -95,6 +95,18 @@ describe('on a project create-python-docker-app generated', () => {
     }
   });
 
+  it('with the Celery worker and beat: their Deployments too, byte for byte as create --deploy kubernetes writes them', async () => {
+    const cwd = tempDir();
+    for (const [name, deploy] of [['xyzzy', 'none'], ['shop', 'kubernetes']] as const)
+      expect((await runMain([name, '--yes', '--worker', 'celery', '--beat', '--deploy', deploy], { cwd })).code).toBe(0);
+    const generated = deployFiles(path.join(cwd, 'shop'));
+    const run = await runMain(['add', 'kubernetes', '--dir', 'xyzzy', '--json'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    const added = Object.fromEntries(Object.entries(deployFiles(path.join(cwd, 'xyzzy'))).map(([f, text]) => [f, text.replaceAll('xyzzy', 'shop')]));
+    expect(Object.keys(generated)).toEqual(expect.arrayContaining([`${K8S}/base/worker-deployment.yaml`, `${K8S}/base/beat-deployment.yaml`]));
+    expect(added).toEqual(generated);
+  });
+
   it('on a project made with --deploy kubernetes, every file is unchanged', async () => {
     const cwd = tempDir();
     expect((await runMain(['shop', '--yes', '--deploy', 'kubernetes'], { cwd })).code).toBe(0);
