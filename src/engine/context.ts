@@ -144,6 +144,8 @@ export interface RenderContext extends FeatureData {
    * mounted at /tmp/<its path> so the includes resolve as they do in the repository.
    */
   installFiles: string[];
+  /** Folders of the app's code named `secrets`, kept in the image past `**\/secrets/` (.dockerignore). */
+  codeInSecretsFolders: string[];
   /** A dependency is fetched with git: the builder stage installs git (the runtime stage never does). */
   needsGit: boolean;
   /**
@@ -247,6 +249,8 @@ export interface AppRuntime {
   importRoot?: string;
   /** Some dependency is fetched with git (add docker: git+https requirements). */
   needsGit?: boolean;
+  /** Folders of the app's code named `secrets`, which .dockerignore keeps in the image (add docker). */
+  codeInSecretsFolders?: string[];
 }
 
 /**
@@ -362,6 +366,7 @@ export function buildContext(options: ProjectOptions, generatorVersion: string, 
     // pip installs the one file it was given; a lock's tool reads the lock and its manifest.
     installFiles: runtime?.installFiles ?? (installer.key === 'pip' ? [installFrom] : installer.files),
     needsGit: runtime?.needsGit ?? false,
+    codeInSecretsFolders: runtime?.codeInSecretsFolders ?? [],
     pyprojectRequirements: QUOTERS.sh(PYPROJECT_REQUIREMENTS_PY),
     sourcePaths: runtime?.sourcePaths ?? ['app'],
     pythonPath: runtime?.importRoot ? [pythonPathEntry(runtime.importRoot)] : [],

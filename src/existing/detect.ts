@@ -157,6 +157,7 @@ export function detectApp(dir: string): Detected {
     hasRequirementsTxt,
     installFrom,
     installFiles: install.files,
+    codeInSecretsFolders: codeInSecretsFolders(sources),
     unsupportedRequirements: install.unsupported,
     gitRequirements: git,
     ...(installFrom === 'uv.lock' && workspace?.problem ? { workspaceProblem: workspace.problem } : {}),
@@ -269,6 +270,16 @@ function tableKeys(table: unknown): string[] {
 }
 
 // --- code ---------------------------------------------------------------------------------
+
+/** The folders named `secrets` that hold Python code (`app/secrets` for app/secrets/vault.py), the root's aside. */
+function codeInSecretsFolders(sources: readonly string[]): string[] {
+  const folders = new Set<string>();
+  for (const file of sources) {
+    const parts = file.split('/').slice(0, -1);
+    for (let i = 1; i < parts.length; i++) if (parts[i] === 'secrets') folders.add(parts.slice(0, i + 1).join('/'));
+  }
+  return [...folders].sort();
+}
 
 function listPythonFiles(root: string): string[] {
   const out: string[] = [];

@@ -37,6 +37,11 @@ export interface Detected {
   installFrom: InstallFrom;
   /** Every file the image's install step needs: the lock and its manifest, or requirements.txt and the files it includes (-r, -c). */
   installFiles: string[];
+  /**
+   * Folders of the app's code named `secrets` (below the root: the root's secrets/ is where the
+   * password goes), which .dockerignore's `**\/secrets/` would leave out of the image.
+   */
+  codeInSecretsFolders: string[];
   /** requirements.txt lines the image cannot install before the code is copied (`-e .`, local paths). */
   unsupportedRequirements: RequirementsInstall['unsupported'];
   /** Dependencies fetched with git: built in a stage that has git; `why` set on those that cannot be. */

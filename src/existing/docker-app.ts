@@ -44,6 +44,8 @@ export interface DockerAppOptions {
   importRoot?: string;
   /** A dependency is fetched with git: only a builder stage gets git, so the Dockerfile is multi-stage. */
   needsGit?: boolean;
+  /** Folders of the code named `secrets`, kept in the image past .dockerignore's `**\/secrets/`. */
+  codeInSecretsFolders?: string[];
 }
 
 /** The files `add docker` writes, and those of the framework's layer its image needs (Flask's gunicorn.conf.py). */
@@ -86,6 +88,7 @@ export function existingAppContext(options: DockerAppOptions, generatorVersion: 
     sourcePaths: options.sourcePaths,
     importRoot: options.importRoot,
     needsGit: options.needsGit,
+    codeInSecretsFolders: options.codeInSecretsFolders,
   });
 }
 
@@ -128,6 +131,8 @@ export function dockerWarnings(options: DockerAppOptions, detected: Detected): s
     );
   if (options.healthcheck === 'tcp')
     warnings.push('no /health route found: the HEALTHCHECK only checks that the port accepts connections');
+  for (const folder of options.codeInSecretsFolders ?? [])
+    warnings.push(`${folder}/ holds Python code, so .dockerignore keeps it in the image (\`!${folder}/\`, after the \`**/secrets/\` that leaves other secrets/ folders out): keep no secret in it`);
   for (const legacy of detected.legacyComposeFiles)
     warnings.push(`${legacy} exists: Compose now reads compose.yaml instead; merge what you still need from it and delete it`);
   return warnings;
@@ -168,6 +173,7 @@ export function dockerAppOptions(dir: string, answers: Omit<OptionValues, 'descr
     installFiles: detected.installFiles,
     sourcePaths: sourcePathsFor(dir, detected, app, importRoot),
     ...(importRoot ? { importRoot } : {}),
+    ...(detected.codeInSecretsFolders.length > 0 ? { codeInSecretsFolders: detected.codeInSecretsFolders } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { DockerfileParser, type ModifiableInstruction } from 'dockerfile-ast';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { inBuildContext } from '../support/build-context.js';
 import { COMPOSE_YAML_TAGS } from '../support/compose-check.js';
 import { renderDockerFiles } from '../../src/existing/docker-app.js';
 import { detectApp, pyprojectDependencyNames } from '../../src/existing/detect.js';
@@ -374,6 +375,29 @@ describe('never losing a user file', () => {
     const run = await runMain(['add', 'docker', '--dir', 'nope'], { cwd: tempDir('cpda-') });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/does not exist/);
+  });
+});
+
+describe('a package of the app named secrets', () => {
+  it('is kept in the image past .dockerignore\'s **/secrets/, with a warning to keep no secret in it; the password folder stays out', async () => {
+    const dir = copyFixture('flask-factory');
+    mkdirSync(path.join(dir, 'app', 'secrets'), { recursive: true });
+    writeFileSync(path.join(dir, 'app', 'secrets', '__init__.py'), '');
+    writeFileSync(path.join(dir, 'app', 'secrets', 'vault.py'), 'def get(name):\n    return name\n');
+    const run = await add(dir, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run.stdout).warnings).toContain(
+      'app/secrets/ holds Python code, so .dockerignore keeps it in the image (`!app/secrets/`, after the `**/secrets/` that leaves other secrets/ folders out): keep no secret in it',
+    );
+    // As Docker's builder reads the .dockerignore.
+    const paths = ['app/secrets/__init__.py', 'app/secrets/vault.py', 'app/__init__.py', 'secrets/postgres_password', 'config/secrets/token'];
+    expect(inBuildContext(read(dir, '.dockerignore'), paths)).toEqual(['app/secrets/__init__.py', 'app/secrets/vault.py', 'app/__init__.py']);
+  });
+
+  it('without one, the only exception in .dockerignore is .env.example', async () => {
+    const dir = copyFixture('flask-factory');
+    expect((await add(dir)).code).toBe(0);
+    expect(read(dir, '.dockerignore').split('\n').filter((l) => l.startsWith('!'))).toEqual(['!.env.example']);
   });
 });
 

@@ -20,10 +20,10 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import dockerignoreModule from '@balena/dockerignore';
 import { parse as parseShell } from 'shell-quote';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, describe, expect, test } from 'vitest';
+import { inBuildContext } from '../support/build-context.js';
 import { BASE_FILE } from '../../src/engine/base-record.js';
 import type { RenderedFile } from '../../src/engine/rendered-file.js';
 import { SECRET_ENV_NAMES } from '../../src/features/local-env.js';
@@ -33,10 +33,6 @@ import { combinationsUnderTest } from '../support/combinations.js';
 import { listFiles, removeTempDirs, runMain, SYNTAX_PYTHON, tempDir, treeSnapshot } from '../support/cli-run.js';
 import { commandLines, createdPaths, holdsSecret, type CreatedPath } from '../support/created-paths.js';
 import { generateInto, render } from '../support/generate.js';
-
-// CommonJS whose typings declare a default export: at run time the module itself or its
-// .default is the factory, depending on the loader.
-const dockerignore = ((dockerignoreModule as unknown as { default?: typeof dockerignoreModule }).default ?? dockerignoreModule) as unknown as typeof dockerignoreModule.default;
 
 afterAll(() => removeTempDirs());
 
@@ -84,11 +80,6 @@ function askGit(gitignore: string, paths: string[]): string[] {
   return paths.filter((p) => !ignored.has(p));
 }
 
-/** The paths the build context would carry (`COPY . .`) under this .dockerignore. */
-function inBuildContext(dockerignoreText: string, paths: string[]): string[] {
-  const matcher = dockerignore().add(dockerignoreText.split('\n'));
-  return paths.filter((p) => !matcher.ignores(p));
-}
 
 /** What is wrong with the secret files a project's texts have the user create; empty when nothing is. */
 function leakFindings(files: RenderedFile[]): string[] {
