@@ -6,6 +6,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { recoverInterruptedWrites } from '../engine/interrupted-write.js';
+import { isBelow } from '../engine/plain-relative.js';
 import { assertSafeTarget } from '../engine/write.js';
 import { CliError } from '../errors.js';
 import type { ParsedArgs, StepContext } from './command.js';
@@ -28,7 +29,7 @@ export function existingDirectory(given: string, step: StepContext, hint: string
   const real = realpathSync(dir);
   if (step.within) {
     const root = realpathSync(step.within);
-    if (real !== root && !real.startsWith(root + path.sep))
+    if (real !== root && !isBelow(root, real))
       throw new CliError('unsafe-target', `${given} is outside ${root}${real === dir ? '' : ` (it leads to ${real})`}; give a folder inside it`);
   }
   return real;

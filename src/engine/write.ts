@@ -16,7 +16,7 @@ import type { RenderedFile } from './rendered-file.js';
 import { pauseAt } from './test-pause.js';
 import { hashOfBytes, hashOfPath } from './file-hash.js';
 import { ASIDE, dropJournal, stagingPrefix, writeJournal } from './interrupted-write.js';
-import { PLAIN_RELATIVE } from './plain-relative.js';
+import { isBelow, PLAIN_RELATIVE } from './plain-relative.js';
 import { lockFolder } from './write-lock.js';
 import { moveNoReplace } from './move-no-replace.js';
 
@@ -538,13 +538,13 @@ function safeJoiner(targetDir: string): ((relative: string) => string) & { root:
   const plain = path.sep === '/' && root !== '/';
   const join = (relative: string): string => {
     const joined = plain && PLAIN_RELATIVE.test(relative) ? `${root}/${relative}` : path.resolve(root, relative);
-    if (!joined.startsWith(root + path.sep)) throw new Error(`refusing to write outside the target: ${relative}`);
+    if (!isBelow(root, joined)) throw new Error(`refusing to write outside the target: ${relative}`);
     if (!rootExists) return joined;
     // A symlinked directory inside the target would also lead outside it; a file where a directory
     // must go would fail half-way through moving files into place, so both are refused up front.
     // A directory already checked had its parents checked too.
     let dir = path.dirname(joined);
-    while (dir.startsWith(root + path.sep) && !checked.has(dir)) {
+    while (isBelow(root, dir) && !checked.has(dir)) {
       const stat = lstatOrUndefined(dir);
       if (stat?.isSymbolicLink())
         throw new CliError('unsafe-target', `${path.relative(root, dir)} in ${targetDir} is a symbolic link; refusing to write through it`);

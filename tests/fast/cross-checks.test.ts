@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { isBelow } from '../../src/engine/plain-relative.js';
 import { applyWrites, planWrites, safeJoin } from '../../src/engine/write.js';
 import { comboId } from '../../src/options/table.js';
 import { combinationsUnderTest } from '../support/combinations.js';
@@ -95,6 +96,16 @@ describe("what an item's text may hold (app/limits.py)", () => {
 
 describe('the writer', () => {
   const parent = mkdtempSync(path.join(tmpdir(), 'cpda-writer-'));
+
+  it('takes the file system\'s root as a target like any folder: a file in it is inside it', () => {
+    expect(safeJoin('/', '.dockerignore')).toBe('/.dockerignore');
+    expect(safeJoin('/', 'app/main.py')).toBe('/app/main.py');
+    expect(isBelow('/', '/app')).toBe(true);
+    expect(isBelow('/srv/app', '/srv/app/x')).toBe(true);
+    expect(isBelow('/srv/app', '/srv/app')).toBe(false);
+    expect(isBelow('/srv/app', '/srv/apple/x')).toBe(false);
+  });
+
   afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
   for (const escape of ['../outside.txt', 'app/../../outside.txt', '/etc/cpda-outside.txt'])
