@@ -39,12 +39,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   if (load) return runCommand(await load(), rest, io);
   // `add --help` (with --json or not): the help of every add command.
   const json = argv.includes('--json');
-  const commands = await Promise.all(Object.values(ADD_COMMANDS).map((load) => load()));
-  const helpOnly = (arg: string) => arg === '--json' || arg === '--help' || arg === '-h';
-  if (argv.slice(1).some((arg) => arg === '--help' || arg === '-h') && argv.slice(1).every(helpOnly)) {
-    io.stdout.write(json ? jsonDocument({ help: { command: 'add', commands: commands.map((c) => helpDocument(c, VERSION)) } }) : commands.map((c) => c.help(VERSION)).join('\n'));
-    return 0;
-  }
+  if (helpAsked(argv.slice(1))) return printHelps('add', await Promise.all(Object.values(ADD_COMMANDS).map((load) => load())), json, io);
   const known = [...Object.keys(ADD_COMMANDS), 'deploy <target>'].map((name) => `\`add ${name}\``).join(' or ');
   const got = argv.slice(1).join(' ');
   return printError(new CliError('usage', `expected ${known}, got ${got.length > 80 ? show(`add ${got}`) : `\`add ${got}\``}; see add --help`), json, io);
@@ -57,11 +52,29 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 async function addDeployTarget(argv: string[], io: CliIo): Promise<number> {
   const [target, ...rest] = argv;
   const targets = offeredDeployTargets(DEPLOY_TARGETS);
+  // `add deploy --help` (no target): the help of each target's command.
+  if (helpAsked(argv)) {
+    const { addKubernetes } = await import('./commands/add-kubernetes.js');
+    const { addDeploy } = await import('./commands/add-deploy.js');
+    const commands = targets.map((t) => (t === 'kubernetes' ? addKubernetes : addDeploy(DEPLOY_TARGET_FEATURES[t as DeployTarget]!)));
+    return printHelps('add deploy', commands, argv.includes('--json'), io);
+  }
   if (target === 'kubernetes') return runCommand((await import('./commands/add-kubernetes.js')).addKubernetes, rest, io);
   const feature = target === undefined ? undefined : DEPLOY_TARGET_FEATURES[target as DeployTarget];
   if (feature) return runCommand((await import('./commands/add-deploy.js')).addDeploy(feature), rest, io);
   const got = target === undefined || target.startsWith('-') ? 'no target' : target.length > 80 ? show(target) : `"${target}"`;
   return printError(new CliError('usage', `add deploy needs a target, one of ${targets.join(', ')} (got ${got}); see add --help`), argv.includes('--json'), io);
+}
+
+/** Arguments that ask for help and nothing else (`--help`, `-h`, with or without `--json`). */
+function helpAsked(argv: readonly string[]): boolean {
+  return argv.some((arg) => arg === '--help' || arg === '-h') && argv.every((arg) => arg === '--json' || arg === '--help' || arg === '-h');
+}
+
+/** The help of each of `commands`, one after the other, or one JSON document of them all. */
+function printHelps(command: string, commands: readonly (Command | OwnStepsCommand)[], json: boolean, io: CliIo): number {
+  io.stdout.write(json ? jsonDocument({ help: { command, commands: commands.map((c) => helpDocument(c, VERSION)) } }) : commands.map((c) => c.help(VERSION)).join('\n'));
+  return 0;
 }
 
 /**

@@ -109,6 +109,14 @@ Usage:
   create-python-docker-app add deploy <target> [--dir <path>] [flags]
                                    add a deployment target's files, one of:
                                    ${offeredDeployTargets(DEPLOY_TARGETS).join(', ')}
+  create-python-docker-app add worker [--dir <path>] [flags]
+                                   add a Celery worker (and beat) to a
+                                   generated project
+  create-python-docker-app add devcontainer [--dir <path>] [flags]
+                                   add a dev container and the debugger's
+                                   launch.json to a generated project
+  create-python-docker-app add --help
+                                   the help of every add command
 
 The directory is where the project goes: a path (missing parents are created),
 "." for the current directory; default: ${DEFAULT_NAME}. Its last part is the project

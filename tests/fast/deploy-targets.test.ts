@@ -119,6 +119,16 @@ describe('add deploy <target>', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain(`add deploy needs a target, one of ${deploy.choices.join(', ')}`);
   });
+
+  it('add deploy --help (no target) prints the help of every target\'s command, exit 0', async () => {
+    const run = await runMain(['add', 'deploy', '--help'], { cwd: tempDir() });
+    expect(run.code, run.stderr).toBe(0);
+    const usages = run.stdout.split('\n').filter((l) => l.startsWith('Usage:'));
+    expect(usages).toEqual(deploy.choices.filter((t) => t !== 'none').map((t) => `Usage: create-python-docker-app add ${t === 'kubernetes' ? 'kubernetes' : `deploy ${t}`} [--dir <path>] [flags]`));
+    const doc = JSON.parse((await runMain(['add', 'deploy', '--help', '--json'], { cwd: tempDir() })).stdout) as { help: { command: string; commands: unknown[] } };
+    expect(doc.help.command).toBe('add deploy');
+    expect(doc.help.commands).toHaveLength(usages.length);
+  });
 });
 
 // Only the Kubernetes manifests run the Celery worker and beat: every other target deploys the

@@ -19,7 +19,7 @@ async function cli(argv: string[], opts: { cwd: string }): Promise<{ status: num
 }
 
 /** Every command and sub-command that has a help text. */
-const HELPS: string[][] = [[], ['add'], ['add', 'docker'], ['add', 'kubernetes'], ['update']];
+const HELPS: string[][] = [[], ['add'], ['add', 'docker'], ['add', 'kubernetes'], ['add', 'deploy'], ['update']];
 
 describe('help', () => {
   it.each(HELPS)('%j --help fits 80 columns and lists every exit code', async (...command) => {
@@ -41,6 +41,14 @@ describe('help', () => {
       expect(helps.length).toBeGreaterThan(0);
       for (const help of helps) expect(Object.keys(help.exitCodes).sort()).toEqual(['0', '1', '130', '143', '2']);
     }
+  });
+
+  it('the main --help names every add command, each as its own help\'s usage line', async () => {
+    const main = (await cli(['--help'], { cwd: tempDir() })).stdout;
+    const usages = [...(await cli(['add', '--help'], { cwd: tempDir() })).stdout.matchAll(/^Usage: (create-python-docker-app add \S+)/gm)].map((m) => m[1]!);
+    expect(usages.length).toBeGreaterThan(3);
+    for (const usage of usages) expect(main, usage).toContain(`  ${usage} `);
+    expect(main).toContain('create-python-docker-app add deploy <target>');
   });
 
   it('an add command that does not exist is refused in JSON with --json', async () => {
