@@ -9,7 +9,7 @@
 import path from 'node:path';
 import type { Command } from '../driver/command.js';
 import { controlRows, optionRows } from '../driver/help.js';
-import { displayDir } from '../driver/report.js';
+import { cdStep } from '../driver/report.js';
 import { GENERATOR_NAME, QUOTERS } from '../engine/context.js';
 import { renderLayers } from '../engine/render.js';
 import { wrap } from '../engine/text.js';
@@ -35,7 +35,7 @@ export function addDeploy(target: DeployTargetFeature): Command {
         options: { dir: site.dir, target: target.key, ...input, detected: [...site.detected!.notes, ...deployment.notes] },
         warnings: [...deployment.warnings, ...target.warnings(facts), ...databaseShape(target, input.services, deployment.secretsAsFiles === true)],
         notes: deployment.notes,
-        nextSteps: (cwd) => [...(path.resolve(site.dir) !== path.resolve(cwd) ? [`cd ${displayDir(site.dir, cwd)}`] : []), ...target.nextSteps(facts)],
+        nextSteps: (cwd) => [...cdStep({ dir: site.dir, cwd }), ...target.nextSteps(facts)],
       };
     },
   };

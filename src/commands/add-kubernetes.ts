@@ -9,7 +9,7 @@ import { lstatSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../driver/command.js';
 import { controlRows, optionRows } from '../driver/help.js';
-import { displayDir } from '../driver/report.js';
+import { cdStep, displayDir } from '../driver/report.js';
 import { flagName } from '../driver/resolve.js';
 import { GENERATOR_NAME, QUOTERS, type Quoters } from '../engine/context.js';
 import { recoverInterruptedWrites } from '../engine/interrupted-write.js';
@@ -148,8 +148,7 @@ export const addKubernetes: Command = {
 
 /** The documented deploy flow of the prod overlay (deployFlow: the same as deploy/kubernetes/README.md). */
 export function kubernetesNextSteps(where: { dir: string; cwd: string }, facts: Pick<KubernetesFacts, 'deploy'>): string[] {
-  const steps: string[] = [];
-  if (path.resolve(where.dir) !== path.resolve(where.cwd)) steps.push(`cd ${displayDir(where.dir, where.cwd)}`);
+  const steps: string[] = [...cdStep(where)];
   const flow = facts.deploy.prod;
   steps.push(...[...flow.once, ...flow.release].map((s) => s.line));
   return steps;

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { styleText } from 'node:util';
 import type { PlannedWrite } from '../engine/write.js';
+import { shellWord } from '../engine/text.js';
 import { CliError } from '../errors.js';
 import { START_COMMAND } from '../features/docker-floor.js';
 
@@ -19,14 +20,23 @@ export function dockerNextSteps(
   where: { dir: string; cwd: string },
   app: { port: number; healthPath: string; hasEnv?: boolean },
 ): string[] {
-  const steps: string[] = [];
-  if (path.resolve(where.dir) !== path.resolve(where.cwd)) steps.push(`cd ${displayDir(where.dir, where.cwd)}`);
+  const steps: string[] = [...cdStep(where)];
   // A new project's .env was written; an existing .env is never replaced. No password goes in
   // it: the database's is the secret file written beside the Docker files (secret-files.ts).
   if (!app.hasEnv) steps.push('[ -e .env ] || cp .env.example .env');
   steps.push(START_COMMAND);
   steps.push(`curl http://localhost:${app.port}${app.healthPath}`);
   return steps;
+}
+
+/**
+ * The next steps' first line when the folder is not the current one: `cd` to it, as a shell
+ * word (a path with a space or a quote is quoted, so the line works pasted as it is).
+ */
+export function cdStep(where: { dir: string; cwd: string }): string[] {
+  if (path.resolve(where.dir) === path.resolve(where.cwd)) return [];
+  const shown = displayDir(where.dir, where.cwd);
+  return [`cd ${/^[\w./@%+=:,-]+$/.test(shown) ? shown : shellWord(shown)}`];
 }
 
 /** A directory as the user would type it from `cwd`: relative when inside, absolute when not. */

@@ -29,7 +29,7 @@ import { LINUX_ENVIRONMENTS, REQUIRES_PYTHON } from '../features/uv/index.js';
 import { appHardening, LOG_ROTATION, MIGRATE_HARDENING, SERVICE_HARDENING, type ComposeHardening } from '../features/compose-hardening.js';
 import { PYTHON_VERSIONS, type DockerfileVariant, type Framework, type PackageManager, type ProjectOptions, type PythonVersion, type ServiceKey } from '../options/values.js';
 import { compareText } from './sort.js';
-import { wordList, wrap } from './text.js';
+import { shellWord, wordList, wrap } from './text.js';
 import { PIPENV_VERSION, POETRY_VERSION, PYTHON_IMAGE_VARIANT, PYTHON_IMAGES, PYTHON_RELEASES, requirementLine, UV_IMAGE, type Requirement } from './versions.js';
 
 export type { InstallFrom };
@@ -473,5 +473,5 @@ export const QUOTERS: Quoters = {
       .replace(/([\\`*_{}[\]()#+!|<>&~])/g, '\\$1')
       .replace(/^(\d+)([.)])/, '$1\\$2')
       .replace(/^([-=])/, '\\$1'),
-  sh: (value) => `'${value.replace(/'/g, `'\\''`)}'`,
+  sh: shellWord,
 };

@@ -18,3 +18,8 @@ export function wrap(text: string, width: number): string[] {
   }
   return [...lines, line];
 }
+
+/** `value` as one POSIX shell word: in single quotes, each ' as '\''. */
+export function shellWord(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}

@@ -3,7 +3,7 @@
 // main() first, then the built bin spawned as a user (or a CI job) would run it.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../../src/options/answers-file.js';
@@ -366,6 +366,25 @@ describe('the target directory', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('is a symbolic link');
     expect(treeSnapshot(outside)).toEqual({});
+  });
+});
+
+describe('the next steps', () => {
+  // A folder whose path has a space, a quote and a non-ASCII letter on the way.
+  const awkward = "my repos/it's ünï";
+  it.each([
+    ['create', (where: string) => [`${where}/svc`, '--yes']],
+    ['add kubernetes', (where: string) => ['add', 'kubernetes', '--dir', `${where}/svc`, '--yes']],
+    ['add deploy ecs', (where: string) => ['add', 'deploy', 'ecs', '--dir', `${where}/svc`, '--yes']],
+  ] as const)('%s: the first line, cd into the folder, works pasted into a shell', async (_label, argv) => {
+    const cwd = tempDir();
+    if (_label !== 'create') expect((await runMain([`${awkward}/svc`, '--yes'], { cwd })).code).toBe(0);
+    const run = await runMain([...argv(awkward), '--json'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    const [cd] = (JSON.parse(run.stdout) as { nextSteps: string[] }).nextSteps;
+    const shell = spawnSync('sh', ['-c', `${cd} && pwd -P`], { cwd, encoding: 'utf8' });
+    expect(shell.status, `${cd}: ${shell.stderr}`).toBe(0);
+    expect(shell.stdout.trim()).toBe(path.join(realpathSync(cwd), awkward, 'svc'));
   });
 });
 
