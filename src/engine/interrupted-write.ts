@@ -213,7 +213,7 @@ function rollBack(target: string, staging: string, journal: WriteJournal, shownD
   if (changed.length > 0)
     throw new CliError(
       'write-failed',
-      `an earlier run into ${shownDir} was killed while moving files into place, and ${changed.length} of them changed since; nothing was put back: the originals are in ${path.relative(target, aside)} (numbered as in ${path.relative(target, path.join(staging, JOURNAL))}): restore them by hand, then delete ${path.relative(target, staging)}`,
+      `an earlier run into ${shownDir} was killed while moving files into place, and ${changed.length} of them changed since (below, each as you left it: keep it, or take its original back); nothing was put back: the originals are in ${path.relative(target, aside)} (numbered as in ${path.relative(target, path.join(staging, JOURNAL))}): restore the others' by hand, then delete ${path.relative(target, staging)}`,
       changed,
     );
   pauseAt('recover-checked');

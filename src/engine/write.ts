@@ -369,11 +369,12 @@ function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], 
 
   const aside = path.join(staging, ASIDE);
   mkdirSync(aside);
+  // What each place holds now: checked against what the run saw a moment ago, under the lock.
+  const before = new Map(writes.map((file) => [file.path, seen.has(file.path) ? seen.get(file.path)! : hashOfPath(path.join(target, file.path))]));
   // What the moves will do, for the next run to undo if this process is killed half-way
   // (SIGKILL: no handler runs); the moves below name their originals as the journal does.
   writeJournal(staging, {
-    // What each place holds now: checked against what the run saw a moment ago, under the lock.
-    writes: writes.map((file) => ({ path: file.path, before: seen.has(file.path) ? seen.get(file.path)! : hashOfPath(path.join(target, file.path)), after: hashOfBytes(file.contents) })),
+    writes: writes.map((file) => ({ path: file.path, before: before.get(file.path)!, after: hashOfBytes(file.contents) })),
     removals: [...removals],
     created: missingDirs(target, writes.map((file) => path.dirname(file.path))),
   });
@@ -382,7 +383,8 @@ function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], 
   for (const [i, file] of writes.entries()) {
     const final = path.join(target, file.path);
     try {
-      const step: MoveStep = { final, createdDir: mkdirSync(path.dirname(final), { recursive: true }) };
+      assertRealFolders(target, file.path);
+      const step: MoveStep = { relative: file.path, final, createdDir: mkdirSync(path.dirname(final), { recursive: true }) };
       done.push(step);
       if (step.createdDir && file.dirMode !== undefined) chmodSync(path.dirname(final), file.dirMode);
       const staged = path.join(staging, file.path);
@@ -392,12 +394,12 @@ function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], 
         chmodSync(staged, statSync(final).mode & 0o7777);
         step.replaced = path.join(aside, String(i));
         renameSync(final, step.replaced);
-        assertStillSeen(file.path, step.replaced, seen);
+        step.setAside = assertStillSeen(file.path, step.replaced, seen);
       }
       pauseAt(`write-placing ${file.path}`);
       // Into an empty place only: a file saved there since the look above (an editor's save
       // writes a new file and renames it over the old name) stays, and the run is undone.
-      const placed = lstatSync(staged).ino;
+      const placed = { ino: lstatSync(staged).ino, hash: hashOfBytes(file.contents) };
       if (!moveNoReplace(staged, final, () => pauseAt(`write-linked ${file.path}`))) throw new ChangedMeanwhile(`${file.path} was saved while this run was moving files into place (another program saving it?)`);
       step.moved = placed;
       if (i === 0) pauseAt('write-first-moved');
@@ -409,16 +411,24 @@ function moveIntoPlace(staging: string, target: string, writes: RenderedFile[], 
   for (const [i, removal] of removals.entries()) {
     const final = path.join(target, removal);
     if (!existsSync(final)) continue;
-    const step: MoveStep = { final, replaced: path.join(aside, `removed-${i}`) };
+    const step: MoveStep = { relative: removal, final, replaced: path.join(aside, `removed-${i}`) };
     try {
       done.push(step);
+      assertRealFolders(target, removal);
       renameSync(final, step.replaced!);
-      assertStillSeen(removal, step.replaced!, seen);
+      step.setAside = assertStillSeen(removal, step.replaced!, seen);
     } catch (error) {
       if (error instanceof ChangedMeanwhile) throw undoneOrNot(done, error.message);
       throw undoneOrNot(done, `could not delete ${removal}: ${describe(error)}`);
     }
   }
+  // A program that had a file open before it was set aside writes into the set-aside copy,
+  // which goes with the staging folder: each is checked once more, last, and one written to
+  // since undoes the run, so that those bytes are back in place.
+  pauseAt('write-moved');
+  for (const step of done)
+    if (step.replaced !== undefined && hashOfPath(step.replaced) !== step.setAside)
+      throw undoneOrNot(done, `${step.relative} was written to while this run was moving files into place (a program that had it open?)`);
   // Complete: first the journal goes, so that what is left of the staging folder if this
   // process dies now is only garbage for the next run to remove, never moves to undo.
   dropJournal(staging);
@@ -432,12 +442,15 @@ class ChangedMeanwhile extends Error {}
 /**
  * The file a move just set aside is the one the run saw: checked on the set-aside copy itself,
  * so a save that lands after the check under the lock and before this move (an editor ignores
- * our lock) is found too, and every move is undone instead of the save being replaced.
+ * our lock) is found too, and every move is undone instead of the save being replaced. Returns
+ * what it holds, which the run checks once more before it completes.
  */
-function assertStillSeen(relative: string, setAside: string, seen: ReadonlyMap<string, string | null>): void {
+function assertStillSeen(relative: string, setAside: string, seen: ReadonlyMap<string, string | null>): string | null {
   const expected = seen.get(relative);
-  if (expected !== undefined && hashOfPath(setAside) !== expected)
+  const now = hashOfPath(setAside);
+  if (expected !== undefined && now !== expected)
     throw new ChangedMeanwhile(`${relative} changed while this run was moving files into place (another program saving it?)`);
+  return now;
 }
 
 function undoneOrNot(done: MoveStep[], why: string): CliError {
@@ -473,13 +486,20 @@ function removeEmptiedDirs(target: string, removals: readonly string[]): void {
 }
 
 interface MoveStep {
+  /** The file's path in the project, as the plan names it. */
+  relative: string;
   final: string;
   /** The directory mkdir created for it (the first of several), if any. */
   createdDir?: string;
   /** Where the file it replaced waits, until the move is complete. */
   replaced?: string;
-  /** Once the new file is in place: its inode, which tells it from a file saved over it since. */
-  moved?: number;
+  /** What that file held as it was set aside (its hash): checked again before the run completes. */
+  setAside?: string | null;
+  /**
+   * Once the new file is in place: its inode and its bytes' hash, which tell it from a file
+   * saved over it since (a new file renamed over it) or into it (the same file, rewritten).
+   */
+  moved?: { ino: number; hash: string };
 }
 
 /**
@@ -492,7 +512,7 @@ function undo(done: MoveStep[]): string[] {
   const failed: string[] = [];
   for (const step of [...done].reverse()) {
     try {
-      if (step.moved !== undefined && lstatSync(step.final, { throwIfNoEntry: false })?.ino === step.moved) rmSync(step.final);
+      if (step.moved !== undefined && lstatSync(step.final, { throwIfNoEntry: false })?.ino === step.moved.ino && hashOfPath(step.final) === step.moved.hash) rmSync(step.final);
       if (step.replaced && existsSync(step.replaced) && !moveNoReplace(step.replaced, step.final)) rmSync(step.replaced);
       if (step.createdDir) removeEmptyDirs(step.createdDir);
     } catch {
@@ -509,6 +529,20 @@ function removeEmptyDirs(dir: string): void {
     rmdirSync(dir);
   } catch {
     // Not empty: what is in it is not this run's.
+  }
+}
+
+/**
+ * Each folder on the way to `relative` in `target` that is there is a real folder, as the plan
+ * found it: checked again as each file moves, so that a folder swapped for a symbolic link
+ * since (to one outside the project) is never moved through.
+ */
+function assertRealFolders(target: string, relative: string): void {
+  const parts = relative.split('/').slice(0, -1);
+  for (let i = 1; i <= parts.length; i++) {
+    const stat = lstatSync(path.join(target, ...parts.slice(0, i)), { throwIfNoEntry: false });
+    if (stat === undefined) return;
+    if (!stat.isDirectory()) throw new ChangedMeanwhile(`${parts.slice(0, i).join('/')} became ${stat.isSymbolicLink() ? 'a symbolic link' : 'something else than a folder'} while this run was moving files into place, and nothing is moved through one`);
   }
 }
 

@@ -3,7 +3,7 @@
 // a named point through the test-only seam (CPDA_TEST_PAUSE_AT + CPDA_TEST_PAUSE_DIR, see
 // src/engine/test-pause.ts), run B goes to completion, then A is released.
 
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import nodePlop from 'node-plop';
@@ -301,7 +301,10 @@ describe('a save that lands while the run moves that very file (an editor ignore
     expect(readFileSync(path.join(cwd, 'svc', '.devcontainer', 'notes.txt'), 'utf8')).toBe('mine\n');
   });
 
-  it('saved over a file the run had already placed: when the run is undone, that save stays', async () => {
+  it.each([
+    ['a new file renamed over it', editorSave],
+    ['the same file rewritten (Save All)', (file: string, text: string) => writeFileSync(file, text)],
+  ] as const)('saved over a file the run had already placed (%s): when the run is undone, that save stays', async (_how, save) => {
     const dir = projectToUpdate();
     const before = treeSnapshot(dir);
     // Dockerfile is in place by then (the moves go in order), README.md set aside.
@@ -309,13 +312,48 @@ describe('a save that lands while the run moves that very file (an editor ignore
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toMatch(/AS builder/);
     const dockerfile = '# the user\'s own Dockerfile, saved over the new one\n';
     const readme = '# the README, saved meanwhile\n';
-    editorSave(path.join(dir, 'Dockerfile'), dockerfile);
+    save(path.join(dir, 'Dockerfile'), dockerfile);
     editorSave(path.join(dir, 'README.md'), readme);
     const run = await held.release();
     expect(run.code, run.stderr).toBe(1);
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe(dockerfile);
     expect(readFileSync(path.join(dir, 'README.md'), 'utf8')).toBe(readme);
     expect(without(treeSnapshot(dir), 'Dockerfile', 'README.md')).toEqual(without(before, 'Dockerfile', 'README.md'));
+  });
+});
+
+describe('a program that had a file open, or a folder swapped, while the run moves files', () => {
+  it('bytes written through a file opened before it was set aside: the run is undone, and they are back in place', async () => {
+    const dir = projectToUpdate();
+    const before = treeSnapshot(dir);
+    const original = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    const fd = openSync(path.join(dir, 'Dockerfile'), 'a');
+    try {
+      // Every file moved: Dockerfile's original is set aside, the open file with it.
+      const held = await holdAt('write-moved', ['update', '--yes'], dir);
+      writeSync(fd, '# appended by a program that had it open\n');
+      const run = await held.release();
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toContain('Dockerfile was written to while this run was moving files into place (a program that had it open?); every file already moved was put back');
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe(`${original}# appended by a program that had it open\n`);
+    expect(without(treeSnapshot(dir), 'Dockerfile')).toEqual(without(before, 'Dockerfile'));
+  });
+
+  it('a folder on the way swapped for a link to one outside: nothing is moved through it, exit 1, the outside untouched', async () => {
+    const cwd = tempDir();
+    mkdirSync(path.join(cwd, 'svc'));
+    mkdirSync(path.join(cwd, 'outside'));
+    // README.md comes before tests/ (the moves go in order): tests/ is not made yet.
+    const held = await holdAt('write-placing README.md', ['svc', '--yes', '--overwrite'], cwd);
+    symlinkSync(path.join(cwd, 'outside'), path.join(cwd, 'svc', 'tests'));
+    const run = await held.release();
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain('tests became a symbolic link while this run was moving files into place, and nothing is moved through one');
+    expect(readdirSync(path.join(cwd, 'outside'))).toEqual([]);
+    expect(readdirSync(path.join(cwd, 'svc'))).toEqual(['tests']);
   });
 });
 

@@ -154,7 +154,7 @@ describe('a run killed while moving files into place', () => {
     expect(next.status).toBe(1);
     const [first, ...details] = next.stderr.trimEnd().split('\n');
     expect(first).toBe(
-      `error: an earlier run into the current directory was killed while moving files into place, and 1 of them changed since; nothing was put back: the originals are in ${staging}/.replaced (numbered as in ${staging}/.journal.json): restore them by hand, then delete ${staging}`,
+      `error: an earlier run into the current directory was killed while moving files into place, and 1 of them changed since (below, each as you left it: keep it, or take its original back); nothing was put back: the originals are in ${staging}/.replaced (numbered as in ${staging}/.journal.json): restore the others' by hand, then delete ${staging}`,
     );
     expect(details).toEqual([`  ${journal.writes[0]!.path}`]);
     // All as it was, but for the killed run's lock, which nothing holds any more.
