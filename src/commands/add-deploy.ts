@@ -15,6 +15,7 @@ import { renderLayers } from '../engine/render.js';
 import { wrap } from '../engine/text.js';
 import type { DeployTargetFeature } from '../features/deploy-targets.js';
 import type { OptionValues } from '../options/table.js';
+import { recordAdded, withDeployTarget } from '../update/record-added.js';
 import { addKubernetes, deployInputOf } from './add-kubernetes.js';
 
 /** The `add deploy <target>` command of one registered target. */
@@ -30,10 +31,13 @@ export function addDeploy(target: DeployTargetFeature): Command {
       const input = deployInputOf(a, deployment);
       const facts = target.facts(input);
       const context = { generator: { name: GENERATOR_NAME, version }, [target.contextKey]: facts, q: QUOTERS };
+      const files = renderLayers(context, target.layers(facts));
+      // In a project we generated, its record says it has this target now (recordAdded).
+      const recorded = recordAdded(site.dir, version, withDeployTarget(target.key), files);
       return {
-        files: renderLayers(context, target.layers(facts)),
+        files: [...files, ...recorded.files],
         options: { dir: site.dir, target: target.key, ...input, detected: [...site.detected!.notes, ...deployment.notes] },
-        warnings: [...deployment.warnings, ...target.warnings(facts), ...databaseShape(target, input.services, deployment.secretsAsFiles === true)],
+        warnings: [...deployment.warnings, ...target.warnings(facts), ...databaseShape(target, input.services, deployment.secretsAsFiles === true), ...recorded.warnings],
         notes: deployment.notes,
         nextSteps: (cwd) => [...cdStep({ dir: site.dir, cwd }), ...target.nextSteps(facts)],
       };

@@ -18,6 +18,7 @@ import { CliError } from '../errors.js';
 import { devcontainerFeature } from '../features/devcontainer/index.js';
 import { ANSWERS_FILE, readAnswersFile } from '../options/answers-file.js';
 import type { ProjectOptions } from '../options/values.js';
+import { recordAdded } from '../update/record-added.js';
 
 export const addDevcontainer: Command = {
   name: 'add devcontainer',
@@ -45,11 +46,14 @@ export const addDevcontainer: Command = {
     const recorded = readAnswersFile(path.join(site.dir, ANSWERS_FILE), ANSWERS_FILE, { noFollow: true });
     const options = { name: path.basename(site.dir), ...recorded.options, devcontainer: true } as ProjectOptions;
     const context = buildContext(options, version);
+    // Its own layer, and where it meets another feature the project has (devcontainer-worker).
+    const files = renderLayers(context, context.layers.filter((layer) => layer === devcontainerFeature.layer || layer.startsWith(`${devcontainerFeature.layer}-`)));
+    // Its record says it has the dev container now (recordAdded).
+    const record = recordAdded(site.dir, version, (o) => (o.devcontainer ? undefined : { devcontainer: true }), files);
     return {
-      // Its own layer, and where it meets another feature the project has (devcontainer-worker).
-      files: renderLayers(context, context.layers.filter((layer) => layer === devcontainerFeature.layer || layer.startsWith(`${devcontainerFeature.layer}-`))),
+      files: [...files, ...record.files],
       options: { dir: site.dir, framework: options.framework, python: options.python, packageManager: options.packageManager },
-      warnings: sharedFileWarnings(site.dir, options),
+      warnings: [...sharedFileWarnings(site.dir, options), ...record.warnings],
       notes: [],
       nextSteps: () => [`docker compose -f compose.yaml -f compose.override.yaml -f .devcontainer/compose.yaml up --build`],
     };

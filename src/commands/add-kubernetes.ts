@@ -22,6 +22,7 @@ import { detectDeployment } from '../existing/deployment.js';
 import { ALEMBIC_MIGRATIONS, KUBERNETES_DIR, SECRET_FILE_NAME, SINGLE_REPLICA_WHY, kubernetesFacts, kubernetesLayers, type KubernetesFacts } from '../features/kubernetes/index.js';
 import type { DeployInput } from '../features/types.js';
 import { SERVICE_KEYS } from '../features/services.js';
+import { recordAdded, withDeployTarget } from '../update/record-added.js';
 import { beatData, type BeatData } from '../features/celery-beat/index.js';
 import { kubernetesBeat } from '../features/kubernetes-beat/index.js';
 import { kubernetesWorker } from '../features/kubernetes-worker/index.js';
@@ -122,8 +123,12 @@ export const addKubernetes: Command = {
       warnings.push(`no PostgreSQL: one pod and no autoscaler (${SINGLE_REPLICA_WHY}); an app that keeps no data in its process can add base/hpa.yaml back (deploy/kubernetes/README.md)`);
     if (a.migrations && !site.detected!.deployment!.migrations)
       warnings.push('--migrations without an alembic.ini: the Job runs `alembic upgrade head`; change its command in base/migration-job.yaml if yours differs');
+    const files = renderLayers(context, layers);
+    // In a project we generated, its record says it has Kubernetes now (recordAdded).
+    const recorded = recordAdded(site.dir, version, withDeployTarget('kubernetes'), files);
+    warnings.push(...recorded.warnings);
     return {
-      files: renderLayers(context, layers),
+      files: [...files, ...recorded.files],
       options: {
         dir: site.dir,
         name: facts.name,

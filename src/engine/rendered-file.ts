@@ -10,4 +10,6 @@ export interface RenderedFile {
   mode?: number;
   /** The permission bits of its folder, when the write makes that folder. */
   dirMode?: number;
+  /** The tool's own file (the project's record, which an add command extends): replaced without --force. */
+  replace?: boolean;
 }

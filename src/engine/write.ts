@@ -73,7 +73,7 @@ export function planWrites(files: RenderedFile[], targetDir: string, opts: { ove
       throw new CliError('unsafe-target', `${file.path} exists in ${targetDir} and is not a regular file; move it away first`);
     // Read only a file of the same size: anything else differs, however large it is.
     if (stat.size === bytes && readFileSync(target, 'utf8') === file.contents) return { path: file.path, action: 'unchanged', bytes };
-    if (!opts.overwrite) return { path: file.path, action: 'conflict', bytes };
+    if (!opts.overwrite && !file.replace) return { path: file.path, action: 'conflict', bytes };
     return { path: file.path, action: 'overwrite', bytes, before: hashOfPath(target) };
   });
 }

@@ -8,7 +8,8 @@
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listFiles, removeTempDirs, runMain, scriptedPrompter, tempDir, treeSnapshot } from '../support/cli-run.js';
+import { ANSWERS_FILE } from '../../src/options/answers-file.js';
+import { listFiles, PACKAGE_VERSION, removeTempDirs, runMain, scriptedPrompter, tempDir, treeSnapshot } from '../support/cli-run.js';
 import { copyFixture, removeCopies } from '../support/existing-app.js';
 import { allSchemaErrors, kustomizeBuild, kustomizeUnavailable, parseObjects, type K8sObject } from '../support/kubernetes-check.js';
 import { fieldErrors } from '../support/kubernetes-fields.js';
@@ -105,6 +106,34 @@ describe('on a project create-python-docker-app generated', () => {
     const added = Object.fromEntries(Object.entries(deployFiles(path.join(cwd, 'xyzzy'))).map(([f, text]) => [f, text.replaceAll('xyzzy', 'shop')]));
     expect(Object.keys(generated)).toEqual(expect.arrayContaining([`${K8S}/base/worker-deployment.yaml`, `${K8S}/base/beat-deployment.yaml`]));
     expect(added).toEqual(generated);
+  });
+
+  it('is recorded in the project\'s answers: add worker then gives the manifests the worker, as create makes them, and update finds nothing to do', async () => {
+    const cwd = tempDir();
+    for (const argv of [['xyzzy', '--yes'], ['shop', '--yes', '--worker', 'celery', '--deploy', 'kubernetes']])
+      expect((await runMain(argv, { cwd })).code).toBe(0);
+    const run = await runMain(['add', 'kubernetes', '--dir', 'xyzzy', '--json'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(cwd, 'xyzzy', ANSWERS_FILE), 'utf8')).answers.deploy).toEqual(['kubernetes']);
+    const worker = await runMain(['add', 'worker', '--dir', 'xyzzy'], { cwd });
+    expect(worker.code, worker.stderr).toBe(0);
+    const added = Object.fromEntries(Object.entries(deployFiles(path.join(cwd, 'xyzzy'))).map(([f, text]) => [f, text.replaceAll('xyzzy', 'shop')]));
+    expect(added).toEqual(deployFiles(path.join(cwd, 'shop')));
+    expect((await runMain(['update', '--dry-run'], { cwd: path.join(cwd, 'xyzzy') })).stderr).toContain('nothing to change: the project is up to date');
+  });
+
+  it('in a project from another version: not recorded, and a warning says to run update first', async () => {
+    const cwd = tempDir();
+    expect((await runMain(['xyzzy', '--yes'], { cwd })).code).toBe(0);
+    const answers = path.join(cwd, 'xyzzy', ANSWERS_FILE);
+    const before = readFileSync(answers, 'utf8').replace(/"version": "[^"]*"/, '"version": "0.0.9"');
+    writeFileSync(answers, before);
+    const run = await runMain(['add', 'kubernetes', '--dir', 'xyzzy', '--json'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run.stdout).warnings).toContain(
+      `the project is from 0.0.9, not this ${PACKAGE_VERSION}, so these files are not recorded in ${ANSWERS_FILE}: run update first (and commit), then this command again, for update and add worker to know of them`,
+    );
+    expect(readFileSync(answers, 'utf8')).toBe(before);
   });
 
   it('on a project made with --deploy kubernetes, every file is unchanged', async () => {

@@ -120,6 +120,15 @@ describe('add deploy <target>', () => {
     expect(run.stderr).toContain(`add deploy needs a target, one of ${deploy.choices.join(', ')}`);
   });
 
+  it('on a project of this version, the target is recorded in its answers, beside the one it had', async () => {
+    const cwd = tempDir();
+    expect((await runMain(['xyzzy', '--yes', '--deploy', 'kubernetes'], { cwd })).code).toBe(0);
+    const run = await runMain(['add', 'deploy', 'ecs', '--dir', 'xyzzy', '--yes'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(cwd, 'xyzzy', ANSWERS_FILE), 'utf8')).answers.deploy).toEqual(['kubernetes', 'ecs']);
+    expect((await runMain(['update', '--dry-run'], { cwd: path.join(cwd, 'xyzzy') })).code).toBe(0);
+  });
+
   it('add deploy --help (no target) prints the help of every target\'s command, exit 0', async () => {
     const run = await runMain(['add', 'deploy', '--help'], { cwd: tempDir() });
     expect(run.code, run.stderr).toBe(0);
