@@ -112,7 +112,7 @@ export const addKubernetes: Command = {
       ...(worker?.beat ? { beat: beatData(workerData(), redis.compose.service) } : {}),
     };
     const layers = [...kubernetesLayers(facts), ...(worker ? [kubernetesWorker.layer] : []), ...(worker?.beat ? [kubernetesBeat.layer] : [])];
-    const warnings = [...deployment.warnings];
+    const warnings = [...deployment.warnings, ...overriddenImageFacts(a, deployment)];
     if (deployment.server === 'unknown')
       warnings.push("could not tell which server the Dockerfile's CMD starts: /tmp and /dev/shm are both writable emptyDirs; remove what it does not need");
     if (!leavesOutSecretFiles(site.dir))
@@ -206,6 +206,22 @@ function isDirectory(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A flag that gives the manifests another port, UID or health path than the image's own
+ * (EXPOSE, USER, HEALTHCHECK): the files follow the flag, so the pods would probe a port the
+ * server does not listen on, or run as another user than the image was made for. Said, not refused.
+ */
+export function overriddenImageFacts(a: OptionValues, deployment: DeploymentDetected): string[] {
+  const facts = [
+    ['port', '--port', 'EXPOSE', a.port, deployment.port, 'the probes and the Service use it: the server in the image must listen there'],
+    ['uid', '--uid', 'USER', a.uid, deployment.uid, 'the pods run as it: the files the image gives its user may not be readable or writable by it'],
+    ['healthPath', '--health-path', 'HEALTHCHECK', a.healthPath, deployment.healthPath, 'the probes ask it: the app must answer there'],
+  ] as const;
+  return facts
+    .filter(([, , , given, found]) => found !== undefined && given !== undefined && given !== found)
+    .map(([, flag, instruction, given, found, why]) => `${flag} ${given} is not the Dockerfile's ${instruction} (${found}); ${why}`);
 }
 
 /**

@@ -218,6 +218,20 @@ describe('on tests/fixtures/kubernetes-app (its own Dockerfile, compose.yaml, al
     expect(deployment).toContain('path: /ready');
   });
 
+  it('a flag that is not what the image says (EXPOSE, USER, HEALTHCHECK) is followed, with a warning naming both', async () => {
+    const dir = copyFixture('kubernetes-app');
+    const run = await add(dir, '--port', '9000', '--uid', '2000', '--health-path', '/ready', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const said = json(run.stdout).warnings.filter((w) => / is not the Dockerfile's /.test(w));
+    expect(said).toEqual([
+      "--port 9000 is not the Dockerfile's EXPOSE (8080); the probes and the Service use it: the server in the image must listen there",
+      "--uid 2000 is not the Dockerfile's USER (10001); the pods run as it: the files the image gives its user may not be readable or writable by it",
+      "--health-path /ready is not the Dockerfile's HEALTHCHECK (/healthz); the probes ask it: the app must answer there",
+    ]);
+    const same = await add(copyFixture('kubernetes-app'), '--port', '8080', '--json');
+    expect(json(same.stdout).warnings.filter((w) => / is not the Dockerfile's /.test(w))).toEqual([]);
+  });
+
   it('refuses an image name with a tag, and UID 0', async () => {
     const dir = copyFixture('kubernetes-app');
     const tagged = await add(dir, '--image', 'shop:1.0');
