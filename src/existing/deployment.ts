@@ -31,7 +31,7 @@ export function detectDeployment(dir: string): DeploymentDetected {
 
   const dockerfileText = readIfFile(path.join(root, 'Dockerfile'));
   const image = dockerfileText === undefined ? undefined : readDockerfile(dockerfileText, notes, warnings);
-  const compose = readCompose(root, notes);
+  const compose = readCompose(root, notes, warnings);
 
   let port = image?.port;
   let uid = image?.uid;
@@ -187,13 +187,17 @@ function createdUid(user: string, instructions: Instruction[], args: (i: Instruc
 
 // --- compose.yaml -----------------------------------------------------------------------
 
-function readCompose(root: string, notes: string[]): { image?: string; postgres?: boolean; redis?: boolean; secretsAsFiles?: boolean } {
-  const text = readIfFile(path.join(root, 'compose.yaml')) ?? readIfFile(path.join(root, 'compose.yml'));
+function readCompose(root: string, notes: string[], warnings: string[]): { image?: string; postgres?: boolean; redis?: boolean; secretsAsFiles?: boolean } {
+  const file = readIfFile(path.join(root, 'compose.yaml')) !== undefined ? 'compose.yaml' : 'compose.yml';
+  const text = readIfFile(path.join(root, file));
   if (text === undefined) return {};
   let doc: unknown;
   try {
     doc = parseYaml(text);
-  } catch {
+  } catch (error) {
+    // Said, not refused: the manifests need none of it, but what it would have told is missing.
+    const why = (error instanceof Error ? error.message.split('\n')[0]! : String(error)).replace(/:\s*$/, '');
+    warnings.push(`${file} is not valid YAML (${why}), so its image name, services and password file were not read: the image is taken to be the project's name, and PostgreSQL and Redis come from the flags`);
     return {};
   }
   const services = (doc as { services?: unknown } | null)?.services;

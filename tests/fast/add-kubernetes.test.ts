@@ -258,6 +258,18 @@ describe('on tests/fixtures/kubernetes-app (its own Dockerfile, compose.yaml, al
   });
 });
 
+describe('a compose.yaml that is not valid YAML', () => {
+  it('is said in a warning naming what was not read, and the manifests are written from the rest', async () => {
+    const dir = copyFixture('kubernetes-app');
+    writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  app: [\n');
+    const run = await add(dir, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run.stdout).warnings).toContainEqual(
+      expect.stringMatching(/^compose\.yaml is not valid YAML \(.*at line 3, column 1\), so its image name, services and password file were not read: /),
+    );
+  });
+});
+
 describe('on tests/fixtures/existing-dockerfile (runs as root, no HEALTHCHECK)', () => {
   it('without a terminal, exits 2 naming --uid: it will not guess the UID', async () => {
     const dir = copyFixture('existing-dockerfile');
