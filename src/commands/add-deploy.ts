@@ -16,7 +16,7 @@ import { wrap } from '../engine/text.js';
 import type { DeployTargetFeature } from '../features/deploy-targets.js';
 import type { OptionValues } from '../options/table.js';
 import { recordAdded, withDeployTarget } from '../update/record-added.js';
-import { addKubernetes, deployInputOf, overriddenImageFacts } from './add-kubernetes.js';
+import { addKubernetes, deployInputOf, migrationWarnings, overriddenImageFacts } from './add-kubernetes.js';
 
 /** The `add deploy <target>` command of one registered target. */
 export function addDeploy(target: DeployTargetFeature): Command {
@@ -37,7 +37,7 @@ export function addDeploy(target: DeployTargetFeature): Command {
       return {
         files: [...files, ...recorded.files],
         options: { dir: site.dir, target: target.key, ...input, detected: [...site.detected!.notes, ...deployment.notes] },
-        warnings: [...deployment.warnings, ...overriddenImageFacts(a, deployment), ...target.warnings(facts), ...databaseShape(target, input.services, deployment.secretsAsFiles === true), ...recorded.warnings],
+        warnings: [...deployment.warnings, ...overriddenImageFacts(a, deployment), ...migrationWarnings(a, deployment, 'the migration step', `${target.dir}/`), ...target.warnings(facts), ...databaseShape(target, input.services, deployment.secretsAsFiles === true), ...recorded.warnings],
         notes: deployment.notes,
         nextSteps: (cwd) => [...cdStep({ dir: site.dir, cwd }), ...target.nextSteps(facts)],
       };

@@ -121,8 +121,7 @@ export const addKubernetes: Command = {
       );
     if (facts.singleReplica)
       warnings.push(`no PostgreSQL: one pod and no autoscaler (${SINGLE_REPLICA_WHY}); an app that keeps no data in its process can add base/hpa.yaml back (deploy/kubernetes/README.md)`);
-    if (a.migrations && !site.detected!.deployment!.migrations)
-      warnings.push('--migrations without an alembic.ini: the Job runs `alembic upgrade head`; change its command in base/migration-job.yaml if yours differs');
+    warnings.push(...migrationWarnings(a, deployment, 'the Job', 'base/migration-job.yaml'));
     const files = renderLayers(context, layers);
     // In a project we generated, its record says it has Kubernetes now (recordAdded).
     const recorded = recordAdded(site.dir, version, withDeployTarget('kubernetes'), files);
@@ -206,6 +205,19 @@ function isDirectory(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * --migrations where the repository shows none (no alembic.ini): the files run `alembic upgrade
+ * head`, which is said with where to change it; and without PostgreSQL, nothing of ours gives
+ * them a database to migrate.
+ */
+export function migrationWarnings(a: OptionValues, deployment: DeploymentDetected, what: string, where: string): string[] {
+  if (!a.migrations) return [];
+  return [
+    ...(deployment.migrations ? [] : [`--migrations without an alembic.ini: ${what} runs \`alembic upgrade head\`; change its command in ${where} if yours differs`]),
+    ...(a.postgres ? [] : [`--migrations without PostgreSQL: ${what} migrates the database the app's own settings name, which these files do not provide`]),
+  ];
 }
 
 /**

@@ -4,7 +4,7 @@
 // adds a target's files to an existing project (`add deploy kubernetes` is `add kubernetes`).
 // In-process (fast): each test makes at most two small projects.
 
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../../src/options/answers-file.js';
@@ -127,6 +127,25 @@ describe('add deploy <target>', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(readFileSync(path.join(cwd, 'xyzzy', ANSWERS_FILE), 'utf8')).answers.deploy).toEqual(['kubernetes', 'ecs']);
     expect((await runMain(['update', '--dry-run'], { cwd: path.join(cwd, 'xyzzy') })).code).toBe(0);
+  });
+
+  it('--migrations where the repository shows none (no alembic.ini, no PostgreSQL): each is said, as add kubernetes says it', async () => {
+    const dir = path.join(tempDir(), 'app');
+    cpSync(path.join(REPO, 'tests', 'fixtures', 'kubernetes-app'), dir, { recursive: true });
+    rmSync(path.join(dir, 'alembic.ini'));
+    for (const [command, what, where] of [
+      [['add', 'deploy', 'cloud-run'], 'the migration step', 'deploy/cloud-run/'],
+      [['add', 'kubernetes'], 'the Job', 'base/migration-job.yaml'],
+    ] as const) {
+      const run = await runMain([...command, '--dir', dir, '--yes', '--migrations', '--no-postgres', '--dry-run', '--json'], { cwd: tempDir() });
+      expect(run.code, run.stderr).toBe(0);
+      expect((JSON.parse(run.stdout) as { warnings: string[] }).warnings).toEqual(
+        expect.arrayContaining([
+          `--migrations without an alembic.ini: ${what} runs \`alembic upgrade head\`; change its command in ${where} if yours differs`,
+          `--migrations without PostgreSQL: ${what} migrates the database the app's own settings name, which these files do not provide`,
+        ]),
+      );
+    }
   });
 
   it('add deploy --help (no target) prints the help of every target\'s command, exit 0', async () => {
