@@ -43,10 +43,13 @@ export const addDocker: Command = {
     if (missing.includes('framework')) parts.push(`--framework ${FRAMEWORKS.join('|')} (${conflict ?? 'found no flask or fastapi dependency or import'})`);
     if (missing.includes('app')) {
       const candidates = site.detected?.targetCandidates ?? [];
+      const each = Object.entries(site.detected?.appFor ?? {}).map(([f, app]) => `${app} for ${f}`);
       parts.push(
         candidates.length > 0
           ? `--app (several candidates: ${candidates.join(', ')})`
-          : '--app module:attr (found no app instance or create_app factory)',
+          : conflict && each.length > 0
+            ? `--app module:attr unless --framework picks one (${each.join(', ')})`
+            : '--app module:attr (found no app instance or create_app factory)',
       );
     }
     return new CliError('missing-answers', `could not detect everything and there is no terminal to ask on; pass ${parts.join(' and ')}`);

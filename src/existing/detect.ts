@@ -110,6 +110,13 @@ export function detectApp(dir: string): Detected {
   if (layout)
     notes.push(`src layout: ${layout.root}/ has no __init__.py and holds ${layout.packages.join(', ')}, imported by their own names; the image puts /app/${layout.root} on PYTHONPATH`);
 
+  // The app each framework would serve (one best target), for a --framework that settles a
+  // choice detection could not make: the app then follows it.
+  const appFor: Partial<Record<Framework, string>> = {};
+  for (const f of FRAMEWORKS) {
+    const found = findTargets(f, texts, importRoot);
+    if (found[0] && found.filter((c) => c.score === found[0]!.score).length === 1) appFor[f] = found[0].target;
+  }
   const candidates = framework ? findTargets(framework, texts, importRoot) : [];
   const best = candidates[0];
   let target: string | undefined;
@@ -166,6 +173,7 @@ export function detectApp(dir: string): Detected {
     ...(importRoot ? { importRoot } : {}),
     notes,
     targetCandidates,
+    appFor,
     ...(frameworkConflict ? { frameworkConflict } : {}),
     ...(other?.where ? { unsupportedFramework: { label: other.label, where: other.where } } : {}),
     legacyComposeFiles: ['docker-compose.yml', 'docker-compose.yaml'].filter((f) => existsSync(path.join(root, f))),

@@ -42,6 +42,8 @@ export interface Detected {
    * password goes), which .dockerignore's `**\/secrets/` would leave out of the image.
    */
   codeInSecretsFolders: string[];
+  /** The app each framework would serve, where the code has exactly one best for it (`--framework` picks). */
+  appFor: Partial<Record<Framework, string>>;
   /** requirements.txt lines the image cannot install before the code is copied (`-e .`, local paths). */
   unsupportedRequirements: RequirementsInstall['unsupported'];
   /** Dependencies fetched with git: built in a stage that has git; `why` set on those that cannot be. */

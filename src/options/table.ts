@@ -115,7 +115,7 @@ const USES: { [K in Exclude<OptionKey, ServiceKey>]: UsesOf<K> } = {
   app: {
     'add docker': {
       // A target found for another framework than the one answered would not serve.
-      detect: (d, a) => (a.framework && a.framework !== d.framework ? undefined : d.target),
+      detect: (d, a) => (a.framework && a.framework !== d.framework ? d.appFor[a.framework] : d.target),
       detectedFrom: 'detected: an app instance or a create_app() factory',
       message: 'App to serve, module:attr or module:factory() (not detected)',
       suggest: (d, a) => d?.targetCandidates[0] ?? (a.framework ? FRAMEWORK_FEATURES[a.framework].defaultTarget : undefined),

@@ -122,8 +122,18 @@ describe('dependencies from every source', () => {
     const { code, report } = await addDocker(dir, '--yes');
     expect(code).toBe(2);
     expect(report.error?.message).toContain(
-      '--framework fastapi|flask (found both fastapi (listed in pyproject.toml) and flask (listed in requirements.txt), and an app of each in the code)',
+      '--framework fastapi|flask (found both fastapi (listed in pyproject.toml) and flask (listed in requirements.txt), and an app of each in the code) and --app module:attr unless --framework picks one (admin:api for fastapi, app:app for flask)',
     );
+  });
+
+  it('the same with --framework: the app of that framework is served', async () => {
+    const dir = fixture('mixed-sources');
+    writeFileSync(path.join(dir, 'admin.py'), 'from fastapi import FastAPI\n\napi = FastAPI()\n');
+    for (const [framework, app] of [['fastapi', 'admin:api'], ['flask', 'app:app']] as const) {
+      const { code, report } = await addDocker(dir, '--yes', '--framework', framework, '--dry-run');
+      expect(code).toBe(0);
+      expect(report.options).toMatchObject({ framework, app });
+    }
   });
 
   it('a driver only in a file included with -r, nested and cyclic, is found; one only in a -c constraints file is not installed, so not found', async () => {
