@@ -82,9 +82,10 @@ export const addKubernetes: Command = {
     return { dir, detected, missing: [], recovered };
   },
 
-  missingError(missing) {
+  missingError(missing, site) {
+    const expose = site?.detected?.deployment?.unreadableExpose;
     const why: Partial<Record<OptionKey, string>> = {
-      port: 'the Dockerfile has no EXPOSE',
+      port: expose === undefined ? 'the Dockerfile has no EXPOSE' : `the Dockerfile's EXPOSE ${expose} names no port number`,
       uid: 'the Dockerfile has no non-root USER with a known UID',
       healthPath: 'no HEALTHCHECK URL or /health route found',
     };

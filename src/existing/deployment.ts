@@ -51,6 +51,7 @@ export function detectDeployment(dir: string): DeploymentDetected {
     name,
     image: compose.image ?? name,
     ...(port !== undefined ? { port } : {}),
+    ...(port === undefined && image?.unreadableExpose !== undefined ? { unreadableExpose: image.unreadableExpose } : {}),
     ...(uid !== undefined ? { uid } : {}),
     ...(healthPath !== undefined ? { healthPath } : {}),
     ...(answers ? { readyPath: READY_PATH } : {}),
@@ -107,6 +108,8 @@ function readAnswers(root: string): RecordedProject | undefined {
 
 interface ImageFacts {
   port?: number;
+  /** An EXPOSE whose port is not a number (`${PORT}/tcp`, a range): what it says. */
+  unreadableExpose?: string;
   uid?: number;
   runsAsRoot: boolean;
   healthPath?: string;
@@ -138,7 +141,7 @@ function readDockerfile(text: string, notes: string[], warnings: string[]): Imag
   if (exposed >= 1 && exposed <= 65535) {
     facts.port = exposed;
     notes.push(`port ${exposed}: the Dockerfile's EXPOSE`);
-  }
+  } else if (expose) facts.unreadableExpose = args(expose).join(' ');
 
   const user = last('USER');
   const spec = user ? (args(user)[0] ?? '') : 'root';

@@ -80,6 +80,8 @@ export interface DeploymentDetected {
   /** compose.yaml's app image without its tag, else the name. */
   image: string;
   port?: number;
+  /** The Dockerfile's EXPOSE when it names no port number (`${PORT}/tcp`): said when --port is asked for. */
+  unreadableExpose?: string;
   uid?: number;
   healthPath?: string;
   /** A project we generated answers GET /ready (database and Redis checked); another app: its health path. */

@@ -280,6 +280,15 @@ describe('on tests/fixtures/existing-dockerfile (runs as root, no HEALTHCHECK)',
     expect(treeSnapshot(dir)).toEqual(before);
   });
 
+  it('an EXPOSE that names no port number (a variable) is said as such when --port is asked for', async () => {
+    const dir = copyFixture('kubernetes-app');
+    const dockerfile = path.join(dir, 'Dockerfile');
+    writeFileSync(dockerfile, readFileSync(dockerfile, 'utf8').replace(/^EXPOSE .*$/m, 'EXPOSE ${PORT}/tcp'));
+    const run = await add(dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("pass --port (the Dockerfile's EXPOSE ${PORT}/tcp names no port number)");
+  });
+
   it('asks for the UID at a terminal; the port comes from EXPOSE and the health path from the /health route', async () => {
     const dir = copyFixture('existing-dockerfile');
     const prompter = scriptedPrompter({ '?UID to run as (the Dockerfile has no numeric non-root USER)': '1000' });
