@@ -12,7 +12,7 @@ import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { FRAMEWORK_FEATURES } from '../features/frameworks.js';
 import { installerFor, type InstallFrom } from '../features/package-managers.js';
-import type { Detected } from './detected.js';
+import type { Detected, UnusedLock } from './detected.js';
 import { SERVICE_FEATURES } from '../features/services.js';
 import { readUserFileIfAny } from '../user-files.js';
 import { readToml } from './toml.js';
@@ -146,6 +146,8 @@ export function detectApp(dir: string): Detected {
     installFrom === 'requirements.txt' && hasRequirementsTxt
       ? requirementsInstall(root)
       : { files: lock ? [...installerFor(lock.lock).files, ...(lock.lock === 'uv.lock' ? (workspace?.members ?? []).map((m) => `${m}/pyproject.toml`) : [])] : [installFrom], unsupported: [] };
+  // Locks of tools the image does not run: installed from instead would be what is pinned.
+  const unusedLocks = OTHER_TOOLS_LOCKS.filter((l) => isFile(path.join(root, l.lock)));
   const git = gitRequirements(root, installFrom, install.files);
   if (installFrom === 'uv.lock' && workspace && workspace.members.length > 0)
     notes.push(`uv workspace: ${workspace.members.join(', ')}; each member's pyproject.toml is mounted for the install, and every member is installed`);
@@ -164,6 +166,7 @@ export function detectApp(dir: string): Detected {
     hasRequirementsTxt,
     installFrom,
     installFiles: install.files,
+    unusedLocks,
     codeInSecretsFolders: codeInSecretsFolders(sources),
     unsupportedRequirements: install.unsupported,
     gitRequirements: git,
@@ -278,6 +281,11 @@ function tableKeys(table: unknown): string[] {
 }
 
 // --- code ---------------------------------------------------------------------------------
+
+/** Lock files of tools the image does not run, and how each exports a requirements.txt pip installs. */
+const OTHER_TOOLS_LOCKS: readonly UnusedLock[] = [
+  { lock: 'pdm.lock', tool: 'PDM', exportCommand: 'pdm export -o requirements.txt' },
+];
 
 /** The folders named `secrets` that hold Python code (`app/secrets` for app/secrets/vault.py), the root's aside. */
 function codeInSecretsFolders(sources: readonly string[]): string[] {

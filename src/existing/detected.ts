@@ -11,6 +11,14 @@ import type { GitRequirement } from './git-requirements.js';
 import type { PythonConstraint } from './python-version.js';
 import type { RequirementsInstall } from './requirements.js';
 
+/** A lock file of a tool the image does not run (PDM's). */
+export interface UnusedLock {
+  lock: string;
+  tool: string;
+  /** Its tool's command that writes a requirements.txt from it. */
+  exportCommand: string;
+}
+
 export interface Detected {
   framework?: Framework;
   /** `module:attr` or `module:factory()`. */
@@ -42,6 +50,8 @@ export interface Detected {
    * password goes), which .dockerignore's `**\/secrets/` would leave out of the image.
    */
   codeInSecretsFolders: string[];
+  /** Lock files there whose tool the image does not run: the image installs without them. */
+  unusedLocks: UnusedLock[];
   /** The app each framework would serve, where the code has exactly one best for it (`--framework` picks). */
   appFor: Partial<Record<Framework, string>>;
   /** requirements.txt lines the image cannot install before the code is copied (`-e .`, local paths). */

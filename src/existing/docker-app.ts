@@ -131,6 +131,12 @@ export function dockerWarnings(options: DockerAppOptions, detected: Detected): s
     );
   if (options.healthcheck === 'tcp')
     warnings.push('no /health route found: the HEALTHCHECK only checks that the port accepts connections');
+  // Only where nothing pins the install: a requirements.txt beside it may be the lock's export.
+  if (options.installFrom === 'pyproject.toml')
+    for (const unused of detected.unusedLocks)
+      warnings.push(
+        `${unused.lock} is not used: the image has no ${unused.tool} and installs pyproject.toml's [project].dependencies, unpinned; to build from the lock, write a requirements.txt from it (\`${unused.exportCommand}\`) and run add docker again`,
+      );
   for (const folder of options.codeInSecretsFolders ?? [])
     warnings.push(`${folder}/ holds Python code, so .dockerignore keeps it in the image (\`!${folder}/\`, after the \`**/secrets/\` that leaves other secrets/ folders out): keep no secret in it`);
   for (const legacy of detected.legacyComposeFiles)

@@ -107,6 +107,24 @@ describe('the Python version: the one the repository allows', () => {
   });
 });
 
+describe('a lock of a tool the image does not run (PDM)', () => {
+  const pyproject = '[project]\nname = "svc"\nversion = "0.1.0"\ndependencies = ["fastapi==0.163.2", "uvicorn[standard]==0.54.0"]\n';
+
+  it('without a requirements.txt: the unpinned install from pyproject.toml is said, with the export that pins it', async () => {
+    const { code, report } = await addDocker(repoWith({ 'pyproject.toml': pyproject, 'pdm.lock': '# a PDM lock\n' }), '--yes', '--dry-run');
+    expect(code).toBe(0);
+    expect(report.warnings).toContain(
+      "pdm.lock is not used: the image has no PDM and installs pyproject.toml's [project].dependencies, unpinned; to build from the lock, write a requirements.txt from it (`pdm export -o requirements.txt`) and run add docker again",
+    );
+  });
+
+  it('beside a requirements.txt (its export, maybe), the image installs that, and nothing is said', async () => {
+    const { code, report } = await addDocker(repoWith({ 'pyproject.toml': pyproject, 'pdm.lock': '# a PDM lock\n', 'requirements.txt': REQS }), '--yes', '--dry-run');
+    expect(code).toBe(0);
+    expect(report.warnings.filter((w) => w.includes('pdm.lock'))).toEqual([]);
+  });
+});
+
 describe('dependencies from every source', () => {
   it('Flask in requirements.txt, FastAPI in pyproject.toml, a Flask app in app.py: Flask, with Redis from a -r include', async () => {
     const { code, report } = await addDocker(fixture('mixed-sources'), '--yes');
