@@ -99,9 +99,11 @@ export function recoverInterruptedWrites(targetDir: string, shownDir: string, { 
     // before it did would undo that run's own files.
     for (const staging of scan()) {
       if (staging.journal) {
-        const putBack = rollBack(target, staging.dir, staging.journal, shownDir);
+        const { putBack, completed } = rollBack(target, staging.dir, staging.journal, shownDir);
         if (putBack > 0)
           notes.push(`an earlier run into ${shownDir} was killed while moving files into place; the ${putBack} file(s) it had changed were put back as they were before it`);
+        if (completed !== undefined)
+          notes.push(`an earlier run into ${shownDir} was killed after it had moved every file into place, so it is complete and was kept${completed > 0 ? `, with the ${completed} file(s) changed since as they are` : ''}`);
       }
       // The journal first: killed while the rest goes, what is left is garbage, never moves to undo.
       dropJournal(staging.dir);
@@ -173,7 +175,7 @@ function readJournal(staging: string): WriteJournal | undefined {
  * originals are). Each step leaves a state the next attempt starts from, so a recovery that is
  * itself killed is taken up again. Returns how many files were put back.
  */
-function rollBack(target: string, staging: string, journal: WriteJournal, shownDir: string): number {
+function rollBack(target: string, staging: string, journal: WriteJournal, shownDir: string): { putBack: number; completed?: number } {
   const aside = path.join(staging, ASIDE);
   // Every move stays inside the two folders: none through a symbolic link put in place of a
   // folder since (in the project, or in the staging folder), which could lead outside them.
@@ -192,6 +194,17 @@ function rollBack(target: string, staging: string, journal: WriteJournal, shownD
   // nothing; anything else is someone's change since, over which no original is put back.
   const steps: { final: string; staged?: string; after?: string; original?: string }[] = [];
   const changed: string[] = [];
+  // Every move made (each new file in place, each original set aside, each removal done): the
+  // run was killed after its last move, so it is complete, and kept, with whatever was changed
+  // since, rather than undone over those changes.
+  let complete = true;
+  journal.writes.forEach((write, i) => {
+    const placed = hashOfPath(path.join(target, write.path));
+    const setAsideHere = lstatSync(path.join(aside, String(i)), { throwIfNoEntry: false })?.isFile() === true;
+    if (!(placed === write.after || (write.before !== null && setAsideHere && placed !== null))) complete = false;
+  });
+  if (journal.removals.some((removal) => lstatSync(path.join(target, removal), { throwIfNoEntry: false }) !== undefined)) complete = false;
+  if (complete) return { putBack: 0, completed: journal.writes.filter((w) => hashOfPath(path.join(target, w.path)) !== w.after).length };
   journal.writes.forEach((write, i) => {
     const final = path.join(target, write.path);
     const original = path.join(aside, String(i));
@@ -247,7 +260,7 @@ function rollBack(target: string, staging: string, journal: WriteJournal, shownD
       // Not empty (something of someone else's is in it) or already gone: it stays.
     }
   }
-  return putBack;
+  return { putBack };
 }
 
 /** The first folder on the way to `relative` under `root` that is there but not a real folder (its full path). */

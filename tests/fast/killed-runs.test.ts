@@ -171,6 +171,28 @@ describe('a run killed while moving files into place', () => {
     expect(withoutGit(treeSnapshot(dir))).toEqual(reference);
   });
 
+  it('killed after its last move: the next update keeps it as complete (nothing put back), and ends as one uninterrupted update', async () => {
+    const dir = copyOfBase();
+    await killedAt('write-moved', ['update', '--yes'], dir);
+    expect(leftovers(dir)).toHaveLength(2);
+    // The complete update is not committed: the tree is dirty, as after an uninterrupted one.
+    const next = runBin(['update', '--yes', '--allow-dirty'], { cwd: dir });
+    expect(next.status, next.stderr).toBe(0);
+    expect(next.stderr).toContain('an earlier run into the current directory was killed after it had moved every file into place, so it is complete and was kept');
+    expect(withoutGit(treeSnapshot(dir))).toEqual(reference);
+  });
+
+  it('killed after its last move, then a moved file changed: kept as changed, the rest as the complete run left it, exit 0', async () => {
+    const dir = copyOfBase();
+    await killedAt('write-moved', ['update', '--yes'], dir);
+    appendFileSync(path.join(dir, 'app', 'errors.py'), '# edited after the kill\n');
+    const edited = readFileSync(path.join(dir, 'app', 'errors.py'), 'utf8');
+    const next = runBin(['update', '--yes', '--allow-dirty'], { cwd: dir });
+    expect(next.status, next.stderr).toBe(0);
+    expect(next.stderr).toContain('so it is complete and was kept, with the 1 file(s) changed since as they are');
+    expect(readFileSync(path.join(dir, 'app', 'errors.py'), 'utf8')).toBe(edited);
+  });
+
   it('a file saved while the next run puts the moves back: it is left as saved, exit 1 saying where the originals are', async () => {
     const dir = copyOfBase();
     // Killed with .devcontainer/compose.yaml, .devcontainer/Dockerfile and app/__init__.py in place.
