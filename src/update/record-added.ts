@@ -8,6 +8,7 @@
 
 import path from 'node:path';
 import { BASE_FILE, MAX_BASE_BYTES, sha256 } from '../engine/base-record.js';
+import { renderProject } from '../engine/render.js';
 import type { RenderedFile } from '../engine/rendered-file.js';
 import { compareText } from '../engine/sort.js';
 import { isLockFile } from '../features/locks.js';
@@ -49,6 +50,24 @@ export function recordAdded(
       files: [],
       warnings: [
         `the project is from ${recorded.version ?? 'an unknown version'}, not this ${version}, so these files are not recorded in ${ANSWERS_FILE}: run update first (and commit), then this command again, for update and add worker to know of them`,
+      ],
+    };
+  // The record must be true: these files, as create with the option writes them for the
+  // project's answers. Flags that made them otherwise (another port, no migration Job) would be
+  // undone by the next update, so such files are not recorded, and that is said.
+  const options = { name: path.basename(projectDir), ...recorded.options, ...changed } as ProjectOptions;
+  let asCreated: Map<string, string>;
+  try {
+    asCreated = new Map(renderProject(options, version).map((f) => [f.path, f.contents]));
+  } catch {
+    asCreated = new Map();
+  }
+  const differing = written.filter((f) => asCreated.get(f.path) !== f.contents).map((f) => f.path);
+  if (differing.length > 0)
+    return {
+      files: [],
+      warnings: [
+        `not recorded in ${ANSWERS_FILE}: ${differing.length === 1 ? differing[0] : `${differing.length} files (${differing[0]}, ...)`} differ${differing.length === 1 ? 's' : ''} from what create writes for this project's answers (a flag changed ${differing.length === 1 ? 'it' : 'them'}), and update would undo that; update and add worker will not know of these files`,
       ],
     };
   const document = recorded.document;

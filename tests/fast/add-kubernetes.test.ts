@@ -122,6 +122,17 @@ describe('on a project create-python-docker-app generated', () => {
     expect((await runMain(['update', '--dry-run'], { cwd: path.join(cwd, 'xyzzy') })).stderr).toContain('nothing to change: the project is up to date');
   });
 
+  it('with a flag that makes the files other than create writes them (--port): not recorded, which a warning says', async () => {
+    const cwd = tempDir();
+    expect((await runMain(['xyzzy', '--yes'], { cwd })).code).toBe(0);
+    const answers = path.join(cwd, 'xyzzy', ANSWERS_FILE);
+    const before = readFileSync(answers, 'utf8');
+    const run = await runMain(['add', 'kubernetes', '--dir', 'xyzzy', '--port', '9000', '--json'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run.stdout).warnings).toContainEqual(expect.stringMatching(/^not recorded in \.create-python-docker-app\.json: 3 files \(deploy\/kubernetes\/base\/deployment\.yaml, \.\.\.\) differ from what create writes for this project's answers \(a flag changed them\), and update would undo that/));
+    expect(readFileSync(answers, 'utf8')).toBe(before);
+  });
+
   it('in a project from another version: not recorded, and a warning says to run update first', async () => {
     const cwd = tempDir();
     expect((await runMain(['xyzzy', '--yes'], { cwd })).code).toBe(0);
