@@ -16,7 +16,7 @@ import { renderLayers } from '../engine/render.js';
 import { PINS } from '../engine/versions.js';
 import { CliError } from '../errors.js';
 import { devcontainerFeature } from '../features/devcontainer/index.js';
-import { ANSWERS_FILE, readAnswersFile } from '../options/answers-file.js';
+import { ANSWERS_FILE, assertCompleteAnswers, readAnswersFile } from '../options/answers-file.js';
 import type { ProjectOptions } from '../options/values.js';
 import { recordAdded } from '../update/record-added.js';
 
@@ -44,6 +44,8 @@ export const addDevcontainer: Command = {
 
   render(_answers, site, { version }) {
     const recorded = readAnswersFile(path.join(site.dir, ANSWERS_FILE), ANSWERS_FILE, { noFollow: true });
+    // What the files are rendered from must be whole: a key missing would render a broken file.
+    assertCompleteAnswers(recorded);
     const options = { name: path.basename(site.dir), ...recorded.options, devcontainer: true } as ProjectOptions;
     const context = buildContext(options, version);
     // Its own layer, and where it meets another feature the project has (devcontainer-worker).

@@ -12,13 +12,13 @@ import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import semverGt from 'semver/functions/gt.js';
 import semverValid from 'semver/functions/valid.js';
-import { ANSWERS_FILE, readAnswersFile } from '../options/answers-file.js';
+import { ANSWERS_FILE, assertCompleteAnswers, readAnswersFile } from '../options/answers-file.js';
 import { BASE_FILE, readBaseRecord, type BaseRecord } from '../engine/base-record.js';
 import { GENERATOR_NAME } from '../engine/context.js';
 import { CliError } from '../errors.js';
 import { gitState } from '../update/git-state.js';
 import { recoverInterruptedWrites } from '../engine/interrupted-write.js';
-import { inTableOrder, PROJECT_OPTIONS, useOf, type Answers, type ProjectOptions } from '../options/table.js';
+import { inTableOrder, type ProjectOptions } from '../options/table.js';
 import { packageVersion } from '../engine/package-version.js';
 import { prompterFor } from '../driver/prompts.js';
 import { renderProject } from '../engine/render.js';
@@ -210,18 +210,7 @@ function readProject(projectDir: string, shownDir: string, version: string, comm
   const { document } = recorded;
   if (document.generator !== undefined && document.generator !== GENERATOR_NAME)
     throw new CliError('not-a-project', `${ANSWERS_FILE} was written by ${typeof document.generator === 'string' ? show(document.generator) : 'something else'}, not ${GENERATOR_NAME}`);
-  const missing = ['name', ...PROJECT_OPTIONS.map((s) => s.key)].filter((key) => (recorded.options as Record<string, unknown>)[key] === undefined);
-  if (missing.length > 0)
-    throw new CliError('invalid-value', `${ANSWERS_FILE} lacks ${missing.map((k) => `"${k}"`).join(', ')}; add the value(s) the project was generated with`);
-  // The option table's rules between options, as create applies them to flags and --answers:
-  // answers edited by hand (postgres turned off, migrations left on) are a usage error, not a
-  // failure half-way through rendering.
-  for (const spec of PROJECT_OPTIONS) {
-    const only = useOf(spec, 'create').onlyWhen;
-    const value = (recorded.options as Record<string, unknown>)[spec.key];
-    if (only && !only.holds(recorded.options as Answers) && value !== only.otherwise)
-      throw new CliError('invalid-value', `${ANSWERS_FILE} records "${spec.key}": ${JSON.stringify(value)}, which needs ${only.needs}; correct the answers in it`);
-  }
+  assertCompleteAnswers(recorded);
 
   const warnings: string[] = [];
   if (recorded.version !== undefined && semverValid(recorded.version) && semverValid(version) && semverGt(recorded.version, version))

@@ -7,7 +7,7 @@
 import { CliError } from '../errors.js';
 import { readUserJson } from '../user-files.js';
 import { jsonKind, nameProblem, nearest, show } from './names.js';
-import { choiceOfBoolean, parseList, PROJECT_OPTIONS, useOf, valueProblem, type ProjectOptions, type ProjectOptionSpec } from './table.js';
+import { choiceOfBoolean, parseList, PROJECT_OPTIONS, useOf, valueProblem, type Answers, type ProjectOptions, type ProjectOptionSpec } from './table.js';
 
 export const ANSWERS_FILE = '.create-python-docker-app.json';
 
@@ -64,6 +64,25 @@ export function readAnswersFile(file: string, source = `--answers ${file}`, opts
   }
   const version = parsed.version;
   return { options: out as Partial<ProjectOptions>, version: typeof version === 'string' ? version : undefined, document: parsed };
+}
+
+/**
+ * A project's answers as a render needs them: every option there (a file edited by hand may
+ * lack one), and the option table's rules between options held, as create applies them to flags
+ * and --answers (postgres turned off with migrations left on): a usage error naming the key, not
+ * a failure half-way through rendering. update, add worker and add devcontainer refuse without
+ * them; what records an option in the file records nothing without them.
+ */
+export function assertCompleteAnswers(recorded: RecordedAnswers): void {
+  const missing = ['name', ...PROJECT_OPTIONS.map((s) => s.key)].filter((key) => (recorded.options as Record<string, unknown>)[key] === undefined);
+  if (missing.length > 0)
+    throw new CliError('invalid-value', `${ANSWERS_FILE} lacks ${missing.map((k) => `"${k}"`).join(', ')}; add the value(s) the project was generated with`);
+  for (const spec of PROJECT_OPTIONS) {
+    const only = useOf(spec, 'create').onlyWhen;
+    const value = (recorded.options as Record<string, unknown>)[spec.key];
+    if (only && !only.holds(recorded.options as Answers) && value !== only.otherwise)
+      throw new CliError('invalid-value', `${ANSWERS_FILE} records "${spec.key}": ${JSON.stringify(value)}, which needs ${only.needs}; correct the answers in it`);
+  }
 }
 
 /**

@@ -6,13 +6,16 @@
 // what the option adds there (the README's section). Only in a record this version wrote:
 // another version's is left as it was, and the warning says how to have them recorded.
 
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
+import semverGt from 'semver/functions/gt.js';
+import semverValid from 'semver/functions/valid.js';
 import { BASE_FILE, MAX_BASE_BYTES, sha256 } from '../engine/base-record.js';
 import { renderProject } from '../engine/render.js';
 import type { RenderedFile } from '../engine/rendered-file.js';
 import { compareText } from '../engine/sort.js';
 import { isLockFile } from '../features/locks.js';
-import { ANSWERS_FILE, MAX_ANSWERS_BYTES, readAnswersFile } from '../options/answers-file.js';
+import { ANSWERS_FILE, assertCompleteAnswers, MAX_ANSWERS_BYTES, readAnswersFile } from '../options/answers-file.js';
 import { parseList, specFor, type ListSpec } from '../options/table.js';
 import type { ProjectOptions } from '../options/values.js';
 import { readUserFileIfAny } from '../user-files.js';
@@ -35,23 +38,24 @@ export function recordAdded(
   written: readonly RenderedFile[],
 ): Recorded {
   const answersPath = path.join(projectDir, ANSWERS_FILE);
+  // No answers file: a repository we did not make, nothing to record.
+  if (lstatSync(answersPath, { throwIfNoEntry: false }) === undefined) return { files: [], warnings: [] };
+  const notRecorded = (why: string): Recorded => ({ files: [], warnings: [`not recorded in ${ANSWERS_FILE}: ${why}; update and add worker will not know of these files`] });
   const answersText = readUserFileIfAny(answersPath, { maxBytes: MAX_ANSWERS_BYTES, noFollow: true });
-  if (answersText === undefined) return { files: [], warnings: [] };
+  if (answersText === undefined) return notRecorded('it is not a regular file this tool can read (a symbolic link?)');
   let recorded: ReturnType<typeof readAnswersFile>;
   try {
     recorded = readAnswersFile(answersPath, ANSWERS_FILE, { noFollow: true });
-  } catch {
-    return { files: [], warnings: [`${ANSWERS_FILE} could not be read as this version writes it, so these files are not recorded in it: update will not know of them`] };
+    assertCompleteAnswers(recorded);
+  } catch (error) {
+    return notRecorded(error instanceof Error ? error.message : String(error));
   }
   const changed = turnOn(recorded.options);
   if (changed === undefined) return { files: [], warnings: [] };
   if (recorded.version !== version)
-    return {
-      files: [],
-      warnings: [
-        `the project is from ${recorded.version ?? 'an unknown version'}, not this ${version}, so these files are not recorded in ${ANSWERS_FILE}: run update first (and commit), then this command again, for update and add worker to know of them`,
-      ],
-    };
+    return notRecorded(
+      `the project is from ${recorded.version ?? 'an unknown version'}, not this ${version}${isNewer(recorded.version, version) ? ': add it with that version or a later one' : ': run update first (and commit), then this command again'}`,
+    );
   // The record must be true: these files, as create with the option writes them for the
   // project's answers. Flags that made them otherwise (another port, no migration Job) would be
   // undone by the next update, so such files are not recorded, and that is said.
@@ -64,12 +68,9 @@ export function recordAdded(
   }
   const differing = written.filter((f) => asCreated.get(f.path) !== f.contents).map((f) => f.path);
   if (differing.length > 0)
-    return {
-      files: [],
-      warnings: [
-        `not recorded in ${ANSWERS_FILE}: ${differing.length === 1 ? differing[0] : `${differing.length} files (${differing[0]}, ...)`} differ${differing.length === 1 ? 's' : ''} from what create writes for this project's answers (a flag changed ${differing.length === 1 ? 'it' : 'them'}), and update would undo that; update and add worker will not know of these files`,
-      ],
-    };
+    return notRecorded(
+      `${differing.length === 1 ? differing[0] : `${differing.length} files (${differing[0]}, ...)`} differ${differing.length === 1 ? 's' : ''} from what create writes for this project's answers (made from a flag, or from what was read of an edited Dockerfile or compose.yaml), and update would undo that`,
+    );
   const document = recorded.document;
   const newline = answersText.endsWith('\n') ? '\n' : '';
   const answers = { ...(document.answers as object), ...changed };
@@ -87,6 +88,9 @@ export function recordAdded(
   if (base && isObject(base.files)) {
     const copies = written.filter((f) => !isLockFile(f.path)).map((f): [string, unknown] => [f.path, f.contents.split('\n')]);
     files.push({ path: BASE_FILE, contents: `${JSON.stringify({ ...base, files: sortedWith(base.files, copies) }, null, 2)}\n`, replace: true });
+  } else if (hashes && lstatSync(path.join(projectDir, BASE_FILE), { throwIfNoEntry: false }) !== undefined) {
+    // The hashes without their copies would be a record update cannot merge from: both or neither.
+    return notRecorded(`${BASE_FILE} is not a record this tool can read and extend`);
   }
   return { files, warnings: [] };
 }
@@ -97,6 +101,11 @@ function sortedWith(map: Record<string, unknown>, entries: readonly (readonly [s
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const key of [...all.keys()].sort(compareText)) out[key] = all.get(key);
   return out;
+}
+
+/** `recorded` is a newer release than `version` (semver's order; an unparsable one is not). */
+function isNewer(recorded: string | undefined, version: string): boolean {
+  return recorded !== undefined && semverValid(recorded) !== null && semverValid(version) !== null && semverGt(recorded, version);
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {

@@ -16,7 +16,7 @@ const FEATURE_FILES = ['.devcontainer/Dockerfile', '.devcontainer/compose.yaml',
 const add = (dir: string, ...flags: string[]) => runMain(['add', 'devcontainer', '--dir', dir, '--json', ...flags], { cwd: path.dirname(dir) });
 const report = (stdout: string) => JSON.parse(stdout) as { ok: boolean; files: { path: string; action: string }[]; warnings: string[] };
 /** The warnings about the project's own files; these projects are rendered as TEST_VERSION, so the record's is left out. */
-const sharedWarnings = (stdout: string) => report(stdout).warnings.filter((w) => !w.startsWith(`the project is from ${TEST_VERSION},`));
+const sharedWarnings = (stdout: string) => report(stdout).warnings.filter((w) => !w.includes(`the project is from ${TEST_VERSION},`));
 
 describe.each([
   ['fastapi', 'uv'],
@@ -116,5 +116,21 @@ describe('add devcontainer on a project of this version', () => {
     const again = await add(dir);
     expect(again.code, again.stderr).toBe(0);
     expect(new Set(report(again.stdout).files.map((f) => f.action))).toEqual(new Set(['unchanged']));
+  });
+});
+
+describe('add devcontainer refuses an answers file it cannot render from', () => {
+  it.each(['deploy', 'framework', 'python'])('one that lacks "%s": exit 2 in one line naming it, nothing written', async (key) => {
+    const cwd = tempDir();
+    expect((await runMain(['xyzzy', '--yes', '--no-devcontainer'], { cwd })).code).toBe(0);
+    const dir = path.join(cwd, 'xyzzy');
+    const doc = JSON.parse(readFileSync(path.join(dir, ANSWERS_FILE), 'utf8')) as { answers: Record<string, unknown> };
+    delete doc.answers[key];
+    writeFileSync(path.join(dir, ANSWERS_FILE), `${JSON.stringify(doc, null, 2)}\n`);
+    const before = listFiles(dir);
+    const r = await runMain(['add', 'devcontainer', '--dir', dir], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([`error: ${ANSWERS_FILE} lacks "${key}"; add the value(s) the project was generated with`]);
+    expect(listFiles(dir)).toEqual(before);
   });
 });

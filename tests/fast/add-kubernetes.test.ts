@@ -5,7 +5,7 @@
 // must be told when it cannot, and that its manifests pass the same schema and rule checks as
 // a new project's (tests/support/kubernetes-check.ts, kubernetes-rules.ts). In-process (fast).
 
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE } from '../../src/options/answers-file.js';
@@ -129,8 +129,37 @@ describe('on a project create-python-docker-app generated', () => {
     const before = readFileSync(answers, 'utf8');
     const run = await runMain(['add', 'kubernetes', '--dir', 'xyzzy', '--port', '9000', '--json'], { cwd });
     expect(run.code, run.stderr).toBe(0);
-    expect(json(run.stdout).warnings).toContainEqual(expect.stringMatching(/^not recorded in \.create-python-docker-app\.json: 3 files \(deploy\/kubernetes\/base\/deployment\.yaml, \.\.\.\) differ from what create writes for this project's answers \(a flag changed them\), and update would undo that/));
+    expect(json(run.stdout).warnings).toContainEqual(expect.stringMatching(/^not recorded in \.create-python-docker-app\.json: 3 files \(deploy\/kubernetes\/base\/deployment\.yaml, \.\.\.\) differ from what create writes for this project's answers \(made from a flag, or from what was read of an edited Dockerfile or compose\.yaml\), and update would undo that/));
     expect(readFileSync(answers, 'utf8')).toBe(before);
+  });
+
+  it('an answers file that lacks a key (deploy): not recorded, so update cannot take another target\'s files for gone', async () => {
+    const cwd = tempDir();
+    expect((await runMain(['xyzzy', '--yes', '--deploy', 'ecs'], { cwd })).code).toBe(0);
+    const answers = path.join(cwd, 'xyzzy', ANSWERS_FILE);
+    const doc = JSON.parse(readFileSync(answers, 'utf8')) as { answers: Record<string, unknown> };
+    delete doc.answers.deploy;
+    const before = `${JSON.stringify(doc, null, 2)}\n`;
+    writeFileSync(answers, before);
+    const run = await runMain(['add', 'kubernetes', '--dir', 'xyzzy', '--json'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run.stdout).warnings).toContain(
+      `not recorded in ${ANSWERS_FILE}: ${ANSWERS_FILE} lacks "deploy"; add the value(s) the project was generated with; update and add worker will not know of these files`,
+    );
+    expect(readFileSync(answers, 'utf8')).toBe(before);
+  });
+
+  it.each([ANSWERS_FILE, '.create-python-docker-app.base.json'])('a record file (%s) that is a symbolic link: nothing recorded, which a warning says', async (file) => {
+    const cwd = tempDir();
+    expect((await runMain(['xyzzy', '--yes'], { cwd })).code).toBe(0);
+    const dir = path.join(cwd, 'xyzzy');
+    renameSync(path.join(dir, file), path.join(cwd, 'elsewhere.json'));
+    symlinkSync(path.join(cwd, 'elsewhere.json'), path.join(dir, file));
+    const answersBefore = readFileSync(path.join(dir, ANSWERS_FILE), 'utf8');
+    const run = await runMain(['add', 'kubernetes', '--dir', 'xyzzy', '--json'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run.stdout).warnings).toContainEqual(expect.stringMatching(new RegExp(`^not recorded in ${ANSWERS_FILE.replaceAll('.', '\\.')}: `)));
+    expect(readFileSync(path.join(dir, ANSWERS_FILE), 'utf8')).toBe(answersBefore);
   });
 
   it('in a project from another version: not recorded, and a warning says to run update first', async () => {
@@ -142,7 +171,7 @@ describe('on a project create-python-docker-app generated', () => {
     const run = await runMain(['add', 'kubernetes', '--dir', 'xyzzy', '--json'], { cwd });
     expect(run.code, run.stderr).toBe(0);
     expect(json(run.stdout).warnings).toContain(
-      `the project is from 0.0.9, not this ${PACKAGE_VERSION}, so these files are not recorded in ${ANSWERS_FILE}: run update first (and commit), then this command again, for update and add worker to know of them`,
+      `not recorded in ${ANSWERS_FILE}: the project is from 0.0.9, not this ${PACKAGE_VERSION}: run update first (and commit), then this command again; update and add worker will not know of these files`,
     );
     expect(readFileSync(answers, 'utf8')).toBe(before);
   });
