@@ -62,7 +62,7 @@ without losing your edits. For each file:
   only you changed it        kept as it is
   you and the templates did  merged three ways against what was generated;
                              overlapping changes get <<<<<<< ======= >>>>>>>
-  you deleted it             stays deleted
+  you deleted it             stays deleted (a folder too: nothing new in it)
   new in the templates       created, unless you have your own file there
   no longer generated        deleted if you had not changed it, else kept
 Only files some version of the generator emits are ever deleted, never one

@@ -53,6 +53,8 @@ export type UpdateReason =
   | 'edited'
   /** keep: you deleted it; it stays deleted. */
   | 'deleted'
+  /** keep: new in the templates, in a folder the record names files in and you deleted; it stays deleted. */
+  | 'deleted-folder'
   /** keep: new in the templates, but you have a file of your own at that path. */
   | 'yours'
   /** keep: it differs from this version's template and there is no base text to merge against. */
@@ -160,6 +162,8 @@ export function planUpdate({ projectDir, record, fresh, theirsLabel, userFiles =
     const wanted = template.contents;
     if (current.kind === 'absent') {
       if (baseHash !== undefined) plan(file, current, { action: 'keep', reason: 'deleted' });
+      // New in a folder of ours that the user deleted (deploy/kubernetes/): it stays deleted too.
+      else if (record && inDeletedFolder(projectDir, file, record)) plan(file, current, { action: 'keep', reason: 'deleted-folder' });
       else plan(file, current, { action: 'create', reason: record ? 'new' : 'missing' }, template);
       continue;
     }
@@ -303,4 +307,14 @@ export function conflictMarkerLine(text: string): number | undefined {
     if (middle > i && lines.some((l, j) => j > middle && /^>{7}(?: |\r?$)/.test(l))) return i + 1;
   }
   return undefined;
+}
+
+/**
+ * The folder `file` goes in is not there, and the record names a file in it: we generated that
+ * folder and the user deleted it, so a file new in the templates does not bring it back.
+ */
+function inDeletedFolder(projectDir: string, file: string, record: BaseRecord): boolean {
+  const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+  if (folder === '' || lstatSync(safeJoin(projectDir, folder), { throwIfNoEntry: false }) !== undefined) return false;
+  return [...record.hashes.keys()].some((recorded) => recorded.startsWith(`${folder}/`));
 }

@@ -34,6 +34,7 @@ const WHY: Record<PlannedFile['reason'], string> = {
   conflict: 'you and the templates changed the same lines: resolve the conflict markers',
   edited: 'your changes kept; the templates did not change it',
   deleted: 'you deleted it: it stays deleted',
+  'deleted-folder': 'new in the templates, in a folder you deleted: it stays deleted',
   yours: 'new in the templates, but you have your own file there: kept',
   'no-base': 'differs from this version\'s template and there is no record to merge against: kept as yours',
   'not-text': 'not a regular text file: left alone',

@@ -2,7 +2,7 @@
 // through update's plan: the same files `create --worker celery` writes, the user's edits kept
 // by the three-way merge, refused without PostgreSQL and Redis. In-process (fast).
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderProject } from '../../src/engine/render.js';
@@ -38,6 +38,19 @@ describe.each([
 });
 
 describe('add worker on a project the user has edited', () => {
+  it('deploy/kubernetes/ deleted on purpose stays deleted: the worker\'s manifests are not brought back into it', async () => {
+    const dir = made({ postgres: true, redis: true, migrations: true, worker: 'none', deploy: ['kubernetes'] });
+    rmSync(path.join(dir, 'deploy'), { recursive: true });
+    const r = await add(dir, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(path.join(dir, 'deploy'))).toBe(false);
+    const files = (JSON.parse(r.stdout) as { files: { path: string; action: string; reason: string }[] }).files;
+    expect(files.filter((f) => f.path.startsWith('deploy/kubernetes/base/worker-')).map((f) => [f.action, f.reason])).toEqual([
+      ['keep', 'deleted-folder'],
+      ['keep', 'deleted-folder'],
+    ]);
+  });
+
   it('keeps an edit of a file the worker changes too (app/main.py), merged with the worker’s lines', async () => {
     const options = { framework: 'fastapi', packageManager: 'uv', postgres: true, redis: true, worker: 'none' } as const;
     const dir = made(options);
