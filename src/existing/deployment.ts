@@ -58,8 +58,10 @@ export function detectDeployment(dir: string): DeploymentDetected {
     server,
     ...(image?.command ? { command: image.command } : {}),
     ...(hasAlembic || answers?.migrations ? { migrations: true } : {}),
-    ...(answers?.postgres !== undefined || compose.postgres ? { postgres: answers?.postgres ?? compose.postgres } : {}),
-    ...(answers?.redis !== undefined || compose.redis ? { redis: answers?.redis ?? compose.redis } : {}),
+    // A service compose.yaml runs is there, whatever the answers say (the plop service
+    // generator adds one to compose.yaml alone).
+    ...(answers?.postgres !== undefined || compose.postgres ? { postgres: (answers?.postgres ?? false) || compose.postgres === true } : {}),
+    ...(answers?.redis !== undefined || compose.redis ? { redis: (answers?.redis ?? false) || compose.redis === true } : {}),
     ...(compose.secretsAsFiles ? { secretsAsFiles: true } : {}),
     ...(answers?.worker === 'celery' ? { worker: { beat: answers.beat === true } } : {}),
     hasDockerfile: dockerfileText !== undefined,

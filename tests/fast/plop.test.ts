@@ -310,6 +310,20 @@ describe('service generator', () => {
     expect(result.changes[0]!.path).toContain('secrets/postgres_password is not ignored by git here (secrets/.gitignore is yours, and kept), so `git add` would commit it');
   });
 
+  it('Redis added to a generated project: add kubernetes then deploys it too (compose.yaml runs it), and says the manifests are not recorded', async () => {
+    const cwd = tempDir('cpda-plop-');
+    expect((await runMain(['pp', '--yes', '--no-redis'], { cwd })).code).toBe(0);
+    const dir = path.join(cwd, 'pp');
+    const result = await run((await pack(dir)).getGenerator('service'), ['.', 'redis']);
+    expect(result.failures).toEqual([]);
+    const k8s = await runMain(['add', 'kubernetes', '--dir', dir, '--json'], { cwd });
+    expect(k8s.code, k8s.stderr).toBe(0);
+    const report = JSON.parse(k8s.stdout) as { options: { redis: boolean }; warnings: string[] };
+    expect(report.options.redis).toBe(true);
+    expect(read(dir, 'deploy/kubernetes/overlays/dev/kustomization.yaml')).toMatch(/redis/);
+    expect(report.warnings).toContainEqual(expect.stringMatching(/^not recorded in \.create-python-docker-app\.json: .* differ from what create writes for this project's answers/));
+  });
+
   it('refuses a service that is already there, a compose.yaml we did not make, and a missing one', async () => {
     const { dir, plop } = await dockerThenService('postgres', { postgres: false, redis: false });
     const snapshot = treeSnapshot(dir);
