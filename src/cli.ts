@@ -42,7 +42,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   if (helpAsked(argv.slice(1))) return printHelps('add', await Promise.all(Object.values(ADD_COMMANDS).map((load) => load())), json, io);
   const known = [...Object.keys(ADD_COMMANDS), 'deploy <target>'].map((name) => `\`add ${name}\``).join(' or ');
   const got = argv.slice(1).join(' ');
-  return printError(new CliError('usage', `expected ${known}, got ${got.length > 80 ? show(`add ${got}`) : `\`add ${got}\``}; see add --help`), json, io);
+  const said = got === '' ? 'nothing after it' : got.length > 80 ? show(`add ${got}`) : `\`add ${got}\``;
+  return printError(new CliError('usage', `expected ${known}, got ${said}; see add --help`), json, io);
 }
 
 /**

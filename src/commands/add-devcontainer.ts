@@ -22,8 +22,9 @@ import { recordAdded } from '../update/record-added.js';
 
 export const addDevcontainer: Command = {
   name: 'add devcontainer',
-  controls: ['force', 'dry-run', 'json', 'help'],
-  controlHelp: { 'dry-run': 'print the plan (create/overwrite/unchanged/conflict), write nothing' },
+  // --yes as every command takes it, for scripts: it has nothing to ask.
+  controls: ['yes', 'force', 'dry-run', 'json', 'help'],
+  controlHelp: { 'dry-run': 'print the plan (create/overwrite/unchanged/conflict), write nothing', yes: 'accepted as by every command; nothing is asked' },
   maxPositionals: 0,
   help: addDevcontainerHelp,
   helpHint: 'see add devcontainer --help',

@@ -22,8 +22,9 @@ import { runUpdatePlan } from './update.js';
 
 export const addWorker: OwnStepsCommand = {
   name: 'add worker',
-  controls: ['dry-run', 'json', 'allow-dirty', 'help'],
-  controlHelp: { 'dry-run': 'print the plan file by file; write nothing', 'allow-dirty': 'go on even though git shows uncommitted changes' },
+  // --yes as every command takes it, for scripts: it has nothing to ask.
+  controls: ['yes', 'dry-run', 'json', 'allow-dirty', 'help'],
+  controlHelp: { 'dry-run': 'print the plan file by file; write nothing', 'allow-dirty': 'go on even though git shows uncommitted changes', yes: 'accepted as by every command; nothing is asked' },
   maxPositionals: 0,
   help: addWorkerHelp,
   helpHint: 'see add worker --help',

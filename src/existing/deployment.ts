@@ -46,7 +46,7 @@ export function detectDeployment(dir: string): DeploymentDetected {
     if (server === 'unknown' && answers.framework) server = answers.framework === 'flask' ? 'gunicorn' : 'uvicorn';
   }
   const hasAlembic = readIfFile(path.join(root, 'alembic.ini')) !== undefined;
-  if (hasAlembic) notes.push('migrations: alembic.ini (a Job runs `alembic upgrade head` before each rollout)');
+  if (hasAlembic) notes.push('migrations: alembic.ini (`alembic upgrade head` runs before each release)');
   return {
     name,
     image: compose.image ?? name,

@@ -74,6 +74,7 @@ describe('usage errors exit 2 and never fall back silently', () => {
     [['app', '--yes', '--description', 'two\nlines'], /one line of text without control characters/],
     [['app', '--yes', '--description', 'x'.repeat(201)], /at most 200/],
     [['add', 'foo'], /^error: expected `add docker` or `add kubernetes` or `add devcontainer` or `add worker` or `add deploy <target>`, got `add foo`; see add --help$/m],
+    [['add'], /^error: expected `add docker` or .*, got nothing after it; see add --help$/m],
   ];
   it.each(cases)('%j', async (argv, message) => {
     const cwd = tempDir();

@@ -51,6 +51,12 @@ describe('help', () => {
     expect(main).toContain('create-python-docker-app add deploy <target>');
   });
 
+  it('every add command and update take --yes, so a script can pass it to each', async () => {
+    const helps = [(await cli(['add', '--help'], { cwd: tempDir() })).stdout, (await cli(['update', '--help'], { cwd: tempDir() })).stdout].join('\n').split(/^(?=Usage: )/m).filter((h) => h.startsWith('Usage: '));
+    expect(helps.length).toBeGreaterThan(4);
+    for (const help of helps) expect(help, help.split('\n')[0]).toMatch(/^ {2}-y, --yes /m);
+  });
+
   it('an add command that does not exist is refused in JSON with --json', async () => {
     const run = await cli(['add', 'helm', '--help', '--json'], { cwd: tempDir() });
     expect(run.status).toBe(2);
