@@ -37,6 +37,18 @@ describe.each([
   });
 });
 
+describe('add worker on a project deployed to a target that does not run the worker', () => {
+  it('says so as create does (ECS runs the web app only)', async () => {
+    const dir = made({ postgres: true, redis: true, migrations: true, worker: 'none', deploy: ['ecs'] });
+    const r = await add(dir, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const created = await runMain(['shop', '--yes', '--deploy', 'ecs', '--worker', 'celery', '--json'], { cwd: tempDir() });
+    const said = (JSON.parse(created.stdout) as { warnings: string[] }).warnings;
+    expect(said).toHaveLength(1);
+    expect((JSON.parse(r.stdout) as { warnings: string[] }).warnings).toContain(said[0]);
+  });
+});
+
 describe('add worker on a project the user has edited', () => {
   it('deploy/kubernetes/ deleted on purpose stays deleted: the worker\'s manifests are not brought back into it', async () => {
     const dir = made({ postgres: true, redis: true, migrations: true, worker: 'none', deploy: ['kubernetes'] });
