@@ -18,7 +18,8 @@ import { APP_PORT, APP_UID } from '../features/app-server.js';
 import type { ServerKind } from '../features/kubernetes/index.js';
 import type { DeploymentDetected } from './detected.js';
 import { ANSWERS_FILE } from '../options/answers-file.js';
-import { imageNameProblem, nameProblem, normalizeName } from '../options/names.js';
+import { readAnswers } from './recorded-answers.js';
+import { imageNameProblem, normalizeName } from '../options/names.js';
 
 
 export function detectDeployment(dir: string): DeploymentDetected {
@@ -67,42 +68,6 @@ export function detectDeployment(dir: string): DeploymentDetected {
     hasDockerfile: dockerfileText !== undefined,
     notes,
     warnings,
-  };
-}
-
-// --- the answers file -------------------------------------------------------------------
-
-interface RecordedProject {
-  name?: string;
-  framework?: string;
-  postgres?: boolean;
-  redis?: boolean;
-  migrations?: boolean;
-  worker?: string;
-  beat?: boolean;
-}
-
-/** What our answers file says, leniently: a hand-edited or foreign file only loses its hints. */
-function readAnswers(root: string): RecordedProject | undefined {
-  const text = readIfFile(path.join(root, ANSWERS_FILE));
-  if (text === undefined) return undefined;
-  let answers: unknown;
-  try {
-    answers = (JSON.parse(text) as { answers?: unknown }).answers;
-  } catch {
-    return undefined;
-  }
-  if (typeof answers !== 'object' || answers === null) return undefined;
-  const a = answers as Record<string, unknown>;
-  const bool = (v: unknown) => (typeof v === 'boolean' ? v : undefined);
-  return {
-    name: typeof a.name === 'string' && !nameProblem(a.name) ? a.name : undefined,
-    framework: typeof a.framework === 'string' ? a.framework : undefined,
-    postgres: bool(a.postgres),
-    redis: bool(a.redis),
-    migrations: bool(a.migrations),
-    worker: typeof a.worker === 'string' ? a.worker : undefined,
-    beat: bool(a.beat),
   };
 }
 

@@ -17,6 +17,8 @@ import { SERVICE_FEATURES } from '../features/services.js';
 import { readUserFileIfAny } from '../user-files.js';
 import { readToml } from './toml.js';
 import { choosePython } from './python-version.js';
+import { readAnswers } from './recorded-answers.js';
+import { ANSWERS_FILE } from '../options/answers-file.js';
 import { uvWorkspace } from './uv-workspace.js';
 import { gitRequirements } from './git-requirements.js';
 import { requirementsInstall } from './requirements.js';
@@ -129,9 +131,10 @@ export function detectApp(dir: string): Detected {
   }
 
   const port = detectPort(root, texts, notes);
-  const pythonChoice = choosePython(root);
+  const pythonChoice = choosePython(root, readAnswers(root)?.python);
   const python = pythonChoice.python;
-  if (python && pythonChoice.constraints.length > 0)
+  if (python && pythonChoice.recorded) notes.push(`Python ${python}: from ${ANSWERS_FILE}`);
+  else if (python && pythonChoice.constraints.length > 0)
     notes.push(`Python ${python}: the newest offered that fits ${pythonChoice.constraints.map((c) => `${c.source} (${fileLine(c.text)})`).join(' and ')}`);
   // A service is in use when one of the drivers its feature lists is declared.
   const uses = Object.fromEntries(SERVICE_FEATURES.map((s) => [s.key, s.drivers.some((d) => dependencies.has(d))])) as Record<ServiceKey, boolean>;

@@ -29,12 +29,16 @@ export interface PythonChoice {
   constraints: PythonConstraint[];
   /** Set when nothing we offer fits. */
   problem?: string;
+  /** The Python is the one the project's answers file records. */
+  recorded?: boolean;
 }
 
-export function choosePython(root: string): PythonChoice {
+export function choosePython(root: string, recorded?: PythonVersion): PythonChoice {
   const constraints = pythonConstraints(root);
-  if (constraints.length === 0) return { constraints };
   const fits = (v: PythonVersion) => constraints.every((c) => fitsConstraint(v, c));
+  // A project we generated runs the Python its answers file records, where that still fits.
+  if (recorded && fits(recorded)) return { python: recorded, constraints, recorded: true };
+  if (constraints.length === 0) return { constraints };
   // The newest offered that the repository allows: a lower bound (`>=3.12`) states what it
   // needs, not which Python to stop at.
   const python = [...PYTHON_VERSIONS].reverse().find(fits);

@@ -107,6 +107,17 @@ describe('the Python version: the one the repository allows', () => {
   });
 });
 
+describe('in a project create-python-docker-app generated', () => {
+  it('the Python is the one its answers file records, not the newest its constraints allow', async () => {
+    const cwd = tempDir('cpda-choice-');
+    expect((await runMain(['svc', '--yes', '--python', '3.13'], { cwd })).code).toBe(0);
+    const { code, report } = await addDocker(path.join(cwd, 'svc'), '--yes', '--dry-run');
+    expect(code).toBe(0);
+    expect(report.options).toMatchObject({ python: '3.13' });
+    expect(report.options.detected).toContain('Python 3.13: from .create-python-docker-app.json');
+  });
+});
+
 describe('a lock of a tool the image does not run (PDM)', () => {
   const pyproject = '[project]\nname = "svc"\nversion = "0.1.0"\ndependencies = ["fastapi==0.163.2", "uvicorn[standard]==0.54.0"]\n';
 
