@@ -19,7 +19,6 @@ import { celeryBeat } from '../features/celery-beat/index.js';
 import { workerCelery } from '../features/worker-celery/index.js';
 import { chosenDeployTargets } from '../features/deploy-targets.js';
 import { backgroundWorkerOf, undeployedWorkerWarnings } from '../features/managed-platforms.js';
-import { ANSWERS_FILE, readAnswersFile } from '../options/answers-file.js';
 import type { ProjectOptions } from '../options/values.js';
 import { runUpdatePlan } from './update.js';
 
@@ -37,7 +36,7 @@ export const addWorker: OwnStepsCommand = {
       command: 'add worker',
       projectDir: path.resolve(io.cwd, args.answers.dir ?? '.'),
       withOption: (recorded, version, shownDir) => withCeleryWorker(recorded, version, shownDir, args.answers.beat === true),
-      userFileWarnings: (projectDir) => [...dotEnvWarnings(projectDir, args.answers.beat === true), ...undeployedWorker(projectDir, args.answers.beat === true)],
+      userFileWarnings: (projectDir, options) => [...dotEnvWarnings(projectDir, args.answers.beat === true), ...undeployedWorker(options)],
       confirmFirst: false,
     }),
 };
@@ -64,16 +63,9 @@ function withCeleryWorker(recorded: ProjectOptions, recordedVersion: string | un
   return { ...recorded, worker: 'celery', beat: beat || recorded.beat };
 }
 
-/** What create says of the worker with the project's deployment targets: the ones that do not run it. */
-function undeployedWorker(projectDir: string, beat: boolean): string[] {
-  let recorded: ProjectOptions;
-  try {
-    recorded = readAnswersFile(path.join(projectDir, ANSWERS_FILE), ANSWERS_FILE, { noFollow: true }).options as ProjectOptions;
-  } catch {
-    return []; // refused by update's own read, with its message
-  }
-  const options = { ...recorded, worker: 'celery', beat: beat || recorded.beat === true } as ProjectOptions;
-  return chosenDeployTargets(options.deploy ?? []).flatMap((target) => undeployedWorkerWarnings(backgroundWorkerOf(options), target));
+/** What create says of the worker with the project's deployment targets (options: with the worker): the ones that do not run it. */
+function undeployedWorker(options: ProjectOptions): string[] {
+  return chosenDeployTargets(options.deploy).flatMap((target) => undeployedWorkerWarnings(backgroundWorkerOf(options), target));
 }
 
 /** .env is the user's (copied from .env.example), never written: the worker's (and beat's) settings it lacks are named. */

@@ -100,7 +100,7 @@ export interface UpdateRun {
   /** The options to render, from the recorded ones (default: as recorded); may refuse. */
   withOption?: (recorded: ProjectOptions, recordedVersion: string | undefined, shownDir: string) => ProjectOptions;
   /** What the user's own files (never written by the plan, e.g. .env) lack for the options rendered. */
-  userFileWarnings?: (projectDir: string) => string[];
+  userFileWarnings?: (projectDir: string, options: ProjectOptions) => string[];
   /** Whether to show the plan and ask before writing (update); an add command writes at once. */
   confirmFirst: boolean;
 }
@@ -122,7 +122,7 @@ export async function runUpdatePlan(args: ParsedArgs, io: CliIo, run: UpdateRun)
   const recovered = isDirectory(projectDir) ? recoverInterruptedWrites(projectDir, shownDir, { dryRun }) : [];
   const project = readProject(projectDir, shownDir, version, run.command);
   const options = run.withOption ? inTableOrder(run.withOption(project.options, project.version, shownDir)) : project.options;
-  const warnings = [...recovered, ...project.warnings, ...(run.userFileWarnings?.(projectDir) ?? [])];
+  const warnings = [...recovered, ...project.warnings, ...(run.userFileWarnings?.(projectDir, options) ?? [])];
 
   // 3. Render this version for the recorded answers; decide file by file (reading only).
   const fresh = renderProject(options, version);

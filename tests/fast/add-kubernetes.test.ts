@@ -50,29 +50,32 @@ async function problems(dir: string, expected: Omit<Expected, 'build'>): Promise
   return [...out, ...fieldErrors(all)];
 }
 
+/**
+ * Two projects of `flags`, `xyzzy` without Kubernetes and `shop` with it; then add kubernetes on
+ * xyzzy. Its deploy files (with xyzzy's name read as shop's) beside create's, and the run.
+ */
+async function addedBesideCreated(flags: readonly string[]) {
+  const cwd = tempDir();
+  for (const [name, deploy] of [['xyzzy', 'none'], ['shop', 'kubernetes']] as const)
+    expect((await runMain([name, '--yes', ...flags, '--deploy', deploy], { cwd })).code).toBe(0);
+  // Same name, so the names in the manifests agree too.
+  const generated = deployFiles(path.join(cwd, 'shop'));
+  const run = await runMain(['add', 'kubernetes', '--dir', 'xyzzy', '--json'], { cwd });
+  expect(run.code, run.stderr).toBe(0);
+  const added = Object.fromEntries(Object.entries(deployFiles(path.join(cwd, 'xyzzy'))).map(([f, text]) => [f, text.replaceAll('xyzzy', 'shop')]));
+  return { cwd, run, generated, added };
+}
+
 describe('on a project create-python-docker-app generated', () => {
   it('writes the same deploy/kubernetes/ as create --deploy kubernetes, byte for byte', async () => {
-    const cwd = tempDir();
-    for (const [name, deploy] of [['xyzzy', 'none'], ['shop', 'kubernetes']] as const)
-      expect((await runMain([name, '--yes', '--framework', 'flask', '--no-redis', '--deploy', deploy], { cwd })).code).toBe(0);
-    // Same name, so the names in the manifests agree too.
-    const generated = deployFiles(path.join(cwd, 'shop'));
-    const run = await runMain(['add', 'kubernetes', '--dir', 'xyzzy', '--json'], { cwd });
-    expect(run.code, run.stderr).toBe(0);
-    const added = Object.fromEntries(Object.entries(deployFiles(path.join(cwd, 'xyzzy'))).map(([f, text]) => [f, text.replaceAll('xyzzy', 'shop')]));
+    const { run, generated, added } = await addedBesideCreated(['--framework', 'flask', '--no-redis']);
     expect(Object.keys(generated).length).toBeGreaterThan(10);
     expect(added).toEqual(generated);
     expect(json(run.stdout).options).toMatchObject({ name: 'xyzzy', image: 'xyzzy', port: 8000, uid: 10001, healthPath: '/health', server: 'gunicorn', postgres: true, redis: false, migrations: true });
   });
 
   it('without PostgreSQL too (one pod, no autoscaler), and its next steps are the README\'s production flow', async () => {
-    const cwd = tempDir();
-    for (const [name, deploy] of [['xyzzy', 'none'], ['shop', 'kubernetes']] as const)
-      expect((await runMain([name, '--yes', '--framework', 'fastapi', '--no-postgres', '--deploy', deploy], { cwd })).code).toBe(0);
-    const generated = deployFiles(path.join(cwd, 'shop'));
-    const run = await runMain(['add', 'kubernetes', '--dir', 'xyzzy', '--json'], { cwd });
-    expect(run.code, run.stderr).toBe(0);
-    const added = Object.fromEntries(Object.entries(deployFiles(path.join(cwd, 'xyzzy'))).map(([f, text]) => [f, text.replaceAll('xyzzy', 'shop')]));
+    const { cwd, run, generated, added } = await addedBesideCreated(['--framework', 'fastapi', '--no-postgres']);
     expect(added).toEqual(generated);
     expect(Object.keys(added)).not.toContain(`${K8S}/base/hpa.yaml`);
     expect(added[`${K8S}/base/deployment.yaml`]).toContain('  replicas: 1\n');
@@ -97,13 +100,7 @@ describe('on a project create-python-docker-app generated', () => {
   });
 
   it('with the Celery worker and beat: their Deployments too, byte for byte as create --deploy kubernetes writes them', async () => {
-    const cwd = tempDir();
-    for (const [name, deploy] of [['xyzzy', 'none'], ['shop', 'kubernetes']] as const)
-      expect((await runMain([name, '--yes', '--worker', 'celery', '--beat', '--deploy', deploy], { cwd })).code).toBe(0);
-    const generated = deployFiles(path.join(cwd, 'shop'));
-    const run = await runMain(['add', 'kubernetes', '--dir', 'xyzzy', '--json'], { cwd });
-    expect(run.code, run.stderr).toBe(0);
-    const added = Object.fromEntries(Object.entries(deployFiles(path.join(cwd, 'xyzzy'))).map(([f, text]) => [f, text.replaceAll('xyzzy', 'shop')]));
+    const { generated, added } = await addedBesideCreated(['--worker', 'celery', '--beat']);
     expect(Object.keys(generated)).toEqual(expect.arrayContaining([`${K8S}/base/worker-deployment.yaml`, `${K8S}/base/beat-deployment.yaml`]));
     expect(added).toEqual(generated);
   });
